@@ -1,0 +1,13 @@
+//! Wall-clock time as the database stores it: unix seconds and milliseconds.
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub fn now_secs() -> i64 {
+    now_ms() / 1000
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}

@@ -1,0 +1,417 @@
+//! Configuration from the environment, with the names of PRODUCT.md; secrets never print.
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use jiff::civil::{Time, Weekday};
+use jiff::tz::TimeZone;
+
+/// A secret value whose `Debug` and `Display` print `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A variable that is missing or malformed, named so the operator can fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{var} {problem}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+}
+
+/// When the weekly digest is posted: a weekday and a time of day, in `HEROBOT_TIMEZONE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DigestSchedule {
+    pub weekday: Weekday,
+    pub time: Time,
+}
+
+impl DigestSchedule {
+    /// Reads `MON 09:00` (any case; three-letter or full weekday names).
+    pub fn parse(s: &str) -> Option<Self> {
+        let (day, time) = s.trim().split_once(char::is_whitespace)?;
+        let weekday = match day.to_ascii_lowercase().as_str() {
+            "mon" | "monday" => Weekday::Monday,
+            "tue" | "tuesday" => Weekday::Tuesday,
+            "wed" | "wednesday" => Weekday::Wednesday,
+            "thu" | "thursday" => Weekday::Thursday,
+            "fri" | "friday" => Weekday::Friday,
+            "sat" | "saturday" => Weekday::Saturday,
+            "sun" | "sunday" => Weekday::Sunday,
+            _ => return None,
+        };
+        let (h, m) = time.trim().split_once(':')?;
+        let (h, m): (i8, i8) = (h.parse().ok()?, m.parse().ok()?);
+        let time = Time::new(h, m, 0, 0).ok()?;
+        Some(Self { weekday, time })
+    }
+}
+
+impl Default for DigestSchedule {
+    fn default() -> Self {
+        Self {
+            weekday: Weekday::Monday,
+            time: Time::constant(9, 0, 0, 0),
+        }
+    }
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// How the outbox worker paces and retries deliveries. Not read from the environment: the
+/// defaults follow Slack's documented limits; tests shorten them.
+#[derive(Debug, Clone)]
+pub struct OutboxSettings {
+    /// Messages a lane (one channel or DM) may send in a burst.
+    pub lane_burst: u32,
+    /// Time for a lane to earn one more message (Slack: about one per second per channel).
+    pub lane_interval: Duration,
+    /// First retry delay; doubles each attempt, with jitter, up to `max_backoff`.
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+    /// After this many failed attempts a message is recorded as failed.
+    pub max_attempts: u32,
+    /// Deliveries in flight at once, across lanes.
+    pub concurrency: usize,
+    /// How long a claimed message stays reserved for the worker that claimed it.
+    pub lease: Duration,
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        Self {
+            lane_burst: 3,
+            lane_interval: Duration::from_secs(1),
+            base_backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(15 * 60),
+            max_attempts: 12,
+            concurrency: 8,
+            lease: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Everything `herobot` reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub signing_secret: Secret,
+    pub bot_token: Secret,
+    pub slack_api_url: String,
+    pub database_url: String,
+    pub listen: SocketAddr,
+    pub public_url: Option<String>,
+    pub heroes_channel: Option<String>,
+    pub stories_channel: Option<String>,
+    pub digest_channel: Option<String>,
+    pub digest_schedule: DigestSchedule,
+    pub timezone: TimeZone,
+    pub target_recovery_24h: u8,
+    pub target_surprise: u8,
+    pub min_reason: usize,
+    pub leaders: Vec<String>,
+    pub api_token: Option<Secret>,
+    pub log_format: LogFormat,
+    pub outbox: OutboxSettings,
+}
+
+/// What a command needs from the environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// `herobot serve`: the Slack secrets are required.
+    Slack,
+    /// Commands that only touch the database.
+    DatabaseOnly,
+}
+
+impl Config {
+    /// Reads the process environment (after `.env`, if present).
+    pub fn from_env(needs: Needs) -> Result<Self, ConfigError> {
+        Self::from_lookup(needs, |name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`; empty values count as unset.
+    pub fn from_lookup(
+        needs: Needs,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let get = |var: &str| {
+            lookup(var)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let bad = |var: &'static str, problem: String| ConfigError { var, problem };
+        let required = |var: &'static str| match (get(var), needs) {
+            (Some(v), _) => Ok(Some(v)),
+            (None, Needs::Slack) => Err(bad(var, "is required by `herobot serve`".into())),
+            (None, Needs::DatabaseOnly) => Ok(None),
+        };
+        let percent = |var: &'static str, default: u8| match get(var) {
+            None => Ok(default),
+            Some(v) => v
+                .trim_end_matches('%')
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= 100)
+                .ok_or_else(|| {
+                    bad(
+                        var,
+                        format!("must be a percentage from 0 to 100, not {v:?}"),
+                    )
+                }),
+        };
+        let channel = |var: &'static str| match get(var) {
+            None => Ok(None),
+            Some(v) if is_channel_id(&v) => Ok(Some(v)),
+            Some(v) => Err(bad(
+                var,
+                format!("must be a Slack channel ID such as C0123ABCD, not {v:?}"),
+            )),
+        };
+
+        let signing_secret = required("SLACK_SIGNING_SECRET")?
+            .map(Secret)
+            .unwrap_or_else(|| Secret::new(""));
+        let bot_token = match required("SLACK_BOT_TOKEN")? {
+            Some(t) if !t.starts_with("xoxb-") => {
+                return Err(bad(
+                    "SLACK_BOT_TOKEN",
+                    "must be a bot token starting with xoxb-".into(),
+                ));
+            }
+            t => Secret::new(t.unwrap_or_default()),
+        };
+        let slack_api_url = get("SLACK_API_URL").unwrap_or_else(|| "https://slack.com/api".into());
+        if !slack_api_url.starts_with("http://") && !slack_api_url.starts_with("https://") {
+            return Err(bad(
+                "SLACK_API_URL",
+                format!("must be an http(s) URL, not {slack_api_url:?}"),
+            ));
+        }
+        let listen = match get("HEROBOT_LISTEN") {
+            None => SocketAddr::from(([0, 0, 0, 0], 3000)),
+            Some(v) => v.parse().map_err(|_| {
+                bad(
+                    "HEROBOT_LISTEN",
+                    format!("must be host:port such as 0.0.0.0:3000, not {v:?}"),
+                )
+            })?,
+        };
+        let public_url = match get("HEROBOT_PUBLIC_URL") {
+            Some(v) if !v.starts_with("http://") && !v.starts_with("https://") => {
+                return Err(bad(
+                    "HEROBOT_PUBLIC_URL",
+                    format!("must be an http(s) URL, not {v:?}"),
+                ));
+            }
+            v => v.map(|v| v.trim_end_matches('/').to_owned()),
+        };
+        let digest_schedule = match get("HEROBOT_DIGEST_SCHEDULE") {
+            None => DigestSchedule::default(),
+            Some(v) => DigestSchedule::parse(&v).ok_or_else(|| {
+                bad(
+                    "HEROBOT_DIGEST_SCHEDULE",
+                    format!("must look like \"MON 09:00\", not {v:?}"),
+                )
+            })?,
+        };
+        let timezone = match get("HEROBOT_TIMEZONE") {
+            None => TimeZone::UTC,
+            Some(v) => TimeZone::get(&v).map_err(|_| {
+                bad(
+                    "HEROBOT_TIMEZONE",
+                    format!("must be an IANA time zone such as Europe/Berlin, not {v:?}"),
+                )
+            })?,
+        };
+        let min_reason = match get("HEROBOT_MIN_REASON") {
+            None => 20,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= crate::domain::nomination::MAX_REASON)
+                .ok_or_else(|| {
+                    bad(
+                        "HEROBOT_MIN_REASON",
+                        format!("must be a number of characters, not {v:?}"),
+                    )
+                })?,
+        };
+        let leaders = get("HEROBOT_LEADERS")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        if let Some(id) = leaders
+            .iter()
+            .find(|id| crate::domain::UserId::parse(id).is_none())
+        {
+            return Err(bad(
+                "HEROBOT_LEADERS",
+                format!("must be comma-separated Slack user IDs, and {id:?} is not one"),
+            ));
+        }
+        let log_format = match get("HEROBOT_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(v) => {
+                return Err(bad(
+                    "HEROBOT_LOG_FORMAT",
+                    format!("must be text or json, not {v:?}"),
+                ));
+            }
+        };
+        Ok(Self {
+            signing_secret,
+            bot_token,
+            slack_api_url: slack_api_url.trim_end_matches('/').to_owned(),
+            database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://herobot.db".into()),
+            listen,
+            public_url,
+            heroes_channel: channel("HEROBOT_HEROES_CHANNEL")?,
+            stories_channel: channel("HEROBOT_STORIES_CHANNEL")?,
+            digest_channel: channel("HEROBOT_DIGEST_CHANNEL")?,
+            digest_schedule,
+            timezone,
+            target_recovery_24h: percent("HEROBOT_TARGET_RECOVERY_24H", 90)?,
+            target_surprise: percent("HEROBOT_TARGET_SURPRISE", 80)?,
+            min_reason,
+            leaders,
+            api_token: get("HEROBOT_API_TOKEN").map(Secret),
+            log_format,
+            outbox: OutboxSettings::default(),
+        })
+    }
+}
+
+/// Public (`C…`) and private (`G…`) channel IDs.
+fn is_channel_id(s: &str) -> bool {
+    s.len() >= 3
+        && (s.starts_with('C') || s.starts_with('G'))
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(needs: Needs, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(needs, |k| vars.get(k).cloned())
+    }
+
+    const SLACK: [(&str, &str); 2] = [
+        ("SLACK_SIGNING_SECRET", "s3cret"),
+        ("SLACK_BOT_TOKEN", "xoxb-1-2"),
+    ];
+
+    #[test]
+    fn serve_needs_both_slack_secrets_and_names_the_missing_one() {
+        let err = load(Needs::Slack, &[("SLACK_BOT_TOKEN", "xoxb-1")]).unwrap_err();
+        assert_eq!(err.var, "SLACK_SIGNING_SECRET");
+        let err = load(Needs::Slack, &[("SLACK_SIGNING_SECRET", "s")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "SLACK_BOT_TOKEN is required by `herobot serve`"
+        );
+        assert!(load(Needs::DatabaseOnly, &[]).is_ok());
+    }
+
+    #[test]
+    fn defaults_follow_the_operators_contract() {
+        let c = load(Needs::Slack, &SLACK).unwrap();
+        assert_eq!(c.database_url, "sqlite://herobot.db");
+        assert_eq!(c.listen.to_string(), "0.0.0.0:3000");
+        assert_eq!(c.slack_api_url, "https://slack.com/api");
+        assert_eq!(
+            (c.target_recovery_24h, c.target_surprise, c.min_reason),
+            (90, 80, 20)
+        );
+        assert_eq!(c.digest_schedule, DigestSchedule::default());
+        assert_eq!(c.timezone, TimeZone::UTC);
+    }
+
+    #[test]
+    fn malformed_values_stop_start_up_naming_the_variable() {
+        for (var, value) in [
+            ("HEROBOT_LISTEN", "everywhere"),
+            ("HEROBOT_TIMEZONE", "Mars/Olympus"),
+            ("HEROBOT_DIGEST_SCHEDULE", "MONDAY"),
+            ("HEROBOT_DIGEST_SCHEDULE", "MON 25:00"),
+            ("HEROBOT_TARGET_SURPRISE", "120"),
+            ("HEROBOT_MIN_REASON", "-1"),
+            ("HEROBOT_HEROES_CHANNEL", "#heroes"),
+            ("HEROBOT_LEADERS", "U1ABC,alice"),
+            ("HEROBOT_LOG_FORMAT", "xml"),
+            ("SLACK_BOT_TOKEN", "xoxp-user-token"),
+            ("SLACK_API_URL", "slack.com/api"),
+        ] {
+            let mut vars = SLACK.to_vec();
+            vars.push((var, value));
+            assert_eq!(
+                load(Needs::Slack, &vars).unwrap_err().var,
+                var,
+                "{var}={value}"
+            );
+        }
+    }
+
+    #[test]
+    fn schedules_read_weekday_and_time() {
+        let s = DigestSchedule::parse("fri 16:30").unwrap();
+        assert_eq!(
+            (s.weekday, s.time),
+            (Weekday::Friday, Time::constant(16, 30, 0, 0))
+        );
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let c = load(
+            Needs::Slack,
+            &[
+                ("SLACK_SIGNING_SECRET", "hunter2-signing"),
+                ("SLACK_BOT_TOKEN", "xoxb-hunter2"),
+            ],
+        )
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("[redacted]"));
+    }
+}

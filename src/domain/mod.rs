@@ -1,0 +1,7 @@
+//! Parse-don't-validate types and the pure rules of the product.
+pub mod command;
+pub mod nomination;
+pub mod text;
+
+pub use command::Command;
+pub use nomination::{Category, CustomerKind, Nomination, NominationError, Reason, Tag, UserId};

@@ -1,0 +1,349 @@
+//! A nomination and the types it is made of, each built once by `parse` and trusted after.
+use std::fmt;
+
+/// Most heroes one nomination may name: enough for a whole team, few enough to stay readable.
+pub const MAX_HEROES: usize = 20;
+/// Longest reason accepted, in characters (a Slack input holds at most 3,000).
+pub const MAX_REASON: usize = 3000;
+/// Most tags one nomination may carry.
+pub const MAX_TAGS: usize = 10;
+/// Longest tag, in characters.
+pub const MAX_TAG_LEN: usize = 40;
+
+/// A Slack user ID: `U…` for workspace users, `W…` for Enterprise Grid users.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UserId(String);
+
+impl UserId {
+    pub fn parse(s: &str) -> Option<Self> {
+        let ok = s.len() >= 3
+            && s.len() <= 32
+            && (s.starts_with('U') || s.starts_with('W'))
+            && s.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        ok.then(|| Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What kind of service a nomination recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    External,
+    Internal,
+    Recovery,
+    Empowerment,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Self::External,
+        Self::Internal,
+        Self::Recovery,
+        Self::Empowerment,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::External => "external",
+            Self::Internal => "internal",
+            Self::Recovery => "recovery",
+            Self::Empowerment => "empowerment",
+        }
+    }
+
+    /// How the category reads to a person.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::External => "External customer",
+            Self::Internal => "Internal customer",
+            Self::Recovery => "Service recovery",
+            Self::Empowerment => "Empowerment champion",
+        }
+    }
+
+    /// The customer kind a category implies, if it implies one.
+    pub fn customer_kind(self) -> Option<CustomerKind> {
+        match self {
+            Self::External => Some(CustomerKind::External),
+            Self::Internal => Some(CustomerKind::Internal),
+            Self::Recovery | Self::Empowerment => None,
+        }
+    }
+}
+
+/// Whether the customer served was a paying customer or an internal team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CustomerKind {
+    External,
+    Internal,
+}
+
+impl CustomerKind {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "external" => Some(Self::External),
+            "internal" => Some(Self::Internal),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::External => "external",
+            Self::Internal => "internal",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::External => "external customer",
+            Self::Internal => "internal customer",
+        }
+    }
+}
+
+/// A tag: lowercase letters, digits, `-` and `_`, without the leading `#`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tag(String);
+
+impl Tag {
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().trim_start_matches('#').to_lowercase();
+        let ok = !s.is_empty()
+            && s.chars().count() <= MAX_TAG_LEN
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        ok.then_some(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Why the heroes are recognised: plain text (Slack's escapes undone), long enough to tell a story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason(String);
+
+impl Reason {
+    pub fn parse(s: &str, min_chars: usize) -> Result<Self, NominationError> {
+        let s = s.trim();
+        let len = s.chars().count();
+        if len < min_chars {
+            return Err(NominationError::ReasonTooShort {
+                min: min_chars,
+                len,
+            });
+        }
+        if len > MAX_REASON {
+            return Err(NominationError::ReasonTooLong {
+                max: MAX_REASON,
+                len,
+            });
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One person recognising one or more heroes, with a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nomination {
+    pub nominator: UserId,
+    pub heroes: Vec<UserId>,
+    pub reason: Reason,
+    pub category: Option<Category>,
+    pub customer_kind: Option<CustomerKind>,
+    pub tags: Vec<Tag>,
+}
+
+impl Nomination {
+    /// Applies the rules a nominator meets: at least one hero, not only yourself, not too many.
+    /// Heroes named twice count once, in the order first named.
+    pub fn new(
+        nominator: UserId,
+        heroes: Vec<UserId>,
+        reason: Reason,
+        category: Option<Category>,
+        customer_kind: Option<CustomerKind>,
+        tags: Vec<Tag>,
+    ) -> Result<Self, NominationError> {
+        let mut unique: Vec<UserId> = Vec::with_capacity(heroes.len());
+        for hero in heroes {
+            if !unique.contains(&hero) {
+                unique.push(hero);
+            }
+        }
+        if unique.is_empty() {
+            return Err(NominationError::NoHero);
+        }
+        if unique.iter().all(|h| *h == nominator) {
+            return Err(NominationError::OnlyYourself);
+        }
+        if unique.len() > MAX_HEROES {
+            return Err(NominationError::TooManyHeroes { max: MAX_HEROES });
+        }
+        let mut tags_unique: Vec<Tag> = Vec::new();
+        for tag in tags {
+            if !tags_unique.contains(&tag) {
+                tags_unique.push(tag);
+            }
+        }
+        if tags_unique.len() > MAX_TAGS {
+            return Err(NominationError::TooManyTags { max: MAX_TAGS });
+        }
+        let customer_kind = customer_kind.or_else(|| category.and_then(Category::customer_kind));
+        Ok(Self {
+            nominator,
+            heroes: unique,
+            reason,
+            category,
+            customer_kind,
+            tags: tags_unique,
+        })
+    }
+}
+
+/// Why a nomination was refused; each reads as a message to the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NominationError {
+    #[error(
+        "Name at least one hero with @, for example `/hero @alice for staying late to fix a customer's export`."
+    )]
+    NoHero,
+    #[error(
+        "You can't nominate only yourself. Recognise a colleague who served a customer remarkably well."
+    )]
+    OnlyYourself,
+    #[error(
+        "I can't tell who `@{0}` is: Slack sent the name without a user ID. Pick the person from the list that pops up as you type @, or ask your Slack admin to turn on \"Escape channels, users, and links\" for /hero (herobot's manifest.yml sets `should_escape: true`)."
+    )]
+    UnresolvedName(String),
+    #[error(
+        "Tell the story: a reason needs at least {min} characters so others can see what great service looks like (yours has {len})."
+    )]
+    ReasonTooShort { min: usize, len: usize },
+    #[error("That reason is {len} characters long; please keep it under {max}.")]
+    ReasonTooLong { max: usize, len: usize },
+    #[error("A nomination can name at most {max} heroes.")]
+    TooManyHeroes { max: usize },
+    #[error("A nomination can carry at most {max} tags.")]
+    TooManyTags { max: usize },
+    #[error("Pick one category: `#{0}` and `#{1}` don't go together.")]
+    ConflictingCategories(&'static str, &'static str),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(s: &str) -> UserId {
+        UserId::parse(s).unwrap()
+    }
+
+    fn reason() -> Reason {
+        Reason::parse("for turning a billing outage into a thank-you note", 20).unwrap()
+    }
+
+    #[test]
+    fn user_ids_are_u_or_w_followed_by_uppercase_alphanumerics() {
+        assert!(UserId::parse("U012ABCDEF").is_some());
+        assert!(UserId::parse("W012ABCDEF").is_some());
+        for bad in ["", "U", "C012ABCDEF", "u012abcdef", "U01 2", "U012<ABC"] {
+            assert!(UserId::parse(bad).is_none(), "{bad:?} should not parse");
+        }
+    }
+
+    #[test]
+    fn heroes_named_twice_count_once_and_keep_their_order() {
+        let n = Nomination::new(
+            user("U1A"),
+            vec![user("U2B"), user("U3C"), user("U2B")],
+            reason(),
+            None,
+            None,
+            vec![],
+        )
+        .unwrap();
+        assert_eq!(n.heroes, vec![user("U2B"), user("U3C")]);
+    }
+
+    #[test]
+    fn nominating_only_yourself_is_refused_but_yourself_among_others_is_fine() {
+        let me = user("U1A");
+        let only_me = Nomination::new(
+            me.clone(),
+            vec![me.clone(), me.clone()],
+            reason(),
+            None,
+            None,
+            vec![],
+        );
+        assert_eq!(only_me.unwrap_err(), NominationError::OnlyYourself);
+        assert!(
+            Nomination::new(
+                me.clone(),
+                vec![me, user("U2B")],
+                reason(),
+                None,
+                None,
+                vec![]
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_category_for_a_kind_of_customer_sets_the_customer_kind() {
+        let n = Nomination::new(
+            user("U1A"),
+            vec![user("U2B")],
+            reason(),
+            Some(Category::Internal),
+            None,
+            vec![],
+        )
+        .unwrap();
+        assert_eq!(n.customer_kind, Some(CustomerKind::Internal));
+    }
+
+    #[test]
+    fn reasons_are_measured_in_characters_not_bytes() {
+        assert!(Reason::parse("ééééééééééééééééééé", 20).is_err());
+        assert!(Reason::parse("éééééééééééééééééééé", 20).is_ok());
+        assert_eq!(
+            Reason::parse("  too short  ", 20).unwrap_err(),
+            NominationError::ReasonTooShort { min: 20, len: 9 }
+        );
+    }
+
+    #[test]
+    fn tags_are_lowercased_and_limited_to_word_characters() {
+        assert_eq!(
+            Tag::parse("#Billing-Outage").unwrap().as_str(),
+            "billing-outage"
+        );
+        assert!(Tag::parse("#").is_none());
+        assert!(Tag::parse("a b").is_none());
+        assert!(Tag::parse(&"x".repeat(MAX_TAG_LEN + 1)).is_none());
+    }
+}

@@ -1,0 +1,14 @@
+//! herobot: recognise service heroes in Slack and keep their stories.
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod messages;
+pub mod outbox;
+pub mod routes;
+pub mod slack;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod telemetry;

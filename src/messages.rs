@@ -1,0 +1,212 @@
+//! What herobot says: the celebration, the hero's DM, replies to the person who typed `/hero`.
+use serde_json::{Value, json};
+
+use crate::domain::{Nomination, UserId};
+use crate::slack::blocks::{self, FALLBACK_MAX, SECTION_MAX};
+
+/// Where the celebration of a nomination goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CelebrationPlace<'a> {
+    /// The heroes channel (`HEROBOT_HEROES_CHANNEL`).
+    Channel(&'a str),
+    /// The channel where `/hero` was typed, through its `response_url`.
+    Here,
+}
+
+/// `<@A>`, `<@A> and <@B>`, `<@A>, <@B> and <@C>`.
+pub fn people(users: &[UserId]) -> String {
+    let mentions: Vec<String> = users.iter().map(|u| format!("<@{u}>")).collect();
+    match mentions.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The reason as mrkdwn: escaped, except that mentions of the nomination's own heroes stay live.
+pub fn reason_mrkdwn(n: &Nomination, max: usize) -> String {
+    let mut text = blocks::escape_within(n.reason.as_str(), max);
+    for hero in &n.heroes {
+        text = text.replace(&format!("&lt;@{hero}&gt;"), &format!("<@{hero}>"));
+    }
+    text
+}
+
+/// The reason as a block quote.
+fn reason_quote(n: &Nomination) -> String {
+    let body = reason_mrkdwn(n, SECTION_MAX - 200);
+    body.lines()
+        .map(|l| format!(">{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Category, customer kind and tags, as one context line.
+fn details(n: &Nomination) -> String {
+    let mut parts = Vec::new();
+    if let Some(category) = n.category {
+        parts.push(format!("*{}*", category.label()));
+    }
+    if let Some(kind) = n
+        .customer_kind
+        .filter(|k| n.category.and_then(|c| c.customer_kind()) != Some(*k))
+    {
+        parts.push(format!("for an {}", kind.label()));
+    }
+    if !n.tags.is_empty() {
+        parts.push(
+            n.tags
+                .iter()
+                .map(|t| format!("#{}", t.as_str()))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    parts.join("  ·  ")
+}
+
+/// The public celebration of a nomination: who, by whom, and the story.
+pub fn celebration(n: &Nomination) -> Value {
+    let heroes = people(&n.heroes);
+    let blocks = vec![
+        blocks::section(&format!(
+            ":tada: *Service {}:* {heroes}",
+            if n.heroes.len() == 1 {
+                "hero"
+            } else {
+                "heroes"
+            }
+        )),
+        blocks::section(&reason_quote(n)),
+        blocks::context(&[format!("Recognised by <@{}>", n.nominator), details(n)]),
+    ];
+    json!({
+        "text": format!("{heroes} recognised by <@{}>: {}", n.nominator, reason_mrkdwn(n, FALLBACK_MAX)),
+        "blocks": blocks,
+        "unfurl_links": false,
+        "unfurl_media": false,
+    })
+}
+
+/// The DM telling one hero who recognised them and why.
+pub fn hero_dm(n: &Nomination, hero: &UserId, channel: Option<&str>) -> Value {
+    let others: Vec<UserId> = n.heroes.iter().filter(|h| *h != hero).cloned().collect();
+    let mut headline = format!(":tada: <@{}> recognised you as a service hero", n.nominator);
+    if !others.is_empty() {
+        headline.push_str(&format!(", together with {}", people(&others)));
+    }
+    if let Some(channel) = channel {
+        headline.push_str(&format!(", in <#{channel}>"));
+    }
+    headline.push('.');
+    json!({
+        "channel": hero.as_str(),
+        "text": format!("<@{}> recognised you as a service hero: {}", n.nominator, reason_mrkdwn(n, FALLBACK_MAX)),
+        "blocks": [
+            blocks::section(&headline),
+            blocks::section(&reason_quote(n)),
+            blocks::context(&[details(n), "Stories like yours show everyone what great service looks like.".into()]),
+        ],
+        "unfurl_links": false,
+        "unfurl_media": false,
+    })
+}
+
+/// The ephemeral reply to the nominator, once the nomination is stored.
+pub fn nomination_confirmed(n: &Nomination, place: CelebrationPlace<'_>) -> Value {
+    let where_ = match place {
+        CelebrationPlace::Channel(channel) => format!("The celebration goes to <#{channel}>"),
+        CelebrationPlace::Here => "The celebration is posted in this channel".to_owned(),
+    };
+    let dm = if n.heroes.len() == 1 {
+        "the hero gets a DM"
+    } else {
+        "each hero gets a DM"
+    };
+    ephemeral(&format!(
+        ":white_check_mark: Thank you! {} recognised. {where_}, and {dm}.",
+        people(&n.heroes)
+    ))
+}
+
+/// An ephemeral reply with plain mrkdwn text (already safe).
+pub fn ephemeral(text: &str) -> Value {
+    json!({"response_type": "ephemeral", "text": text})
+}
+
+/// Usage of `/hero`.
+pub fn help() -> Value {
+    ephemeral(HELP)
+}
+
+/// A refusal: what was wrong, and where to find usage.
+pub fn refusal(problem: &str) -> Value {
+    ephemeral(&format!(
+        ":warning: {problem}\nType `/hero help` to see how /hero works."
+    ))
+}
+
+/// A subcommand this version does not offer yet.
+pub fn not_available(what: &str) -> Value {
+    ephemeral(&format!("`/hero {what}` is not available yet.\n\n{HELP}"))
+}
+
+const HELP: &str = "*Recognise a service hero* — someone who served a customer, external or an internal team, remarkably well:
+• `/hero @alice @bob for turning a billing outage into a thank-you note #recovery` — name the heroes, tell what they did (at least a sentence), add `#tags` if you like.
+• Category tags: `#external` (customer), `#internal` (internal customer), `#recovery` (a mistake fixed and turned around), `#empowerment` (bent a rule, within bounds, to say yes).
+• The celebration is posted for everyone to see, and each hero gets a DM saying who recognised them and why.
+• `/hero help` — this message.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Category, Reason, Tag};
+
+    fn nomination(reason: &str) -> Nomination {
+        let u = |s| UserId::parse(s).unwrap();
+        Nomination::new(
+            u("U0NOM"),
+            vec![u("U0ALICE"), u("U0BOB")],
+            Reason::parse(reason, 1).unwrap(),
+            Some(Category::Recovery),
+            None,
+            vec![Tag::parse("billing").unwrap()],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn people_are_listed_as_a_sentence() {
+        let u = |s| UserId::parse(s).unwrap();
+        assert_eq!(people(&[u("U1A")]), "<@U1A>");
+        assert_eq!(people(&[u("U1A"), u("U2B")]), "<@U1A> and <@U2B>");
+        assert_eq!(
+            people(&[u("U1A"), u("U2B"), u("U3C")]),
+            "<@U1A>, <@U2B> and <@U3C>"
+        );
+    }
+
+    #[test]
+    fn user_text_cannot_ping_anyone_but_the_heroes_stay_linked() {
+        let n = nomination("told <!channel> & <@U0ALICE> fixed it, not <@U0EVE>");
+        let text = reason_mrkdwn(&n, 1000);
+        assert_eq!(
+            text,
+            "told &lt;!channel&gt; &amp; <@U0ALICE> fixed it, not &lt;@U0EVE&gt;"
+        );
+        let all = celebration(&n).to_string() + &hero_dm(&n, &n.heroes[0], None).to_string();
+        assert!(!all.contains("<!channel>") && !all.contains("<@U0EVE>"));
+    }
+
+    #[test]
+    fn a_huge_reason_still_fits_slacks_limits() {
+        let n = nomination(&"<&>".repeat(1000));
+        let c = celebration(&n);
+        for block in c["blocks"].as_array().unwrap() {
+            if let Some(text) = block["text"]["text"].as_str() {
+                assert!(text.chars().count() <= SECTION_MAX);
+            }
+        }
+        assert!(c["text"].as_str().unwrap().chars().count() <= FALLBACK_MAX + 100);
+    }
+}

@@ -1,0 +1,340 @@
+//! The durable outbox worker: delivers committed messages to Slack, in order per lane, paced,
+//! with retries and backoff; a restart picks up whatever is still pending.
+mod lanes;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use sqlx::SqlitePool;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+pub use lanes::Lanes;
+
+use crate::clock;
+use crate::config::OutboxSettings;
+use crate::slack::client::{Failure, SlackClient};
+use crate::store::outbox::{self as store, Claimed};
+
+/// How often the worker rereads every pending row, to pick up rows another replica claimed
+/// and then abandoned.
+const RESYNC: Duration = Duration::from_secs(60);
+/// Rows read from the table per query.
+const PAGE: i64 = 2_000;
+
+/// What became of one delivery attempt.
+#[derive(Debug)]
+enum Outcome {
+    Sent(String),
+    Retry {
+        at_ms: i64,
+        error: String,
+        attempted: bool,
+        pause: Option<Duration>,
+    },
+    Failed(String),
+}
+
+/// A pending message in the worker's memory: its ID and when it may next be tried.
+#[derive(Debug, Clone, Copy)]
+struct Queued {
+    id: i64,
+    not_before_ms: i64,
+}
+
+pub struct Worker {
+    db: SqlitePool,
+    slack: SlackClient,
+    wake: Arc<Notify>,
+    settings: OutboxSettings,
+}
+
+impl Worker {
+    /// `wake` is notified whenever rows are added to the outbox.
+    pub fn new(
+        db: SqlitePool,
+        slack: SlackClient,
+        wake: Arc<Notify>,
+        settings: OutboxSettings,
+    ) -> Self {
+        Self {
+            db,
+            slack,
+            wake,
+            settings,
+        }
+    }
+
+    /// Delivers until `stop` turns true, then lets deliveries in flight finish.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let mut state = State::new(&self.settings);
+        let mut deliveries: JoinSet<(String, i64, Outcome)> = JoinSet::new();
+        let mut resync_at = Instant::now();
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            if Instant::now() >= resync_at {
+                state.queues.clear();
+                state.last_id = 0;
+                resync_at = Instant::now() + RESYNC;
+            }
+            let mut wake_at = resync_at;
+            if let Err(err) = state.load(&self.db).await {
+                tracing::error!(error = %err, "outbox: reading pending messages failed");
+                wake_at = wake_at.min(Instant::now() + Duration::from_secs(1));
+            }
+            wake_at = wake_at.min(self.start_deliveries(&mut state, &mut deliveries).await);
+            tokio::select! {
+                biased;
+                _ = stop.changed() => {}
+                Some(done) = deliveries.join_next(), if !deliveries.is_empty() => self.settle(&mut state, done).await,
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep_until(wake_at) => {}
+            }
+        }
+        while let Some(done) = deliveries.join_next().await {
+            self.settle(&mut state, done).await;
+        }
+    }
+
+    /// Claims the head of every lane that may send now; returns when to look again.
+    async fn start_deliveries(
+        &self,
+        state: &mut State,
+        deliveries: &mut JoinSet<(String, i64, Outcome)>,
+    ) -> Instant {
+        let now = Instant::now();
+        let now_ms = clock::now_ms();
+        let mut wake_at = now + RESYNC;
+        let mut ready = Vec::new();
+        for (lane, queue) in &state.queues {
+            let Some(head) = queue.front() else { continue };
+            if state.busy.contains(lane) {
+                continue;
+            }
+            let due = now
+                + Duration::from_millis(head.not_before_ms.saturating_sub(now_ms).max(0) as u64);
+            let at = state.lanes.ready_at(lane, now).max(due);
+            if at > now {
+                wake_at = wake_at.min(at);
+            } else {
+                ready.push((lane.clone(), head.id));
+            }
+        }
+        for (lane, id) in ready {
+            if deliveries.len() >= self.settings.concurrency {
+                break;
+            }
+            let lease = self.settings.lease.as_millis() as i64;
+            match store::claim(&self.db, id, now_ms, now_ms + lease).await {
+                Ok(Some(message)) => {
+                    state.lanes.take(&lane, now);
+                    state.busy.insert(lane.clone());
+                    let (slack, settings) = (self.slack.clone(), self.settings.clone());
+                    deliveries.spawn(async move {
+                        let outcome = deliver(&slack, &message, &settings).await;
+                        (lane, message.id, outcome)
+                    });
+                }
+                // Sent, failed, or held by another replica meanwhile: not ours to deliver.
+                Ok(None) => state.remove(&lane, id),
+                Err(err) => {
+                    tracing::error!(error = %err, "outbox: claiming a message failed");
+                    wake_at = wake_at.min(now + Duration::from_secs(1));
+                }
+            }
+        }
+        state.queues.retain(|_, q| !q.is_empty());
+        state.lanes.forget_idle(now);
+        wake_at
+    }
+
+    /// Records the outcome of a delivery.
+    async fn settle(
+        &self,
+        state: &mut State,
+        done: Result<(String, i64, Outcome), tokio::task::JoinError>,
+    ) {
+        let (lane, id, outcome) = match done {
+            Ok(done) => done,
+            Err(err) => {
+                // Its lane stays busy until the next resync rereads the row, which is then retried.
+                tracing::error!(error = %err, "outbox: a delivery task failed");
+                state.busy.clear();
+                return;
+            }
+        };
+        state.busy.remove(&lane);
+        let written = match &outcome {
+            Outcome::Sent(response) => {
+                state.remove(&lane, id);
+                tracing::debug!(id, lane, "outbox: delivered");
+                store::mark_sent(&self.db, id, response, clock::now_secs()).await
+            }
+            Outcome::Failed(error) => {
+                state.remove(&lane, id);
+                tracing::error!(id, lane, error, "outbox: message failed for good");
+                store::mark_failed(&self.db, id, error).await
+            }
+            Outcome::Retry {
+                at_ms,
+                error,
+                attempted,
+                pause,
+            } => {
+                if let Some(q) = state
+                    .queues
+                    .get_mut(&lane)
+                    .and_then(|q| q.iter_mut().find(|q| q.id == id))
+                {
+                    q.not_before_ms = *at_ms;
+                }
+                if let Some(pause) = pause {
+                    state.lanes.pause(&lane, Instant::now() + *pause);
+                }
+                tracing::warn!(
+                    id,
+                    lane,
+                    error,
+                    retry_in_ms = at_ms - clock::now_ms(),
+                    "outbox: delivery will be retried"
+                );
+                store::retry_at(&self.db, id, *at_ms, error, *attempted).await
+            }
+        };
+        if let Err(err) = written {
+            tracing::error!(error = %err, id, "outbox: recording a delivery outcome failed");
+        }
+    }
+}
+
+/// The worker's memory of pending rows, by lane.
+struct State {
+    queues: HashMap<String, VecDeque<Queued>>,
+    last_id: i64,
+    busy: HashSet<String>,
+    lanes: Lanes,
+}
+
+impl State {
+    fn new(settings: &OutboxSettings) -> Self {
+        Self {
+            queues: HashMap::new(),
+            last_id: 0,
+            busy: HashSet::new(),
+            lanes: Lanes::new(settings.lane_burst, settings.lane_interval),
+        }
+    }
+
+    /// Reads rows added since the last read.
+    async fn load(&mut self, db: &SqlitePool) -> Result<(), sqlx::Error> {
+        loop {
+            let rows = store::pending_after(db, self.last_id, PAGE).await?;
+            let full = rows.len() as i64 == PAGE;
+            for row in rows {
+                self.last_id = row.id;
+                // IDs only grow, and a resync starts from empty: no row is queued twice.
+                self.queues.entry(row.lane).or_default().push_back(Queued {
+                    id: row.id,
+                    not_before_ms: row.next_attempt_at_ms,
+                });
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    fn remove(&mut self, lane: &str, id: i64) {
+        if let Some(queue) = self.queues.get_mut(lane) {
+            queue.retain(|q| q.id != id);
+        }
+    }
+}
+
+/// One attempt at one message.
+async fn deliver(slack: &SlackClient, message: &Claimed, settings: &OutboxSettings) -> Outcome {
+    let result = match (message.method.as_str(), &message.url) {
+        ("response_url", Some(url)) => slack.respond(url, &message.payload).await,
+        ("response_url", None) => Err(Failure::Permanent(
+            "response_url message without a URL".into(),
+        )),
+        (method, _) => slack.call(method, &message.payload).await,
+    };
+    let now_ms = clock::now_ms();
+    match result {
+        Ok(answer) => Outcome::Sent(
+            json!({"channel": answer.get("channel"), "ts": answer.get("ts")}).to_string(),
+        ),
+        Err(Failure::Permanent(error)) => Outcome::Failed(error),
+        Err(Failure::RateLimited(after)) => {
+            let wait = after.unwrap_or(settings.base_backoff);
+            Outcome::Retry {
+                at_ms: now_ms + wait.as_millis() as i64,
+                error: "rate limited".into(),
+                attempted: false,
+                pause: Some(wait),
+            }
+        }
+        Err(Failure::Transient(error)) => {
+            let attempt = u32::try_from(message.attempts)
+                .unwrap_or(u32::MAX)
+                .saturating_add(1);
+            if attempt >= settings.max_attempts {
+                Outcome::Failed(format!("gave up after {attempt} attempts: {error}"))
+            } else {
+                let wait = backoff(settings, attempt);
+                Outcome::Retry {
+                    at_ms: now_ms + wait.as_millis() as i64,
+                    error,
+                    attempted: true,
+                    pause: None,
+                }
+            }
+        }
+    }
+}
+
+/// Exponential backoff for the `attempt`-th failure, with jitter over its upper half.
+fn backoff(settings: &OutboxSettings, attempt: u32) -> Duration {
+    let exp = settings
+        .base_backoff
+        .saturating_mul(1u32 << attempt.saturating_sub(1).min(20));
+    let cap = exp.min(settings.max_backoff);
+    cap.mul_f64(0.5 + fastrand::f64() / 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let settings = OutboxSettings {
+            base_backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(60),
+            ..OutboxSettings::default()
+        };
+        for _ in 0..100 {
+            let first = backoff(&settings, 1);
+            assert!(
+                first >= Duration::from_secs(1) && first <= Duration::from_secs(2),
+                "{first:?}"
+            );
+            let third = backoff(&settings, 3);
+            assert!(
+                third >= Duration::from_secs(4) && third <= Duration::from_secs(8),
+                "{third:?}"
+            );
+            let late = backoff(&settings, 30);
+            assert!(
+                late >= Duration::from_secs(30) && late <= Duration::from_secs(60),
+                "{late:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! `POST /slack/commands`: `/hero` and its subcommands.
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use crate::domain::command::{self, Command, CommandError};
+use crate::domain::{Nomination, UserId};
+use crate::error::{Error, Result};
+use crate::messages::{self, CelebrationPlace};
+use crate::slack::extract::VerifiedBody;
+use crate::slack::payload::SlashCommand;
+use crate::state::AppState;
+use crate::store::batch::{Committed, NewMessage, Source, Submission};
+
+pub async fn hero(
+    State(state): State<AppState>,
+    VerifiedBody(body): VerifiedBody,
+) -> Result<Response> {
+    let cmd: SlashCommand = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| Error::BadRequest("malformed slash command".into()))?;
+    let user =
+        UserId::parse(&cmd.user_id).ok_or_else(|| Error::BadRequest("malformed user_id".into()))?;
+    let reply = match command::parse(&cmd.text, &user, state.config.min_reason) {
+        Ok(Command::Nominate(nomination)) => return nominate(&state, &cmd, nomination).await,
+        Ok(Command::Help) => messages::help(),
+        Ok(Command::NominationModal) => messages::help(),
+        Ok(Command::StoryModal) => messages::not_available("story"),
+        Ok(Command::Find(_)) => messages::not_available("find"),
+        Ok(Command::Profile(_)) => messages::not_available("profile"),
+        Ok(Command::Top(_)) => messages::not_available("top"),
+        Ok(Command::Digest { .. }) => messages::not_available("digest"),
+        Ok(Command::Library) => messages::not_available("library"),
+        Err(CommandError::Nomination(err)) => messages::refusal(&err.to_string()),
+        Err(CommandError::Usage(usage)) => messages::refusal(usage),
+    };
+    Ok(json(reply.to_string()))
+}
+
+/// Stores a quick nomination with its celebration and DMs, then acknowledges.
+async fn nominate(
+    state: &AppState,
+    cmd: &SlashCommand,
+    nomination: Nomination,
+) -> Result<Response> {
+    // Slack sends both with every command; the trigger ID is what makes a replay recognisable.
+    if cmd.trigger_id.is_empty() || cmd.response_url.is_empty() {
+        return Err(Error::BadRequest(
+            "slash command without trigger_id or response_url".into(),
+        ));
+    }
+    let channel = Some(cmd.channel_id.clone()).filter(|c| !c.is_empty());
+    let mut outbox = Vec::with_capacity(nomination.heroes.len() + 1);
+    let place = match &state.config.heroes_channel {
+        Some(heroes_channel) => {
+            let mut message = messages::celebration(&nomination);
+            message["channel"] = Value::from(heroes_channel.as_str());
+            outbox.push(NewMessage {
+                method: "chat.postMessage",
+                lane: heroes_channel.clone(),
+                url: None,
+                payload: message.to_string(),
+            });
+            CelebrationPlace::Channel(heroes_channel)
+        }
+        None => {
+            // The response_url posts where /hero was typed, even where the bot is not a member.
+            let mut message = messages::celebration(&nomination);
+            message["response_type"] = Value::from("in_channel");
+            outbox.push(NewMessage {
+                method: "response_url",
+                lane: cmd.channel_id.clone(),
+                url: Some(cmd.response_url.clone()),
+                payload: message.to_string(),
+            });
+            CelebrationPlace::Here
+        }
+    };
+    for hero in &nomination.heroes {
+        outbox.push(NewMessage {
+            method: "chat.postMessage",
+            lane: hero.to_string(),
+            url: None,
+            payload: messages::hero_dm(&nomination, hero, channel.as_deref()).to_string(),
+        });
+    }
+    let ack = messages::nomination_confirmed(&nomination, place).to_string();
+    let submission = Submission {
+        key: format!("command:{}", cmd.trigger_id),
+        ack: ack.clone(),
+        team_id: cmd.team_id.clone(),
+        channel_id: channel,
+        source: Source::Command,
+        message_permalink: None,
+        nomination,
+        messages: outbox,
+    };
+    match state.writer.submit(submission).await? {
+        Committed::Stored(id) => {
+            tracing::info!(nomination = id, "nomination stored");
+            Ok(json(ack))
+        }
+        Committed::Replay(first_ack) => {
+            tracing::info!("replayed slash command answered without storing again");
+            Ok(json(first_ack))
+        }
+    }
+}
+
+fn json(body: String) -> Response {
+    ([(CONTENT_TYPE, "application/json")], body).into_response()
+}

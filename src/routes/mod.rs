@@ -1,0 +1,29 @@
+//! The HTTP surface: one file per endpoint, handlers kept thin.
+mod commands;
+mod events;
+mod health;
+mod interactions;
+
+use axum::Router;
+use axum::http::Request;
+use axum::routing::{get, post};
+use tower_http::trace::TraceLayer;
+
+use crate::state::AppState;
+
+/// Every route herobot serves.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/slack/commands", post(commands::hero))
+        .route("/slack/interactions", post(interactions::interaction))
+        .route("/slack/events", post(events::event))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                // The path only: query strings may carry sign-in tokens.
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .with_state(state)
+}

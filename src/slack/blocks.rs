@@ -1,0 +1,143 @@
+//! The Block Kit we send, and mrkdwn escaping: every piece of user text passes through here.
+use serde_json::{Value, json};
+
+/// Slack's limit on a section's text, in characters.
+pub const SECTION_MAX: usize = 3000;
+/// Slack's limit on a header's text, in characters.
+pub const HEADER_MAX: usize = 150;
+/// A sensible bound on a message's notification text.
+pub const FALLBACK_MAX: usize = 300;
+
+/// Escapes user text for mrkdwn: only `&`, `<` and `>`, as Slack asks, so `<!channel>` typed by
+/// a person shows as text and pings nobody.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes `text` and cuts it so the escaped result has at most `max` characters, ending in
+/// `…` when cut; never cuts an escape in half.
+pub fn escape_within(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut len = 0;
+    for (i, c) in text.chars().enumerate() {
+        let piece = match c {
+            '&' => "&amp;".to_owned(),
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            c => c.to_string(),
+        };
+        let piece_len = piece.chars().count();
+        let rest_fits = text.chars().count() == i + 1 && len + piece_len <= max;
+        if len + piece_len > max.saturating_sub(1) && !rest_fits {
+            out.push('…');
+            return out;
+        }
+        out.push_str(&piece);
+        len += piece_len;
+    }
+    out
+}
+
+/// Cuts already-safe mrkdwn or plain text to `max` characters, ending in `…` when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    // Don't leave half an escape behind.
+    if let Some(amp) = out.rfind('&') {
+        if !out[amp..].contains(';') {
+            out.truncate(amp);
+        }
+    }
+    out.push('…');
+    out
+}
+
+/// Quotes user text as a mrkdwn block quote, escaped.
+pub fn quote(text: &str) -> String {
+    text.lines()
+        .map(|line| format!(">{}", escape(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A section of mrkdwn text (cut to Slack's limit).
+pub fn section(mrkdwn: &str) -> Value {
+    json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(mrkdwn, SECTION_MAX)}})
+}
+
+/// A header of plain text (cut to Slack's limit).
+pub fn header(plain: &str) -> Value {
+    json!({"type": "header", "text": {"type": "plain_text", "text": truncate(plain, HEADER_MAX), "emoji": true}})
+}
+
+/// A context line of mrkdwn elements (Slack allows up to ten).
+pub fn context(elements: &[String]) -> Value {
+    let elements: Vec<Value> = elements
+        .iter()
+        .filter(|e| !e.is_empty())
+        .take(10)
+        .map(|e| json!({"type": "mrkdwn", "text": truncate(e, 2000)}))
+        .collect();
+    json!({"type": "context", "elements": elements})
+}
+
+pub fn divider() -> Value {
+    json!({"type": "divider"})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_defuses_control_sequences() {
+        assert_eq!(
+            escape("<!channel> & <@U123>"),
+            "&lt;!channel&gt; &amp; &lt;@U123&gt;"
+        );
+        assert_eq!(escape("*bold* _it_ ~s~"), "*bold* _it_ ~s~");
+    }
+
+    #[test]
+    fn escaping_within_a_limit_never_splits_an_escape() {
+        let text = "&".repeat(1000);
+        let out = escape_within(&text, 12);
+        assert_eq!(out, "&amp;&amp;…");
+        assert!(out.chars().count() <= 12);
+        assert_eq!(escape_within("short & sweet", 100), "short &amp; sweet");
+        assert_eq!(escape_within("abc", 3), "abc");
+        assert_eq!(escape_within("abcd", 3), "ab…");
+    }
+
+    #[test]
+    fn truncation_keeps_text_within_the_limit() {
+        assert_eq!(truncate("hello", 5), "hello");
+        assert_eq!(truncate("hello world", 6), "hello…");
+        assert_eq!(truncate("ab &amp; cd", 6), "ab …");
+        let long = "é".repeat(4000);
+        assert_eq!(
+            section(&long)["text"]["text"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .count(),
+            SECTION_MAX
+        );
+    }
+
+    #[test]
+    fn quotes_escape_every_line() {
+        assert_eq!(quote("a <b>\nc & d"), ">a &lt;b&gt;\n>c &amp; d");
+    }
+}

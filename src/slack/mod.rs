@@ -1,0 +1,6 @@
+//! Everything that speaks Slack's wire format, and nothing else.
+pub mod blocks;
+pub mod client;
+pub mod extract;
+pub mod payload;
+pub mod signature;

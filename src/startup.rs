@@ -1,0 +1,127 @@
+//! Builds the application (database, writer, outbox worker, router), binds, runs, and shuts
+//! down gracefully.
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+use crate::config::Config;
+use crate::outbox;
+use crate::slack::client::SlackClient;
+use crate::state::{AppState, Shared};
+use crate::store::{self, batch::Writer};
+
+/// A built application, bound to its port, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    writer_task: tokio::task::JoinHandle<()>,
+    worker: outbox::Worker,
+}
+
+impl Application {
+    /// Connects and migrates the database, starts the writer, and binds `config.listen`
+    /// (port 0 picks a free port, as tests do).
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = store::connect(&config.database_url)
+            .await
+            .with_context(|| format!("opening the database {}", config.database_url))?;
+        store::migrate(&db)
+            .await
+            .context("migrating the database")?;
+        let outbox_wake = Arc::new(Notify::new());
+        let writer_conn = store::connect_one(&config.database_url)
+            .await
+            .context("opening the writer's connection")?;
+        let (writer, writer_task) = Writer::spawn(writer_conn, outbox_wake.clone());
+        let slack = SlackClient::new(&config.slack_api_url, config.bot_token.clone());
+        let worker = outbox::Worker::new(
+            db.clone(),
+            slack.clone(),
+            outbox_wake.clone(),
+            config.outbox.clone(),
+        );
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        let state = AppState::new(Shared {
+            config,
+            db,
+            writer,
+            slack,
+            outbox: outbox_wake,
+        });
+        Ok(Self {
+            listener,
+            state,
+            writer_task,
+            worker,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` completes; then finishes requests in flight, drains the writer,
+    /// lets deliveries in flight finish, and closes the database.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let Self {
+            listener,
+            state,
+            writer_task,
+            worker,
+        } = self;
+        let db = state.db.clone();
+        let (stop, stopped) = watch::channel(false);
+        let worker_task = tokio::spawn(worker.run(stopped));
+        tracing::info!(address = %listener.local_addr()?, "herobot is listening");
+        axum::serve(listener, crate::routes::router(state))
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        // The router (and with it every writer handle) is gone: the writer drains and stops.
+        let _ = writer_task.await;
+        let _ = stop.send(true);
+        if tokio::time::timeout(Duration::from_secs(20), worker_task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("outbox worker did not stop in time; undelivered messages stay pending");
+        }
+        db.close().await;
+        tracing::info!("herobot stopped");
+        Ok(())
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,36 @@
+//! What every handler shares: configuration, the database, the writer and the Slack client.
+use std::ops::Deref;
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+use tokio::sync::Notify;
+
+use crate::config::Config;
+use crate::slack::client::SlackClient;
+use crate::store::batch::Writer;
+
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    pub config: Config,
+    pub db: SqlitePool,
+    pub writer: Writer,
+    pub slack: SlackClient,
+    /// Notified when outbox rows are committed outside the writer.
+    pub outbox: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}

@@ -1,0 +1,138 @@
+//! The outbox table: messages waiting for delivery, claimed by a worker, then sent or failed.
+use sqlx::{FromRow, SqliteExecutor};
+
+use super::batch::NewMessage;
+
+/// A pending message as the scheduler sees it.
+#[derive(Debug, Clone, FromRow)]
+pub struct Pending {
+    pub id: i64,
+    pub lane: String,
+    pub next_attempt_at_ms: i64,
+}
+
+/// A message claimed for delivery.
+#[derive(Debug, Clone, FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub method: String,
+    pub url: Option<String>,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+/// Adds messages, given as a JSON array of `NewMessage`, due at once.
+pub async fn enqueue_json(
+    db: impl SqliteExecutor<'_>,
+    messages: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into outbox (method, lane, url, payload, next_attempt_at_ms, created_at)
+         select value->>'method', value->>'lane', value->>'url', value->>'payload', ?2, ?2 / 1000
+         from json_each(?1)",
+    )
+    .bind(messages)
+    .bind(now_ms)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Adds messages due at once.
+pub async fn enqueue(
+    db: impl SqliteExecutor<'_>,
+    messages: &[NewMessage],
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let json = serde_json::to_string(messages).expect("messages serialise");
+    enqueue_json(db, &json, now_ms).await
+}
+
+/// Pending messages with an ID above `after`, oldest first.
+pub async fn pending_after(
+    db: impl SqliteExecutor<'_>,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Pending>, sqlx::Error> {
+    sqlx::query_as("select id, lane, next_attempt_at_ms from outbox where status = 'pending' and id > ?1 order by id limit ?2")
+        .bind(after)
+        .bind(limit)
+        .fetch_all(db)
+        .await
+}
+
+/// Reserves a pending message until `until_ms`, unless another worker holds it.
+pub async fn claim(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    now_ms: i64,
+    until_ms: i64,
+) -> Result<Option<Claimed>, sqlx::Error> {
+    sqlx::query_as(
+        "update outbox set claimed_until_ms = ?3
+         where id = ?1 and status = 'pending' and coalesce(claimed_until_ms, 0) <= ?2
+         returning id, method, url, payload, attempts",
+    )
+    .bind(id)
+    .bind(now_ms)
+    .bind(until_ms)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn mark_sent(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    response: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update outbox set status = 'sent', attempts = attempts + 1, response = ?2, sent_at = ?3,
+                last_error = null, claimed_until_ms = null
+         where id = ?1",
+    )
+    .bind(id)
+    .bind(response)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_failed(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    error: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update outbox set status = 'failed', attempts = attempts + 1, last_error = ?2, claimed_until_ms = null where id = ?1",
+    )
+    .bind(id)
+    .bind(error)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Puts a message back to wait until `at_ms`; `attempted` says whether this try counts
+/// toward the attempt limit (a rate limit is not the message's fault).
+pub async fn retry_at(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    at_ms: i64,
+    error: &str,
+    attempted: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update outbox set attempts = attempts + ?4, next_attempt_at_ms = ?2, last_error = ?3, claimed_until_ms = null
+         where id = ?1",
+    )
+    .bind(id)
+    .bind(at_ms)
+    .bind(error)
+    .bind(i64::from(attempted))
+    .execute(db)
+    .await?;
+    Ok(())
+}
