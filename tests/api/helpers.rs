@@ -1,0 +1,262 @@
+//! spawn_app(): a real herobot on a free port, a fresh SQLite file, wiremock standing in for
+//! Slack's Web API, and signed requests as Slack sends them.
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use herobot::config::{Config, Needs, OutboxSettings};
+use herobot::slack::signature::sign;
+use herobot::startup::Application;
+use serde_json::Value;
+use sqlx::SqlitePool;
+use tokio::sync::oneshot;
+use wiremock::matchers::{method, path, path_regex};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+pub const SECRET: &str = "test-signing-secret";
+pub const HEROES_CHANNEL: &str = "C0HEROES";
+pub const NOMINATOR: &str = "U0NOMINATOR";
+
+/// A running herobot and the fake Slack it talks to.
+pub struct TestApp {
+    pub address: String,
+    pub db: SqlitePool,
+    pub slack: MockServer,
+    pub http: reqwest::Client,
+    pub dir: Arc<tempfile::TempDir>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+/// How a test wants the app configured.
+pub struct Options {
+    pub heroes_channel: Option<&'static str>,
+    pub mock_slack_ok: bool,
+    pub lane_interval: Duration,
+    pub lane_burst: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            heroes_channel: Some(HEROES_CHANNEL),
+            mock_slack_ok: true,
+            lane_interval: Duration::from_millis(10),
+            lane_burst: 3,
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let dir = Arc::new(tempfile::tempdir().expect("a temporary directory"));
+    let slack = MockServer::start().await;
+    if options.mock_slack_ok {
+        mount_slack_ok(&slack).await;
+    }
+    start(dir, slack, &options).await
+}
+
+/// Starts herobot on an existing database directory and fake Slack (to test restarts).
+pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Options) -> TestApp {
+    let db_url = format!("sqlite://{}/herobot.db", dir.path().display());
+    let vars = [
+        ("SLACK_SIGNING_SECRET", SECRET.to_owned()),
+        ("SLACK_BOT_TOKEN", "xoxb-test-token".to_owned()),
+        ("SLACK_API_URL", slack.uri()),
+        ("DATABASE_URL", db_url.clone()),
+        ("HEROBOT_LISTEN", "127.0.0.1:0".to_owned()),
+        ("HEROBOT_HEROES_CHANNEL", options.heroes_channel.unwrap_or_default().to_owned()),
+    ];
+    let mut config = Config::from_lookup(Needs::Slack, |k| {
+        vars.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone())
+    })
+    .expect("test configuration is valid");
+    config.outbox = OutboxSettings {
+        lane_burst: options.lane_burst,
+        lane_interval: options.lane_interval,
+        base_backoff: Duration::from_millis(50),
+        max_backoff: Duration::from_millis(400),
+        max_attempts: 6,
+        ..OutboxSettings::default()
+    };
+    herobot::telemetry::init(herobot::config::LogFormat::Text);
+    let app = Application::build(config).await.expect("the app builds");
+    let address = format!("http://{}", app.local_addr());
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let db = SqlitePool::connect(&db_url).await.expect("the test can open the database");
+    TestApp { address, db, slack, http: reqwest::Client::new(), dir, shutdown: Some(shutdown), task: Some(task) }
+}
+
+/// Slack's Web API and response_url both answering ok.
+pub async fn mount_slack_ok(slack: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "ok": true, "channel": "C0HEROES", "ts": "1700000000.000100"
+        })))
+        .mount(slack)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex("^/response/"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(slack)
+        .await;
+}
+
+static TRIGGER: AtomicU64 = AtomicU64::new(1);
+
+/// A trigger ID that is unique, as Slack makes them.
+pub fn trigger_id() -> String {
+    format!("{}.4744562.{:x}", TRIGGER.fetch_add(1, Ordering::Relaxed), std::process::id())
+}
+
+/// A `/hero` form body as Slack sends it.
+pub fn command_body(slack: &MockServer, user: &str, text: &str, trigger: &str) -> String {
+    serde_urlencoded::to_string([
+        ("token", "deprecated-verification-token"),
+        ("team_id", "T0TEAM"),
+        ("team_domain", "acme"),
+        ("channel_id", "C0GENERAL"),
+        ("channel_name", "general"),
+        ("user_id", user),
+        ("user_name", "someone"),
+        ("command", "/hero"),
+        ("text", text),
+        ("api_app_id", "A0HEROBOT"),
+        ("is_enterprise_install", "false"),
+        ("response_url", &format!("{}/response/T0TEAM/1234/secret-token", slack.uri())),
+        ("trigger_id", trigger),
+    ])
+    .unwrap()
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+impl TestApp {
+    /// Types `/hero {text}` as `user`, signed and unique.
+    pub async fn hero(&self, user: &str, text: &str) -> reqwest::Response {
+        self.hero_with_trigger(user, text, &trigger_id()).await
+    }
+
+    pub async fn hero_with_trigger(&self, user: &str, text: &str, trigger: &str) -> reqwest::Response {
+        let body = command_body(&self.slack, user, text, trigger);
+        self.post_signed("/slack/commands", &body, "application/x-www-form-urlencoded", now()).await
+    }
+
+    /// A form post signed now, not yet sent.
+    pub fn signed(&self, path: &str, body: &str) -> reqwest::RequestBuilder {
+        let ts = now().to_string();
+        self.http
+            .post(format!("{}{path}", self.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-slack-request-timestamp", &ts)
+            .header("x-slack-signature", sign(SECRET.as_bytes(), &ts, body.as_bytes()))
+            .body(body.to_owned())
+    }
+
+    /// Posts `body` signed with the test secret at `timestamp`.
+    pub async fn post_signed(&self, path: &str, body: &str, content_type: &str, timestamp: i64) -> reqwest::Response {
+        let ts = timestamp.to_string();
+        self.post_with_headers(path, body, content_type, &[
+            ("x-slack-request-timestamp", ts.clone()),
+            ("x-slack-signature", sign(SECRET.as_bytes(), &ts, body.as_bytes())),
+        ])
+        .await
+    }
+
+    pub async fn post_with_headers(
+        &self,
+        path: &str,
+        body: &str,
+        content_type: &str,
+        headers: &[(&str, String)],
+    ) -> reqwest::Response {
+        let mut request =
+            self.http.post(format!("{}{path}", self.address)).header("content-type", content_type).body(body.to_owned());
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        request.send().await.expect("the request reaches herobot")
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        // Table names are fixed strings in the tests.
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}"))).fetch_one(&self.db).await.unwrap()
+    }
+
+    /// Waits until Slack has received at least `n` requests (or fails after 10 s).
+    pub async fn slack_requests(&self, n: usize) -> Vec<Request> {
+        wait_for_requests(&self.slack, n, Duration::from_secs(10)).await
+    }
+
+    /// Stops the app gracefully and returns what a restart needs.
+    pub async fn stop(mut self) -> (Arc<tempfile::TempDir>, MockServer) {
+        let _ = self.shutdown.take().unwrap().send(());
+        let result = self.task.take().unwrap().await.expect("the app task ends");
+        result.expect("the app shuts down cleanly");
+        self.db.close().await;
+        (self.dir.clone(), self.slack)
+    }
+}
+
+pub async fn wait_for_requests(slack: &MockServer, n: usize, timeout: Duration) -> Vec<Request> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let requests = slack.received_requests().await.unwrap_or_default();
+        if requests.len() >= n || Instant::now() > deadline {
+            assert!(requests.len() >= n, "Slack received {} requests, expected {n}", requests.len());
+            return requests;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The JSON body of a request Slack received.
+pub fn json(request: &Request) -> Value {
+    serde_json::from_slice(&request.body).expect("a JSON body")
+}
+
+/// Requests to one Web API method, or to the response_url, in arrival order.
+pub fn to_path<'a>(requests: &'a [Request], path: &str) -> Vec<&'a Request> {
+    requests.iter().filter(|r| r.url.path().starts_with(path)).collect()
+}
+
+/// A responder that records when each request arrived and answers from a script of responses
+/// (the last one repeats).
+#[derive(Clone)]
+pub struct Scripted {
+    pub arrivals: Arc<Mutex<Vec<Instant>>>,
+    script: Arc<Vec<ResponseTemplate>>,
+}
+
+impl Scripted {
+    pub fn new(script: Vec<ResponseTemplate>) -> Self {
+        Self { arrivals: Arc::default(), script: Arc::new(script) }
+    }
+
+    pub fn arrivals(&self) -> Vec<Instant> {
+        self.arrivals.lock().unwrap().clone()
+    }
+}
+
+impl Respond for Scripted {
+    fn respond(&self, _request: &Request) -> ResponseTemplate {
+        let mut arrivals = self.arrivals.lock().unwrap();
+        arrivals.push(Instant::now());
+        let i = (arrivals.len() - 1).min(self.script.len() - 1);
+        self.script[i].clone()
+    }
+}
+
+pub fn slack_ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true, "channel": "C0HEROES", "ts": "1.2"}))
+}
