@@ -136,8 +136,12 @@ ACKED_COUNT=$(grep -c . "$ACKED" || true)
 MISSING=$(sqlite3 -bail "$DB" <<SQL
 create temp table acked(id text);
 .import '$ACKED' acked
-select count(*) from acked a
- where not exists (select 1 from slack_requests s where s.key = 'command:' || a.id);
+-- Keys are 'command:<signed timestamp>:<trigger_id>'.
+create temp table stored as
+  select substr(key, length('command:') + instr(substr(key, length('command:') + 1), ':') + 1) as id
+  from slack_requests where key like 'command:%';
+create index temp.stored_id on stored(id);
+select count(*) from acked a where not exists (select 1 from stored s where s.id = a.id);
 SQL
 ) || die "cannot check acked trigger ids against slack_requests in $DB"
 STORED=$((ACKED_COUNT - MISSING))

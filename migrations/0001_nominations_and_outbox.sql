@@ -22,7 +22,8 @@ create table nomination_heroes (
     position integer not null,             -- order in which the heroes were named
     primary key (nomination_id, hero_id)
 ) without rowid;
-create index nomination_heroes_hero on nomination_heroes (hero_id);
+-- No index on hero_id: it would take a page write per distinct hero on every commit of the hot
+-- path. Looking a hero up scans this narrow table instead, which is fine for a profile command.
 
 create table nomination_tags (
     nomination_id integer not null references nominations (id) on delete cascade,
@@ -33,7 +34,7 @@ create index nomination_tags_tag on nomination_tags (tag);
 
 -- One row per Slack request that changed something, so a replay changes nothing again.
 create table slack_requests (
-    key text primary key,                  -- 'command:<trigger_id>', 'event:<event_id>', …
+    key text primary key,                  -- 'command:<signed timestamp>:<trigger_id>', 'event:<event_id>', …
     response text,                         -- the acknowledgement sent the first time, replayed to duplicates
     created_at integer not null
 ) without rowid;
@@ -44,7 +45,10 @@ create table outbox (
     method text not null,                  -- a Web API method ('chat.postMessage', …) or 'response_url'
     lane text not null,                    -- pacing key: the channel or user the message goes to
     url text,                              -- the response_url, for method 'response_url'
-    payload text not null,                 -- JSON body
+    payload text not null,                 -- JSON body; with render, the fields laid over the rendered body
+    render text,                           -- null: send payload as is; else rendered when sent from the
+                                           -- committed record it is about ('celebration', 'hero_dm')
+    subject_id integer,                    -- that record's ID (a nomination, for those two)
     status text not null default 'pending' check (status in ('pending', 'sent', 'failed')),
     attempts integer not null default 0,
     next_attempt_at_ms integer not null,   -- not before this

@@ -3,6 +3,7 @@ use serde_json::{Value, json};
 
 use crate::domain::{Nomination, UserId};
 use crate::slack::blocks::{self, FALLBACK_MAX, SECTION_MAX};
+use crate::store::batch::NewMessage;
 
 /// Where the celebration of a nomination goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +12,56 @@ pub enum CelebrationPlace<'a> {
     Channel(&'a str),
     /// The channel where `/hero` was typed, through its `response_url`.
     Here,
+}
+
+/// Where `/hero` was typed, and the response_url that posts there.
+#[derive(Debug, Clone, Copy)]
+pub struct TypedIn<'a> {
+    pub channel: &'a str,
+    pub response_url: &'a str,
+}
+
+/// The outbox messages a nomination causes: its celebration (in the heroes channel, else where
+/// `/hero` was typed, through the response_url, which works even where the bot is not a
+/// member) and a DM to each hero. Both are rendered when sent, from the stored nomination.
+/// None when there is nowhere to celebrate.
+pub fn nomination_messages<'a>(
+    n: &Nomination,
+    heroes_channel: Option<&'a str>,
+    typed_in: Option<TypedIn<'_>>,
+) -> Option<(Vec<NewMessage>, CelebrationPlace<'a>)> {
+    let (celebration, place) = match (heroes_channel, typed_in) {
+        (Some(channel), _) => (
+            NewMessage {
+                method: "chat.postMessage",
+                lane: channel.to_owned(),
+                url: None,
+                payload: json!({ "channel": channel }).to_string(),
+                render: Some("celebration"),
+            },
+            CelebrationPlace::Channel(channel),
+        ),
+        (None, Some(here)) if !here.response_url.is_empty() => (
+            NewMessage {
+                method: "response_url",
+                lane: here.channel.to_owned(),
+                url: Some(here.response_url.to_owned()),
+                payload: json!({ "response_type": "in_channel" }).to_string(),
+                render: Some("celebration"),
+            },
+            CelebrationPlace::Here,
+        ),
+        (None, _) => return None,
+    };
+    let mut messages = vec![celebration];
+    messages.extend(n.heroes.iter().map(|hero| NewMessage {
+        method: "chat.postMessage",
+        lane: hero.to_string(),
+        url: None,
+        payload: json!({ "channel": hero.as_str() }).to_string(),
+        render: Some("hero_dm"),
+    }));
+    Some((messages, place))
 }
 
 /// `<@A>`, `<@A> and <@B>`, `<@A>, <@B> and <@C>`.

@@ -34,7 +34,7 @@ impl Application {
             .await
             .context("migrating the database")?;
         let outbox_wake = Arc::new(Notify::new());
-        let writer_conn = store::connect_one(&config.database_url)
+        let writer_conn = store::connect_writer(&config.database_url)
             .await
             .context("opening the writer's connection")?;
         let (writer, writer_task) = Writer::spawn(writer_conn, outbox_wake.clone());
@@ -84,6 +84,10 @@ impl Application {
         let db = state.db.clone();
         let (stop, stopped) = watch::channel(false);
         let worker_task = tokio::spawn(worker.run(stopped));
+        tokio::spawn(store::checkpoint_periodically(
+            db.clone(),
+            Duration::from_millis(500),
+        ));
         tracing::info!(address = %listener.local_addr()?, "herobot is listening");
         axum::serve(listener, crate::routes::router(state))
             .with_graceful_shutdown(shutdown)

@@ -27,6 +27,11 @@ impl UserId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A value read back from the store, where only parsed values are written.
+    pub fn stored(s: String) -> Self {
+        Self(s)
+    }
 }
 
 impl fmt::Display for UserId {
@@ -135,6 +140,11 @@ impl Tag {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A value read back from the store, where only parsed values are written.
+    pub fn stored(s: String) -> Self {
+        Self(s)
+    }
 }
 
 /// Why the heroes are recognised: plain text (Slack's escapes undone), long enough to tell a story.
@@ -162,6 +172,11 @@ impl Reason {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// A value read back from the store, where only parsed values are written.
+    pub fn stored(s: String) -> Self {
+        Self(s)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The durable outbox worker: delivers committed messages to Slack, in order per lane, paced,
 //! with retries and backoff; a restart picks up whatever is still pending.
 mod lanes;
+mod render;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -134,9 +135,10 @@ impl Worker {
                 Ok(Some(message)) => {
                     state.lanes.take(&lane, now);
                     state.busy.insert(lane.clone());
-                    let (slack, settings) = (self.slack.clone(), self.settings.clone());
+                    let (db, slack, settings) =
+                        (self.db.clone(), self.slack.clone(), self.settings.clone());
                     deliveries.spawn(async move {
-                        let outcome = deliver(&slack, &message, &settings).await;
+                        let outcome = deliver(&db, &slack, &message, &settings).await;
                         (lane, message.id, outcome)
                     });
                 }
@@ -257,13 +259,21 @@ impl State {
 }
 
 /// One attempt at one message.
-async fn deliver(slack: &SlackClient, message: &Claimed, settings: &OutboxSettings) -> Outcome {
-    let result = match (message.method.as_str(), &message.url) {
-        ("response_url", Some(url)) => slack.respond(url, &message.payload).await,
-        ("response_url", None) => Err(Failure::Permanent(
-            "response_url message without a URL".into(),
-        )),
-        (method, _) => slack.call(method, &message.payload).await,
+async fn deliver(
+    db: &SqlitePool,
+    slack: &SlackClient,
+    message: &Claimed,
+    settings: &OutboxSettings,
+) -> Outcome {
+    let result = match render::body(db, message).await {
+        Err(failure) => Err(failure),
+        Ok(body) => match (message.method.as_str(), &message.url) {
+            ("response_url", Some(url)) => slack.respond(url, &body).await,
+            ("response_url", None) => Err(Failure::Permanent(
+                "response_url message without a URL".into(),
+            )),
+            (method, _) => slack.call(method, &body).await,
+        },
     };
     let now_ms = clock::now_ms();
     match result {

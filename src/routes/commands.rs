@@ -2,27 +2,28 @@
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
 use crate::domain::command::{self, Command, CommandError};
 use crate::domain::{Nomination, UserId};
 use crate::error::{Error, Result};
-use crate::messages::{self, CelebrationPlace};
+use crate::messages::{self, TypedIn};
 use crate::slack::extract::VerifiedBody;
 use crate::slack::payload::SlashCommand;
 use crate::state::AppState;
-use crate::store::batch::{Committed, NewMessage, Source, Submission};
+use crate::store::batch::{Committed, Source, Submission};
 
 pub async fn hero(
     State(state): State<AppState>,
-    VerifiedBody(body): VerifiedBody,
+    VerifiedBody { body, timestamp }: VerifiedBody,
 ) -> Result<Response> {
     let cmd: SlashCommand = serde_urlencoded::from_bytes(&body)
         .map_err(|_| Error::BadRequest("malformed slash command".into()))?;
     let user =
         UserId::parse(&cmd.user_id).ok_or_else(|| Error::BadRequest("malformed user_id".into()))?;
     let reply = match command::parse(&cmd.text, &user, state.config.min_reason) {
-        Ok(Command::Nominate(nomination)) => return nominate(&state, &cmd, nomination).await,
+        Ok(Command::Nominate(nomination)) => {
+            return nominate(&state, &cmd, timestamp, nomination).await;
+        }
         Ok(Command::Help) => messages::help(),
         Ok(Command::NominationModal) => messages::help(),
         Ok(Command::StoryModal) => messages::not_available("story"),
@@ -41,6 +42,7 @@ pub async fn hero(
 async fn nominate(
     state: &AppState,
     cmd: &SlashCommand,
+    signed_at: i64,
     nomination: Nomination,
 ) -> Result<Response> {
     // Slack sends both with every command; the trigger ID is what makes a replay recognisable.
@@ -50,43 +52,22 @@ async fn nominate(
         ));
     }
     let channel = Some(cmd.channel_id.clone()).filter(|c| !c.is_empty());
-    let mut outbox = Vec::with_capacity(nomination.heroes.len() + 1);
-    let place = match &state.config.heroes_channel {
-        Some(heroes_channel) => {
-            let mut message = messages::celebration(&nomination);
-            message["channel"] = Value::from(heroes_channel.as_str());
-            outbox.push(NewMessage {
-                method: "chat.postMessage",
-                lane: heroes_channel.clone(),
-                url: None,
-                payload: message.to_string(),
-            });
-            CelebrationPlace::Channel(heroes_channel)
-        }
-        None => {
-            // The response_url posts where /hero was typed, even where the bot is not a member.
-            let mut message = messages::celebration(&nomination);
-            message["response_type"] = Value::from("in_channel");
-            outbox.push(NewMessage {
-                method: "response_url",
-                lane: cmd.channel_id.clone(),
-                url: Some(cmd.response_url.clone()),
-                payload: message.to_string(),
-            });
-            CelebrationPlace::Here
-        }
-    };
-    for hero in &nomination.heroes {
-        outbox.push(NewMessage {
-            method: "chat.postMessage",
-            lane: hero.to_string(),
-            url: None,
-            payload: messages::hero_dm(&nomination, hero, channel.as_deref()).to_string(),
-        });
-    }
+    let typed_in = Some(TypedIn {
+        channel: &cmd.channel_id,
+        response_url: &cmd.response_url,
+    });
+    let (outbox, place) = messages::nomination_messages(
+        &nomination,
+        state.config.heroes_channel.as_deref(),
+        typed_in,
+    )
+    .ok_or_else(|| Error::BadRequest("nowhere to post the celebration".into()))?;
     let ack = messages::nomination_confirmed(&nomination, place).to_string();
     let submission = Submission {
-        key: format!("command:{}", cmd.trigger_id),
+        // Slack makes trigger IDs unique per invocation, and a replay repeats the signed
+        // timestamp; leading with it keeps the keys in time order, so inserting them touches
+        // one index page per commit rather than one per request.
+        key: format!("command:{signed_at}:{}", cmd.trigger_id),
         ack: ack.clone(),
         team_id: cmd.team_id.clone(),
         channel_id: channel,

@@ -12,7 +12,7 @@ use crate::store;
 
 pub async fn event(
     State(state): State<AppState>,
-    VerifiedBody(body): VerifiedBody,
+    VerifiedBody { body, .. }: VerifiedBody,
 ) -> Result<Response> {
     let envelope: EventEnvelope =
         serde_json::from_slice(&body).map_err(|_| Error::BadRequest("malformed event".into()))?;

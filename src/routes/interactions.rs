@@ -9,7 +9,7 @@ use crate::state::AppState;
 
 pub async fn interaction(
     State(_state): State<AppState>,
-    VerifiedBody(body): VerifiedBody,
+    VerifiedBody { body, .. }: VerifiedBody,
 ) -> Result<Response> {
     let form: InteractionForm = serde_urlencoded::from_bytes(&body)
         .map_err(|_| Error::BadRequest("malformed interaction".into()))?;

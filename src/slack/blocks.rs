@@ -54,10 +54,10 @@ pub fn truncate(text: &str, max: usize) -> String {
     }
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
     // Don't leave half an escape behind.
-    if let Some(amp) = out.rfind('&') {
-        if !out[amp..].contains(';') {
-            out.truncate(amp);
-        }
+    if let Some(amp) = out.rfind('&')
+        && !out[amp..].contains(';')
+    {
+        out.truncate(amp);
     }
     out.push('…');
     out

@@ -11,9 +11,13 @@ use crate::state::AppState;
 /// Largest body accepted: Slack's biggest modal payloads are about 100 KB form-encoded.
 pub const MAX_BODY: usize = 1024 * 1024;
 
-/// A request body proven to come from Slack.
+/// A request body proven to come from Slack, with the timestamp it was signed at.
 #[derive(Debug)]
-pub struct VerifiedBody(pub Bytes);
+pub struct VerifiedBody {
+    pub body: Bytes,
+    /// `X-Slack-Request-Timestamp`: a replay of the same request carries the same one.
+    pub timestamp: i64,
+}
 
 /// Why a body was not handed to the handler.
 #[derive(Debug)]
@@ -46,11 +50,11 @@ impl FromRequest<AppState> for VerifiedBody {
         if is_ssl_check(&body) {
             return Err(Rejection::SslCheck);
         }
-        let header = |name: &str| header(&headers, name);
+        let timestamp = header(&headers, "x-slack-request-timestamp");
         verify_at(
             state.config.signing_secret.expose().as_bytes(),
-            header("x-slack-request-timestamp"),
-            header("x-slack-signature"),
+            timestamp,
+            header(&headers, "x-slack-signature"),
             &body,
             crate::clock::now_secs(),
         )
@@ -58,7 +62,9 @@ impl FromRequest<AppState> for VerifiedBody {
             tracing::warn!(reason = %err, "rejected a request that failed Slack signature verification");
             Rejection::Unverified(err)
         })?;
-        Ok(Self(body))
+        // verify_at has parsed it already.
+        let timestamp = timestamp.trim().parse().unwrap_or_default();
+        Ok(Self { body, timestamp })
     }
 }
 

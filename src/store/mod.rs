@@ -1,7 +1,9 @@
 //! The SQLite store: connecting, migrating, and the SQL of each table family.
 pub mod batch;
+pub mod nominations;
 pub mod outbox;
 pub mod requests;
+pub mod stories;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -31,9 +33,29 @@ pub async fn connect(database_url: &str) -> Result<SqlitePool, sqlx::Error> {
         .await
 }
 
-/// A connection of its own, for the group-commit writer.
-pub async fn connect_one(database_url: &str) -> Result<SqliteConnection, sqlx::Error> {
-    SqliteConnection::connect_with(&options(database_url)?).await
+/// A connection of its own, for the group-commit writer. It never checkpoints the WAL itself,
+/// so copying pages back into the database stays off the acknowledgement path; the
+/// checkpointer task (and the pool's connections) do it.
+pub async fn connect_writer(database_url: &str) -> Result<SqliteConnection, sqlx::Error> {
+    SqliteConnection::connect_with(&options(database_url)?.pragma("wal_autocheckpoint", "0")).await
+}
+
+/// Checkpoints the WAL in the background until the pool closes, so it does not grow unbounded
+/// while the writer leaves checkpoints to others.
+pub async fn checkpoint_periodically(pool: SqlitePool, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !pool.is_closed() {
+        tick.tick().await;
+        let checkpoint = sqlx::query("pragma wal_checkpoint(passive)")
+            .execute(&pool)
+            .await;
+        if let Err(err) = checkpoint
+            && !pool.is_closed()
+        {
+            tracing::warn!(error = %err, "WAL checkpoint failed");
+        }
+    }
 }
 
 /// Applies the embedded migrations (forward only).

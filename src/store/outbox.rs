@@ -18,35 +18,31 @@ pub struct Claimed {
     pub method: String,
     pub url: Option<String>,
     pub payload: String,
+    pub render: Option<String>,
+    pub subject_id: Option<i64>,
     pub attempts: i64,
 }
 
-/// Adds messages, given as a JSON array of `NewMessage`, due at once.
-pub async fn enqueue_json(
+/// Adds messages due at once; `subject_id` is the record that messages with `render` are about.
+pub async fn enqueue(
     db: impl SqliteExecutor<'_>,
-    messages: &str,
+    messages: &[NewMessage],
+    subject_id: Option<i64>,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
+    let json = serde_json::to_string(messages).expect("messages serialise");
     sqlx::query(
-        "insert into outbox (method, lane, url, payload, next_attempt_at_ms, created_at)
-         select value->>'method', value->>'lane', value->>'url', value->>'payload', ?2, ?2 / 1000
+        "insert into outbox (method, lane, url, payload, render, subject_id, next_attempt_at_ms, created_at)
+         select value->>'method', value->>'lane', value->>'url', value->>'payload', value->>'render',
+                iif(value->>'render' is null, null, ?2), ?3, ?3 / 1000
          from json_each(?1)",
     )
-    .bind(messages)
+    .bind(json)
+    .bind(subject_id)
     .bind(now_ms)
     .execute(db)
     .await?;
     Ok(())
-}
-
-/// Adds messages due at once.
-pub async fn enqueue(
-    db: impl SqliteExecutor<'_>,
-    messages: &[NewMessage],
-    now_ms: i64,
-) -> Result<(), sqlx::Error> {
-    let json = serde_json::to_string(messages).expect("messages serialise");
-    enqueue_json(db, &json, now_ms).await
 }
 
 /// Pending messages with an ID above `after`, oldest first.
@@ -72,7 +68,7 @@ pub async fn claim(
     sqlx::query_as(
         "update outbox set claimed_until_ms = ?3
          where id = ?1 and status = 'pending' and coalesce(claimed_until_ms, 0) <= ?2
-         returning id, method, url, payload, attempts",
+         returning id, method, url, payload, render, subject_id, attempts",
     )
     .bind(id)
     .bind(now_ms)

@@ -2,7 +2,8 @@
 use serde_json::Value;
 
 use crate::helpers::{
-    HEROES_CHANNEL, NOMINATOR, Options, command_body, json, spawn_app, spawn_app_with, to_path, trigger_id,
+    HEROES_CHANNEL, NOMINATOR, Options, command_body, json, spawn_app, spawn_app_with, to_path,
+    trigger_id,
 };
 
 const EXAMPLE: &str = "<@U0ALICE|alice> <@U0BOB|bob> for turning a billing outage into a thank-you note #recovery #billing";
@@ -18,7 +19,10 @@ async fn a_quick_nomination_is_confirmed_stored_celebrated_and_each_hero_told() 
     assert_eq!(ack["response_type"], "ephemeral");
     let ack_text = ack["text"].as_str().unwrap();
     assert!(ack_text.contains("<@U0ALICE> and <@U0BOB>"), "{ack_text}");
-    assert!(ack_text.contains(&format!("<#{HEROES_CHANNEL}>")), "{ack_text}");
+    assert!(
+        ack_text.contains(&format!("<#{HEROES_CHANNEL}>")),
+        "{ack_text}"
+    );
 
     let row: (String, String, Option<String>, Option<String>, String, Option<String>, String) = sqlx::query_as(
         "select team_id, nominator_id, category, customer_kind, reason, channel_id, source from nominations",
@@ -26,51 +30,88 @@ async fn a_quick_nomination_is_confirmed_stored_celebrated_and_each_hero_told() 
     .fetch_one(&app.db)
     .await
     .unwrap();
-    assert_eq!(row, (
-        "T0TEAM".into(),
-        NOMINATOR.into(),
-        Some("recovery".into()),
-        None,
-        "for turning a billing outage into a thank-you note".into(),
-        Some("C0GENERAL".into()),
-        "command".into()
-    ));
+    assert_eq!(
+        row,
+        (
+            "T0TEAM".into(),
+            NOMINATOR.into(),
+            Some("recovery".into()),
+            None,
+            "for turning a billing outage into a thank-you note".into(),
+            Some("C0GENERAL".into()),
+            "command".into()
+        )
+    );
     let heroes: Vec<String> =
-        sqlx::query_scalar("select hero_id from nomination_heroes order by position").fetch_all(&app.db).await.unwrap();
+        sqlx::query_scalar("select hero_id from nomination_heroes order by position")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
     assert_eq!(heroes, ["U0ALICE", "U0BOB"]);
-    let tags: Vec<String> = sqlx::query_scalar("select tag from nomination_tags").fetch_all(&app.db).await.unwrap();
+    let tags: Vec<String> = sqlx::query_scalar("select tag from nomination_tags")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
     assert_eq!(tags, ["billing"]);
 
     let requests = app.slack_requests(3).await;
     let posts = to_path(&requests, "/chat.postMessage");
     assert_eq!(posts.len(), 3, "one celebration and two DMs");
     for post in &posts {
-        assert_eq!(post.headers.get("authorization").unwrap(), "Bearer xoxb-test-token");
+        assert_eq!(
+            post.headers.get("authorization").unwrap(),
+            "Bearer xoxb-test-token"
+        );
     }
     let mut by_channel: Vec<Value> = posts.iter().map(|r| json(r)).collect();
     by_channel.sort_by_key(|b| b["channel"].as_str().unwrap().to_owned());
-    let channels: Vec<&str> = by_channel.iter().map(|b| b["channel"].as_str().unwrap()).collect();
+    let channels: Vec<&str> = by_channel
+        .iter()
+        .map(|b| b["channel"].as_str().unwrap())
+        .collect();
     assert_eq!(channels, [HEROES_CHANNEL, "U0ALICE", "U0BOB"]);
     insta::assert_json_snapshot!("celebration", by_channel[0]);
     insta::assert_json_snapshot!("hero_dm", by_channel[1]);
-    assert!(by_channel[2]["text"].as_str().unwrap().contains("<@U0NOMINATOR> recognised you"));
+    assert!(
+        by_channel[2]["text"]
+            .as_str()
+            .unwrap()
+            .contains("<@U0NOMINATOR> recognised you")
+    );
 }
 
 #[tokio::test]
 async fn without_a_heroes_channel_the_celebration_goes_to_the_channel_where_hero_was_typed() {
-    let app = spawn_app_with(Options { heroes_channel: None, ..Options::default() }).await;
+    let app = spawn_app_with(Options {
+        heroes_channel: None,
+        ..Options::default()
+    })
+    .await;
 
-    let response = app.hero(NOMINATOR, "<@U0ALICE> for calming an angry customer in five minutes flat").await;
+    let response = app
+        .hero(
+            NOMINATOR,
+            "<@U0ALICE> for calming an angry customer in five minutes flat",
+        )
+        .await;
 
     let ack: Value = response.json().await.unwrap();
-    assert!(ack["text"].as_str().unwrap().contains("posted in this channel"));
+    assert!(
+        ack["text"]
+            .as_str()
+            .unwrap()
+            .contains("posted in this channel")
+    );
     let requests = app.slack_requests(2).await;
     let responses = to_path(&requests, "/response/T0TEAM/1234/secret-token");
     assert_eq!(responses.len(), 1);
     let celebration = json(responses[0]);
     assert_eq!(celebration["response_type"], "in_channel");
     assert!(celebration["text"].as_str().unwrap().contains("<@U0ALICE>"));
-    assert!(responses[0].headers.get("authorization").is_none(), "a response_url needs no token");
+    assert!(
+        responses[0].headers.get("authorization").is_none(),
+        "a response_url needs no token"
+    );
     let dms = to_path(&requests, "/chat.postMessage");
     assert_eq!(json(dms[0])["channel"], "U0ALICE");
 }
@@ -80,8 +121,18 @@ async fn a_replayed_command_is_processed_once_and_answered_the_same() {
     let app = spawn_app().await;
     let trigger = trigger_id();
 
-    let first: Value = app.hero_with_trigger(NOMINATOR, EXAMPLE, &trigger).await.json().await.unwrap();
-    let second: Value = app.hero_with_trigger(NOMINATOR, EXAMPLE, &trigger).await.json().await.unwrap();
+    let first: Value = app
+        .hero_with_trigger(NOMINATOR, EXAMPLE, &trigger)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let second: Value = app
+        .hero_with_trigger(NOMINATOR, EXAMPLE, &trigger)
+        .await
+        .json()
+        .await
+        .unwrap();
 
     assert_eq!(first, second);
     assert_eq!(app.count("nominations").await, 1);
@@ -110,7 +161,10 @@ async fn concurrent_nominations_are_all_stored_with_their_own_heroes() {
     .fetch_one(&app.db)
     .await
     .unwrap();
-    assert_eq!(mismatched, 0, "every hero is stored with their own nomination");
+    assert_eq!(
+        mismatched, 0,
+        "every hero is stored with their own nomination"
+    );
     assert_eq!(app.count("outbox").await, 80);
 }
 
@@ -118,15 +172,25 @@ async fn concurrent_nominations_are_all_stored_with_their_own_heroes() {
 async fn user_text_is_escaped_so_nobody_gets_pinged_through_the_bot() {
     let app = spawn_app().await;
 
-    app.hero(NOMINATOR, "<@U0ALICE> for telling &lt;!channel&gt; &amp; &lt;@U0EVE&gt; the fix was live").await;
+    app.hero(
+        NOMINATOR,
+        "<@U0ALICE> for telling &lt;!channel&gt; &amp; &lt;@U0EVE&gt; the fix was live",
+    )
+    .await;
 
-    let stored: String = sqlx::query_scalar("select reason from nominations").fetch_one(&app.db).await.unwrap();
+    let stored: String = sqlx::query_scalar("select reason from nominations")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(stored, "for telling <!channel> & <@U0EVE> the fix was live");
     for request in app.slack_requests(2).await {
         let body = String::from_utf8(request.body.clone()).unwrap();
         assert!(!body.contains("<!channel>"), "{body}");
         assert!(!body.contains("<@U0EVE>"), "{body}");
-        assert!(body.contains("&lt;!channel&gt; &amp; &lt;@U0EVE&gt;"), "{body}");
+        assert!(
+            body.contains("&lt;!channel&gt; &amp; &lt;@U0EVE&gt;"),
+            "{body}"
+        );
     }
 }
 
@@ -136,21 +200,47 @@ async fn help_and_anything_not_understood_answer_with_usage() {
     for text in ["help", "", "HELP"] {
         let ack: Value = app.hero(NOMINATOR, text).await.json().await.unwrap();
         assert_eq!(ack["response_type"], "ephemeral");
-        assert!(ack["text"].as_str().unwrap().contains("/hero @alice @bob for"), "{text:?}: {ack}");
+        assert!(
+            ack["text"]
+                .as_str()
+                .unwrap()
+                .contains("/hero @alice @bob for"),
+            "{text:?}: {ack}"
+        );
     }
-    let ack: Value = app.hero(NOMINATOR, "what is this").await.json().await.unwrap();
-    assert!(ack["text"].as_str().unwrap().contains("/hero help"), "{ack}");
+    let ack: Value = app
+        .hero(NOMINATOR, "what is this")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        ack["text"].as_str().unwrap().contains("/hero help"),
+        "{ack}"
+    );
 }
 
 #[tokio::test]
 async fn bad_input_gets_a_clear_message_and_stores_nothing() {
     let app = spawn_app().await;
     let cases = [
-        ("for being great to a customer all week", "Name at least one hero"),
-        ("<@U0NOMINATOR> for fixing my own mistake in an hour", "can't nominate only yourself"),
-        ("@alice for turning a billing outage into a thank-you note", "can't tell who `@alice` is"),
+        (
+            "for being great to a customer all week",
+            "Name at least one hero",
+        ),
+        (
+            "<@U0NOMINATOR> for fixing my own mistake in an hour",
+            "can't nominate only yourself",
+        ),
+        (
+            "@alice for turning a billing outage into a thank-you note",
+            "can't tell who `@alice` is",
+        ),
         ("<@U0ALICE> thanks!", "at least 20 characters"),
-        ("<@U0ALICE> for great work with the customer #internal #external", "Pick one category"),
+        (
+            "<@U0ALICE> for great work with the customer #internal #external",
+            "Pick one category",
+        ),
     ];
     for (text, expected) in cases {
         let response = app.hero(NOMINATOR, text).await;
@@ -170,7 +260,15 @@ async fn bad_input_gets_a_clear_message_and_stores_nothing() {
 #[tokio::test]
 async fn the_unresolved_name_message_explains_how_to_fix_it() {
     let app = spawn_app().await;
-    let ack: Value = app.hero(NOMINATOR, "@alice for the weekend rescue of the launch").await.json().await.unwrap();
+    let ack: Value = app
+        .hero(NOMINATOR, "@alice for the weekend rescue of the launch")
+        .await
+        .json()
+        .await
+        .unwrap();
     let message = ack["text"].as_str().unwrap();
-    assert!(message.contains("should_escape: true") && message.contains("Slack admin"), "{message}");
+    assert!(
+        message.contains("should_escape: true") && message.contains("Slack admin"),
+        "{message}"
+    );
 }

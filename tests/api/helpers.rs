@@ -69,10 +69,15 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         ("SLACK_API_URL", slack.uri()),
         ("DATABASE_URL", db_url.clone()),
         ("HEROBOT_LISTEN", "127.0.0.1:0".to_owned()),
-        ("HEROBOT_HEROES_CHANNEL", options.heroes_channel.unwrap_or_default().to_owned()),
+        (
+            "HEROBOT_HEROES_CHANNEL",
+            options.heroes_channel.unwrap_or_default().to_owned(),
+        ),
     ];
     let mut config = Config::from_lookup(Needs::Slack, |k| {
-        vars.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone())
+        vars.iter()
+            .find(|(name, _)| *name == k)
+            .map(|(_, v)| v.clone())
     })
     .expect("test configuration is valid");
     config.outbox = OutboxSettings {
@@ -90,8 +95,18 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
     let task = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    let db = SqlitePool::connect(&db_url).await.expect("the test can open the database");
-    TestApp { address, db, slack, http: reqwest::Client::new(), dir, shutdown: Some(shutdown), task: Some(task) }
+    let db = SqlitePool::connect(&db_url)
+        .await
+        .expect("the test can open the database");
+    TestApp {
+        address,
+        db,
+        slack,
+        http: reqwest::Client::new(),
+        dir,
+        shutdown: Some(shutdown),
+        task: Some(task),
+    }
 }
 
 /// Slack's Web API and response_url both answering ok.
@@ -114,7 +129,11 @@ static TRIGGER: AtomicU64 = AtomicU64::new(1);
 
 /// A trigger ID that is unique, as Slack makes them.
 pub fn trigger_id() -> String {
-    format!("{}.4744562.{:x}", TRIGGER.fetch_add(1, Ordering::Relaxed), std::process::id())
+    format!(
+        "{}.4744562.{:x}",
+        TRIGGER.fetch_add(1, Ordering::Relaxed),
+        std::process::id()
+    )
 }
 
 /// A `/hero` form body as Slack sends it.
@@ -131,14 +150,20 @@ pub fn command_body(slack: &MockServer, user: &str, text: &str, trigger: &str) -
         ("text", text),
         ("api_app_id", "A0HEROBOT"),
         ("is_enterprise_install", "false"),
-        ("response_url", &format!("{}/response/T0TEAM/1234/secret-token", slack.uri())),
+        (
+            "response_url",
+            &format!("{}/response/T0TEAM/1234/secret-token", slack.uri()),
+        ),
         ("trigger_id", trigger),
     ])
     .unwrap()
 }
 
 pub fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 impl TestApp {
@@ -147,9 +172,20 @@ impl TestApp {
         self.hero_with_trigger(user, text, &trigger_id()).await
     }
 
-    pub async fn hero_with_trigger(&self, user: &str, text: &str, trigger: &str) -> reqwest::Response {
+    pub async fn hero_with_trigger(
+        &self,
+        user: &str,
+        text: &str,
+        trigger: &str,
+    ) -> reqwest::Response {
         let body = command_body(&self.slack, user, text, trigger);
-        self.post_signed("/slack/commands", &body, "application/x-www-form-urlencoded", now()).await
+        self.post_signed(
+            "/slack/commands",
+            &body,
+            "application/x-www-form-urlencoded",
+            now(),
+        )
+        .await
     }
 
     /// A form post signed now, not yet sent.
@@ -159,17 +195,34 @@ impl TestApp {
             .post(format!("{}{path}", self.address))
             .header("content-type", "application/x-www-form-urlencoded")
             .header("x-slack-request-timestamp", &ts)
-            .header("x-slack-signature", sign(SECRET.as_bytes(), &ts, body.as_bytes()))
+            .header(
+                "x-slack-signature",
+                sign(SECRET.as_bytes(), &ts, body.as_bytes()),
+            )
             .body(body.to_owned())
     }
 
     /// Posts `body` signed with the test secret at `timestamp`.
-    pub async fn post_signed(&self, path: &str, body: &str, content_type: &str, timestamp: i64) -> reqwest::Response {
+    pub async fn post_signed(
+        &self,
+        path: &str,
+        body: &str,
+        content_type: &str,
+        timestamp: i64,
+    ) -> reqwest::Response {
         let ts = timestamp.to_string();
-        self.post_with_headers(path, body, content_type, &[
-            ("x-slack-request-timestamp", ts.clone()),
-            ("x-slack-signature", sign(SECRET.as_bytes(), &ts, body.as_bytes())),
-        ])
+        self.post_with_headers(
+            path,
+            body,
+            content_type,
+            &[
+                ("x-slack-request-timestamp", ts.clone()),
+                (
+                    "x-slack-signature",
+                    sign(SECRET.as_bytes(), &ts, body.as_bytes()),
+                ),
+            ],
+        )
         .await
     }
 
@@ -180,8 +233,11 @@ impl TestApp {
         content_type: &str,
         headers: &[(&str, String)],
     ) -> reqwest::Response {
-        let mut request =
-            self.http.post(format!("{}{path}", self.address)).header("content-type", content_type).body(body.to_owned());
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.address))
+            .header("content-type", content_type)
+            .body(body.to_owned());
         for (name, value) in headers {
             request = request.header(*name, value);
         }
@@ -190,7 +246,10 @@ impl TestApp {
 
     pub async fn count(&self, table: &str) -> i64 {
         // Table names are fixed strings in the tests.
-        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}"))).fetch_one(&self.db).await.unwrap()
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
     }
 
     /// Waits until Slack has received at least `n` requests (or fails after 10 s).
@@ -213,7 +272,11 @@ pub async fn wait_for_requests(slack: &MockServer, n: usize, timeout: Duration) 
     loop {
         let requests = slack.received_requests().await.unwrap_or_default();
         if requests.len() >= n || Instant::now() > deadline {
-            assert!(requests.len() >= n, "Slack received {} requests, expected {n}", requests.len());
+            assert!(
+                requests.len() >= n,
+                "Slack received {} requests, expected {n}",
+                requests.len()
+            );
             return requests;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -227,7 +290,10 @@ pub fn json(request: &Request) -> Value {
 
 /// Requests to one Web API method, or to the response_url, in arrival order.
 pub fn to_path<'a>(requests: &'a [Request], path: &str) -> Vec<&'a Request> {
-    requests.iter().filter(|r| r.url.path().starts_with(path)).collect()
+    requests
+        .iter()
+        .filter(|r| r.url.path().starts_with(path))
+        .collect()
 }
 
 /// A responder that records when each request arrived and answers from a script of responses
@@ -240,7 +306,10 @@ pub struct Scripted {
 
 impl Scripted {
     pub fn new(script: Vec<ResponseTemplate>) -> Self {
-        Self { arrivals: Arc::default(), script: Arc::new(script) }
+        Self {
+            arrivals: Arc::default(),
+            script: Arc::new(script),
+        }
     }
 
     pub fn arrivals(&self) -> Vec<Instant> {
@@ -258,5 +327,6 @@ impl Respond for Scripted {
 }
 
 pub fn slack_ok() -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true, "channel": "C0HEROES", "ts": "1.2"}))
+    ResponseTemplate::new(200)
+        .set_body_json(serde_json::json!({"ok": true, "channel": "C0HEROES", "ts": "1.2"}))
 }

@@ -5,27 +5,36 @@ use wiremock::matchers::{body_partial_json, method, path, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::{
-    HEROES_CHANNEL, NOMINATOR, Options, Scripted, TestApp, mount_slack_ok, slack_ok, spawn_app_with, start,
-    wait_for_requests,
+    HEROES_CHANNEL, NOMINATOR, Options, Scripted, TestApp, mount_slack_ok, slack_ok,
+    spawn_app_with, start, wait_for_requests,
 };
 
 const NOMINATION: &str = "<@U0ALICE> for turning a billing outage into a thank-you note";
 
 async fn outbox_rows(app: &TestApp) -> Vec<(String, String, i64, Option<String>)> {
-    sqlx::query_as("select lane, status, attempts, last_error from outbox order by id").fetch_all(&app.db).await.unwrap()
+    sqlx::query_as("select lane, status, attempts, last_error from outbox order by id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap()
 }
 
 /// Waits until no outbox row is pending.
 async fn settled(app: &TestApp) {
     for _ in 0..500 {
         let pending: i64 =
-            sqlx::query_scalar("select count(*) from outbox where status = 'pending'").fetch_one(&app.db).await.unwrap();
+            sqlx::query_scalar("select count(*) from outbox where status = 'pending'")
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
         if pending == 0 {
             return;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    panic!("outbox still has pending rows: {:?}", outbox_rows(app).await);
+    panic!(
+        "outbox still has pending rows: {:?}",
+        outbox_rows(app).await
+    );
 }
 
 async fn mount_response_url_ok(slack: &MockServer) {
@@ -37,16 +46,26 @@ async fn mount_response_url_ok(slack: &MockServer) {
 }
 
 async fn mount_post_message(slack: &MockServer, responder: Scripted) {
-    Mock::given(method("POST")).and(path("/chat.postMessage")).respond_with(responder).mount(slack).await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(responder)
+        .mount(slack)
+        .await;
 }
 
 #[tokio::test]
 async fn slack_failing_three_times_then_recovering_means_delivered_once() {
-    let app = spawn_app_with(Options { heroes_channel: None, mock_slack_ok: false, ..Options::default() }).await;
+    let app = spawn_app_with(Options {
+        heroes_channel: None,
+        mock_slack_ok: false,
+        ..Options::default()
+    })
+    .await;
     mount_response_url_ok(&app.slack).await;
     let slack = Scripted::new(vec![
         ResponseTemplate::new(500),
-        ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": false, "error": "internal_error"})),
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"ok": false, "error": "internal_error"})),
         ResponseTemplate::new(503),
         slack_ok(),
     ]);
@@ -56,15 +75,27 @@ async fn slack_failing_three_times_then_recovering_means_delivered_once() {
     settled(&app).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    assert_eq!(slack.arrivals().len(), 4, "three failures, then one delivery");
+    assert_eq!(
+        slack.arrivals().len(),
+        4,
+        "three failures, then one delivery"
+    );
     let rows = outbox_rows(&app).await;
     assert_eq!(rows[1], ("U0ALICE".into(), "sent".into(), 4, None));
-    assert_eq!(rows[0].1, "sent", "the celebration went through the response_url");
+    assert_eq!(
+        rows[0].1, "sent",
+        "the celebration went through the response_url"
+    );
 }
 
 #[tokio::test]
 async fn a_429_with_retry_after_is_waited_out_then_delivered() {
-    let app = spawn_app_with(Options { heroes_channel: None, mock_slack_ok: false, ..Options::default() }).await;
+    let app = spawn_app_with(Options {
+        heroes_channel: None,
+        mock_slack_ok: false,
+        ..Options::default()
+    })
+    .await;
     mount_response_url_ok(&app.slack).await;
     let slack = Scripted::new(vec![
         ResponseTemplate::new(429)
@@ -80,19 +111,32 @@ async fn a_429_with_retry_after_is_waited_out_then_delivered() {
     let arrivals = slack.arrivals();
     assert_eq!(arrivals.len(), 2);
     let waited = arrivals[1] - arrivals[0];
-    assert!(waited >= Duration::from_millis(950), "retried after {waited:?}, before Retry-After ran out");
-    assert_eq!(outbox_rows(&app).await[1], ("U0ALICE".into(), "sent".into(), 1, None));
+    assert!(
+        waited >= Duration::from_millis(950),
+        "retried after {waited:?}, before Retry-After ran out"
+    );
+    assert_eq!(
+        outbox_rows(&app).await[1],
+        ("U0ALICE".into(), "sent".into(), 1, None)
+    );
 }
 
 #[tokio::test]
 async fn an_error_that_will_not_heal_is_recorded_as_failed_and_not_retried() {
-    let app = spawn_app_with(Options { mock_slack_ok: false, ..Options::default() }).await;
-    let failing = Scripted::new(vec![
-        ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": false, "error": "channel_not_found"})),
-    ]);
+    let app = spawn_app_with(Options {
+        mock_slack_ok: false,
+        ..Options::default()
+    })
+    .await;
+    let failing =
+        Scripted::new(vec![ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"ok": false, "error": "channel_not_found"}),
+        )]);
     Mock::given(method("POST"))
         .and(path("/chat.postMessage"))
-        .and(body_partial_json(serde_json::json!({"channel": HEROES_CHANNEL})))
+        .and(body_partial_json(
+            serde_json::json!({"channel": HEROES_CHANNEL}),
+        ))
         .respond_with(failing.clone())
         .with_priority(1)
         .mount(&app.slack)
@@ -105,13 +149,29 @@ async fn an_error_that_will_not_heal_is_recorded_as_failed_and_not_retried() {
 
     assert_eq!(failing.arrivals().len(), 1);
     let rows = outbox_rows(&app).await;
-    assert_eq!(rows[0], (HEROES_CHANNEL.into(), "failed".into(), 1, Some("channel_not_found".into())));
-    assert_eq!(rows[1], ("U0ALICE".into(), "sent".into(), 1, None), "the hero's DM still went out");
+    assert_eq!(
+        rows[0],
+        (
+            HEROES_CHANNEL.into(),
+            "failed".into(),
+            1,
+            Some("channel_not_found".into())
+        )
+    );
+    assert_eq!(
+        rows[1],
+        ("U0ALICE".into(), "sent".into(), 1, None),
+        "the hero's DM still went out"
+    );
 }
 
 #[tokio::test]
 async fn messages_still_pending_at_a_restart_are_delivered_after_it() {
-    let app = spawn_app_with(Options { mock_slack_ok: false, ..Options::default() }).await;
+    let app = spawn_app_with(Options {
+        mock_slack_ok: false,
+        ..Options::default()
+    })
+    .await;
     let down = Scripted::new(vec![ResponseTemplate::new(503)]);
     mount_post_message(&app.slack, down.clone()).await;
     app.hero(NOMINATOR, NOMINATION).await;
@@ -132,14 +192,20 @@ async fn messages_still_pending_at_a_restart_are_delivered_after_it() {
 #[tokio::test]
 async fn a_burst_to_one_channel_is_paced_without_holding_up_dms() {
     let interval = Duration::from_millis(200);
-    let app =
-        spawn_app_with(Options { mock_slack_ok: false, lane_interval: interval, lane_burst: 2, ..Options::default() })
-            .await;
+    let app = spawn_app_with(Options {
+        mock_slack_ok: false,
+        lane_interval: interval,
+        lane_burst: 2,
+        ..Options::default()
+    })
+    .await;
     let channel = Scripted::new(vec![slack_ok()]);
     let dms = Scripted::new(vec![slack_ok()]);
     Mock::given(method("POST"))
         .and(path("/chat.postMessage"))
-        .and(body_partial_json(serde_json::json!({"channel": HEROES_CHANNEL})))
+        .and(body_partial_json(
+            serde_json::json!({"channel": HEROES_CHANNEL}),
+        ))
         .respond_with(channel.clone())
         .with_priority(1)
         .mount(&app.slack)
@@ -147,14 +213,24 @@ async fn a_burst_to_one_channel_is_paced_without_holding_up_dms() {
     mount_post_message(&app.slack, dms.clone()).await;
 
     for i in 0..5 {
-        app.hero(NOMINATOR, &format!("<@U0HERO{i}> for closing ticket {i} with a handwritten note")).await;
+        app.hero(
+            NOMINATOR,
+            &format!("<@U0HERO{i}> for closing ticket {i} with a handwritten note"),
+        )
+        .await;
     }
     settled(&app).await;
 
     let (channel, dms) = (channel.arrivals(), dms.arrivals());
     assert_eq!((channel.len(), dms.len()), (5, 5));
     let spread = channel[4] - channel[0];
-    assert!(spread >= interval * 3 - Duration::from_millis(50), "5 posts with a burst of 2 took only {spread:?}");
+    assert!(
+        spread >= interval * 3 - Duration::from_millis(50),
+        "5 posts with a burst of 2 took only {spread:?}"
+    );
     let dm_spread = dms[4] - dms[0];
-    assert!(dm_spread < spread, "DMs to five heroes were held up by the busy channel ({dm_spread:?})");
+    assert!(
+        dm_spread < spread,
+        "DMs to five heroes were held up by the busy channel ({dm_spread:?})"
+    );
 }

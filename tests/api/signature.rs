@@ -22,27 +22,56 @@ async fn requests_that_fail_verification_get_401_and_change_nothing() {
     let good = sign(SECRET.as_bytes(), &ts, body.as_bytes());
     let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
         ("no headers", vec![]),
-        ("no signature", vec![("x-slack-request-timestamp", ts.clone())]),
+        (
+            "no signature",
+            vec![("x-slack-request-timestamp", ts.clone())],
+        ),
         ("no timestamp", vec![("x-slack-signature", good.clone())]),
-        ("wrong secret", vec![
-            ("x-slack-request-timestamp", ts.clone()),
-            ("x-slack-signature", sign(b"not-the-secret", &ts, body.as_bytes())),
-        ]),
-        ("signature of another body", vec![
-            ("x-slack-request-timestamp", ts.clone()),
-            ("x-slack-signature", sign(SECRET.as_bytes(), &ts, b"text=something+else")),
-        ]),
-        ("timestamp changed after signing", vec![
-            ("x-slack-request-timestamp", (now() + 1).to_string()),
-            ("x-slack-signature", good.clone()),
-        ]),
-        ("garbage signature", vec![("x-slack-request-timestamp", ts.clone()), ("x-slack-signature", "v0=nothex".into())]),
+        (
+            "wrong secret",
+            vec![
+                ("x-slack-request-timestamp", ts.clone()),
+                (
+                    "x-slack-signature",
+                    sign(b"not-the-secret", &ts, body.as_bytes()),
+                ),
+            ],
+        ),
+        (
+            "signature of another body",
+            vec![
+                ("x-slack-request-timestamp", ts.clone()),
+                (
+                    "x-slack-signature",
+                    sign(SECRET.as_bytes(), &ts, b"text=something+else"),
+                ),
+            ],
+        ),
+        (
+            "timestamp changed after signing",
+            vec![
+                ("x-slack-request-timestamp", (now() + 1).to_string()),
+                ("x-slack-signature", good.clone()),
+            ],
+        ),
+        (
+            "garbage signature",
+            vec![
+                ("x-slack-request-timestamp", ts.clone()),
+                ("x-slack-signature", "v0=nothex".into()),
+            ],
+        ),
     ];
     for (case, headers) in cases {
-        let response = app.post_with_headers("/slack/commands", &body, FORM, &headers).await;
+        let response = app
+            .post_with_headers("/slack/commands", &body, FORM, &headers)
+            .await;
         assert_eq!(response.status(), 401, "{case}");
         let text = response.text().await.unwrap();
-        assert!(!text.contains(&good[3..]), "{case}: the expected signature leaked");
+        assert!(
+            !text.contains(&good[3..]),
+            "{case}: the expected signature leaked"
+        );
     }
     assert_eq!(app.count("nominations").await, 0);
     assert_eq!(app.count("outbox").await, 0);
@@ -53,7 +82,9 @@ async fn a_timestamp_more_than_five_minutes_away_is_rejected_either_way() {
     let app = spawn_app().await;
     for (offset, expected) in [(-301, 401), (301, 401), (-290, 200), (290, 200)] {
         let body = command_body(&app.slack, NOMINATOR, REASON, &trigger_id());
-        let response = app.post_signed("/slack/commands", &body, FORM, now() + offset).await;
+        let response = app
+            .post_signed("/slack/commands", &body, FORM, now() + offset)
+            .await;
         assert_eq!(response.status(), expected, "offset {offset}s");
     }
     assert_eq!(app.count("nominations").await, 2);
@@ -67,10 +98,15 @@ async fn a_changed_body_is_rejected_even_with_a_valid_signature_for_the_original
     let signature = sign(SECRET.as_bytes(), &ts, body.as_bytes());
     let tampered = body.replace("U0ALICE", "U0MALLORY");
     let response = app
-        .post_with_headers("/slack/commands", &tampered, FORM, &[
-            ("x-slack-request-timestamp", ts),
-            ("x-slack-signature", signature),
-        ])
+        .post_with_headers(
+            "/slack/commands",
+            &tampered,
+            FORM,
+            &[
+                ("x-slack-request-timestamp", ts),
+                ("x-slack-signature", signature),
+            ],
+        )
         .await;
     assert_eq!(response.status(), 401);
     assert_eq!(app.count("nominations").await, 0);
@@ -81,7 +117,10 @@ async fn interactions_and_events_are_verified_too() {
     let app = spawn_app().await;
     let interaction = "payload=%7B%22type%22%3A%22view_closed%22%7D";
     let event = r#"{"type":"url_verification","challenge":"abc","token":"t"}"#;
-    for (path, body, ct) in [("/slack/interactions", interaction, FORM), ("/slack/events", event, "application/json")] {
+    for (path, body, ct) in [
+        ("/slack/interactions", interaction, FORM),
+        ("/slack/events", event, "application/json"),
+    ] {
         let unsigned = app.post_with_headers(path, body, ct, &[]).await;
         assert_eq!(unsigned.status(), 401, "{path}");
         let signed = app.post_signed(path, body, ct, now()).await;
@@ -92,7 +131,9 @@ async fn interactions_and_events_are_verified_too() {
 #[tokio::test]
 async fn slacks_ssl_check_gets_an_empty_200_and_changes_nothing() {
     let app = spawn_app().await;
-    let response = app.post_with_headers("/slack/commands", "ssl_check=1&token=abc", FORM, &[]).await;
+    let response = app
+        .post_with_headers("/slack/commands", "ssl_check=1&token=abc", FORM, &[])
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "");
     assert_eq!(app.count("slack_requests").await, 0);

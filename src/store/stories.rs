@@ -1,0 +1,190 @@
+//! Stories, their heroes (with consent) and tags.
+use serde_json::json;
+use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
+
+use crate::domain::{Consent, CustomerKind, NewStory, Reaction};
+
+/// A stored story with its heroes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Story {
+    pub id: i64,
+    pub team_id: String,
+    pub author_id: String,
+    pub title: String,
+    pub what_went_wrong: String,
+    pub happened_at: i64,
+    pub fixed_at: i64,
+    pub how_fixed: String,
+    pub surprise: Option<String>,
+    pub customer_kind: CustomerKind,
+    pub reaction: Reaction,
+    pub message_permalink: Option<String>,
+    pub featured_at: Option<i64>,
+    pub featured_by: Option<String>,
+    pub created_at: i64,
+    /// Heroes in the order credited, each with their consent.
+    pub heroes: Vec<(String, Consent)>,
+    pub tags: Vec<String>,
+}
+
+impl Story {
+    pub fn recovery_secs(&self) -> i64 {
+        self.fixed_at - self.happened_at
+    }
+
+    /// Every credited hero has agreed to the story being told outside Slack.
+    pub fn shareable(&self) -> bool {
+        !self.heroes.is_empty() && self.heroes.iter().all(|(_, c)| *c == Consent::Granted)
+    }
+}
+
+#[derive(FromRow)]
+struct StoryRow {
+    id: i64,
+    team_id: String,
+    author_id: String,
+    title: String,
+    what_went_wrong: String,
+    happened_at: i64,
+    fixed_at: i64,
+    how_fixed: String,
+    surprise: Option<String>,
+    customer_kind: String,
+    reaction: String,
+    message_permalink: Option<String>,
+    featured_at: Option<i64>,
+    featured_by: Option<String>,
+    created_at: i64,
+    /// JSON array of [hero_id, consent] in credit order.
+    heroes: String,
+    /// JSON array of tags.
+    tags: String,
+}
+
+/// The columns of a story with its heroes and tags folded in as JSON; `s` is the stories alias.
+pub const STORY_COLUMNS: &str = "s.id, s.team_id, s.author_id, s.title, s.what_went_wrong, s.happened_at, s.fixed_at,
+    s.how_fixed, s.surprise, s.customer_kind, s.reaction, s.message_permalink, s.featured_at, s.featured_by, s.created_at,
+    (select coalesce(json_group_array(json_array(h.hero_id, h.consent)), '[]')
+       from (select hero_id, consent from story_heroes where story_id = s.id order by position) h) as heroes,
+    (select coalesce(json_group_array(t.tag), '[]') from story_tags t where t.story_id = s.id) as tags";
+
+impl From<StoryRow> for Story {
+    fn from(r: StoryRow) -> Self {
+        let heroes: Vec<(String, String)> = serde_json::from_str(&r.heroes).unwrap_or_default();
+        Self {
+            id: r.id,
+            team_id: r.team_id,
+            author_id: r.author_id,
+            title: r.title,
+            what_went_wrong: r.what_went_wrong,
+            happened_at: r.happened_at,
+            fixed_at: r.fixed_at,
+            how_fixed: r.how_fixed,
+            surprise: r.surprise,
+            customer_kind: CustomerKind::parse(&r.customer_kind).unwrap_or(CustomerKind::External),
+            reaction: Reaction::parse(&r.reaction).unwrap_or(Reaction::Unknown),
+            message_permalink: r.message_permalink,
+            featured_at: r.featured_at,
+            featured_by: r.featured_by,
+            created_at: r.created_at,
+            heroes: heroes
+                .into_iter()
+                .map(|(id, consent)| (id, Consent::parse(&consent).unwrap_or(Consent::Pending)))
+                .collect(),
+            tags: serde_json::from_str(&r.tags).unwrap_or_default(),
+        }
+    }
+}
+
+/// Stores a story inside the caller's transaction; returns its ID.
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    story: &NewStory,
+    message_permalink: Option<&str>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
+                              customer_kind, reaction, message_permalink, created_at)
+         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) returning id",
+    )
+    .bind(team_id)
+    .bind(story.author.as_str())
+    .bind(&story.title)
+    .bind(&story.what_went_wrong)
+    .bind(story.happened_at)
+    .bind(story.fixed_at)
+    .bind(&story.how_fixed)
+    .bind(&story.surprise)
+    .bind(story.customer_kind.as_str())
+    .bind(story.reaction.as_str())
+    .bind(message_permalink)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let heroes: Vec<&str> = story.heroes.iter().map(|h| h.as_str()).collect();
+    sqlx::query("insert into story_heroes (story_id, hero_id, position) select ?1, value, key from json_each(?2)")
+        .bind(id)
+        .bind(json!(heroes).to_string())
+        .execute(&mut *conn)
+        .await?;
+    let tags: Vec<&str> = story.tags.iter().map(|t| t.as_str()).collect();
+    sqlx::query("insert into story_tags (story_id, tag) select ?1, value from json_each(?2)")
+        .bind(id)
+        .bind(json!(tags).to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(id)
+}
+
+pub async fn get(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<Story>, sqlx::Error> {
+    let sql = format!("select {STORY_COLUMNS} from stories s where s.id = ?1");
+    let row: Option<StoryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(Story::from))
+}
+
+/// Records a hero's choice; returns false if the hero is not credited in the story.
+pub async fn set_consent(
+    db: impl SqliteExecutor<'_>,
+    story_id: i64,
+    hero_id: &str,
+    consent: Consent,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("update story_heroes set consent = ?3, consent_at = ?4 where story_id = ?1 and hero_id = ?2")
+        .bind(story_id)
+        .bind(hero_id)
+        .bind(consent.as_str())
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks a story featured (or not); returns false if nothing changed (already so, or no story).
+pub async fn set_featured(
+    db: impl SqliteExecutor<'_>,
+    story_id: i64,
+    featured: bool,
+    by: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = if featured {
+        sqlx::query("update stories set featured_at = ?3, featured_by = ?2 where id = ?1 and featured_at is null")
+            .bind(story_id)
+            .bind(by)
+            .bind(now)
+            .execute(db)
+            .await?
+    } else {
+        sqlx::query("update stories set featured_at = null, featured_by = null where id = ?1 and featured_at is not null")
+            .bind(story_id)
+            .execute(db)
+            .await?
+    };
+    Ok(done.rows_affected() == 1)
+}
