@@ -41,6 +41,7 @@ impl Application {
         let slack = SlackClient::new(&config.slack_api_url, config.bot_token.clone());
         let worker = outbox::Worker::new(
             db.clone(),
+            config.timezone.clone(),
             slack.clone(),
             outbox_wake.clone(),
             config.outbox.clone(),

@@ -48,6 +48,8 @@ struct Queued {
 
 pub struct Worker {
     db: SqlitePool,
+    /// Times in rendered messages are shown in this zone.
+    tz: jiff::tz::TimeZone,
     slack: SlackClient,
     wake: Arc<Notify>,
     settings: OutboxSettings,
@@ -57,12 +59,14 @@ impl Worker {
     /// `wake` is notified whenever rows are added to the outbox.
     pub fn new(
         db: SqlitePool,
+        tz: jiff::tz::TimeZone,
         slack: SlackClient,
         wake: Arc<Notify>,
         settings: OutboxSettings,
     ) -> Self {
         Self {
             db,
+            tz,
             slack,
             wake,
             settings,
@@ -135,10 +139,10 @@ impl Worker {
                 Ok(Some(message)) => {
                     state.lanes.take(&lane, now);
                     state.busy.insert(lane.clone());
-                    let (db, slack, settings) =
-                        (self.db.clone(), self.slack.clone(), self.settings.clone());
+                    let (db, tz) = (self.db.clone(), self.tz.clone());
+                    let (slack, settings) = (self.slack.clone(), self.settings.clone());
                     deliveries.spawn(async move {
-                        let outcome = deliver(&db, &slack, &message, &settings).await;
+                        let outcome = deliver(&db, &tz, &slack, &message, &settings).await;
                         (lane, message.id, outcome)
                     });
                 }
@@ -261,11 +265,12 @@ impl State {
 /// One attempt at one message.
 async fn deliver(
     db: &SqlitePool,
+    tz: &jiff::tz::TimeZone,
     slack: &SlackClient,
     message: &Claimed,
     settings: &OutboxSettings,
 ) -> Outcome {
-    let result = match render::body(db, message).await {
+    let result = match render::body(db, tz, message).await {
         Err(failure) => Err(failure),
         Ok(body) => match (message.method.as_str(), &message.url) {
             ("response_url", Some(url)) => slack.respond(url, &body).await,

@@ -2,16 +2,18 @@
 use serde_json::Value;
 use sqlx::SqlitePool;
 
+use jiff::tz::TimeZone;
+
 use crate::domain::UserId;
 use crate::messages;
 use crate::slack::client::Failure;
-use crate::store::nominations;
 use crate::store::outbox::Claimed;
+use crate::store::{nominations, stories};
 
 /// The body to send for `message`: its payload as is, or the rendered message with the
 /// payload's fields laid over it.
 /// A database error is worth retrying; a message that cannot be rendered is not.
-pub async fn body(db: &SqlitePool, message: &Claimed) -> Result<String, Failure> {
+pub async fn body(db: &SqlitePool, tz: &TimeZone, message: &Claimed) -> Result<String, Failure> {
     let Some(render) = message.render.as_deref() else {
         return Ok(message.payload.clone());
     };
@@ -21,20 +23,39 @@ pub async fn body(db: &SqlitePool, message: &Claimed) -> Result<String, Failure>
     let id = message
         .subject_id
         .ok_or_else(|| broken("a rendered message without its subject".into()))?;
-    let stored = nominations::get(db, id)
-        .await
-        .map_err(|e| Failure::Transient(format!("reading nomination {id}: {e}")))?
-        .ok_or_else(|| broken(format!("nomination {id} no longer exists")))?;
-    let n = &stored.nomination;
+    let unreadable =
+        |e: sqlx::Error| Failure::Transient(format!("reading {render} subject {id}: {e}"));
+    let gone = || {
+        broken(format!(
+            "the subject of {render} message {} no longer exists",
+            message.id
+        ))
+    };
     let mut body = match render {
-        "celebration" => messages::celebration(n),
-        "hero_dm" => {
-            let hero = fields
-                .get("channel")
-                .and_then(Value::as_str)
-                .and_then(UserId::parse)
-                .ok_or_else(|| broken("a DM without its hero".into()))?;
-            messages::hero_dm(n, &hero, stored.channel_id.as_deref())
+        "celebration" | "hero_dm" => {
+            let stored = nominations::get(db, id)
+                .await
+                .map_err(unreadable)?
+                .ok_or_else(gone)?;
+            let n = &stored.nomination;
+            if render == "celebration" {
+                messages::celebration(n)
+            } else {
+                let hero = UserId::parse(&message.lane)
+                    .ok_or_else(|| broken("a DM without its hero".into()))?;
+                messages::hero_dm(n, &hero, stored.channel_id.as_deref())
+            }
+        }
+        "story_post" | "consent_dm" => {
+            let story = stories::get(db, id)
+                .await
+                .map_err(unreadable)?
+                .ok_or_else(gone)?;
+            if render == "story_post" {
+                messages::story::post(&story, tz)
+            } else {
+                messages::story::consent_request(&story, &message.lane)
+            }
         }
         other => return Err(broken(format!("unknown message kind {other:?}"))),
     };

@@ -2,11 +2,13 @@
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
+use serde_json::Value;
 
 use crate::domain::command::{self, Command, CommandError};
 use crate::domain::{Nomination, UserId};
 use crate::error::{Error, Result};
 use crate::messages::{self, TypedIn};
+use crate::modals::{self, Origin};
 use crate::slack::extract::VerifiedBody;
 use crate::slack::payload::SlashCommand;
 use crate::state::AppState;
@@ -20,13 +22,29 @@ pub async fn hero(
         .map_err(|_| Error::BadRequest("malformed slash command".into()))?;
     let user =
         UserId::parse(&cmd.user_id).ok_or_else(|| Error::BadRequest("malformed user_id".into()))?;
+    let origin = Origin {
+        channel: Some(cmd.channel_id.clone()).filter(|c| !c.is_empty()),
+        response_url: Some(cmd.response_url.clone()).filter(|u| !u.is_empty()),
+        permalink: None,
+    };
     let reply = match command::parse(&cmd.text, &user, state.config.min_reason) {
         Ok(Command::Nominate(nomination)) => {
             return nominate(&state, &cmd, timestamp, nomination).await;
         }
         Ok(Command::Help) => messages::help(),
-        Ok(Command::NominationModal) => messages::help(),
-        Ok(Command::StoryModal) => messages::not_available("story"),
+        Ok(Command::NominationModal) => {
+            let view =
+                modals::nomination::view(&Default::default(), &origin, state.config.min_reason);
+            return open(&state, &cmd.trigger_id, &view).await;
+        }
+        Ok(Command::StoryModal) => {
+            return open(
+                &state,
+                &cmd.trigger_id,
+                &modals::story::view(&Default::default(), &origin),
+            )
+            .await;
+        }
         Ok(Command::Find(_)) => messages::not_available("find"),
         Ok(Command::Profile(_)) => messages::not_available("profile"),
         Ok(Command::Top(_)) => messages::not_available("top"),
@@ -36,6 +54,21 @@ pub async fn hero(
         Err(CommandError::Usage(usage)) => messages::refusal(usage),
     };
     Ok(json(reply.to_string()))
+}
+
+/// Opens a modal while Slack's trigger is fresh; answers with an empty acknowledgement, or with
+/// what went wrong.
+async fn open(state: &AppState, trigger_id: &str, view: &Value) -> Result<Response> {
+    match state.slack.open_view(trigger_id, view).await {
+        Ok(()) => Ok(().into_response()),
+        Err(err) => {
+            tracing::warn!(error = %err, "views.open failed");
+            let reply = messages::refusal(&format!(
+                "Slack would not open the form ({err}). Please try again."
+            ));
+            Ok(json(reply.to_string()))
+        }
+    }
 }
 
 /// Stores a quick nomination with its celebration and DMs, then acknowledges.
@@ -51,17 +84,16 @@ async fn nominate(
             "slash command without trigger_id or response_url".into(),
         ));
     }
-    let channel = Some(cmd.channel_id.clone()).filter(|c| !c.is_empty());
-    let typed_in = Some(TypedIn {
+    let typed_in = TypedIn {
         channel: &cmd.channel_id,
         response_url: &cmd.response_url,
-    });
+    };
     let (outbox, place) = messages::nomination_messages(
-        &nomination,
+        &nomination.heroes,
         state.config.heroes_channel.as_deref(),
-        typed_in,
-    )
-    .ok_or_else(|| Error::BadRequest("nowhere to post the celebration".into()))?;
+        Some(typed_in),
+    );
+    let place = place.ok_or_else(|| Error::BadRequest("nowhere to post the celebration".into()))?;
     let ack = messages::nomination_confirmed(&nomination, place).to_string();
     let submission = Submission {
         // Slack makes trigger IDs unique per invocation, and a replay repeats the signed
@@ -70,7 +102,7 @@ async fn nominate(
         key: format!("command:{signed_at}:{}", cmd.trigger_id),
         ack: ack.clone(),
         team_id: cmd.team_id.clone(),
-        channel_id: channel,
+        channel_id: Some(cmd.channel_id.clone()).filter(|c| !c.is_empty()),
         source: Source::Command,
         message_permalink: None,
         nomination,
@@ -88,6 +120,6 @@ async fn nominate(
     }
 }
 
-fn json(body: String) -> Response {
+pub(super) fn json(body: String) -> Response {
     ([(CONTENT_TYPE, "application/json")], body).into_response()
 }

@@ -1,21 +1,35 @@
-//! `POST /slack/interactions`: buttons, modals and shortcuts.
+//! `POST /slack/interactions`: modal submissions, message shortcuts and buttons. Anything
+//! herobot does not know is acknowledged and changes nothing.
+use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
+use super::{buttons, shortcuts, submissions};
 use crate::error::{Error, Result};
 use crate::slack::extract::VerifiedBody;
 use crate::slack::payload::{Interaction, InteractionForm};
 use crate::state::AppState;
 
 pub async fn interaction(
-    State(_state): State<AppState>,
+    State(state): State<AppState>,
     VerifiedBody { body, .. }: VerifiedBody,
 ) -> Result<Response> {
     let form: InteractionForm = serde_urlencoded::from_bytes(&body)
         .map_err(|_| Error::BadRequest("malformed interaction".into()))?;
     let interaction: Interaction = serde_json::from_str(&form.payload)
         .map_err(|_| Error::BadRequest("malformed interaction payload".into()))?;
-    // Nothing here changes state yet: acknowledge so Slack shows no error.
-    tracing::debug!(kind = interaction.kind, "interaction acknowledged");
-    Ok(().into_response())
+    match interaction {
+        Interaction::ViewSubmission(submission) => {
+            match submissions::submitted(&state, submission).await? {
+                Some(answer) => Ok(Json(answer).into_response()),
+                None => Ok(().into_response()),
+            }
+        }
+        Interaction::MessageAction(action) => shortcuts::used(&state, action).await,
+        Interaction::BlockActions(actions) => buttons::pressed(&state, actions).await,
+        Interaction::ViewClosed {} | Interaction::Other => {
+            tracing::debug!("interaction acknowledged and ignored");
+            Ok(().into_response())
+        }
+    }
 }

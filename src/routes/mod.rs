@@ -1,8 +1,11 @@
 //! The HTTP surface: one file per endpoint, handlers kept thin.
+mod buttons;
 mod commands;
 mod events;
 mod health;
 mod interactions;
+mod shortcuts;
+mod submissions;
 
 use axum::Router;
 use axum::http::Request;

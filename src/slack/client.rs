@@ -66,6 +66,18 @@ impl SlackClient {
         send(request).await
     }
 
+    /// Opens a modal with `views.open`. Slack's trigger expires 3 s after the click, so this is
+    /// the one call made while the person waits, and it gives up before the 3 s are out.
+    pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), Failure> {
+        let body = serde_json::json!({"trigger_id": trigger_id, "view": view}).to_string();
+        match tokio::time::timeout(Duration::from_millis(2500), self.call("views.open", &body))
+            .await
+        {
+            Ok(result) => result.map(|_| ()),
+            Err(_) => Err(Failure::Transient("views.open timed out".into())),
+        }
+    }
+
     /// Posts to a `response_url` (it needs no token).
     pub async fn respond(&self, url: &str, body: &str) -> Result<Value, Failure> {
         send(

@@ -16,6 +16,8 @@ pub struct Pending {
 pub struct Claimed {
     pub id: i64,
     pub method: String,
+    /// The channel or user it goes to (for a DM, the person it is about).
+    pub lane: String,
     pub url: Option<String>,
     pub payload: String,
     pub render: Option<String>,
@@ -68,7 +70,7 @@ pub async fn claim(
     sqlx::query_as(
         "update outbox set claimed_until_ms = ?3
          where id = ?1 and status = 'pending' and coalesce(claimed_until_ms, 0) <= ?2
-         returning id, method, url, payload, render, subject_id, attempts",
+         returning id, method, lane, url, payload, render, subject_id, attempts",
     )
     .bind(id)
     .bind(now_ms)

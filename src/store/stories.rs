@@ -147,7 +147,8 @@ pub async fn get(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<Story>, 
     Ok(row.map(Story::from))
 }
 
-/// Records a hero's choice; returns false if the hero is not credited in the story.
+/// Records a hero's choice; returns false if nothing changed (the same choice again, or a
+/// person the story does not credit).
 pub async fn set_consent(
     db: impl SqliteExecutor<'_>,
     story_id: i64,
@@ -155,13 +156,16 @@ pub async fn set_consent(
     consent: Consent,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("update story_heroes set consent = ?3, consent_at = ?4 where story_id = ?1 and hero_id = ?2")
-        .bind(story_id)
-        .bind(hero_id)
-        .bind(consent.as_str())
-        .bind(now)
-        .execute(db)
-        .await?;
+    let done = sqlx::query(
+        "update story_heroes set consent = ?3, consent_at = ?4
+         where story_id = ?1 and hero_id = ?2 and consent != ?3",
+    )
+    .bind(story_id)
+    .bind(hero_id)
+    .bind(consent.as_str())
+    .bind(now)
+    .execute(db)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -187,4 +191,25 @@ pub async fn set_featured(
             .await?
     };
     Ok(done.rows_affected() == 1)
+}
+
+/// Stores a told story with its outbox messages, once per `key` (the submission's view), in one
+/// transaction; None if the key was seen before.
+pub async fn tell(
+    db: &sqlx::SqlitePool,
+    key: &str,
+    team_id: &str,
+    story: &NewStory,
+    message_permalink: Option<&str>,
+    messages: &[super::batch::NewMessage],
+    now_ms: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    if !super::requests::record(&mut *tx, key, now_ms / 1000).await? {
+        return Ok(None);
+    }
+    let id = insert(&mut tx, team_id, story, message_permalink, now_ms / 1000).await?;
+    super::outbox::enqueue(&mut *tx, messages, Some(id), now_ms).await?;
+    tx.commit().await?;
+    Ok(Some(id))
 }

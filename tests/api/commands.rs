@@ -197,7 +197,7 @@ async fn user_text_is_escaped_so_nobody_gets_pinged_through_the_bot() {
 #[tokio::test]
 async fn help_and_anything_not_understood_answer_with_usage() {
     let app = spawn_app().await;
-    for text in ["help", "", "HELP"] {
+    for text in ["help", "HELP", "?"] {
         let ack: Value = app.hero(NOMINATOR, text).await.json().await.unwrap();
         assert_eq!(ack["response_type"], "ephemeral");
         assert!(

@@ -16,6 +16,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 pub const SECRET: &str = "test-signing-secret";
 pub const HEROES_CHANNEL: &str = "C0HEROES";
 pub const NOMINATOR: &str = "U0NOMINATOR";
+pub const STORIES_CHANNEL: &str = "C0STORIES";
+pub const LEADER: &str = "U0LEADER";
 
 /// A running herobot and the fake Slack it talks to.
 pub struct TestApp {
@@ -31,6 +33,8 @@ pub struct TestApp {
 /// How a test wants the app configured.
 pub struct Options {
     pub heroes_channel: Option<&'static str>,
+    pub stories_channel: Option<&'static str>,
+    pub leaders: &'static str,
     pub mock_slack_ok: bool,
     pub lane_interval: Duration,
     pub lane_burst: u32,
@@ -40,6 +44,8 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             heroes_channel: Some(HEROES_CHANNEL),
+            stories_channel: Some(STORIES_CHANNEL),
+            leaders: LEADER,
             mock_slack_ok: true,
             lane_interval: Duration::from_millis(10),
             lane_burst: 3,
@@ -73,6 +79,11 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
             "HEROBOT_HEROES_CHANNEL",
             options.heroes_channel.unwrap_or_default().to_owned(),
         ),
+        (
+            "HEROBOT_STORIES_CHANNEL",
+            options.stories_channel.unwrap_or_default().to_owned(),
+        ),
+        ("HEROBOT_LEADERS", options.leaders.to_owned()),
     ];
     let mut config = Config::from_lookup(Needs::Slack, |k| {
         vars.iter()
@@ -111,6 +122,13 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
 
 /// Slack's Web API and response_url both answering ok.
 pub async fn mount_slack_ok(slack: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path("/views.open"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "ok": true, "view": {"id": "V0OPENED", "hash": "1.abc"}
+        })))
+        .mount(slack)
+        .await;
     Mock::given(method("POST"))
         .and(path("/chat.postMessage"))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
@@ -242,6 +260,29 @@ impl TestApp {
             request = request.header(*name, value);
         }
         request.send().await.expect("the request reaches herobot")
+    }
+
+    /// Posts an interaction (`payload=<json>`) as Slack does, signed.
+    pub async fn interact(&self, payload: &Value) -> reqwest::Response {
+        let body = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+        self.post_signed(
+            "/slack/interactions",
+            &body,
+            "application/x-www-form-urlencoded",
+            now(),
+        )
+        .await
+    }
+
+    /// Posts a raw interaction body (already form-encoded), signed.
+    pub async fn interact_raw(&self, body: &str) -> reqwest::Response {
+        self.post_signed(
+            "/slack/interactions",
+            body,
+            "application/x-www-form-urlencoded",
+            now(),
+        )
+        .await
     }
 
     pub async fn count(&self, table: &str) -> i64 {

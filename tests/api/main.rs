@@ -1,7 +1,10 @@
 //! API tests: one binary, one module per area.
+mod buttons;
 mod commands;
 mod events;
 mod health;
 mod helpers;
+mod modals;
 mod outbox;
+mod robustness;
 mod signature;

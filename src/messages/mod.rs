@@ -1,68 +1,13 @@
-//! What herobot says: the celebration, the hero's DM, replies to the person who typed `/hero`.
+//! What herobot says: the celebration, the hero's DM, replies to the person who typed `/hero`;
+//! story posts and consent requests in `story`.
+pub mod deliveries;
+pub mod story;
+
+pub use deliveries::{Place, TypedIn, nomination_messages, story_messages};
 use serde_json::{Value, json};
 
 use crate::domain::{Nomination, UserId};
 use crate::slack::blocks::{self, FALLBACK_MAX, SECTION_MAX};
-use crate::store::batch::NewMessage;
-
-/// Where the celebration of a nomination goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CelebrationPlace<'a> {
-    /// The heroes channel (`HEROBOT_HEROES_CHANNEL`).
-    Channel(&'a str),
-    /// The channel where `/hero` was typed, through its `response_url`.
-    Here,
-}
-
-/// Where `/hero` was typed, and the response_url that posts there.
-#[derive(Debug, Clone, Copy)]
-pub struct TypedIn<'a> {
-    pub channel: &'a str,
-    pub response_url: &'a str,
-}
-
-/// The outbox messages a nomination causes: its celebration (in the heroes channel, else where
-/// `/hero` was typed, through the response_url, which works even where the bot is not a
-/// member) and a DM to each hero. Both are rendered when sent, from the stored nomination.
-/// None when there is nowhere to celebrate.
-pub fn nomination_messages<'a>(
-    n: &Nomination,
-    heroes_channel: Option<&'a str>,
-    typed_in: Option<TypedIn<'_>>,
-) -> Option<(Vec<NewMessage>, CelebrationPlace<'a>)> {
-    let (celebration, place) = match (heroes_channel, typed_in) {
-        (Some(channel), _) => (
-            NewMessage {
-                method: "chat.postMessage",
-                lane: channel.to_owned(),
-                url: None,
-                payload: json!({ "channel": channel }).to_string(),
-                render: Some("celebration"),
-            },
-            CelebrationPlace::Channel(channel),
-        ),
-        (None, Some(here)) if !here.response_url.is_empty() => (
-            NewMessage {
-                method: "response_url",
-                lane: here.channel.to_owned(),
-                url: Some(here.response_url.to_owned()),
-                payload: json!({ "response_type": "in_channel" }).to_string(),
-                render: Some("celebration"),
-            },
-            CelebrationPlace::Here,
-        ),
-        (None, _) => return None,
-    };
-    let mut messages = vec![celebration];
-    messages.extend(n.heroes.iter().map(|hero| NewMessage {
-        method: "chat.postMessage",
-        lane: hero.to_string(),
-        url: None,
-        payload: json!({ "channel": hero.as_str() }).to_string(),
-        render: Some("hero_dm"),
-    }));
-    Some((messages, place))
-}
 
 /// `<@A>`, `<@A> and <@B>`, `<@A>, <@B> and <@C>`.
 pub fn people(users: &[UserId]) -> String {
@@ -164,10 +109,10 @@ pub fn hero_dm(n: &Nomination, hero: &UserId, channel: Option<&str>) -> Value {
 }
 
 /// The ephemeral reply to the nominator, once the nomination is stored.
-pub fn nomination_confirmed(n: &Nomination, place: CelebrationPlace<'_>) -> Value {
+pub fn nomination_confirmed(n: &Nomination, place: Place<'_>) -> Value {
     let where_ = match place {
-        CelebrationPlace::Channel(channel) => format!("The celebration goes to <#{channel}>"),
-        CelebrationPlace::Here => "The celebration is posted in this channel".to_owned(),
+        Place::Channel(channel) => format!("The celebration goes to <#{channel}>"),
+        Place::Here => "The celebration is posted in this channel".to_owned(),
     };
     let dm = if n.heroes.len() == 1 {
         "the hero gets a DM"

@@ -1,0 +1,132 @@
+//! What herobot says about a recovery story: the post in the stories channel (with its Feature
+//! button) and the consent request each credited hero gets.
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde_json::{Value, json};
+
+use super::people;
+use crate::domain::story::recovery_in_words;
+use crate::domain::{Consent, UserId};
+use crate::slack::blocks::{self, FALLBACK_MAX, SECTION_MAX, escape, escape_within};
+use crate::store::stories::Story;
+
+/// Action IDs of the buttons herobot puts on story messages.
+pub const FEATURE: &str = "feature_story";
+pub const UNFEATURE: &str = "unfeature_story";
+pub const CONSENT_GRANT: &str = "consent_grant";
+pub const CONSENT_DECLINE: &str = "consent_decline";
+
+/// An instant as a person reads it in the configured zone: `Mon 23 Nov 2026, 14:05 CET`.
+pub fn when(unix: i64, tz: &TimeZone) -> String {
+    Timestamp::from_second(unix)
+        .map(|t| {
+            t.to_zoned(tz.clone())
+                .strftime("%a %-d %b %Y, %H:%M %Z")
+                .to_string()
+        })
+        .unwrap_or_else(|_| unix.to_string())
+}
+
+fn heroes(story: &Story) -> Vec<UserId> {
+    story
+        .heroes
+        .iter()
+        .map(|(id, _)| UserId::stored(id.clone()))
+        .collect()
+}
+
+fn titled(label: &str, text: &str) -> Value {
+    blocks::section(&format!(
+        "*{label}*\n{}",
+        escape_within(text, SECTION_MAX - label.len() - 10)
+    ))
+}
+
+fn button(text: &str, action_id: &str, value: i64, style: Option<&str>) -> Value {
+    let mut b = json!({"type": "button", "text": {"type": "plain_text", "text": text, "emoji": true},
+                       "action_id": action_id, "value": value.to_string()});
+    if let Some(style) = style {
+        b["style"] = Value::from(style);
+    }
+    b
+}
+
+/// The story as posted to the stories channel.
+pub fn post(story: &Story, tz: &TimeZone) -> Value {
+    let heroes = people(&heroes(story));
+    let mut blocks = vec![
+        blocks::header(&format!("📖 {}", story.title)),
+        blocks::section(&format!(
+            "*Heroes:* {heroes}  ·  told by <@{}>",
+            story.author_id
+        )),
+        titled("What went wrong", &story.what_went_wrong),
+        titled("The fix", &story.how_fixed),
+        blocks::context(&[format!(
+            ":stopwatch: {}  ·  happened {}  ·  fixed {}",
+            recovery_in_words(story.recovery_secs()),
+            when(story.happened_at, tz),
+            when(story.fixed_at, tz)
+        )]),
+    ];
+    match &story.surprise {
+        Some(surprise) => blocks.push(titled("The surprise", surprise)),
+        None => blocks.push(blocks::context(&[
+            "No surprise recorded: next time, surprise them too.".into(),
+        ])),
+    }
+    let tags: Vec<String> = story.tags.iter().map(|t| format!("#{t}")).collect();
+    blocks.push(blocks::context(&[
+        format!("Customer: {}", story.customer_kind.label()),
+        format!("Reaction: {}", story.reaction.label()),
+        tags.join(" "),
+    ]));
+    if let (Some(_), Some(by)) = (story.featured_at, &story.featured_by) {
+        blocks.push(blocks::context(&[format!(
+            ":star: Featured for talks by <@{by}>"
+        )]));
+    }
+    let action = if story.featured_at.is_some() {
+        button("Unfeature", UNFEATURE, story.id, None)
+    } else {
+        button("⭐ Feature", FEATURE, story.id, Some("primary"))
+    };
+    blocks.push(json!({"type": "actions", "block_id": "story_actions", "elements": [action]}));
+    json!({
+        "text": blocks::truncate(&format!("Recovery story: {} ({heroes})", escape(&story.title)), FALLBACK_MAX),
+        "blocks": blocks,
+        "unfurl_links": false,
+        "unfurl_media": false,
+    })
+}
+
+/// The DM asking one credited hero whether the story may be told outside Slack.
+pub fn consent_request(story: &Story, hero: &str) -> Value {
+    let consent = story
+        .heroes
+        .iter()
+        .find(|(id, _)| id == hero)
+        .map_or(Consent::Pending, |(_, c)| *c);
+    let status = match consent {
+        Consent::Pending => ":hourglass_flowing_sand: You haven't chosen yet.",
+        Consent::Granted => {
+            ":white_check_mark: You agreed that this story can be told outside Slack."
+        }
+        Consent::Declined => ":lock: You chose to keep this story inside Slack.",
+    };
+    json!({
+        "text": blocks::truncate(&format!("<@{}> told a recovery story that credits you: {}", story.author_id, escape(&story.title)), FALLBACK_MAX),
+        "blocks": [
+            blocks::section(&format!(":book: <@{}> told a recovery story that credits you: *{}*", story.author_id, escape_within(&story.title, 200))),
+            blocks::section(&format!(">{}", escape_within(&story.what_went_wrong, 500).replace('\n', "\n>"))),
+            blocks::section("May we tell this story outside Slack, in talks and at events? You can change your mind at any time."),
+            blocks::context(&[status.to_owned()]),
+            {"type": "actions", "block_id": "consent", "elements": [
+                button("Yes, tell it", CONSENT_GRANT, story.id, Some("primary")),
+                button("Keep it inside", CONSENT_DECLINE, story.id, None),
+            ]},
+        ],
+        "unfurl_links": false,
+        "unfurl_media": false,
+    })
+}

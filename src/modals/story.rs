@@ -1,0 +1,207 @@
+//! The recovery-story modal: what went wrong, when, how it was fixed, the surprise, the
+//! customer's reaction and the heroes credited.
+use serde_json::{Value, json};
+
+use super::{FieldErrors, Origin, choice, input, modal, plain, tags, text_input, users};
+use crate::domain::story::{MAX_TEXT, MAX_TITLE, optional_text, required_text};
+use crate::domain::{CustomerKind, NewStory, Reaction, StoryError, UserId};
+use crate::slack::payload::Values;
+
+pub const CALLBACK_ID: &str = "story";
+
+/// What a message shortcut fills in.
+#[derive(Debug, Clone, Default)]
+pub struct Prefill {
+    pub heroes: Vec<String>,
+    pub what_went_wrong: Option<String>,
+}
+
+pub fn view(prefill: &Prefill, origin: &Origin) -> Value {
+    let mut heroes = json!({"type": "multi_users_select", "action_id": "heroes", "placeholder": plain("Who turned it around?")});
+    if !prefill.heroes.is_empty() {
+        heroes["initial_users"] = json!(prefill.heroes);
+    }
+    let reactions: Vec<Value> = Reaction::ALL
+        .iter()
+        .map(|r| choice(r.label(), r.as_str()))
+        .collect();
+    let blocks = vec![
+        input(
+            "title",
+            "Title",
+            text_input(
+                "title",
+                false,
+                MAX_TITLE,
+                None,
+                Some("The invoice that went out twice"),
+            ),
+            false,
+            None,
+        ),
+        input(
+            "what_went_wrong",
+            "What went wrong?",
+            text_input(
+                "what_went_wrong",
+                true,
+                MAX_TEXT,
+                prefill.what_went_wrong.as_deref(),
+                None,
+            ),
+            false,
+            None,
+        ),
+        input(
+            "happened_at",
+            "When did it happen?",
+            json!({"type": "datetimepicker", "action_id": "happened_at"}),
+            false,
+            None,
+        ),
+        input(
+            "fixed_at",
+            "When was it fixed?",
+            json!({"type": "datetimepicker", "action_id": "fixed_at"}),
+            false,
+            None,
+        ),
+        input(
+            "how_fixed",
+            "How was it fixed?",
+            text_input("how_fixed", true, MAX_TEXT, None, None),
+            false,
+            None,
+        ),
+        input(
+            "surprise",
+            "The surprise",
+            text_input(
+                "surprise",
+                true,
+                MAX_TEXT,
+                None,
+                Some("What did the customer get that they did not expect?"),
+            ),
+            true,
+            Some(
+                "A surprise is half of a dazzling recovery: fix it within 24 hours, then surprise them.",
+            ),
+        ),
+        input(
+            "customer_kind",
+            "Who was the customer?",
+            json!({"type": "radio_buttons", "action_id": "customer_kind", "options": [
+                choice("An external customer", "external"),
+                choice("An internal team", "internal"),
+            ]}),
+            false,
+            None,
+        ),
+        input(
+            "reaction",
+            "How did the customer react?",
+            json!({"type": "static_select", "action_id": "reaction", "options": reactions,
+                   "initial_option": choice(Reaction::Unknown.label(), Reaction::Unknown.as_str())}),
+            false,
+            None,
+        ),
+        input("heroes", "Heroes credited", heroes, false, None),
+        input(
+            "tags",
+            "Tags",
+            text_input("tags", false, 200, None, Some("billing, outage")),
+            true,
+            None,
+        ),
+    ];
+    modal(
+        CALLBACK_ID,
+        "Tell a recovery story",
+        "Share story",
+        origin,
+        blocks,
+    )
+}
+
+/// Reads a submission by `author`, as of `now` (unix seconds).
+pub fn parse(values: &Values<'_>, author: &UserId, now: i64) -> Result<NewStory, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut field = |result: Result<String, StoryError>| {
+        result
+            .map_err(|e| errors.insert(e.field(), e.to_string()))
+            .unwrap_or_default()
+    };
+    let title = field(required_text(
+        "title",
+        values.text("title").as_deref(),
+        MAX_TITLE,
+    ));
+    let what_went_wrong = field(required_text(
+        "what_went_wrong",
+        values.text("what_went_wrong").as_deref(),
+        MAX_TEXT,
+    ));
+    let how_fixed = field(required_text(
+        "how_fixed",
+        values.text("how_fixed").as_deref(),
+        MAX_TEXT,
+    ));
+    let surprise = optional_text("surprise", values.text("surprise").as_deref(), MAX_TEXT)
+        .map_err(|e| errors.insert(e.field(), e.to_string()))
+        .unwrap_or_default();
+    let mut time = |block: &'static str| {
+        values.date_time(block).or_else(|| {
+            errors.insert(block, "Pick a date and time.".into());
+            None
+        })
+    };
+    let (happened_at, fixed_at) = (time("happened_at"), time("fixed_at"));
+    let customer_kind = values
+        .option("customer_kind")
+        .and_then(|k| CustomerKind::parse(&k));
+    if customer_kind.is_none() {
+        errors.insert("customer_kind", "Pick the kind of customer.".into());
+    }
+    let reaction = values
+        .option("reaction")
+        .and_then(|r| Reaction::parse(&r))
+        .unwrap_or(Reaction::Unknown);
+    let tags = tags(values.text("tags").as_deref()).unwrap_or_else(|e| {
+        errors.insert("tags", e);
+        Vec::new()
+    });
+    let story = NewStory {
+        author: author.clone(),
+        title,
+        what_went_wrong,
+        happened_at: happened_at.unwrap_or_default(),
+        fixed_at: fixed_at.unwrap_or_default(),
+        how_fixed,
+        surprise,
+        customer_kind: customer_kind.unwrap_or(CustomerKind::External),
+        reaction,
+        heroes: users(&values.users("heroes")),
+        tags,
+    };
+    // The rules across fields, reported beside their field; times only when both were given.
+    let checked = if happened_at.is_some() && fixed_at.is_some() {
+        story.clone().check(now)
+    } else {
+        NewStory {
+            happened_at: now,
+            fixed_at: now,
+            ..story.clone()
+        }
+        .check(now)
+        .map(|_| story)
+    };
+    match checked {
+        Ok(story) if errors.is_empty() => Ok(story),
+        Ok(_) => Err(errors),
+        Err(err) => {
+            errors.entry(err.field()).or_insert_with(|| err.to_string());
+            Err(errors)
+        }
+    }
+}

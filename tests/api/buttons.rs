@@ -1,0 +1,197 @@
+//! Consent buttons in a hero's DM and the Feature button on a story post, including presses
+//! that repeat and people who may not press them.
+use serde_json::{Value, json};
+
+use crate::helpers::{LEADER, NOMINATOR, TestApp, json as body_json, spawn_app};
+use crate::modals::tell_story;
+
+fn press(app: &TestApp, user: &str, action_id: &str, story_id: i64, channel: &str) -> Value {
+    json!({
+        "type": "block_actions",
+        "team": {"id": "T0TEAM", "domain": "acme"},
+        "user": {"id": user, "username": "someone", "team_id": "T0TEAM"},
+        "api_app_id": "A0HEROBOT",
+        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": false},
+        "trigger_id": "9001.1234.abc",
+        "channel": {"id": channel, "name": "somewhere"},
+        "message": {"type": "message", "ts": "1700000000.000100", "text": "…"},
+        "response_url": format!("{}/response/T0TEAM/press/{user}", app.slack.uri()),
+        "actions": [{
+            "action_id": action_id, "block_id": "consent", "type": "button",
+            "value": story_id.to_string(), "action_ts": "1700000001.000200",
+        }],
+    })
+}
+
+/// What was posted to response URLs, in order.
+async fn responses(app: &TestApp, wait_for: usize) -> Vec<Value> {
+    for _ in 0..250 {
+        let found: Vec<Value> = app
+            .slack
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.url.path().contains("/response/T0TEAM/press/"))
+            .map(body_json)
+            .collect();
+        if found.len() >= wait_for {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("fewer than {wait_for} responses arrived");
+}
+
+async fn consent_of(app: &TestApp, story: i64, hero: &str) -> String {
+    sqlx::query_scalar("select consent from story_heroes where story_id = ?1 and hero_id = ?2")
+        .bind(story)
+        .bind(hero)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_hero_grants_consent_and_the_dm_shows_it_even_when_pressed_twice() {
+    let app = spawn_app().await;
+    let story = tell_story(&app, &["U0ALICE", "U0BOB"]).await;
+
+    for _ in 0..2 {
+        let response = app
+            .interact(&press(&app, "U0ALICE", "consent_grant", story, "D0ALICE"))
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+
+    assert_eq!(consent_of(&app, story, "U0ALICE").await, "granted");
+    assert_eq!(
+        consent_of(&app, story, "U0BOB").await,
+        "pending",
+        "only the hero who pressed"
+    );
+    let updates = responses(&app, 1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(
+        responses(&app, 1).await.len(),
+        1,
+        "pressed twice, changed once"
+    );
+    assert_eq!(updates[0]["replace_original"], true);
+    assert!(
+        updates[0]["blocks"]
+            .to_string()
+            .contains("You agreed that this story can be told outside Slack")
+    );
+}
+
+#[tokio::test]
+async fn a_hero_can_change_their_mind_later() {
+    let app = spawn_app().await;
+    let story = tell_story(&app, &["U0ALICE"]).await;
+
+    app.interact(&press(&app, "U0ALICE", "consent_grant", story, "D0ALICE"))
+        .await;
+    responses(&app, 1).await;
+    app.interact(&press(&app, "U0ALICE", "consent_decline", story, "D0ALICE"))
+        .await;
+
+    assert_eq!(consent_of(&app, story, "U0ALICE").await, "declined");
+    let updates = responses(&app, 2).await;
+    assert!(
+        updates[1]["blocks"]
+            .to_string()
+            .contains("keep this story inside Slack")
+    );
+}
+
+#[tokio::test]
+async fn someone_not_credited_cannot_consent_for_a_story() {
+    let app = spawn_app().await;
+    let story = tell_story(&app, &["U0ALICE"]).await;
+    app.interact(&press(
+        &app,
+        "U0MALLORY",
+        "consent_grant",
+        story,
+        "D0MALLORY",
+    ))
+    .await;
+    assert_eq!(consent_of(&app, story, "U0ALICE").await, "pending");
+    let changed: i64 =
+        sqlx::query_scalar("select count(*) from story_heroes where consent != 'pending'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(changed, 0);
+}
+
+#[tokio::test]
+async fn a_leader_features_a_story_once_and_the_post_shows_it() {
+    let app = spawn_app().await;
+    let story = tell_story(&app, &["U0ALICE"]).await;
+
+    for _ in 0..2 {
+        app.interact(&press(&app, LEADER, "feature_story", story, "C0STORIES"))
+            .await;
+    }
+
+    let featured: (Option<i64>, Option<String>) =
+        sqlx::query_as("select featured_at, featured_by from stories where id = ?1")
+            .bind(story)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(featured.0.is_some());
+    assert_eq!(featured.1.as_deref(), Some(LEADER));
+    let updates = responses(&app, 1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(
+        responses(&app, 1).await.len(),
+        1,
+        "pressed twice, changed once"
+    );
+    let post = updates[0]["blocks"].to_string();
+    assert!(
+        post.contains("Featured for talks by <@U0LEADER>") && post.contains("unfeature_story"),
+        "{post}"
+    );
+
+    app.interact(&press(&app, LEADER, "unfeature_story", story, "C0STORIES"))
+        .await;
+    let featured_at: Option<i64> =
+        sqlx::query_scalar("select featured_at from stories where id = ?1")
+            .bind(story)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(featured_at, None);
+}
+
+#[tokio::test]
+async fn only_leaders_can_feature_stories() {
+    let app = spawn_app().await;
+    let story = tell_story(&app, &["U0ALICE"]).await;
+
+    let response = app
+        .interact(&press(&app, NOMINATOR, "feature_story", story, "C0STORIES"))
+        .await;
+
+    assert_eq!(response.status(), 200);
+    let featured_at: Option<i64> =
+        sqlx::query_scalar("select featured_at from stories where id = ?1")
+            .bind(story)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(featured_at, None);
+    let answer = &responses(&app, 1).await[0];
+    assert_eq!(answer["response_type"], "ephemeral");
+    assert_eq!(answer["replace_original"], false);
+    assert!(
+        answer["text"]
+            .as_str()
+            .unwrap()
+            .contains("Only leaders can feature stories")
+    );
+}
