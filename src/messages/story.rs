@@ -130,3 +130,77 @@ pub fn consent_request(story: &Story, hero: &str) -> Value {
         "unfurl_media": false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CustomerKind, Reaction};
+
+    fn story() -> Story {
+        Story {
+            id: 7,
+            team_id: "T0TEAM".into(),
+            author_id: "U0AUTHOR".into(),
+            title: "The <invoice> that went out twice".into(),
+            what_went_wrong: "500 customers were billed twice".into(),
+            happened_at: 1_700_000_000,
+            fixed_at: 1_700_000_000 + 5 * 3600,
+            how_fixed: "Refunded every double charge".into(),
+            surprise: None,
+            customer_kind: CustomerKind::External,
+            reaction: Reaction::BlownAway,
+            message_permalink: None,
+            featured_at: None,
+            featured_by: None,
+            created_at: 1_700_020_000,
+            heroes: vec![
+                ("U0ALICE".into(), Consent::Granted),
+                ("U0BOB".into(), Consent::Pending),
+            ],
+            tags: vec!["billing".into()],
+        }
+    }
+
+    #[test]
+    fn times_are_shown_in_the_configured_zone() {
+        let berlin = TimeZone::get("Europe/Berlin").unwrap();
+        assert_eq!(when(1_700_000_000, &berlin), "Tue 14 Nov 2023, 23:13 CET");
+        assert_eq!(
+            when(1_700_000_000, &TimeZone::UTC),
+            "Tue 14 Nov 2023, 22:13 UTC"
+        );
+    }
+
+    #[test]
+    fn a_post_tells_the_whole_story_escaped_with_the_recovery_time_in_words() {
+        let message = post(&story(), &TimeZone::UTC);
+        let text = message.to_string();
+        assert!(text.contains("fixed in 5 hours — within 24 h ✓"), "{text}");
+        assert!(text.contains("No surprise recorded"));
+        assert!(text.contains("<@U0ALICE> and <@U0BOB>"));
+        // Plain text is never parsed for mentions; mrkdwn (the notification text) is escaped.
+        assert_eq!(message["blocks"][0]["text"]["type"], "plain_text");
+        assert!(
+            message["text"]
+                .as_str()
+                .unwrap()
+                .contains("The &lt;invoice&gt; that")
+        );
+        assert!(text.contains(FEATURE) && !text.contains(UNFEATURE));
+    }
+
+    #[test]
+    fn each_hero_sees_their_own_choice() {
+        let s = story();
+        assert!(
+            consent_request(&s, "U0ALICE")
+                .to_string()
+                .contains("You agreed")
+        );
+        assert!(
+            consent_request(&s, "U0BOB")
+                .to_string()
+                .contains("haven't chosen yet")
+        );
+    }
+}
