@@ -124,6 +124,23 @@ fn text_input(
     element
 }
 
+/// The people picker for heroes, pre-filled with `initial` (a shortcut's message author).
+fn heroes_select(placeholder: &str, initial: &[String]) -> Value {
+    let mut select = json!({"type": "multi_users_select", "action_id": "heroes", "placeholder": plain(placeholder)});
+    if !initial.is_empty() {
+        select["initial_users"] = json!(initial);
+    }
+    select
+}
+
+/// The choice between an external customer and an internal team.
+fn customer_kinds() -> Value {
+    json!({"type": "radio_buttons", "action_id": "customer_kind", "options": [
+        choice("An external customer", "external"),
+        choice("An internal team", "internal"),
+    ]})
+}
+
 /// A modal view.
 fn modal(
     callback_id: &str,

@@ -1,7 +1,10 @@
 //! The nomination modal: heroes, category, what they did, customer kind, tags.
 use serde_json::{Value, json};
 
-use super::{FieldErrors, Origin, choice, input, modal, plain, tags, text_input, users};
+use super::{
+    FieldErrors, Origin, choice, customer_kinds, heroes_select, input, modal, plain, tags,
+    text_input, users,
+};
 use crate::domain::nomination::MAX_REASON;
 use crate::domain::{Category, CustomerKind, Nomination, NominationError, Reason, UserId};
 use crate::slack::payload::Values;
@@ -17,10 +20,7 @@ pub struct Prefill {
 
 /// The modal, pre-filled as given.
 pub fn view(prefill: &Prefill, origin: &Origin, min_reason: usize) -> Value {
-    let mut heroes = json!({"type": "multi_users_select", "action_id": "heroes", "placeholder": plain("Pick one or more people")});
-    if !prefill.heroes.is_empty() {
-        heroes["initial_users"] = json!(prefill.heroes);
-    }
+    let heroes = heroes_select("Pick one or more people", &prefill.heroes);
     let categories: Vec<Value> = Category::ALL
         .iter()
         .map(|c| choice(c.label(), c.as_str()))
@@ -52,10 +52,7 @@ pub fn view(prefill: &Prefill, origin: &Origin, min_reason: usize) -> Value {
         input(
             "customer_kind",
             "Who was the customer?",
-            json!({"type": "radio_buttons", "action_id": "customer_kind", "options": [
-                choice("An external customer", "external"),
-                choice("An internal team", "internal"),
-            ]}),
+            customer_kinds(),
             true,
             None,
         ),

@@ -2,7 +2,10 @@
 //! customer's reaction and the heroes credited.
 use serde_json::{Value, json};
 
-use super::{FieldErrors, Origin, choice, input, modal, plain, tags, text_input, users};
+use super::{
+    FieldErrors, Origin, choice, customer_kinds, heroes_select, input, modal, tags, text_input,
+    users,
+};
 use crate::domain::story::{MAX_TEXT, MAX_TITLE, optional_text, required_text};
 use crate::domain::{CustomerKind, NewStory, Reaction, StoryError, UserId};
 use crate::slack::payload::Values;
@@ -17,10 +20,7 @@ pub struct Prefill {
 }
 
 pub fn view(prefill: &Prefill, origin: &Origin) -> Value {
-    let mut heroes = json!({"type": "multi_users_select", "action_id": "heroes", "placeholder": plain("Who turned it around?")});
-    if !prefill.heroes.is_empty() {
-        heroes["initial_users"] = json!(prefill.heroes);
-    }
+    let heroes = heroes_select("Who turned it around?", &prefill.heroes);
     let reactions: Vec<Value> = Reaction::ALL
         .iter()
         .map(|r| choice(r.label(), r.as_str()))
@@ -91,10 +91,7 @@ pub fn view(prefill: &Prefill, origin: &Origin) -> Value {
         input(
             "customer_kind",
             "Who was the customer?",
-            json!({"type": "radio_buttons", "action_id": "customer_kind", "options": [
-                choice("An external customer", "external"),
-                choice("An internal team", "internal"),
-            ]}),
+            customer_kinds(),
             false,
             None,
         ),
