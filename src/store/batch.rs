@@ -50,8 +50,8 @@ pub struct NewMessage {
 /// A nomination to store, with its idempotency key, its acknowledgement and its messages.
 #[derive(Debug, Clone)]
 pub struct Submission {
-    /// Unique per Slack request (`command:<timestamp>:<trigger_id>`); a second submission with the same key
-    /// stores nothing and gets the first one's acknowledgement.
+    /// Unique per Slack request (`command:<timestamp>:<trigger_id>`); a second submission with
+    /// the same key stores nothing and gets the first one's acknowledgement.
     pub key: String,
     /// The acknowledgement body, kept to answer replays the same way.
     pub ack: String,
@@ -84,14 +84,21 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer on its own connection; it stops once every handle is dropped and the
+    /// Starts the writer on its own connection and its own thread, so that it never waits
+    /// behind request handlers for a turn to run; it stops once every handle is dropped and the
     /// queue is drained. `committed` is notified after each commit that added outbox rows.
     pub fn spawn(
         conn: SqliteConnection,
         committed: Arc<Notify>,
     ) -> (Self, tokio::task::JoinHandle<()>) {
         let (jobs, queue) = mpsc::channel(4 * MAX_BATCH);
-        let task = tokio::spawn(run(conn, queue, committed));
+        let task = tokio::task::spawn_blocking(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("the writer's runtime starts")
+                .block_on(run(conn, queue, committed));
+        });
         (Self { jobs }, task)
     }
 
