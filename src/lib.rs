@@ -5,6 +5,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod messages;
+pub mod metrics;
 pub mod modals;
 pub mod outbox;
 pub mod routes;

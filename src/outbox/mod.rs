@@ -177,11 +177,13 @@ impl Worker {
         state.busy.remove(&lane);
         let written = match &outcome {
             Outcome::Sent(response) => {
+                crate::metrics::MESSAGES_DELIVERED.add(1);
                 state.remove(&lane, id);
                 tracing::debug!(id, lane, "outbox: delivered");
                 store::mark_sent(&self.db, id, response, clock::now_secs()).await
             }
             Outcome::Failed(error) => {
+                crate::metrics::MESSAGES_FAILED.add(1);
                 state.remove(&lane, id);
                 tracing::error!(id, lane, error, "outbox: message failed for good");
                 store::mark_failed(&self.db, id, error).await
@@ -192,6 +194,7 @@ impl Worker {
                 attempted,
                 pause,
             } => {
+                crate::metrics::MESSAGES_RETRIED.add(1);
                 if let Some(q) = state
                     .queues
                     .get_mut(&lane)

@@ -22,6 +22,7 @@ pub fn router(state: AppState) -> Router {
         .route("/slack/events", post(events::event))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // The path only: query strings may carry sign-in tokens.

@@ -86,6 +86,7 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
             .await?;
             if let Some(id) = told {
                 tracing::info!(story = id, "story stored");
+                crate::metrics::STORIES_STORED.add(1);
                 state.outbox.notify_one();
             }
             Ok(None)

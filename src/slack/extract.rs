@@ -60,6 +60,7 @@ impl FromRequest<AppState> for VerifiedBody {
         )
         .map_err(|err| {
             tracing::warn!(reason = %err, "rejected a request that failed Slack signature verification");
+            crate::metrics::REQUESTS_REJECTED.add(1);
             Rejection::Unverified(err)
         })?;
         // verify_at has parsed it already.

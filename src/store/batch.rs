@@ -145,10 +145,13 @@ async fn run(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>, committ
             }
             Err(err) => vec![Err(Arc::new(err))],
         };
-        if results
+        let stored = results
             .iter()
-            .any(|r| matches!(r, Ok(Committed::Stored(_))))
-        {
+            .filter(|r| matches!(r, Ok(Committed::Stored(_))))
+            .count();
+        crate::metrics::BATCHES_COMMITTED.add(1);
+        crate::metrics::NOMINATIONS_STORED.add(stored as u64);
+        if stored > 0 {
             committed.notify_one();
         }
         for (job, result) in jobs.drain(..).zip(results) {

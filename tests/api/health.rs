@@ -35,3 +35,50 @@ async fn shutdown_finishes_cleanly_with_everything_committed() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+#[tokio::test]
+async fn metrics_count_what_happened_in_prometheus_text() {
+    let app = spawn_app().await;
+    app.hero(
+        NOMINATOR,
+        "<@U0ALICE> for answering every ticket over the holidays",
+    )
+    .await;
+    let rejected = app
+        .post_with_headers(
+            "/slack/commands",
+            "text=x",
+            "application/x-www-form-urlencoded",
+            &[],
+        )
+        .await;
+    assert_eq!(rejected.status(), 401);
+
+    let response = app
+        .http
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = response.text().await.unwrap();
+    // Counters are process-wide and tests run side by side: each is at least what this test did.
+    let value = |name: &str| -> i64 {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} missing"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(value("herobot_nominations_stored_total") >= 1);
+    assert!(value("herobot_requests_rejected_total") >= 1);
+    assert!(value("herobot_outbox_pending") >= 0);
+    assert!(text.contains("# TYPE herobot_messages_delivered_total counter"));
+}
