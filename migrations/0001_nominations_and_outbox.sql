@@ -58,4 +58,5 @@ create table outbox (
     created_at integer not null,
     sent_at integer
 );
-create index outbox_pending on outbox (next_attempt_at_ms) where status = 'pending';
+-- The worker reads pending rows in ID order; sent and failed rows stay for the record.
+create index outbox_pending on outbox (id) where status = 'pending';
