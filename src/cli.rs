@@ -1,7 +1,8 @@
-//! The `herobot` command line: serve, migrate.
+//! The `herobot` command line: serve, migrate, digest.
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, Needs};
+use crate::digest::{self, IsoWeek, Posted};
 use crate::{startup, store, telemetry};
 
 #[derive(Debug, Parser)]
@@ -21,6 +22,19 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Print a week's digest as Block Kit JSON (default: last week); --post posts it, once.
+    Digest {
+        /// The ISO week, e.g. 2026-W47 (in HEROBOT_TIMEZONE).
+        #[arg(long, value_parser = parse_week)]
+        week: Option<IsoWeek>,
+        /// Queue it for the digest channel; a running `herobot serve` delivers it.
+        #[arg(long)]
+        post: bool,
+    },
+}
+
+fn parse_week(s: &str) -> Result<IsoWeek, String> {
+    IsoWeek::parse(s).ok_or_else(|| format!("{s:?} is not an ISO week like 2026-W47"))
 }
 
 /// Runs the command the operator asked for.
@@ -38,6 +52,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = store::connect(&config.database_url).await?;
             store::migrate(&pool).await?;
             println!("migrations applied to {}", config.database_url);
+            Ok(())
+        }
+        Command::Digest { week, post } => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            let pool = store::connect(&config.database_url).await?;
+            store::migrate(&pool).await?;
+            let week = week.unwrap_or_else(|| digest::last_week(&config));
+            let (_, message) = digest::build(&pool, &config, week, None).await?;
+            println!("{}", serde_json::to_string_pretty(&message)?);
+            if post {
+                match digest::post(&pool, &config, week, "cli").await? {
+                    Posted::Posted { channel } => {
+                        eprintln!(
+                            "the digest for {week} is queued for {channel}; a running `herobot serve` delivers it"
+                        )
+                    }
+                    Posted::AlreadyPosted => {
+                        eprintln!("the digest for {week} was already posted; nothing queued")
+                    }
+                    Posted::NoChannel => anyhow::bail!("HEROBOT_DIGEST_CHANNEL is not set"),
+                }
+            }
+            pool.close().await;
             Ok(())
         }
     }

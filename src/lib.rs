@@ -2,6 +2,7 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod digest;
 pub mod domain;
 pub mod error;
 pub mod messages;

@@ -1,5 +1,5 @@
-//! Builds the application (database, writer, outbox worker, router), binds, runs, and shuts
-//! down gracefully.
+//! Builds the application (database, writer, outbox worker, digest scheduler, router), binds,
+//! runs, and shuts down gracefully.
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -84,6 +84,12 @@ impl Application {
         } = self;
         let db = state.db.clone();
         let (stop, stopped) = watch::channel(false);
+        let scheduler = tokio::spawn(crate::digest::schedule::run(
+            db.clone(),
+            state.config.clone(),
+            state.outbox.clone(),
+            stopped.clone(),
+        ));
         let worker_task = tokio::spawn(worker.run(stopped));
         tokio::spawn(store::checkpoint_periodically(
             db.clone(),
@@ -96,6 +102,7 @@ impl Application {
         // The router (and with it every writer handle) is gone: the writer drains and stops.
         let _ = writer_task.await;
         let _ = stop.send(true);
+        let _ = scheduler.await;
         if tokio::time::timeout(Duration::from_secs(20), worker_task)
             .await
             .is_err()

@@ -47,8 +47,10 @@ pub async fn hero(
         }
         Ok(Command::Find(_)) => messages::not_available("find"),
         Ok(Command::Profile(_)) => messages::not_available("profile"),
-        Ok(Command::Top(_)) => messages::not_available("top"),
-        Ok(Command::Digest { .. }) => messages::not_available("digest"),
+        Ok(Command::Top(period)) => super::hero_digest::top(&state, period).await?,
+        Ok(Command::Digest { post }) => {
+            super::hero_digest::digest(&state, user.as_str(), post).await?
+        }
         Ok(Command::Library) => messages::not_available("library"),
         Err(CommandError::Nomination(err)) => messages::refusal(&err.to_string()),
         Err(CommandError::Usage(usage)) => messages::refusal(usage),

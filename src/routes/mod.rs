@@ -3,6 +3,7 @@ mod buttons;
 mod commands;
 mod events;
 mod health;
+mod hero_digest;
 mod interactions;
 mod shortcuts;
 mod submissions;

@@ -1,5 +1,6 @@
 //! The SQLite store: connecting, migrating, and the SQL of each table family.
 pub mod batch;
+pub mod digests;
 pub mod nominations;
 pub mod outbox;
 pub mod requests;

@@ -138,6 +138,25 @@ pub async fn insert(
     Ok(id)
 }
 
+/// Stories selected by `sql` (which selects `STORY_COLUMNS` from `stories s`), with integer
+/// parameters.
+pub async fn query(
+    db: impl SqliteExecutor<'_>,
+    sql: &str,
+    params: &[i64],
+) -> Result<Vec<Story>, sqlx::Error> {
+    let mut query = sqlx::query_as::<_, StoryRow>(sqlx::AssertSqlSafe(sql.to_owned()));
+    for p in params {
+        query = query.bind(*p);
+    }
+    Ok(query
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(Story::from)
+        .collect())
+}
+
 pub async fn get(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<Story>, sqlx::Error> {
     let sql = format!("select {STORY_COLUMNS} from stories s where s.id = ?1");
     let row: Option<StoryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))

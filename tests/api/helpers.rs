@@ -34,6 +34,8 @@ pub struct TestApp {
 pub struct Options {
     pub heroes_channel: Option<&'static str>,
     pub stories_channel: Option<&'static str>,
+    pub digest_channel: Option<&'static str>,
+    pub digest_schedule: &'static str,
     pub leaders: &'static str,
     pub mock_slack_ok: bool,
     pub lane_interval: Duration,
@@ -45,6 +47,8 @@ impl Default for Options {
         Self {
             heroes_channel: Some(HEROES_CHANNEL),
             stories_channel: Some(STORIES_CHANNEL),
+            digest_channel: None,
+            digest_schedule: "MON 09:00",
             leaders: LEADER,
             mock_slack_ok: true,
             lane_interval: Duration::from_millis(10),
@@ -84,6 +88,14 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
             options.stories_channel.unwrap_or_default().to_owned(),
         ),
         ("HEROBOT_LEADERS", options.leaders.to_owned()),
+        (
+            "HEROBOT_DIGEST_CHANNEL",
+            options.digest_channel.unwrap_or_default().to_owned(),
+        ),
+        (
+            "HEROBOT_DIGEST_SCHEDULE",
+            options.digest_schedule.to_owned(),
+        ),
     ];
     let mut config = Config::from_lookup(Needs::Slack, |k| {
         vars.iter()

@@ -1,6 +1,7 @@
 //! API tests: one binary, one module per area.
 mod buttons;
 mod commands;
+mod digest;
 mod events;
 mod health;
 mod helpers;

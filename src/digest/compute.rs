@@ -1,0 +1,359 @@
+//! The digest's content, computed from a week's data: pure, so it is tested without Slack or a
+//! database.
+use std::collections::HashMap;
+
+use super::window::IsoWeek;
+use crate::domain::story::within_window;
+use crate::domain::{CustomerKind, Reaction};
+use crate::store::stories::Story;
+
+/// A nomination as the digest needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NominationFact {
+    pub heroes: Vec<String>,
+    pub reason: String,
+    pub created_at: i64,
+}
+
+/// Everything the digest of one week is made from.
+#[derive(Debug, Clone, Default)]
+pub struct WeekData {
+    pub nominations: Vec<NominationFact>,
+    pub stories: Vec<Story>,
+    /// The week before, for the change shown in the headline.
+    pub previous: Counts,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub nominations: usize,
+    pub heroes: usize,
+    pub stories: usize,
+}
+
+/// One hero in the digest: how often recognised, and one reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeroLine {
+    pub hero: String,
+    pub recognitions: usize,
+    pub reason: String,
+}
+
+/// The recovery measures of a period, against their targets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scorecard {
+    pub stories: usize,
+    pub within_24h: usize,
+    pub surprised: usize,
+    pub blown_away: usize,
+    pub internal: usize,
+    pub external: usize,
+    pub target_recovery_24h: u8,
+    pub target_surprise: u8,
+}
+
+impl Scorecard {
+    pub fn of(stories: &[Story], target_recovery_24h: u8, target_surprise: u8) -> Self {
+        let count = |f: &dyn Fn(&Story) -> bool| stories.iter().filter(|s| f(s)).count();
+        Self {
+            stories: stories.len(),
+            within_24h: count(&|s| within_window(s.recovery_secs())),
+            surprised: count(&|s| s.surprise.is_some()),
+            blown_away: count(&|s| s.reaction == Reaction::BlownAway),
+            internal: count(&|s| s.customer_kind == CustomerKind::Internal),
+            external: count(&|s| s.customer_kind == CustomerKind::External),
+            target_recovery_24h,
+            target_surprise,
+        }
+    }
+
+    /// A share in whole percent, rounded; None when there is nothing to measure.
+    pub fn percent(part: usize, whole: usize) -> Option<u32> {
+        (whole > 0).then(|| ((part * 100 + whole / 2) / whole) as u32)
+    }
+}
+
+/// A week's digest.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    pub week: IsoWeek,
+    pub counts: Counts,
+    pub previous: Counts,
+    pub story_of_the_week: Option<Story>,
+    /// Most recognised first.
+    pub heroes: Vec<HeroLine>,
+    pub scorecard: Scorecard,
+}
+
+impl Digest {
+    pub fn is_empty(&self) -> bool {
+        self.counts.nominations == 0 && self.counts.stories == 0
+    }
+}
+
+pub fn compute(
+    week: IsoWeek,
+    data: WeekData,
+    target_recovery_24h: u8,
+    target_surprise: u8,
+) -> Digest {
+    let heroes = rank_heroes(&data.nominations, &data.stories);
+    let counts = Counts {
+        nominations: data.nominations.len(),
+        heroes: heroes.len(),
+        stories: data.stories.len(),
+    };
+    let scorecard = Scorecard::of(&data.stories, target_recovery_24h, target_surprise);
+    let story_of_the_week = story_of_the_week(&data.stories).cloned();
+    Digest {
+        week,
+        counts,
+        previous: data.previous,
+        story_of_the_week,
+        heroes,
+        scorecard,
+    }
+}
+
+/// Heroes by how often they were recognised (nominations and stories credited), each with the
+/// reason of their latest nomination (or the title of their latest story).
+pub fn rank_heroes<'a>(nominations: &'a [NominationFact], stories: &'a [Story]) -> Vec<HeroLine> {
+    struct Tally<'a> {
+        recognitions: usize,
+        /// When the reason was given, and whether it came from a nomination.
+        at: (bool, i64),
+        reason: &'a str,
+    }
+    let mut by_hero: HashMap<&str, Tally> = HashMap::new();
+    let mut credit = |hero: &'a str, at: (bool, i64), reason: &'a str| {
+        let tally = by_hero.entry(hero).or_insert(Tally {
+            recognitions: 0,
+            at: (false, i64::MIN),
+            reason: "",
+        });
+        tally.recognitions += 1;
+        // A nomination's reason says more about the person than a story's title.
+        if at >= tally.at {
+            (tally.at, tally.reason) = (at, reason);
+        }
+    };
+    for n in nominations {
+        for hero in &n.heroes {
+            credit(hero, (true, n.created_at), &n.reason);
+        }
+    }
+    for s in stories {
+        for (hero, _) in &s.heroes {
+            credit(hero, (false, s.created_at), &s.title);
+        }
+    }
+    let mut lines: Vec<(HeroLine, i64)> = by_hero
+        .into_iter()
+        .map(|(hero, t)| {
+            let line = HeroLine {
+                hero: hero.to_owned(),
+                recognitions: t.recognitions,
+                reason: t.reason.to_owned(),
+            };
+            (line, t.at.1)
+        })
+        .collect();
+    lines.sort_by(|(a, at_a), (b, at_b)| {
+        b.recognitions
+            .cmp(&a.recognitions)
+            .then(at_b.cmp(at_a))
+            .then(a.hero.cmp(&b.hero))
+    });
+    lines.into_iter().map(|(line, _)| line).collect()
+}
+
+/// The featured story if there is one (the latest featured), else the most complete, newest first.
+pub fn story_of_the_week(stories: &[Story]) -> Option<&Story> {
+    if let Some(featured) = stories
+        .iter()
+        .filter(|s| s.featured_at.is_some())
+        .max_by_key(|s| (s.featured_at, s.id))
+    {
+        return Some(featured);
+    }
+    stories
+        .iter()
+        .max_by_key(|s| (completeness(s), s.created_at, s.id))
+}
+
+/// How much of a story there is to tell.
+fn completeness(s: &Story) -> usize {
+    let told = (s.what_went_wrong.chars().count() + s.how_fixed.chars().count()).min(600) / 200;
+    usize::from(s.surprise.is_some()) * 2
+        + usize::from(s.reaction != Reaction::Unknown)
+        + usize::from(s.reaction == Reaction::BlownAway)
+        + usize::from(within_window(s.recovery_secs()))
+        + usize::from(s.message_permalink.is_some())
+        + usize::from(!s.tags.is_empty())
+        + told
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::Consent;
+
+    pub fn story(
+        id: i64,
+        recovery_hours: i64,
+        surprise: bool,
+        reaction: Reaction,
+        kind: CustomerKind,
+    ) -> Story {
+        Story {
+            id,
+            team_id: "T0TEAM".into(),
+            author_id: "U0AUTHOR".into(),
+            title: format!("Story {id}"),
+            what_went_wrong: "Invoices went out twice".into(),
+            happened_at: 1_000_000,
+            fixed_at: 1_000_000 + recovery_hours * 3600,
+            how_fixed: "Refunded everyone".into(),
+            surprise: surprise.then(|| "A handwritten card".into()),
+            customer_kind: kind,
+            reaction,
+            message_permalink: None,
+            featured_at: None,
+            featured_by: None,
+            created_at: 1_000_000 + id,
+            heroes: vec![("U0ALICE".into(), Consent::Pending)],
+            tags: vec![],
+        }
+    }
+
+    fn nomination(heroes: &[&str], reason: &str, at: i64) -> NominationFact {
+        NominationFact {
+            heroes: heroes.iter().map(|h| h.to_string()).collect(),
+            reason: reason.into(),
+            created_at: at,
+        }
+    }
+
+    #[test]
+    fn a_scorecard_of_no_stories_measures_nothing() {
+        let card = Scorecard::of(&[], 90, 80);
+        assert_eq!(card.stories, 0);
+        assert_eq!(Scorecard::percent(card.within_24h, card.stories), None);
+    }
+
+    #[test]
+    fn a_scorecard_counts_recoveries_within_24_hours_surprises_and_reactions() {
+        let stories = [
+            story(1, 5, true, Reaction::BlownAway, CustomerKind::External),
+            story(2, 24, false, Reaction::Satisfied, CustomerKind::Internal),
+            story(3, 72, true, Reaction::Unknown, CustomerKind::External),
+        ];
+        let card = Scorecard::of(&stories, 90, 80);
+        assert_eq!(
+            (card.within_24h, card.surprised, card.blown_away),
+            (2, 2, 1)
+        );
+        assert_eq!((card.internal, card.external), (1, 2));
+        assert_eq!(Scorecard::percent(card.within_24h, card.stories), Some(67));
+        assert_eq!(Scorecard::percent(card.blown_away, card.stories), Some(33));
+    }
+
+    #[test]
+    fn all_or_none_within_24_hours_is_100_or_0_percent() {
+        let all = [
+            story(1, 1, false, Reaction::Unknown, CustomerKind::External),
+            story(2, 23, false, Reaction::Unknown, CustomerKind::External),
+        ];
+        let card = Scorecard::of(&all, 90, 80);
+        assert_eq!(Scorecard::percent(card.within_24h, card.stories), Some(100));
+        let none = [story(
+            1,
+            25,
+            false,
+            Reaction::Unknown,
+            CustomerKind::External,
+        )];
+        let card = Scorecard::of(&none, 90, 80);
+        assert_eq!(Scorecard::percent(card.within_24h, card.stories), Some(0));
+    }
+
+    #[test]
+    fn heroes_are_ranked_by_recognitions_each_with_their_latest_reason() {
+        let nominations = [
+            nomination(&["U0BOB"], "old reason", 1),
+            nomination(&["U0BOB", "U0CAROL"], "newer reason", 2),
+            nomination(&["U0CAROL"], "carol's latest", 3),
+            nomination(&["U0BOB"], "bob's latest", 4),
+        ];
+        let ranked = rank_heroes(&nominations, &[]);
+        assert_eq!(
+            ranked[0],
+            HeroLine {
+                hero: "U0BOB".into(),
+                recognitions: 3,
+                reason: "bob's latest".into()
+            }
+        );
+        assert_eq!(
+            ranked[1],
+            HeroLine {
+                hero: "U0CAROL".into(),
+                recognitions: 2,
+                reason: "carol's latest".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_hero_only_credited_in_a_story_is_listed_with_its_title() {
+        let ranked = rank_heroes(
+            &[],
+            &[story(
+                7,
+                3,
+                true,
+                Reaction::BlownAway,
+                CustomerKind::External,
+            )],
+        );
+        assert_eq!(
+            ranked,
+            [HeroLine {
+                hero: "U0ALICE".into(),
+                recognitions: 1,
+                reason: "Story 7".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn the_featured_story_is_the_story_of_the_week_else_the_most_complete() {
+        let plain = story(1, 48, false, Reaction::Unknown, CustomerKind::External);
+        let rich = story(2, 3, true, Reaction::BlownAway, CustomerKind::External);
+        let mut featured = story(3, 48, false, Reaction::Unknown, CustomerKind::Internal);
+        assert_eq!(
+            story_of_the_week(&[plain.clone(), rich.clone()])
+                .unwrap()
+                .id,
+            2
+        );
+        featured.featured_at = Some(5);
+        assert_eq!(story_of_the_week(&[plain, rich, featured]).unwrap().id, 3);
+        assert!(story_of_the_week(&[]).is_none());
+    }
+
+    #[test]
+    fn an_empty_week_is_empty() {
+        let digest = compute(
+            IsoWeek {
+                year: 2026,
+                week: 47,
+            },
+            WeekData::default(),
+            90,
+            80,
+        );
+        assert!(digest.is_empty());
+        assert_eq!(digest.counts, Counts::default());
+    }
+}

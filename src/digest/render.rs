@@ -1,0 +1,285 @@
+//! The digest as Block Kit: worth reading in thirty seconds, within Slack's limits at any volume
+//! (at most 50 blocks, 3,000 characters a section, 150 a header), every piece of user text escaped.
+use serde_json::{Value, json};
+
+use super::compute::{Digest, Scorecard};
+use crate::domain::UserId;
+use crate::domain::story::recovery_in_words;
+use crate::messages::people;
+use crate::slack::blocks::{self, escape_within};
+
+/// Heroes listed by name; the rest are counted and left to the library.
+const MAX_HEROES_LISTED: usize = 40;
+/// Room for hero lines in one section, below Slack's 3,000.
+const SECTION_ROOM: usize = 2800;
+
+/// Renders a digest; `library` is the story library's URL for that week, if there is one.
+pub fn render(d: &Digest, library: Option<&str>) -> Value {
+    let mut out = vec![blocks::header(&format!(
+        "🏆 Service heroes · week {}",
+        d.week
+    ))];
+    let more = match library {
+        Some(url) => format!("Everything else is in <{url}|the story library>."),
+        None => "Everything else is in the story library (`/hero library`).".to_owned(),
+    };
+    if d.is_empty() {
+        out.push(blocks::section(
+            "A quiet week: no recognitions or recovery stories were shared. Know someone who served a \
+             customer remarkably well? `/hero @name for what they did` takes a minute — and shows \
+             everyone what great service looks like.",
+        ));
+        out.push(blocks::context(&[more]));
+        return message(d, out);
+    }
+    out.push(blocks::section(&headline(d)));
+    if let Some(story) = &d.story_of_the_week {
+        let heroes: Vec<UserId> = story
+            .heroes
+            .iter()
+            .map(|(h, _)| UserId::stored(h.clone()))
+            .collect();
+        let mut text = format!(
+            "*📖 Story of the week: {}*\n{} · {}\n>{}",
+            escape_within(&story.title, 200),
+            people(&heroes),
+            recovery_in_words(story.recovery_secs()),
+            escape_within(&story.what_went_wrong, 500).replace('\n', "\n>"),
+        );
+        text.push_str(&format!(
+            "\n*The fix:* {}",
+            escape_within(&story.how_fixed, 500)
+        ));
+        if let Some(surprise) = &story.surprise {
+            text.push_str(&format!(
+                "\n*The surprise:* {}",
+                escape_within(surprise, 500)
+            ));
+        }
+        out.push(blocks::divider());
+        out.push(blocks::section(&text));
+    }
+    out.push(blocks::divider());
+    out.extend(heroes(d));
+    out.push(blocks::divider());
+    out.push(scorecard(&d.scorecard));
+    out.push(blocks::context(&[more]));
+    message(d, out)
+}
+
+fn message(d: &Digest, blocks: Vec<Value>) -> Value {
+    debug_assert!(blocks.len() <= 50);
+    json!({
+        "text": format!(
+            "Service heroes, week {}: {} recognitions, {} heroes, {} recovery stories",
+            d.week, d.counts.nominations, d.counts.heroes, d.counts.stories
+        ),
+        "blocks": blocks,
+        "unfurl_links": false,
+        "unfurl_media": false,
+    })
+}
+
+fn headline(d: &Digest) -> String {
+    let part = |n: usize, before: usize, one: &str, many: &str| {
+        let noun = if n == 1 { one } else { many };
+        let change = match n.cmp(&before) {
+            std::cmp::Ordering::Greater => format!("▲ {}", n - before),
+            std::cmp::Ordering::Less => format!("▼ {}", before - n),
+            std::cmp::Ordering::Equal => "=".to_owned(),
+        };
+        format!("*{n} {noun}* ({change})")
+    };
+    format!(
+        "{}  ·  {}  ·  {}\n_Change against the week before in brackets._",
+        part(
+            d.counts.nominations,
+            d.previous.nominations,
+            "recognition",
+            "recognitions"
+        ),
+        part(d.counts.heroes, d.previous.heroes, "hero", "heroes"),
+        part(
+            d.counts.stories,
+            d.previous.stories,
+            "recovery story",
+            "recovery stories"
+        ),
+    )
+}
+
+/// The heroes, most recognised first, packed into as few sections as fit.
+fn heroes(d: &Digest) -> Vec<Value> {
+    let mut sections = Vec::new();
+    let mut current = "*Heroes of the week*".to_owned();
+    for h in d.heroes.iter().take(MAX_HEROES_LISTED) {
+        let times = if h.recognitions > 1 {
+            format!(" ×{}", h.recognitions)
+        } else {
+            String::new()
+        };
+        let line = format!(
+            "\n• <@{}>{times} — {}",
+            h.hero,
+            escape_within(&h.reason.replace('\n', " "), 150)
+        );
+        if current.chars().count() + line.chars().count() > SECTION_ROOM {
+            sections.push(blocks::section(&current));
+            current.clear();
+        }
+        current.push_str(&line);
+    }
+    if d.heroes.len() > MAX_HEROES_LISTED {
+        current.push_str(&format!(
+            "\n…and {} more heroes.",
+            d.heroes.len() - MAX_HEROES_LISTED
+        ));
+    }
+    sections.push(blocks::section(&current));
+    sections
+}
+
+fn scorecard(card: &Scorecard) -> Value {
+    if card.stories == 0 {
+        return blocks::section(
+            "*Recovery scorecard*\nNo recovery stories this week. Fixed a mistake and surprised the customer? Tell it with `/hero story`.",
+        );
+    }
+    let measure = |label: &str, part: usize, target: Option<u8>| {
+        let pct = Scorecard::percent(part, card.stories).unwrap_or_default();
+        let against = match target {
+            Some(t) if pct >= u32::from(t) => format!(" · target {t} % ✅"),
+            Some(t) => format!(" · target {t} % ⚠️"),
+            None => String::new(),
+        };
+        json!({"type": "mrkdwn", "text": format!("*{label}*\n{pct} % ({part} of {}){against}", card.stories)})
+    };
+    json!({
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": "*Recovery scorecard*"},
+        "fields": [
+            measure("Recovered within 24 h", card.within_24h, Some(card.target_recovery_24h)),
+            measure("Surprise given", card.surprised, Some(card.target_surprise)),
+            measure("Customer blown away", card.blown_away, None),
+            {"type": "mrkdwn", "text": format!("*Customers*\n{} external · {} internal", card.external, card.internal)},
+        ],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::compute::tests::story;
+    use crate::digest::compute::{NominationFact, WeekData, compute};
+    use crate::digest::window::IsoWeek;
+    use crate::domain::{CustomerKind, Reaction};
+
+    const WEEK: IsoWeek = IsoWeek {
+        year: 2026,
+        week: 47,
+    };
+
+    fn within_limits(message: &Value) {
+        let blocks = message["blocks"].as_array().unwrap();
+        assert!(blocks.len() <= 50, "{} blocks", blocks.len());
+        for block in blocks {
+            let text = block["text"]["text"].as_str().unwrap_or_default();
+            let limit = if block["type"] == "header" { 150 } else { 3000 };
+            assert!(
+                text.chars().count() <= limit,
+                "{} characters in a {}",
+                text.chars().count(),
+                block["type"]
+            );
+            for field in block["fields"].as_array().into_iter().flatten() {
+                assert!(field["text"].as_str().unwrap().chars().count() <= 2000);
+            }
+        }
+        assert!(message["text"].as_str().unwrap().chars().count() <= 300);
+        assert!(message.to_string().len() < 40_000);
+    }
+
+    fn week_with(nominations: usize, stories: usize) -> Value {
+        let data = WeekData {
+            nominations: (0..nominations)
+                .map(|i| NominationFact {
+                    heroes: vec![
+                        format!("U0HERO{}", i % 4000),
+                        format!("U0HERO{}", (i * 7) % 4000),
+                    ],
+                    reason: format!("<b>for</b> fixing & {i} {}", "long ".repeat(i % 200)),
+                    created_at: i as i64,
+                })
+                .collect(),
+            stories: (0..stories)
+                .map(|i| {
+                    story(
+                        i as i64,
+                        (i % 50) as i64,
+                        i % 2 == 0,
+                        Reaction::BlownAway,
+                        CustomerKind::External,
+                    )
+                })
+                .collect(),
+            previous: Default::default(),
+        };
+        render(
+            &compute(WEEK, data, 90, 80),
+            Some("https://herobot.example.com/library?since=2026-11-16"),
+        )
+    }
+
+    #[test]
+    fn an_empty_week_gets_a_short_encouraging_post() {
+        let message = week_with(0, 0);
+        within_limits(&message);
+        assert_eq!(message["blocks"].as_array().unwrap().len(), 3);
+        assert!(message.to_string().contains("A quiet week"));
+    }
+
+    #[test]
+    fn one_nomination_renders_within_limits() {
+        let message = week_with(1, 0);
+        within_limits(&message);
+        let text = message.to_string();
+        assert!(text.contains("*1 recognition* (▲ 1)"), "{text}");
+        assert!(text.contains("No recovery stories this week"));
+        assert!(
+            text.contains("&lt;b&gt;for&lt;/b&gt; fixing &amp; 0"),
+            "reasons are escaped"
+        );
+    }
+
+    #[test]
+    fn five_thousand_nominations_still_render_a_valid_message() {
+        let message = week_with(5000, 1000);
+        within_limits(&message);
+        let text = message.to_string();
+        assert!(text.contains("more heroes"));
+        assert!(text.contains("Story of the week"));
+        assert!(text.contains("the story library"));
+    }
+
+    #[test]
+    fn the_scorecard_shows_each_measure_against_its_target() {
+        let stories = [
+            story(1, 5, true, Reaction::BlownAway, CustomerKind::External),
+            story(2, 30, false, Reaction::Satisfied, CustomerKind::Internal),
+        ];
+        let text = scorecard(&Scorecard::of(&stories, 90, 50)).to_string();
+        assert!(
+            text.contains("Recovered within 24 h*\\n50 % (1 of 2) · target 90 % ⚠️"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Surprise given*\\n50 % (1 of 2) · target 50 % ✅"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Customer blown away*\\n50 % (1 of 2)"),
+            "{text}"
+        );
+        assert!(text.contains("1 external · 1 internal"));
+    }
+}

@@ -1,0 +1,144 @@
+//! What a digest reads (a week's nominations and stories, the week before's counts) and the
+//! record that makes it go out once.
+use serde_json::Value;
+use sqlx::{FromRow, SqlitePool};
+
+use super::batch::NewMessage;
+use super::stories::{STORY_COLUMNS, Story};
+use crate::digest::compute::{Counts, NominationFact, WeekData};
+
+#[derive(FromRow)]
+struct NominationRow {
+    reason: String,
+    created_at: i64,
+    /// JSON array of hero IDs.
+    heroes: String,
+}
+
+/// Nominations and stories created in `[start, end)`, and the counts of `[before, start)`.
+pub async fn week(
+    db: &SqlitePool,
+    before: i64,
+    start: i64,
+    end: i64,
+) -> Result<WeekData, sqlx::Error> {
+    let nominations: Vec<NominationRow> = sqlx::query_as(
+        "select n.reason, n.created_at,
+                (select json_group_array(hero_id) from nomination_heroes where nomination_id = n.id) as heroes
+         from nominations n where n.created_at >= ?1 and n.created_at < ?2",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(db)
+    .await?;
+    let sql = format!(
+        "select {STORY_COLUMNS} from stories s where s.created_at >= ?1 and s.created_at < ?2"
+    );
+    let stories: Vec<Story> = stories_in(db, &sql, start, end).await?;
+    Ok(WeekData {
+        nominations: nominations
+            .into_iter()
+            .map(|r| NominationFact {
+                heroes: serde_json::from_str(&r.heroes).unwrap_or_default(),
+                reason: r.reason,
+                created_at: r.created_at,
+            })
+            .collect(),
+        stories,
+        previous: counts(db, before, start).await?,
+    })
+}
+
+async fn stories_in(
+    db: &SqlitePool,
+    sql: &str,
+    start: i64,
+    end: i64,
+) -> Result<Vec<Story>, sqlx::Error> {
+    super::stories::query(db, sql, &[start, end]).await
+}
+
+/// How many nominations, distinct heroes and stories `[start, end)` holds.
+pub async fn counts(db: &SqlitePool, start: i64, end: i64) -> Result<Counts, sqlx::Error> {
+    let (nominations, heroes, stories): (i64, i64, i64) = sqlx::query_as(
+        "select (select count(*) from nominations where created_at >= ?1 and created_at < ?2),
+                (select count(*) from (
+                    select h.hero_id from nominations n join nomination_heroes h on h.nomination_id = n.id
+                    where n.created_at >= ?1 and n.created_at < ?2
+                    union
+                    select h.hero_id from stories s join story_heroes h on h.story_id = s.id
+                    where s.created_at >= ?1 and s.created_at < ?2)),
+                (select count(*) from stories where created_at >= ?1 and created_at < ?2)",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_one(db)
+    .await?;
+    Ok(Counts {
+        nominations: nominations as usize,
+        heroes: heroes as usize,
+        stories: stories as usize,
+    })
+}
+
+/// The workspace the digest is for: the team of the latest nomination or story.
+pub async fn team(db: &SqlitePool) -> Result<String, sqlx::Error> {
+    let team: Option<String> = sqlx::query_scalar(
+        "select team_id from (select team_id, created_at from nominations where id = (select max(id) from nominations)
+                              union all
+                              select team_id, created_at from stories where id = (select max(id) from stories))
+         order by created_at desc limit 1",
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(team.unwrap_or_default())
+}
+
+/// Records the digest of `week` as posted and queues its message, in one transaction; false if
+/// it was posted before (nothing queued).
+pub async fn post_once(
+    db: &SqlitePool,
+    team_id: &str,
+    week: &str,
+    channel: &str,
+    mut message: Value,
+    posted_by: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let recorded = sqlx::query(
+        "insert into digests (team_id, week, channel_id, posted_by, posted_at) values (?1, ?2, ?3, ?4, ?5)
+         on conflict (team_id, week) do nothing",
+    )
+    .bind(team_id)
+    .bind(week)
+    .bind(channel)
+    .bind(posted_by)
+    .bind(now_ms / 1000)
+    .execute(&mut *tx)
+    .await?;
+    if recorded.rows_affected() == 0 {
+        return Ok(false);
+    }
+    message["channel"] = Value::from(channel);
+    let post = NewMessage {
+        method: "chat.postMessage",
+        lane: channel.to_owned(),
+        url: None,
+        payload: message.to_string(),
+        render: None,
+    };
+    super::outbox::enqueue(&mut *tx, &[post], None, now_ms).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Nominations and stories created in `[start, end)`, for rankings over any period.
+pub async fn period(
+    db: &SqlitePool,
+    start: i64,
+    end: i64,
+) -> Result<(Vec<NominationFact>, Vec<Story>), sqlx::Error> {
+    let data = week(db, start, start, end).await?;
+    Ok((data.nominations, data.stories))
+}

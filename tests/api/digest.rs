@@ -1,0 +1,223 @@
+//! The weekly digest and `/hero top`: leaders only, exactly once per week (also when posts race
+//! or the service restarts), and the scheduler's catch-up on start-up.
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::helpers::{LEADER, NOMINATOR, Options, TestApp, json, spawn_app, spawn_app_with, start};
+
+const DIGEST_CHANNEL: &str = "C0DIGEST";
+
+fn with_digest() -> Options {
+    Options {
+        digest_channel: Some(DIGEST_CHANNEL),
+        ..Options::default()
+    }
+}
+
+/// Nominations dated in the middle of last week (UTC), straight into the store.
+async fn seed_last_week(app: &TestApp, heroes: &[&str]) {
+    let last_week_tuesday = crate::helpers::now() - 6 * 86_400;
+    for (i, hero) in heroes.iter().enumerate() {
+        let id: i64 = sqlx::query_scalar(
+            "insert into nominations (team_id, nominator_id, reason, channel_id, source, created_at)
+             values ('T0TEAM', 'U0NOMINATOR', ?1, 'C0GENERAL', 'command', ?2) returning id",
+        )
+        .bind(format!("for rescuing customer number {i} before lunch"))
+        .bind(last_week_tuesday)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        sqlx::query(
+            "insert into nomination_heroes (nomination_id, hero_id, position) values (?1, ?2, 0)",
+        )
+        .bind(id)
+        .bind(*hero)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+}
+
+async fn digests_posted(app: &TestApp) -> i64 {
+    app.count("digests").await
+}
+
+async fn digest_messages(app: &TestApp) -> i64 {
+    sqlx::query_scalar("select count(*) from outbox where lane = ?1")
+        .bind(DIGEST_CHANNEL)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn only_leaders_can_preview_or_post_the_digest() {
+    let app = spawn_app_with(with_digest()).await;
+    for text in ["digest", "digest post"] {
+        let answer: Value = app.hero(NOMINATOR, text).await.json().await.unwrap();
+        assert_eq!(answer["response_type"], "ephemeral");
+        assert!(
+            answer["text"].as_str().unwrap().contains("Only leaders"),
+            "{answer}"
+        );
+    }
+    assert_eq!(digests_posted(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_leader_previews_this_week_so_far_privately() {
+    let app = spawn_app_with(with_digest()).await;
+    app.hero(
+        NOMINATOR,
+        "<@U0ALICE> for untangling the partner's billing by herself",
+    )
+    .await;
+
+    let answer: Value = app.hero(LEADER, "digest").await.json().await.unwrap();
+
+    assert_eq!(answer["response_type"], "ephemeral");
+    let text = answer["blocks"].to_string();
+    assert!(text.contains("Preview of this week so far"), "{text}");
+    assert!(
+        text.contains("*1 recognition*") && text.contains("<@U0ALICE>"),
+        "{text}"
+    );
+    assert_eq!(digests_posted(&app).await, 0, "a preview posts nothing");
+}
+
+#[tokio::test]
+async fn posting_twice_posts_last_weeks_digest_once() {
+    let app = spawn_app_with(with_digest()).await;
+    seed_last_week(&app, &["U0ALICE", "U0BOB", "U0ALICE"]).await;
+
+    let first: Value = app.hero(LEADER, "digest post").await.json().await.unwrap();
+    let second: Value = app.hero(LEADER, "digest post").await.json().await.unwrap();
+
+    assert!(
+        first["text"].as_str().unwrap().contains("on its way"),
+        "{first}"
+    );
+    assert!(
+        second["text"].as_str().unwrap().contains("already posted"),
+        "{second}"
+    );
+    assert_eq!(
+        (digests_posted(&app).await, digest_messages(&app).await),
+        (1, 1)
+    );
+    let requests = app.slack_requests(1).await;
+    let posts: Vec<Value> = requests
+        .iter()
+        .map(json)
+        .filter(|b| b["channel"] == DIGEST_CHANNEL)
+        .collect();
+    assert_eq!(posts.len(), 1);
+    let text = posts[0]["blocks"].to_string();
+    assert!(
+        text.contains("*3 recognitions*") && text.contains("<@U0ALICE> ×2"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn two_concurrent_posters_post_once() {
+    let app = spawn_app_with(with_digest()).await;
+    seed_last_week(&app, &["U0ALICE"]).await;
+
+    let (a, b) = tokio::join!(
+        app.hero(LEADER, "digest post"),
+        app.hero(LEADER, "digest post")
+    );
+
+    let answers = [
+        a.json::<Value>().await.unwrap(),
+        b.json::<Value>().await.unwrap(),
+    ];
+    let posted = answers
+        .iter()
+        .filter(|a| a["text"].as_str().unwrap().contains("on its way"))
+        .count();
+    assert_eq!(posted, 1, "{answers:?}");
+    assert_eq!(
+        (digests_posted(&app).await, digest_messages(&app).await),
+        (1, 1)
+    );
+}
+
+#[tokio::test]
+async fn without_a_digest_channel_posting_says_so() {
+    let app = spawn_app().await;
+    let answer: Value = app.hero(LEADER, "digest post").await.json().await.unwrap();
+    assert!(
+        answer["text"]
+            .as_str()
+            .unwrap()
+            .contains("HEROBOT_DIGEST_CHANNEL")
+    );
+    assert_eq!(digests_posted(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_digest_missed_while_down_is_posted_on_start_up_and_not_again_after_a_restart() {
+    // Monday 00:00 has always passed by the time the test runs: the scheduled moment this week
+    // is behind us, as if the service had been down then.
+    let options = || Options {
+        digest_schedule: "MON 00:00",
+        ..with_digest()
+    };
+    let app = spawn_app_with(options()).await;
+    seed_last_week(&app, &["U0ALICE"]).await;
+    let app = {
+        let (dir, slack) = app.stop().await;
+        start(dir, slack, &options()).await
+    };
+    for _ in 0..250 {
+        if digest_messages(&app).await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(digests_posted(&app).await, 1);
+    let posted_by: String = sqlx::query_scalar("select posted_by from digests")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(posted_by, "schedule");
+
+    let (dir, slack) = app.stop().await;
+    let app = start(dir, slack, &options()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        (digests_posted(&app).await, digest_messages(&app).await),
+        (1, 1)
+    );
+}
+
+#[tokio::test]
+async fn top_lists_the_most_recognised_heroes_with_a_reason_each() {
+    let app = spawn_app().await;
+    app.hero(
+        NOMINATOR,
+        "<@U0ALICE> for calming the angriest customer of the year",
+    )
+    .await;
+    app.hero(
+        NOMINATOR,
+        "<@U0ALICE> <@U0BOB> for shipping the hotfix before breakfast",
+    )
+    .await;
+
+    let answer: Value = app.hero(NOMINATOR, "top week").await.json().await.unwrap();
+
+    let text = answer["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("*Most recognised heroes, the last 7 days*"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1. <@U0ALICE> (2 times) — for shipping the hotfix before breakfast"),
+        "{text}"
+    );
+    assert!(text.contains("2. <@U0BOB> (once)"), "{text}");
+}
