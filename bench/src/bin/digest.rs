@@ -1,0 +1,157 @@
+//! The digest benchmark: fills a database with 1,000,000 nominations and 100,000 stories (10,000
+//! and 1,000 a week over 100 weeks), then times computing and rendering one week's digest.
+use std::time::Instant;
+
+use clap::Parser;
+use herobot::config::{Config, Needs};
+use herobot::digest::{self, IsoWeek};
+
+#[derive(Parser)]
+struct Args {
+    /// The SQLite file to fill (reused when it already holds the data).
+    #[arg(long, default_value = "bench/out/digest.db")]
+    db: String,
+    /// How many times to compute the week.
+    #[arg(long, default_value_t = 9)]
+    runs: usize,
+}
+
+const WEEKS: i64 = 100;
+const NOMINATIONS_PER_WEEK: i64 = 10_000;
+const STORIES_PER_WEEK: i64 = 1_000;
+const WEEK_SECS: i64 = 7 * 86_400;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    if let Some(dir) = std::path::Path::new(&args.db).parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let url = format!("sqlite://{}", args.db);
+    let config = Config::from_lookup(Needs::DatabaseOnly, |k| {
+        (k == "DATABASE_URL").then(|| url.clone())
+    })?;
+    let db = herobot::store::connect(&url).await?;
+    herobot::store::migrate(&db).await?;
+
+    // Week 0 starts on the Monday 100 weeks before the current week (UTC).
+    let this_week = IsoWeek::of(jiff::Timestamp::now(), &config.timezone);
+    let mut first = this_week;
+    for _ in 0..WEEKS {
+        first = first.previous();
+    }
+    let (base, _) = first.bounds(&config.timezone);
+    let have: i64 = sqlx::query_scalar("select count(*) from nominations")
+        .fetch_one(&db)
+        .await?;
+    if have < WEEKS * NOMINATIONS_PER_WEEK {
+        let started = Instant::now();
+        generate(&db, base).await?;
+        println!("generated in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    let counts: (i64, i64) =
+        sqlx::query_as("select (select count(*) from nominations), (select count(*) from stories)")
+            .fetch_one(&db)
+            .await?;
+    println!("database: {} nominations, {} stories", counts.0, counts.1);
+
+    let mut week = first;
+    for _ in 0..WEEKS / 2 {
+        week = week.next();
+    }
+    let (start, end) = week.bounds(&config.timezone);
+    let in_week: (i64, i64) = sqlx::query_as(
+        "select (select count(*) from nominations where created_at >= ?1 and created_at < ?2),
+                (select count(*) from stories where created_at >= ?1 and created_at < ?2)",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_one(&db)
+    .await?;
+    let mut times = Vec::with_capacity(args.runs);
+    let mut blocks = 0;
+    for _ in 0..args.runs {
+        let started = Instant::now();
+        let (_, message) = digest::build(&db, &config, week, None).await?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        blocks = message["blocks"].as_array().map_or(0, Vec::len);
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    println!(
+        "week {week}: {} nominations, {} stories; digest computed and rendered in median {median:.1} ms (min {:.1}, max {:.1}) over {} runs; {blocks} blocks",
+        in_week.0,
+        in_week.1,
+        times[0],
+        times[times.len() - 1],
+        times.len()
+    );
+    println!(
+        "RESULT {{\"week\":\"{week}\",\"nominations\":{},\"stories\":{},\"median_ms\":{median:.1}}}",
+        in_week.0, in_week.1
+    );
+    Ok(())
+}
+
+/// Fills the tables with set-based inserts: a few seconds rather than a million round trips.
+async fn generate(db: &sqlx::SqlitePool, base: i64) -> anyhow::Result<()> {
+    let nominations = WEEKS * NOMINATIONS_PER_WEEK;
+    let stories = WEEKS * STORIES_PER_WEEK;
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "with recursive seq(i) as (select 0 union all select i + 1 from seq where i < ?1 - 1)
+         insert into nominations (id, team_id, nominator_id, category, customer_kind, reason, channel_id, source, created_at)
+         select i + 1, 'T0BENCH', 'U0N' || (i % 3000),
+                case i % 4 when 0 then 'recovery' when 1 then 'external' when 2 then 'internal' else null end,
+                case i % 4 when 1 then 'external' when 2 then 'internal' else null end,
+                'for turning billing outage ' || i || ' into a thank-you note the customer framed',
+                'C0GENERAL', 'command', ?2 + (i * ?3) / ?4
+         from seq",
+    )
+    .bind(nominations)
+    .bind(base)
+    .bind(WEEK_SECS)
+    .bind(NOMINATIONS_PER_WEEK)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into nomination_heroes (nomination_id, hero_id, position)
+         select id, 'U0H' || (id % 5000), 0 from nominations
+         union all
+         select id, 'U0H' || ((id * 7 + 1) % 5000), 1 from nominations where id % 2 = 0",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "with recursive seq(i) as (select 0 union all select i + 1 from seq where i < ?1 - 1)
+         insert into stories (id, team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
+                              customer_kind, reaction, featured_at, featured_by, created_at)
+         select i + 1, 'T0BENCH', 'U0N' || (i % 3000), 'Recovery story ' || i,
+                'Invoices for ' || (i % 500) || ' customers went out twice after a deploy.',
+                ?2 + (i * ?3) / ?4 - 7200 - (i % 48) * 3600, ?2 + (i * ?3) / ?4 - 3600,
+                'Refunded every double charge and called each customer.',
+                case when i % 3 = 0 then null else 'A handwritten card and a month free.' end,
+                case i % 2 when 0 then 'external' else 'internal' end,
+                case i % 3 when 0 then 'blown_away' when 1 then 'satisfied' else 'unknown' end,
+                case when i % 997 = 0 then ?2 + (i * ?3) / ?4 else null end,
+                case when i % 997 = 0 then 'U0LEADER' else null end,
+                ?2 + (i * ?3) / ?4
+         from seq",
+    )
+    .bind(stories)
+    .bind(base)
+    .bind(WEEK_SECS)
+    .bind(STORIES_PER_WEEK)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into story_heroes (story_id, hero_id, position, consent)
+         select id, 'U0H' || (id % 5000), 0, case id % 3 when 0 then 'granted' when 1 then 'pending' else 'declined' end from stories
+         union all
+         select id, 'U0H' || ((id * 13 + 3) % 5000), 1, 'granted' from stories where id % 2 = 1",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
