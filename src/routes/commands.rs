@@ -45,8 +45,8 @@ pub async fn hero(
             )
             .await;
         }
-        Ok(Command::Find(_)) => messages::not_available("find"),
-        Ok(Command::Profile(_)) => messages::not_available("profile"),
+        Ok(Command::Find(query)) => super::hero_find::find(&state, &query).await?,
+        Ok(Command::Profile(who)) => super::hero_find::profile(&state, &user, who).await?,
         Ok(Command::Top(period)) => super::hero_digest::top(&state, period).await?,
         Ok(Command::Digest { post }) => {
             super::hero_digest::digest(&state, user.as_str(), post).await?

@@ -4,6 +4,7 @@ mod commands;
 mod events;
 mod health;
 mod hero_digest;
+mod hero_find;
 mod interactions;
 mod shortcuts;
 mod submissions;

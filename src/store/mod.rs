@@ -4,6 +4,7 @@ pub mod digests;
 pub mod nominations;
 pub mod outbox;
 pub mod requests;
+pub mod search;
 pub mod stories;
 
 use std::str::FromStr;

@@ -8,4 +8,5 @@ mod helpers;
 mod modals;
 mod outbox;
 mod robustness;
+mod search;
 mod signature;

@@ -1,0 +1,201 @@
+//! `/hero find` and `/hero profile`: ranking, any text as a query, and a person's record.
+use serde_json::Value;
+
+use crate::helpers::{NOMINATOR, TestApp, spawn_app};
+
+/// A story straight into the store (the search triggers index it like any other).
+async fn story(app: &TestApp, title: &str, surprise: &str, hero: &str) -> i64 {
+    let id: i64 = sqlx::query_scalar(
+        "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
+                              customer_kind, reaction, created_at)
+         values ('T0TEAM', 'U0AUTHOR', ?1, 'Something went wrong for a customer', 100, 200, 'We fixed it', ?2,
+                 'external', 'blown_away', 300) returning id",
+    )
+    .bind(title)
+    .bind(surprise)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    sqlx::query("insert into story_heroes (story_id, hero_id, position) values (?1, ?2, 0)")
+        .bind(id)
+        .bind(hero)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    id
+}
+
+fn text(answer: &Value) -> String {
+    answer["blocks"].as_array().map_or_else(
+        || answer["text"].as_str().unwrap_or_default().to_owned(),
+        |b| {
+            b.iter()
+                .map(|b| b["text"]["text"].as_str().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\n")
+        },
+    )
+}
+
+#[tokio::test]
+async fn find_ranks_a_match_in_the_title_first_and_searches_nominations_too() {
+    let app = spawn_app().await;
+    story(
+        &app,
+        "The night of the invoices",
+        "A cake after the billing outage was over",
+        "U0BOB",
+    )
+    .await;
+    story(
+        &app,
+        "Billing outage turned into a thank-you note",
+        "A handwritten card",
+        "U0ALICE",
+    )
+    .await;
+    story(&app, "Onboarding in one afternoon", "Flowers", "U0CAROL").await;
+    app.hero(
+        NOMINATOR,
+        "<@U0DAVE> for staying on the phone through the whole billing outage",
+    )
+    .await;
+
+    let answer: Value = app
+        .hero(NOMINATOR, "find billing outage")
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(answer["response_type"], "ephemeral");
+    let blocks = answer["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), 4, "a heading and three matches: {answer}");
+    let first = blocks[1]["text"]["text"].as_str().unwrap();
+    assert!(
+        first.contains("Billing outage turned into a thank-you note")
+            && first.contains("<@U0ALICE>"),
+        "{first}"
+    );
+    assert!(
+        first.contains("*Billing*") || first.contains("*billing*"),
+        "matched words are bold: {first}"
+    );
+    let all = text(&answer);
+    assert!(
+        all.contains("Recognition by <@U0NOMINATOR>") && all.contains("<@U0DAVE>"),
+        "{all}"
+    );
+    assert!(!all.contains("Onboarding"), "{all}");
+}
+
+#[tokio::test]
+async fn find_matches_the_start_of_the_last_word() {
+    let app = spawn_app().await;
+    story(&app, "Refunds for every double charge", "A card", "U0ALICE").await;
+    let answer: Value = app.hero(NOMINATOR, "find refu").await.json().await.unwrap();
+    assert!(
+        text(&answer).contains("Refunds for every double charge"),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn any_text_is_a_valid_query() {
+    let app = spawn_app().await;
+    story(&app, "Billing outage turned around", "A card", "U0ALICE").await;
+    for query in [
+        "\"",
+        "billing\"",
+        "*",
+        "OR",
+        "billing OR",
+        "NEAR(billing",
+        "-billing",
+        "title:billing",
+        "🎉",
+        "🎉 billing 🔥",
+        "(",
+        "thank-you",
+        "'; drop table stories; --",
+        "billing AND NOT outage",
+        "^billing",
+    ] {
+        let response = app.hero(NOMINATOR, &format!("find {query}")).await;
+        assert_eq!(response.status(), 200, "{query}");
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer["response_type"], "ephemeral", "{query}: {answer}");
+    }
+    assert_eq!(app.count("stories").await, 1, "nothing was harmed");
+    let answer: Value = app
+        .hero(NOMINATOR, "find \"billing\" OR")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        text(&answer).contains("Nothing matches"),
+        "OR is a word here, not an operator: {answer}"
+    );
+}
+
+#[tokio::test]
+async fn a_profile_shows_recognitions_received_and_given_stories_dates_and_tags() {
+    let app = spawn_app().await;
+    app.hero(
+        NOMINATOR,
+        "<@U0ALICE> for turning a billing outage around #billing #vip",
+    )
+    .await;
+    app.hero(
+        NOMINATOR,
+        "<@U0ALICE> <@U0BOB> for the weekend migration without downtime #billing",
+    )
+    .await;
+    app.hero(
+        "U0ALICE",
+        "<@U0BOB> for covering my shift while I handled the outage",
+    )
+    .await;
+    story(&app, "The invoice that went out twice", "A card", "U0ALICE").await;
+
+    let answer: Value = app
+        .hero(NOMINATOR, "profile <@U0ALICE|alice>")
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let text = answer["text"].as_str().unwrap();
+    assert!(text.contains("Service profile of <@U0ALICE>"), "{text}");
+    assert!(text.contains("Recognised 2 times"), "{text}");
+    assert!(text.contains("credited in 1 recovery story"), "{text}");
+    assert!(text.contains("recognised others once"), "{text}");
+    assert!(text.contains("#billing (2) #vip (1)"), "{text}");
+    assert!(
+        text.contains("First recognised")
+            && text.contains("<@U0NOMINATOR>: for the weekend migration"),
+        "{text}"
+    );
+
+    let own: Value = app.hero("U0BOB", "profile").await.json().await.unwrap();
+    assert!(
+        own["text"]
+            .as_str()
+            .unwrap()
+            .contains("Service profile of <@U0BOB>"),
+        "profile defaults to yourself"
+    );
+    let nobody: Value = app
+        .hero(NOMINATOR, "profile <@U0NOBODY>")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        nobody["text"]
+            .as_str()
+            .unwrap()
+            .contains("no recognitions or stories yet")
+    );
+}
