@@ -18,9 +18,7 @@ pub fn day(unix: i64, tz: &TimeZone) -> String {
 
 /// A snippet with its matched words in bold, everything else escaped.
 fn snippet(text: &str) -> String {
-    escape_within(&text.replace('\n', " "), 600)
-        .replace(MATCH_START, "*")
-        .replace(MATCH_END, "*")
+    escape_within(&text.replace('\n', " "), 600).replace([MATCH_START, MATCH_END], "*")
 }
 
 fn heroes(ids: &[String]) -> String {
