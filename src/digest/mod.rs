@@ -52,8 +52,7 @@ pub enum Posted {
     NoChannel,
 }
 
-/// Posts `week`'s digest to the digest channel through the outbox, at most once per week and
-/// team; `by` records who asked (`schedule`, `cli`, or a leader's user ID).
+/// Posts `week`'s digest to the digest channel through the outbox, at most once per week; `by` records who asked (`schedule`, `cli`, or a leader's user ID).
 pub async fn post(
     db: &SqlitePool,
     config: &Config,
@@ -64,10 +63,8 @@ pub async fn post(
         return Ok(Posted::NoChannel);
     };
     let (_, message) = build(db, config, week, None).await?;
-    let team = digests::team(db).await?;
     if digests::post_once(
         db,
-        &team,
         &week.to_string(),
         &channel,
         message,

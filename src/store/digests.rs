@@ -81,24 +81,10 @@ pub async fn counts(db: &SqlitePool, start: i64, end: i64) -> Result<Counts, sql
     })
 }
 
-/// The workspace the digest is for: the team of the latest nomination or story.
-pub async fn team(db: &SqlitePool) -> Result<String, sqlx::Error> {
-    let team: Option<String> = sqlx::query_scalar(
-        "select team_id from (select team_id, created_at from nominations where id = (select max(id) from nominations)
-                              union all
-                              select team_id, created_at from stories where id = (select max(id) from stories))
-         order by created_at desc limit 1",
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(team.unwrap_or_default())
-}
-
 /// Records the digest of `week` as posted and queues its message, in one transaction; false if
 /// it was posted before (nothing queued).
 pub async fn post_once(
     db: &SqlitePool,
-    team_id: &str,
     week: &str,
     channel: &str,
     mut message: Value,
@@ -107,10 +93,9 @@ pub async fn post_once(
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
     let recorded = sqlx::query(
-        "insert into digests (team_id, week, channel_id, posted_by, posted_at) values (?1, ?2, ?3, ?4, ?5)
-         on conflict (team_id, week) do nothing",
+        "insert into digests (week, channel_id, posted_by, posted_at) values (?1, ?2, ?3, ?4)
+         on conflict (week) do nothing",
     )
-    .bind(team_id)
     .bind(week)
     .bind(channel)
     .bind(posted_by)
