@@ -1,4 +1,4 @@
-//! The `herobot` command line: serve, migrate, digest.
+//! The `herobot` command line: serve, migrate, digest, export.
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, Needs};
@@ -22,6 +22,30 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Export stories for talks: a Markdown talk pack, CSV or JSON, with each hero's consent.
+    Export {
+        /// md (talk pack), csv or json.
+        #[arg(long, default_value = "md", value_parser = parse_format)]
+        format: crate::library::export::Format,
+        /// First day, YYYY-MM-DD (in HEROBOT_TIMEZONE).
+        #[arg(long)]
+        since: Option<String>,
+        /// Last day, YYYY-MM-DD, included.
+        #[arg(long)]
+        until: Option<String>,
+        /// Words to find in the stories.
+        #[arg(long)]
+        query: Option<String>,
+        /// Only stories featured for talks.
+        #[arg(long)]
+        featured: bool,
+        /// Only stories every hero agreed to tell outside Slack.
+        #[arg(long)]
+        shareable: bool,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Print a week's digest as Block Kit JSON (default: last week); --post posts it, once.
     Digest {
         /// The ISO week, e.g. 2026-W47 (in HEROBOT_TIMEZONE).
@@ -31,6 +55,10 @@ pub enum Command {
         #[arg(long)]
         post: bool,
     },
+}
+
+fn parse_format(s: &str) -> Result<crate::library::export::Format, String> {
+    crate::library::export::Format::parse(s).ok_or_else(|| format!("{s:?} is not md, csv or json"))
 }
 
 fn parse_week(s: &str) -> Result<IsoWeek, String> {
@@ -52,6 +80,49 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = store::connect(&config.database_url).await?;
             store::migrate(&pool).await?;
             println!("migrations applied to {}", config.database_url);
+            Ok(())
+        }
+        Command::Export {
+            format,
+            since,
+            until,
+            query,
+            featured,
+            shareable,
+            out,
+        } => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            let filter = crate::library::filter(
+                since.as_deref(),
+                until.as_deref(),
+                query.as_deref(),
+                featured,
+                shareable,
+                &config.timezone,
+            )
+            .map_err(anyhow::Error::msg)?;
+            let pool = store::connect(&config.database_url).await?;
+            store::migrate(&pool).await?;
+            let stories = store::library::stories(&pool, &filter).await?;
+            // Names come from the cache, and from users.info when a bot token is at hand.
+            let slack = (!config.bot_token.expose().is_empty()).then(|| {
+                crate::slack::client::SlackClient::new(
+                    &config.slack_api_url,
+                    config.bot_token.clone(),
+                )
+            });
+            let ids = crate::library::people(&stories);
+            let names = crate::library::names::resolve(&pool, slack.as_ref(), &ids).await?;
+            let text = crate::library::export::render(format, &stories, &names, &config.timezone);
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text)?;
+                    eprintln!("{} stories written to {}", stories.len(), path.display());
+                }
+                None => print!("{text}"),
+            }
+            pool.close().await;
             Ok(())
         }
         Command::Digest { week, post } => {

@@ -5,6 +5,7 @@ pub mod config;
 pub mod digest;
 pub mod domain;
 pub mod error;
+pub mod library;
 pub mod messages;
 pub mod metrics;
 pub mod modals;

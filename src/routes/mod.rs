@@ -1,4 +1,5 @@
 //! The HTTP surface: one file per endpoint, handlers kept thin.
+mod api;
 mod buttons;
 mod commands;
 mod events;
@@ -25,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
+        .route("/api/stories", get(api::stories))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // The path only: query strings may carry sign-in tokens.

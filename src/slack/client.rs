@@ -66,6 +66,17 @@ impl SlackClient {
         send(request).await
     }
 
+    /// Calls a read method with form parameters (Slack takes JSON bodies only for writes).
+    pub async fn call_form(&self, method: &str, params: &[(&str, &str)]) -> Result<Value, Failure> {
+        let request = self
+            .http
+            .post(format!("{}/{method}", self.api_url))
+            .header(AUTHORIZATION, format!("Bearer {}", self.token.expose()))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(params).unwrap_or_default());
+        send(request).await
+    }
+
     /// Opens a modal with `views.open`. Slack's trigger expires 3 s after the click, so this is
     /// the one call made while the person waits, and it gives up before the 3 s are out.
     pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), Failure> {

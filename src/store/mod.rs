@@ -1,6 +1,7 @@
 //! The SQLite store: connecting, migrating, and the SQL of each table family.
 pub mod batch;
 pub mod digests;
+pub mod library;
 pub mod nominations;
 pub mod outbox;
 pub mod requests;

@@ -39,7 +39,7 @@ impl Story {
 }
 
 #[derive(FromRow)]
-struct StoryRow {
+pub(crate) struct StoryRow {
     id: i64,
     team_id: String,
     author_id: String,

@@ -36,6 +36,7 @@ pub struct Options {
     pub stories_channel: Option<&'static str>,
     pub digest_channel: Option<&'static str>,
     pub digest_schedule: &'static str,
+    pub api_token: Option<&'static str>,
     pub leaders: &'static str,
     pub mock_slack_ok: bool,
     pub lane_interval: Duration,
@@ -49,6 +50,7 @@ impl Default for Options {
             stories_channel: Some(STORIES_CHANNEL),
             digest_channel: None,
             digest_schedule: "MON 09:00",
+            api_token: None,
             leaders: LEADER,
             mock_slack_ok: true,
             lane_interval: Duration::from_millis(10),
@@ -95,6 +97,10 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         (
             "HEROBOT_DIGEST_SCHEDULE",
             options.digest_schedule.to_owned(),
+        ),
+        (
+            "HEROBOT_API_TOKEN",
+            options.api_token.unwrap_or_default().to_owned(),
         ),
     ];
     let mut config = Config::from_lookup(Needs::Slack, |k| {

@@ -3,6 +3,7 @@ mod buttons;
 mod commands;
 mod digest;
 mod events;
+mod exports;
 mod health;
 mod helpers;
 mod modals;

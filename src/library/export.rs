@@ -1,0 +1,351 @@
+//! The exports of stories: a Markdown talk pack to read aloud, RFC 4180 CSV that is safe to open
+//! in a spreadsheet, and JSON with a stable schema (`herobot.stories.v1`). Every format shows each
+//! hero's consent; a story without every hero's consent is marked internal only.
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde_json::{Value, json};
+
+use crate::domain::Consent;
+use crate::domain::story::{duration_in_words, recovery_in_words, within_window};
+use crate::store::stories::Story;
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Csv,
+    Json,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Some(Self::Markdown),
+            "csv" => Some(Self::Csv),
+            "json" => Some(Self::Json),
+            _ => None,
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Markdown => "text/markdown; charset=utf-8",
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Json => "application/json",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Markdown => "md",
+            Self::Csv => "csv",
+            Self::Json => "json",
+        }
+    }
+}
+
+/// Renders `stories` in `format`; `names` maps user IDs to display names.
+pub fn render(
+    format: Format,
+    stories: &[Story],
+    names: &HashMap<String, String>,
+    tz: &TimeZone,
+) -> String {
+    match format {
+        Format::Markdown => talk_pack(stories, names, tz),
+        Format::Csv => csv(stories, names, tz),
+        Format::Json => {
+            serde_json::to_string_pretty(&json(stories, names, tz)).expect("JSON renders")
+        }
+    }
+}
+
+fn name<'a>(names: &'a HashMap<String, String>, id: &'a str) -> &'a str {
+    names.get(id).map_or(id, String::as_str)
+}
+
+fn date(unix: i64, tz: &TimeZone) -> String {
+    Timestamp::from_second(unix)
+        .map(|t| {
+            t.to_zoned(tz.clone())
+                .strftime("%-d %b %Y, %H:%M %Z")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn rfc3339(unix: i64, tz: &TimeZone) -> String {
+    Timestamp::from_second(unix)
+        .map(|t| {
+            t.to_zoned(tz.clone())
+                .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn consent_word(c: Consent) -> &'static str {
+    match c {
+        Consent::Granted => "granted",
+        Consent::Pending => "pending",
+        Consent::Declined => "declined",
+    }
+}
+
+/// Markdown text from a person, kept readable but unable to add headings or HTML.
+fn md(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let line = line.replace('<', "\\<").replace('>', "\\>");
+            if line.trim_start().starts_with('#') {
+                format!("\\{}", line.trim_start())
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One section per story, ready to read aloud.
+pub fn talk_pack(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) -> String {
+    let mut out = String::from("# Service recovery stories — talk pack\n\n");
+    let shareable = stories.iter().filter(|s| s.shareable()).count();
+    let _ = writeln!(
+        out,
+        "_{} {}; {shareable} may be told outside the company. Each hero's consent is shown with their story._\n",
+        stories.len(),
+        if stories.len() == 1 {
+            "story"
+        } else {
+            "stories"
+        }
+    );
+    for s in stories {
+        let heroes: Vec<&str> = s.heroes.iter().map(|(id, _)| name(names, id)).collect();
+        let _ = writeln!(out, "## {}\n", md(&s.title).replace('\n', " "));
+        if !s.shareable() {
+            out.push_str("> **Internal only** — not every hero has agreed to this story being told outside Slack.\n\n");
+        }
+        let _ = writeln!(out, "- **Heroes:** {}", heroes.join(", "));
+        let _ = writeln!(out, "- **Told by:** {}", name(names, &s.author_id));
+        let _ = writeln!(
+            out,
+            "- **When:** {} — {}",
+            date(s.happened_at, tz),
+            recovery_in_words(s.recovery_secs())
+        );
+        let _ = writeln!(
+            out,
+            "- **Customer:** {} · **reaction:** {}",
+            s.customer_kind.label(),
+            s.reaction.label()
+        );
+        let consents: Vec<String> = s
+            .heroes
+            .iter()
+            .map(|(id, c)| format!("{} {}", name(names, id), consent_word(*c)))
+            .collect();
+        let _ = writeln!(out, "- **Consent:** {}", consents.join(", "));
+        if s.featured_at.is_some() {
+            out.push_str("- **Featured** for talks\n");
+        }
+        let _ = writeln!(out, "\n**What went wrong.** {}\n", md(&s.what_went_wrong));
+        let _ = writeln!(out, "**How it was fixed.** {}\n", md(&s.how_fixed));
+        match &s.surprise {
+            Some(surprise) => {
+                let _ = writeln!(out, "**The surprise.** {}\n", md(surprise));
+            }
+            None => out.push_str("**The surprise.** None recorded.\n\n"),
+        }
+    }
+    out
+}
+
+/// One CSV cell: quoted when needed (RFC 4180), and never read as a formula by a spreadsheet.
+pub fn cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+const CSV_HEADER: [&str; 17] = [
+    "id",
+    "title",
+    "heroes",
+    "consent",
+    "shareable",
+    "told_by",
+    "happened_at",
+    "fixed_at",
+    "time_to_recovery",
+    "within_24h",
+    "what_went_wrong",
+    "how_fixed",
+    "surprise",
+    "customer_kind",
+    "reaction",
+    "featured",
+    "tags",
+];
+
+/// RFC 4180: CRLF line ends, one header row.
+pub fn csv(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) -> String {
+    let mut out = CSV_HEADER.join(",") + "\r\n";
+    for s in stories {
+        let heroes: Vec<&str> = s.heroes.iter().map(|(id, _)| name(names, id)).collect();
+        let consent: Vec<String> = s
+            .heroes
+            .iter()
+            .map(|(id, c)| format!("{}: {}", name(names, id), consent_word(*c)))
+            .collect();
+        let row = [
+            s.id.to_string(),
+            s.title.clone(),
+            heroes.join("; "),
+            consent.join("; "),
+            s.shareable().to_string(),
+            name(names, &s.author_id).to_owned(),
+            rfc3339(s.happened_at, tz),
+            rfc3339(s.fixed_at, tz),
+            duration_in_words(s.recovery_secs()),
+            within_window(s.recovery_secs()).to_string(),
+            s.what_went_wrong.clone(),
+            s.how_fixed.clone(),
+            s.surprise.clone().unwrap_or_default(),
+            s.customer_kind.as_str().to_owned(),
+            s.reaction.as_str().to_owned(),
+            s.featured_at.is_some().to_string(),
+            s.tags.join(" "),
+        ];
+        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// The JSON export: `{"schema": "herobot.stories.v1", "stories": [...]}`; times in RFC 3339 in
+/// the configured zone; fields are only ever added, never renamed.
+pub fn json(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) -> Value {
+    let stories: Vec<Value> = stories
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.id,
+                "title": s.title,
+                "heroes": s.heroes.iter().map(|(id, c)| json!({"id": id, "name": name(names, id), "consent": consent_word(*c)})).collect::<Vec<_>>(),
+                "shareable": s.shareable(),
+                "told_by": {"id": s.author_id, "name": name(names, &s.author_id)},
+                "happened_at": rfc3339(s.happened_at, tz),
+                "fixed_at": rfc3339(s.fixed_at, tz),
+                "recovery_seconds": s.recovery_secs(),
+                "within_24h": within_window(s.recovery_secs()),
+                "what_went_wrong": s.what_went_wrong,
+                "how_fixed": s.how_fixed,
+                "surprise": s.surprise,
+                "customer_kind": s.customer_kind.as_str(),
+                "reaction": s.reaction.as_str(),
+                "featured": s.featured_at.is_some(),
+                "tags": s.tags,
+                "permalink": s.message_permalink,
+                "created_at": rfc3339(s.created_at, tz),
+            })
+        })
+        .collect();
+    json!({"schema": "herobot.stories.v1", "stories": stories})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::compute::tests::story;
+    use crate::domain::{CustomerKind, Reaction};
+
+    fn names() -> HashMap<String, String> {
+        HashMap::from([("U0ALICE".to_owned(), "Alice Doe".to_owned())])
+    }
+
+    #[test]
+    fn csv_cells_cannot_run_as_formulas_and_are_quoted_per_rfc_4180() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("-2"), "'-2");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("a, b"), "\"a, b\"");
+        assert_eq!(cell("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(cell("plain"), "plain");
+    }
+
+    #[test]
+    fn csv_has_a_header_and_crlf_rows() {
+        let mut s = story(1, 5, true, Reaction::BlownAway, CustomerKind::External);
+        s.title = "=cmd|' /C calc'!A0".into();
+        let out = csv(&[s], &names(), &TimeZone::UTC);
+        let lines: Vec<&str> = out.split("\r\n").collect();
+        assert!(lines[0].starts_with("id,title,heroes,consent"));
+        assert!(
+            lines[1].starts_with("1,'=cmd|' /C calc'!A0,Alice Doe,Alice Doe: pending,false,"),
+            "{}",
+            lines[1]
+        );
+    }
+
+    #[test]
+    fn the_talk_pack_marks_stories_without_every_consent_internal_only() {
+        let pending = story(1, 5, true, Reaction::BlownAway, CustomerKind::External);
+        let mut granted = story(2, 30, false, Reaction::Satisfied, CustomerKind::Internal);
+        granted.heroes = vec![("U0ALICE".into(), Consent::Granted)];
+        let md = talk_pack(&[pending, granted], &names(), &TimeZone::UTC);
+        let sections: Vec<&str> = md.split("\n## ").collect();
+        assert!(sections[1].contains("**Internal only**"));
+        assert!(!sections[2].contains("Internal only"));
+        assert!(sections[2].contains("- **Heroes:** Alice Doe"));
+        assert!(sections[2].contains("fixed in 30 hours"));
+        assert!(sections[2].contains("**The surprise.** None recorded."));
+        assert!(md.contains("1 may be told outside the company"));
+    }
+
+    #[test]
+    fn json_follows_the_documented_schema() {
+        let value = json(
+            &[story(
+                1,
+                5,
+                true,
+                Reaction::BlownAway,
+                CustomerKind::External,
+            )],
+            &names(),
+            &TimeZone::UTC,
+        );
+        assert_eq!(value["schema"], "herobot.stories.v1");
+        let s = &value["stories"][0];
+        assert_eq!(
+            s["heroes"][0],
+            json!({"id": "U0ALICE", "name": "Alice Doe", "consent": "pending"})
+        );
+        assert_eq!(
+            (s["within_24h"].as_bool(), s["shareable"].as_bool()),
+            (Some(true), Some(false))
+        );
+        assert_eq!(s["recovery_seconds"], 5 * 3600);
+    }
+
+    #[test]
+    fn markdown_from_people_cannot_add_headings_or_html() {
+        assert_eq!(
+            md("# Not a heading\n<script>"),
+            "\\# Not a heading\n\\<script\\>"
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! `GET /api/stories`: the exports over HTTP, for a bearer of `HEROBOT_API_TOKEN` (compared in
+//! constant time). The API does not exist while the variable is unset.
+use axum::extract::{Query, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+
+use crate::error::{Error, Result};
+use crate::library::export::{self, Format};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    format: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    q: Option<String>,
+    featured: Option<String>,
+    shareable: Option<String>,
+}
+
+fn flag(value: &Option<String>) -> bool {
+    matches!(
+        value.as_deref().map(str::to_ascii_lowercase).as_deref(),
+        Some("true" | "1" | "yes" | "on")
+    )
+}
+
+pub async fn stories(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<Params>,
+) -> Result<Response> {
+    let Some(token) = &state.config.api_token else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    let given = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let authorised = given
+        .is_some_and(|given| bool::from(given.trim().as_bytes().ct_eq(token.expose().as_bytes())));
+    if !authorised {
+        return Err(Error::Unauthorized);
+    }
+    let format = match params.format.as_deref() {
+        None => Format::Json,
+        Some(f) => Format::parse(f).ok_or_else(|| {
+            Error::BadRequest(format!("format must be json, csv or md, not {f:?}"))
+        })?,
+    };
+    let filter = crate::library::filter(
+        params.since.as_deref(),
+        params.until.as_deref(),
+        params.q.as_deref(),
+        flag(&params.featured),
+        flag(&params.shareable),
+        &state.config.timezone,
+    )
+    .map_err(Error::BadRequest)?;
+    let stories = crate::store::library::stories(&state.db, &filter).await?;
+    let names = crate::library::names::resolve(
+        &state.db,
+        Some(&state.slack),
+        &crate::library::people(&stories),
+    )
+    .await?;
+    let body = export::render(format, &stories, &names, &state.config.timezone);
+    let disposition = format!(
+        "attachment; filename=\"herobot-stories.{}\"",
+        format.extension()
+    );
+    Ok((
+        [
+            (CONTENT_TYPE, format.content_type().to_owned()),
+            (CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}

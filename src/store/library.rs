@@ -1,0 +1,106 @@
+//! The story library's reads: stories by filter (dates, text, featured, consent), and the cache
+//! of display names.
+use std::collections::HashMap;
+
+use sqlx::{QueryBuilder, Sqlite, SqliteExecutor, SqlitePool};
+
+use super::search::fts_query;
+use super::stories::{STORY_COLUMNS, Story};
+
+/// Which stories a search, a page or an export covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Unix seconds, inclusive.
+    pub since: Option<i64>,
+    /// Unix seconds, exclusive.
+    pub until: Option<i64>,
+    /// Words to find (full text); any text is safe here.
+    pub query: Option<String>,
+    pub featured: bool,
+    /// Only stories every credited hero agreed to tell outside Slack.
+    pub shareable: bool,
+    pub limit: Option<i64>,
+}
+
+/// Stories matching `filter`, newest first (best match first when searching).
+pub async fn stories(db: &SqlitePool, filter: &Filter) -> Result<Vec<Story>, sqlx::Error> {
+    let mut sql: QueryBuilder<Sqlite> =
+        QueryBuilder::new(format!("select {STORY_COLUMNS} from stories s"));
+    let fts = filter.query.as_deref().and_then(fts_query);
+    if filter
+        .query
+        .as_deref()
+        .is_some_and(|q| !q.trim().is_empty())
+        && fts.is_none()
+    {
+        return Ok(Vec::new());
+    }
+    if fts.is_some() {
+        sql.push(" join stories_fts f on f.rowid = s.id");
+    }
+    sql.push(" where 1 = 1");
+    if let Some(query) = fts {
+        sql.push(" and stories_fts match ").push_bind(query);
+    }
+    if let Some(since) = filter.since {
+        sql.push(" and s.created_at >= ").push_bind(since);
+    }
+    if let Some(until) = filter.until {
+        sql.push(" and s.created_at < ").push_bind(until);
+    }
+    if filter.featured {
+        sql.push(" and s.featured_at is not null");
+    }
+    if filter.shareable {
+        sql.push(
+            " and exists (select 1 from story_heroes h where h.story_id = s.id)
+              and not exists (select 1 from story_heroes h where h.story_id = s.id and h.consent != 'granted')",
+        );
+    }
+    if filter.query.is_some() {
+        sql.push(" order by bm25(stories_fts, 10.0, 4.0, 4.0, 2.0), s.id desc");
+    } else {
+        sql.push(" order by s.created_at desc, s.id desc");
+    }
+    if let Some(limit) = filter.limit {
+        sql.push(" limit ").push_bind(limit);
+    }
+    let rows = sql
+        .build_query_as::<super::stories::StoryRow>()
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(Story::from).collect())
+}
+
+/// Cached display names of `ids` (those known).
+pub async fn names(
+    db: impl SqliteExecutor<'_>,
+    ids: &[String],
+) -> Result<HashMap<String, String>, sqlx::Error> {
+    let json = serde_json::to_string(ids).expect("IDs serialise");
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "select user_id, name from user_names where user_id in (select value from json_each(?1))",
+    )
+    .bind(json)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+pub async fn remember_name(
+    db: impl SqliteExecutor<'_>,
+    id: &str,
+    name: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)
+         on conflict (user_id) do update set name = excluded.name, fetched_at = excluded.fetched_at",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,286 @@
+//! Exports for talks: the bearer-token API in JSON, CSV and Markdown, consent marking, formula
+//! injection, display names from users.info (cached), and `herobot export` on the command line.
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::helpers::{Options, TestApp, spawn_app, spawn_app_with};
+
+const TOKEN: &str = "api-token-for-tests";
+
+/// A story straight into the store, with each hero's consent.
+async fn story(app: &TestApp, title: &str, heroes: &[(&str, &str)], created_at: i64) -> i64 {
+    let id: i64 = sqlx::query_scalar(
+        "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
+                              customer_kind, reaction, created_at)
+         values ('T0TEAM', 'U0AUTHOR', ?1, 'Invoices went out twice', ?2 - 7200, ?2 - 3600, 'Refunded everyone',
+                 'A handwritten card', 'external', 'blown_away', ?2) returning id",
+    )
+    .bind(title)
+    .bind(created_at)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    for (position, (hero, consent)) in heroes.iter().enumerate() {
+        sqlx::query("insert into story_heroes (story_id, hero_id, position, consent) values (?1, ?2, ?3, ?4)")
+            .bind(id)
+            .bind(*hero)
+            .bind(position as i64)
+            .bind(*consent)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    id
+}
+
+async fn mount_names(app: &TestApp) {
+    Mock::given(method("POST"))
+        .and(path("/users.info"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "ok": true, "user": {"id": "U0ALICE", "name": "alice", "real_name": "Alice Doe", "profile": {"display_name": "Alice D."}}
+        })))
+        .mount(&app.slack)
+        .await;
+}
+
+async fn get(app: &TestApp, query: &str, token: Option<&str>) -> reqwest::Response {
+    let mut request = app.http.get(format!("{}/api/stories{query}", app.address));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+fn with_api() -> Options {
+    Options {
+        api_token: Some(TOKEN),
+        ..Options::default()
+    }
+}
+
+#[tokio::test]
+async fn the_api_is_off_without_a_token_and_refuses_wrong_ones() {
+    let off = spawn_app().await;
+    assert_eq!(get(&off, "", Some(TOKEN)).await.status(), 404);
+    let app = spawn_app_with(with_api()).await;
+    assert_eq!(get(&app, "", None).await.status(), 401);
+    assert_eq!(
+        get(&app, "", Some("api-token-for-test")).await.status(),
+        401
+    );
+    assert_eq!(
+        get(&app, "", Some("api-token-for-tests-and-more"))
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(get(&app, "", Some(TOKEN)).await.status(), 200);
+}
+
+#[tokio::test]
+async fn json_export_follows_its_schema_with_names_and_consent() {
+    let app = spawn_app_with(with_api()).await;
+    mount_names(&app).await;
+    story(
+        &app,
+        "The invoice that went out twice",
+        &[("U0ALICE", "granted")],
+        1_700_000_000,
+    )
+    .await;
+
+    let response = get(&app, "?format=json", Some(TOKEN)).await;
+
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["schema"], "herobot.stories.v1");
+    let s = &body["stories"][0];
+    assert_eq!(
+        s["heroes"][0],
+        json!({"id": "U0ALICE", "name": "Alice D.", "consent": "granted"})
+    );
+    assert_eq!(s["shareable"], true);
+    assert_eq!(s["within_24h"], true);
+    get(&app, "?format=json", Some(TOKEN)).await;
+    let lookups = app
+        .slack
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/users.info")
+        .count();
+    assert_eq!(
+        lookups, 2,
+        "Alice and the author once each, then from the cache"
+    );
+}
+
+#[tokio::test]
+async fn csv_export_is_rfc_4180_and_safe_in_a_spreadsheet() {
+    let app = spawn_app_with(with_api()).await;
+    story(
+        &app,
+        "=HYPERLINK(\"http://evil\",\"click\")",
+        &[("U0ALICE", "pending")],
+        1_700_000_000,
+    )
+    .await;
+
+    let response = get(&app, "?format=csv", Some(TOKEN)).await;
+
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("herobot-stories.csv")
+    );
+    let body = response.text().await.unwrap();
+    let rows: Vec<&str> = body.split("\r\n").filter(|r| !r.is_empty()).collect();
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows[1].contains(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"click\"\")\","),
+        "{}",
+        rows[1]
+    );
+    assert!(
+        rows[1].contains(",false,"),
+        "not shareable while consent is pending: {}",
+        rows[1]
+    );
+}
+
+#[tokio::test]
+async fn the_talk_pack_marks_internal_stories_and_shareable_leaves_them_out() {
+    let app = spawn_app_with(with_api()).await;
+    story(
+        &app,
+        "Told everywhere",
+        &[("U0ALICE", "granted"), ("U0BOB", "granted")],
+        1_700_000_000,
+    )
+    .await;
+    story(
+        &app,
+        "Kept inside",
+        &[("U0ALICE", "granted"), ("U0BOB", "declined")],
+        1_700_000_100,
+    )
+    .await;
+    story(
+        &app,
+        "Still asking",
+        &[("U0CAROL", "pending")],
+        1_700_000_200,
+    )
+    .await;
+
+    let all = get(&app, "?format=md", Some(TOKEN))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let shareable = get(&app, "?format=md&shareable=true", Some(TOKEN))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert_eq!(all.matches("**Internal only**").count(), 2, "{all}");
+    assert!(all.contains("U0BOB declined"), "{all}");
+    assert!(shareable.contains("## Told everywhere"));
+    assert!(
+        !shareable.contains("Kept inside") && !shareable.contains("Still asking"),
+        "{shareable}"
+    );
+}
+
+#[tokio::test]
+async fn filters_by_words_and_dates_and_refuses_bad_dates() {
+    let app = spawn_app_with(with_api()).await;
+    story(
+        &app,
+        "Billing outage in March",
+        &[("U0ALICE", "granted")],
+        1_773_000_000,
+    )
+    .await;
+    story(
+        &app,
+        "Onboarding in November",
+        &[("U0ALICE", "granted")],
+        1_795_000_000,
+    )
+    .await;
+
+    let titles = |body: Value| -> Vec<String> {
+        body["stories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let found = titles(
+        get(&app, "?q=billing%20OUT", Some(TOKEN))
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(found, ["Billing outage in March"]);
+    let dated = titles(
+        get(&app, "?since=2026-11-01&until=2026-11-30", Some(TOKEN))
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(dated, ["Onboarding in November"]);
+    let bad = get(&app, "?since=last-week", Some(TOKEN)).await;
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("since must be a date"));
+    assert_eq!(get(&app, "?format=pdf", Some(TOKEN)).await.status(), 400);
+}
+
+#[tokio::test]
+async fn herobot_export_writes_a_talk_pack_from_the_command_line() {
+    let app = spawn_app().await;
+    story(
+        &app,
+        "The invoice that went out twice",
+        &[("U0ALICE", "pending")],
+        1_700_000_000,
+    )
+    .await;
+    let out = app.dir.path().join("talk-pack.md");
+
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
+        .args(["export", "--format", "md", "--out"])
+        .arg(&out)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/herobot.db", app.dir.path().display()),
+        )
+        .env_remove("SLACK_BOT_TOKEN")
+        .status()
+        .unwrap();
+
+    assert!(status.success());
+    let pack = std::fs::read_to_string(out).unwrap();
+    assert!(pack.starts_with("# Service recovery stories — talk pack"));
+    assert!(
+        pack.contains("## The invoice that went out twice") && pack.contains("**Internal only**")
+    );
+    assert!(
+        pack.contains("- **Heroes:** U0ALICE"),
+        "without a token the export names heroes by ID: {pack}"
+    );
+}
