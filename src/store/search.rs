@@ -50,37 +50,59 @@ impl Hit {
     }
 }
 
-/// The best `limit` matches among stories and nominations, best first.
+/// The best `limit` matches among stories and nominations, best first. Ranking reads only the
+/// index (bm25); snippets are cut afterwards, for the winners alone.
 pub async fn search(db: &SqlitePool, text: &str, limit: i64) -> Result<Vec<Hit>, sqlx::Error> {
     let Some(query) = fts_query(text) else {
         return Ok(Vec::new());
     };
-    sqlx::query_as(
-        "select * from (
-            select 'story' as kind, s.id, s.title,
-                   snippet(stories_fts, -1, char(1), char(2), '…', 16) as snippet,
-                   s.created_at, s.author_id as by_id, s.message_permalink,
-                   (select json_group_array(hero_id) from (select hero_id from story_heroes
-                      where story_id = s.id order by position)) as heroes,
-                   bm25(stories_fts, 10.0, 4.0, 4.0, 2.0) as rank
-            from stories_fts join stories s on s.id = stories_fts.rowid
-            where stories_fts match ?1
+    let ranked: Vec<(String, i64)> = sqlx::query_as(
+        "select kind, id from (
+            select * from (select 'story' as kind, rowid as id, bm25(stories_fts, 10.0, 4.0, 4.0, 2.0) as rank
+                           from stories_fts where stories_fts match ?1 order by rank limit ?2)
             union all
-            select 'nomination', n.id, null,
-                   snippet(nominations_fts, 0, char(1), char(2), '…', 16),
-                   n.created_at, n.nominator_id, n.message_permalink,
-                   (select json_group_array(hero_id) from (select hero_id from nomination_heroes
-                      where nomination_id = n.id order by position)),
-                   bm25(nominations_fts)
-            from nominations_fts join nominations n on n.id = nominations_fts.rowid
-            where nominations_fts match ?1
+            select * from (select 'nomination', rowid, bm25(nominations_fts) as rank
+                           from nominations_fts where nominations_fts match ?1 order by rank limit ?2)
          ) order by rank limit ?2",
     )
-    .bind(query)
+    .bind(&query)
     .bind(limit)
     .fetch_all(db)
-    .await
+    .await?;
+    let mut hits = Vec::with_capacity(ranked.len());
+    for (kind, id) in ranked {
+        let sql = if kind == "story" {
+            STORY_HIT
+        } else {
+            NOMINATION_HIT
+        };
+        if let Some(hit) = sqlx::query_as(sql)
+            .bind(&query)
+            .bind(id)
+            .fetch_optional(db)
+            .await?
+        {
+            hits.push(hit);
+        }
+    }
+    Ok(hits)
 }
+
+const STORY_HIT: &str = "select 'story' as kind, s.id, s.title,
+        snippet(stories_fts, -1, char(1), char(2), '…', 16) as snippet,
+        s.created_at, s.author_id as by_id, s.message_permalink,
+        (select json_group_array(hero_id) from (select hero_id from story_heroes
+           where story_id = s.id order by position)) as heroes
+     from stories_fts join stories s on s.id = stories_fts.rowid
+     where stories_fts match ?1 and stories_fts.rowid = ?2";
+
+const NOMINATION_HIT: &str = "select 'nomination' as kind, n.id, null as title,
+        snippet(nominations_fts, 0, char(1), char(2), '…', 16) as snippet,
+        n.created_at, n.nominator_id as by_id, n.message_permalink,
+        (select json_group_array(hero_id) from (select hero_id from nomination_heroes
+           where nomination_id = n.id order by position)) as heroes
+     from nominations_fts join nominations n on n.id = nominations_fts.rowid
+     where nominations_fts match ?1 and nominations_fts.rowid = ?2";
 
 /// What a person's profile shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,5 +1,6 @@
-//! The digest benchmark: fills a database with 1,000,000 nominations and 100,000 stories (10,000
-//! and 1,000 a week over 100 weeks), then times computing and rendering one week's digest.
+//! The data benchmarks: fills a database with 1,000,000 nominations and 100,000 stories (10,000
+//! and 1,000 a week over 100 weeks), then times one week's digest, full-text search, and a
+//! Markdown talk pack of 10,000 stories.
 use std::time::Instant;
 
 use clap::Parser;
@@ -89,6 +90,63 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "RESULT {{\"week\":\"{week}\",\"nominations\":{},\"stories\":{},\"median_ms\":{median:.1}}}",
         in_week.0, in_week.1
+    );
+
+    // Search: many different queries over every story and nomination; best five, as /hero find.
+    let words = [
+        "billing",
+        "invoices twice",
+        "refunded",
+        "handwritten card",
+        "deploy",
+        "customers went",
+        "recovery story 4",
+        "thank-you note",
+        "outage 77",
+        "called each",
+    ];
+    let mut times = Vec::new();
+    for round in 0..20 {
+        for w in words {
+            let query = if round % 2 == 0 {
+                w.to_owned()
+            } else {
+                format!("{w} {}", round * 37)
+            };
+            let started = Instant::now();
+            let hits = herobot::store::search::search(&db, &query, 5).await?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            std::hint::black_box(hits);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "search: p50 {:.2} ms, p99 {:.2} ms over {} queries",
+        times[times.len() / 2],
+        times[times.len() * 99 / 100],
+        times.len()
+    );
+
+    // A talk pack of 10,000 stories, as `herobot export --format md`.
+    let started = Instant::now();
+    let filter = herobot::store::library::Filter {
+        limit: Some(10_000),
+        ..Default::default()
+    };
+    let stories = herobot::store::library::stories(&db, &filter).await?;
+    let names =
+        herobot::library::names::resolve(&db, None, &herobot::library::people(&stories)).await?;
+    let pack = herobot::library::export::render(
+        herobot::library::export::Format::Markdown,
+        &stories,
+        &names,
+        &config.timezone,
+    );
+    println!(
+        "talk pack: {} stories, {:.1} MB of Markdown in {:.0} ms",
+        stories.len(),
+        pack.len() as f64 / 1e6,
+        started.elapsed().as_secs_f64() * 1000.0
     );
     Ok(())
 }
