@@ -11,3 +11,10 @@ pub fn now_ms() -> i64 {
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
 }
+
+/// An instant formatted in a time zone (strftime `format`); empty if out of range.
+pub fn local(unix: i64, tz: &jiff::tz::TimeZone, format: &str) -> String {
+    jiff::Timestamp::from_second(unix)
+        .map(|t| t.to_zoned(tz.clone()).strftime(format).to_string())
+        .unwrap_or_default()
+}

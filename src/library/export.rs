@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
@@ -68,23 +67,11 @@ fn name<'a>(names: &'a HashMap<String, String>, id: &'a str) -> &'a str {
 }
 
 fn date(unix: i64, tz: &TimeZone) -> String {
-    Timestamp::from_second(unix)
-        .map(|t| {
-            t.to_zoned(tz.clone())
-                .strftime("%-d %b %Y, %H:%M %Z")
-                .to_string()
-        })
-        .unwrap_or_default()
+    crate::clock::local(unix, tz, "%-d %b %Y, %H:%M %Z")
 }
 
 fn rfc3339(unix: i64, tz: &TimeZone) -> String {
-    Timestamp::from_second(unix)
-        .map(|t| {
-            t.to_zoned(tz.clone())
-                .strftime("%Y-%m-%dT%H:%M:%S%:z")
-                .to_string()
-        })
-        .unwrap_or_default()
+    crate::clock::local(unix, tz, "%Y-%m-%dT%H:%M:%S%:z")
 }
 
 fn consent_word(c: Consent) -> &'static str {

@@ -1,6 +1,5 @@
 //! What `/hero find` and `/hero profile` answer: matches with snippets, dates, heroes and links;
 //! a person's recognitions at a glance. All stored text is escaped.
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
@@ -11,9 +10,7 @@ use crate::store::search::{Hit, MATCH_END, MATCH_START, Profile};
 
 /// A date as a person reads it in the configured zone: `23 Nov 2026`.
 pub fn day(unix: i64, tz: &TimeZone) -> String {
-    Timestamp::from_second(unix)
-        .map(|t| t.to_zoned(tz.clone()).strftime("%-d %b %Y").to_string())
-        .unwrap_or_default()
+    crate::clock::local(unix, tz, "%-d %b %Y")
 }
 
 /// A snippet with its matched words in bold, everything else escaped.

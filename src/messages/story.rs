@@ -1,6 +1,5 @@
 //! What herobot says about a recovery story: the post in the stories channel (with its Feature
 //! button) and the consent request each credited hero gets.
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
@@ -18,13 +17,7 @@ pub const CONSENT_DECLINE: &str = "consent_decline";
 
 /// An instant as a person reads it in the configured zone: `Mon 23 Nov 2026, 14:05 CET`.
 pub fn when(unix: i64, tz: &TimeZone) -> String {
-    Timestamp::from_second(unix)
-        .map(|t| {
-            t.to_zoned(tz.clone())
-                .strftime("%a %-d %b %Y, %H:%M %Z")
-                .to_string()
-        })
-        .unwrap_or_else(|_| unix.to_string())
+    crate::clock::local(unix, tz, "%a %-d %b %Y, %H:%M %Z")
 }
 
 fn heroes(story: &Story) -> Vec<UserId> {

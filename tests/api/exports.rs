@@ -4,34 +4,12 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
-use crate::helpers::{Options, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{Options, TestApp, insert_story, spawn_app, spawn_app_with};
 
 const TOKEN: &str = "api-token-for-tests";
 
-/// A story straight into the store, with each hero's consent.
 async fn story(app: &TestApp, title: &str, heroes: &[(&str, &str)], created_at: i64) -> i64 {
-    let id: i64 = sqlx::query_scalar(
-        "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
-                              customer_kind, reaction, created_at)
-         values ('T0TEAM', 'U0AUTHOR', ?1, 'Invoices went out twice', ?2 - 7200, ?2 - 3600, 'Refunded everyone',
-                 'A handwritten card', 'external', 'blown_away', ?2) returning id",
-    )
-    .bind(title)
-    .bind(created_at)
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
-    for (position, (hero, consent)) in heroes.iter().enumerate() {
-        sqlx::query("insert into story_heroes (story_id, hero_id, position, consent) values (?1, ?2, ?3, ?4)")
-            .bind(id)
-            .bind(*hero)
-            .bind(position as i64)
-            .bind(*consent)
-            .execute(&app.db)
-            .await
-            .unwrap();
-    }
-    id
+    insert_story(app, title, "A handwritten card", heroes, created_at).await
 }
 
 async fn mount_names(app: &TestApp) {

@@ -389,3 +389,37 @@ pub fn slack_ok() -> ResponseTemplate {
     ResponseTemplate::new(200)
         .set_body_json(serde_json::json!({"ok": true, "channel": "C0HEROES", "ts": "1.2"}))
 }
+
+/// A story straight into the store (the search triggers index it like any other), crediting
+/// `heroes` with their consent; it happened two hours and was fixed one hour before `created_at`.
+pub async fn insert_story(
+    app: &TestApp,
+    title: &str,
+    surprise: &str,
+    heroes: &[(&str, &str)],
+    created_at: i64,
+) -> i64 {
+    let id: i64 = sqlx::query_scalar(
+        "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
+                              customer_kind, reaction, created_at)
+         values ('T0TEAM', 'U0AUTHOR', ?1, 'Invoices went out twice', ?3 - 7200, ?3 - 3600, 'Refunded everyone',
+                 ?2, 'external', 'blown_away', ?3) returning id",
+    )
+    .bind(title)
+    .bind(surprise)
+    .bind(created_at)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    for (position, (hero, consent)) in heroes.iter().enumerate() {
+        sqlx::query("insert into story_heroes (story_id, hero_id, position, consent) values (?1, ?2, ?3, ?4)")
+            .bind(id)
+            .bind(*hero)
+            .bind(position as i64)
+            .bind(*consent)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    id
+}

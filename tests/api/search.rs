@@ -1,28 +1,10 @@
 //! `/hero find` and `/hero profile`: ranking, any text as a query, and a person's record.
 use serde_json::Value;
 
-use crate::helpers::{NOMINATOR, TestApp, spawn_app};
+use crate::helpers::{NOMINATOR, TestApp, insert_story, spawn_app};
 
-/// A story straight into the store (the search triggers index it like any other).
 async fn story(app: &TestApp, title: &str, surprise: &str, hero: &str) -> i64 {
-    let id: i64 = sqlx::query_scalar(
-        "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
-                              customer_kind, reaction, created_at)
-         values ('T0TEAM', 'U0AUTHOR', ?1, 'Something went wrong for a customer', 100, 200, 'We fixed it', ?2,
-                 'external', 'blown_away', 300) returning id",
-    )
-    .bind(title)
-    .bind(surprise)
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
-    sqlx::query("insert into story_heroes (story_id, hero_id, position) values (?1, ?2, 0)")
-        .bind(id)
-        .bind(hero)
-        .execute(&app.db)
-        .await
-        .unwrap();
-    id
+    insert_story(app, title, surprise, &[(hero, "pending")], 300).await
 }
 
 fn text(answer: &Value) -> String {
