@@ -62,6 +62,10 @@ pub async fn post(
     let Some(channel) = config.digest_channel.clone() else {
         return Ok(Posted::NoChannel);
     };
+    // A cheap look first; the insert below is what guarantees once.
+    if digests::posted(db, &week.to_string()).await? {
+        return Ok(Posted::AlreadyPosted);
+    }
     let (_, message) = build(db, config, week, None).await?;
     if digests::post_once(
         db,

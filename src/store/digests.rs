@@ -81,6 +81,14 @@ pub async fn counts(db: &SqlitePool, start: i64, end: i64) -> Result<Counts, sql
     })
 }
 
+/// Whether the digest of `week` went out already.
+pub async fn posted(db: &SqlitePool, week: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("select exists (select 1 from digests where week = ?1)")
+        .bind(week)
+        .fetch_one(db)
+        .await
+}
+
 /// Records the digest of `week` as posted and queues its message, in one transaction; false if
 /// it was posted before (nothing queued).
 pub async fn post_once(
