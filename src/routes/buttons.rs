@@ -71,35 +71,34 @@ async fn feature(
         .as_ref()
         .map(|c| c.id.clone())
         .unwrap_or_default();
-    let Some(url) = &pressed.response_url else {
-        return Ok(());
+    // The change does not depend on the response_url; showing it does.
+    let reply = |payload: serde_json::Value, render| {
+        pressed.response_url.as_ref().map(|url| NewMessage {
+            method: "response_url",
+            lane: channel.clone(),
+            url: Some(url.clone()),
+            payload: payload.to_string(),
+            render,
+        })
     };
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let message = if !state.config.leaders.contains(user) {
-        NewMessage {
-            method: "response_url",
-            lane: channel,
-            url: Some(url.clone()),
-            payload: json!({
+        reply(
+            json!({
                 "response_type": "ephemeral",
                 "replace_original": false,
                 "text": "Only leaders can feature stories. Ask one of your leaders if this story deserves a stage.",
-            })
-            .to_string(),
-            render: None,
-        }
+            }),
+            None,
+        )
     } else if stories::set_featured(&mut *tx, story_id, featured, user, clock::now_secs()).await? {
-        NewMessage {
-            method: "response_url",
-            lane: channel,
-            url: Some(url.clone()),
-            payload: json!({"replace_original": true}).to_string(),
-            render: Some("story_post"),
-        }
+        reply(json!({"replace_original": true}), Some("story_post"))
     } else {
         return Ok(());
     };
-    outbox::enqueue(&mut *tx, &[message], Some(story_id), clock::now_ms()).await?;
+    if let Some(message) = message {
+        outbox::enqueue(&mut *tx, &[message], Some(story_id), clock::now_ms()).await?;
+    }
     tx.commit().await?;
     state.outbox.notify_one();
     Ok(())
