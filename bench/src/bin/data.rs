@@ -1,6 +1,7 @@
 //! The data benchmarks: fills a database with 1,000,000 nominations and 100,000 stories (10,000
 //! and 1,000 a week over 100 weeks), then times one week's digest, full-text search, and a
-//! Markdown talk pack of 10,000 stories.
+//! Markdown talk pack of 10,000 stories. Texts draw on a vocabulary of 3,000 words, so a word
+//! is in about 0.1 % of nominations and 1 % of stories, as words are in real text.
 use std::time::Instant;
 
 use clap::Parser;
@@ -93,25 +94,16 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // Search: many different queries over every story and nomination; best five, as /hero find.
-    let words = [
-        "billing",
-        "invoices twice",
-        "refunded",
-        "handwritten card",
-        "deploy",
-        "customers went",
-        "recovery story 4",
-        "thank-you note",
-        "outage 77",
-        "called each",
-    ];
+    // Each vocabulary word (w0000…w2999) is in about 0.1 % of nominations and 1 % of stories.
+    let word = |n: usize| format!("w{:04}", n % 3000);
     let mut times = Vec::new();
     for round in 0..20 {
-        for w in words {
-            let query = if round % 2 == 0 {
-                w.to_owned()
+        for k in 0..10 {
+            let first = word(round * 131 + k * 977);
+            let query = if k % 2 == 0 {
+                first
             } else {
-                format!("{w} {}", round * 37)
+                format!("{first} {}", word(round * 7 + k * 389))
             };
             let started = Instant::now();
             let hits = herobot::store::search::search(&db, &query, 5).await?;
@@ -162,7 +154,7 @@ async fn generate(db: &sqlx::SqlitePool, base: i64) -> anyhow::Result<()> {
          select i + 1, 'T0BENCH', 'U0N' || (i % 3000),
                 case i % 4 when 0 then 'recovery' when 1 then 'external' when 2 then 'internal' else null end,
                 case i % 4 when 1 then 'external' when 2 then 'internal' else null end,
-                'for turning billing outage ' || i || ' into a thank-you note the customer framed',
+                'for helping with ' || 'w' || printf('%04d', ((i) * 7919 + 11) % 3000) || ' and ' || 'w' || printf('%04d', ((i) * 104729 + 23) % 3000) || ' so the customer got ' || 'w' || printf('%04d', ((i) * 1299709 + 37) % 3000) || ' back',
                 'C0GENERAL', 'command', ?2 + (i * ?3) / ?4
          from seq",
     )
@@ -184,11 +176,12 @@ async fn generate(db: &sqlx::SqlitePool, base: i64) -> anyhow::Result<()> {
         "with recursive seq(i) as (select 0 union all select i + 1 from seq where i < ?1 - 1)
          insert into stories (id, team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
                               customer_kind, reaction, featured_at, featured_by, created_at)
-         select i + 1, 'T0BENCH', 'U0N' || (i % 3000), 'Recovery story ' || i,
-                'Invoices for ' || (i % 500) || ' customers went out twice after a deploy.',
+         select i + 1, 'T0BENCH', 'U0N' || (i % 3000),
+                'w' || printf('%04d', ((i) * 15485863 + 5) % 3000) || ' ' || 'w' || printf('%04d', ((i) * 32452843 + 41) % 3000) || ' ' || 'w' || printf('%04d', ((i) * 49979687 + 3) % 3000),
+                'The ' || 'w' || printf('%04d', ((i) * 86028121 + 17) % 3000) || ' went wrong for ' || 'w' || printf('%04d', ((i) * 122949829 + 29) % 3000) || ' customers.',
                 ?2 + (i * ?3) / ?4 - 7200 - (i % 48) * 3600, ?2 + (i * ?3) / ?4 - 3600,
-                'Refunded every double charge and called each customer.',
-                case when i % 3 = 0 then null else 'A handwritten card and a month free.' end,
+                'Fixed the ' || 'w' || printf('%04d', ((i) * 141650963 + 7) % 3000) || ' and called each ' || 'w' || printf('%04d', ((i) * 160481219 + 13) % 3000) || ' customer.',
+                case when i % 3 = 0 then null else 'A ' || 'w' || printf('%04d', ((i) * 179424691 + 19) % 3000) || ' and a month free.' end,
                 case i % 2 when 0 then 'external' else 'internal' end,
                 case i % 3 when 0 then 'blown_away' when 1 then 'satisfied' else 'unknown' end,
                 case when i % 997 = 0 then ?2 + (i * ?3) / ?4 else null end,
