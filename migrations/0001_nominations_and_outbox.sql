@@ -47,8 +47,9 @@ create table outbox (
     url text,                              -- the response_url, for method 'response_url'
     payload text not null,                 -- JSON body; with render, the fields laid over the rendered body
     render text,                           -- null: send payload as is; else rendered when sent from the
-                                           -- committed record it is about ('celebration', 'hero_dm')
-    subject_id integer,                    -- that record's ID (a nomination, for those two)
+                                           -- committed record it is about: 'celebration' and 'hero_dm'
+                                           -- (a nomination), 'story_post' and 'consent_dm' (a story)
+    subject_id integer,                    -- that record's ID
     status text not null default 'pending' check (status in ('pending', 'sent', 'failed')),
     attempts integer not null default 0,
     next_attempt_at_ms integer not null,   -- not before this

@@ -96,12 +96,12 @@ impl Worker {
             tokio::select! {
                 biased;
                 _ = stop.changed() => {}
-                Some(done) = deliveries.join_next(), if !deliveries.is_empty() => self.settle(&mut state, done).await,
+                Some(done) = deliveries.join_next_with_id(), if !deliveries.is_empty() => self.settle(&mut state, done).await,
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep_until(wake_at) => {}
             }
         }
-        while let Some(done) = deliveries.join_next().await {
+        while let Some(done) = deliveries.join_next_with_id().await {
             self.settle(&mut state, done).await;
         }
     }
@@ -139,12 +139,14 @@ impl Worker {
                 Ok(Some(message)) => {
                     state.lanes.take(&lane, now);
                     state.busy.insert(lane.clone());
+                    let lane_of_task = lane.clone();
                     let (db, tz) = (self.db.clone(), self.tz.clone());
                     let (slack, settings) = (self.slack.clone(), self.settings.clone());
-                    deliveries.spawn(async move {
+                    let task = deliveries.spawn(async move {
                         let outcome = deliver(&db, &tz, &slack, &message, &settings).await;
                         (lane, message.id, outcome)
                     });
+                    state.in_flight.insert(task.id(), lane_of_task);
                 }
                 // Sent, failed, or held by another replica meanwhile: not ours to deliver.
                 Ok(None) => state.remove(&lane, id),
@@ -163,14 +165,19 @@ impl Worker {
     async fn settle(
         &self,
         state: &mut State,
-        done: Result<(String, i64, Outcome), tokio::task::JoinError>,
+        done: Result<(tokio::task::Id, (String, i64, Outcome)), tokio::task::JoinError>,
     ) {
         let (lane, id, outcome) = match done {
-            Ok(done) => done,
+            Ok((task, done)) => {
+                state.in_flight.remove(&task);
+                done
+            }
             Err(err) => {
-                // Its lane stays busy until the next resync rereads the row, which is then retried.
+                // Only that task's lane is freed; its row's lease runs out and a resync retries it.
                 tracing::error!(error = %err, "outbox: a delivery task failed");
-                state.busy.clear();
+                if let Some(lane) = state.in_flight.remove(&err.id()) {
+                    state.busy.remove(&lane);
+                }
                 return;
             }
         };
@@ -226,6 +233,8 @@ struct State {
     queues: HashMap<String, VecDeque<Queued>>,
     last_id: i64,
     busy: HashSet<String>,
+    /// The lane of each delivery in flight, so a task that fails frees its own lane only.
+    in_flight: HashMap<tokio::task::Id, String>,
     lanes: Lanes,
 }
 
@@ -235,6 +244,7 @@ impl State {
             queues: HashMap::new(),
             last_id: 0,
             busy: HashSet::new(),
+            in_flight: HashMap::new(),
             lanes: Lanes::new(settings.lane_burst, settings.lane_interval),
         }
     }

@@ -42,8 +42,9 @@ pub struct NewMessage {
     pub url: Option<String>,
     /// The JSON body; with `render`, the fields laid over the rendered body.
     pub payload: String,
-    /// Rendered when sent, from the submission's nomination (`celebration`, `hero_dm`): the
-    /// message stays small here and says what the committed record says.
+    /// Rendered when sent, from the record it is about (`celebration` and `hero_dm` for a
+    /// nomination, `story_post` and `consent_dm` for a story): the message stays small here and
+    /// says what the committed record says.
     pub render: Option<&'static str>,
 }
 
