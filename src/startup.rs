@@ -33,6 +33,9 @@ impl Application {
         store::migrate(&db)
             .await
             .context("migrating the database")?;
+        let library_key = store::sign_in::key(&db, crate::clock::now_secs())
+            .await
+            .context("reading the library's signing key")?;
         let outbox_wake = Arc::new(Notify::new());
         let writer_conn = store::connect_writer(&config.database_url)
             .await
@@ -55,6 +58,7 @@ impl Application {
             writer,
             slack,
             outbox: outbox_wake,
+            library_key,
         });
         Ok(Self {
             listener,

@@ -1,4 +1,5 @@
-//! What every handler shares: configuration, the database, the writer and the Slack client.
+//! What every handler shares: configuration, the database, the writer, the Slack client and the
+//! library's signing key.
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -6,6 +7,7 @@ use sqlx::SqlitePool;
 use tokio::sync::Notify;
 
 use crate::config::Config;
+use crate::library::access::Key;
 use crate::slack::client::SlackClient;
 use crate::store::batch::Writer;
 
@@ -19,6 +21,8 @@ pub struct Shared {
     pub slack: SlackClient,
     /// Notified when outbox rows are committed outside the writer.
     pub outbox: Arc<Notify>,
+    /// Signs the library's sign-in links, sessions and CSRF tokens.
+    pub library_key: Key,
 }
 
 impl AppState {

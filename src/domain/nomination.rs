@@ -100,6 +100,8 @@ pub enum CustomerKind {
 }
 
 impl CustomerKind {
+    pub const ALL: [CustomerKind; 2] = [Self::External, Self::Internal];
+
     pub fn parse(s: &str) -> Option<Self> {
         match s.to_ascii_lowercase().as_str() {
             "external" => Some(Self::External),

@@ -1,7 +1,9 @@
-//! The story library for the CSO: consent-aware exports (talk pack, CSV, JSON) and the names
-//! they show.
+//! The story library for the CSO: who may read it, its web pages, consent-aware exports (talk
+//! pack, CSV, JSON) and the names they show.
+pub mod access;
 pub mod export;
 pub mod names;
+pub mod pages;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -44,8 +46,18 @@ pub fn filter(
             .map(str::to_owned),
         featured,
         shareable,
-        limit: None,
+        ..Filter::default()
     })
+}
+
+/// The library's path as a browser sees it: `/library` under the path of `public_url`, if any.
+pub fn base_path(public_url: Option<&str>) -> String {
+    let path = public_url
+        .and_then(|url| url.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
+        .unwrap_or_default()
+        .trim_end_matches('/');
+    format!("{path}/library")
 }
 
 /// Everyone an export names: heroes and authors, once each.
@@ -62,4 +74,19 @@ pub fn people(stories: &[crate::store::stories::Story]) -> Vec<String> {
     ids.sort();
     ids.dedup();
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_library_lives_under_the_public_urls_path() {
+        assert_eq!(base_path(None), "/library");
+        assert_eq!(base_path(Some("https://hero.example.com")), "/library");
+        assert_eq!(
+            base_path(Some("https://example.com/herobot/")),
+            "/herobot/library"
+        );
+    }
 }

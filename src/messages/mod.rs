@@ -143,9 +143,25 @@ pub fn refusal(problem: &str) -> Value {
     ))
 }
 
-/// A subcommand this version does not offer yet.
-pub fn not_available(what: &str) -> Value {
-    ephemeral(&format!("`/hero {what}` is not available yet.\n\n{HELP}"))
+/// A leader's private sign-in link to the story library.
+pub fn library_link(url: &str, minutes: i64) -> Value {
+    let text = format!(
+        "Here is your sign-in link to the story library. It works once, for {minutes} minutes, and only for you: please do not share it.\n<{url}|Open the story library>"
+    );
+    json!({
+        "response_type": "ephemeral",
+        "text": text,
+        "blocks": [
+            blocks::section(&text),
+            {"type": "actions", "elements": [{
+                "type": "button",
+                "action_id": "library_open",
+                "style": "primary",
+                "text": {"type": "plain_text", "text": "Open the story library"},
+                "url": url,
+            }]},
+        ],
+    })
 }
 
 const HELP: &str = "*Recognise a service hero* — someone who served a customer, external or an internal team, remarkably well:

@@ -51,7 +51,7 @@ pub async fn hero(
         Ok(Command::Digest { post }) => {
             super::hero_digest::digest(&state, user.as_str(), post).await?
         }
-        Ok(Command::Library) => messages::not_available("library"),
+        Ok(Command::Library) => super::hero_library::library(&state, user.as_str()).await?,
         Err(CommandError::Nomination(err)) => messages::refusal(&err.to_string()),
         Err(CommandError::Usage(usage)) => messages::refusal(usage),
     };

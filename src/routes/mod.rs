@@ -6,7 +6,9 @@ mod events;
 mod health;
 mod hero_digest;
 mod hero_find;
+mod hero_library;
 mod interactions;
+mod library;
 mod shortcuts;
 mod submissions;
 
@@ -27,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/api/stories", get(api::stories))
+        .merge(library::router())
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // The path only: query strings may carry sign-in tokens.

@@ -6,6 +6,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteExecutor, SqlitePool};
 
 use super::search::fts_query;
 use super::stories::{STORY_COLUMNS, Story};
+use crate::domain::CustomerKind;
 
 /// Which stories a search, a page or an export covers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -19,7 +20,15 @@ pub struct Filter {
     pub featured: bool,
     /// Only stories every credited hero agreed to tell outside Slack.
     pub shareable: bool,
+    /// Only stories some credited hero has not (yet) agreed to tell outside Slack.
+    pub internal_only: bool,
+    /// Only stories with this tag (a category such as `recovery` is a tag).
+    pub tag: Option<String>,
+    pub customer_kind: Option<CustomerKind>,
+    /// Only stories crediting this user ID.
+    pub hero: Option<String>,
     pub limit: Option<i64>,
+    pub offset: Option<i64>,
 }
 
 /// Stories matching `filter`, newest first (best match first when searching).
@@ -57,6 +66,27 @@ pub async fn stories(db: &SqlitePool, filter: &Filter) -> Result<Vec<Story>, sql
               and not exists (select 1 from story_heroes h where h.story_id = s.id and h.consent != 'granted')",
         );
     }
+    if filter.internal_only {
+        sql.push(
+            " and (not exists (select 1 from story_heroes h where h.story_id = s.id)
+                   or exists (select 1 from story_heroes h where h.story_id = s.id and h.consent != 'granted'))",
+        );
+    }
+    if let Some(tag) = &filter.tag {
+        sql.push(" and exists (select 1 from story_tags t where t.story_id = s.id and t.tag = ")
+            .push_bind(tag.clone())
+            .push(")");
+    }
+    if let Some(kind) = filter.customer_kind {
+        sql.push(" and s.customer_kind = ").push_bind(kind.as_str());
+    }
+    if let Some(hero) = &filter.hero {
+        sql.push(
+            " and exists (select 1 from story_heroes h where h.story_id = s.id and h.hero_id = ",
+        )
+        .push_bind(hero.clone())
+        .push(")");
+    }
     if filter.query.is_some() {
         sql.push(" order by bm25(stories_fts, 10.0, 4.0, 4.0, 2.0), s.id desc");
     } else {
@@ -64,12 +94,26 @@ pub async fn stories(db: &SqlitePool, filter: &Filter) -> Result<Vec<Story>, sql
     }
     if let Some(limit) = filter.limit {
         sql.push(" limit ").push_bind(limit);
+        if let Some(offset) = filter.offset {
+            sql.push(" offset ").push_bind(offset);
+        }
     }
     let rows = sql
         .build_query_as::<super::stories::StoryRow>()
         .fetch_all(db)
         .await?;
     Ok(rows.into_iter().map(Story::from).collect())
+}
+
+/// Everyone credited in some story, and the tags in use: the choices of the library's filters.
+pub async fn choices(db: &SqlitePool) -> Result<(Vec<String>, Vec<String>), sqlx::Error> {
+    let heroes = sqlx::query_scalar("select distinct hero_id from story_heroes order by hero_id")
+        .fetch_all(db)
+        .await?;
+    let tags = sqlx::query_scalar("select distinct tag from story_tags order by tag")
+        .fetch_all(db)
+        .await?;
+    Ok((heroes, tags))
 }
 
 /// Cached display names of `ids` (those known).

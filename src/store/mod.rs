@@ -6,6 +6,7 @@ pub mod nominations;
 pub mod outbox;
 pub mod requests;
 pub mod search;
+pub mod sign_in;
 pub mod stories;
 
 use std::str::FromStr;

@@ -1,0 +1,15 @@
+-- The story library's sign-in: the key that signs sign-in links and sessions (made once, at
+-- random, by the first start that needs it), and the links handed out, each usable once.
+
+create table library_key (
+    id integer primary key check (id = 1),
+    key blob not null check (length(key) = 32),
+    created_at integer not null
+);
+
+create table library_links (
+    nonce text primary key,
+    user_id text not null,
+    expires_at integer not null,
+    used_at integer                        -- set when the link started a session; null: unused
+) without rowid;

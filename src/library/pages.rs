@@ -1,0 +1,245 @@
+//! The library's web pages: what each shows, rendered by auto-escaping templates.
+use std::collections::HashMap;
+
+use askama::Template;
+use jiff::tz::TimeZone;
+
+use crate::domain::Consent;
+use crate::domain::story::{duration_in_words, recovery_in_words};
+use crate::store::stories::Story;
+
+/// What every page shares: where the library lives, and the session's CSRF token if signed in.
+pub struct Layout {
+    /// The library's path, such as `/library`.
+    pub base: String,
+    pub csrf: Option<String>,
+}
+
+/// A page of explanation: how to sign in, a link that no longer works, a story not found.
+#[derive(Template)]
+#[template(path = "library/message.html")]
+pub struct Message {
+    pub layout: Layout,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+}
+
+/// One choice of a filter's menu.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    /// `options` as (value, label), after an "any" choice; `current` is selected.
+    pub fn menu(any: &str, options: Vec<(String, String)>, current: &str) -> Vec<Choice> {
+        std::iter::once((String::new(), any.to_owned()))
+            .chain(options)
+            .map(|(value, label)| Choice {
+                selected: value == current,
+                value,
+                label,
+            })
+            .collect()
+    }
+}
+
+/// The values the filter form shows, as typed.
+#[derive(Default)]
+pub struct FormValues {
+    pub q: String,
+    pub since: String,
+    pub until: String,
+    pub featured: bool,
+}
+
+/// A story in the list.
+pub struct Card {
+    pub id: i64,
+    pub title: String,
+    pub heroes: String,
+    pub date: String,
+    pub recovery: String,
+    pub excerpt: String,
+    pub featured: bool,
+    pub shareable: bool,
+}
+
+/// The story list with its filters.
+#[derive(Template)]
+#[template(path = "library/list.html")]
+pub struct List {
+    pub layout: Layout,
+    pub form: FormValues,
+    pub categories: Vec<Choice>,
+    pub customers: Vec<Choice>,
+    pub heroes: Vec<Choice>,
+    pub consents: Vec<Choice>,
+    pub error: Option<String>,
+    pub stories: Vec<Card>,
+    pub first: usize,
+    pub last: usize,
+    /// The current filters as a query string ending in `&` (or empty), for the downloads.
+    pub download_query: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+/// A hero's name with their consent, in words.
+pub struct HeroConsent {
+    pub name: String,
+    pub consent: &'static str,
+}
+
+/// Everything about one story.
+pub struct StoryView {
+    pub id: i64,
+    pub title: String,
+    pub featured: bool,
+    pub featured_note: String,
+    pub shareable: bool,
+    pub consents: Vec<HeroConsent>,
+    pub author: String,
+    pub told: String,
+    pub happened: String,
+    pub fixed: String,
+    pub recovery: String,
+    pub customer: String,
+    pub reaction: &'static str,
+    pub tags: String,
+    pub permalink: Option<String>,
+    pub what_went_wrong: String,
+    pub how_fixed: String,
+    pub surprise: String,
+}
+
+#[derive(Template)]
+#[template(path = "library/story.html")]
+pub struct StoryPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub s: StoryView,
+}
+
+fn name(names: &HashMap<String, String>, id: &str) -> String {
+    names.get(id).cloned().unwrap_or_else(|| id.to_owned())
+}
+
+fn when(unix: i64, tz: &TimeZone) -> String {
+    crate::clock::local(unix, tz, "%-d %b %Y, %H:%M %Z")
+}
+
+/// The start of `text`, cut at a word near `max` characters.
+fn excerpt(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end())
+}
+
+/// `text` with its first letter in upper case.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+fn consent_word(consent: Consent) -> &'static str {
+    match consent {
+        Consent::Granted => "agreed to share",
+        Consent::Pending => "not asked yet or not answered",
+        Consent::Declined => "declined to share",
+    }
+}
+
+impl Card {
+    pub fn new(s: &Story, names: &HashMap<String, String>, tz: &TimeZone) -> Self {
+        Self {
+            id: s.id,
+            title: s.title.clone(),
+            heroes: s
+                .heroes
+                .iter()
+                .map(|(id, _)| name(names, id))
+                .collect::<Vec<_>>()
+                .join(", "),
+            date: crate::clock::local(s.happened_at, tz, "%-d %b %Y"),
+            recovery: format!("fixed in {}", duration_in_words(s.recovery_secs())),
+            excerpt: excerpt(&s.what_went_wrong, 240),
+            featured: s.featured_at.is_some(),
+            shareable: s.shareable(),
+        }
+    }
+}
+
+impl StoryView {
+    pub fn new(s: &Story, names: &HashMap<String, String>, tz: &TimeZone) -> Self {
+        let featured_note = match (s.featured_at, &s.featured_by) {
+            (Some(at), Some(by)) => format!("Featured by {} on {}", name(names, by), when(at, tz)),
+            (Some(at), None) => format!("Featured on {}", when(at, tz)),
+            _ => String::new(),
+        };
+        Self {
+            id: s.id,
+            title: s.title.clone(),
+            featured: s.featured_at.is_some(),
+            featured_note,
+            shareable: s.shareable(),
+            consents: s
+                .heroes
+                .iter()
+                .map(|(id, consent)| HeroConsent {
+                    name: name(names, id),
+                    consent: consent_word(*consent),
+                })
+                .collect(),
+            author: name(names, &s.author_id),
+            told: when(s.created_at, tz),
+            happened: when(s.happened_at, tz),
+            fixed: when(s.fixed_at, tz),
+            recovery: recovery_in_words(s.recovery_secs()),
+            customer: capitalised(s.customer_kind.label()),
+            reaction: s.reaction.label(),
+            tags: s
+                .tags
+                .iter()
+                .map(|t| format!("#{t}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            // Only a web address is a link; anything else stays off the page.
+            permalink: s
+                .message_permalink
+                .clone()
+                .filter(|link| link.starts_with("https://")),
+            what_went_wrong: s.what_went_wrong.clone(),
+            how_fixed: s.how_fixed.clone(),
+            surprise: s
+                .surprise
+                .clone()
+                .unwrap_or_else(|| "None recorded.".to_owned()),
+        }
+    }
+}
+
+/// Names the people a story view mentions, besides heroes and author: who featured it.
+pub fn featurers(stories: &[Story]) -> Vec<String> {
+    stories
+        .iter()
+        .filter_map(|s| s.featured_by.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_at_a_word() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("one two three four", 10), "one two…");
+    }
+}

@@ -1,0 +1,62 @@
+//! The library's sign-in state: its signing key, and the links handed out (each used once).
+use sqlx::SqlitePool;
+
+use crate::library::access::Key;
+
+/// The library's key, made at random the first time it is asked for.
+pub async fn key(db: &SqlitePool, now: i64) -> Result<Key, sqlx::Error> {
+    let mut fresh = [0u8; 32];
+    getrandom::getrandom(&mut fresh).expect("the operating system provides randomness");
+    sqlx::query("insert into library_key (id, key, created_at) values (1, ?1, ?2) on conflict (id) do nothing")
+        .bind(&fresh[..])
+        .bind(now)
+        .execute(db)
+        .await?;
+    let stored: Vec<u8> = sqlx::query_scalar("select key from library_key where id = 1")
+        .fetch_one(db)
+        .await?;
+    let bytes: [u8; 32] = stored
+        .try_into()
+        .map_err(|_| sqlx::Error::Protocol("the library key is not 32 bytes".into()))?;
+    Ok(Key::new(bytes))
+}
+
+/// Records a sign-in link for `user`; forgets links that ended more than a day ago.
+pub async fn issue_link(
+    db: &SqlitePool,
+    nonce: &str,
+    user: &str,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("delete from library_links where expires_at < ?1")
+        .bind(now - 86_400)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("insert into library_links (nonce, user_id, expires_at) values (?1, ?2, ?3)")
+        .bind(nonce)
+        .bind(user)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// Marks the link used; false if it was used before or never issued to `user`.
+pub async fn use_link(
+    db: &SqlitePool,
+    nonce: &str,
+    user: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "update library_links set used_at = ?3 where nonce = ?1 and user_id = ?2 and used_at is null",
+    )
+    .bind(nonce)
+    .bind(user)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
