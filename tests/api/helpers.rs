@@ -37,6 +37,7 @@ pub struct Options {
     pub digest_channel: Option<&'static str>,
     pub digest_schedule: &'static str,
     pub api_token: Option<&'static str>,
+    pub public_url: Option<&'static str>,
     pub leaders: &'static str,
     pub mock_slack_ok: bool,
     pub lane_interval: Duration,
@@ -51,6 +52,7 @@ impl Default for Options {
             digest_channel: None,
             digest_schedule: "MON 09:00",
             api_token: None,
+            public_url: None,
             leaders: LEADER,
             mock_slack_ok: true,
             lane_interval: Duration::from_millis(10),
@@ -101,6 +103,10 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         (
             "HEROBOT_API_TOKEN",
             options.api_token.unwrap_or_default().to_owned(),
+        ),
+        (
+            "HEROBOT_PUBLIC_URL",
+            options.public_url.unwrap_or_default().to_owned(),
         ),
     ];
     let mut config = Config::from_lookup(Needs::Slack, |k| {

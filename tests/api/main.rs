@@ -6,6 +6,7 @@ mod events;
 mod exports;
 mod health;
 mod helpers;
+mod library;
 mod modals;
 mod outbox;
 mod robustness;

@@ -1,0 +1,575 @@
+//! The web library: sign-in links (expired, reused, forged, non-leaders), sessions, CSRF on the
+//! Feature control, filters, downloads and escaping, over real HTTP.
+use herobot::library::access::{self, Grant, Key, Kind};
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use serde_json::Value;
+
+use crate::helpers::{LEADER, NOMINATOR, Options, TestApp, insert_story, now, spawn_app_with};
+
+const PUBLIC_URL: &str = "http://herobot.test";
+
+async fn library_app() -> TestApp {
+    spawn_app_with(Options {
+        public_url: Some(PUBLIC_URL),
+        ..Options::default()
+    })
+    .await
+}
+
+/// A client that shows redirects instead of following them.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The sign-in link `/hero library` gives `user`, as a path on the test server.
+async fn link_for(app: &TestApp, user: &str) -> Result<String, String> {
+    let reply: Value = app.hero(user, "library").await.json().await.unwrap();
+    let text = reply["text"].as_str().unwrap_or_default().to_owned();
+    match reply["blocks"][1]["elements"][0]["url"].as_str() {
+        Some(url) => Ok(url
+            .strip_prefix(PUBLIC_URL)
+            .expect("the link is under the public URL")
+            .to_owned()),
+        None => Err(text),
+    }
+}
+
+async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::Response {
+    let mut request = browser().get(format!("{}{path}", app.address));
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    request.send().await.unwrap()
+}
+
+/// Follows a fresh link as `LEADER`; the session cookie as a `Cookie` header.
+async fn sign_in(app: &TestApp) -> String {
+    let link = link_for(app, LEADER).await.unwrap();
+    let response = get(app, &link, None).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap();
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
+    let response = get(app, path, Some(cookie)).await;
+    (response.status(), response.text().await.unwrap())
+}
+
+fn csrf_in(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+async fn key(app: &TestApp) -> Key {
+    let bytes: Vec<u8> = sqlx::query_scalar("select key from library_key")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    Key::new(bytes.try_into().unwrap())
+}
+
+/// A link signed with the server's key, recorded as issued.
+async fn issued_link(app: &TestApp, user: &str, expires_at: i64) -> String {
+    let grant = Grant {
+        user: user.into(),
+        expires_at,
+        nonce: access::nonce(),
+    };
+    sqlx::query("insert into library_links (nonce, user_id, expires_at) values (?1, ?2, ?3)")
+        .bind(&grant.nonce)
+        .bind(user)
+        .bind(expires_at)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    format!(
+        "/library/login?token={}",
+        access::sign(&key(app).await, Kind::Link, &grant)
+    )
+}
+
+async fn featured(app: &TestApp, id: i64) -> Option<String> {
+    sqlx::query_scalar("select featured_by from stories where id = ?1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+fn assert_refused(status: StatusCode, html: &str, why: &str) {
+    assert_eq!(status, StatusCode::FORBIDDEN, "{html}");
+    assert!(html.contains(why), "{why:?} not in {html}");
+    assert!(html.contains("/hero library"), "{html}");
+}
+
+#[tokio::test]
+async fn only_leaders_get_a_link() {
+    let app = library_app().await;
+    let refusal = link_for(&app, NOMINATOR).await.unwrap_err();
+    assert!(refusal.contains("Only leaders"), "{refusal}");
+    let links: i64 = sqlx::query_scalar("select count(*) from library_links")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(links, 0);
+}
+
+#[tokio::test]
+async fn without_a_public_url_the_leader_is_told_what_is_missing() {
+    let app = spawn_app_with(Options::default()).await;
+    let refusal = link_for(&app, LEADER).await.unwrap_err();
+    assert!(refusal.contains("HEROBOT_PUBLIC_URL"), "{refusal}");
+}
+
+#[tokio::test]
+async fn a_link_starts_a_session_once() {
+    let app = library_app().await;
+    let id = insert_story(
+        &app,
+        "Billing outage turned around",
+        "A card",
+        &[("U0ALICE", "granted")],
+        now(),
+    )
+    .await;
+    let link = link_for(&app, LEADER).await.unwrap();
+    assert!(link.starts_with("/library/login?token="), "{link}");
+
+    let response = get(&app, &link, None).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/library");
+    let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    for part in [
+        "herobot_library=",
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/library",
+        "Max-Age=43200",
+    ] {
+        assert!(set_cookie.contains(part), "{part} not in {set_cookie}");
+    }
+    assert!(
+        !set_cookie.contains("Secure"),
+        "plain http cannot keep a Secure cookie"
+    );
+    let cookie = set_cookie.split(';').next().unwrap();
+
+    let (status, html) = page(&app, "/library", cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Billing outage turned around"), "{html}");
+    assert!(html.contains(&format!("/library/stories/{id}")), "{html}");
+
+    // The same link, from a browser without the session: used up.
+    let (status, html) = {
+        let r = get(&app, &link, None).await;
+        (r.status(), r.text().await.unwrap())
+    };
+    assert_refused(status, &html, "already been used");
+    // From the browser it signed in, it leads back to the library.
+    let again = get(&app, &link, Some(cookie)).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert!(again.headers().get(SET_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn an_https_public_url_makes_the_cookie_secure() {
+    let app = spawn_app_with(Options {
+        public_url: Some("https://hero.example.com/herobot"),
+        ..Options::default()
+    })
+    .await;
+    let reply: Value = app.hero(LEADER, "library").await.json().await.unwrap();
+    let url = reply["blocks"][1]["elements"][0]["url"].as_str().unwrap();
+    let path = url
+        .strip_prefix("https://hero.example.com/herobot")
+        .unwrap();
+    let response = get(&app, path, None).await;
+    assert_eq!(response.headers()[LOCATION], "/herobot/library");
+    let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap();
+    assert!(set_cookie.contains("; Secure"), "{set_cookie}");
+    assert!(set_cookie.contains("Path=/herobot/library"), "{set_cookie}");
+}
+
+#[tokio::test]
+async fn expired_forged_and_non_leader_links_are_refused() {
+    let app = library_app().await;
+    let cases = [
+        (issued_link(&app, LEADER, now() - 1).await, "expired"),
+        (
+            issued_link(&app, NOMINATOR, now() + 600).await,
+            "leaders only",
+        ),
+        (
+            format!(
+                "/library/login?token={}",
+                access::sign(
+                    &Key::new([7; 32]),
+                    Kind::Link,
+                    &Grant {
+                        user: LEADER.into(),
+                        expires_at: now() + 600,
+                        nonce: access::nonce()
+                    }
+                )
+            ),
+            "not a valid",
+        ),
+        (
+            "/library/login?token=U0LEADER.9999999999.00.00".to_owned(),
+            "not a valid",
+        ),
+        ("/library/login".to_owned(), "not a valid"),
+    ];
+    for (link, why) in cases {
+        let response = get(&app, &link, None).await;
+        assert!(response.headers().get(SET_COOKIE).is_none(), "{link}");
+        let status = response.status();
+        assert_refused(status, &response.text().await.unwrap(), why);
+    }
+    // A session token is not a sign-in link, nor the other way round.
+    let link = issued_link(&app, LEADER, now() + 600).await;
+    let token = link.split("token=").nth(1).unwrap();
+    let (status, _) = page(&app, "/library", &format!("herobot_library={token}")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn without_a_session_every_page_explains_how_to_get_one() {
+    let app = library_app().await;
+    let id = insert_story(&app, "A story", "A card", &[("U0ALICE", "granted")], now()).await;
+    for path in [
+        "/library".to_owned(),
+        "/library/?q=billing".to_owned(),
+        format!("/library/stories/{id}"),
+        "/library/export?format=md".to_owned(),
+        "/library/nothing/here".to_owned(),
+    ] {
+        for cookie in [None, Some("herobot_library=U0LEADER.9999999999.00.00")] {
+            let response = get(&app, &path, cookie).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+            assert_eq!(response.headers()[LOCATION], "/library/sign-in", "{path}");
+        }
+    }
+    let response = browser()
+        .post(format!("{}/library/stories/{id}/feature", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("featured=true&csrf=anything")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(featured(&app, id).await, None);
+
+    let response = get(&app, "/library/sign-in", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    assert_eq!(response.headers()["referrer-policy"], "no-referrer");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("/hero library"), "{html}");
+}
+
+#[tokio::test]
+async fn featuring_needs_the_sessions_csrf_token() {
+    let app = library_app().await;
+    let id = insert_story(
+        &app,
+        "Worth a talk",
+        "A card",
+        &[("U0ALICE", "granted")],
+        now(),
+    )
+    .await;
+    let cookie = sign_in(&app).await;
+    let other_session = sign_in(&app).await;
+    let (_, html) = page(&app, &format!("/library/stories/{id}"), &cookie).await;
+    let csrf = csrf_in(&html);
+    let (_, other_html) = page(&app, &format!("/library/stories/{id}"), &other_session).await;
+    let other_csrf = csrf_in(&other_html);
+    assert_ne!(csrf, other_csrf);
+
+    let post = |form: Vec<(&'static str, String)>| {
+        browser()
+            .post(format!("{}/library/stories/{id}/feature", app.address))
+            .header(COOKIE, cookie.clone())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(&form).unwrap())
+            .send()
+    };
+    for form in [
+        vec![("featured", "true".to_owned())],
+        vec![("featured", "true".to_owned()), ("csrf", "0000".to_owned())],
+        vec![
+            ("featured", "true".to_owned()),
+            ("csrf", other_csrf.clone()),
+        ],
+    ] {
+        let response = post(form).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(featured(&app, id).await, None);
+    }
+
+    let response = post(vec![("featured", "true".into()), ("csrf", csrf.clone())])
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()[LOCATION],
+        format!("/library/stories/{id}").as_str()
+    );
+    assert_eq!(featured(&app, id).await.as_deref(), Some(LEADER));
+    let (_, html) = page(&app, &format!("/library/stories/{id}"), &cookie).await;
+    assert!(html.contains("Unfeature"), "{html}");
+
+    let response = post(vec![("featured", "false".into()), ("csrf", csrf)])
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(featured(&app, id).await, None);
+}
+
+#[tokio::test]
+async fn stored_and_typed_text_is_escaped() {
+    let app = library_app().await;
+    let id = insert_story(
+        &app,
+        "<script>alert('title')</script>",
+        "\"><img src=x onerror=alert(1)>",
+        &[("U0ALICE", "granted")],
+        now(),
+    )
+    .await;
+    let cookie = sign_in(&app).await;
+    for path in [
+        "/library".to_owned(),
+        format!("/library/stories/{id}"),
+        "/library?q=%22%3E%3Cscript%3Ealert(2)%3C/script%3E".to_owned(),
+    ] {
+        let (_, html) = page(&app, &path, &cookie).await;
+        assert!(!html.contains("<script"), "{path}: {html}");
+        assert!(!html.contains("<img"), "{path}: {html}");
+    }
+    let (_, html) = page(&app, &format!("/library/stories/{id}"), &cookie).await;
+    assert!(html.contains("&#60;script&#62;"), "{html}");
+    assert!(
+        html.contains("&#34;&#62;&#60;img src=x onerror=alert(1)&#62;"),
+        "{html}"
+    );
+}
+
+/// Stories that differ in every filter.
+async fn varied_stories(app: &TestApp) -> [i64; 3] {
+    let day = 86_400;
+    let old = insert_story(
+        app,
+        "Old invoice mix-up",
+        "Flowers",
+        &[("U0ALICE", "granted")],
+        now() - 40 * day,
+    )
+    .await;
+    let internal = insert_story(
+        app,
+        "Payroll glitch for the sales team",
+        "Cake",
+        &[("U0BOB", "pending")],
+        now() - 2 * day,
+    )
+    .await;
+    let featured = insert_story(
+        app,
+        "Billing outage turned around",
+        "A card",
+        &[("U0ALICE", "granted"), ("U0BOB", "granted")],
+        now(),
+    )
+    .await;
+    sqlx::query("update stories set customer_kind = 'internal' where id = ?1")
+        .bind(internal)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("update stories set featured_at = ?2, featured_by = 'U0LEADER' where id = ?1")
+        .bind(featured)
+        .bind(now())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into story_tags (story_id, tag) values (?1, 'empowerment'), (?2, 'billing')",
+    )
+    .bind(internal)
+    .bind(featured)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    [old, internal, featured]
+}
+
+fn listed(html: &str) -> Vec<i64> {
+    html.split("href=\"/library/stories/")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn filters_come_from_the_query_string() {
+    let app = library_app().await;
+    let [old, internal, featured] = varied_stories(&app).await;
+    let cookie = sign_in(&app).await;
+    let day = |offset: i64| {
+        jiff::Timestamp::from_second(now() + offset * 86_400)
+            .unwrap()
+            .strftime("%Y-%m-%d")
+            .to_string()
+    };
+    let cases = [
+        ("".to_owned(), vec![featured, internal, old]),
+        ("?q=billing".to_owned(), vec![featured]),
+        ("?q=%22invoice%22%20mix-up".to_owned(), vec![old]),
+        (format!("?since={}", day(-10)), vec![featured, internal]),
+        (format!("?until={}", day(-10)), vec![old]),
+        ("?category=empowerment".to_owned(), vec![internal]),
+        ("?customer=internal".to_owned(), vec![internal]),
+        ("?customer=external".to_owned(), vec![featured, old]),
+        ("?hero=U0BOB".to_owned(), vec![featured, internal]),
+        ("?featured=1".to_owned(), vec![featured]),
+        ("?consent=shareable".to_owned(), vec![featured, old]),
+        ("?consent=internal".to_owned(), vec![internal]),
+        (
+            "?hero=U0ALICE&consent=shareable&customer=external&since=".to_owned(),
+            vec![featured, old],
+        ),
+    ];
+    for (query, expected) in cases {
+        let (status, html) = page(&app, &format!("/library{query}"), &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        assert_eq!(listed(&html), expected, "{query}");
+    }
+    let (status, html) = page(&app, "/library?since=yesterday", &cookie).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("since must be a date"), "{html}");
+    assert!(
+        html.contains("value=\"yesterday\""),
+        "the form keeps what was typed"
+    );
+}
+
+#[tokio::test]
+async fn the_list_comes_a_page_at_a_time() {
+    let app = library_app().await;
+    for n in 0..30 {
+        insert_story(
+            &app,
+            &format!("Story number {n}"),
+            "A card",
+            &[("U0ALICE", "granted")],
+            now() - n,
+        )
+        .await;
+    }
+    let cookie = sign_in(&app).await;
+    let (_, first) = page(&app, "/library?q=story", &cookie).await;
+    assert_eq!(listed(&first).len(), 25);
+    assert!(
+        first.contains("href=\"/library?q=story&#38;page=2\""),
+        "{first}"
+    );
+    let (_, second) = page(&app, "/library?q=story&page=2", &cookie).await;
+    assert_eq!(listed(&second).len(), 5);
+    assert!(
+        second.contains("href=\"/library?q=story\" rel=\"prev\""),
+        "{second}"
+    );
+    assert!(!second.contains("rel=\"next\""));
+}
+
+#[tokio::test]
+async fn downloads_are_the_current_selection() {
+    let app = library_app().await;
+    let [_, internal, featured] = varied_stories(&app).await;
+    let cookie = sign_in(&app).await;
+    let (_, html) = page(&app, "/library?hero=U0BOB", &cookie).await;
+    assert!(
+        html.contains("/library/export?hero=U0BOB&#38;format=md"),
+        "{html}"
+    );
+
+    let response = get(&app, "/library/export?hero=U0BOB&format=md", Some(&cookie)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"herobot-stories-")
+    );
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/markdown; charset=utf-8"
+    );
+    let md = response.text().await.unwrap();
+    assert!(md.contains("## Billing outage turned around"), "{md}");
+    assert!(
+        md.contains("## Payroll glitch for the sales team\n\n> **Internal only**"),
+        "{md}"
+    );
+    assert!(!md.contains("Old invoice"), "{md}");
+
+    let csv = get(
+        &app,
+        "/library/export?consent=shareable&format=csv",
+        Some(&cookie),
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        csv.contains("Billing outage turned around") && !csv.contains("Payroll glitch"),
+        "{csv}"
+    );
+    let json: Value = get(
+        &app,
+        "/library/export?featured=1&format=json",
+        Some(&cookie),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let ids: Vec<i64> = json["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![featured]);
+    let _ = internal;
+
+    let response = get(&app, "/library/export?format=pdf", Some(&cookie)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_missing_story_or_page_is_not_found_when_signed_in() {
+    let app = library_app().await;
+    let cookie = sign_in(&app).await;
+    for path in [
+        "/library/stories/999",
+        "/library/stories/abc",
+        "/library/nothing",
+    ] {
+        let (status, html) = page(&app, path, &cookie).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(html.contains("Sign out"), "{html}");
+    }
+}
