@@ -130,7 +130,8 @@ pub struct Config {
     pub heroes_channel: Option<String>,
     pub stories_channel: Option<String>,
     pub digest_channel: Option<String>,
-    pub digest_schedule: DigestSchedule,
+    /// None: `HEROBOT_DIGEST_SCHEDULE=off`, the digest is posted only when asked.
+    pub digest_schedule: Option<DigestSchedule>,
     pub timezone: TimeZone,
     pub target_recovery_24h: u8,
     pub target_surprise: u8,
@@ -233,13 +234,14 @@ impl Config {
             v => v.map(|v| v.trim_end_matches('/').to_owned()),
         };
         let digest_schedule = match get("HEROBOT_DIGEST_SCHEDULE") {
-            None => DigestSchedule::default(),
-            Some(v) => DigestSchedule::parse(&v).ok_or_else(|| {
+            None => Some(DigestSchedule::default()),
+            Some(v) if v.trim().eq_ignore_ascii_case("off") => None,
+            Some(v) => Some(DigestSchedule::parse(&v).ok_or_else(|| {
                 bad(
                     "HEROBOT_DIGEST_SCHEDULE",
-                    format!("must look like \"MON 09:00\", not {v:?}"),
+                    format!("must look like \"MON 09:00\" or be off, not {v:?}"),
                 )
-            })?,
+            })?),
         };
         let timezone = match get("HEROBOT_TIMEZONE") {
             None => TimeZone::UTC,
@@ -362,7 +364,7 @@ mod tests {
             (c.target_recovery_24h, c.target_surprise, c.min_reason),
             (90, 80, 20)
         );
-        assert_eq!(c.digest_schedule, DigestSchedule::default());
+        assert_eq!(c.digest_schedule, Some(DigestSchedule::default()));
         assert_eq!(c.timezone, TimeZone::UTC);
     }
 

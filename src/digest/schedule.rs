@@ -24,10 +24,16 @@ pub async fn run(
         tracing::info!("HEROBOT_DIGEST_CHANNEL is not set: the weekly digest will not be posted");
         return;
     }
+    let Some(schedule) = config.digest_schedule else {
+        tracing::info!(
+            "HEROBOT_DIGEST_SCHEDULE is off: the digest is posted only by `/hero digest post` or `herobot digest --post`"
+        );
+        return;
+    };
     loop {
         let now = Timestamp::now().as_second();
         let this_week = IsoWeek::of(Timestamp::now(), &config.timezone);
-        let due = this_week.scheduled_at(&config.digest_schedule, &config.timezone);
+        let due = this_week.scheduled_at(&schedule, &config.timezone);
         let next = if now >= due {
             match post(&db, &config, this_week.previous(), "schedule").await {
                 Ok(Posted::Posted { .. }) => outbox.notify_one(),
@@ -40,9 +46,7 @@ pub async fn run(
                     continue;
                 }
             }
-            this_week
-                .next()
-                .scheduled_at(&config.digest_schedule, &config.timezone)
+            this_week.next().scheduled_at(&schedule, &config.timezone)
         } else {
             due
         };
