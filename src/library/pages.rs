@@ -52,6 +52,8 @@ pub struct FormValues {
     pub since: String,
     pub until: String,
     pub featured: bool,
+    /// Some filter besides the words is set: the filters show open.
+    pub narrowed: bool,
 }
 
 /// A story in the list.

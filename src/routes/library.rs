@@ -393,6 +393,17 @@ async fn list(
             since: text(&params.since).to_owned(),
             until: text(&params.until).to_owned(),
             featured: !is_blank(&params.featured),
+            narrowed: [
+                &params.since,
+                &params.until,
+                &params.category,
+                &params.customer,
+                &params.hero,
+                &params.featured,
+                &params.consent,
+            ]
+            .into_iter()
+            .any(|value| !is_blank(value)),
         },
         categories: Choice::menu(
             "Any",

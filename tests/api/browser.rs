@@ -1,0 +1,383 @@
+//! The library in a real browser: headless Chromium, driven over WebDriver by chromedriver,
+//! follows a sign-in link, searches, opens a story, features it, downloads a Markdown talk pack
+//! and saves screenshots at laptop and phone widths.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Where they are
+//! missing the test says so and passes, unless `HEROBOT_BROWSER_TEST=required`, as in CI.
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use crate::helpers::{LEADER, Options, TestApp, insert_story, now, spawn_app_with};
+
+const PUBLIC_URL: &str = "http://herobot.test";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// chromedriver, stopped when dropped.
+struct Driver {
+    process: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// One browser session, spoken to in the W3C WebDriver protocol.
+struct Browser {
+    http: reqwest::Client,
+    session: String,
+}
+
+impl Browser {
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = self.http.request(method, format!("{}{path}", self.session));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let answer: Value = request.send().await.unwrap().json().await.unwrap();
+        if answer["value"]["error"].is_string() {
+            panic!("WebDriver {path}: {}", answer["value"]);
+        }
+        answer["value"].clone()
+    }
+
+    async fn go(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
+            .await;
+    }
+
+    async fn url(&self) -> String {
+        self.call(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    async fn source(&self) -> String {
+        self.call(reqwest::Method::GET, "/source", None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let found = self
+            .call(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        found[ELEMENT].as_str().unwrap().to_owned()
+    }
+
+    async fn click(&self, css: &str) {
+        let element = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/click"),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let element = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/value"),
+            Some(json!({ "text": text })),
+        )
+        .await;
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let element = self.find(css).await;
+        self.call(
+            reqwest::Method::GET,
+            &format!("/element/{element}/text"),
+            None,
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned()
+    }
+
+    /// Waits (up to 10 s) until the page's address satisfies `test`.
+    async fn wait_for_url(&self, test: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let url = self.url().await;
+            if test(&url) {
+                return url;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "still at {url}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn resize(&self, width: u32, height: u32) {
+        self.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        )
+        .await;
+    }
+
+    /// Saves a PNG of the page; returns its bytes.
+    async fn screenshot(&self, to: &Path) -> Vec<u8> {
+        let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().unwrap())
+            .unwrap();
+        std::fs::write(to, &png).unwrap();
+        png
+    }
+
+    async fn quit(self) {
+        let _ = self.http.delete(&self.session).send().await;
+    }
+}
+
+fn installed(env: &str, default: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(std::env::var(env).unwrap_or_else(|_| default.to_owned()));
+    path.exists().then_some(path)
+}
+
+/// chromedriver on a free loopback port, once it answers.
+async fn start_driver(chromedriver: &Path) -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let process = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let driver = Driver {
+        process,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let started = Instant::now();
+    loop {
+        let ready = reqwest::get(format!("{}/status", driver.url)).await;
+        if let Ok(answer) = ready
+            && let Ok(status) = answer.json::<Value>().await
+            && status["value"]["ready"] == true
+        {
+            return driver;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn open_browser(
+    driver: &Driver,
+    chromium: &Path,
+    profile: &Path,
+    downloads: &Path,
+) -> Browser {
+    let http = reqwest::Client::new();
+    let capabilities = json!({"capabilities": {"alwaysMatch": {
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            "prefs": {
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+            },
+        },
+    }}});
+    let answer: Value = http
+        .post(format!("{}/session", driver.url))
+        .json(&capabilities)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = answer["value"]["sessionId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no browser session: {answer}"));
+    Browser {
+        session: format!("{}/session/{id}", driver.url),
+        http,
+    }
+}
+
+/// Waits (up to 10 s) for a finished download whose name ends with `extension`.
+async fn downloaded(dir: &Path, extension: &str) -> PathBuf {
+    let started = Instant::now();
+    loop {
+        let done = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|e| e == extension));
+        if let Some(path) = done {
+            return path;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no .{extension} download in {}",
+            dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn sign_in_link(app: &TestApp) -> String {
+    let reply: Value = app.hero(LEADER, "library").await.json().await.unwrap();
+    let url = reply["blocks"][1]["elements"][0]["url"].as_str().unwrap();
+    url.replacen(PUBLIC_URL, &app.address, 1)
+}
+
+#[tokio::test]
+async fn a_leader_searches_features_and_downloads_in_a_real_browser() {
+    let (Some(chromium), Some(chromedriver)) = (
+        installed("CHROMIUM", "/usr/bin/chromium"),
+        installed("CHROMEDRIVER", "/usr/bin/chromedriver"),
+    ) else {
+        assert_ne!(
+            std::env::var("HEROBOT_BROWSER_TEST").as_deref(),
+            Ok("required"),
+            "HEROBOT_BROWSER_TEST=required, but chromium or chromedriver is not installed"
+        );
+        eprintln!("skipped: install Debian's chromium and chromium-driver to run the browser test");
+        return;
+    };
+    let app = spawn_app_with(Options {
+        public_url: Some(PUBLIC_URL),
+        ..Options::default()
+    })
+    .await;
+    let story = insert_story(
+        &app,
+        "Billing outage turned into a thank-you note",
+        "A handwritten card from the whole team",
+        &[("U0ALICE", "granted")],
+        now(),
+    )
+    .await;
+    insert_story(
+        &app,
+        "Payroll glitch <fixed> overnight",
+        "Cake",
+        &[("U0BOB", "pending")],
+        now() - 60,
+    )
+    .await;
+
+    let scratch = tempfile::tempdir().unwrap();
+    let downloads = scratch.path().join("downloads");
+    std::fs::create_dir(&downloads).unwrap();
+    let driver = start_driver(&chromedriver).await;
+    let browser = open_browser(
+        &driver,
+        &chromium,
+        &scratch.path().join("profile"),
+        &downloads,
+    )
+    .await;
+
+    // Follow the sign-in link: the library opens, the token gone from the address bar.
+    browser.go(&sign_in_link(&app).await).await;
+    let list = format!("{}/library", app.address);
+    browser.wait_for_url(|url| url == list).await;
+    let page = browser.source().await;
+    assert!(
+        page.contains("Billing outage turned into a thank-you note"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Payroll glitch &lt;fixed&gt; overnight"),
+        "{page}"
+    );
+
+    // Search.
+    browser.type_into("input[name=q]", "billing").await;
+    browser.click("form.filters .search button").await;
+    browser.wait_for_url(|url| url.contains("q=billing")).await;
+    let results = browser.text("ol.stories").await;
+    assert!(results.contains("Billing outage"), "{results}");
+    assert!(!results.contains("Payroll"), "{results}");
+
+    // Open the story and feature it.
+    browser.click("ol.stories h2 a").await;
+    browser
+        .wait_for_url(|url| url.ends_with(&format!("/library/stories/{story}")))
+        .await;
+    assert_eq!(
+        browser.text("h1").await,
+        "Billing outage turned into a thank-you note"
+    );
+    browser.click("form[action$='/feature'] button").await;
+    let started = Instant::now();
+    while !browser.source().await.contains("Unfeature") {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "never featured"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let by: Option<String> = sqlx::query_scalar("select featured_by from stories where id = ?1")
+        .bind(story)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(by.as_deref(), Some(LEADER));
+
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let png = browser.screenshot(&shots.join("library-story.png")).await;
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 5_000);
+
+    // Back to the search, and download it as a talk pack.
+    browser
+        .go(&format!("{}/library?q=billing", app.address))
+        .await;
+    browser.resize(390, 844).await;
+    browser
+        .screenshot(&shots.join("library-list-phone.png"))
+        .await;
+    browser.click("a[href*='format=md']").await;
+    let talk_pack = std::fs::read_to_string(downloaded(&downloads, "md").await).unwrap();
+    assert!(
+        talk_pack.contains("## Billing outage turned into a thank-you note"),
+        "{talk_pack}"
+    );
+    assert!(
+        talk_pack.contains("- **Featured** for talks"),
+        "{talk_pack}"
+    );
+    assert!(!talk_pack.contains("Payroll"), "{talk_pack}");
+    eprintln!("screenshots in {}", shots.display());
+    browser.quit().await;
+}
