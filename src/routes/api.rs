@@ -10,6 +10,7 @@ use subtle::ConstantTimeEq;
 use crate::error::{Error, Result};
 use crate::library::export::{self, Format};
 use crate::state::AppState;
+use crate::store::library::Filter;
 
 #[derive(Debug, Deserialize)]
 pub struct Params {
@@ -60,7 +61,16 @@ pub async fn stories(
         &state.config.timezone,
     )
     .map_err(Error::BadRequest)?;
-    let stories = crate::store::library::stories(&state.db, &filter).await?;
+    exported(&state, format, &filter).await
+}
+
+/// The stories `filter` selects, in `format`, as a dated attachment.
+pub(super) async fn exported(
+    state: &AppState,
+    format: Format,
+    filter: &Filter,
+) -> Result<Response> {
+    let stories = crate::store::library::stories(&state.db, filter).await?;
     let names = crate::library::names::resolve(
         &state.db,
         Some(&state.slack),
@@ -68,8 +78,9 @@ pub async fn stories(
     )
     .await?;
     let body = export::render(format, &stories, &names, &state.config.timezone);
+    let day = crate::clock::local(crate::clock::now_secs(), &state.config.timezone, "%Y-%m-%d");
     let disposition = format!(
-        "attachment; filename=\"herobot-stories.{}\"",
+        "attachment; filename=\"herobot-stories-{day}.{}\"",
         format.extension()
     );
     Ok((

@@ -6,8 +6,8 @@ use axum::Form;
 use axum::Router;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE,
-    REFERRER_POLICY, SET_COOKIE, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, COOKIE, REFERRER_POLICY, SET_COOKIE,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
@@ -20,7 +20,7 @@ use crate::clock;
 use crate::domain::CustomerKind;
 use crate::error::{Error, Result};
 use crate::library::access::{self, Grant, Kind, Refusal};
-use crate::library::export::{self, Format};
+use crate::library::export::Format;
 use crate::library::pages::{self, Card, Choice, FormValues, Layout, StoryView};
 use crate::state::AppState;
 use crate::store::library::Filter;
@@ -265,7 +265,7 @@ fn stale_form(state: &AppState, session: &Session) -> Result<Response> {
 }
 
 /// The list's query parameters: bookmarkable filters.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Params {
     #[serde(skip_serializing_if = "is_blank")]
     q: Option<String>,
@@ -331,24 +331,10 @@ impl Params {
     fn query(&self, page: Option<i64>) -> String {
         let params = Params {
             page: page.filter(|p| *p > 1),
-            ..self.clone_filters()
+            format: None,
+            ..self.clone()
         };
         serde_urlencoded::to_string(&params).unwrap_or_default()
-    }
-
-    fn clone_filters(&self) -> Params {
-        Params {
-            q: self.q.clone(),
-            since: self.since.clone(),
-            until: self.until.clone(),
-            category: self.category.clone(),
-            customer: self.customer.clone(),
-            hero: self.hero.clone(),
-            featured: self.featured.clone(),
-            consent: self.consent.clone(),
-            page: None,
-            format: None,
-        }
     }
 }
 
@@ -544,27 +530,7 @@ async fn download(
         })?,
     };
     let filter = params.filter(&state).map_err(Error::BadRequest)?;
-    let stories = store::library::stories(&state.db, &filter).await?;
-    let names = crate::library::names::resolve(
-        &state.db,
-        Some(&state.slack),
-        &crate::library::people(&stories),
-    )
-    .await?;
-    let body = export::render(format, &stories, &names, &state.config.timezone);
-    let day = clock::local(clock::now_secs(), &state.config.timezone, "%Y-%m-%d");
-    let disposition = format!(
-        "attachment; filename=\"herobot-stories-{day}.{}\"",
-        format.extension()
-    );
-    Ok((
-        [
-            (CONTENT_TYPE, format.content_type().to_owned()),
-            (CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
+    super::api::exported(&state, format, &filter).await
 }
 
 /// Anything else under `/library`: not found when signed in, else how to sign in.
