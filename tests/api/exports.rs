@@ -118,7 +118,7 @@ async fn csv_export_is_rfc_4180_and_safe_in_a_spreadsheet() {
         response.headers()["content-disposition"]
             .to_str()
             .unwrap()
-            .contains("herobot-stories.csv")
+            .ends_with(".csv\"")
     );
     let body = response.text().await.unwrap();
     let rows: Vec<&str> = body.split("\r\n").filter(|r| !r.is_empty()).collect();
