@@ -1,5 +1,6 @@
 -- The story library's sign-in: the key that signs sign-in links and sessions (made once, at
--- random, by the first start that needs it), and the links handed out, each usable once.
+-- random, by the first start that needs it), and the links handed out, each usable once; and a
+-- way to find a story's posts, to update them when it is featured from the library.
 
 create table library_key (
     id integer primary key check (id = 1),
@@ -13,3 +14,6 @@ create table library_links (
     expires_at integer not null,
     used_at integer                        -- set when the link started a session; null: unused
 ) without rowid;
+
+-- A story featured from the library updates its post in Slack: find the post's channel and ts.
+create index outbox_story_posts on outbox (subject_id) where render = 'story_post';

@@ -15,6 +15,7 @@ use axum::middleware::map_response;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use crate::clock;
 use crate::domain::CustomerKind;
@@ -23,6 +24,7 @@ use crate::library::access::{self, Grant, Kind, Refusal};
 use crate::library::export::Format;
 use crate::library::pages::{self, Card, Choice, FormValues, Layout, StoryView};
 use crate::state::AppState;
+use crate::store::batch::NewMessage;
 use crate::store::library::Filter;
 use crate::store::{self, sign_in};
 
@@ -503,10 +505,24 @@ async fn feature(
     if store::stories::get(&state.db, id).await?.is_none() {
         return no_such_story(&state, &session);
     }
-    let changed =
-        store::stories::set_featured(&state.db, id, featured, &session.user, clock::now_secs())
-            .await?;
-    if changed {
+    // The change and the update of the story's posts in Slack commit together.
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let now = clock::now_secs();
+    if store::stories::set_featured(&mut *tx, id, featured, &session.user, now).await? {
+        let updates: Vec<NewMessage> = store::outbox::story_posts(&mut *tx, id)
+            .await?
+            .into_iter()
+            .map(|(channel, ts)| NewMessage {
+                method: "chat.update",
+                payload: json!({ "channel": channel, "ts": ts }).to_string(),
+                lane: channel,
+                url: None,
+                render: Some("story_post"),
+            })
+            .collect();
+        store::outbox::enqueue(&mut *tx, &updates, Some(id), clock::now_ms()).await?;
+        tx.commit().await?;
+        state.outbox.notify_one();
         tracing::info!(
             story = id,
             featured,

@@ -47,6 +47,21 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Where `story_id`'s post was sent with `chat.postMessage`: (channel, ts) of each.
+pub async fn story_posts(
+    db: impl SqliteExecutor<'_>,
+    story_id: i64,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "select response->>'channel', response->>'ts' from outbox
+         where subject_id = ?1 and render = 'story_post' and method = 'chat.postMessage' and status = 'sent'
+           and response->>'channel' is not null and response->>'ts' is not null",
+    )
+    .bind(story_id)
+    .fetch_all(db)
+    .await
+}
+
 /// Pending messages with an ID above `after`, oldest first.
 pub async fn pending_after(
     db: impl SqliteExecutor<'_>,

@@ -573,3 +573,56 @@ async fn a_missing_story_or_page_is_not_found_when_signed_in() {
         assert!(html.contains("Sign out"), "{html}");
     }
 }
+
+#[tokio::test]
+async fn featuring_in_the_library_updates_the_story_post_in_slack() {
+    let app = library_app().await;
+    wiremock::Mock::given(wiremock::matchers::path("/chat.update"))
+        .respond_with(crate::helpers::slack_ok())
+        .mount(&app.slack)
+        .await;
+    let id = insert_story(
+        &app,
+        "Worth a talk",
+        "A card",
+        &[("U0ALICE", "granted")],
+        now(),
+    )
+    .await;
+    sqlx::query(
+        "insert into outbox (method, lane, payload, render, subject_id, status, next_attempt_at_ms, response, created_at)
+         values ('chat.postMessage', 'C0STORIES', '{\"channel\":\"C0STORIES\"}', 'story_post', ?1, 'sent', 0,
+                 '{\"channel\":\"C0STORIES\",\"ts\":\"1700000000.000200\"}', 0)",
+    )
+    .bind(id)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let cookie = sign_in(&app).await;
+    let (_, html) = page(&app, &format!("/library/stories/{id}"), &cookie).await;
+    let response = browser()
+        .post(format!("{}/library/stories/{id}/feature", app.address))
+        .header(COOKIE, &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("featured=true&csrf={}", csrf_in(&html)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let started = std::time::Instant::now();
+    let update = loop {
+        let requests = app.slack.received_requests().await.unwrap_or_default();
+        if let Some(update) = crate::helpers::to_path(&requests, "/chat.update").first() {
+            break crate::helpers::json(update);
+        }
+        assert!(started.elapsed().as_secs() < 10, "no chat.update");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(update["channel"], "C0STORIES");
+    assert_eq!(update["ts"], "1700000000.000200");
+    assert!(
+        update["blocks"].to_string().contains("Featured"),
+        "{update}"
+    );
+}
