@@ -2,6 +2,9 @@
 //! Sign-in links come from `/hero library`; without a session every page redirects to an
 //! explanation of how to get one.
 use askama::Template;
+use std::collections::HashMap;
+use std::time::Duration;
+
 use axum::Form;
 use axum::Router;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -68,6 +71,19 @@ async fn protect(mut response: Response) -> Response {
 /// The library's path as the browser sees it (under `HEROBOT_PUBLIC_URL`'s path, if any).
 fn base(state: &AppState) -> String {
     crate::library::base_path(state.config.public_url.as_deref())
+}
+
+/// How long a page waits for Slack to name people it has not named before.
+const NAMES_BUDGET: Duration = Duration::from_secs(2);
+
+async fn page_names(state: &AppState, people: &[String]) -> Result<HashMap<String, String>> {
+    Ok(crate::library::names::resolve_within(
+        &state.db,
+        Some(&state.slack),
+        people,
+        Some(NAMES_BUDGET),
+    )
+    .await?)
 }
 
 /// A signed-in leader.
@@ -370,7 +386,7 @@ async fn list(
     };
     let mut people = crate::library::people(&stories);
     people.extend(pages::featurers(&stories));
-    let names = crate::library::names::resolve(&state.db, Some(&state.slack), &people).await?;
+    let names = page_names(&state, &people).await?;
     let tz = &state.config.timezone;
     let first = ((page - 1) * PAGE) as usize + 1;
     let filters = params.query(None);
@@ -452,7 +468,7 @@ async fn story(
     let stories = [story];
     let mut people = crate::library::people(&stories);
     people.extend(pages::featurers(&stories));
-    let names = crate::library::names::resolve(&state.db, Some(&state.slack), &people).await?;
+    let names = page_names(&state, &people).await?;
     let page = pages::StoryPage {
         layout: session.layout(&state),
         csrf: access::csrf_token(&state.library_key, &session.nonce),

@@ -626,3 +626,27 @@ async fn featuring_in_the_library_updates_the_story_post_in_slack() {
         "{update}"
     );
 }
+
+#[tokio::test]
+async fn a_slow_slack_does_not_hold_up_a_page() {
+    let app = library_app().await;
+    wiremock::Mock::given(wiremock::matchers::path("/users.info"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"ok": true, "user": {"name": "alice"}}))
+                .set_delay(std::time::Duration::from_secs(8)),
+        )
+        .mount(&app.slack)
+        .await;
+    insert_story(&app, "A story", "A card", &[("U0ALICE", "granted")], now()).await;
+    let cookie = sign_in(&app).await;
+    let started = std::time::Instant::now();
+    let (status, html) = page(&app, "/library", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        started.elapsed().as_secs_f64() < 4.0,
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(html.contains("U0ALICE"), "the ID stands in for the name");
+}
