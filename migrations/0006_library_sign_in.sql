@@ -17,3 +17,4 @@ create table library_links (
 
 -- A story featured from the library updates its post in Slack: find the post's channel and ts.
 create index outbox_story_posts on outbox (subject_id) where render = 'story_post';
+

@@ -119,6 +119,51 @@ async fn main() -> anyhow::Result<()> {
         times.len()
     );
 
+    // The library's list page: its filter menus and one page of 25 (plus one, to know whether
+    // there is a next page), for the filters a leader uses.
+    let hero = sqlx::query_scalar::<_, String>("select hero_id from story_heroes limit 1")
+        .fetch_one(&db)
+        .await?;
+    let filters = [
+        herobot::store::library::Filter::default(),
+        herobot::store::library::Filter {
+            query: Some(word(42)),
+            ..Default::default()
+        },
+        herobot::store::library::Filter {
+            hero: Some(hero),
+            shareable: true,
+            ..Default::default()
+        },
+        herobot::store::library::Filter {
+            customer_kind: Some(herobot::domain::CustomerKind::Internal),
+            featured: true,
+            ..Default::default()
+        },
+    ];
+    let mut times = Vec::new();
+    for _ in 0..25 {
+        for filter in &filters {
+            let filter = herobot::store::library::Filter {
+                limit: Some(26),
+                offset: Some(25),
+                ..filter.clone()
+            };
+            let started = Instant::now();
+            let choices = herobot::store::library::choices(&db).await?;
+            let stories = herobot::store::library::stories(&db, &filter).await?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            std::hint::black_box((choices, stories));
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "library page (menus + second page of 25): p50 {:.2} ms, p99 {:.2} ms over {} pages",
+        times[times.len() / 2],
+        times[times.len() * 99 / 100],
+        times.len()
+    );
+
     // A talk pack of 10,000 stories, as `herobot export --format md`.
     let started = Instant::now();
     let filter = herobot::store::library::Filter {
