@@ -117,9 +117,35 @@ impl Writer {
     }
 }
 
+/// How long a batch much smaller than the last one waits for the rest of its requests.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(1);
+
+/// The next batch: whatever is waiting, and, when that is much less than the last batch (the
+/// answers to the last batch are still on their way back as new requests), what arrives within
+/// `LINGER`, up to the last batch's size. Without this, batches settle into a big one and a
+/// lone straggler, each paying a whole commit. None once every handle is gone.
+async fn next_batch(queue: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>, last: usize) -> bool {
+    if queue.recv_many(jobs, MAX_BATCH).await == 0 {
+        return false;
+    }
+    if jobs.len() * 2 < last {
+        let deadline = tokio::time::Instant::now() + LINGER;
+        while jobs.len() < last {
+            let more =
+                tokio::time::timeout_at(deadline, queue.recv_many(jobs, MAX_BATCH - jobs.len()));
+            if !matches!(more.await, Ok(n) if n > 0) {
+                break;
+            }
+        }
+    }
+    true
+}
+
 async fn run(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>, committed: Arc<Notify>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+    let mut last = 0;
+    while next_batch(&mut queue, &mut jobs, last).await {
+        last = jobs.len();
         let submissions: Vec<&Submission> = jobs.iter().map(|j| &j.submission).collect();
         let started = std::time::Instant::now();
         let outcome = commit(&mut conn, &submissions).await;
