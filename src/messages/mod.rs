@@ -168,6 +168,9 @@ const HELP: &str = "*Recognise a service hero* — someone who served a customer
 • `/hero @alice @bob for turning a billing outage into a thank-you note #recovery` — name the heroes, tell what they did (at least a sentence), add `#tags` if you like.
 • Category tags: `#external` (customer), `#internal` (internal customer), `#recovery` (a mistake fixed and turned around), `#empowerment` (bent a rule, within bounds, to say yes).
 • The celebration is posted for everyone to see, and each hero gets a DM saying who recognised them and why.
+• `/hero` — the nomination form; `/hero story` — tell a service-recovery story (a mistake fixed, and the surprise the customer did not expect).
+• `/hero find billing outage` — search every story and recognition; `/hero profile [@someone]` — recognitions received and given; `/hero top [week|month|quarter|year]` — the most-recognised heroes.
+• Leaders: `/hero digest` — preview this week's digest; `/hero digest post` — post last week's now; `/hero library` — a private sign-in link to the story library.
 • `/hero help` — this message.";
 
 #[cfg(test)]

@@ -207,6 +207,17 @@ async fn help_and_anything_not_understood_answer_with_usage() {
                 .contains("/hero @alice @bob for"),
             "{text:?}: {ack}"
         );
+        let usage = ack["text"].as_str().unwrap();
+        for sub in [
+            "/hero story",
+            "/hero find",
+            "/hero profile",
+            "/hero top",
+            "/hero digest",
+            "/hero library",
+        ] {
+            assert!(usage.contains(sub), "{sub} missing from {usage}");
+        }
     }
     let ack: Value = app
         .hero(NOMINATOR, "what is this")
