@@ -113,33 +113,37 @@ fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
-/// The session in the request's cookie, if it is valid and its user still a leader.
-fn session(parts: &Parts, state: &AppState) -> Option<Session> {
-    let grant = access::verify(
-        &state.library_key,
-        Kind::Session,
-        cookie(parts, COOKIE_NAME)?,
-        clock::now_secs(),
-    )
-    .ok()?;
-    state
-        .config
-        .leaders
-        .contains(&grant.user)
-        .then_some(Session {
-            user: grant.user,
-            nonce: grant.nonce,
-        })
+/// The session in the request's cookie, if it is valid, not signed out, and its user still a
+/// leader.
+async fn session(parts: &Parts, state: &AppState) -> Result<Option<Session>> {
+    let Some(grant) = cookie(parts, COOKIE_NAME).and_then(|value| {
+        access::verify(&state.library_key, Kind::Session, value, clock::now_secs()).ok()
+    }) else {
+        return Ok(None);
+    };
+    if !state.config.leaders.contains(&grant.user)
+        || !sign_in::session_open(&state.db, &grant.nonce, &grant.user).await?
+    {
+        return Ok(None);
+    }
+    Ok(Some(Session {
+        user: grant.user,
+        nonce: grant.nonce,
+    }))
 }
 
 impl FromRequestParts<AppState> for Session {
-    type Rejection = Redirect;
+    type Rejection = Response;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        session(parts, state).ok_or_else(|| Redirect::to(&format!("{}/sign-in", base(state))))
+        match session(parts, state).await {
+            Ok(Some(session)) => Ok(session),
+            Ok(None) => Err(Redirect::to(&format!("{}/sign-in", base(state))).into_response()),
+            Err(err) => Err(err.into_response()),
+        }
     }
 }
 
@@ -217,7 +221,10 @@ async fn login(
     }
     if !sign_in::use_link(&state.db, &grant.nonce, &grant.user, now).await? {
         // Back on a link already used, in the browser it signed in: carry on.
-        if session(&parts, &state).is_some_and(|s| s.user == grant.user) {
+        if session(&parts, &state)
+            .await?
+            .is_some_and(|s| s.user == grant.user)
+        {
             return Ok(Redirect::to(&base(&state)).into_response());
         }
         return refuse("This sign-in link has already been used");
@@ -227,6 +234,14 @@ async fn login(
         expires_at: now + access::SESSION_SECS,
         nonce: access::nonce(),
     };
+    sign_in::start_session(
+        &state.db,
+        &session.nonce,
+        &session.user,
+        session.expires_at,
+        now,
+    )
+    .await?;
     let secure = state
         .config
         .public_url
@@ -257,6 +272,8 @@ async fn sign_out(
     if !access::csrf_ok(&state.library_key, &session.nonce, &form.csrf) {
         return stale_form(&state, &session);
     }
+    sign_in::end_session(&state.db, &session.nonce, clock::now_secs()).await?;
+    tracing::info!(user = session.user, "library session ended");
     let cookie = format!(
         "{COOKIE_NAME}=; Path={}; Max-Age=0; HttpOnly; SameSite=Lax",
         base(&state)
@@ -567,7 +584,7 @@ async fn download(
 
 /// Anything else under `/library`: not found when signed in, else how to sign in.
 async fn not_found(State(state): State<AppState>, parts: Parts) -> Result<Response> {
-    match session(&parts, &state) {
+    match session(&parts, &state).await? {
         Some(session) => message(
             &state,
             Some(&session),

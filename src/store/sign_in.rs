@@ -1,4 +1,5 @@
-//! The library's sign-in state: its signing key, and the links handed out (each used once).
+//! The library's sign-in state: its signing key, the links handed out (each used once) and the
+//! sessions they started.
 use sqlx::SqlitePool;
 
 use crate::library::access::Key;
@@ -59,4 +60,51 @@ pub async fn use_link(
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Records a session started by a sign-in link; forgets sessions that ended more than a day ago.
+pub async fn start_session(
+    db: &SqlitePool,
+    nonce: &str,
+    user: &str,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("delete from library_sessions where expires_at < ?1")
+        .bind(now - 86_400)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "insert into library_sessions (nonce, user_id, started_at, expires_at) values (?1, ?2, ?3, ?4)",
+    )
+    .bind(nonce)
+    .bind(user)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Whether the session is open: started for `user` and not signed out.
+pub async fn session_open(db: &SqlitePool, nonce: &str, user: &str) -> Result<bool, sqlx::Error> {
+    let open: Option<i64> = sqlx::query_scalar(
+        "select 1 from library_sessions where nonce = ?1 and user_id = ?2 and ended_at is null",
+    )
+    .bind(nonce)
+    .bind(user)
+    .fetch_optional(db)
+    .await?;
+    Ok(open.is_some())
+}
+
+/// Ends a session for good (signing out).
+pub async fn end_session(db: &SqlitePool, nonce: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("update library_sessions set ended_at = ?2 where nonce = ?1 and ended_at is null")
+        .bind(nonce)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
 }

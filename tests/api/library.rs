@@ -650,3 +650,35 @@ async fn a_slow_slack_does_not_hold_up_a_page() {
     );
     assert!(html.contains("U0ALICE"), "the ID stands in for the name");
 }
+
+#[tokio::test]
+async fn signing_out_ends_the_session_for_good() {
+    let app = library_app().await;
+    let cookie = sign_in(&app).await;
+    let (_, html) = page(&app, "/library", &cookie).await;
+    let sign_out = |csrf: String| {
+        browser()
+            .post(format!("{}/library/sign-out", app.address))
+            .header(COOKIE, &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("csrf={csrf}"))
+            .send()
+    };
+    let refused = sign_out("0000".into()).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(page(&app, "/library", &cookie).await.0, StatusCode::OK);
+
+    let response = sign_out(csrf_in(&html)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/library/sign-in");
+    assert!(
+        response.headers()[SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    // The old cookie, kept by someone who copied it, opens nothing.
+    let response = get(&app, "/library", Some(&cookie)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/library/sign-in");
+}
