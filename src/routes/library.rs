@@ -32,6 +32,8 @@ use crate::store::library::Filter;
 use crate::store::{self, sign_in};
 
 const COOKIE_NAME: &str = "herobot_library";
+/// Remembers the page a browser wanted before it had a session.
+const NEXT_COOKIE: &str = "herobot_library_next";
 /// Stories per page of the list.
 const PAGE: i64 = 25;
 
@@ -141,10 +143,47 @@ impl FromRequestParts<AppState> for Session {
     ) -> Result<Self, Self::Rejection> {
         match session(parts, state).await {
             Ok(Some(session)) => Ok(session),
-            Ok(None) => Err(Redirect::to(&format!("{}/sign-in", base(state))).into_response()),
+            Ok(None) => Err(to_sign_in(parts, state)),
             Err(err) => Err(err.into_response()),
         }
     }
+}
+
+/// Where a page asked for without a session sends the browser: to the explanation of how to
+/// sign in, remembering (for 15 minutes) the page it wanted, so the sign-in link leads back to it.
+fn to_sign_in(parts: &Parts, state: &AppState) -> Response {
+    let base = base(state);
+    let redirect = Redirect::to(&format!("{base}/sign-in"));
+    let wanted = parts.uri.path().strip_prefix("/library").filter(|rest| {
+        parts.method == axum::http::Method::GET && (rest.is_empty() || rest.starts_with('/'))
+    });
+    let Some(rest) = wanted else {
+        return redirect.into_response();
+    };
+    let query = parts
+        .uri
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    // Hex: a cookie value cannot hold every character an address can.
+    let cookie = format!(
+        "{NEXT_COOKIE}={}; Path={base}; Max-Age={}; HttpOnly; SameSite=Lax",
+        hex::encode(format!("{base}{rest}{query}")),
+        access::LINK_SECS
+    );
+    ([(SET_COOKIE, cookie)], redirect).into_response()
+}
+
+/// The page a browser wanted before it signed in, if it is one of the library's own pages.
+fn wanted_page(parts: &Parts, state: &AppState) -> Option<String> {
+    let page = String::from_utf8(hex::decode(cookie(parts, NEXT_COOKIE)?).ok()?).ok()?;
+    let rest = page.strip_prefix(&base(state))?;
+    let own = (rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
+        && !rest.starts_with("//")
+        && !page.contains(['\\', '\r', '\n'])
+        && !rest.starts_with("/login")
+        && !rest.starts_with("/sign-");
+    own.then_some(page)
 }
 
 /// A page of explanation with `status`.
@@ -255,7 +294,17 @@ async fn login(
         if secure { "; Secure" } else { "" }
     );
     tracing::info!(user = grant.user, "library session started");
-    Ok(([(SET_COOKIE, cookie)], Redirect::to(&base(&state))).into_response())
+    let next = wanted_page(&parts, &state).unwrap_or_else(|| base(&state));
+    let forget = format!(
+        "{NEXT_COOKIE}=; Path={}; Max-Age=0; HttpOnly; SameSite=Lax",
+        base(&state)
+    );
+    let mut response = Redirect::to(&next).into_response();
+    for value in [cookie, forget] {
+        let value = HeaderValue::from_str(&value).map_err(|e| Error::Internal(e.into()))?;
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -592,6 +641,6 @@ async fn not_found(State(state): State<AppState>, parts: Parts) -> Result<Respon
             "Page not found",
             &["The library has a story list and a page per story; start from the list."],
         ),
-        None => Ok(Redirect::to(&format!("{}/sign-in", base(&state))).into_response()),
+        None => Ok(to_sign_in(&parts, &state)),
     }
 }

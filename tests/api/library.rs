@@ -682,3 +682,45 @@ async fn signing_out_ends_the_session_for_good() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[LOCATION], "/library/sign-in");
 }
+
+#[tokio::test]
+async fn a_sign_in_link_leads_back_to_the_page_that_was_wanted() {
+    let app = library_app().await;
+    let wanted = "/library?since=2026-11-16&until=2026-11-22";
+    let response = get(&app, wanted, None).await;
+    assert_eq!(response.headers()[LOCATION], "/library/sign-in");
+    let next = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(next.starts_with("herobot_library_next="), "{next}");
+    let next = next.split(';').next().unwrap().to_owned();
+
+    let link = link_for(&app, LEADER).await.unwrap();
+    let response = get(&app, &link, Some(&next)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], wanted);
+    let cookies: Vec<&str> = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("herobot_library_next=;") && c.contains("Max-Age=0")),
+        "{cookies:?}"
+    );
+
+    // Only the library's own pages: anything else planted in the cookie is ignored.
+    for planted in [
+        "https://evil.example/library",
+        "//evil.example",
+        "/library//evil.example",
+        "/libraryx",
+        "/library/login?token=x",
+    ] {
+        let link = link_for(&app, LEADER).await.unwrap();
+        let cookie = format!("herobot_library_next={}", hex::encode(planted));
+        let response = get(&app, &link, Some(&cookie)).await;
+        assert_eq!(response.headers()[LOCATION], "/library", "{planted}");
+    }
+}
