@@ -1,0 +1,323 @@
+//! The library's story pages: the list with its filters, a story whole, the Feature control,
+//! and downloads of the current selection.
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::session::{Session, stale_form};
+use super::{base, message, render};
+use crate::clock;
+use crate::domain::CustomerKind;
+use crate::error::{Error, Result};
+use crate::library::access;
+use crate::library::export::Format;
+use crate::library::pages::{self, Card, Choice, FormValues, StoryView};
+use crate::state::AppState;
+use crate::store;
+use crate::store::batch::NewMessage;
+use crate::store::library::Filter;
+
+/// Stories per page of the list.
+const PAGE: i64 = 25;
+
+/// How long a page waits for Slack to name people it has not named before.
+const NAMES_BUDGET: Duration = Duration::from_secs(2);
+
+async fn page_names(state: &AppState, people: &[String]) -> Result<HashMap<String, String>> {
+    Ok(crate::library::names::resolve_within(
+        &state.db,
+        Some(&state.slack),
+        people,
+        Some(NAMES_BUDGET),
+    )
+    .await?)
+}
+
+/// The list's query parameters: bookmarkable filters.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Params {
+    #[serde(skip_serializing_if = "is_blank")]
+    q: Option<String>,
+    #[serde(skip_serializing_if = "is_blank")]
+    since: Option<String>,
+    #[serde(skip_serializing_if = "is_blank")]
+    until: Option<String>,
+    #[serde(skip_serializing_if = "is_blank")]
+    category: Option<String>,
+    #[serde(skip_serializing_if = "is_blank")]
+    customer: Option<String>,
+    #[serde(skip_serializing_if = "is_blank")]
+    hero: Option<String>,
+    #[serde(skip_serializing_if = "is_blank")]
+    featured: Option<String>,
+    #[serde(skip_serializing_if = "is_blank")]
+    consent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<i64>,
+    #[serde(skip_serializing)]
+    format: Option<String>,
+}
+
+fn is_blank(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(|v| v.trim().is_empty())
+}
+
+fn text(value: &Option<String>) -> &str {
+    value.as_deref().map(str::trim).unwrap_or_default()
+}
+
+impl Params {
+    /// The stories these parameters select (all pages), or what is wrong with them.
+    fn filter(&self, state: &AppState) -> Result<Filter, String> {
+        let consent = text(&self.consent);
+        if !matches!(consent, "" | "shareable" | "internal") {
+            return Err(format!(
+                "consent must be shareable or internal, not {consent:?}"
+            ));
+        }
+        let mut filter = crate::library::filter(
+            self.since.as_deref(),
+            self.until.as_deref(),
+            self.q.as_deref(),
+            !is_blank(&self.featured),
+            consent == "shareable",
+            &state.config.timezone,
+        )?;
+        filter.internal_only = consent == "internal";
+        filter.tag = Some(text(&self.category).to_lowercase()).filter(|t| !t.is_empty());
+        filter.customer_kind =
+            match text(&self.customer) {
+                "" => None,
+                kind => Some(CustomerKind::parse(kind).ok_or_else(|| {
+                    format!("customer must be external or internal, not {kind:?}")
+                })?),
+            };
+        filter.hero = Some(text(&self.hero).to_owned()).filter(|h| !h.is_empty());
+        Ok(filter)
+    }
+
+    /// The query string of these filters on `page` (none: without a page), for links.
+    fn query(&self, page: Option<i64>) -> String {
+        let params = Params {
+            page: page.filter(|p| *p > 1),
+            format: None,
+            ..self.clone()
+        };
+        serde_urlencoded::to_string(&params).unwrap_or_default()
+    }
+}
+
+/// The story list: search and filters from the query string, a page at a time.
+pub(super) async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(params): Query<Params>,
+) -> Result<Response> {
+    let page = params.page.unwrap_or(1).max(1);
+    let (heroes, tags) = store::library::choices(&state.db).await?;
+    let hero_names = store::library::names(&state.db, &heroes).await?;
+    let mut hero_choices: Vec<(String, String)> = heroes
+        .into_iter()
+        .map(|id| {
+            let label = hero_names.get(&id).cloned().unwrap_or_else(|| id.clone());
+            (id, label)
+        })
+        .collect();
+    hero_choices.sort_by_key(|(_, name)| name.to_lowercase());
+    let (error, stories, more) = match params.filter(&state) {
+        Err(error) => (Some(error), Vec::new(), false),
+        Ok(mut filter) => {
+            filter.limit = Some(PAGE + 1);
+            filter.offset = Some((page - 1) * PAGE);
+            let mut stories = store::library::stories(&state.db, &filter).await?;
+            let more = stories.len() as i64 > PAGE;
+            stories.truncate(PAGE as usize);
+            (None, stories, more)
+        }
+    };
+    let mut people = crate::library::people(&stories);
+    people.extend(pages::featurers(&stories));
+    let names = page_names(&state, &people).await?;
+    let tz = &state.config.timezone;
+    let first = ((page - 1) * PAGE) as usize + 1;
+    let filters = params.query(None);
+    let list = pages::List {
+        layout: session.layout(&state),
+        form: FormValues {
+            q: text(&params.q).to_owned(),
+            since: text(&params.since).to_owned(),
+            until: text(&params.until).to_owned(),
+            featured: !is_blank(&params.featured),
+            narrowed: [
+                &params.since,
+                &params.until,
+                &params.category,
+                &params.customer,
+                &params.hero,
+                &params.featured,
+                &params.consent,
+            ]
+            .into_iter()
+            .any(|value| !is_blank(value)),
+        },
+        categories: Choice::menu(
+            "Any",
+            tags.into_iter()
+                .map(|t| (t.clone(), format!("#{t}")))
+                .collect(),
+            &text(&params.category).to_lowercase(),
+        ),
+        customers: Choice::menu(
+            "Any",
+            CustomerKind::ALL
+                .into_iter()
+                .map(|k| (k.as_str().to_owned(), pages::capitalised(k.label())))
+                .collect(),
+            text(&params.customer),
+        ),
+        heroes: Choice::menu("Anyone", hero_choices, text(&params.hero)),
+        consents: Choice::menu(
+            "Any",
+            vec![
+                ("shareable".into(), "Every hero agreed to share".into()),
+                ("internal".into(), "Internal only".into()),
+            ],
+            text(&params.consent),
+        ),
+        stories: stories.iter().map(|s| Card::new(s, &names, tz)).collect(),
+        first,
+        last: first + stories.len().saturating_sub(1),
+        download_query: if filters.is_empty() {
+            filters
+        } else {
+            format!("{filters}&")
+        },
+        previous: (page > 1).then(|| params.query(Some(page - 1))),
+        next: more.then(|| params.query(Some(page + 1))),
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&list)?).into_response())
+}
+
+/// Everything about one story, with the Feature control.
+pub(super) async fn story(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let Some(story) = (match id.parse::<i64>() {
+        Ok(id) => store::stories::get(&state.db, id).await?,
+        Err(_) => None,
+    }) else {
+        return no_such_story(&state, &session);
+    };
+    let stories = [story];
+    let mut people = crate::library::people(&stories);
+    people.extend(pages::featurers(&stories));
+    let names = page_names(&state, &people).await?;
+    let page = pages::StoryPage {
+        layout: session.layout(&state),
+        csrf: access::csrf_token(&state.library_key, &session.nonce),
+        s: StoryView::new(&stories[0], &names, &state.config.timezone),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+fn no_such_story(state: &AppState, session: &Session) -> Result<Response> {
+    message(
+        state,
+        Some(session),
+        StatusCode::NOT_FOUND,
+        "No such story",
+        &[
+            "It may have been removed, or the address is mistyped. Search the library for it instead.",
+        ],
+    )
+}
+
+#[derive(Deserialize)]
+pub(super) struct FeatureForm {
+    #[serde(default)]
+    csrf: String,
+    featured: String,
+}
+
+/// Marks a story featured for talks, or not; then shows it again.
+pub(super) async fn feature(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<FeatureForm>,
+) -> Result<Response> {
+    if !access::csrf_ok(&state.library_key, &session.nonce, &form.csrf) {
+        return stale_form(&state, &session);
+    }
+    let featured = match form.featured.as_str() {
+        "true" => true,
+        "false" => false,
+        other => {
+            return Err(Error::BadRequest(format!(
+                "featured must be true or false, not {other:?}"
+            )));
+        }
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return no_such_story(&state, &session);
+    };
+    if store::stories::get(&state.db, id).await?.is_none() {
+        return no_such_story(&state, &session);
+    }
+    // The change and the update of the story's posts in Slack commit together.
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let now = clock::now_secs();
+    if store::stories::set_featured(&mut *tx, id, featured, &session.user, now).await? {
+        let updates: Vec<NewMessage> = store::outbox::story_posts(&mut *tx, id)
+            .await?
+            .into_iter()
+            .map(|(channel, ts)| NewMessage {
+                method: "chat.update",
+                payload: json!({ "channel": channel, "ts": ts }).to_string(),
+                lane: channel,
+                url: None,
+                render: Some("story_post"),
+            })
+            .collect();
+        store::outbox::enqueue(&mut *tx, &updates, Some(id), clock::now_ms()).await?;
+        tx.commit().await?;
+        state.outbox.notify_one();
+        tracing::info!(
+            story = id,
+            featured,
+            user = session.user,
+            "story featured from the library"
+        );
+    }
+    Ok(Redirect::to(&format!("{}/stories/{id}", base(&state))).into_response())
+}
+
+/// The current selection (every page) as a talk pack, CSV or JSON.
+pub(super) async fn download(
+    State(state): State<AppState>,
+    _session: Session,
+    Query(params): Query<Params>,
+) -> Result<Response> {
+    let format = match params.format.as_deref() {
+        None => Format::Markdown,
+        Some(f) => Format::parse(f).ok_or_else(|| {
+            Error::BadRequest(format!("format must be md, csv or json, not {f:?}"))
+        })?,
+    };
+    let filter = params.filter(&state).map_err(Error::BadRequest)?;
+    super::super::api::exported(&state, format, &filter).await
+}
