@@ -80,8 +80,8 @@ pub struct List {
     pub consents: Vec<Choice>,
     pub error: Option<String>,
     pub stories: Vec<Card>,
-    pub first: usize,
-    pub last: usize,
+    /// "3 stories", "Stories 26–50", or "No stories match."
+    pub count: String,
     /// The current filters as a query string ending in `&` (or empty), for the downloads.
     pub download_query: String,
     pub previous: Option<String>,
@@ -140,6 +140,16 @@ fn excerpt(text: &str, max: usize) -> String {
     let cut: String = text.chars().take(max).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
     format!("{}…", cut.trim_end())
+}
+
+/// How many stories a page shows: all of them, or which of more.
+pub fn count(first: usize, shown: usize, more: bool) -> String {
+    match (shown, first, more) {
+        (0, _, _) => "No stories match.".to_owned(),
+        (1, 1, false) => "1 story".to_owned(),
+        (n, 1, false) => format!("{n} stories"),
+        (n, first, _) => format!("Stories {first}–{}", first + n - 1),
+    }
 }
 
 /// `text` with its first letter in upper case.
@@ -238,6 +248,15 @@ pub fn featurers(stories: &[Story]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_count_says_how_many_or_which() {
+        assert_eq!(count(1, 0, false), "No stories match.");
+        assert_eq!(count(1, 1, false), "1 story");
+        assert_eq!(count(1, 7, false), "7 stories");
+        assert_eq!(count(1, 25, true), "Stories 1–25");
+        assert_eq!(count(26, 5, false), "Stories 26–30");
+    }
 
     #[test]
     fn excerpts_cut_at_a_word() {

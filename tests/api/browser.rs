@@ -1,6 +1,6 @@
 //! The library in a real browser: headless Chromium, driven over WebDriver by chromedriver,
 //! follows a sign-in link, searches, opens a story, features it, downloads a Markdown talk pack
-//! and saves screenshots at laptop and phone widths.
+//! and saves screenshots at laptop and phone widths (`target/tmp/screenshots/`).
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Where they are
 //! missing the test says so and passes, unless `HEROBOT_BROWSER_TEST=required`, as in CI.
@@ -363,6 +363,7 @@ async fn a_leader_searches_features_and_downloads_in_a_real_browser() {
     browser
         .go(&format!("{}/library?q=billing", app.address))
         .await;
+    browser.screenshot(&shots.join("library-list.png")).await;
     browser.resize(390, 844).await;
     browser
         .screenshot(&shots.join("library-list-phone.png"))

@@ -191,8 +191,7 @@ pub(super) async fn list(
             text(&params.consent),
         ),
         stories: stories.iter().map(|s| Card::new(s, &names, tz)).collect(),
-        first,
-        last: first + stories.len().saturating_sub(1),
+        count: pages::count(first, stories.len(), more),
         download_query: if filters.is_empty() {
             filters
         } else {
