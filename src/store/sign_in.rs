@@ -44,33 +44,29 @@ pub async fn issue_link(
     tx.commit().await
 }
 
-/// Marks the link used; false if it was used before or never issued to `user`.
-pub async fn use_link(
+/// Trades a sign-in link for a session, in one transaction: marks the link used and records the
+/// session (forgetting sessions that ended more than a day ago). False, and nothing changed, if
+/// the link was used before or never issued to `user`.
+pub async fn redeem(
     db: &SqlitePool,
-    nonce: &str,
+    link_nonce: &str,
     user: &str,
+    session_nonce: &str,
+    session_expires_at: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let used = sqlx::query(
         "update library_links set used_at = ?3 where nonce = ?1 and user_id = ?2 and used_at is null",
     )
-    .bind(nonce)
+    .bind(link_nonce)
     .bind(user)
     .bind(now)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Records a session started by a sign-in link; forgets sessions that ended more than a day ago.
-pub async fn start_session(
-    db: &SqlitePool,
-    nonce: &str,
-    user: &str,
-    expires_at: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    if used.rows_affected() != 1 {
+        return Ok(false);
+    }
     sqlx::query("delete from library_sessions where expires_at < ?1")
         .bind(now - 86_400)
         .execute(&mut *tx)
@@ -78,13 +74,14 @@ pub async fn start_session(
     sqlx::query(
         "insert into library_sessions (nonce, user_id, started_at, expires_at) values (?1, ?2, ?3, ?4)",
     )
-    .bind(nonce)
+    .bind(session_nonce)
     .bind(user)
     .bind(now)
-    .bind(expires_at)
+    .bind(session_expires_at)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Whether the session is open: started for `user` and not signed out.

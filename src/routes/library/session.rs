@@ -19,6 +19,7 @@ use crate::store::sign_in;
 const COOKIE_NAME: &str = "herobot_library";
 /// Remembers the page a browser wanted before it had a session.
 const NEXT_COOKIE: &str = "herobot_library_next";
+
 /// A signed-in leader.
 pub struct Session {
     pub(super) user: String,
@@ -161,7 +162,21 @@ pub(super) async fn login(
         );
         return refuse("This sign-in link is for leaders only");
     }
-    if !sign_in::use_link(&state.db, &grant.nonce, &grant.user, now).await? {
+    let session = Grant {
+        user: grant.user.clone(),
+        expires_at: now + access::SESSION_SECS,
+        nonce: access::nonce(),
+    };
+    let redeemed = sign_in::redeem(
+        &state.db,
+        &grant.nonce,
+        &grant.user,
+        &session.nonce,
+        session.expires_at,
+        now,
+    )
+    .await?;
+    if !redeemed {
         // Back on a link already used, in the browser it signed in: carry on.
         if current(&parts, &state)
             .await?
@@ -171,19 +186,6 @@ pub(super) async fn login(
         }
         return refuse("This sign-in link has already been used");
     }
-    let session = Grant {
-        user: grant.user.clone(),
-        expires_at: now + access::SESSION_SECS,
-        nonce: access::nonce(),
-    };
-    sign_in::start_session(
-        &state.db,
-        &session.nonce,
-        &session.user,
-        session.expires_at,
-        now,
-    )
-    .await?;
     let secure = state
         .config
         .public_url
