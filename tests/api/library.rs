@@ -724,3 +724,22 @@ async fn a_sign_in_link_leads_back_to_the_page_that_was_wanted() {
         assert_eq!(response.headers()[LOCATION], "/library", "{planted}");
     }
 }
+
+#[tokio::test]
+async fn any_page_number_is_a_page() {
+    let app = library_app().await;
+    let id = insert_story(&app, "A story", "A card", &[("U0ALICE", "granted")], now()).await;
+    let cookie = sign_in(&app).await;
+    for page in ["abc", "-3", "0", "", "99999999999999999999"] {
+        let (status, html) = page_of(&app, page, &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(listed(&html), vec![id], "{page}");
+    }
+    let (status, html) = page_of(&app, "9223372036854775807", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("No stories match."), "{html}");
+}
+
+async fn page_of(app: &TestApp, page: &str, cookie: &str) -> (StatusCode, String) {
+    crate::library::page(app, &format!("/library?page={page}"), cookie).await
+}

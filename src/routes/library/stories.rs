@@ -25,6 +25,8 @@ use crate::store::library::Filter;
 
 /// Stories per page of the list.
 const PAGE: i64 = 25;
+/// The last page the list will go to (2.5 million stories in).
+const MAX_PAGE: i64 = 100_000;
 
 /// How long a page waits for Slack to name people it has not named before.
 const NAMES_BUDGET: Duration = Duration::from_secs(2);
@@ -58,8 +60,9 @@ pub struct Params {
     featured: Option<String>,
     #[serde(skip_serializing_if = "is_blank")]
     consent: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    page: Option<i64>,
+    /// Any text: a page number that is not one shows the first page.
+    #[serde(skip_serializing_if = "is_blank")]
+    page: Option<String>,
     #[serde(skip_serializing)]
     format: Option<String>,
 }
@@ -105,7 +108,7 @@ impl Params {
     /// The query string of these filters on `page` (none: without a page), for links.
     fn query(&self, page: Option<i64>) -> String {
         let params = Params {
-            page: page.filter(|p| *p > 1),
+            page: page.filter(|p| *p > 1).map(|p| p.to_string()),
             format: None,
             ..self.clone()
         };
@@ -119,7 +122,10 @@ pub(super) async fn list(
     session: Session,
     Query(params): Query<Params>,
 ) -> Result<Response> {
-    let page = params.page.unwrap_or(1).max(1);
+    let page = text(&params.page)
+        .parse::<i64>()
+        .unwrap_or(1)
+        .clamp(1, MAX_PAGE);
     let (heroes, tags) = store::library::choices(&state.db).await?;
     let hero_names = store::library::names(&state.db, &heroes).await?;
     let mut hero_choices: Vec<(String, String)> = heroes
