@@ -1,6 +1,9 @@
 //! The `herobot` binary: reads `.env`, parses the command line and hands over to the library.
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     // A missing .env is normal; a malformed one is reported by the variable it breaks.
