@@ -17,6 +17,11 @@ async fn library_app() -> TestApp {
     .await
 }
 
+/// A story told today, crediting U0ALICE, who agreed to share it.
+async fn story(app: &TestApp, title: &str) -> i64 {
+    insert_story(app, title, "A card", &[("U0ALICE", "granted")], now()).await
+}
+
 /// A client that shows redirects instead of following them.
 fn browser() -> reqwest::Client {
     reqwest::Client::builder()
@@ -129,14 +134,7 @@ async fn without_a_public_url_the_leader_is_told_what_is_missing() {
 #[tokio::test]
 async fn a_link_starts_a_session_once() {
     let app = library_app().await;
-    let id = insert_story(
-        &app,
-        "Billing outage turned around",
-        "A card",
-        &[("U0ALICE", "granted")],
-        now(),
-    )
-    .await;
+    let id = story(&app, "Billing outage turned around").await;
     let link = link_for(&app, LEADER).await.unwrap();
     assert!(link.starts_with("/library/login?token="), "{link}");
 
@@ -241,7 +239,7 @@ async fn expired_forged_and_non_leader_links_are_refused() {
 #[tokio::test]
 async fn without_a_session_every_page_explains_how_to_get_one() {
     let app = library_app().await;
-    let id = insert_story(&app, "A story", "A card", &[("U0ALICE", "granted")], now()).await;
+    let id = story(&app, "A story").await;
     for path in [
         "/library".to_owned(),
         "/library/?q=billing".to_owned(),
@@ -280,14 +278,7 @@ async fn without_a_session_every_page_explains_how_to_get_one() {
 #[tokio::test]
 async fn featuring_needs_the_sessions_csrf_token() {
     let app = library_app().await;
-    let id = insert_story(
-        &app,
-        "Worth a talk",
-        "A card",
-        &[("U0ALICE", "granted")],
-        now(),
-    )
-    .await;
+    let id = story(&app, "Worth a talk").await;
     let cookie = sign_in(&app).await;
     let other_session = sign_in(&app).await;
     let (_, html) = page(&app, &format!("/library/stories/{id}"), &cookie).await;
@@ -581,14 +572,7 @@ async fn featuring_in_the_library_updates_the_story_post_in_slack() {
         .respond_with(crate::helpers::slack_ok())
         .mount(&app.slack)
         .await;
-    let id = insert_story(
-        &app,
-        "Worth a talk",
-        "A card",
-        &[("U0ALICE", "granted")],
-        now(),
-    )
-    .await;
+    let id = story(&app, "Worth a talk").await;
     sqlx::query(
         "insert into outbox (method, lane, payload, render, subject_id, status, next_attempt_at_ms, response, created_at)
          values ('chat.postMessage', 'C0STORIES', '{\"channel\":\"C0STORIES\"}', 'story_post', ?1, 'sent', 0,
@@ -638,7 +622,7 @@ async fn a_slow_slack_does_not_hold_up_a_page() {
         )
         .mount(&app.slack)
         .await;
-    insert_story(&app, "A story", "A card", &[("U0ALICE", "granted")], now()).await;
+    story(&app, "A story").await;
     let cookie = sign_in(&app).await;
     let started = std::time::Instant::now();
     let (status, html) = page(&app, "/library", &cookie).await;
@@ -728,7 +712,7 @@ async fn a_sign_in_link_leads_back_to_the_page_that_was_wanted() {
 #[tokio::test]
 async fn any_page_number_is_a_page() {
     let app = library_app().await;
-    let id = insert_story(&app, "A story", "A card", &[("U0ALICE", "granted")], now()).await;
+    let id = story(&app, "A story").await;
     let cookie = sign_in(&app).await;
     for page in ["abc", "-3", "0", "", "99999999999999999999"] {
         let (status, html) = page_of(&app, page, &cookie).await;
