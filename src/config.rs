@@ -152,6 +152,11 @@ pub enum Needs {
 }
 
 impl Config {
+    /// Whether `user` (a Slack user ID) may take leader actions: the digest, the library, Feature.
+    pub fn is_leader(&self, user: &str) -> bool {
+        self.leaders.iter().any(|leader| leader == user)
+    }
+
     /// Reads the process environment (after `.env`, if present).
     pub fn from_env(needs: Needs) -> Result<Self, ConfigError> {
         Self::from_lookup(needs, |name| std::env::var(name).ok())

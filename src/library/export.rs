@@ -66,10 +66,6 @@ fn name<'a>(names: &'a HashMap<String, String>, id: &'a str) -> &'a str {
     names.get(id).map_or(id, String::as_str)
 }
 
-fn date(unix: i64, tz: &TimeZone) -> String {
-    crate::clock::local(unix, tz, "%-d %b %Y, %H:%M %Z")
-}
-
 fn rfc3339(unix: i64, tz: &TimeZone) -> String {
     crate::clock::local(unix, tz, "%Y-%m-%dT%H:%M:%S%:z")
 }
@@ -122,7 +118,7 @@ pub fn talk_pack(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZo
         let _ = writeln!(
             out,
             "- **When:** {} — {}",
-            date(s.happened_at, tz),
+            crate::clock::date_time(s.happened_at, tz),
             recovery_in_words(s.recovery_secs())
         );
         let _ = writeln!(

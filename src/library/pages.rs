@@ -120,16 +120,11 @@ pub struct StoryView {
 #[template(path = "library/story.html")]
 pub struct StoryPage {
     pub layout: Layout,
-    pub csrf: String,
     pub s: StoryView,
 }
 
 fn name(names: &HashMap<String, String>, id: &str) -> String {
     names.get(id).cloned().unwrap_or_else(|| id.to_owned())
-}
-
-fn when(unix: i64, tz: &TimeZone) -> String {
-    crate::clock::local(unix, tz, "%-d %b %Y, %H:%M %Z")
 }
 
 /// The start of `text`, cut at a word near `max` characters.
@@ -191,8 +186,12 @@ impl Card {
 impl StoryView {
     pub fn new(s: &Story, names: &HashMap<String, String>, tz: &TimeZone) -> Self {
         let featured_note = match (s.featured_at, &s.featured_by) {
-            (Some(at), Some(by)) => format!("Featured by {} on {}", name(names, by), when(at, tz)),
-            (Some(at), None) => format!("Featured on {}", when(at, tz)),
+            (Some(at), Some(by)) => format!(
+                "Featured by {} on {}",
+                name(names, by),
+                crate::clock::date_time(at, tz)
+            ),
+            (Some(at), None) => format!("Featured on {}", crate::clock::date_time(at, tz)),
             _ => String::new(),
         };
         Self {
@@ -210,9 +209,9 @@ impl StoryView {
                 })
                 .collect(),
             author: name(names, &s.author_id),
-            told: when(s.created_at, tz),
-            happened: when(s.happened_at, tz),
-            fixed: when(s.fixed_at, tz),
+            told: crate::clock::date_time(s.created_at, tz),
+            happened: crate::clock::date_time(s.happened_at, tz),
+            fixed: crate::clock::date_time(s.fixed_at, tz),
             recovery: recovery_in_words(s.recovery_secs()),
             customer: capitalised(s.customer_kind.label()),
             reaction: s.reaction.label(),
@@ -235,14 +234,6 @@ impl StoryView {
                 .unwrap_or_else(|| "None recorded.".to_owned()),
         }
     }
-}
-
-/// Names the people a story view mentions, besides heroes and author: who featured it.
-pub fn featurers(stories: &[Story]) -> Vec<String> {
-    stories
-        .iter()
-        .filter_map(|s| s.featured_by.clone())
-        .collect()
 }
 
 #[cfg(test)]

@@ -82,7 +82,7 @@ async fn feature(
         })
     };
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let message = if !state.config.leaders.contains(user) {
+    let message = if !state.config.is_leader(user) {
         reply(
             json!({
                 "response_type": "ephemeral",

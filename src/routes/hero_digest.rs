@@ -14,7 +14,7 @@ use crate::store::digests;
 
 pub async fn digest(state: &AppState, user: &str, post: bool) -> Result<Value> {
     let config = &state.config;
-    if !config.leaders.iter().any(|leader| leader == user) {
+    if !config.is_leader(user) {
         return Ok(ephemeral(
             "Only leaders can preview or post the digest (HEROBOT_LEADERS).",
         ));

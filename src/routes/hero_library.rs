@@ -9,7 +9,7 @@ use crate::state::AppState;
 use crate::store::sign_in;
 
 pub async fn library(state: &AppState, user: &str) -> Result<Value> {
-    if !state.config.leaders.iter().any(|leader| leader == user) {
+    if !state.config.is_leader(user) {
         return Ok(messages::refusal(
             "Only leaders can open the story library (HEROBOT_LEADERS). `/hero find` searches the stories for everyone.",
         ));

@@ -487,7 +487,7 @@ async fn the_list_comes_a_page_at_a_time() {
 #[tokio::test]
 async fn downloads_are_the_current_selection() {
     let app = library_app().await;
-    let [_, internal, featured] = varied_stories(&app).await;
+    let [_, _, featured] = varied_stories(&app).await;
     let cookie = sign_in(&app).await;
     let (_, html) = page(&app, "/library?hero=U0BOB", &cookie).await;
     assert!(
@@ -544,7 +544,6 @@ async fn downloads_are_the_current_selection() {
         .map(|s| s["id"].as_i64().unwrap())
         .collect();
     assert_eq!(ids, vec![featured]);
-    let _ = internal;
 
     let response = get(&app, "/library/export?format=pdf", Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);

@@ -55,7 +55,7 @@ pub(super) async fn current(parts: &Parts, state: &AppState) -> Result<Option<Se
     }) else {
         return Ok(None);
     };
-    if !state.config.leaders.contains(&grant.user)
+    if !state.config.is_leader(&grant.user)
         || !sign_in::session_open(&state.db, &grant.nonce, &grant.user).await?
     {
         return Ok(None);
@@ -155,7 +155,7 @@ pub(super) async fn login(
         }
         Err(Refusal::Forged) => return refuse("This is not a valid sign-in link"),
     };
-    if !state.config.leaders.contains(&grant.user) {
+    if !state.config.is_leader(&grant.user) {
         tracing::warn!(
             user = grant.user,
             "library sign-in by someone who is no longer a leader"

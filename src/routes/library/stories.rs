@@ -22,6 +22,7 @@ use crate::state::AppState;
 use crate::store;
 use crate::store::batch::NewMessage;
 use crate::store::library::Filter;
+use crate::store::stories::Story;
 
 /// Stories per page of the list.
 const PAGE: i64 = 25;
@@ -31,11 +32,14 @@ const MAX_PAGE: i64 = 100_000;
 /// How long a page waits for Slack to name people it has not named before.
 const NAMES_BUDGET: Duration = Duration::from_secs(2);
 
-async fn page_names(state: &AppState, people: &[String]) -> Result<HashMap<String, String>> {
+/// The names a page about `stories` shows: heroes, authors, and who featured them.
+async fn page_names(state: &AppState, stories: &[Story]) -> Result<HashMap<String, String>> {
+    let mut people = crate::library::people(stories);
+    people.extend(stories.iter().filter_map(|s| s.featured_by.clone()));
     Ok(crate::library::names::resolve_within(
         &state.db,
         Some(&state.slack),
-        people,
+        &people,
         Some(NAMES_BUDGET),
     )
     .await?)
@@ -147,9 +151,7 @@ pub(super) async fn list(
             (None, stories, more)
         }
     };
-    let mut people = crate::library::people(&stories);
-    people.extend(pages::featurers(&stories));
-    let names = page_names(&state, &people).await?;
+    let names = page_names(&state, &stories).await?;
     let tz = &state.config.timezone;
     let first = ((page - 1) * PAGE) as usize + 1;
     let filters = params.query(None);
@@ -228,12 +230,9 @@ pub(super) async fn story(
         return no_such_story(&state, &session);
     };
     let stories = [story];
-    let mut people = crate::library::people(&stories);
-    people.extend(pages::featurers(&stories));
-    let names = page_names(&state, &people).await?;
+    let names = page_names(&state, &stories).await?;
     let page = pages::StoryPage {
         layout: session.layout(&state),
-        csrf: access::csrf_token(&state.library_key, &session.nonce),
         s: StoryView::new(&stories[0], &names, &state.config.timezone),
     };
     Ok(render(&page)?.into_response())
