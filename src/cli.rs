@@ -1,8 +1,10 @@
 //! The `herobot` command line: serve, migrate, digest, export.
 use clap::{Parser, Subcommand};
 
+use crate::actions::digest::{Posted, last_week, post_digest};
+use crate::clock::Clock;
 use crate::config::{Config, Needs};
-use crate::digest::{self, IsoWeek, Posted};
+use crate::digest::{self, IsoWeek};
 use crate::{startup, store, telemetry};
 
 #[derive(Debug, Parser)]
@@ -113,7 +115,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 )
             });
             let ids = crate::library::people(&stories);
-            let names = crate::library::names::resolve(&pool, slack.as_ref(), &ids).await?;
+            let names =
+                crate::library::names::resolve(&pool, slack.as_ref(), &ids, &Clock::system())
+                    .await?;
             let text = crate::library::export::render(format, &stories, &names, &config.timezone);
             match out {
                 Some(path) => {
@@ -128,13 +132,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Digest { week, post } => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
             telemetry::init(config.log_format);
-            let pool = store::connect(&config.database_url).await?;
-            store::migrate(&pool).await?;
-            let week = week.unwrap_or_else(|| digest::last_week(&config));
-            let (_, message) = digest::build(&pool, &config, week, None).await?;
+            let (app, writer) = startup::app_state(config, Clock::system()).await?;
+            let week = week.unwrap_or_else(|| last_week(&app));
+            let (_, message) = digest::build(&app.db, &app.config, week, None).await?;
             println!("{}", serde_json::to_string_pretty(&message)?);
             if post {
-                match digest::post(&pool, &config, week, "cli").await? {
+                match post_digest(&app, week, "cli").await? {
                     Posted::Posted { channel } => {
                         eprintln!(
                             "the digest for {week} is queued for {channel}; a running `herobot serve` delivers it"
@@ -146,7 +149,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     Posted::NoChannel => anyhow::bail!("HEROBOT_DIGEST_CHANNEL is not set"),
                 }
             }
-            pool.close().await;
+            let db = app.db.clone();
+            drop(app);
+            let _ = writer.await;
+            db.close().await;
             Ok(())
         }
     }

@@ -1,4 +1,5 @@
 //! herobot: recognise service heroes in Slack and keep their stories.
+pub mod actions;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -9,6 +9,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::outbox;
 use crate::slack::client::SlackClient;
@@ -27,39 +28,24 @@ impl Application {
     /// Connects and migrates the database, starts the writer, and binds `config.listen`
     /// (port 0 picks a free port, as tests do).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let db = store::connect(&config.database_url)
-            .await
-            .with_context(|| format!("opening the database {}", config.database_url))?;
-        store::migrate(&db)
-            .await
-            .context("migrating the database")?;
-        let library_key = store::sign_in::key(&db, crate::clock::now_secs())
-            .await
-            .context("reading the library's signing key")?;
-        let outbox_wake = Arc::new(Notify::new());
-        let writer_conn = store::connect_writer(&config.database_url)
-            .await
-            .context("opening the writer's connection")?;
-        let (writer, writer_task) = Writer::spawn(writer_conn, outbox_wake.clone());
-        let slack = SlackClient::new(&config.slack_api_url, config.bot_token.clone());
+        Self::build_with_clock(config, Clock::system()).await
+    }
+
+    /// As `build`, with a clock of the caller's (tests and the demo set theirs).
+    pub async fn build_with_clock(config: Config, clock: Clock) -> anyhow::Result<Self> {
+        let listen = config.listen;
+        let (state, writer_task) = app_state(config, clock).await?;
         let worker = outbox::Worker::new(
-            db.clone(),
-            config.timezone.clone(),
-            slack.clone(),
-            outbox_wake.clone(),
-            config.outbox.clone(),
+            state.db.clone(),
+            state.config.timezone.clone(),
+            state.slack.clone(),
+            state.outbox.clone(),
+            state.config.outbox.clone(),
+            state.clock.clone(),
         );
-        let listener = TcpListener::bind(config.listen)
+        let listener = TcpListener::bind(listen)
             .await
-            .with_context(|| format!("binding {}", config.listen))?;
-        let state = AppState::new(Shared {
-            config,
-            db,
-            writer,
-            slack,
-            outbox: outbox_wake,
-            library_key,
-        });
+            .with_context(|| format!("binding {listen}"))?;
         Ok(Self {
             listener,
             state,
@@ -88,11 +74,10 @@ impl Application {
         } = self;
         let db = state.db.clone();
         let (stop, stopped) = watch::channel(false);
+        let (stop_scheduler, scheduler_stopped) = watch::channel(false);
         let scheduler = tokio::spawn(crate::digest::schedule::run(
-            db.clone(),
-            state.config.clone(),
-            state.outbox.clone(),
-            stopped.clone(),
+            state.clone(),
+            scheduler_stopped,
         ));
         let worker_task = tokio::spawn(worker.run(stopped));
         tokio::spawn(store::checkpoint_periodically(
@@ -103,10 +88,12 @@ impl Application {
         axum::serve(listener, crate::routes::router(state))
             .with_graceful_shutdown(shutdown)
             .await?;
-        // The router (and with it every writer handle) is gone: the writer drains and stops.
+        // The router is gone; once the scheduler is too, so is every writer handle: the writer
+        // drains and stops.
+        let _ = stop_scheduler.send(true);
+        let _ = scheduler.await;
         let _ = writer_task.await;
         let _ = stop.send(true);
-        let _ = scheduler.await;
         if tokio::time::timeout(Duration::from_secs(20), worker_task)
             .await
             .is_err()
@@ -117,6 +104,41 @@ impl Application {
         tracing::info!("herobot stopped");
         Ok(())
     }
+}
+
+/// The handles every action takes: the database (connected and migrated), the writer (started;
+/// it stops once every handle is gone, and the returned task ends then), the clock, the Slack
+/// client and the library's key. The command line acts through these too.
+pub async fn app_state(
+    config: Config,
+    clock: Clock,
+) -> anyhow::Result<(AppState, tokio::task::JoinHandle<()>)> {
+    let db = store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("opening the database {}", config.database_url))?;
+    store::migrate(&db)
+        .await
+        .context("migrating the database")?;
+    let library_key = store::sign_in::key(&db, clock.now_secs())
+        .await
+        .map(crate::library::access::Key::new)
+        .context("reading the library's signing key")?;
+    let outbox_wake = Arc::new(Notify::new());
+    let writer_conn = store::connect_writer(&config.database_url)
+        .await
+        .context("opening the writer's connection")?;
+    let (writer, writer_task) = Writer::spawn(writer_conn, outbox_wake.clone(), clock.clone());
+    let slack = SlackClient::new(&config.slack_api_url, config.bot_token.clone());
+    let state = AppState::new(Shared {
+        config,
+        db,
+        writer,
+        clock,
+        slack,
+        outbox: outbox_wake,
+        library_key,
+    });
+    Ok((state, writer_task))
 }
 
 /// Completes on Ctrl-C or SIGTERM.

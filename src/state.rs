@@ -1,11 +1,12 @@
-//! What every handler shares: configuration, the database, the writer, the Slack client and the
-//! library's signing key.
+//! What every action shares: configuration, the database, the writer, the clock, the Slack
+//! client and the library's signing key.
 use std::ops::Deref;
 use std::sync::Arc;
 
 use sqlx::SqlitePool;
 use tokio::sync::Notify;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::library::access::Key;
 use crate::slack::client::SlackClient;
@@ -18,8 +19,10 @@ pub struct Shared {
     pub config: Config,
     pub db: SqlitePool,
     pub writer: Writer,
+    /// Every "now": tests and the demo set it.
+    pub clock: Clock,
     pub slack: SlackClient,
-    /// Notified when outbox rows are committed outside the writer.
+    /// Wakes the outbox worker; actions notify it after committing outbox rows.
     pub outbox: Arc<Notify>,
     /// Signs the library's sign-in links, sessions and CSRF tokens.
     pub library_key: Key,

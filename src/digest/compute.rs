@@ -4,32 +4,8 @@ use std::collections::HashMap;
 
 use super::window::IsoWeek;
 use crate::domain::story::within_window;
-use crate::domain::{CustomerKind, Reaction};
-use crate::store::stories::Story;
-
-/// A nomination as the digest needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NominationFact {
-    pub heroes: Vec<String>,
-    pub reason: String,
-    pub created_at: i64,
-}
-
-/// Everything the digest of one week is made from.
-#[derive(Debug, Clone, Default)]
-pub struct WeekData {
-    pub nominations: Vec<NominationFact>,
-    pub stories: Vec<Story>,
-    /// The week before, for the change shown in the headline.
-    pub previous: Counts,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub nominations: usize,
-    pub heroes: usize,
-    pub stories: usize,
-}
+pub use crate::domain::week::{Counts, NominationFact, WeekData};
+use crate::domain::{CustomerKind, Reaction, Story};
 
 /// One hero in the digest: how often recognised, and one reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,7 +172,7 @@ fn completeness(s: &Story) -> usize {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::domain::Consent;
+    use crate::domain::{Consent, UserId};
 
     pub fn story(
         id: i64,
@@ -208,7 +184,7 @@ pub(crate) mod tests {
         Story {
             id,
             team_id: "T0TEAM".into(),
-            author_id: "U0AUTHOR".into(),
+            author_id: UserId::parse("U0AUTHOR").unwrap(),
             title: format!("Story {id}"),
             what_went_wrong: "Invoices went out twice".into(),
             happened_at: 1_000_000,
@@ -221,7 +197,7 @@ pub(crate) mod tests {
             featured_at: None,
             featured_by: None,
             created_at: 1_000_000 + id,
-            heroes: vec![("U0ALICE".into(), Consent::Pending)],
+            heroes: vec![(UserId::parse("U0ALICE").unwrap(), Consent::Pending)],
             tags: vec![],
         }
     }

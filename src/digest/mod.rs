@@ -7,7 +7,6 @@ pub mod window;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
-use crate::clock;
 use crate::config::Config;
 use crate::store::digests;
 use compute::{Digest, compute};
@@ -41,50 +40,7 @@ pub async fn build(
     Ok((digest, message))
 }
 
-/// What became of a request to post a week's digest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Posted {
-    /// Queued for the digest channel.
-    Posted { channel: String },
-    /// That week's digest went out before: nothing queued.
-    AlreadyPosted,
-    /// `HEROBOT_DIGEST_CHANNEL` is not set.
-    NoChannel,
-}
-
-/// Posts `week`'s digest to the digest channel through the outbox, at most once per week; `by` records who asked (`schedule`, `cli`, or a leader's user ID).
-pub async fn post(
-    db: &SqlitePool,
-    config: &Config,
-    week: IsoWeek,
-    by: &str,
-) -> Result<Posted, sqlx::Error> {
-    let Some(channel) = config.digest_channel.clone() else {
-        return Ok(Posted::NoChannel);
-    };
-    // A cheap look first; the insert below is what guarantees once.
-    if digests::posted(db, &week.to_string()).await? {
-        return Ok(Posted::AlreadyPosted);
-    }
-    let (_, message) = build(db, config, week, None).await?;
-    if digests::post_once(
-        db,
-        &week.to_string(),
-        &channel,
-        message,
-        by,
-        clock::now_ms(),
-    )
-    .await?
-    {
-        tracing::info!(week = %week, by, "digest queued");
-        Ok(Posted::Posted { channel })
-    } else {
-        Ok(Posted::AlreadyPosted)
-    }
-}
-
 /// The week before the one `now` falls in: the week a digest posted now is about.
-pub fn last_week(config: &Config) -> IsoWeek {
-    IsoWeek::of(jiff::Timestamp::now(), &config.timezone).previous()
+pub fn last_week(config: &Config, now: jiff::Timestamp) -> IsoWeek {
+    IsoWeek::of(now, &config.timezone).previous()
 }

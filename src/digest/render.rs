@@ -34,11 +34,7 @@ pub fn render(d: &Digest, library: Option<&str>) -> Value {
     }
     out.push(blocks::section(&headline(d)));
     if let Some(story) = &d.story_of_the_week {
-        let heroes: Vec<UserId> = story
-            .heroes
-            .iter()
-            .map(|(h, _)| UserId::stored(h.clone()))
-            .collect();
+        let heroes: Vec<UserId> = story.heroes.iter().map(|(h, _)| h.clone()).collect();
         let mut text = format!(
             "*📖 Story of the week: {}*\n{} · {}\n>{}",
             escape_within(&story.title, 200),

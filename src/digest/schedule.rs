@@ -1,25 +1,19 @@
 //! The digest scheduler: at the configured weekday and time in the configured zone, posts the
 //! previous week's digest. If the service was down at that moment it posts on start-up, within
 //! the same week only; the database, not memory, makes sure it goes out once.
-use std::sync::Arc;
 use std::time::Duration;
 
-use jiff::Timestamp;
-use sqlx::SqlitePool;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
-use super::{IsoWeek, Posted, post};
-use crate::config::Config;
+use super::IsoWeek;
+use crate::actions::digest::post_digest;
+use crate::state::AppState;
 
 /// The longest sleep between checks, so a changed clock is noticed within the hour.
 const RECHECK: Duration = Duration::from_secs(3600);
 
-pub async fn run(
-    db: SqlitePool,
-    config: Config,
-    outbox: Arc<Notify>,
-    mut stop: watch::Receiver<bool>,
-) {
+pub async fn run(app: AppState, mut stop: watch::Receiver<bool>) {
+    let config = &app.config;
     if config.digest_channel.is_none() {
         tracing::info!("HEROBOT_DIGEST_CHANNEL is not set: the weekly digest will not be posted");
         return;
@@ -31,20 +25,17 @@ pub async fn run(
         return;
     };
     loop {
-        let now = Timestamp::now().as_second();
-        let this_week = IsoWeek::of(Timestamp::now(), &config.timezone);
+        let now = app.clock.now();
+        let this_week = IsoWeek::of(now, &config.timezone);
+        let now = now.as_second();
         let due = this_week.scheduled_at(&schedule, &config.timezone);
         let next = if now >= due {
-            match post(&db, &config, this_week.previous(), "schedule").await {
-                Ok(Posted::Posted { .. }) => outbox.notify_one(),
-                Ok(_) => {}
-                Err(err) => {
-                    tracing::error!(error = %err, "posting the weekly digest failed; retrying in a minute");
-                    if wait(&mut stop, Duration::from_secs(60)).await {
-                        return;
-                    }
-                    continue;
+            if let Err(err) = post_digest(&app, this_week.previous(), "schedule").await {
+                tracing::error!(error = %err, "posting the weekly digest failed; retrying in a minute");
+                if wait(&mut stop, Duration::from_secs(60)).await {
+                    return;
                 }
+                continue;
             }
             this_week.next().scheduled_at(&schedule, &config.timezone)
         } else {

@@ -149,12 +149,8 @@ fn nomination(
             }
         }
     }
-    if heroes.is_empty() {
-        return Err(NominationError::NoHero);
-    }
-    if heroes.iter().all(|h| h == nominator) {
-        return Err(NominationError::OnlyYourself);
-    }
+    // The hero rules come first: a missing hero says more than a short reason.
+    let heroes = super::nomination::heroes(heroes, nominator)?;
     let (category, customer_kind) = category_and_kind(&categories)?;
     let reason = Reason::parse(&tidy(&reason), min_reason)?;
     Nomination::new(

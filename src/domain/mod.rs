@@ -1,9 +1,11 @@
 //! Parse-don't-validate types and the pure rules of the product.
 pub mod command;
 pub mod nomination;
+pub mod outbox;
 pub mod story;
 pub mod text;
+pub mod week;
 
 pub use command::Command;
 pub use nomination::{Category, CustomerKind, Nomination, NominationError, Reason, Tag, UserId};
-pub use story::{Consent, NewStory, Reaction, StoryError};
+pub use story::{Consent, NewStory, Reaction, Story, StoryError};

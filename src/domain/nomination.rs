@@ -34,6 +34,27 @@ impl UserId {
     }
 }
 
+/// A user ID reads as the text Slack knows it by.
+impl std::ops::Deref for UserId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for UserId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl serde::Serialize for UserId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 impl fmt::Display for UserId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -193,9 +214,64 @@ pub struct Nomination {
     pub tags: Vec<Tag>,
 }
 
+/// A stored nomination and where it was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredNomination {
+    pub id: i64,
+    pub team_id: String,
+    pub channel_id: Option<String>,
+    pub message_permalink: Option<String>,
+    pub created_at: i64,
+    pub nomination: Nomination,
+}
+
+/// A rule about heroes that a list of them broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeroRule {
+    /// Nobody was named.
+    NoHero,
+    /// Only the person recognising was named.
+    OnlyYourself,
+    /// More than `MAX_HEROES` were named.
+    TooMany,
+}
+
+/// The hero rules, for nominations and stories alike: at least one hero, not only the person
+/// recognising them, at most `MAX_HEROES`. A hero named twice counts once, in the order first
+/// named.
+pub fn heroes(named: Vec<UserId>, by: &UserId) -> Result<Vec<UserId>, HeroRule> {
+    let mut unique: Vec<UserId> = Vec::with_capacity(named.len());
+    for hero in named {
+        if !unique.contains(&hero) {
+            unique.push(hero);
+        }
+    }
+    if unique.is_empty() {
+        return Err(HeroRule::NoHero);
+    }
+    if unique.iter().all(|h| h == by) {
+        return Err(HeroRule::OnlyYourself);
+    }
+    if unique.len() > MAX_HEROES {
+        return Err(HeroRule::TooMany);
+    }
+    Ok(unique)
+}
+
+/// The tag rules, for nominations and stories alike: a tag named twice counts once, and at
+/// most `MAX_TAGS`; None if there are too many.
+pub fn tags(named: Vec<Tag>) -> Option<Vec<Tag>> {
+    let mut unique: Vec<Tag> = Vec::with_capacity(named.len());
+    for tag in named {
+        if !unique.contains(&tag) {
+            unique.push(tag);
+        }
+    }
+    (unique.len() <= MAX_TAGS).then_some(unique)
+}
+
 impl Nomination {
-    /// Applies the rules a nominator meets: at least one hero, not only yourself, not too many.
-    /// Heroes named twice count once, in the order first named.
+    /// Applies the rules a nominator meets: the hero rules and the tag rules.
     pub fn new(
         nominator: UserId,
         heroes: Vec<UserId>,
@@ -204,38 +280,16 @@ impl Nomination {
         customer_kind: Option<CustomerKind>,
         tags: Vec<Tag>,
     ) -> Result<Self, NominationError> {
-        let mut unique: Vec<UserId> = Vec::with_capacity(heroes.len());
-        for hero in heroes {
-            if !unique.contains(&hero) {
-                unique.push(hero);
-            }
-        }
-        if unique.is_empty() {
-            return Err(NominationError::NoHero);
-        }
-        if unique.iter().all(|h| *h == nominator) {
-            return Err(NominationError::OnlyYourself);
-        }
-        if unique.len() > MAX_HEROES {
-            return Err(NominationError::TooManyHeroes { max: MAX_HEROES });
-        }
-        let mut tags_unique: Vec<Tag> = Vec::new();
-        for tag in tags {
-            if !tags_unique.contains(&tag) {
-                tags_unique.push(tag);
-            }
-        }
-        if tags_unique.len() > MAX_TAGS {
-            return Err(NominationError::TooManyTags { max: MAX_TAGS });
-        }
+        let heroes = self::heroes(heroes, &nominator)?;
+        let tags = self::tags(tags).ok_or(NominationError::TooManyTags { max: MAX_TAGS })?;
         let customer_kind = customer_kind.or_else(|| category.and_then(Category::customer_kind));
         Ok(Self {
             nominator,
-            heroes: unique,
+            heroes,
             reason,
             category,
             customer_kind,
-            tags: tags_unique,
+            tags,
         })
     }
 }
@@ -267,6 +321,16 @@ pub enum NominationError {
     TooManyTags { max: usize },
     #[error("Pick one category: `#{0}` and `#{1}` don't go together.")]
     ConflictingCategories(&'static str, &'static str),
+}
+
+impl From<HeroRule> for NominationError {
+    fn from(rule: HeroRule) -> Self {
+        match rule {
+            HeroRule::NoHero => Self::NoHero,
+            HeroRule::OnlyYourself => Self::OnlyYourself,
+            HeroRule::TooMany => Self::TooManyHeroes { max: MAX_HEROES },
+        }
+    }
 }
 
 #[cfg(test)]

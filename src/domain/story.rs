@@ -1,6 +1,6 @@
 //! A service-recovery story: what went wrong, when, how it was fixed, the surprise, the
 //! customer's reaction and the heroes credited; plus the measures taken from it.
-use super::nomination::{CustomerKind, Tag, UserId};
+use super::nomination::{CustomerKind, HeroRule, MAX_HEROES, Tag, UserId, heroes};
 
 /// Longest title, in characters (it heads a Slack post and a talk-pack section).
 pub const MAX_TITLE: usize = 120;
@@ -68,22 +68,73 @@ impl Consent {
     }
 }
 
-/// A story as told, before it is stored.
+/// A story as told, before it is stored: built only by `NewStory::parse`, so every stored
+/// story kept the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewStory {
-    pub author: UserId,
+    author: UserId,
+    title: String,
+    what_went_wrong: String,
+    happened_at: i64,
+    fixed_at: i64,
+    how_fixed: String,
+    surprise: Option<String>,
+    customer_kind: CustomerKind,
+    reaction: Reaction,
+    heroes: Vec<UserId>,
+    tags: Vec<Tag>,
+}
+
+/// A story as a person filled it in, before the rules are applied.
+#[derive(Debug, Clone, Default)]
+pub struct StoryForm {
+    pub title: Option<String>,
+    pub what_went_wrong: Option<String>,
+    /// Unix seconds.
+    pub happened_at: Option<i64>,
+    /// Unix seconds.
+    pub fixed_at: Option<i64>,
+    pub how_fixed: Option<String>,
+    pub surprise: Option<String>,
+    pub customer_kind: Option<CustomerKind>,
+    pub reaction: Option<Reaction>,
+    pub heroes: Vec<UserId>,
+    pub tags: Vec<Tag>,
+}
+
+/// A stored story with its heroes, as every layer reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Story {
+    pub id: i64,
+    pub team_id: String,
+    pub author_id: UserId,
     pub title: String,
     pub what_went_wrong: String,
-    /// Unix seconds.
     pub happened_at: i64,
-    /// Unix seconds; never before `happened_at`.
     pub fixed_at: i64,
     pub how_fixed: String,
     pub surprise: Option<String>,
     pub customer_kind: CustomerKind,
     pub reaction: Reaction,
-    pub heroes: Vec<UserId>,
-    pub tags: Vec<Tag>,
+    pub message_permalink: Option<String>,
+    pub featured_at: Option<i64>,
+    pub featured_by: Option<UserId>,
+    pub created_at: i64,
+    /// Heroes in the order credited, each with their consent.
+    pub heroes: Vec<(UserId, Consent)>,
+    pub tags: Vec<String>,
+}
+
+impl Story {
+    /// How long the fix took.
+    pub fn recovery_secs(&self) -> i64 {
+        self.fixed_at - self.happened_at
+    }
+
+    /// Every credited hero has agreed to the story being told outside Slack.
+    pub fn shareable(&self) -> bool {
+        !self.heroes.is_empty() && self.heroes.iter().all(|(_, c)| *c == Consent::Granted)
+    }
 }
 
 /// Which field of a story is wrong, and why; each reads as a message beside the field.
@@ -109,14 +160,32 @@ pub enum StoryError {
     OnlyYourself,
     #[error("A story can credit at most {max} heroes.")]
     TooManyHeroes { max: usize },
+    #[error("Pick a date and time.")]
+    NoTime { field: &'static str },
+    #[error("Pick the kind of customer.")]
+    NoCustomerKind,
+}
+
+impl From<HeroRule> for StoryError {
+    fn from(rule: HeroRule) -> Self {
+        match rule {
+            HeroRule::NoHero => Self::NoHero,
+            HeroRule::OnlyYourself => Self::OnlyYourself,
+            HeroRule::TooMany => Self::TooManyHeroes { max: MAX_HEROES },
+        }
+    }
 }
 
 impl StoryError {
     /// The field the error belongs to.
     pub fn field(&self) -> &'static str {
         match self {
-            Self::Empty { field } | Self::TooLong { field, .. } | Self::InFuture { field } => field,
+            Self::Empty { field }
+            | Self::TooLong { field, .. }
+            | Self::InFuture { field }
+            | Self::NoTime { field } => field,
             Self::FixedBeforeHappened => "fixed_at",
+            Self::NoCustomerKind => "customer_kind",
             Self::NoHero | Self::OnlyYourself | Self::TooManyHeroes { .. } => "heroes",
         }
     }
@@ -153,37 +222,108 @@ pub fn optional_text(
 }
 
 impl NewStory {
-    /// Checks the rules that span fields: times in order and not in the future (as of `now`),
-    /// heroes present, and not only the author.
-    pub fn check(self, now: i64) -> Result<Self, StoryError> {
-        // A minute of slack for clocks that disagree a little.
-        if self.happened_at > now + 60 {
-            return Err(StoryError::InFuture {
-                field: "happened_at",
-            });
+    /// Reads a story told by `author`, as of `now`: text trimmed and bounded, times given, in
+    /// order and not in the future, a kind of customer, and the hero rules. Every problem is
+    /// reported, each beside its field.
+    pub fn parse(author: &UserId, form: StoryForm, now: i64) -> Result<Self, Vec<StoryError>> {
+        let mut errors = Vec::new();
+        let mut keep = |result: Result<String, StoryError>| {
+            result.map_err(|e| errors.push(e)).unwrap_or_default()
+        };
+        let title = keep(required_text("title", form.title.as_deref(), MAX_TITLE));
+        let what_went_wrong = keep(required_text(
+            "what_went_wrong",
+            form.what_went_wrong.as_deref(),
+            MAX_TEXT,
+        ));
+        let how_fixed = keep(required_text(
+            "how_fixed",
+            form.how_fixed.as_deref(),
+            MAX_TEXT,
+        ));
+        let surprise = optional_text("surprise", form.surprise.as_deref(), MAX_TEXT)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
+        // Each time given and not in the future (a minute of slack for clocks that disagree a
+        // little); their order is checked only when both are.
+        let mut time = |field: &'static str, at: Option<i64>| match at {
+            None => {
+                errors.push(StoryError::NoTime { field });
+                None
+            }
+            Some(at) if at > now + 60 => {
+                errors.push(StoryError::InFuture { field });
+                None
+            }
+            at => at,
+        };
+        let (happened_at, fixed_at) = (
+            time("happened_at", form.happened_at),
+            time("fixed_at", form.fixed_at),
+        );
+        if let (Some(happened), Some(fixed)) = (happened_at, fixed_at)
+            && fixed < happened
+        {
+            errors.push(StoryError::FixedBeforeHappened);
         }
-        if self.fixed_at > now + 60 {
-            return Err(StoryError::InFuture { field: "fixed_at" });
+        if form.customer_kind.is_none() {
+            errors.push(StoryError::NoCustomerKind);
         }
-        if self.fixed_at < self.happened_at {
-            return Err(StoryError::FixedBeforeHappened);
+        let heroes = heroes(form.heroes, author)
+            .map_err(|rule| errors.push(rule.into()))
+            .unwrap_or_default();
+        if !errors.is_empty() {
+            return Err(errors);
         }
-        if self.heroes.is_empty() {
-            return Err(StoryError::NoHero);
-        }
-        if self.heroes.iter().all(|h| *h == self.author) {
-            return Err(StoryError::OnlyYourself);
-        }
-        if self.heroes.len() > super::nomination::MAX_HEROES {
-            return Err(StoryError::TooManyHeroes {
-                max: super::nomination::MAX_HEROES,
-            });
-        }
-        Ok(self)
+        Ok(Self {
+            author: author.clone(),
+            title,
+            what_went_wrong,
+            happened_at: happened_at.unwrap_or_default(),
+            fixed_at: fixed_at.unwrap_or_default(),
+            how_fixed,
+            surprise,
+            customer_kind: form.customer_kind.unwrap_or(CustomerKind::External),
+            reaction: form.reaction.unwrap_or(Reaction::Unknown),
+            heroes,
+            tags: form.tags,
+        })
     }
 
-    pub fn recovery_secs(&self) -> i64 {
-        self.fixed_at - self.happened_at
+    pub fn author(&self) -> &UserId {
+        &self.author
+    }
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    pub fn what_went_wrong(&self) -> &str {
+        &self.what_went_wrong
+    }
+    /// Unix seconds.
+    pub fn happened_at(&self) -> i64 {
+        self.happened_at
+    }
+    /// Unix seconds; never before `happened_at`.
+    pub fn fixed_at(&self) -> i64 {
+        self.fixed_at
+    }
+    pub fn how_fixed(&self) -> &str {
+        &self.how_fixed
+    }
+    pub fn surprise(&self) -> Option<&str> {
+        self.surprise.as_deref()
+    }
+    pub fn customer_kind(&self) -> CustomerKind {
+        self.customer_kind
+    }
+    pub fn reaction(&self) -> Reaction {
+        self.reaction
+    }
+    pub fn heroes(&self) -> &[UserId] {
+        &self.heroes
+    }
+    pub fn tags(&self) -> &[Tag] {
+        &self.tags
     }
 }
 
@@ -232,21 +372,25 @@ pub fn duration_in_words(secs: i64) -> String {
 mod tests {
     use super::*;
 
-    fn story(happened_at: i64, fixed_at: i64) -> NewStory {
-        let u = |s| UserId::parse(s).unwrap();
-        NewStory {
-            author: u("U0AUTHOR"),
-            title: "Billing outage".into(),
-            what_went_wrong: "Invoices went out twice".into(),
-            happened_at,
-            fixed_at,
-            how_fixed: "Refunded everyone".into(),
-            surprise: None,
-            customer_kind: CustomerKind::External,
-            reaction: Reaction::Unknown,
-            heroes: vec![u("U0ALICE")],
-            tags: vec![],
+    fn author() -> UserId {
+        UserId::parse("U0AUTHOR").unwrap()
+    }
+
+    fn story(happened_at: i64, fixed_at: i64) -> StoryForm {
+        StoryForm {
+            title: Some("Billing outage".into()),
+            what_went_wrong: Some("Invoices went out twice".into()),
+            happened_at: Some(happened_at),
+            fixed_at: Some(fixed_at),
+            how_fixed: Some("Refunded everyone".into()),
+            customer_kind: Some(CustomerKind::External),
+            heroes: vec![UserId::parse("U0ALICE").unwrap()],
+            ..StoryForm::default()
         }
+    }
+
+    fn check(form: StoryForm, now: i64) -> Result<NewStory, StoryError> {
+        NewStory::parse(&author(), form, now).map_err(|mut e| e.remove(0))
     }
 
     #[test]
@@ -270,20 +414,20 @@ mod tests {
     #[test]
     fn a_fix_before_the_mistake_is_refused() {
         assert_eq!(
-            story(1000, 999).check(2000),
+            check(story(1000, 999), 2000),
             Err(StoryError::FixedBeforeHappened)
         );
-        assert!(story(1000, 1000).check(2000).is_ok());
+        assert!(check(story(1000, 1000), 2000).is_ok());
     }
 
     #[test]
     fn times_in_the_future_are_refused() {
         assert_eq!(
-            story(1000, 5000).check(2000).unwrap_err().field(),
+            check(story(1000, 5000), 2000).unwrap_err().field(),
             "fixed_at"
         );
         assert_eq!(
-            story(5000, 5000).check(2000).unwrap_err().field(),
+            check(story(5000, 5000), 2000).unwrap_err().field(),
             "happened_at"
         );
     }
@@ -292,9 +436,27 @@ mod tests {
     fn heroes_are_required_and_not_only_the_author() {
         let mut s = story(1, 2);
         s.heroes.clear();
-        assert_eq!(s.clone().check(10), Err(StoryError::NoHero));
-        s.heroes = vec![s.author.clone()];
-        assert_eq!(s.check(10), Err(StoryError::OnlyYourself));
+        assert_eq!(check(s.clone(), 10), Err(StoryError::NoHero));
+        s.heroes = vec![author()];
+        assert_eq!(check(s, 10), Err(StoryError::OnlyYourself));
+    }
+
+    #[test]
+    fn every_problem_is_reported_beside_its_field() {
+        let errors = NewStory::parse(&author(), StoryForm::default(), 10).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(StoryError::field).collect();
+        assert_eq!(
+            fields,
+            [
+                "title",
+                "what_went_wrong",
+                "how_fixed",
+                "happened_at",
+                "fixed_at",
+                "customer_kind",
+                "heroes"
+            ]
+        );
     }
 
     #[test]

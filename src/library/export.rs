@@ -8,8 +8,8 @@ use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
 use crate::domain::Consent;
+use crate::domain::Story;
 use crate::domain::story::{duration_in_words, recovery_in_words, within_window};
-use crate::store::stories::Story;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,7 +252,7 @@ pub fn json(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) -
 mod tests {
     use super::*;
     use crate::digest::compute::tests::story;
-    use crate::domain::{CustomerKind, Reaction};
+    use crate::domain::{CustomerKind, Reaction, UserId};
 
     fn names() -> HashMap<String, String> {
         HashMap::from([("U0ALICE".to_owned(), "Alice Doe".to_owned())])
@@ -287,7 +287,7 @@ mod tests {
     fn the_talk_pack_marks_stories_without_every_consent_internal_only() {
         let pending = story(1, 5, true, Reaction::BlownAway, CustomerKind::External);
         let mut granted = story(2, 30, false, Reaction::Satisfied, CustomerKind::Internal);
-        granted.heroes = vec![("U0ALICE".into(), Consent::Granted)];
+        granted.heroes = vec![(UserId::parse("U0ALICE").unwrap(), Consent::Granted)];
         let md = talk_pack(&[pending, granted], &names(), &TimeZone::UTC);
         let sections: Vec<&str> = md.split("\n## ").collect();
         assert!(sections[1].contains("**Internal only**"));

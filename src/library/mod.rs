@@ -61,14 +61,14 @@ pub fn base_path(public_url: Option<&str>) -> String {
 }
 
 /// Everyone an export names: heroes and authors, once each.
-pub fn people(stories: &[crate::store::stories::Story]) -> Vec<String> {
+pub fn people(stories: &[crate::domain::Story]) -> Vec<String> {
     let mut ids: Vec<String> = stories
         .iter()
         .flat_map(|s| {
             s.heroes
                 .iter()
-                .map(|(id, _)| id.clone())
-                .chain([s.author_id.clone()])
+                .map(|(id, _)| id.to_string())
+                .chain([s.author_id.to_string()])
         })
         .collect();
     ids.sort();

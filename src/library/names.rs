@@ -9,6 +9,7 @@ use sqlx::SqlitePool;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use crate::clock::Clock;
 use crate::slack::client::SlackClient;
 use crate::store::library;
 
@@ -20,8 +21,9 @@ pub async fn resolve(
     db: &SqlitePool,
     slack: Option<&SlackClient>,
     ids: &[String],
+    clock: &Clock,
 ) -> Result<HashMap<String, String>, sqlx::Error> {
-    resolve_within(db, slack, ids, None).await
+    resolve_within(db, slack, ids, None, clock).await
 }
 
 /// As [`resolve`], but waits for Slack at most `budget`: names that come later are remembered
@@ -31,6 +33,7 @@ pub async fn resolve_within(
     slack: Option<&SlackClient>,
     ids: &[String],
     budget: Option<Duration>,
+    clock: &Clock,
 ) -> Result<HashMap<String, String>, sqlx::Error> {
     let mut names = library::names(db, ids).await?;
     if let Some(slack) = slack {
@@ -39,10 +42,11 @@ pub async fn resolve_within(
         let mut lookups = JoinSet::new();
         for id in ids.iter().filter(|id| !names.contains_key(*id)) {
             let (db, slack, permits, id) = (db.clone(), slack.clone(), permits.clone(), id.clone());
+            let clock = clock.clone();
             lookups.spawn(async move {
                 let _permit = permits.acquire_owned().await;
                 let name = look_up(&slack, &id).await?;
-                library::remember_name(&db, &id, &name, crate::clock::now_secs())
+                library::remember_name(&db, &id, &name, clock.now_secs())
                     .await
                     .inspect_err(
                         |err| tracing::warn!(user = id, error = %err, "remembering a name failed"),

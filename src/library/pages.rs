@@ -5,8 +5,8 @@ use askama::Template;
 use jiff::tz::TimeZone;
 
 use crate::domain::Consent;
+use crate::domain::Story;
 use crate::domain::story::{duration_in_words, recovery_in_words};
-use crate::store::stories::Story;
 
 /// What every page shares: where the library lives, and the session's CSRF token if signed in.
 pub struct Layout {

@@ -1,9 +1,7 @@
 //! Which outbox messages a nomination or a story causes, and where each goes. The messages are
 //! rendered when sent, from the committed record.
-use serde_json::json;
-
 use crate::domain::UserId;
-use crate::store::batch::NewMessage;
+use crate::domain::outbox::{Delivery, Message, Render, Visibility};
 
 /// Where `/hero` was typed (or a shortcut used), and the response_url that posts there.
 #[derive(Debug, Clone, Copy)]
@@ -24,44 +22,33 @@ pub enum Place<'a> {
 
 /// A public post rendered as `render`: in `channel` if configured, else where `/hero` was typed.
 fn public_post<'a>(
-    render: &'static str,
+    render: Render,
     channel: Option<&'a str>,
     typed_in: Option<TypedIn<'_>>,
-) -> Option<(NewMessage, Place<'a>)> {
+) -> Option<(Message, Place<'a>)> {
     match (channel, typed_in) {
         (Some(channel), _) => Some((
-            NewMessage {
-                method: "chat.postMessage",
-                lane: channel.to_owned(),
-                url: None,
-                payload: json!({ "channel": channel }).to_string(),
-                render: Some(render),
-            },
+            Message::rendered(
+                render,
+                Delivery::Post {
+                    channel: channel.to_owned(),
+                },
+            ),
             Place::Channel(channel),
         )),
         (None, Some(here)) if !here.response_url.is_empty() => Some((
-            NewMessage {
-                method: "response_url",
-                lane: here.channel.to_owned(),
-                url: Some(here.response_url.to_owned()),
-                payload: json!({ "response_type": "in_channel" }).to_string(),
-                render: Some(render),
-            },
+            Message::rendered(
+                render,
+                Delivery::Respond {
+                    url: here.response_url.to_owned(),
+                    channel: here.channel.to_owned(),
+                    visibility: Visibility::InChannel,
+                },
+            ),
             Place::Here,
         )),
         (None, _) => None,
     }
-}
-
-/// A DM rendered as `render` to each person.
-fn direct_messages(render: &'static str, people: &[UserId]) -> impl Iterator<Item = NewMessage> {
-    people.iter().map(move |person| NewMessage {
-        method: "chat.postMessage",
-        lane: person.to_string(),
-        url: None,
-        payload: json!({ "channel": person.as_str() }).to_string(),
-        render: Some(render),
-    })
 }
 
 /// A nomination's celebration (heroes channel, else where it was made) and a DM to each hero.
@@ -70,14 +57,13 @@ pub fn nomination_messages<'a>(
     heroes: &[UserId],
     heroes_channel: Option<&'a str>,
     typed_in: Option<TypedIn<'_>>,
-) -> (Vec<NewMessage>, Option<Place<'a>>) {
-    let post = public_post("celebration", heroes_channel, typed_in);
+) -> (Vec<Message>, Option<Place<'a>>) {
+    let post = public_post(Render::Celebration, heroes_channel, typed_in);
     let place = post.as_ref().map(|(_, place)| *place);
-    let messages = post
-        .map(|(m, _)| m)
-        .into_iter()
-        .chain(direct_messages("hero_dm", heroes))
-        .collect();
+    let dms = heroes
+        .iter()
+        .map(|hero| Message::rendered(Render::HeroDm { hero: hero.clone() }, Delivery::dm(hero)));
+    let messages = post.map(|(m, _)| m).into_iter().chain(dms).collect();
     (messages, place)
 }
 
@@ -87,9 +73,10 @@ pub fn story_messages(
     heroes: &[UserId],
     stories_channel: Option<&str>,
     typed_in: Option<TypedIn<'_>>,
-) -> Vec<NewMessage> {
-    let post = public_post("story_post", stories_channel, typed_in).map(|(m, _)| m);
-    post.into_iter()
-        .chain(direct_messages("consent_dm", heroes))
-        .collect()
+) -> Vec<Message> {
+    let post = public_post(Render::StoryPost, stories_channel, typed_in).map(|(m, _)| m);
+    let dms = heroes.iter().map(|hero| {
+        Message::rendered(Render::ConsentDm { hero: hero.clone() }, Delivery::dm(hero))
+    });
+    post.into_iter().chain(dms).collect()
 }

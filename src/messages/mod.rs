@@ -110,20 +110,35 @@ pub fn hero_dm(n: &Nomination, hero: &UserId, channel: Option<&str>) -> Value {
 }
 
 /// The ephemeral reply to the nominator, once the nomination is stored.
-pub fn nomination_confirmed(n: &Nomination, place: Place<'_>) -> Value {
-    let where_ = match place {
-        Place::Channel(channel) => format!("The celebration goes to <#{channel}>"),
-        Place::Here => "The celebration is posted in this channel".to_owned(),
-    };
+/// Without a place (no heroes channel, and not made where a celebration can be posted), only
+/// the DMs go out.
+pub fn nomination_confirmed(n: &Nomination, place: Option<Place<'_>>) -> Value {
     let dm = if n.heroes.len() == 1 {
         "the hero gets a DM"
     } else {
         "each hero gets a DM"
     };
+    let next = match place {
+        Some(Place::Channel(channel)) => format!("The celebration goes to <#{channel}>, and {dm}"),
+        Some(Place::Here) => format!("The celebration is posted in this channel, and {dm}"),
+        None => {
+            let mut dm = dm.to_owned();
+            dm[..1].make_ascii_uppercase();
+            dm
+        }
+    };
     ephemeral(&format!(
-        ":white_check_mark: Thank you! {} recognised. {where_}, and {dm}.",
+        ":white_check_mark: Thank you! {} recognised. {next}.",
         people(&n.heroes)
     ))
+}
+
+/// How often: `once`, `3 times`.
+pub fn times(n: i64) -> String {
+    match n {
+        1 => "once".to_owned(),
+        n => format!("{n} times"),
+    }
 }
 
 /// An ephemeral reply with plain mrkdwn text (already safe).

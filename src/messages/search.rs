@@ -3,7 +3,7 @@
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
-use super::{ephemeral, people};
+use super::{ephemeral, people, times};
 use crate::domain::UserId;
 use crate::slack::blocks::{self, escape_within};
 use crate::store::search::{Hit, MATCH_END, MATCH_START, Profile};
@@ -100,13 +100,6 @@ pub fn profile(user: &str, p: &Profile, tz: &TimeZone) -> Value {
         }
     }
     json!({"response_type": "ephemeral", "text": blocks::truncate(&text, 3000)})
-}
-
-fn times(n: i64) -> String {
-    match n {
-        1 => "once".to_owned(),
-        n => format!("{n} times"),
-    }
 }
 
 fn plural(n: i64, one: &str, many: &str) -> String {

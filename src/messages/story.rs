@@ -4,10 +4,10 @@ use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
 use super::people;
+use crate::domain::Story;
 use crate::domain::story::recovery_in_words;
 use crate::domain::{Consent, UserId};
 use crate::slack::blocks::{self, FALLBACK_MAX, SECTION_MAX, escape, escape_within};
-use crate::store::stories::Story;
 
 /// Action IDs of the buttons herobot puts on story messages.
 pub const FEATURE: &str = "feature_story";
@@ -21,11 +21,7 @@ pub fn when(unix: i64, tz: &TimeZone) -> String {
 }
 
 fn heroes(story: &Story) -> Vec<UserId> {
-    story
-        .heroes
-        .iter()
-        .map(|(id, _)| UserId::stored(id.clone()))
-        .collect()
+    story.heroes.iter().map(|(id, _)| id.clone()).collect()
 }
 
 fn titled(label: &str, text: &str) -> Value {
@@ -133,7 +129,7 @@ mod tests {
         Story {
             id: 7,
             team_id: "T0TEAM".into(),
-            author_id: "U0AUTHOR".into(),
+            author_id: UserId::parse("U0AUTHOR").unwrap(),
             title: "The <invoice> that went out twice".into(),
             what_went_wrong: "500 customers were billed twice".into(),
             happened_at: 1_700_000_000,
@@ -147,8 +143,8 @@ mod tests {
             featured_by: None,
             created_at: 1_700_020_000,
             heroes: vec![
-                ("U0ALICE".into(), Consent::Granted),
-                ("U0BOB".into(), Consent::Pending),
+                (UserId::parse("U0ALICE").unwrap(), Consent::Granted),
+                (UserId::parse("U0BOB").unwrap(), Consent::Pending),
             ],
             tags: vec!["billing".into()],
         }

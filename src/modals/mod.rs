@@ -66,25 +66,17 @@ pub fn tags(text: Option<&str>) -> Result<Vec<Tag>, String> {
         .unwrap_or_default()
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|w| !w.is_empty());
-    let mut tags = Vec::new();
+    let mut named = Vec::new();
     for word in words {
-        let tag = Tag::parse(word).ok_or_else(|| {
+        named.push(Tag::parse(word).ok_or_else(|| {
             format!(
                 "\"{}\" is not a tag: use letters, digits, - and _.",
                 truncate(word, 40)
             )
-        })?;
-        if !tags.contains(&tag) {
-            tags.push(tag);
-        }
+        })?);
     }
-    if tags.len() > crate::domain::nomination::MAX_TAGS {
-        return Err(format!(
-            "Use at most {} tags.",
-            crate::domain::nomination::MAX_TAGS
-        ));
-    }
-    Ok(tags)
+    crate::domain::nomination::tags(named)
+        .ok_or_else(|| format!("Use at most {} tags.", crate::domain::nomination::MAX_TAGS))
 }
 
 /// A plain-text label or title.

@@ -96,8 +96,8 @@ pub fn parse(
     let heroes = users(&values.users("heroes"));
     if !errors.is_empty() {
         // Still check the heroes, so every problem shows at once.
-        if let Some(err) = hero_error(&heroes, nominator) {
-            errors.insert("heroes", hero_message(&err));
+        if let Err(rule) = crate::domain::nomination::heroes(heroes, nominator) {
+            errors.insert("heroes", hero_message(&rule.into()));
         }
         return Err(errors);
     }
@@ -119,15 +119,5 @@ fn hero_message(err: &NominationError) -> String {
     match err {
         NominationError::NoHero => "Pick at least one hero.".to_owned(),
         other => other.to_string(),
-    }
-}
-
-fn hero_error(heroes: &[UserId], nominator: &UserId) -> Option<NominationError> {
-    if heroes.is_empty() {
-        Some(NominationError::NoHero)
-    } else if heroes.iter().all(|h| h == nominator) {
-        Some(NominationError::OnlyYourself)
-    } else {
-        None
     }
 }

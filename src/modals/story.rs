@@ -6,8 +6,8 @@ use super::{
     FieldErrors, Origin, choice, customer_kinds, heroes_select, input, modal, tags, text_input,
     users,
 };
-use crate::domain::story::{MAX_TEXT, MAX_TITLE, optional_text, required_text};
-use crate::domain::{CustomerKind, NewStory, Reaction, StoryError, UserId};
+use crate::domain::story::{MAX_TEXT, MAX_TITLE, StoryForm};
+use crate::domain::{CustomerKind, NewStory, Reaction, UserId};
 use crate::slack::payload::Values;
 
 pub const CALLBACK_ID: &str = "story";
@@ -124,80 +124,33 @@ pub fn view(prefill: &Prefill, origin: &Origin) -> Value {
 /// Reads a submission by `author`, as of `now` (unix seconds).
 pub fn parse(values: &Values<'_>, author: &UserId, now: i64) -> Result<NewStory, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let mut field = |result: Result<String, StoryError>| {
-        result
-            .map_err(|e| errors.insert(e.field(), e.to_string()))
-            .unwrap_or_default()
-    };
-    let title = field(required_text(
-        "title",
-        values.text("title").as_deref(),
-        MAX_TITLE,
-    ));
-    let what_went_wrong = field(required_text(
-        "what_went_wrong",
-        values.text("what_went_wrong").as_deref(),
-        MAX_TEXT,
-    ));
-    let how_fixed = field(required_text(
-        "how_fixed",
-        values.text("how_fixed").as_deref(),
-        MAX_TEXT,
-    ));
-    let surprise = optional_text("surprise", values.text("surprise").as_deref(), MAX_TEXT)
-        .map_err(|e| errors.insert(e.field(), e.to_string()))
-        .unwrap_or_default();
-    let mut time = |block: &'static str| {
-        values.date_time(block).or_else(|| {
-            errors.insert(block, "Pick a date and time.".into());
-            None
-        })
-    };
-    let (happened_at, fixed_at) = (time("happened_at"), time("fixed_at"));
-    let customer_kind = values
-        .option("customer_kind")
-        .and_then(|k| CustomerKind::parse(&k));
-    if customer_kind.is_none() {
-        errors.insert("customer_kind", "Pick the kind of customer.".into());
-    }
-    let reaction = values
-        .option("reaction")
-        .and_then(|r| Reaction::parse(&r))
-        .unwrap_or(Reaction::Unknown);
     let tags = tags(values.text("tags").as_deref()).unwrap_or_else(|e| {
         errors.insert("tags", e);
         Vec::new()
     });
-    let story = NewStory {
-        author: author.clone(),
-        title,
-        what_went_wrong,
-        happened_at: happened_at.unwrap_or_default(),
-        fixed_at: fixed_at.unwrap_or_default(),
-        how_fixed,
-        surprise,
-        customer_kind: customer_kind.unwrap_or(CustomerKind::External),
-        reaction,
+    let form = StoryForm {
+        title: values.text("title"),
+        what_went_wrong: values.text("what_went_wrong"),
+        happened_at: values.date_time("happened_at"),
+        fixed_at: values.date_time("fixed_at"),
+        how_fixed: values.text("how_fixed"),
+        surprise: values.text("surprise"),
+        customer_kind: values
+            .option("customer_kind")
+            .and_then(|k| CustomerKind::parse(&k)),
+        reaction: values.option("reaction").and_then(|r| Reaction::parse(&r)),
         heroes: users(&values.users("heroes")),
         tags,
     };
-    // The rules across fields, reported beside their field; times only when both were given.
-    let checked = if happened_at.is_some() && fixed_at.is_some() {
-        story.clone().check(now)
-    } else {
-        NewStory {
-            happened_at: now,
-            fixed_at: now,
-            ..story.clone()
-        }
-        .check(now)
-        .map(|_| story)
-    };
-    match checked {
+    match NewStory::parse(author, form, now) {
         Ok(story) if errors.is_empty() => Ok(story),
         Ok(_) => Err(errors),
-        Err(err) => {
-            errors.entry(err.field()).or_insert_with(|| err.to_string());
+        Err(problems) => {
+            for problem in problems {
+                errors
+                    .entry(problem.field())
+                    .or_insert_with(|| problem.to_string());
+            }
             Err(errors)
         }
     }

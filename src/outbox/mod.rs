@@ -15,8 +15,9 @@ use tokio::time::Instant;
 
 pub use lanes::Lanes;
 
-use crate::clock;
+use crate::clock::Clock;
 use crate::config::OutboxSettings;
+use crate::domain::outbox::Delivery;
 use crate::slack::client::{Failure, SlackClient};
 use crate::store::outbox::{self as store, Claimed};
 
@@ -53,6 +54,7 @@ pub struct Worker {
     slack: SlackClient,
     wake: Arc<Notify>,
     settings: OutboxSettings,
+    clock: Clock,
 }
 
 impl Worker {
@@ -63,6 +65,7 @@ impl Worker {
         slack: SlackClient,
         wake: Arc<Notify>,
         settings: OutboxSettings,
+        clock: Clock,
     ) -> Self {
         Self {
             db,
@@ -70,6 +73,7 @@ impl Worker {
             slack,
             wake,
             settings,
+            clock,
         }
     }
 
@@ -113,7 +117,7 @@ impl Worker {
         deliveries: &mut JoinSet<(String, i64, Outcome)>,
     ) -> Instant {
         let now = Instant::now();
-        let now_ms = clock::now_ms();
+        let now_ms = self.clock.now_ms();
         let mut wake_at = now + RESYNC;
         let mut ready = Vec::new();
         for (lane, queue) in &state.queues {
@@ -136,15 +140,22 @@ impl Worker {
             }
             let lease = self.settings.lease.as_millis() as i64;
             match store::claim(&self.db, id, now_ms, now_ms + lease).await {
-                Ok(Some(message)) => {
+                Ok(Some(row)) => {
                     state.lanes.take(&lane, now);
                     state.busy.insert(lane.clone());
                     let lane_of_task = lane.clone();
                     let (db, tz) = (self.db.clone(), self.tz.clone());
                     let (slack, settings) = (self.slack.clone(), self.settings.clone());
+                    let clock = self.clock.clone();
                     let task = deliveries.spawn(async move {
-                        let outcome = deliver(&db, &tz, &slack, &message, &settings).await;
-                        (lane, message.id, outcome)
+                        let id = row.id;
+                        let outcome = match row.read() {
+                            Ok(claimed) => {
+                                deliver(&db, &tz, &slack, &claimed, &settings, &clock).await
+                            }
+                            Err(unreadable) => Outcome::Failed(unreadable),
+                        };
+                        (lane, id, outcome)
                     });
                     state.in_flight.insert(task.id(), lane_of_task);
                 }
@@ -187,7 +198,7 @@ impl Worker {
                 crate::metrics::MESSAGES_DELIVERED.add(1);
                 state.remove(&lane, id);
                 tracing::debug!(id, lane, "outbox: delivered");
-                store::mark_sent(&self.db, id, response, clock::now_secs()).await
+                store::mark_sent(&self.db, id, response, self.clock.now_secs()).await
             }
             Outcome::Failed(error) => {
                 crate::metrics::MESSAGES_FAILED.add(1);
@@ -216,7 +227,7 @@ impl Worker {
                     id,
                     lane,
                     error,
-                    retry_in_ms = at_ms - clock::now_ms(),
+                    retry_in_ms = at_ms - self.clock.now_ms(),
                     "outbox: delivery will be retried"
                 );
                 store::retry_at(&self.db, id, *at_ms, error, *attempted).await
@@ -282,18 +293,20 @@ async fn deliver(
     slack: &SlackClient,
     message: &Claimed,
     settings: &OutboxSettings,
+    clock: &Clock,
 ) -> Outcome {
     let result = match render::body(db, tz, message).await {
         Err(failure) => Err(failure),
-        Ok(body) => match (message.method.as_str(), &message.url) {
-            ("response_url", Some(url)) => slack.respond(url, &body).await,
-            ("response_url", None) => Err(Failure::Permanent(
-                "response_url message without a URL".into(),
-            )),
-            (method, _) => slack.call(method, &body).await,
-        },
+        Ok(body) => {
+            let body = body.to_string();
+            match &message.message.delivery {
+                Delivery::Post { .. } => slack.call("chat.postMessage", &body).await,
+                Delivery::Update { .. } => slack.call("chat.update", &body).await,
+                Delivery::Respond { url, .. } => slack.respond(url, &body).await,
+            }
+        }
     };
-    let now_ms = clock::now_ms();
+    let now_ms = clock.now_ms();
     match result {
         Ok(answer) => Outcome::Sent(
             json!({"channel": answer.get("channel"), "ts": answer.get("ts")}).to_string(),

@@ -4,63 +4,55 @@ use sqlx::SqlitePool;
 
 use jiff::tz::TimeZone;
 
-use crate::domain::UserId;
+use crate::domain::outbox::{Content, Render};
 use crate::messages;
 use crate::slack::client::Failure;
-use crate::store::outbox::Claimed;
+use crate::store::outbox::{Claimed, overlay};
 use crate::store::{nominations, stories};
 
-/// The body to send for `message`: its payload as is, or the rendered message with the
-/// payload's fields laid over it.
+/// The body to send for `claimed`: its fixed body, or the rendered message, with the fields
+/// its delivery needs laid over it.
 /// A database error is worth retrying; a message that cannot be rendered is not.
-pub async fn body(db: &SqlitePool, tz: &TimeZone, message: &Claimed) -> Result<String, Failure> {
-    let Some(render) = message.render.as_deref() else {
-        return Ok(message.payload.clone());
+pub async fn body(db: &SqlitePool, tz: &TimeZone, claimed: &Claimed) -> Result<Value, Failure> {
+    let message = &claimed.message;
+    let render = match &message.content {
+        Content::Fixed(body) => return Ok(overlay(body.clone(), message.delivery.fields())),
+        Content::Rendered(render) => render,
     };
     let broken = |what: String| Failure::Permanent(what);
-    let fields: Value = serde_json::from_str(&message.payload)
-        .map_err(|e| broken(format!("unreadable payload: {e}")))?;
-    let id = message
+    let id = claimed
         .subject_id
         .ok_or_else(|| broken("a rendered message without its subject".into()))?;
     let unreadable =
-        |e: sqlx::Error| Failure::Transient(format!("reading {render} subject {id}: {e}"));
+        |e: sqlx::Error| Failure::Transient(format!("reading {render:?} subject {id}: {e}"));
     let gone = || {
         broken(format!(
-            "the subject of {render} message {} no longer exists",
-            message.id
+            "the subject of {render:?} message {} no longer exists",
+            claimed.id
         ))
     };
-    let mut body = match render {
-        "celebration" | "hero_dm" => {
+    let body = match render {
+        Render::Celebration | Render::HeroDm { .. } => {
             let stored = nominations::get(db, id)
                 .await
                 .map_err(unreadable)?
                 .ok_or_else(gone)?;
             let n = &stored.nomination;
-            if render == "celebration" {
-                messages::celebration(n)
-            } else {
-                let hero = UserId::parse(&message.lane)
-                    .ok_or_else(|| broken("a DM without its hero".into()))?;
-                messages::hero_dm(n, &hero, stored.channel_id.as_deref())
+            match render {
+                Render::HeroDm { hero } => messages::hero_dm(n, hero, stored.channel_id.as_deref()),
+                _ => messages::celebration(n),
             }
         }
-        "story_post" | "consent_dm" => {
+        Render::StoryPost | Render::ConsentDm { .. } => {
             let story = stories::get(db, id)
                 .await
                 .map_err(unreadable)?
                 .ok_or_else(gone)?;
-            if render == "story_post" {
-                messages::story::post(&story, tz)
-            } else {
-                messages::story::consent_request(&story, &message.lane)
+            match render {
+                Render::ConsentDm { hero } => messages::story::consent_request(&story, hero),
+                _ => messages::story::post(&story, tz),
             }
         }
-        other => return Err(broken(format!("unknown message kind {other:?}"))),
     };
-    if let (Some(body), Value::Object(fields)) = (body.as_object_mut(), fields) {
-        body.extend(fields);
-    }
-    Ok(body.to_string())
+    Ok(overlay(body, message.delivery.fields()))
 }

@@ -75,10 +75,11 @@ pub(super) async fn exported(
         &state.db,
         Some(&state.slack),
         &crate::library::people(&stories),
+        &state.clock,
     )
     .await?;
     let body = export::render(format, &stories, &names, &state.config.timezone);
-    let day = crate::clock::local(crate::clock::now_secs(), &state.config.timezone, "%Y-%m-%d");
+    let day = crate::clock::local(state.clock.now_secs(), &state.config.timezone, "%Y-%m-%d");
     let disposition = format!(
         "attachment; filename=\"herobot-stories-{day}.{}\"",
         format.extension()

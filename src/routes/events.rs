@@ -24,7 +24,7 @@ pub async fn event(
             let first = store::requests::record(
                 &state.db,
                 &format!("event:{event_id}"),
-                crate::clock::now_secs(),
+                state.clock.now_secs(),
             )
             .await?;
             let kind = event

@@ -1,12 +1,10 @@
-//! The HTTP surface: one file per endpoint, handlers kept thin.
+//! The HTTP surface: a file per route or interaction kind; handlers parse, call one action and
+//! answer.
 mod api;
 mod buttons;
 mod commands;
 mod events;
 mod health;
-mod hero_digest;
-mod hero_find;
-mod hero_library;
 mod interactions;
 mod library;
 mod shortcuts;

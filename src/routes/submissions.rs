@@ -1,16 +1,15 @@
-//! Modal submissions: a nomination or a recovery story, stored with the messages they cause.
-//! Invalid input keeps the modal open with a message beside each field and stores nothing.
+//! Modal submissions: a nomination or a recovery story, handed to its action. Invalid input
+//! keeps the modal open with a message beside each field and stores nothing.
 use serde_json::Value;
 
-use crate::clock;
+use crate::actions::nominate::{Request, nominate};
+use crate::actions::tell_story::tell_story;
 use crate::domain::UserId;
 use crate::error::Result;
-use crate::messages::{self, TypedIn};
 use crate::modals::{self, Origin, errors_response};
 use crate::slack::payload::{Interaction, Values, ViewSubmission};
 use crate::state::AppState;
-use crate::store::batch::{Source, Submission};
-use crate::store::stories;
+use crate::store::batch::Source;
 
 /// The answer to a submission: None closes the modal; Some keeps it open with errors.
 pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<Option<Value>> {
@@ -20,17 +19,16 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
     };
     let view = &submission.view;
     let origin = Origin::from_metadata(&view.private_metadata);
-    let team = Interaction::team_of(&submission.team, &submission.user, view.team_id.as_deref());
     let values = Values(&view.state.values);
-    let typed_in = match (&origin.channel, &origin.response_url) {
-        (Some(channel), Some(response_url)) => Some(TypedIn {
-            channel,
-            response_url,
-        }),
-        _ => None,
+    let request = |source| Request {
+        // A view is submitted once; its ID makes a repeated delivery harmless.
+        key: format!("view:{}", view.id),
+        team_id: Interaction::team_of(&submission.team, &submission.user, view.team_id.as_deref()),
+        source,
+        channel: origin.channel.clone(),
+        response_url: origin.response_url.clone(),
+        permalink: origin.permalink.clone(),
     };
-    // A view is submitted once; its ID makes a repeated delivery harmless.
-    let key = format!("view:{}", view.id);
     match view.callback_id.as_str() {
         modals::nomination::CALLBACK_ID => {
             let nomination =
@@ -38,57 +36,20 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
                     Ok(n) => n,
                     Err(errors) => return Ok(Some(errors_response(&errors))),
                 };
-            let (messages, _) = messages::nomination_messages(
-                &nomination.heroes,
-                state.config.heroes_channel.as_deref(),
-                typed_in,
-            );
             let source = if origin.permalink.is_some() {
                 Source::Shortcut
             } else {
                 Source::Modal
             };
-            state
-                .writer
-                .submit(Submission {
-                    key,
-                    ack: String::new(),
-                    team_id: team,
-                    channel_id: origin.channel.clone(),
-                    source,
-                    message_permalink: origin.permalink.clone(),
-                    nomination,
-                    messages,
-                })
-                .await?;
+            nominate(state, nomination, request(source)).await?;
             Ok(None)
         }
         modals::story::CALLBACK_ID => {
-            let story = match modals::story::parse(&values, &user, clock::now_secs()) {
+            let story = match modals::story::parse(&values, &user, state.clock.now_secs()) {
                 Ok(story) => story,
                 Err(errors) => return Ok(Some(errors_response(&errors))),
             };
-            let channel = state
-                .config
-                .stories_channel
-                .as_deref()
-                .or(state.config.heroes_channel.as_deref());
-            let messages = messages::story_messages(&story.heroes, channel, typed_in);
-            let told = stories::tell(
-                &state.db,
-                &key,
-                &team,
-                &story,
-                origin.permalink.as_deref(),
-                &messages,
-                clock::now_ms(),
-            )
-            .await?;
-            if let Some(id) = told {
-                tracing::info!(story = id, "story stored");
-                crate::metrics::STORIES_STORED.add(1);
-                state.outbox.notify_one();
-            }
+            tell_story(state, story, request(Source::Modal)).await?;
             Ok(None)
         }
         other => {

@@ -56,7 +56,7 @@ impl FromRequest<AppState> for VerifiedBody {
             timestamp,
             header(&headers, "x-slack-signature"),
             &body,
-            crate::clock::now_secs(),
+            state.clock.now_secs(),
         )
         .map_err(|err| {
             tracing::warn!(reason = %err, "rejected a request that failed Slack signature verification");

@@ -120,6 +120,9 @@ pub struct BlockActions {
     pub channel: Option<Channel>,
     #[serde(default)]
     pub response_url: Option<String>,
+    /// The message the button is on (absent for buttons in modals and on App Home).
+    #[serde(default)]
+    pub message: Option<ShortcutMessage>,
     #[serde(default)]
     pub actions: Vec<Action>,
 }
@@ -150,6 +153,7 @@ pub struct MessageAction {
     pub response_url: Option<String>,
 }
 
+/// A message an interaction happened on.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ShortcutMessage {
     #[serde(default)]

@@ -7,10 +7,13 @@ use serde_json::json;
 use sqlx::SqliteConnection;
 use tokio::sync::{Notify, mpsc, oneshot};
 
+use super::outbox::{COLUMN_COUNT, COLUMNS, Row};
+use crate::clock::Clock;
 use crate::domain::Nomination;
+use crate::domain::outbox::Message;
 
 /// Most submissions committed in one transaction. With every value a bound parameter, a
-/// nomination takes at most 261 (20 heroes, 10 tags, 21 messages): 100 stay under SQLite's
+/// nomination takes at most 303 (20 heroes, 10 tags, 21 messages): 100 stay under SQLite's
 /// 32,766.
 const MAX_BATCH: usize = 100;
 
@@ -32,22 +35,6 @@ impl Source {
     }
 }
 
-/// A message for the outbox, committed with the nomination that caused it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct NewMessage {
-    /// A Web API method, or `response_url`.
-    pub method: &'static str,
-    /// The channel or user it goes to: deliveries are paced per lane.
-    pub lane: String,
-    pub url: Option<String>,
-    /// The JSON body; with `render`, the fields laid over the rendered body.
-    pub payload: String,
-    /// Rendered when sent, from the record it is about (`celebration` and `hero_dm` for a
-    /// nomination, `story_post` and `consent_dm` for a story): the message stays small here and
-    /// says what the committed record says.
-    pub render: Option<&'static str>,
-}
-
 /// A nomination to store, with its idempotency key, its acknowledgement and its messages.
 #[derive(Debug, Clone)]
 pub struct Submission {
@@ -61,7 +48,7 @@ pub struct Submission {
     pub source: Source,
     pub message_permalink: Option<String>,
     pub nomination: Nomination,
-    pub messages: Vec<NewMessage>,
+    pub messages: Vec<Message>,
 }
 
 /// What became of a submission.
@@ -91,6 +78,7 @@ impl Writer {
     pub fn spawn(
         conn: SqliteConnection,
         committed: Arc<Notify>,
+        clock: Clock,
     ) -> (Self, tokio::task::JoinHandle<()>) {
         let (jobs, queue) = mpsc::channel(4 * MAX_BATCH);
         let task = tokio::task::spawn_blocking(move || {
@@ -98,7 +86,7 @@ impl Writer {
                 .enable_all()
                 .build()
                 .expect("the writer's runtime starts")
-                .block_on(run(conn, queue, committed));
+                .block_on(run(conn, queue, committed, clock));
         });
         (Self { jobs }, task)
     }
@@ -141,14 +129,19 @@ async fn next_batch(queue: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>, last: 
     true
 }
 
-async fn run(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>, committed: Arc<Notify>) {
+async fn run(
+    mut conn: SqliteConnection,
+    mut queue: mpsc::Receiver<Job>,
+    committed: Arc<Notify>,
+    clock: Clock,
+) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     let mut last = 0;
     while next_batch(&mut queue, &mut jobs, last).await {
         last = jobs.len();
         let submissions: Vec<&Submission> = jobs.iter().map(|j| &j.submission).collect();
         let started = std::time::Instant::now();
-        let outcome = commit(&mut conn, &submissions).await;
+        let outcome = commit(&mut conn, &submissions, clock.now_ms()).await;
         tracing::trace!(
             batch = jobs.len(),
             elapsed_us = started.elapsed().as_micros() as u64,
@@ -162,7 +155,7 @@ async fn run(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>, committ
                 let mut results = Vec::with_capacity(jobs.len());
                 for s in &submissions {
                     results.push(
-                        commit(&mut conn, &[s])
+                        commit(&mut conn, &[s], clock.now_ms())
                             .await
                             .map(|mut r| r.remove(0))
                             .map_err(Arc::new),
@@ -194,8 +187,9 @@ async fn run(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>, committ
 async fn commit(
     conn: &mut SqliteConnection,
     batch: &[&Submission],
+    now_ms: i64,
 ) -> Result<Vec<Committed>, sqlx::Error> {
-    let result = try_commit(conn, batch).await;
+    let result = try_commit(conn, batch, now_ms).await;
     if result.is_err() {
         // Nothing of a failed batch may stay behind; a rollback outside a transaction is harmless.
         let _ = sqlx::query("rollback").execute(&mut *conn).await;
@@ -206,8 +200,8 @@ async fn commit(
 async fn try_commit(
     conn: &mut SqliteConnection,
     batch: &[&Submission],
+    now_ms: i64,
 ) -> Result<Vec<Committed>, sqlx::Error> {
-    let now_ms = crate::clock::now_ms();
     let now = now_ms / 1000;
     let keys: Vec<&str> = batch.iter().map(|s| s.key.as_str()).collect();
     let (mut next_id, seen): (i64, String) = sqlx::query_as(
@@ -270,13 +264,17 @@ async fn try_commit(
     }
     for (s, id) in &stored {
         for m in &s.messages {
+            let row = Row::of(m);
+            let subject = row.render.map(|_| *id);
             query = query
-                .bind(m.method)
-                .bind(m.lane.as_str())
-                .bind(m.url.as_deref())
-                .bind(m.payload.as_str())
-                .bind(m.render)
-                .bind(m.render.map(|_| *id))
+                .bind(row.method)
+                .bind(row.lane)
+                .bind(row.url)
+                .bind(row.payload)
+                .bind(row.render)
+                .bind(row.recipient)
+                .bind(row.channel)
+                .bind(subject)
                 .bind(now_ms)
                 .bind(now);
         }
@@ -322,9 +320,8 @@ fn insert_and_commit(stored: &[(&Submission, i64)]) -> String {
     );
     if messages > 0 {
         sql += &format!(
-            "insert into outbox (method, lane, url, payload, render, subject_id, next_attempt_at_ms, created_at)
-             values {};",
-            values(messages, 8)
+            "insert into outbox ({COLUMNS}) values {};",
+            values(messages, COLUMN_COUNT)
         );
     }
     sql + "commit;"

@@ -1,11 +1,10 @@
 //! What a digest reads (a week's nominations and stories, the week before's counts) and the
 //! record that makes it go out once.
-use serde_json::Value;
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{FromRow, SqliteExecutor, SqlitePool};
 
-use super::batch::NewMessage;
-use super::stories::{STORY_COLUMNS, Story};
-use crate::digest::compute::{Counts, NominationFact, WeekData};
+use super::stories::STORY_COLUMNS;
+use crate::domain::Story;
+use crate::domain::week::{Counts, NominationFact, WeekData};
 
 #[derive(FromRow)]
 struct NominationRow {
@@ -89,17 +88,15 @@ pub async fn posted(db: &SqlitePool, week: &str) -> Result<bool, sqlx::Error> {
         .await
 }
 
-/// Records the digest of `week` as posted and queues its message, in one transaction; false if
-/// it was posted before (nothing queued).
-pub async fn post_once(
-    db: &SqlitePool,
+/// Records the digest of `week` as posted, in the caller's transaction; false if it was posted
+/// before.
+pub async fn record_posted(
+    db: impl SqliteExecutor<'_>,
     week: &str,
     channel: &str,
-    mut message: Value,
     posted_by: &str,
-    now_ms: i64,
+    now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
     let recorded = sqlx::query(
         "insert into digests (week, channel_id, posted_by, posted_at) values (?1, ?2, ?3, ?4)
          on conflict (week) do nothing",
@@ -107,23 +104,10 @@ pub async fn post_once(
     .bind(week)
     .bind(channel)
     .bind(posted_by)
-    .bind(now_ms / 1000)
-    .execute(&mut *tx)
+    .bind(now)
+    .execute(db)
     .await?;
-    if recorded.rows_affected() == 0 {
-        return Ok(false);
-    }
-    message["channel"] = Value::from(channel);
-    let post = NewMessage {
-        method: "chat.postMessage",
-        lane: channel.to_owned(),
-        url: None,
-        payload: message.to_string(),
-        render: None,
-    };
-    super::outbox::enqueue(&mut *tx, &[post], None, now_ms).await?;
-    tx.commit().await?;
-    Ok(true)
+    Ok(recorded.rows_affected() == 1)
 }
 
 /// Nominations and stories created in `[start, end)`, for rankings over any period.

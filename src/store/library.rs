@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use sqlx::{QueryBuilder, Sqlite, SqliteExecutor, SqlitePool};
 
 use super::search::fts_query;
-use super::stories::{STORY_COLUMNS, Story};
+use super::stories::STORY_COLUMNS;
 use crate::domain::CustomerKind;
+use crate::domain::Story;
 
 /// Which stories a search, a page or an export covers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

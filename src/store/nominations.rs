@@ -1,18 +1,8 @@
 //! Nominations read back from the store (they are written by the group-commit writer).
 use sqlx::{FromRow, SqliteExecutor};
 
+use crate::domain::nomination::StoredNomination;
 use crate::domain::{Category, CustomerKind, Nomination, Reason, Tag, UserId};
-
-/// A stored nomination and where it was made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredNomination {
-    pub id: i64,
-    pub team_id: String,
-    pub channel_id: Option<String>,
-    pub message_permalink: Option<String>,
-    pub created_at: i64,
-    pub nomination: Nomination,
-}
 
 #[derive(FromRow)]
 struct Row {

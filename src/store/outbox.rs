@@ -1,7 +1,148 @@
 //! The outbox table: messages waiting for delivery, claimed by a worker, then sent or failed.
+//! The only module that knows how a typed message is kept as text.
+use serde_json::Value;
 use sqlx::{FromRow, SqliteExecutor};
 
-use super::batch::NewMessage;
+use crate::domain::UserId;
+use crate::domain::outbox::{Content, Delivery, Message, Render, Visibility};
+
+const POST: &str = "chat.postMessage";
+const UPDATE: &str = "chat.update";
+const RESPOND: &str = "response_url";
+
+/// A message in the columns it is stored in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub method: &'static str,
+    pub lane: String,
+    pub url: Option<String>,
+    /// With `render`, the fields laid over the rendered body; without, the whole body.
+    pub payload: String,
+    pub render: Option<&'static str>,
+    pub recipient: Option<String>,
+    pub channel: Option<String>,
+}
+
+impl Row {
+    pub fn of(message: &Message) -> Self {
+        let (method, url, channel) = match &message.delivery {
+            Delivery::Post { .. } => (POST, None, None),
+            Delivery::Update { .. } => (UPDATE, None, None),
+            Delivery::Respond { url, channel, .. } => {
+                (RESPOND, Some(url.clone()), Some(channel.clone()))
+            }
+        };
+        let fields = message.delivery.fields();
+        let (payload, render, recipient) = match &message.content {
+            Content::Rendered(render) => {
+                let (name, recipient) = render_name(render);
+                (fields, Some(name), recipient.map(UserId::to_string))
+            }
+            Content::Fixed(body) => (overlay(body.clone(), fields), None, None),
+        };
+        Self {
+            method,
+            lane: message.lane(),
+            url,
+            payload: payload.to_string(),
+            render,
+            recipient,
+            channel,
+        }
+    }
+}
+
+fn render_name(render: &Render) -> (&'static str, Option<&UserId>) {
+    match render {
+        Render::Celebration => ("celebration", None),
+        Render::HeroDm { hero } => ("hero_dm", Some(hero)),
+        Render::StoryPost => ("story_post", None),
+        Render::ConsentDm { hero } => ("consent_dm", Some(hero)),
+    }
+}
+
+/// `body` with `fields` laid over it.
+pub fn overlay(mut body: Value, fields: Value) -> Value {
+    if let (Some(body), Value::Object(fields)) = (body.as_object_mut(), fields) {
+        body.extend(fields);
+    }
+    body
+}
+
+/// A message claimed for delivery, as stored.
+#[derive(Debug, Clone, FromRow)]
+pub struct ClaimedRow {
+    pub id: i64,
+    method: String,
+    url: Option<String>,
+    payload: String,
+    render: Option<String>,
+    recipient: Option<String>,
+    channel: Option<String>,
+    pub subject_id: Option<i64>,
+    pub attempts: i64,
+}
+
+/// A message claimed for delivery.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub message: Message,
+    /// The record a rendered message is about.
+    pub subject_id: Option<i64>,
+    pub attempts: i64,
+}
+
+impl ClaimedRow {
+    /// The typed message; an error names what cannot be read (such a row is never deliverable).
+    pub fn read(self) -> Result<Claimed, String> {
+        let payload: Value =
+            serde_json::from_str(&self.payload).map_err(|e| format!("unreadable payload: {e}"))?;
+        let text = |key: &str| payload.get(key).and_then(Value::as_str).map(str::to_owned);
+        let delivery = match (self.method.as_str(), self.url) {
+            (POST, _) => Delivery::Post {
+                channel: text("channel").ok_or("a post without its channel")?,
+            },
+            (UPDATE, _) => Delivery::Update {
+                channel: text("channel").ok_or("an update without its channel")?,
+                ts: text("ts").ok_or("an update without its message")?,
+            },
+            (RESPOND, Some(url)) => Delivery::Respond {
+                url,
+                channel: self.channel.unwrap_or_default(),
+                visibility: if text("response_type").as_deref() == Some("in_channel") {
+                    Visibility::InChannel
+                } else if payload.get("replace_original") == Some(&Value::Bool(true)) {
+                    Visibility::ReplaceOriginal
+                } else {
+                    Visibility::Private
+                },
+            },
+            (RESPOND, None) => return Err("a response_url message without its URL".into()),
+            (other, _) => return Err(format!("unknown delivery method {other:?}")),
+        };
+        let recipient = || {
+            self.recipient
+                .as_deref()
+                .and_then(UserId::parse)
+                .ok_or("a DM without its recipient")
+        };
+        let content = match self.render.as_deref() {
+            None => Content::Fixed(payload),
+            Some("celebration") => Content::Rendered(Render::Celebration),
+            Some("hero_dm") => Content::Rendered(Render::HeroDm { hero: recipient()? }),
+            Some("story_post") => Content::Rendered(Render::StoryPost),
+            Some("consent_dm") => Content::Rendered(Render::ConsentDm { hero: recipient()? }),
+            Some(other) => return Err(format!("unknown message kind {other:?}")),
+        };
+        Ok(Claimed {
+            id: self.id,
+            message: Message { content, delivery },
+            subject_id: self.subject_id,
+            attempts: self.attempts,
+        })
+    }
+}
 
 /// A pending message as the scheduler sees it.
 #[derive(Debug, Clone, FromRow)]
@@ -11,35 +152,40 @@ pub struct Pending {
     pub next_attempt_at_ms: i64,
 }
 
-/// A message claimed for delivery.
-#[derive(Debug, Clone, FromRow)]
-pub struct Claimed {
-    pub id: i64,
-    pub method: String,
-    /// The channel or user it goes to (for a DM, the person it is about).
-    pub lane: String,
-    pub url: Option<String>,
-    pub payload: String,
-    pub render: Option<String>,
-    pub subject_id: Option<i64>,
-    pub attempts: i64,
-}
+/// The columns `Row` fills, in order, for an insert.
+pub const COLUMNS: &str = "method, lane, url, payload, render, recipient, channel, subject_id, next_attempt_at_ms, created_at";
+/// How many values `COLUMNS` takes.
+pub const COLUMN_COUNT: usize = 10;
 
-/// Adds messages due at once; `subject_id` is the record that messages with `render` are about.
+/// Adds messages due at once; `subject_id` is the record that rendered messages are about.
 pub async fn enqueue(
     db: impl SqliteExecutor<'_>,
-    messages: &[NewMessage],
+    messages: &[Message],
     subject_id: Option<i64>,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    let json = serde_json::to_string(messages).expect("messages serialise");
-    sqlx::query(
-        "insert into outbox (method, lane, url, payload, render, subject_id, next_attempt_at_ms, created_at)
-         select value->>'method', value->>'lane', value->>'url', value->>'payload', value->>'render',
-                iif(value->>'render' is null, null, ?2), ?3, ?3 / 1000
-         from json_each(?1)",
-    )
-    .bind(json)
+    let rows: Vec<Value> = messages
+        .iter()
+        .map(|m| {
+            let r = Row::of(m);
+            serde_json::json!([
+                r.method,
+                r.lane,
+                r.url,
+                r.payload,
+                r.render,
+                r.recipient,
+                r.channel
+            ])
+        })
+        .collect();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "insert into outbox ({COLUMNS})
+         select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
+                iif(value->>4 is null, null, ?2), ?3, ?3 / 1000
+         from json_each(?1)"
+    )))
+    .bind(Value::from(rows).to_string())
     .bind(subject_id)
     .bind(now_ms)
     .execute(db)
@@ -54,10 +200,12 @@ pub async fn story_posts(
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as(
         "select response->>'channel', response->>'ts' from outbox
-         where subject_id = ?1 and render = 'story_post' and method = 'chat.postMessage' and status = 'sent'
+         where subject_id = ?1 and render = ?2 and method = ?3 and status = 'sent'
            and response->>'channel' is not null and response->>'ts' is not null",
     )
     .bind(story_id)
+    .bind(render_name(&Render::StoryPost).0)
+    .bind(POST)
     .fetch_all(db)
     .await
 }
@@ -81,11 +229,11 @@ pub async fn claim(
     id: i64,
     now_ms: i64,
     until_ms: i64,
-) -> Result<Option<Claimed>, sqlx::Error> {
+) -> Result<Option<ClaimedRow>, sqlx::Error> {
     sqlx::query_as(
         "update outbox set claimed_until_ms = ?3
          where id = ?1 and status = 'pending' and coalesce(claimed_until_ms, 0) <= ?2
-         returning id, method, lane, url, payload, render, subject_id, attempts",
+         returning id, method, url, payload, render, recipient, channel, subject_id, attempts",
     )
     .bind(id)
     .bind(now_ms)

@@ -2,10 +2,8 @@
 //! sessions they started.
 use sqlx::SqlitePool;
 
-use crate::library::access::Key;
-
-/// The library's key, made at random the first time it is asked for.
-pub async fn key(db: &SqlitePool, now: i64) -> Result<Key, sqlx::Error> {
+/// The library's key (32 bytes), made at random the first time it is asked for.
+pub async fn key(db: &SqlitePool, now: i64) -> Result<[u8; 32], sqlx::Error> {
     let mut fresh = [0u8; 32];
     getrandom::getrandom(&mut fresh).expect("the operating system provides randomness");
     sqlx::query("insert into library_key (id, key, created_at) values (1, ?1, ?2) on conflict (id) do nothing")
@@ -19,7 +17,7 @@ pub async fn key(db: &SqlitePool, now: i64) -> Result<Key, sqlx::Error> {
     let bytes: [u8; 32] = stored
         .try_into()
         .map_err(|_| sqlx::Error::Protocol("the library key is not 32 bytes".into()))?;
-    Ok(Key::new(bytes))
+    Ok(bytes)
 }
 
 /// Records a sign-in link for `user`; forgets links that ended more than a day ago.

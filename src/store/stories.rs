@@ -2,41 +2,7 @@
 use serde_json::json;
 use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
 
-use crate::domain::{Consent, CustomerKind, NewStory, Reaction};
-
-/// A stored story with its heroes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Story {
-    pub id: i64,
-    pub team_id: String,
-    pub author_id: String,
-    pub title: String,
-    pub what_went_wrong: String,
-    pub happened_at: i64,
-    pub fixed_at: i64,
-    pub how_fixed: String,
-    pub surprise: Option<String>,
-    pub customer_kind: CustomerKind,
-    pub reaction: Reaction,
-    pub message_permalink: Option<String>,
-    pub featured_at: Option<i64>,
-    pub featured_by: Option<String>,
-    pub created_at: i64,
-    /// Heroes in the order credited, each with their consent.
-    pub heroes: Vec<(String, Consent)>,
-    pub tags: Vec<String>,
-}
-
-impl Story {
-    pub fn recovery_secs(&self) -> i64 {
-        self.fixed_at - self.happened_at
-    }
-
-    /// Every credited hero has agreed to the story being told outside Slack.
-    pub fn shareable(&self) -> bool {
-        !self.heroes.is_empty() && self.heroes.iter().all(|(_, c)| *c == Consent::Granted)
-    }
-}
+use crate::domain::{Consent, CustomerKind, NewStory, Reaction, Story, UserId};
 
 #[derive(FromRow)]
 pub(crate) struct StoryRow {
@@ -74,7 +40,7 @@ impl From<StoryRow> for Story {
         Self {
             id: r.id,
             team_id: r.team_id,
-            author_id: r.author_id,
+            author_id: UserId::stored(r.author_id),
             title: r.title,
             what_went_wrong: r.what_went_wrong,
             happened_at: r.happened_at,
@@ -85,11 +51,14 @@ impl From<StoryRow> for Story {
             reaction: Reaction::parse(&r.reaction).unwrap_or(Reaction::Unknown),
             message_permalink: r.message_permalink,
             featured_at: r.featured_at,
-            featured_by: r.featured_by,
+            featured_by: r.featured_by.map(UserId::stored),
             created_at: r.created_at,
             heroes: heroes
                 .into_iter()
-                .map(|(id, consent)| (id, Consent::parse(&consent).unwrap_or(Consent::Pending)))
+                .map(|(id, consent)| {
+                    let consent = Consent::parse(&consent).unwrap_or(Consent::Pending);
+                    (UserId::stored(id), consent)
+                })
                 .collect(),
             tags: serde_json::from_str(&r.tags).unwrap_or_default(),
         }
@@ -110,26 +79,26 @@ pub async fn insert(
          values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) returning id",
     )
     .bind(team_id)
-    .bind(story.author.as_str())
-    .bind(&story.title)
-    .bind(&story.what_went_wrong)
-    .bind(story.happened_at)
-    .bind(story.fixed_at)
-    .bind(&story.how_fixed)
-    .bind(&story.surprise)
-    .bind(story.customer_kind.as_str())
-    .bind(story.reaction.as_str())
+    .bind(story.author().as_str())
+    .bind(story.title())
+    .bind(story.what_went_wrong())
+    .bind(story.happened_at())
+    .bind(story.fixed_at())
+    .bind(story.how_fixed())
+    .bind(story.surprise())
+    .bind(story.customer_kind().as_str())
+    .bind(story.reaction().as_str())
     .bind(message_permalink)
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    let heroes: Vec<&str> = story.heroes.iter().map(|h| h.as_str()).collect();
+    let heroes: Vec<&str> = story.heroes().iter().map(|h| h.as_str()).collect();
     sqlx::query("insert into story_heroes (story_id, hero_id, position) select ?1, value, key from json_each(?2)")
         .bind(id)
         .bind(json!(heroes).to_string())
         .execute(&mut *conn)
         .await?;
-    let tags: Vec<&str> = story.tags.iter().map(|t| t.as_str()).collect();
+    let tags: Vec<&str> = story.tags().iter().map(|t| t.as_str()).collect();
     sqlx::query("insert into story_tags (story_id, tag) select ?1, value from json_each(?2)")
         .bind(id)
         .bind(json!(tags).to_string())
@@ -210,25 +179,4 @@ pub async fn set_featured(
             .await?
     };
     Ok(done.rows_affected() == 1)
-}
-
-/// Stores a told story with its outbox messages, once per `key` (the submission's view), in one
-/// transaction; None if the key was seen before.
-pub async fn tell(
-    db: &sqlx::SqlitePool,
-    key: &str,
-    team_id: &str,
-    story: &NewStory,
-    message_permalink: Option<&str>,
-    messages: &[super::batch::NewMessage],
-    now_ms: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    if !super::requests::record(&mut *tx, key, now_ms / 1000).await? {
-        return Ok(None);
-    }
-    let id = insert(&mut tx, team_id, story, message_permalink, now_ms / 1000).await?;
-    super::outbox::enqueue(&mut *tx, messages, Some(id), now_ms).await?;
-    tx.commit().await?;
-    Ok(Some(id))
 }

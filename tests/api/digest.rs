@@ -120,6 +120,25 @@ async fn posting_twice_posts_last_weeks_digest_once() {
     );
 }
 
+/// Around midnight between a Sunday and a Monday (UTC), `/hero digest post` posts the week
+/// before the one the clock is in, and the week's own digest only once Monday has come.
+#[tokio::test]
+async fn the_digest_posted_around_sunday_midnight_is_of_the_week_before() {
+    const SUNDAY_23_40: i64 = 1_795_390_800_000; // 22 Nov 2026, week 47
+    const MONDAY_00_20: i64 = 1_795_393_200_000; // 23 Nov 2026, week 48
+    let app = spawn_app_with(with_digest()).await;
+    for (moment, week) in [(SUNDAY_23_40, "2026-W46"), (MONDAY_00_20, "2026-W47")] {
+        app.clock.set_ms(moment);
+        let answer: Value = app.hero(LEADER, "digest post").await.json().await.unwrap();
+        assert!(answer["text"].as_str().unwrap().contains(week), "{answer}");
+    }
+    let weeks: Vec<String> = sqlx::query_scalar("select week from digests order by week")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(weeks, ["2026-W46", "2026-W47"]);
+}
+
 #[tokio::test]
 async fn two_concurrent_posters_post_once() {
     let app = spawn_app_with(with_digest()).await;

@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use herobot::clock::Clock;
 use herobot::config::{Config, Needs, OutboxSettings};
 use herobot::slack::signature::sign;
 use herobot::startup::Application;
@@ -23,6 +24,8 @@ pub const LEADER: &str = "U0LEADER";
 pub struct TestApp {
     pub address: String,
     pub db: SqlitePool,
+    /// The app's clock: it starts at `now()`, and a test may set it.
+    pub clock: Clock,
     pub slack: MockServer,
     pub http: reqwest::Client,
     pub dir: Arc<tempfile::TempDir>,
@@ -125,7 +128,10 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         ..OutboxSettings::default()
     };
     herobot::telemetry::init(herobot::config::LogFormat::Text);
-    let app = Application::build(config).await.expect("the app builds");
+    let clock = Clock::starting_at(now_ms());
+    let app = Application::build_with_clock(config, clock.clone())
+        .await
+        .expect("the app builds");
     let address = format!("http://{}", app.local_addr());
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(app.run_until(async move {
@@ -137,6 +143,7 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
     TestApp {
         address,
         db,
+        clock,
         slack,
         http: reqwest::Client::new(),
         dir,
@@ -202,11 +209,21 @@ pub fn command_body(slack: &MockServer, user: &str, text: &str, trigger: &str) -
     .unwrap()
 }
 
+/// Where every test's clock starts: Wednesday 18 November 2026, 10:00 UTC. The suite never
+/// depends on the day or hour it runs.
+pub const START: i64 = 1_794_996_000;
+
+/// The time by the tests' clock, in unix milliseconds: `START` when the first test asked, and
+/// running on from there.
+pub fn now_ms() -> i64 {
+    static STARTED: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    let started = STARTED.get_or_init(Instant::now);
+    START * 1000 + started.elapsed().as_millis() as i64
+}
+
+/// The time by the tests' clock, in unix seconds (every app starts on it).
 pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    now_ms() / 1000
 }
 
 impl TestApp {
@@ -226,14 +243,14 @@ impl TestApp {
             "/slack/commands",
             &body,
             "application/x-www-form-urlencoded",
-            now(),
+            self.clock.now_secs(),
         )
         .await
     }
 
     /// A form post signed now, not yet sent.
     pub fn signed(&self, path: &str, body: &str) -> reqwest::RequestBuilder {
-        let ts = now().to_string();
+        let ts = self.clock.now_secs().to_string();
         self.http
             .post(format!("{}{path}", self.address))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -294,7 +311,7 @@ impl TestApp {
             "/slack/interactions",
             &body,
             "application/x-www-form-urlencoded",
-            now(),
+            self.clock.now_secs(),
         )
         .await
     }
@@ -305,7 +322,7 @@ impl TestApp {
             "/slack/interactions",
             body,
             "application/x-www-form-urlencoded",
-            now(),
+            self.clock.now_secs(),
         )
         .await
     }

@@ -171,8 +171,13 @@ async fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
     let stories = herobot::store::library::stories(&db, &filter).await?;
-    let names =
-        herobot::library::names::resolve(&db, None, &herobot::library::people(&stories)).await?;
+    let names = herobot::library::names::resolve(
+        &db,
+        None,
+        &herobot::library::people(&stories),
+        &herobot::clock::Clock::system(),
+    )
+    .await?;
     let pack = herobot::library::export::render(
         herobot::library::export::Format::Markdown,
         &stories,

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{base, message};
-use crate::clock;
 use crate::error::{Error, Result};
 use crate::library::access::{self, Grant, Kind, Refusal};
 use crate::library::pages::Layout;
@@ -51,7 +50,13 @@ fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 /// leader.
 pub(super) async fn current(parts: &Parts, state: &AppState) -> Result<Option<Session>> {
     let Some(grant) = cookie(parts, COOKIE_NAME).and_then(|value| {
-        access::verify(&state.library_key, Kind::Session, value, clock::now_secs()).ok()
+        access::verify(
+            &state.library_key,
+            Kind::Session,
+            value,
+            state.clock.now_secs(),
+        )
+        .ok()
     }) else {
         return Ok(None);
     };
@@ -144,7 +149,7 @@ pub(super) async fn login(
     parts: Parts,
     Query(params): Query<LoginParams>,
 ) -> Result<Response> {
-    let now = clock::now_secs();
+    let now = state.clock.now_secs();
     let refuse =
         |heading: &str| message(&state, None, StatusCode::FORBIDDEN, heading, &[GET_A_LINK]);
     let token = params.token.unwrap_or_default();
@@ -226,7 +231,7 @@ pub(super) async fn sign_out(
     if !access::csrf_ok(&state.library_key, &session.nonce, &form.csrf) {
         return stale_form(&state, &session);
     }
-    sign_in::end_session(&state.db, &session.nonce, clock::now_secs()).await?;
+    sign_in::end_session(&state.db, &session.nonce, state.clock.now_secs()).await?;
     tracing::info!(user = session.user, "library session ended");
     let cookie = format!(
         "{COOKIE_NAME}=; Path={}; Max-Age=0; HttpOnly; SameSite=Lax",

@@ -8,21 +8,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::session::{Session, stale_form};
 use super::{base, message, render};
-use crate::clock;
-use crate::domain::CustomerKind;
+use crate::actions;
+use crate::domain::Story;
+use crate::domain::{CustomerKind, UserId};
 use crate::error::{Error, Result};
 use crate::library::access;
 use crate::library::export::Format;
 use crate::library::pages::{self, Card, Choice, FormValues, StoryView};
 use crate::state::AppState;
 use crate::store;
-use crate::store::batch::NewMessage;
 use crate::store::library::Filter;
-use crate::store::stories::Story;
 
 /// Stories per page of the list.
 const PAGE: i64 = 25;
@@ -35,12 +33,17 @@ const NAMES_BUDGET: Duration = Duration::from_secs(2);
 /// The names a page about `stories` shows: heroes, authors, and who featured them.
 async fn page_names(state: &AppState, stories: &[Story]) -> Result<HashMap<String, String>> {
     let mut people = crate::library::people(stories);
-    people.extend(stories.iter().filter_map(|s| s.featured_by.clone()));
+    people.extend(
+        stories
+            .iter()
+            .filter_map(|s| s.featured_by.as_ref().map(UserId::to_string)),
+    );
     Ok(crate::library::names::resolve_within(
         &state.db,
         Some(&state.slack),
         &people,
         Some(NAMES_BUDGET),
+        &state.clock,
     )
     .await?)
 }
@@ -282,31 +285,7 @@ pub(super) async fn feature(
     if store::stories::get(&state.db, id).await?.is_none() {
         return no_such_story(&state, &session);
     }
-    // The change and the update of the story's posts in Slack commit together.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let now = clock::now_secs();
-    if store::stories::set_featured(&mut *tx, id, featured, &session.user, now).await? {
-        let updates: Vec<NewMessage> = store::outbox::story_posts(&mut *tx, id)
-            .await?
-            .into_iter()
-            .map(|(channel, ts)| NewMessage {
-                method: "chat.update",
-                payload: json!({ "channel": channel, "ts": ts }).to_string(),
-                lane: channel,
-                url: None,
-                render: Some("story_post"),
-            })
-            .collect();
-        store::outbox::enqueue(&mut *tx, &updates, Some(id), clock::now_ms()).await?;
-        tx.commit().await?;
-        state.outbox.notify_one();
-        tracing::info!(
-            story = id,
-            featured,
-            user = session.user,
-            "story featured from the library"
-        );
-    }
+    actions::feature::feature(&state, id, &session.user, featured, None).await?;
     Ok(Redirect::to(&format!("{}/stories/{id}", base(&state))).into_response())
 }
 

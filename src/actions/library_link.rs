@@ -1,32 +1,31 @@
-//! `/hero library`: a leader's private, single-use sign-in link to the story library page.
+//! `/hero library`: a leader's private, single-use sign-in link to the story library.
 use serde_json::Value;
 
-use crate::clock;
 use crate::error::Result;
 use crate::library::access::{self, Grant, Kind};
 use crate::messages;
 use crate::state::AppState;
 use crate::store::sign_in;
 
-pub async fn library(state: &AppState, user: &str) -> Result<Value> {
-    if !state.config.is_leader(user) {
+pub async fn library_link(app: &AppState, user: &str) -> Result<Value> {
+    if !app.config.is_leader(user) {
         return Ok(messages::refusal(
             "Only leaders can open the story library (HEROBOT_LEADERS). `/hero find` searches the stories for everyone.",
         ));
     }
-    let Some(public_url) = state.config.public_url.as_deref() else {
+    let Some(public_url) = app.config.public_url.as_deref() else {
         return Ok(messages::refusal(
             "The story library needs HEROBOT_PUBLIC_URL, the address people reach herobot at. Ask whoever runs herobot to set it.",
         ));
     };
-    let now = clock::now_secs();
+    let now = app.clock.now_secs();
     let grant = Grant {
         user: user.to_owned(),
         expires_at: now + access::LINK_SECS,
         nonce: access::nonce(),
     };
-    sign_in::issue_link(&state.db, &grant.nonce, user, grant.expires_at, now).await?;
-    let token = access::sign(&state.library_key, Kind::Link, &grant);
+    sign_in::issue_link(&app.db, &grant.nonce, user, grant.expires_at, now).await?;
+    let token = access::sign(&app.library_key, Kind::Link, &grant);
     tracing::info!(user, "library sign-in link issued");
     Ok(messages::library_link(
         &format!("{public_url}/library/login?token={token}"),

@@ -1,0 +1,50 @@
+//! Record consent: a credited hero agrees (or not) that a story is told outside Slack; their
+//! DM is updated to show the choice.
+use crate::domain::outbox::{Delivery, Message, Render, Visibility};
+use crate::domain::{Consent, UserId};
+use crate::error::Result;
+use crate::state::AppState;
+use crate::store::{outbox, stories};
+
+/// The message a button was pressed on, and the response_url that replaces it.
+#[derive(Debug, Clone)]
+pub struct Pressed {
+    pub response_url: Option<String>,
+    /// The channel the message is in (a DM's channel, for consent).
+    pub channel: String,
+    pub message_ts: Option<String>,
+}
+
+/// Records `hero`'s choice for `story_id`; true if it changed anything (the same choice again,
+/// or a person the story does not credit, changes nothing).
+pub async fn record_consent(
+    app: &AppState,
+    story_id: i64,
+    hero: &UserId,
+    consent: Consent,
+    pressed: Option<Pressed>,
+) -> Result<bool> {
+    let now_ms = app.clock.now_ms();
+    let mut tx = super::begin(app).await?;
+    if !stories::set_consent(&mut *tx, story_id, hero.as_str(), consent, now_ms / 1000).await? {
+        return Ok(false);
+    }
+    if let Some(url) = pressed.and_then(|p| p.response_url.map(|url| (url, p.channel))) {
+        let update = Message::rendered(
+            Render::ConsentDm { hero: hero.clone() },
+            Delivery::Respond {
+                url: url.0,
+                channel: url.1,
+                visibility: Visibility::ReplaceOriginal,
+            },
+        );
+        outbox::enqueue(&mut *tx, &[update], Some(story_id), now_ms).await?;
+    }
+    super::commit(app, tx).await?;
+    tracing::info!(
+        story = story_id,
+        consent = consent.as_str(),
+        "consent recorded"
+    );
+    Ok(true)
+}

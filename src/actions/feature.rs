@@ -1,0 +1,75 @@
+//! Feature or unfeature a story for talks (leaders only), from its Slack post or from the
+//! library: the same change, and the same update of the story's posts in Slack.
+use serde_json::json;
+
+use super::consent::Pressed;
+use crate::domain::outbox::{Delivery, Message, Render, Visibility};
+use crate::error::Result;
+use crate::state::AppState;
+use crate::store::{outbox, stories};
+
+/// What became of a request to feature a story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Featured {
+    /// Changed, and the story's posts are being updated to show it.
+    Changed,
+    /// Already so (or no such story): nothing changed.
+    Unchanged,
+    /// The person is not a leader: nothing changed; a button press is told so privately.
+    NotALeader,
+}
+
+const NOT_A_LEADER: &str =
+    "Only leaders can feature stories. Ask one of your leaders if this story deserves a stage.";
+
+/// Marks `story_id` featured (or not) for `by`. Every post of the story herobot made is updated
+/// in place; the message a button was pressed on is replaced through its response_url.
+pub async fn feature(
+    app: &AppState,
+    story_id: i64,
+    by: &str,
+    featured: bool,
+    pressed: Option<Pressed>,
+) -> Result<Featured> {
+    let now_ms = app.clock.now_ms();
+    let reply = |visibility| {
+        pressed.as_ref().and_then(|p| {
+            p.response_url.as_ref().map(|url| Delivery::Respond {
+                url: url.clone(),
+                channel: p.channel.clone(),
+                visibility,
+            })
+        })
+    };
+    if !app.config.is_leader(by) {
+        if let Some(private) = reply(Visibility::Private) {
+            let note = Message::fixed(json!({ "text": NOT_A_LEADER }), private);
+            let mut tx = super::begin(app).await?;
+            outbox::enqueue(&mut *tx, &[note], Some(story_id), now_ms).await?;
+            super::commit(app, tx).await?;
+        }
+        return Ok(Featured::NotALeader);
+    }
+    let mut tx = super::begin(app).await?;
+    if !stories::set_featured(&mut *tx, story_id, featured, by, now_ms / 1000).await? {
+        return Ok(Featured::Unchanged);
+    }
+    let pressed_on = pressed
+        .as_ref()
+        .filter(|p| p.response_url.is_some())
+        .map(|p| (p.channel.as_str(), p.message_ts.as_deref()));
+    let mut updates: Vec<Message> = outbox::story_posts(&mut *tx, story_id)
+        .await?
+        .into_iter()
+        .filter(|(channel, ts)| pressed_on != Some((channel.as_str(), Some(ts.as_str()))))
+        .map(|(channel, ts)| Message::rendered(Render::StoryPost, Delivery::Update { channel, ts }))
+        .collect();
+    updates.extend(
+        reply(Visibility::ReplaceOriginal)
+            .map(|delivery| Message::rendered(Render::StoryPost, delivery)),
+    );
+    outbox::enqueue(&mut *tx, &updates, Some(story_id), now_ms).await?;
+    super::commit(app, tx).await?;
+    tracing::info!(story = story_id, featured, by, "story featured");
+    Ok(Featured::Changed)
+}

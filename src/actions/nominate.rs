@@ -1,0 +1,62 @@
+//! Nominate: store a nomination with its celebration and a DM to each hero, once per Slack
+//! request, through the group-commit writer.
+use serde_json::Value;
+
+use crate::domain::Nomination;
+use crate::error::Result;
+use crate::messages::{self, TypedIn};
+use crate::state::AppState;
+use crate::store::batch::{Committed, Source, Submission};
+
+/// The Slack request a nomination came in.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Unique per Slack request: a replay with the same key stores nothing again.
+    pub key: String,
+    pub team_id: String,
+    pub source: Source,
+    /// Where `/hero` was typed (or the shortcut used), and its response_url.
+    pub channel: Option<String>,
+    pub response_url: Option<String>,
+    /// The message a shortcut was used on.
+    pub permalink: Option<String>,
+}
+
+/// Stores `nomination`; returns the private confirmation for the nominator (on a replay, the
+/// first one's).
+pub async fn nominate(app: &AppState, nomination: Nomination, request: Request) -> Result<Value> {
+    let typed_in = match (&request.channel, &request.response_url) {
+        (Some(channel), Some(response_url)) => Some(TypedIn {
+            channel,
+            response_url,
+        }),
+        _ => None,
+    };
+    let (outbox, place) = messages::nomination_messages(
+        &nomination.heroes,
+        app.config.heroes_channel.as_deref(),
+        typed_in,
+    );
+    let ack = messages::nomination_confirmed(&nomination, place);
+    let submission = Submission {
+        key: request.key,
+        ack: ack.to_string(),
+        team_id: request.team_id,
+        channel_id: request.channel,
+        source: request.source,
+        message_permalink: request.permalink,
+        nomination,
+        messages: outbox,
+    };
+    // The writer wakes the outbox worker after each commit that queued messages.
+    match app.writer.submit(submission).await? {
+        Committed::Stored(id) => {
+            tracing::info!(nomination = id, "nomination stored");
+            Ok(ack)
+        }
+        Committed::Replay(first) => {
+            tracing::info!("replayed nomination answered without storing again");
+            Ok(serde_json::from_str(&first).unwrap_or(ack))
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Tell a story: store a recovery story with its post and a consent request to each credited
+//! hero, once per submission.
+use crate::domain::NewStory;
+use crate::error::Result;
+use crate::messages::{self, TypedIn};
+use crate::state::AppState;
+use crate::store::{outbox, requests, stories};
+
+use super::nominate::Request;
+
+/// Stores `story`; returns its ID, or None if this request was stored before.
+pub async fn tell_story(app: &AppState, story: NewStory, request: Request) -> Result<Option<i64>> {
+    let typed_in = match (&request.channel, &request.response_url) {
+        (Some(channel), Some(response_url)) => Some(TypedIn {
+            channel,
+            response_url,
+        }),
+        _ => None,
+    };
+    let channel = app
+        .config
+        .stories_channel
+        .as_deref()
+        .or(app.config.heroes_channel.as_deref());
+    let messages = messages::story_messages(story.heroes(), channel, typed_in);
+    let now_ms = app.clock.now_ms();
+    let mut tx = super::begin(app).await?;
+    if !requests::record(&mut *tx, &request.key, now_ms / 1000).await? {
+        return Ok(None);
+    }
+    let id = stories::insert(
+        &mut tx,
+        &request.team_id,
+        &story,
+        request.permalink.as_deref(),
+        now_ms / 1000,
+    )
+    .await?;
+    outbox::enqueue(&mut *tx, &messages, Some(id), now_ms).await?;
+    super::commit(app, tx).await?;
+    tracing::info!(story = id, "story stored");
+    crate::metrics::STORIES_STORED.add(1);
+    Ok(Some(id))
+}

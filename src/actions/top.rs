@@ -1,0 +1,38 @@
+//! `/hero top [period]`: the most-recognised heroes of a period, with a reason each.
+use serde_json::{Value, json};
+
+use crate::digest::compute::rank_heroes;
+use crate::domain::command::Period;
+use crate::error::Result;
+use crate::messages::{ephemeral, times};
+use crate::slack::blocks::{self, escape_within};
+use crate::state::AppState;
+use crate::store::digests;
+
+pub async fn top(app: &AppState, period: Period) -> Result<Value> {
+    let (days, label) = match period {
+        Period::Week => (7, "the last 7 days"),
+        Period::Month => (30, "the last 30 days"),
+        Period::Quarter => (91, "the last 3 months"),
+        Period::Year => (365, "the last 12 months"),
+    };
+    let now = app.clock.now_secs();
+    let (nominations, stories) = digests::period(&app.db, now - days * 86_400, now + 1).await?;
+    let heroes = rank_heroes(&nominations, &stories);
+    if heroes.is_empty() {
+        return Ok(ephemeral(&format!(
+            "No one has been recognised in {label} yet. Be the first: `/hero @name for what they did`."
+        )));
+    }
+    let mut text = format!("*Most recognised heroes, {label}*");
+    for (rank, h) in heroes.iter().take(10).enumerate() {
+        text.push_str(&format!(
+            "\n{}. <@{}> ({}) — {}",
+            rank + 1,
+            h.hero,
+            times(h.recognitions as i64),
+            escape_within(&h.reason.replace('\n', " "), 200)
+        ));
+    }
+    Ok(json!({"response_type": "ephemeral", "text": blocks::truncate(&text, 3000)}))
+}
