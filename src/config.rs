@@ -1,4 +1,4 @@
-//! Configuration from the environment, with the names of PRODUCT.md; secrets never print.
+//! Configuration from the environment, by the names in README's table; secrets never print.
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;

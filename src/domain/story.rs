@@ -66,6 +66,15 @@ impl Consent {
             Self::Declined => "declined",
         }
     }
+
+    /// How the choice reads to a person.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Granted => "agreed to share",
+            Self::Pending => "not asked yet or not answered",
+            Self::Declined => "declined to share",
+        }
+    }
 }
 
 /// A story as told, before it is stored: built only by `NewStory::parse`, so every stored

@@ -7,7 +7,6 @@ use std::fmt::Write;
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
-use crate::domain::Consent;
 use crate::domain::Story;
 use crate::domain::story::{duration_in_words, recovery_in_words, within_window};
 
@@ -70,14 +69,6 @@ fn rfc3339(unix: i64, tz: &TimeZone) -> String {
     crate::clock::local(unix, tz, "%Y-%m-%dT%H:%M:%S%:z")
 }
 
-fn consent_word(c: Consent) -> &'static str {
-    match c {
-        Consent::Granted => "granted",
-        Consent::Pending => "pending",
-        Consent::Declined => "declined",
-    }
-}
-
 /// Markdown text from a person, kept readable but unable to add headings or HTML.
 fn md(text: &str) -> String {
     text.lines()
@@ -130,7 +121,7 @@ pub fn talk_pack(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZo
         let consents: Vec<String> = s
             .heroes
             .iter()
-            .map(|(id, c)| format!("{} {}", name(names, id), consent_word(*c)))
+            .map(|(id, c)| format!("{} {}", name(names, id), c.as_str()))
             .collect();
         let _ = writeln!(out, "- **Consent:** {}", consents.join(", "));
         if s.featured_at.is_some() {
@@ -190,7 +181,7 @@ pub fn csv(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) ->
         let consent: Vec<String> = s
             .heroes
             .iter()
-            .map(|(id, c)| format!("{}: {}", name(names, id), consent_word(*c)))
+            .map(|(id, c)| format!("{}: {}", name(names, id), c.as_str()))
             .collect();
         let row = [
             s.id.to_string(),
@@ -226,7 +217,7 @@ pub fn json(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) -
             json!({
                 "id": s.id,
                 "title": s.title,
-                "heroes": s.heroes.iter().map(|(id, c)| json!({"id": id, "name": name(names, id), "consent": consent_word(*c)})).collect::<Vec<_>>(),
+                "heroes": s.heroes.iter().map(|(id, c)| json!({"id": id, "name": name(names, id), "consent": c.as_str()})).collect::<Vec<_>>(),
                 "shareable": s.shareable(),
                 "told_by": {"id": s.author_id, "name": name(names, &s.author_id)},
                 "happened_at": rfc3339(s.happened_at, tz),
@@ -252,7 +243,7 @@ pub fn json(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) -
 mod tests {
     use super::*;
     use crate::digest::compute::tests::story;
-    use crate::domain::{CustomerKind, Reaction, UserId};
+    use crate::domain::{Consent, CustomerKind, Reaction, UserId};
 
     fn names() -> HashMap<String, String> {
         HashMap::from([("U0ALICE".to_owned(), "Alice Doe".to_owned())])

@@ -60,6 +60,15 @@ pub fn base_path(public_url: Option<&str>) -> String {
     format!("{path}/library")
 }
 
+/// A yes/no query parameter, read alike by the library and the API: `true`, `1`, `yes` and `on`
+/// mean yes; anything else, or nothing, means no.
+pub fn flag(value: Option<&str>) -> bool {
+    matches!(
+        value.map(|v| v.trim().to_ascii_lowercase()).as_deref(),
+        Some("true" | "1" | "yes" | "on")
+    )
+}
+
 /// Everyone an export names: heroes and authors, once each.
 pub fn people(stories: &[crate::domain::Story]) -> Vec<String> {
     let mut ids: Vec<String> = stories

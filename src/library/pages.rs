@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use askama::Template;
 use jiff::tz::TimeZone;
 
-use crate::domain::Consent;
 use crate::domain::Story;
 use crate::domain::story::{duration_in_words, recovery_in_words};
 
@@ -155,14 +154,6 @@ pub fn capitalised(text: &str) -> String {
     })
 }
 
-fn consent_word(consent: Consent) -> &'static str {
-    match consent {
-        Consent::Granted => "agreed to share",
-        Consent::Pending => "not asked yet or not answered",
-        Consent::Declined => "declined to share",
-    }
-}
-
 impl Card {
     pub fn new(s: &Story, names: &HashMap<String, String>, tz: &TimeZone) -> Self {
         Self {
@@ -205,7 +196,7 @@ impl StoryView {
                 .iter()
                 .map(|(id, consent)| HeroConsent {
                     name: name(names, id),
-                    consent: consent_word(*consent),
+                    consent: consent.label(),
                 })
                 .collect(),
             author: name(names, &s.author_id),

@@ -31,11 +31,7 @@ pub fn reason_mrkdwn(n: &Nomination, max: usize) -> String {
 
 /// The reason as a block quote.
 fn reason_quote(n: &Nomination) -> String {
-    let body = reason_mrkdwn(n, SECTION_MAX - 200);
-    body.lines()
-        .map(|l| format!(">{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    blocks::block_quote(&reason_mrkdwn(n, SECTION_MAX - 200))
 }
 
 /// Category, customer kind and tags, as one context line.

@@ -107,7 +107,7 @@ pub fn consent_request(story: &Story, hero: &str) -> Value {
         "text": blocks::truncate(&format!("<@{}> told a recovery story that credits you: {}", story.author_id, escape(&story.title)), FALLBACK_MAX),
         "blocks": [
             blocks::section(&format!(":book: <@{}> told a recovery story that credits you: *{}*", story.author_id, escape_within(&story.title, 200))),
-            blocks::section(&format!(">{}", escape_within(&story.what_went_wrong, 500).replace('\n', "\n>"))),
+            blocks::section(&blocks::block_quote(&escape_within(&story.what_went_wrong, 500))),
             blocks::section("May we tell this story outside Slack, in talks and at events? You can change your mind at any time."),
             blocks::context(&[status.to_owned()]),
             {"type": "actions", "block_id": "consent", "elements": [

@@ -22,13 +22,6 @@ pub struct Params {
     shareable: Option<String>,
 }
 
-fn flag(value: &Option<String>) -> bool {
-    matches!(
-        value.as_deref().map(str::to_ascii_lowercase).as_deref(),
-        Some("true" | "1" | "yes" | "on")
-    )
-}
-
 pub async fn stories(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -56,8 +49,8 @@ pub async fn stories(
         params.since.as_deref(),
         params.until.as_deref(),
         params.q.as_deref(),
-        flag(&params.featured),
-        flag(&params.shareable),
+        crate::library::flag(params.featured.as_deref()),
+        crate::library::flag(params.shareable.as_deref()),
         &state.config.timezone,
     )
     .map_err(Error::BadRequest)?;

@@ -63,10 +63,11 @@ pub fn truncate(text: &str, max: usize) -> String {
     out
 }
 
-/// Quotes user text as a mrkdwn block quote, escaped.
-pub fn quote(text: &str) -> String {
-    text.lines()
-        .map(|line| format!(">{}", escape(line)))
+/// Mrkdwn (already escaped) as a block quote: every line marked.
+pub fn block_quote(mrkdwn: &str) -> String {
+    mrkdwn
+        .lines()
+        .map(|line| format!(">{line}"))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -137,7 +138,7 @@ mod tests {
     }
 
     #[test]
-    fn quotes_escape_every_line() {
-        assert_eq!(quote("a <b>\nc & d"), ">a &lt;b&gt;\n>c &amp; d");
+    fn a_block_quote_marks_every_line() {
+        assert_eq!(block_quote("a &lt;b&gt;\nc"), ">a &lt;b&gt;\n>c");
     }
 }

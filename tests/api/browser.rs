@@ -6,12 +6,14 @@
 //! missing the test says so and passes, unless `HEROBOT_BROWSER_TEST=required`, as in CI.
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine;
 use serde_json::{Value, json};
 
-use crate::helpers::{LEADER, Options, TestApp, insert_story, now, spawn_app_with};
+use crate::helpers::{
+    LEADER, Options, TestApp, eventually, eventually_within, insert_story, now, spawn_app_with,
+};
 
 const PUBLIC_URL: &str = "http://herobot.test";
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -115,18 +117,11 @@ impl Browser {
 
     /// Waits (up to 10 s) until the page's address satisfies `test`.
     async fn wait_for_url(&self, test: impl Fn(&str) -> bool) -> String {
-        let started = Instant::now();
-        loop {
+        eventually("the page's address to change", || async {
             let url = self.url().await;
-            if test(&url) {
-                return url;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "still at {url}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+            test(&url).then_some(url)
+        })
+        .await
     }
 
     async fn resize(&self, width: u32, height: u32) {
@@ -175,21 +170,17 @@ async fn start_driver(chromedriver: &Path) -> Driver {
         process,
         url: format!("http://127.0.0.1:{port}"),
     };
-    let started = Instant::now();
-    loop {
-        let ready = reqwest::get(format!("{}/status", driver.url)).await;
-        if let Ok(answer) = ready
-            && let Ok(status) = answer.json::<Value>().await
-            && status["value"]["ready"] == true
-        {
-            return driver;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "chromedriver did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually_within("chromedriver to start", Duration::from_secs(20), || async {
+        let status = reqwest::get(format!("{}/status", driver.url))
+            .await
+            .ok()?
+            .json::<Value>()
+            .await
+            .ok()?;
+        (status["value"]["ready"] == true).then_some(())
+    })
+    .await;
+    driver
 }
 
 async fn open_browser(
@@ -235,22 +226,13 @@ async fn open_browser(
 
 /// Waits (up to 10 s) for a finished download whose name ends with `extension`.
 async fn downloaded(dir: &Path, extension: &str) -> PathBuf {
-    let started = Instant::now();
-    loop {
-        let done = std::fs::read_dir(dir)
+    eventually(&format!("a .{extension} download"), || async {
+        std::fs::read_dir(dir)
             .unwrap()
             .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .find(|p| p.extension().is_some_and(|e| e == extension));
-        if let Some(path) = done {
-            return path;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "no .{extension} download in {}",
-            dir.display()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            .find(|p| p.extension().is_some_and(|e| e == extension))
+    })
+    .await
 }
 
 async fn sign_in_link(app: &TestApp) -> String {
@@ -339,14 +321,10 @@ async fn a_leader_searches_features_and_downloads_in_a_real_browser() {
         "Billing outage turned into a thank-you note"
     );
     browser.click("form[action$='/feature'] button").await;
-    let started = Instant::now();
-    while !browser.source().await.contains("Unfeature") {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "never featured"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    eventually("the story page to show it featured", || async {
+        browser.source().await.contains("Unfeature").then_some(())
+    })
+    .await;
     let by: Option<String> = sqlx::query_scalar("select featured_by from stories where id = ?1")
         .bind(story)
         .fetch_one(&app.db)

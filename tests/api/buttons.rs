@@ -2,7 +2,7 @@
 //! that repeat and people who may not press them.
 use serde_json::{Value, json};
 
-use crate::helpers::{LEADER, NOMINATOR, TestApp, json as body_json, spawn_app};
+use crate::helpers::{LEADER, NOMINATOR, TestApp, eventually, json as body_json, spawn_app};
 use crate::modals::tell_story;
 
 fn press(app: &TestApp, user: &str, action_id: &str, story_id: i64, channel: &str) -> Value {
@@ -23,9 +23,9 @@ fn press(app: &TestApp, user: &str, action_id: &str, story_id: i64, channel: &st
     })
 }
 
-/// What was posted to response URLs, in order.
+/// What was posted to response URLs, in order, once at least `wait_for` arrived.
 async fn responses(app: &TestApp, wait_for: usize) -> Vec<Value> {
-    for _ in 0..250 {
+    eventually(&format!("{wait_for} responses"), || async {
         let found: Vec<Value> = app
             .slack
             .received_requests()
@@ -35,12 +35,9 @@ async fn responses(app: &TestApp, wait_for: usize) -> Vec<Value> {
             .filter(|r| r.url.path().contains("/response/T0TEAM/press/"))
             .map(body_json)
             .collect();
-        if found.len() >= wait_for {
-            return found;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("fewer than {wait_for} responses arrived");
+        (found.len() >= wait_for).then_some(found)
+    })
+    .await
 }
 
 async fn consent_of(app: &TestApp, story: i64, hero: &str) -> String {
@@ -71,7 +68,7 @@ async fn a_hero_grants_consent_and_the_dm_shows_it_even_when_pressed_twice() {
         "only the hero who pressed"
     );
     let updates = responses(&app, 1).await;
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    app.settled().await;
     assert_eq!(
         responses(&app, 1).await.len(),
         1,
@@ -145,7 +142,7 @@ async fn a_leader_features_a_story_once_and_the_post_shows_it() {
     assert!(featured.0.is_some());
     assert_eq!(featured.1.as_deref(), Some(LEADER));
     let updates = responses(&app, 1).await;
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    app.settled().await;
     assert_eq!(
         responses(&app, 1).await.len(),
         1,

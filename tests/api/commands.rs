@@ -137,7 +137,7 @@ async fn a_replayed_command_is_processed_once_and_answered_the_same() {
     assert_eq!(first, second);
     assert_eq!(app.count("nominations").await, 1);
     assert_eq!(app.count("outbox").await, 3);
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.settled().await;
     assert_eq!(app.slack_requests(3).await.len(), 3);
 }
 
@@ -264,7 +264,7 @@ async fn bad_input_gets_a_clear_message_and_stores_nothing() {
     assert_eq!(app.count("nominations").await, 0);
     assert_eq!(app.count("outbox").await, 0);
     assert_eq!(app.count("slack_requests").await, 0);
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    app.settled().await;
     assert!(app.slack.received_requests().await.unwrap().is_empty());
 }
 

@@ -1,10 +1,11 @@
 //! The weekly digest and `/hero top`: leaders only, exactly once per week (also when posts race
 //! or the service restarts), and the scheduler's catch-up on start-up.
-use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::helpers::{LEADER, NOMINATOR, Options, TestApp, json, spawn_app, spawn_app_with, start};
+use crate::helpers::{
+    LEADER, NOMINATOR, Options, TestApp, eventually, json, spawn_app, spawn_app_with, start,
+};
 
 const DIGEST_CHANNEL: &str = "C0DIGEST";
 
@@ -191,12 +192,10 @@ async fn a_digest_missed_while_down_is_posted_on_start_up_and_not_again_after_a_
         let (dir, slack) = app.stop().await;
         start(dir, slack, &options()).await
     };
-    for _ in 0..250 {
-        if digest_messages(&app).await == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually("the scheduler to post the missed digest", || async {
+        (digest_messages(&app).await == 1).then_some(())
+    })
+    .await;
     assert_eq!(digests_posted(&app).await, 1);
     let posted_by: String = sqlx::query_scalar("select posted_by from digests")
         .fetch_one(&app.db)
@@ -206,7 +205,10 @@ async fn a_digest_missed_while_down_is_posted_on_start_up_and_not_again_after_a_
 
     let (dir, slack) = app.stop().await;
     let app = start(dir, slack, &options()).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The restarted scheduler finds the week posted; a leader asking now is told so too.
+    app.settled().await;
+    let answer: Value = app.hero(LEADER, "digest post").await.json().await.unwrap();
+    assert!(answer["text"].as_str().unwrap().contains("already posted"));
     assert_eq!(
         (digests_posted(&app).await, digest_messages(&app).await),
         (1, 1)

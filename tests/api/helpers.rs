@@ -340,6 +340,20 @@ impl TestApp {
         wait_for_requests(&self.slack, n, Duration::from_secs(10)).await
     }
 
+    /// Waits until no outbox message is pending: everything the app had to send has been sent
+    /// (or has failed for good), so what Slack received is all it will receive.
+    pub async fn settled(&self) {
+        eventually("the outbox to have nothing pending", || async {
+            let pending: i64 =
+                sqlx::query_scalar("select count(*) from outbox where status = 'pending'")
+                    .fetch_one(&self.db)
+                    .await
+                    .unwrap();
+            (pending == 0).then_some(())
+        })
+        .await
+    }
+
     /// Stops the app gracefully and returns what a restart needs.
     pub async fn stop(mut self) -> (Arc<tempfile::TempDir>, MockServer) {
         let _ = self.shutdown.take().unwrap().send(());
@@ -351,17 +365,34 @@ impl TestApp {
 }
 
 pub async fn wait_for_requests(slack: &MockServer, n: usize, timeout: Duration) -> Vec<Request> {
+    eventually_within(&format!("{n} requests to Slack"), timeout, || async {
+        let requests = slack.received_requests().await.unwrap_or_default();
+        (requests.len() >= n).then_some(requests)
+    })
+    .await
+}
+
+/// Polls `check` every 20 ms until it gives something, and fails after 10 s naming `what` was
+/// awaited. Every test waits through this one loop.
+pub async fn eventually<T, F, Fut>(what: &str, check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    eventually_within(what, Duration::from_secs(10), check).await
+}
+
+pub async fn eventually_within<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
     let deadline = Instant::now() + timeout;
     loop {
-        let requests = slack.received_requests().await.unwrap_or_default();
-        if requests.len() >= n || Instant::now() > deadline {
-            assert!(
-                requests.len() >= n,
-                "Slack received {} requests, expected {n}",
-                requests.len()
-            );
-            return requests;
+        if let Some(found) = check().await {
+            return found;
         }
+        assert!(Instant::now() < deadline, "waited {timeout:?} for {what}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

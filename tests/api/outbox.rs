@@ -18,25 +18,6 @@ async fn outbox_rows(app: &TestApp) -> Vec<(String, String, i64, Option<String>)
         .unwrap()
 }
 
-/// Waits until no outbox row is pending.
-async fn settled(app: &TestApp) {
-    for _ in 0..500 {
-        let pending: i64 =
-            sqlx::query_scalar("select count(*) from outbox where status = 'pending'")
-                .fetch_one(&app.db)
-                .await
-                .unwrap();
-        if pending == 0 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!(
-        "outbox still has pending rows: {:?}",
-        outbox_rows(app).await
-    );
-}
-
 async fn mount_response_url_ok(slack: &MockServer) {
     Mock::given(method("POST"))
         .and(path_regex("^/response/"))
@@ -72,8 +53,7 @@ async fn slack_failing_three_times_then_recovering_means_delivered_once() {
     mount_post_message(&app.slack, slack.clone()).await;
 
     app.hero(NOMINATOR, NOMINATION).await;
-    settled(&app).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.settled().await;
 
     assert_eq!(
         slack.arrivals().len(),
@@ -106,7 +86,7 @@ async fn a_429_with_retry_after_is_waited_out_then_delivered() {
     mount_post_message(&app.slack, slack.clone()).await;
 
     app.hero(NOMINATOR, NOMINATION).await;
-    settled(&app).await;
+    app.settled().await;
 
     let arrivals = slack.arrivals();
     assert_eq!(arrivals.len(), 2);
@@ -144,8 +124,7 @@ async fn an_error_that_will_not_heal_is_recorded_as_failed_and_not_retried() {
     mount_slack_ok(&app.slack).await;
 
     app.hero(NOMINATOR, NOMINATION).await;
-    settled(&app).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.settled().await;
 
     assert_eq!(failing.arrivals().len(), 1);
     let rows = outbox_rows(&app).await;
@@ -181,7 +160,7 @@ async fn messages_still_pending_at_a_restart_are_delivered_after_it() {
     slack.reset().await;
     mount_slack_ok(&slack).await;
     let app = start(dir, slack, &Options::default()).await;
-    settled(&app).await;
+    app.settled().await;
 
     let rows = outbox_rows(&app).await;
     assert!(rows.iter().all(|r| r.1 == "sent"), "{rows:?}");
@@ -219,7 +198,7 @@ async fn a_burst_to_one_channel_is_paced_without_holding_up_dms() {
         )
         .await;
     }
-    settled(&app).await;
+    app.settled().await;
 
     let (channel, dms) = (channel.arrivals(), dms.arrivals());
     assert_eq!((channel.len(), dms.len()), (5, 5));

@@ -95,7 +95,7 @@ impl Params {
             self.since.as_deref(),
             self.until.as_deref(),
             self.q.as_deref(),
-            !is_blank(&self.featured),
+            crate::library::flag(self.featured.as_deref()),
             consent == "shareable",
             &state.config.timezone,
         )?;
@@ -164,7 +164,7 @@ pub(super) async fn list(
             q: text(&params.q).to_owned(),
             since: text(&params.since).to_owned(),
             until: text(&params.until).to_owned(),
-            featured: !is_blank(&params.featured),
+            featured: crate::library::flag(params.featured.as_deref()),
             narrowed: [
                 &params.since,
                 &params.until,
