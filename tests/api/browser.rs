@@ -162,6 +162,10 @@ async fn start_driver(chromedriver: &Path) -> Driver {
         .port();
     let process = Command::new(chromedriver)
         .arg(format!("--port={port}"))
+        // Under libfaketime (CI runs the suite at a Sunday-night moment) the browser keeps the
+        // real clock: Chromium does not start with the library preloaded, and only herobot's
+        // clock matters here.
+        .env_remove("LD_PRELOAD")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -119,20 +119,24 @@ async fn without_a_heroes_channel_the_celebration_goes_to_the_channel_where_hero
 #[tokio::test]
 async fn a_replayed_command_is_processed_once_and_answered_the_same() {
     let app = spawn_app().await;
-    let trigger = trigger_id();
+    // A replay repeats the request exactly, its signed timestamp included.
+    let body = command_body(&app.slack, NOMINATOR, EXAMPLE, &trigger_id());
+    let signed_at = app.clock.now_secs();
+    let send = || async {
+        app.post_signed(
+            "/slack/commands",
+            &body,
+            "application/x-www-form-urlencoded",
+            signed_at,
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()
+    };
 
-    let first: Value = app
-        .hero_with_trigger(NOMINATOR, EXAMPLE, &trigger)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let second: Value = app
-        .hero_with_trigger(NOMINATOR, EXAMPLE, &trigger)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first = send().await;
+    let second = send().await;
 
     assert_eq!(first, second);
     assert_eq!(app.count("nominations").await, 1);
