@@ -300,8 +300,8 @@ async fn deliver(
         Ok(body) => {
             let body = body.to_string();
             match &message.message.delivery {
-                Delivery::Post { .. } => slack.call("chat.postMessage", &body).await,
-                Delivery::Update { .. } => slack.call("chat.update", &body).await,
+                Delivery::Post { .. } => slack.post_message(&body).await,
+                Delivery::Update { .. } => slack.update_message(&body).await,
                 Delivery::Respond { url, .. } => slack.respond(url, &body).await,
             }
         }

@@ -77,6 +77,16 @@ impl SlackClient {
         send(request).await
     }
 
+    /// Posts a message (`chat.postMessage`): to a channel, or to a person's DM with the bot.
+    pub async fn post_message(&self, body: &str) -> Result<Value, Failure> {
+        self.call("chat.postMessage", body).await
+    }
+
+    /// Updates a message the bot posted (`chat.update`).
+    pub async fn update_message(&self, body: &str) -> Result<Value, Failure> {
+        self.call("chat.update", body).await
+    }
+
     /// Opens a modal with `views.open`. Slack's trigger expires 3 s after the click, so this is
     /// the one call made while the person waits, and it gives up before the 3 s are out.
     pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), Failure> {
