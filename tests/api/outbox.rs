@@ -213,3 +213,82 @@ async fn a_burst_to_one_channel_is_paced_without_holding_up_dms() {
         "DMs to five heroes were held up by the busy channel ({dm_spread:?})"
     );
 }
+
+/// Messages queued by a build from before outbox messages were typed (a DM whose lane was its
+/// hero, a response_url reply whose lane was its channel) are still delivered after the upgrade.
+#[tokio::test]
+async fn messages_queued_before_the_typed_outbox_are_delivered_after_the_upgrade() {
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    // The database as the earlier build left it: migrated up to 0006, with rows pending.
+    let earlier = dir.path().join("earlier-migrations");
+    std::fs::create_dir(&earlier).unwrap();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if name.as_str() < "0007" {
+            std::fs::copy(&path, earlier.join(name)).unwrap();
+        }
+    }
+    let url = format!("sqlite://{}/herobot.db?mode=rwc", dir.path().display());
+    let db = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::migrate::Migrator::new(earlier.as_path())
+        .await
+        .unwrap()
+        .run(&db)
+        .await
+        .unwrap();
+    let nomination: i64 = sqlx::query_scalar(
+        "insert into nominations (team_id, nominator_id, reason, channel_id, source, created_at)
+         values ('T0TEAM', 'U0NOMINATOR', 'for turning a billing outage into a thank-you note',
+                 'C0GENERAL', 'command', 1794990000) returning id",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    sqlx::query("insert into nomination_heroes (nomination_id, hero_id, position) values (?1, 'U0ALICE', 0)")
+        .bind(nomination)
+        .execute(&db)
+        .await
+        .unwrap();
+    let slack = MockServer::start().await;
+    let response_url = format!("{}/response/T0TEAM/1/old", slack.uri());
+    sqlx::query(
+        "insert into outbox (method, lane, url, payload, render, subject_id, next_attempt_at_ms, created_at) values
+         ('chat.postMessage', 'U0ALICE', null, '{\"channel\":\"U0ALICE\"}', 'hero_dm', ?1, 0, 0),
+         ('response_url', 'C0GENERAL', ?2, '{\"response_type\":\"in_channel\"}', 'celebration', ?1, 0, 0)",
+    )
+    .bind(nomination)
+    .bind(&response_url)
+    .execute(&db)
+    .await
+    .unwrap();
+    db.close().await;
+
+    mount_slack_ok(&slack).await;
+    let app = start(dir, slack, &Options::default()).await;
+    app.settled().await;
+
+    let requests = wait_for_requests(&app.slack, 2, Duration::from_secs(10)).await;
+    let dm = crate::helpers::json(
+        crate::helpers::to_path(&requests, "/chat.postMessage")
+            .first()
+            .expect("the DM was sent"),
+    );
+    assert_eq!(dm["channel"], "U0ALICE");
+    assert!(
+        dm["text"].as_str().unwrap().contains("recognised you"),
+        "{dm}"
+    );
+    let celebration = crate::helpers::json(
+        crate::helpers::to_path(&requests, "/response/T0TEAM/1/old")
+            .first()
+            .expect("the celebration was posted where /hero was typed"),
+    );
+    assert_eq!(celebration["response_type"], "in_channel");
+    assert!(celebration["text"].as_str().unwrap().contains("<@U0ALICE>"));
+    assert!(
+        outbox_rows(&app).await.iter().all(|r| r.1 == "sent"),
+        "{:?}",
+        outbox_rows(&app).await
+    );
+}
