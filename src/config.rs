@@ -96,6 +96,8 @@ pub struct OutboxSettings {
     /// First retry delay; doubles each attempt, with jitter, up to `max_backoff`.
     pub base_backoff: Duration,
     pub max_backoff: Duration,
+    /// The longest `Retry-After` honoured: a longer one (hostile, or broken) waits this long.
+    pub max_retry_after: Duration,
     /// After this many failed attempts a message is recorded as failed.
     pub max_attempts: u32,
     /// Deliveries in flight at once, across lanes.
@@ -111,6 +113,7 @@ impl Default for OutboxSettings {
             lane_interval: Duration::from_secs(1),
             base_backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(15 * 60),
+            max_retry_after: Duration::from_secs(15 * 60),
             max_attempts: 12,
             concurrency: 8,
             lease: Duration::from_secs(60),

@@ -53,11 +53,17 @@ pub static MESSAGES_RETRIED: Counter = Counter::new(
     "Outbox deliveries put back to be tried again.",
 );
 
-const COUNTERS: [&Counter; 7] = [
+pub static WORKER_RESTARTS: Counter = Counter::new(
+    "herobot_outbox_worker_restarts_total",
+    "Times the outbox worker stopped unexpectedly and was restarted.",
+);
+
+const COUNTERS: [&Counter; 8] = [
     &REQUESTS_REJECTED,
     &NOMINATIONS_STORED,
     &STORIES_STORED,
     &BATCHES_COMMITTED,
+    &WORKER_RESTARTS,
     &MESSAGES_DELIVERED,
     &MESSAGES_FAILED,
     &MESSAGES_RETRIED,

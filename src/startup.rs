@@ -79,7 +79,15 @@ impl Application {
             state.clone(),
             scheduler_stopped,
         ));
-        let worker_task = tokio::spawn(worker.run(stopped));
+        // Ready from the start: the supervisor keeps a worker running from here on.
+        state
+            .outbox_alive
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let worker_task = tokio::spawn(outbox::supervise(
+            worker,
+            stopped,
+            state.outbox_alive.clone(),
+        ));
         tokio::spawn(store::checkpoint_periodically(
             db.clone(),
             Duration::from_millis(500),
@@ -136,6 +144,7 @@ pub async fn app_state(
         clock,
         slack,
         outbox: outbox_wake,
+        outbox_alive: Arc::default(),
         library_key,
     });
     Ok((state, writer_task))

@@ -2,6 +2,7 @@
 //! client and the library's signing key.
 use std::ops::Deref;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use sqlx::SqlitePool;
 use tokio::sync::Notify;
@@ -24,6 +25,8 @@ pub struct Shared {
     pub slack: SlackClient,
     /// Wakes the outbox worker; actions notify it after committing outbox rows.
     pub outbox: Arc<Notify>,
+    /// Whether an outbox worker is running (its supervisor keeps one going).
+    pub outbox_alive: Arc<AtomicBool>,
     /// Signs the library's sign-in links, sessions and CSRF tokens.
     pub library_key: Key,
 }

@@ -4,7 +4,9 @@ mod lanes;
 mod render;
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde_json::json;
@@ -27,6 +29,50 @@ const RESYNC: Duration = Duration::from_secs(60);
 /// Rows read from the table per query.
 const PAGE: i64 = 2_000;
 
+/// How long the supervisor waits before restarting a worker that panicked.
+const RESTART_AFTER: Duration = Duration::from_secs(1);
+
+/// Runs the worker until `stop`, restarting it after a panic (logged and counted), so that one
+/// message the worker cannot handle never stops every delivery. `alive` is false while no
+/// worker runs; `/readyz` reports it.
+pub async fn supervise(worker: Worker, stop: watch::Receiver<bool>, alive: Arc<AtomicBool>) {
+    keep_running(
+        || {
+            let (worker, stop) = (worker.clone(), stop.clone());
+            async move { worker.run(stop).await }
+        },
+        stop.clone(),
+        alive,
+    )
+    .await
+}
+
+async fn keep_running<F, Fut>(mut start: F, mut stop: watch::Receiver<bool>, alive: Arc<AtomicBool>)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    loop {
+        alive.store(true, Ordering::Relaxed);
+        let ended = tokio::spawn(start()).await;
+        alive.store(false, Ordering::Relaxed);
+        match ended {
+            Ok(()) => return,
+            Err(err) => {
+                crate::metrics::WORKER_RESTARTS.add(1);
+                tracing::error!(error = %err, "outbox: the worker stopped unexpectedly; restarting it");
+            }
+        }
+        if *stop.borrow() {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(RESTART_AFTER) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
 /// What became of one delivery attempt.
 #[derive(Debug)]
 enum Outcome {
@@ -47,6 +93,7 @@ struct Queued {
     not_before_ms: i64,
 }
 
+#[derive(Clone)]
 pub struct Worker {
     db: SqlitePool,
     /// Times in rendered messages are shown in this zone.
@@ -78,7 +125,7 @@ impl Worker {
     }
 
     /// Delivers until `stop` turns true, then lets deliveries in flight finish.
-    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+    pub async fn run(&self, mut stop: watch::Receiver<bool>) {
         let mut state = State::new(&self.settings);
         let mut deliveries: JoinSet<(String, i64, Outcome)> = JoinSet::new();
         let mut resync_at = Instant::now();
@@ -220,8 +267,8 @@ impl Worker {
                 {
                     q.not_before_ms = *at_ms;
                 }
-                if let Some(pause) = pause {
-                    state.lanes.pause(&lane, Instant::now() + *pause);
+                if let Some(until) = pause.and_then(|p| Instant::now().checked_add(p)) {
+                    state.lanes.pause(&lane, until);
                 }
                 tracing::warn!(
                     id,
@@ -313,9 +360,12 @@ async fn deliver(
         ),
         Err(Failure::Permanent(error)) => Outcome::Failed(error),
         Err(Failure::RateLimited(after)) => {
-            let wait = after.unwrap_or(settings.base_backoff);
+            // A hostile or broken Retry-After (hours, or years) must not park the lane for good.
+            let wait = after
+                .unwrap_or(settings.base_backoff)
+                .min(settings.max_retry_after);
             Outcome::Retry {
-                at_ms: now_ms + wait.as_millis() as i64,
+                at_ms: later(now_ms, wait),
                 error: "rate limited".into(),
                 attempted: false,
                 pause: Some(wait),
@@ -330,7 +380,7 @@ async fn deliver(
             } else {
                 let wait = backoff(settings, attempt);
                 Outcome::Retry {
-                    at_ms: now_ms + wait.as_millis() as i64,
+                    at_ms: later(now_ms, wait),
                     error,
                     attempted: true,
                     pause: None,
@@ -338,6 +388,11 @@ async fn deliver(
             }
         }
     }
+}
+
+/// `wait` after unix millisecond `now_ms`, saturating rather than overflowing.
+fn later(now_ms: i64, wait: Duration) -> i64 {
+    now_ms.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Exponential backoff for the `attempt`-th failure, with jitter over its upper half.
@@ -352,6 +407,46 @@ fn backoff(settings: &OutboxSettings, attempt: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_worker_that_panics_is_restarted_and_counted() {
+        let (_stop, stopped) = watch::channel(false);
+        let alive = Arc::new(AtomicBool::new(false));
+        let runs = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let before = crate::metrics::WORKER_RESTARTS.get();
+        let counted = runs.clone();
+        let seen_alive = alive.clone();
+        keep_running(
+            move || {
+                let (runs, alive) = (counted.clone(), seen_alive.clone());
+                async move {
+                    assert!(alive.load(Ordering::Relaxed), "alive while it runs");
+                    if runs.fetch_add(1, Ordering::Relaxed) < 2 {
+                        panic!("a message the worker cannot handle");
+                    }
+                }
+            },
+            stopped,
+            alive.clone(),
+        )
+        .await;
+        assert_eq!(
+            runs.load(Ordering::Relaxed),
+            3,
+            "restarted after each panic"
+        );
+        assert!(crate::metrics::WORKER_RESTARTS.get() >= before + 2);
+        assert!(
+            !alive.load(Ordering::Relaxed),
+            "not alive once it has stopped"
+        );
+    }
+
+    #[test]
+    fn a_huge_wait_saturates_instead_of_overflowing() {
+        assert_eq!(later(i64::MAX - 5, Duration::from_secs(u64::MAX)), i64::MAX);
+        assert_eq!(later(1_000, Duration::from_millis(500)), 1_500);
+    }
 
     #[test]
     fn backoff_doubles_with_jitter_and_is_capped() {

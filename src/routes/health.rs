@@ -1,4 +1,5 @@
-//! `/healthz` (the process is up), `/readyz` (the database answers) and `/metrics`.
+//! `/healthz` (the process is up), `/readyz` (the database answers and the outbox worker runs)
+//! and `/metrics`.
 use axum::extract::State;
 use axum::http::StatusCode;
 
@@ -12,15 +13,24 @@ pub async fn metrics(
     [(axum::http::HeaderName, &'static str); 1],
     String,
 ) {
-    let pending: i64 = sqlx::query_scalar("select count(*) from outbox where status = 'pending'")
-        .fetch_one(&state.db)
-        .await
-        .unwrap_or(-1);
-    let text = crate::metrics::render(&[(
-        "herobot_outbox_pending",
-        "Outbox messages waiting for delivery.",
-        pending,
-    )]);
+    let (pending, oldest): (i64, Option<i64>) =
+        sqlx::query_as("select count(*), min(created_at) from outbox where status = 'pending'")
+            .fetch_one(&state.db)
+            .await
+            .unwrap_or((-1, None));
+    let oldest_age = oldest.map_or(0, |at| (state.clock.now_secs() - at).max(0));
+    let text = crate::metrics::render(&[
+        (
+            "herobot_outbox_pending",
+            "Outbox messages waiting for delivery.",
+            pending,
+        ),
+        (
+            "herobot_outbox_oldest_pending_seconds",
+            "Age of the oldest message waiting for delivery (0 when none waits).",
+            oldest_age,
+        ),
+    ]);
     (
         StatusCode::OK,
         [(
@@ -36,6 +46,12 @@ pub async fn healthz() -> &'static str {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if !state
+        .outbox_alive
+        .load(std::sync::atomic::Ordering::Relaxed)
+    {
+        return (StatusCode::SERVICE_UNAVAILABLE, "outbox worker not running");
+    }
     match sqlx::query("select 1").execute(&state.db).await {
         Ok(_) => (StatusCode::OK, "ready"),
         Err(err) => {

@@ -101,6 +101,67 @@ async fn a_429_with_retry_after_is_waited_out_then_delivered() {
     );
 }
 
+/// A Retry-After of centuries neither stops the worker nor parks the message for centuries: it
+/// waits at most 15 minutes, and other lanes go on being delivered meanwhile.
+#[tokio::test]
+async fn a_hostile_retry_after_is_capped_and_delivery_goes_on() {
+    let app = spawn_app_with(Options {
+        mock_slack_ok: false,
+        ..Options::default()
+    })
+    .await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .and(body_partial_json(
+            serde_json::json!({"channel": HEROES_CHANNEL}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(429).insert_header("retry-after", "18446744073709551615"),
+        )
+        .with_priority(1)
+        .mount(&app.slack)
+        .await;
+    mount_slack_ok(&app.slack).await;
+
+    app.hero(NOMINATOR, NOMINATION).await;
+    let dm = crate::helpers::eventually("the hero's DM", || async {
+        let requests = app.slack.received_requests().await.unwrap_or_default();
+        crate::helpers::to_path(&requests, "/chat.postMessage")
+            .into_iter()
+            .map(crate::helpers::json)
+            .find(|body| body["channel"] == "U0ALICE")
+    })
+    .await;
+    assert!(dm["text"].as_str().unwrap().contains("recognised you"));
+
+    let (status, next_attempt_at_ms): (String, i64) = crate::helpers::eventually(
+        "the celebration to be put back",
+        || async {
+            sqlx::query_as(
+                "select status, next_attempt_at_ms from outbox where lane = ?1 and last_error is not null",
+            )
+            .bind(HEROES_CHANNEL)
+            .fetch_optional(&app.db)
+            .await
+            .unwrap()
+        },
+    )
+    .await;
+    assert_eq!(status, "pending");
+    let wait_ms = next_attempt_at_ms - app.clock.now_ms();
+    assert!(
+        (0..=15 * 60 * 1000).contains(&wait_ms),
+        "the celebration waits {wait_ms} ms"
+    );
+    let ready = app
+        .http
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200, "the worker is still running");
+}
+
 #[tokio::test]
 async fn an_error_that_will_not_heal_is_recorded_as_failed_and_not_retried() {
     let app = spawn_app_with(Options {
