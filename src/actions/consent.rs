@@ -6,14 +6,7 @@ use crate::error::Result;
 use crate::state::AppState;
 use crate::store::{outbox, stories};
 
-/// The message a button was pressed on, and the response_url that replaces it.
-#[derive(Debug, Clone)]
-pub struct Pressed {
-    pub response_url: Option<String>,
-    /// The channel the message is in (a DM's channel, for consent).
-    pub channel: String,
-    pub message_ts: Option<String>,
-}
+use super::{Pressed, first_press};
 
 /// Records `hero`'s choice for `story_id`; true if it changed anything (the same choice again,
 /// or a person the story does not credit, changes nothing).
@@ -26,6 +19,9 @@ pub async fn record_consent(
 ) -> Result<bool> {
     let now_ms = app.clock.now_ms();
     let mut tx = super::begin(app).await?;
+    if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {
+        return Ok(false);
+    }
     if !stories::set_consent(&mut *tx, story_id, hero.as_str(), consent, now_ms / 1000).await? {
         return Ok(false);
     }

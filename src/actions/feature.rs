@@ -2,7 +2,7 @@
 //! library: the same change, and the same update of the story's posts in Slack.
 use serde_json::json;
 
-use super::consent::Pressed;
+use super::{Pressed, first_press};
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
 use crate::error::Result;
 use crate::state::AppState;
@@ -45,12 +45,18 @@ pub async fn feature(
         if let Some(private) = reply(Visibility::Private) {
             let note = Message::fixed(json!({ "text": NOT_A_LEADER }), private);
             let mut tx = super::begin(app).await?;
+            if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {
+                return Ok(Featured::NotALeader);
+            }
             outbox::enqueue(&mut *tx, &[note], Some(story_id), now_ms).await?;
             super::commit(app, tx).await?;
         }
         return Ok(Featured::NotALeader);
     }
     let mut tx = super::begin(app).await?;
+    if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {
+        return Ok(Featured::Unchanged);
+    }
     if !stories::set_featured(&mut *tx, story_id, featured, by, now_ms / 1000).await? {
         return Ok(Featured::Unchanged);
     }

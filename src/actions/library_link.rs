@@ -1,13 +1,15 @@
-//! `/hero library`: a leader's private, single-use sign-in link to the story library.
+//! `/hero library`: a leader's private, single-use sign-in link to the story library; one link
+//! per request, however often the request is replayed.
 use serde_json::Value;
 
 use crate::error::Result;
 use crate::library::access::{self, Grant, Kind};
 use crate::messages;
 use crate::state::AppState;
-use crate::store::sign_in;
+use crate::store::{requests, sign_in};
 
-pub async fn library_link(app: &AppState, user: &str) -> Result<Value> {
+/// `key` identifies the Slack request: a replay of it gets no second link.
+pub async fn library_link(app: &AppState, user: &str, key: &str) -> Result<Value> {
     if !app.config.is_leader(user) {
         return Ok(messages::refusal(
             "Only leaders can open the story library (HEROBOT_LEADERS). `/hero find` searches the stories for everyone.",
@@ -24,7 +26,14 @@ pub async fn library_link(app: &AppState, user: &str) -> Result<Value> {
         expires_at: now + access::LINK_SECS,
         nonce: access::nonce(),
     };
-    sign_in::issue_link(&app.db, &grant.nonce, user, grant.expires_at, now).await?;
+    let mut tx = super::begin(app).await?;
+    if !requests::record(&mut *tx, key, now).await? {
+        return Ok(messages::refusal(
+            "That request was answered already with a sign-in link. Type `/hero library` again for a new one.",
+        ));
+    }
+    sign_in::issue_link(&mut tx, &grant.nonce, user, grant.expires_at, now).await?;
+    tx.commit().await?;
     let token = access::sign(&app.library_key, Kind::Link, &grant);
     tracing::info!(user, "library sign-in link issued");
     Ok(messages::library_link(

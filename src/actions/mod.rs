@@ -11,9 +11,35 @@ pub mod search;
 pub mod tell_story;
 pub mod top;
 
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use crate::state::AppState;
+use crate::store::requests;
+
+/// A button press: the request it came in (a replay of it changes nothing), the message it was
+/// on, and the response_url that replaces that message.
+#[derive(Debug, Clone)]
+pub struct Pressed {
+    /// Unique per press.
+    pub key: String,
+    pub response_url: Option<String>,
+    /// The channel the message is in (a DM's channel, for consent).
+    pub channel: String,
+    pub message_ts: Option<String>,
+}
+
+/// Records a press in the action's transaction; false if it was seen before (a replay).
+/// Without a press (the library's pages), true.
+async fn first_press(
+    conn: &mut SqliteConnection,
+    pressed: Option<&Pressed>,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    match pressed {
+        Some(p) => requests::record(conn, &p.key, now_ms / 1000).await,
+        None => Ok(true),
+    }
+}
 
 /// Opens a write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so a
 /// transaction that reads before it writes never fails half-way for want of it.

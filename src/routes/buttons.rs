@@ -2,7 +2,8 @@
 //! changes state at most once however often it is pressed, and answers through the outbox.
 use axum::response::{IntoResponse, Response};
 
-use crate::actions::consent::{Pressed, record_consent};
+use crate::actions::Pressed;
+use crate::actions::consent::record_consent;
 use crate::actions::feature::feature;
 use crate::domain::{Consent, UserId};
 use crate::error::Result;
@@ -10,12 +11,15 @@ use crate::messages::story::{CONSENT_DECLINE, CONSENT_GRANT, FEATURE, UNFEATURE}
 use crate::slack::payload::BlockActions;
 use crate::state::AppState;
 
-pub async fn pressed(state: &AppState, pressed: BlockActions) -> Result<Response> {
+/// `signed_at` is the request's signed timestamp: with the trigger ID it makes each press
+/// recognisable when replayed.
+pub async fn pressed(state: &AppState, pressed: BlockActions, signed_at: i64) -> Result<Response> {
     let Some(user) = UserId::parse(&pressed.user.id) else {
         tracing::debug!("a press from an unreadable user ID ignored");
         return Ok(().into_response());
     };
     let on = Pressed {
+        key: String::new(),
         response_url: pressed.response_url.clone(),
         // A DM's channel, or the user's own ID where Slack leaves it out.
         channel: pressed
@@ -27,7 +31,13 @@ pub async fn pressed(state: &AppState, pressed: BlockActions) -> Result<Response
     };
     for action in &pressed.actions {
         let story_id = action.value.as_deref().and_then(|v| v.parse::<i64>().ok());
-        let on = Some(on.clone());
+        let on = Some(Pressed {
+            key: format!(
+                "press:{signed_at}:{}:{}",
+                pressed.trigger_id, action.action_id
+            ),
+            ..on.clone()
+        });
         match (action.action_id.as_str(), story_id) {
             (CONSENT_GRANT, Some(id)) => {
                 record_consent(state, id, &user, Consent::Granted, on).await?;

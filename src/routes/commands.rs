@@ -40,10 +40,7 @@ pub async fn hero(
                 ));
             }
             let request = Request {
-                // Slack makes trigger IDs unique per invocation, and a replay repeats the signed
-                // timestamp; leading with it keeps the keys in time order, so inserting them
-                // touches one index page per commit rather than one per request.
-                key: format!("command:{timestamp}:{}", cmd.trigger_id),
+                key: request_key(timestamp, &cmd.trigger_id),
                 team_id: cmd.team_id.clone(),
                 source: Source::Command,
                 channel,
@@ -72,11 +69,21 @@ pub async fn hero(
         Ok(Command::Digest { post }) => {
             actions::digest::digest_command(&state, user.as_str(), post).await?
         }
-        Ok(Command::Library) => actions::library_link::library_link(&state, user.as_str()).await?,
+        Ok(Command::Library) => {
+            let key = request_key(timestamp, &cmd.trigger_id);
+            actions::library_link::library_link(&state, user.as_str(), &key).await?
+        }
         Err(CommandError::Nomination(err)) => messages::refusal(&err.to_string()),
         Err(CommandError::Usage(usage)) => messages::refusal(usage),
     };
     Ok(json(reply.to_string()))
+}
+
+/// What makes a slash command's replay recognisable: Slack makes trigger IDs unique per
+/// invocation, and a replay repeats the signed timestamp. Leading with the timestamp keeps the
+/// keys in time order, so inserting them touches one index page per commit, not one per request.
+fn request_key(signed_at: i64, trigger_id: &str) -> String {
+    format!("command:{signed_at}:{trigger_id}")
 }
 
 /// An empty acknowledgement when the modal opened, else what went wrong.

@@ -12,7 +12,7 @@ use crate::state::AppState;
 
 pub async fn interaction(
     State(state): State<AppState>,
-    VerifiedBody { body, .. }: VerifiedBody,
+    VerifiedBody { body, timestamp }: VerifiedBody,
 ) -> Result<Response> {
     let form: InteractionForm = serde_urlencoded::from_bytes(&body)
         .map_err(|_| Error::BadRequest("malformed interaction".into()))?;
@@ -26,7 +26,7 @@ pub async fn interaction(
             }
         }
         Interaction::MessageAction(action) => shortcuts::used(&state, action).await,
-        Interaction::BlockActions(actions) => buttons::pressed(&state, actions).await,
+        Interaction::BlockActions(actions) => buttons::pressed(&state, actions, timestamp).await,
         Interaction::ViewClosed {} | Interaction::Other => {
             tracing::debug!("interaction acknowledged and ignored");
             Ok(().into_response())

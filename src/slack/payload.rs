@@ -120,6 +120,9 @@ pub struct BlockActions {
     pub channel: Option<Channel>,
     #[serde(default)]
     pub response_url: Option<String>,
+    /// Unique per interaction.
+    #[serde(default)]
+    pub trigger_id: String,
     /// The message the button is on (absent for buttons in modals and on App Home).
     #[serde(default)]
     pub message: Option<ShortcutMessage>,

@@ -1,6 +1,6 @@
 //! The library's sign-in state: its signing key, the links handed out (each used once) and the
 //! sessions they started.
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// The library's key (32 bytes), made at random the first time it is asked for.
 pub async fn key(db: &SqlitePool, now: i64) -> Result<[u8; 32], sqlx::Error> {
@@ -21,25 +21,25 @@ pub async fn key(db: &SqlitePool, now: i64) -> Result<[u8; 32], sqlx::Error> {
 }
 
 /// Records a sign-in link for `user`; forgets links that ended more than a day ago.
+/// In the caller's transaction.
 pub async fn issue_link(
-    db: &SqlitePool,
+    conn: &mut SqliteConnection,
     nonce: &str,
     user: &str,
     expires_at: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("delete from library_links where expires_at < ?1")
         .bind(now - 86_400)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query("insert into library_links (nonce, user_id, expires_at) values (?1, ?2, ?3)")
         .bind(nonce)
         .bind(user)
         .bind(expires_at)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    tx.commit().await
+    Ok(())
 }
 
 /// Trades a sign-in link for a session, in one transaction: marks the link used and records the

@@ -192,3 +192,47 @@ async fn only_leaders_can_feature_stories() {
             .contains("Only leaders can feature stories")
     );
 }
+
+/// A signed press replayed later (within Slack's five minutes) changes nothing: after the
+/// leader unfeatured the story, a replay of the Feature press leaves it unfeatured.
+#[tokio::test]
+async fn a_replayed_press_changes_nothing() {
+    let app = spawn_app().await;
+    let story = tell_story(&app, &["U0ALICE"]).await;
+    let body = |action| {
+        serde_urlencoded::to_string([(
+            "payload",
+            press(&app, LEADER, action, story, "C0STORIES").to_string(),
+        )])
+        .unwrap()
+    };
+    let (feature, unfeature) = (body("feature_story"), body("unfeature_story"));
+    let signed_at = app.clock.now_secs();
+    let app = &app;
+    let send = |body: String| async move {
+        app.post_signed(
+            "/slack/interactions",
+            &body,
+            "application/x-www-form-urlencoded",
+            signed_at,
+        )
+        .await
+    };
+    let featured_at = || async {
+        sqlx::query_scalar::<_, Option<i64>>("select featured_at from stories where id = ?1")
+            .bind(story)
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    };
+
+    send(feature.clone()).await;
+    assert!(featured_at().await.is_some());
+    send(unfeature).await;
+    assert!(featured_at().await.is_none());
+    assert_eq!(send(feature).await.status(), 200);
+    assert!(
+        featured_at().await.is_none(),
+        "the replay featured it again"
+    );
+}

@@ -193,6 +193,40 @@ async fn an_https_public_url_makes_the_cookie_secure() {
     assert!(set_cookie.contains("Path=/herobot/library"), "{set_cookie}");
 }
 
+/// A signed `/hero library` request replayed within Slack's five minutes mints no second link.
+#[tokio::test]
+async fn a_replayed_library_request_gives_one_link() {
+    let app = library_app().await;
+    let body =
+        crate::helpers::command_body(&app.slack, LEADER, "library", &crate::helpers::trigger_id());
+    let signed_at = app.clock.now_secs();
+    let mut replies = Vec::new();
+    for _ in 0..3 {
+        let reply: Value = app
+            .post_signed(
+                "/slack/commands",
+                &body,
+                "application/x-www-form-urlencoded",
+                signed_at,
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        replies.push(reply.to_string());
+    }
+    assert!(
+        replies[0].contains("/library/login?token="),
+        "{}",
+        replies[0]
+    );
+    for replay in &replies[1..] {
+        assert!(!replay.contains("token="), "{replay}");
+        assert!(replay.contains("answered already"), "{replay}");
+    }
+    assert_eq!(app.count("library_links").await, 1);
+}
+
 #[tokio::test]
 async fn expired_forged_and_non_leader_links_are_refused() {
     let app = library_app().await;
