@@ -139,6 +139,8 @@ pub struct Config {
     pub target_recovery_24h: u8,
     pub target_surprise: u8,
     pub min_reason: usize,
+    /// Nominations and stories one person may make in an hour (0: no limit).
+    pub hourly_limit: u32,
     pub leaders: Vec<String>,
     pub api_token: Option<Secret>,
     pub log_format: LogFormat,
@@ -273,6 +275,17 @@ impl Config {
                     )
                 })?,
         };
+        let hourly_limit = match get("HEROBOT_HOURLY_LIMIT") {
+            None => 30,
+            Some(v) => v.trim().parse::<u32>().map_err(|_| {
+                bad(
+                    "HEROBOT_HOURLY_LIMIT",
+                    format!(
+                        "must be a number of nominations and stories (0 for no limit), not {v:?}"
+                    ),
+                )
+            })?,
+        };
         let leaders = get("HEROBOT_LEADERS")
             .map(|v| {
                 v.split(',')
@@ -316,6 +329,7 @@ impl Config {
             target_recovery_24h: percent("HEROBOT_TARGET_RECOVERY_24H", 90)?,
             target_surprise: percent("HEROBOT_TARGET_SURPRISE", 80)?,
             min_reason,
+            hourly_limit,
             leaders,
             api_token: get("HEROBOT_API_TOKEN").map(Secret),
             log_format,

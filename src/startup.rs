@@ -138,6 +138,7 @@ pub async fn app_state(
     let (writer, writer_task) = Writer::spawn(writer_conn, outbox_wake.clone(), clock.clone());
     let slack = SlackClient::new(&config.slack_api_url, config.bot_token.clone());
     let state = AppState::new(Shared {
+        hourly_limit: crate::actions::limit::HourlyLimit::new(config.hourly_limit),
         config,
         db,
         writer,

@@ -7,6 +7,7 @@ use std::sync::atomic::AtomicBool;
 use sqlx::SqlitePool;
 use tokio::sync::Notify;
 
+use crate::actions::limit::HourlyLimit;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::library::access::Key;
@@ -27,6 +28,8 @@ pub struct Shared {
     pub outbox: Arc<Notify>,
     /// Whether an outbox worker is running (its supervisor keeps one going).
     pub outbox_alive: Arc<AtomicBool>,
+    /// How many nominations and stories each person may make an hour.
+    pub hourly_limit: HourlyLimit,
     /// Signs the library's sign-in links, sessions and CSRF tokens.
     pub library_key: Key,
 }

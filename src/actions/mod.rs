@@ -5,6 +5,7 @@ pub mod consent;
 pub mod digest;
 pub mod feature;
 pub mod library_link;
+pub mod limit;
 pub mod modal;
 pub mod nominate;
 pub mod search;
@@ -15,6 +16,10 @@ use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use crate::state::AppState;
 use crate::store::requests;
+
+/// Why an action stored nothing, in words for the person who asked (a limit, say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(pub String);
 
 /// A button press: the request it came in (a replay of it changes nothing), the message it was
 /// on, and the response_url that replaces that message.

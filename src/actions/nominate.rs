@@ -2,6 +2,7 @@
 //! request, through the group-commit writer.
 use serde_json::Value;
 
+use super::Refused;
 use crate::domain::Nomination;
 use crate::error::Result;
 use crate::messages::{self, TypedIn};
@@ -23,8 +24,15 @@ pub struct Request {
 }
 
 /// Stores `nomination`; returns the private confirmation for the nominator (on a replay, the
-/// first one's).
-pub async fn nominate(app: &AppState, nomination: Nomination, request: Request) -> Result<Value> {
+/// first one's), or why nothing was stored.
+pub async fn nominate(
+    app: &AppState,
+    nomination: Nomination,
+    request: Request,
+) -> Result<Result<Value, Refused>> {
+    if let Err(refusal) = app.hourly_limit.check(&nomination.nominator) {
+        return Ok(Err(Refused(refusal)));
+    }
     let typed_in = match (&request.channel, &request.response_url) {
         (Some(channel), Some(response_url)) => Some(TypedIn {
             channel,
@@ -52,11 +60,11 @@ pub async fn nominate(app: &AppState, nomination: Nomination, request: Request) 
     match app.writer.submit(submission).await? {
         Committed::Stored(id) => {
             tracing::info!(nomination = id, "nomination stored");
-            Ok(ack)
+            Ok(Ok(ack))
         }
         Committed::Replay(first) => {
             tracing::info!("replayed nomination answered without storing again");
-            Ok(serde_json::from_str(&first).unwrap_or(ack))
+            Ok(Ok(serde_json::from_str(&first).unwrap_or(ack)))
         }
     }
 }

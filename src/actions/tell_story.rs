@@ -6,10 +6,19 @@ use crate::messages::{self, TypedIn};
 use crate::state::AppState;
 use crate::store::{outbox, requests, stories};
 
+use super::Refused;
 use super::nominate::Request;
 
-/// Stores `story`; returns its ID, or None if this request was stored before.
-pub async fn tell_story(app: &AppState, story: NewStory, request: Request) -> Result<Option<i64>> {
+/// Stores `story`; returns its ID (None if this request was stored before), or why nothing was
+/// stored.
+pub async fn tell_story(
+    app: &AppState,
+    story: NewStory,
+    request: Request,
+) -> Result<Result<Option<i64>, Refused>> {
+    if let Err(refusal) = app.hourly_limit.check(story.author()) {
+        return Ok(Err(Refused(refusal)));
+    }
     let typed_in = match (&request.channel, &request.response_url) {
         (Some(channel), Some(response_url)) => Some(TypedIn {
             channel,
@@ -26,7 +35,7 @@ pub async fn tell_story(app: &AppState, story: NewStory, request: Request) -> Re
     let now_ms = app.clock.now_ms();
     let mut tx = super::begin(app).await?;
     if !requests::record(&mut *tx, &request.key, now_ms / 1000).await? {
-        return Ok(None);
+        return Ok(Ok(None));
     }
     let id = stories::insert(
         &mut tx,
@@ -40,5 +49,5 @@ pub async fn tell_story(app: &AppState, story: NewStory, request: Request) -> Re
     super::commit(app, tx).await?;
     tracing::info!(story = id, "story stored");
     crate::metrics::STORIES_STORED.add(1);
-    Ok(Some(id))
+    Ok(Ok(Some(id)))
 }

@@ -4,7 +4,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use crate::actions::{self, nominate::Request};
+use crate::actions::{self, Refused, nominate::Request};
 use crate::domain::UserId;
 use crate::domain::command::{self, Command, CommandError};
 use crate::error::{Error, Result};
@@ -47,7 +47,10 @@ pub async fn hero(
                 response_url,
                 permalink: None,
             };
-            actions::nominate::nominate(&state, nomination, request).await?
+            match actions::nominate::nominate(&state, nomination, request).await? {
+                Ok(confirmation) => confirmation,
+                Err(Refused(why)) => messages::refusal(&why),
+            }
         }
         Ok(Command::Help) => messages::help(),
         Ok(Command::NominationModal) => {

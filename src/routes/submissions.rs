@@ -2,11 +2,12 @@
 //! keeps the modal open with a message beside each field and stores nothing.
 use serde_json::Value;
 
+use crate::actions::Refused;
 use crate::actions::nominate::{Request, nominate};
 use crate::actions::tell_story::tell_story;
 use crate::domain::UserId;
 use crate::error::Result;
-use crate::modals::{self, Origin, errors_response};
+use crate::modals::{self, FieldErrors, Origin, errors_response};
 use crate::slack::payload::{Interaction, Values, ViewSubmission};
 use crate::state::AppState;
 use crate::store::batch::Source;
@@ -41,16 +42,16 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
             } else {
                 Source::Modal
             };
-            nominate(state, nomination, request(source)).await?;
-            Ok(None)
+            let stored = nominate(state, nomination, request(source)).await?;
+            Ok(stored.err().map(|Refused(why)| refused("reason", why)))
         }
         modals::story::CALLBACK_ID => {
             let story = match modals::story::parse(&values, &user, state.clock.now_secs()) {
                 Ok(story) => story,
                 Err(errors) => return Ok(Some(errors_response(&errors))),
             };
-            tell_story(state, story, request(Source::Modal)).await?;
-            Ok(None)
+            let told = tell_story(state, story, request(Source::Modal)).await?;
+            Ok(told.err().map(|Refused(why)| refused("title", why)))
         }
         other => {
             tracing::debug!(
@@ -60,4 +61,9 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
             Ok(None)
         }
     }
+}
+
+/// Keeps the modal open with why nothing was stored, beside `field`.
+fn refused(field: &'static str, why: String) -> Value {
+    errors_response(&FieldErrors::from([(field, why)]))
 }

@@ -147,7 +147,12 @@ async fn a_replayed_command_is_processed_once_and_answered_the_same() {
 
 #[tokio::test]
 async fn concurrent_nominations_are_all_stored_with_their_own_heroes() {
-    let app = spawn_app().await;
+    // One person sends more than the hourly limit here: the limit is off.
+    let app = spawn_app_with(Options {
+        hourly_limit: "0",
+        ..Options::default()
+    })
+    .await;
     let mut sends = tokio::task::JoinSet::new();
     for i in 0..40 {
         let text = format!("<@U0HERO{i}> for closing ticket number {i} with a handwritten note");
@@ -286,4 +291,66 @@ async fn the_unresolved_name_message_explains_how_to_fix_it() {
         message.contains("should_escape: true") && message.contains("Slack admin"),
         "{message}"
     );
+}
+
+/// Past the hourly limit a person is thanked and told to wait, in private; nothing is stored
+/// and no hero is messaged. The modal says it beside its field.
+#[tokio::test]
+async fn the_hourly_limit_answers_kindly_and_stores_nothing() {
+    let app = spawn_app_with(Options {
+        hourly_limit: "3",
+        ..Options::default()
+    })
+    .await;
+    for i in 0..3 {
+        let ack: Value = app
+            .hero(
+                NOMINATOR,
+                &format!("<@U0ALICE> for answering ticket {i} on a Sunday"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(ack["text"].as_str().unwrap().contains("Thank you"), "{ack}");
+    }
+    let refused: Value = app
+        .hero(
+            NOMINATOR,
+            "<@U0ALICE> for answering one more ticket on a Sunday",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(refused["response_type"], "ephemeral");
+    let text = refused["text"].as_str().unwrap();
+    assert!(
+        text.contains("reached 3 nominations and stories this hour") && text.contains("try again"),
+        "{text}"
+    );
+    let other: Value = app
+        .hero(
+            "U0SOMEONE",
+            "<@U0ALICE> for answering my ticket on a Sunday",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        other["text"].as_str().unwrap().contains("Thank you"),
+        "{other}"
+    );
+    assert_eq!(app.count("nominations").await, 4);
+    app.settled().await;
+    let dms = app
+        .slack
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| json(r)["channel"] == "U0ALICE")
+        .count();
+    assert_eq!(dms, 4, "one DM per stored nomination");
 }

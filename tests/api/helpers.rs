@@ -45,6 +45,8 @@ pub struct Options {
     pub mock_slack_ok: bool,
     pub lane_interval: Duration,
     pub lane_burst: u32,
+    /// `HEROBOT_HOURLY_LIMIT`.
+    pub hourly_limit: &'static str,
 }
 
 impl Default for Options {
@@ -61,6 +63,7 @@ impl Default for Options {
             mock_slack_ok: true,
             lane_interval: Duration::from_millis(10),
             lane_burst: 3,
+            hourly_limit: "30",
         }
     }
 }
@@ -112,6 +115,7 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
             "HEROBOT_PUBLIC_URL",
             options.public_url.unwrap_or_default().to_owned(),
         ),
+        ("HEROBOT_HOURLY_LIMIT", options.hourly_limit.to_owned()),
     ];
     let mut config = Config::from_lookup(Needs::Slack, |k| {
         vars.iter()

@@ -1,0 +1,69 @@
+//! The per-person limit on nominations and stories: generous for anyone recognising colleagues,
+//! a wall for a script or a hand that slipped (a burst of DMs to the same heroes).
+use std::num::NonZeroU32;
+
+use governor::{Quota, RateLimiter};
+
+use crate::domain::UserId;
+
+type Keyed = RateLimiter<
+    String,
+    governor::state::keyed::HashMapStateStore<String>,
+    governor::clock::DefaultClock,
+>;
+
+/// People whose limiter state is kept before idle ones are forgotten.
+const REMEMBERED: usize = 10_000;
+
+/// How many nominations and stories each person may make an hour, replenished evenly.
+pub struct HourlyLimit {
+    per_hour: u32,
+    limiter: Option<Keyed>,
+}
+
+impl HourlyLimit {
+    /// `per_hour` of 0 turns the limit off.
+    pub fn new(per_hour: u32) -> Self {
+        Self {
+            per_hour,
+            limiter: NonZeroU32::new(per_hour).map(|n| RateLimiter::hashmap(Quota::per_hour(n))),
+        }
+    }
+
+    /// Counts one for `person`; the kind refusal if they are over the limit.
+    pub fn check(&self, person: &UserId) -> Result<(), String> {
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        if limiter.len() > REMEMBERED {
+            limiter.retain_recent();
+        }
+        limiter.check_key(&person.to_string()).map_err(|_| {
+            format!(
+                "Thank you for recognising so many colleagues! You've reached {} nominations and stories this hour, so this one wasn't saved: please try again in a few minutes.",
+                self.per_hour
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_over_the_limit_is_refused_and_others_are_not() {
+        let limit = HourlyLimit::new(3);
+        let (alice, bob) = (
+            UserId::parse("U0ALICE").unwrap(),
+            UserId::parse("U0BOB").unwrap(),
+        );
+        for _ in 0..3 {
+            assert!(limit.check(&alice).is_ok());
+        }
+        assert!(limit.check(&alice).unwrap_err().contains("3 nominations"));
+        assert!(limit.check(&bob).is_ok());
+        let off = HourlyLimit::new(0);
+        assert!((0..100).all(|_| off.check(&alice).is_ok()));
+    }
+}
