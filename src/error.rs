@@ -12,10 +12,24 @@ pub enum Error {
     /// The request is understood to be wrong; the message is safe to show.
     #[error("{0}")]
     BadRequest(String),
+    /// The database stayed locked past the request's time budget: nothing was stored, and the
+    /// person may simply try again.
+    #[error("the database is busy")]
+    Busy,
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        if crate::store::is_busy(&err) {
+            Self::Busy
+        } else {
+            Self::Database(err)
+        }
+    }
 }
 
 impl IntoResponse for Error {
@@ -23,6 +37,12 @@ impl IntoResponse for Error {
         match self {
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, "invalid request").into_response(),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, message).into_response(),
+            // Where Slack retries (events), it will; people are told in their own words by the
+            // handlers that answer them.
+            Self::Busy => {
+                tracing::warn!("the database stayed locked past the request's time budget");
+                (StatusCode::SERVICE_UNAVAILABLE, "busy, try again").into_response()
+            }
             // Details go to the log, never to the caller.
             Self::Database(err) => {
                 tracing::error!(error = %err, "database error");

@@ -154,6 +154,9 @@ pub fn refusal(problem: &str) -> Value {
     ))
 }
 
+/// Why nothing was saved when the database stayed locked, and what to do.
+pub const BUSY: &str = "herobot couldn't save that just now: its database is busy. Nothing was saved; please try again in a moment.";
+
 /// A leader's private sign-in link to the story library.
 pub fn library_link(url: &str, minutes: i64) -> Value {
     let text = format!(

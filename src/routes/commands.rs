@@ -23,6 +23,23 @@ pub async fn hero(
         .map_err(|_| Error::BadRequest("malformed slash command".into()))?;
     let user =
         UserId::parse(&cmd.user_id).ok_or_else(|| Error::BadRequest("malformed user_id".into()))?;
+    match answer(&state, &cmd, &user, timestamp).await {
+        Ok(Some(reply)) => Ok(json(reply.to_string())),
+        // An empty acknowledgement: a modal opened.
+        Ok(None) => Ok(().into_response()),
+        // The person is told in their own words; nothing was stored.
+        Err(Error::Busy) => Ok(json(messages::refusal(messages::BUSY).to_string())),
+        Err(err) => Err(err),
+    }
+}
+
+/// Hands `/hero …` to its action; the private reply, or None when a modal opened.
+async fn answer(
+    state: &AppState,
+    cmd: &SlashCommand,
+    user: &UserId,
+    timestamp: i64,
+) -> Result<Option<Value>> {
     let channel = Some(cmd.channel_id.clone()).filter(|c| !c.is_empty());
     let response_url = Some(cmd.response_url.clone()).filter(|u| !u.is_empty());
     let origin = Origin {
@@ -30,7 +47,7 @@ pub async fn hero(
         response_url: response_url.clone(),
         permalink: None,
     };
-    let reply = match command::parse(&cmd.text, &user, state.config.min_reason) {
+    let reply = match command::parse(&cmd.text, user, state.config.min_reason) {
         Ok(Command::Nominate(nomination)) => {
             // Slack sends both with every command; the trigger ID is what makes a replay
             // recognisable.
@@ -47,7 +64,7 @@ pub async fn hero(
                 response_url,
                 permalink: None,
             };
-            match actions::nominate::nominate(&state, nomination, request).await? {
+            match actions::nominate::nominate(state, nomination, request).await? {
                 Ok(confirmation) => confirmation,
                 Err(Refused(why)) => messages::refusal(&why),
             }
@@ -56,30 +73,26 @@ pub async fn hero(
         Ok(Command::NominationModal) => {
             let view =
                 modals::nomination::view(&Default::default(), &origin, state.config.min_reason);
-            return Ok(opened(
-                actions::modal::open_modal(&state, &cmd.trigger_id, &view).await,
-            ));
+            return Ok(actions::modal::open_modal(state, &cmd.trigger_id, &view).await);
         }
         Ok(Command::StoryModal) => {
             let view = modals::story::view(&Default::default(), &origin);
-            return Ok(opened(
-                actions::modal::open_modal(&state, &cmd.trigger_id, &view).await,
-            ));
+            return Ok(actions::modal::open_modal(state, &cmd.trigger_id, &view).await);
         }
-        Ok(Command::Find(query)) => actions::search::find(&state, &query).await?,
-        Ok(Command::Profile(who)) => actions::search::profile(&state, &user, who).await?,
-        Ok(Command::Top(period)) => actions::top::top(&state, period).await?,
+        Ok(Command::Find(query)) => actions::search::find(state, &query).await?,
+        Ok(Command::Profile(who)) => actions::search::profile(state, user, who).await?,
+        Ok(Command::Top(period)) => actions::top::top(state, period).await?,
         Ok(Command::Digest { post }) => {
-            actions::digest::digest_command(&state, user.as_str(), post).await?
+            actions::digest::digest_command(state, user.as_str(), post).await?
         }
         Ok(Command::Library) => {
             let key = request_key(timestamp, &cmd.trigger_id);
-            actions::library_link::library_link(&state, user.as_str(), &key).await?
+            actions::library_link::library_link(state, user.as_str(), &key).await?
         }
         Err(CommandError::Nomination(err)) => messages::refusal(&err.to_string()),
         Err(CommandError::Usage(usage)) => messages::refusal(usage),
     };
-    Ok(json(reply.to_string()))
+    Ok(Some(reply))
 }
 
 /// What makes a slash command's replay recognisable: Slack makes trigger IDs unique per
@@ -87,14 +100,6 @@ pub async fn hero(
 /// keys in time order, so inserting them touches one index page per commit, not one per request.
 fn request_key(signed_at: i64, trigger_id: &str) -> String {
     format!("command:{signed_at}:{trigger_id}")
-}
-
-/// An empty acknowledgement when the modal opened, else what went wrong.
-fn opened(problem: Option<Value>) -> Response {
-    match problem {
-        None => ().into_response(),
-        Some(reply) => json(reply.to_string()),
-    }
 }
 
 pub(super) fn json(body: String) -> Response {

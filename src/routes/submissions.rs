@@ -6,7 +6,8 @@ use crate::actions::Refused;
 use crate::actions::nominate::{Request, nominate};
 use crate::actions::tell_story::tell_story;
 use crate::domain::UserId;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::messages;
 use crate::modals::{self, FieldErrors, Origin, errors_response};
 use crate::slack::payload::{Interaction, Values, ViewSubmission};
 use crate::state::AppState;
@@ -42,16 +43,16 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
             } else {
                 Source::Modal
             };
-            let stored = nominate(state, nomination, request(source)).await?;
-            Ok(stored.err().map(|Refused(why)| refused("reason", why)))
+            let stored = nominate(state, nomination, request(source)).await;
+            not_stored("reason", stored)
         }
         modals::story::CALLBACK_ID => {
             let story = match modals::story::parse(&values, &user, state.clock.now_secs()) {
                 Ok(story) => story,
                 Err(errors) => return Ok(Some(errors_response(&errors))),
             };
-            let told = tell_story(state, story, request(Source::Modal)).await?;
-            Ok(told.err().map(|Refused(why)| refused("title", why)))
+            let told = tell_story(state, story, request(Source::Modal)).await;
+            not_stored("title", told)
         }
         other => {
             tracing::debug!(
@@ -63,7 +64,17 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
     }
 }
 
-/// Keeps the modal open with why nothing was stored, beside `field`.
-fn refused(field: &'static str, why: String) -> Value {
-    errors_response(&FieldErrors::from([(field, why)]))
+/// None (the modal closes) once stored; else the modal stays open with why nothing was stored,
+/// beside `field`.
+fn not_stored<T>(
+    field: &'static str,
+    outcome: Result<std::result::Result<T, Refused>>,
+) -> Result<Option<Value>> {
+    let why = match outcome {
+        Ok(Ok(_)) => return Ok(None),
+        Ok(Err(Refused(why))) => why,
+        Err(Error::Busy) => messages::BUSY.to_owned(),
+        Err(err) => return Err(err),
+    };
+    Ok(Some(errors_response(&FieldErrors::from([(field, why)]))))
 }

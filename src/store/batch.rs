@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::json;
 use sqlx::SqliteConnection;
 use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::time::{Duration, Instant};
 
 use super::outbox::{COLUMN_COUNT, COLUMNS, Row};
 use crate::clock::Clock;
@@ -60,9 +61,33 @@ pub enum Committed {
     Replay(String),
 }
 
+/// Why a submission was not stored.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WriteError {
+    /// The database stayed locked past the submission's deadline: nothing was stored.
+    #[error("the database stayed locked past the deadline")]
+    Busy,
+    #[error("storing the nomination failed: {0}")]
+    Failed(Arc<sqlx::Error>),
+    #[error("the writer has stopped")]
+    Stopped,
+}
+
+impl From<sqlx::Error> for WriteError {
+    fn from(err: sqlx::Error) -> Self {
+        if super::is_busy(&err) {
+            Self::Busy
+        } else {
+            Self::Failed(Arc::new(err))
+        }
+    }
+}
+
 struct Job {
     submission: Submission,
-    reply: oneshot::Sender<Result<Committed, Arc<sqlx::Error>>>,
+    /// Not started after this, the submission is answered Busy rather than stored late.
+    deadline: Instant,
+    reply: oneshot::Sender<Result<Committed, WriteError>>,
 }
 
 /// The handle request handlers submit through. Cloning is cheap.
@@ -92,21 +117,29 @@ impl Writer {
     }
 
     /// Stores a submission; returns once it is committed (or found to be a replay).
-    pub async fn submit(&self, submission: Submission) -> anyhow::Result<Committed> {
+    /// Stores a submission; returns once it is committed (or found to be a replay), or, if the
+    /// database stays locked, by about `budget` from now with nothing stored.
+    pub async fn submit(
+        &self,
+        submission: Submission,
+        budget: Duration,
+    ) -> Result<Committed, WriteError> {
         let (reply, answer) = oneshot::channel();
+        let deadline = Instant::now() + budget;
         self.jobs
-            .send(Job { submission, reply })
+            .send(Job {
+                submission,
+                deadline,
+                reply,
+            })
             .await
-            .map_err(|_| anyhow::anyhow!("the writer has stopped"))?;
-        let result = answer
-            .await
-            .map_err(|_| anyhow::anyhow!("the writer dropped the submission"))?;
-        result.map_err(|err| anyhow::anyhow!("storing the nomination failed: {err}"))
+            .map_err(|_| WriteError::Stopped)?;
+        answer.await.map_err(|_| WriteError::Stopped)?
     }
 }
 
 /// How long a batch much smaller than the last one waits for the rest of its requests.
-const LINGER: std::time::Duration = std::time::Duration::from_millis(1);
+const LINGER: Duration = Duration::from_millis(1);
 
 /// The next batch: whatever is waiting, and, when that is much less than the last batch (the
 /// answers to the last batch are still on their way back as new requests), what arrives within
@@ -117,7 +150,7 @@ async fn next_batch(queue: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>, last: 
         return false;
     }
     if jobs.len() * 2 < last {
-        let deadline = tokio::time::Instant::now() + LINGER;
+        let deadline = Instant::now() + LINGER;
         while jobs.len() < last {
             let more =
                 tokio::time::timeout_at(deadline, queue.recv_many(jobs, MAX_BATCH - jobs.len()));
@@ -138,6 +171,24 @@ async fn run(
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     let mut last = 0;
     while next_batch(&mut queue, &mut jobs, last).await {
+        // A submission whose person has been waiting too long is answered, not stored late.
+        let now = Instant::now();
+        for job in jobs.extract_if(.., |job| job.deadline <= now) {
+            let _ = job.reply.send(Err(WriteError::Busy));
+        }
+        let Some(earliest) = jobs.iter().map(|job| job.deadline).min() else {
+            continue;
+        };
+        // Waiting for a lock another process holds ends by the earliest deadline in the batch.
+        let wait = earliest
+            .saturating_duration_since(now)
+            .max(Duration::from_millis(10));
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "pragma busy_timeout = {}",
+            wait.as_millis()
+        )))
+        .execute(&mut conn)
+        .await;
         last = jobs.len();
         let submissions: Vec<&Submission> = jobs.iter().map(|j| &j.submission).collect();
         let started = std::time::Instant::now();
@@ -149,6 +200,13 @@ async fn run(
         );
         let results = match outcome {
             Ok(results) => results.into_iter().map(Ok).collect(),
+            Err(err) if super::is_busy(&err) => {
+                tracing::warn!(
+                    batch = jobs.len(),
+                    "the database stayed locked; the batch is answered busy"
+                );
+                jobs.iter().map(|_| Err(WriteError::Busy)).collect()
+            }
             // One bad submission must not sink the others: retry them one at a time.
             Err(err) if jobs.len() > 1 => {
                 tracing::warn!(error = %err, batch = jobs.len(), "batch commit failed; retrying one by one");
@@ -158,12 +216,12 @@ async fn run(
                         commit(&mut conn, &[s], clock.now_ms())
                             .await
                             .map(|mut r| r.remove(0))
-                            .map_err(Arc::new),
+                            .map_err(WriteError::from),
                     );
                 }
                 results
             }
-            Err(err) => vec![Err(Arc::new(err))],
+            Err(err) => vec![Err(WriteError::from(err))],
         };
         let stored = results
             .iter()

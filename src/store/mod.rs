@@ -17,16 +17,28 @@ use sqlx::sqlite::{
 };
 use sqlx::{Connection, SqliteConnection};
 
+/// How long a write waits for a lock another process holds before it gives up, so a person
+/// still gets an answer within Slack's 3 seconds (telling them to try again).
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// Every connection: WAL so readers never wait for the writer, foreign keys enforced, a busy
-/// timeout so short write contention waits instead of failing, and a full sync on commit so an
-/// acknowledged request survives a crash of the machine, not only of the process.
+/// timeout so short write contention waits instead of failing (but not past Slack's 3 seconds),
+/// and a full sync on commit so an acknowledged request survives a crash of the machine, not
+/// only of the process.
 pub fn options(database_url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {
     Ok(SqliteConnectOptions::from_str(database_url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10)))
+        .busy_timeout(BUSY_TIMEOUT))
+}
+
+/// Whether `err` is SQLite saying the database is locked (by another connection or process).
+pub fn is_busy(err: &sqlx::Error) -> bool {
+    // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+    matches!(err, sqlx::Error::Database(db)
+        if db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6)))
 }
 
 /// The shared pool for reads and the occasional small write.

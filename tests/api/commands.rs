@@ -354,3 +354,47 @@ async fn the_hourly_limit_answers_kindly_and_stores_nothing() {
         .count();
     assert_eq!(dms, 4, "one DM per stored nomination");
 }
+
+/// With another process holding the database's write lock, `/hero` still answers well within
+/// Slack's patience, says nothing was saved, and leaves nothing half-written behind.
+#[tokio::test]
+async fn a_locked_database_gets_an_answer_in_time_and_keeps_nothing() {
+    let app = spawn_app().await;
+    let mut holder = app.db.acquire().await.unwrap();
+    sqlx::query("begin immediate")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+
+    let started = std::time::Instant::now();
+    let answer: Value = app.hero(NOMINATOR, EXAMPLE).await.json().await.unwrap();
+    let waited = started.elapsed();
+
+    assert_eq!(answer["response_type"], "ephemeral");
+    assert!(
+        answer["text"]
+            .as_str()
+            .unwrap()
+            .contains("Nothing was saved"),
+        "{answer}"
+    );
+    // The budget is 2 s; the old build waited past 10 s.
+    assert!(
+        waited < std::time::Duration::from_secs(5),
+        "answered after {waited:?}"
+    );
+    sqlx::query("rollback").execute(&mut *holder).await.unwrap();
+    drop(holder);
+    app.settled().await;
+    assert_eq!(app.count("nominations").await, 0);
+    assert_eq!(app.count("slack_requests").await, 0);
+    assert!(app.slack.received_requests().await.unwrap().is_empty());
+
+    // Once the lock is gone, the same person's next try is stored.
+    let again: Value = app.hero(NOMINATOR, EXAMPLE).await.json().await.unwrap();
+    assert!(
+        again["text"].as_str().unwrap().contains("Thank you"),
+        "{again}"
+    );
+    assert_eq!(app.count("nominations").await, 1);
+}

@@ -492,3 +492,40 @@ async fn the_story_shortcut_prefills_what_went_wrong_and_keeps_the_permalink() {
         Some("https://acme.slack.com/archives/C0SUPPORT/p1700000000000100")
     );
 }
+
+/// A story submitted while another process holds the database's write lock keeps the modal open
+/// with a message, in time, and stores nothing.
+#[tokio::test]
+async fn a_story_submitted_while_the_database_is_locked_keeps_the_modal_open() {
+    let app = spawn_app().await;
+    let meta = metadata(&app);
+    let mut holder = app.db.acquire().await.unwrap();
+    sqlx::query("begin immediate")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+
+    let answer: Value = app
+        .interact(&submission(
+            "story",
+            story_values(6 * 3600, 3600, &["U0ALICE"]),
+            &meta,
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(answer["response_action"], "errors");
+    assert!(
+        answer["errors"]["title"]
+            .as_str()
+            .unwrap()
+            .contains("Nothing was saved"),
+        "{answer}"
+    );
+    sqlx::query("rollback").execute(&mut *holder).await.unwrap();
+    drop(holder);
+    assert_eq!(app.count("stories").await, 0);
+    assert_eq!(app.count("outbox").await, 0);
+}
