@@ -202,6 +202,11 @@ impl Worker {
                             }
                             Err(unreadable) => Outcome::Failed(unreadable),
                         };
+                        // Recorded here, the moment Slack has answered, not when the worker
+                        // next looks: a crash between the two would send the message again.
+                        if let Err(err) = record(&db, id, &outcome, &clock).await {
+                            tracing::error!(error = %err, id, "outbox: recording a delivery outcome failed");
+                        }
                         (lane, id, outcome)
                     });
                     state.in_flight.insert(task.id(), lane_of_task);
@@ -240,24 +245,22 @@ impl Worker {
             }
         };
         state.busy.remove(&lane);
-        let written = match &outcome {
-            Outcome::Sent(response) => {
+        match &outcome {
+            Outcome::Sent(_) => {
                 crate::metrics::MESSAGES_DELIVERED.add(1);
                 state.remove(&lane, id);
                 tracing::debug!(id, lane, "outbox: delivered");
-                store::mark_sent(&self.db, id, response, self.clock.now_secs()).await
             }
             Outcome::Failed(error) => {
                 crate::metrics::MESSAGES_FAILED.add(1);
                 state.remove(&lane, id);
                 tracing::error!(id, lane, error, "outbox: message failed for good");
-                store::mark_failed(&self.db, id, error).await
             }
             Outcome::Retry {
                 at_ms,
                 error,
-                attempted,
                 pause,
+                ..
             } => {
                 crate::metrics::MESSAGES_RETRIED.add(1);
                 if let Some(q) = state
@@ -277,12 +280,27 @@ impl Worker {
                     retry_in_ms = at_ms - self.clock.now_ms(),
                     "outbox: delivery will be retried"
                 );
-                store::retry_at(&self.db, id, *at_ms, error, *attempted).await
             }
-        };
-        if let Err(err) = written {
-            tracing::error!(error = %err, id, "outbox: recording a delivery outcome failed");
         }
+    }
+}
+
+/// Writes what became of a delivery attempt to its row.
+async fn record(
+    db: &SqlitePool,
+    id: i64,
+    outcome: &Outcome,
+    clock: &Clock,
+) -> Result<(), sqlx::Error> {
+    match outcome {
+        Outcome::Sent(response) => store::mark_sent(db, id, response, clock.now_secs()).await,
+        Outcome::Failed(error) => store::mark_failed(db, id, error).await,
+        Outcome::Retry {
+            at_ms,
+            error,
+            attempted,
+            ..
+        } => store::retry_at(db, id, *at_ms, error, *attempted).await,
     }
 }
 

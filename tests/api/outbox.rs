@@ -264,8 +264,10 @@ async fn a_burst_to_one_channel_is_paced_without_holding_up_dms() {
     let (channel, dms) = (channel.arrivals(), dms.arrivals());
     assert_eq!((channel.len(), dms.len()), (5, 5));
     let spread = channel[4] - channel[0];
+    // Unpaced, five posts would arrive within a few milliseconds; the margin is for a machine
+    // so busy that the first arrival is late.
     assert!(
-        spread >= interval * 3 - Duration::from_millis(50),
+        spread >= interval * 3 - Duration::from_millis(150),
         "5 posts with a burst of 2 took only {spread:?}"
     );
     let dm_spread = dms[4] - dms[0];

@@ -1,9 +1,14 @@
 //! Bare axum server that answers every request with `200 {"ok":true}`: the benchmark ceiling and a fake Slack Web API.
 
+use std::io::Write as _;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::Uri;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use clap::Parser;
@@ -15,17 +20,36 @@ struct Args {
     /// Address to listen on, e.g. 127.0.0.1:39100.
     #[arg(long, default_value = "127.0.0.1:39100")]
     listen: SocketAddr,
+    /// Append the path of every request to this file, one per line (to count what a fake Slack
+    /// received, duplicates included).
+    #[arg(long)]
+    log: Option<PathBuf>,
 }
 
-/// Reads the whole request body (as a real handler would) and says ok.
-async fn ok(_body: Bytes) -> impl IntoResponse {
+type Log = Option<Arc<Mutex<std::fs::File>>>;
+
+/// Reads the whole request body (as a real handler would), notes the path, and says ok.
+async fn ok(State(log): State<Log>, uri: Uri, _body: Bytes) -> impl IntoResponse {
+    if let Some(log) = log {
+        let mut file = log.lock().expect("the log is not poisoned");
+        let _ = writeln!(file, "{}", uri.path());
+    }
     ([(CONTENT_TYPE, "application/json")], r#"{"ok":true}"#)
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
-    let app = Router::new().fallback(ok);
+    let log: Log = match &args.log {
+        Some(path) => Some(Arc::new(Mutex::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)?,
+        ))),
+        None => None,
+    };
+    let app = Router::new().fallback(ok).with_state(log);
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     eprintln!("ceiling: listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app).await

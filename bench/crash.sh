@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# At-least-once, measured: sends a burst of signed /hero nominations, SIGKILLs herobot in the
+# middle of it, restarts it, and counts the messages the fake Slack received twice. Also reports
+# how long the restarted herobot took to deliver everything left over (claimed rows wait out
+# their 60 s lease). Loopback only (ports 39110, 39111); stops by itself.
+#
+# Env overrides: CONNECTIONS (16), BURST (4s), KILL_AFTER (2).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+CONNECTIONS=${CONNECTIONS:-16}
+BURST=${BURST:-4s}
+KILL_AFTER=${KILL_AFTER:-2}
+SLACK_ADDR=127.0.0.1:39110
+HEROBOT_ADDR=127.0.0.1:39111
+SECRET=crash-secret
+OUT=$ROOT/bench/out
+mkdir -p "$OUT"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/herobot-crash.XXXXXX")
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+cargo build --release --quiet --bin herobot -p herobot
+cargo build --release --quiet -p herobot-bench
+BIN=$ROOT/target/release
+
+"$BIN/ceiling" --listen "$SLACK_ADDR" --log "$TMP/slack.log" 2>/dev/null &
+PIDS+=($!)
+
+serve() {
+    SLACK_SIGNING_SECRET=$SECRET SLACK_BOT_TOKEN=xoxb-crash SLACK_API_URL="http://$SLACK_ADDR" \
+    DATABASE_URL="sqlite://$TMP/herobot.db" HEROBOT_LISTEN=$HEROBOT_ADDR \
+    HEROBOT_HEROES_CHANNEL=C0HEROES HEROBOT_HOURLY_LIMIT=0 RUST_LOG=warn \
+        "$BIN/herobot" serve >>"$TMP/herobot.log" 2>&1 &
+    SERVER=$!
+    PIDS+=("$SERVER")
+    for _ in $(seq 100); do curl -sf "http://$HEROBOT_ADDR/healthz" >/dev/null && return; sleep 0.05; done
+    echo "herobot did not start"; exit 1
+}
+
+serve
+"$BIN/loadgen" --url "http://$HEROBOT_ADDR/slack/commands" --secret "$SECRET" \
+    --connections "$CONNECTIONS" --duration "$BURST" --timeout 2s >"$TMP/loadgen.txt" 2>&1 &
+LOADGEN=$!
+sleep "$KILL_AFTER"
+kill -KILL "$SERVER"
+wait "$LOADGEN" || true
+killed_at=$(date +%s.%N)
+serve
+started=$(date +%s.%N)
+pending() { sqlite3 "$TMP/herobot.db" "select count(*) from outbox where status = 'pending'"; }
+for _ in $(seq 1800); do [ "$(pending)" = 0 ] && break; sleep 0.1; done
+drained=$(date +%s.%N)
+kill -TERM "$SERVER"; wait "$SERVER" 2>/dev/null || true
+
+nominations=$(sqlite3 "$TMP/herobot.db" "select count(*) from nominations")
+sent=$(sqlite3 "$TMP/herobot.db" "select count(*) from outbox where status = 'sent' and method = 'chat.postMessage'")
+left=$(sqlite3 "$TMP/herobot.db" "select count(*) from outbox where status != 'sent'")
+received=$(grep -c '^/chat.postMessage$' "$TMP/slack.log" || true)
+duplicates=$((received - sent))
+{
+    echo "crash test: $CONNECTIONS connections for $BURST, SIGKILL after ${KILL_AFTER}s, then a restart"
+    echo "  nominations stored      $nominations"
+    echo "  messages sent (rows)    $sent"
+    echo "  messages Slack received $received"
+    echo "  sent twice              $duplicates ($(awk "BEGIN {printf \"%.3f\", 100 * $duplicates / ($sent > 0 ? $sent : 1)}") %)"
+    echo "  not sent                $left"
+    echo "  restart to all sent     $(awk "BEGIN {printf \"%.1f\", $drained - $started}") s (start took $(awk "BEGIN {printf \"%.2f\", $started - $killed_at}") s)"
+} | tee "$OUT/crash.txt"
