@@ -11,5 +11,6 @@ mod library;
 mod modals;
 mod outbox;
 mod robustness;
+mod scorecard;
 mod search;
 mod signature;
