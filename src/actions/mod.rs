@@ -11,6 +11,7 @@ pub mod nominate;
 pub mod search;
 pub mod tell_story;
 pub mod top;
+pub mod wall_link;
 
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 

@@ -98,7 +98,7 @@ fn draw<DB: DrawingBackend>(
     root.draw(&Text::new(
         caption,
         (cx, base + 8),
-        ("sans-serif", 30)
+        ("sans-serif", 36)
             .into_font()
             .color(&RGBColor(0x30, 0x30, 0x30))
             .pos(Pos::new(HPos::Center, VPos::Top)),

@@ -34,10 +34,12 @@ pub struct Row {
     pub selected: bool,
 }
 
-/// A chart with its heading.
+/// A chart with its heading, drawn twice: for a wide screen and for a phone (the page shows
+/// the one that fits, without script).
 pub struct Chart {
     pub heading: String,
     pub svg: Svg,
+    pub phone: Svg,
 }
 
 /// The chosen week in words, above the charts.
@@ -105,25 +107,28 @@ pub fn page(layout: Layout, scores: &[WeekScore], current: IsoWeek) -> Page {
                    values: Vec<Option<u32>>,
                    what: &str| {
         let latest = charts::percent(values.last().copied().flatten());
-        let svg = trend::percentages(
-            id,
-            &format!("{name}, week by week"),
-            &format!(
-                "Share of recovery stories {what}, each week of {span}, against a target of {target} %. {}: {latest}. The table below has every figure.",
-                chosen.week
-            ),
-            &labels,
-            &[Line {
-                label: name,
-                colour,
-                values: &values,
-                target: Some(target),
-            }],
-            Look::PAGE,
+        let title = format!("{name}, week by week");
+        let desc = format!(
+            "Share of recovery stories {what}, each week of {span}, against a target of {target} %. {}: {latest}. The table below has every figure.",
+            chosen.week
         );
+        let lines = [Line {
+            label: name,
+            colour,
+            values: &values,
+            target: Some(target),
+        }];
         Chart {
             heading: format!("{name} · target {target} %"),
-            svg,
+            svg: trend::percentages(id, &title, &desc, &labels, &lines, Look::PAGE),
+            phone: trend::percentages(
+                &format!("{id}-phone"),
+                &title,
+                &desc,
+                &labels,
+                &lines,
+                Look::PHONE,
+            ),
         }
     };
     let measures = vec![
@@ -154,30 +159,25 @@ pub fn page(layout: Layout, scores: &[WeekScore], current: IsoWeek) -> Page {
     ];
     let internal: Vec<usize> = scores.iter().map(|s| s.card.internal).collect();
     let external: Vec<usize> = scores.iter().map(|s| s.card.external).collect();
+    let stacks = [
+        Stack {
+            colour: charts::INTERNAL,
+            values: &internal,
+        },
+        Stack {
+            colour: charts::EXTERNAL,
+            values: &external,
+        },
+    ];
+    let title = "Recovery stories per week, internal and external customers";
+    let desc = format!(
+        "Recovery stories told each week of {span}, internal customers stacked under external ones. {}: {} internal, {} external.",
+        chosen.week, card.internal, card.external
+    );
     let stories = Chart {
         heading: "Recovery stories per week, by customer".to_owned(),
-        svg: trend::stacked_counts(
-            "stories",
-            "Recovery stories per week, internal and external customers",
-            &format!(
-                "Recovery stories told each week of {span}, internal customers stacked under external ones. {}: {} internal, {} external.",
-                chosen.week, card.internal, card.external
-            ),
-            &labels,
-            &[
-                Stack {
-                    label: "Internal customer",
-                    colour: charts::INTERNAL,
-                    values: &internal,
-                },
-                Stack {
-                    label: "External customer",
-                    colour: charts::EXTERNAL,
-                    values: &external,
-                },
-            ],
-            Look::PAGE,
-        ),
+        svg: trend::stacked_counts("stories", title, &desc, &labels, &stacks, Look::PAGE),
+        phone: trend::stacked_counts("stories-phone", title, &desc, &labels, &stacks, Look::PHONE),
     };
     let rows = scores
         .iter()

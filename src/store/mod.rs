@@ -8,6 +8,7 @@ pub mod requests;
 pub mod search;
 pub mod sign_in;
 pub mod stories;
+pub mod wall;
 
 use std::str::FromStr;
 use std::time::Duration;

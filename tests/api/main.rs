@@ -12,5 +12,7 @@ mod modals;
 mod outbox;
 mod robustness;
 mod scorecard;
+mod screens;
 mod search;
 mod signature;
+mod wall;

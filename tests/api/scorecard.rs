@@ -141,9 +141,9 @@ async fn the_digests_link_leads_to_the_scorecard_of_its_week_with_the_same_numbe
         row_of(&html, &week),
         [&week, "5", "2", "3", "3 60 %", "3 60 %", "2 40 %"]
     );
-    // Four charts, each described for screen readers.
-    assert_eq!(html.matches("<svg class=\"chart\" role=\"img\"").count(), 4);
-    assert_eq!(html.matches("<desc id=").count(), 4);
+    // Four charts (each drawn for wide screens and for phones), described for screen readers.
+    assert_eq!(html.matches("<svg class=\"chart\" role=\"img\"").count(), 8);
+    assert_eq!(html.matches("<desc id=").count(), 8);
     assert!(html.contains("target 90 %") && html.contains("target 80 %"));
 }
 

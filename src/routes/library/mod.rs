@@ -40,7 +40,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// No scripts, no framing, no caching, no referrer (a sign-in link must not leak).
-pub(super) async fn protect(mut response: Response) -> Response {
+pub(in crate::routes) async fn protect(mut response: Response) -> Response {
     let headers = response.headers_mut();
     let set = [
         (
@@ -85,7 +85,7 @@ pub(super) fn message(
     Ok((status, render(&page)?).into_response())
 }
 
-pub(super) fn render(page: &impl Template) -> Result<Html<String>> {
+pub(in crate::routes) fn render(page: &impl Template) -> Result<Html<String>> {
     page.render()
         .map(Html)
         .map_err(|e| Error::Internal(anyhow::anyhow!("rendering a library page: {e}")))
