@@ -74,8 +74,19 @@ pub async fn load(
     last: IsoWeek,
     n: usize,
 ) -> Result<Vec<WeekScore>, sqlx::Error> {
+    let targets = (config.target_recovery_24h, config.target_surprise);
+    load_with(db, &config.timezone, targets, last, n).await
+}
+
+/// As [`load`], with the time zone and the targets (24 h, surprise) given.
+pub async fn load_with(
+    db: &SqlitePool,
+    tz: &TimeZone,
+    (target_recovery_24h, target_surprise): (u8, u8),
+    last: IsoWeek,
+    n: usize,
+) -> Result<Vec<WeekScore>, sqlx::Error> {
     let weeks = weeks_to(last, n);
-    let tz = &config.timezone;
     let (Some(first), Some(last)) = (weeks.first(), weeks.last()) else {
         return Ok(Vec::new());
     };
@@ -84,8 +95,8 @@ pub async fn load(
         &weeks,
         tz,
         stories,
-        config.target_recovery_24h,
-        config.target_surprise,
+        target_recovery_24h,
+        target_surprise,
     ))
 }
 

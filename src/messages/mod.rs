@@ -1,6 +1,7 @@
 //! What herobot says: the celebration, the hero's DM, replies to the person who typed `/hero`;
 //! story posts and consent requests in `story`.
 pub mod deliveries;
+pub mod home;
 pub mod search;
 pub mod story;
 pub mod wall;

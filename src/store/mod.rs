@@ -1,6 +1,7 @@
 //! The SQLite store: connecting, migrating, and the SQL of each table family.
 pub mod batch;
 pub mod digests;
+pub mod home;
 pub mod library;
 pub mod nominations;
 pub mod outbox;

@@ -7,6 +7,7 @@ mod events;
 mod exports;
 mod health;
 mod helpers;
+mod home;
 mod library;
 mod modals;
 mod outbox;
