@@ -12,7 +12,8 @@ Two kinds of checks:
    from ../shared/slack/specs/manifest.schema.1.0.0.json relative to the repository root,
    or from the file named by the MANIFEST_SCHEMA environment variable.
 2. What herobot itself relies on and the schema cannot express: the /hero command with
-   should_escape, the three request paths, the two message shortcuts and the bot scopes.
+   should_escape, the three request paths, the two message shortcuts, the bot scopes and
+   App Home (the tab on, app_home_opened subscribed).
 
 Prints every problem with its path and exits 1 if there is any; exits 0 and prints
 "manifest.yml: valid against <schema file>" otherwise.
@@ -178,6 +179,12 @@ def project_errors(m) -> list[str]:
         needed = EVENT_SCOPES.get(event)
         if needed and needed not in scopes:
             errors.append(f"oauth_config.scopes.bot: missing {needed!r}, needed by bot event {event!r}")
+
+    # App Home: the tab on, and the event that publishes it.
+    if get(m, "features", "app_home", "home_tab_enabled") is not True:
+        errors.append("features.app_home.home_tab_enabled: must be true (herobot publishes App Home)")
+    if "app_home_opened" not in (events if isinstance(events, list) else []):
+        errors.append("settings.event_subscriptions.bot_events: missing 'app_home_opened' (publishes App Home)")
 
     return errors
 

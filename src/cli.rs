@@ -1,4 +1,4 @@
-//! The `herobot` command line: serve, migrate, digest, export.
+//! The `herobot` command line: serve, migrate, digest, export, wall.
 use clap::{Parser, Subcommand};
 
 use crate::actions::digest::{Posted, last_week, post_digest};
@@ -56,6 +56,12 @@ pub enum Command {
         /// Queue it for the digest channel; a running `herobot serve` delivers it.
         #[arg(long)]
         post: bool,
+    },
+    /// Print a new link to the office wallboard (needs HEROBOT_PUBLIC_URL); --revoke ends every link.
+    Wall {
+        /// End every wallboard link instead.
+        #[arg(long)]
+        revoke: bool,
     },
 }
 
@@ -153,6 +159,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             drop(app);
             let _ = writer.await;
             db.close().await;
+            Ok(())
+        }
+        Command::Wall { revoke } => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            let pool = store::connect(&config.database_url).await?;
+            store::migrate(&pool).await?;
+            let now = Clock::system().now_secs();
+            if revoke {
+                let ended = crate::wall::revoke(&pool, "cli", now).await?;
+                eprintln!("{ended} wallboard link(s) ended");
+            } else {
+                let Some(public_url) = config.public_url.as_deref() else {
+                    anyhow::bail!("HEROBOT_PUBLIC_URL is not set: the link needs it");
+                };
+                println!(
+                    "{}",
+                    crate::wall::issue(&pool, public_url, "cli", now).await?
+                );
+            }
+            pool.close().await;
             Ok(())
         }
     }

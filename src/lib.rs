@@ -1,5 +1,6 @@
 //! herobot: recognise service heroes in Slack and keep their stories.
 pub mod actions;
+pub mod charts;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -17,3 +18,4 @@ pub mod startup;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod wall;

@@ -37,7 +37,7 @@ impl Application {
         let (state, writer_task) = app_state(config, clock).await?;
         let worker = outbox::Worker::new(
             state.db.clone(),
-            state.config.timezone.clone(),
+            outbox::Context::of(&state.config),
             state.slack.clone(),
             state.outbox.clone(),
             state.config.outbox.clone(),

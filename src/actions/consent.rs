@@ -25,6 +25,9 @@ pub async fn record_consent(
     if !stories::set_consent(&mut *tx, story_id, hero.as_str(), consent, now_ms / 1000).await? {
         return Ok(false);
     }
+    if pressed.as_ref().is_some_and(|p| p.on_home) {
+        crate::store::home::publish_now(&mut tx, hero.as_str(), now_ms).await?;
+    }
     if let Some(url) = pressed.and_then(|p| p.response_url.map(|url| (url, p.channel))) {
         let update = Message::rendered(
             Render::ConsentDm { hero: hero.clone() },

@@ -4,6 +4,7 @@
 pub mod consent;
 pub mod digest;
 pub mod feature;
+pub mod home;
 pub mod library_link;
 pub mod limit;
 pub mod modal;
@@ -11,6 +12,7 @@ pub mod nominate;
 pub mod search;
 pub mod tell_story;
 pub mod top;
+pub mod wall_link;
 
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
@@ -31,6 +33,8 @@ pub struct Pressed {
     /// The channel the message is in (a DM's channel, for consent).
     pub channel: String,
     pub message_ts: Option<String>,
+    /// Pressed on the person's App Home (no message): Home is re-published at once.
+    pub on_home: bool,
 }
 
 /// Records a press in the action's transaction; false if it was seen before (a replay).

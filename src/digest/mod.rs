@@ -2,6 +2,7 @@
 pub mod compute;
 pub mod render;
 pub mod schedule;
+pub mod series;
 pub mod window;
 
 use serde_json::Value;
@@ -31,11 +32,10 @@ pub async fn build(
         config.target_recovery_24h,
         config.target_surprise,
     );
-    let sunday = week.monday().saturating_add(jiff::Span::new().days(6));
     let library = config
         .public_url
         .as_ref()
-        .map(|url| format!("{url}/library?since={}&until={sunday}", week.monday()));
+        .map(|url| format!("{url}/library/scorecard?week={week}"));
     let message = render::render(&digest, library.as_deref());
     Ok((digest, message))
 }

@@ -13,14 +13,16 @@ const MAX_HEROES_LISTED: usize = 40;
 /// Room for hero lines in one section, below Slack's 3,000.
 const SECTION_ROOM: usize = 2800;
 
-/// Renders a digest; `library` is the story library's URL for that week, if there is one.
+/// Renders a digest; `library` is the URL of the library's scorecard for that week, if there is one.
 pub fn render(d: &Digest, library: Option<&str>) -> Value {
     let mut out = vec![blocks::header(&format!(
         "🏆 Service heroes · week {}",
         d.week
     ))];
     let more = match library {
-        Some(url) => format!("Everything else is in <{url}|the story library>."),
+        Some(url) => {
+            format!("The scorecard's trend and everything else are in <{url}|the story library>.")
+        }
         None => "Everything else is in the story library (`/hero library`).".to_owned(),
     };
     if d.is_empty() {
@@ -222,7 +224,7 @@ mod tests {
         };
         render(
             &compute(WEEK, data, 90, 80),
-            Some("https://herobot.example.com/library?since=2026-11-16"),
+            Some("https://herobot.example.com/library/scorecard?week=2026-W47"),
         )
     }
 

@@ -18,6 +18,10 @@ pub enum Command {
         post: bool,
     },
     Library,
+    /// `/hero wall`: a wallboard link; `/hero wall revoke` ends every link.
+    Wall {
+        revoke: bool,
+    },
 }
 
 /// The period `/hero top` looks back over.
@@ -88,6 +92,13 @@ pub fn parse(text: &str, nominator: &UserId, min_reason: usize) -> Result<Comman
             )),
         },
         "library" => Ok(Command::Library),
+        "wall" => match rest.to_lowercase().as_str() {
+            "" => Ok(Command::Wall { revoke: false }),
+            "revoke" => Ok(Command::Wall { revoke: true }),
+            _ => Err(CommandError::Usage(
+                "Use `/hero wall` for a wallboard link, or `/hero wall revoke` to end every link.",
+            )),
+        },
         _ => Ok(Command::Nominate(nomination(text, nominator, min_reason)?)),
     }
 }
@@ -423,11 +434,19 @@ mod tests {
         assert_eq!(p("digest"), Ok(Command::Digest { post: false }));
         assert_eq!(p("digest post"), Ok(Command::Digest { post: true }));
         assert_eq!(p("library"), Ok(Command::Library));
+        assert_eq!(p("wall"), Ok(Command::Wall { revoke: false }));
+        assert_eq!(p("Wall REVOKE"), Ok(Command::Wall { revoke: true }));
     }
 
     #[test]
     fn malformed_subcommands_answer_with_usage() {
-        for text in ["find", "top decade", "digest now", "profile bob"] {
+        for text in [
+            "find",
+            "top decade",
+            "digest now",
+            "profile bob",
+            "wall down",
+        ] {
             assert!(
                 matches!(parse(text, &me(), 20), Err(CommandError::Usage(_))),
                 "{text}"

@@ -16,6 +16,8 @@ pub enum Render {
     StoryPost,
     /// A story's request to one credited hero for consent to tell it outside Slack.
     ConsentDm { hero: UserId },
+    /// A person's App Home, from what is stored about them when it is sent.
+    Home { person: UserId },
 }
 
 /// What a message says.
@@ -52,6 +54,8 @@ pub enum Delivery {
         channel: String,
         visibility: Visibility,
     },
+    /// `views.publish` of a person's Home tab.
+    Publish { user: UserId },
 }
 
 impl Delivery {
@@ -67,6 +71,7 @@ impl Delivery {
         match self {
             Self::Post { channel } => json!({ "channel": channel }),
             Self::Update { channel, ts } => json!({ "channel": channel, "ts": ts }),
+            Self::Publish { user } => json!({ "user_id": user }),
             Self::Respond { visibility, .. } => match visibility {
                 Visibility::InChannel => json!({ "response_type": "in_channel" }),
                 Visibility::ReplaceOriginal => json!({ "replace_original": true }),
@@ -77,6 +82,9 @@ impl Delivery {
         }
     }
 }
+
+/// The lane every Home publish is paced in.
+pub const HOME_LANE: &str = "views.publish";
 
 /// One outbox message.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +99,16 @@ impl Message {
             content: Content::Rendered(render),
             delivery,
         }
+    }
+
+    /// A publish of `person`'s App Home.
+    pub fn home(person: UserId) -> Self {
+        Self::rendered(
+            Render::Home {
+                person: person.clone(),
+            },
+            Delivery::Publish { user: person },
+        )
     }
 
     pub fn fixed(body: Value, delivery: Delivery) -> Self {
@@ -109,6 +127,8 @@ impl Message {
                 url, visibility, ..
             } if *visibility == Visibility::Private => format!("private:{url}"),
             Delivery::Respond { channel, .. } => channel.clone(),
+            // Home views are paced together, within views.publish's rate limit.
+            Delivery::Publish { .. } => HOME_LANE.to_owned(),
         }
     }
 }

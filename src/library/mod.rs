@@ -4,6 +4,7 @@ pub mod access;
 pub mod export;
 pub mod names;
 pub mod pages;
+pub mod scorecard;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;

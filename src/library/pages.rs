@@ -127,7 +127,7 @@ fn name(names: &HashMap<String, String>, id: &str) -> String {
 }
 
 /// The start of `text`, cut at a word near `max` characters.
-fn excerpt(text: &str, max: usize) -> String {
+pub fn excerpt(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }

@@ -16,6 +16,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 pub use lanes::Lanes;
+pub use render::Context;
 
 use crate::clock::Clock;
 use crate::config::OutboxSettings;
@@ -96,8 +97,8 @@ struct Queued {
 #[derive(Clone)]
 pub struct Worker {
     db: SqlitePool,
-    /// Times in rendered messages are shown in this zone.
-    tz: jiff::tz::TimeZone,
+    /// What rendered messages need besides the store.
+    context: Arc<Context>,
     slack: SlackClient,
     wake: Arc<Notify>,
     settings: OutboxSettings,
@@ -108,7 +109,7 @@ impl Worker {
     /// `wake` is notified whenever rows are added to the outbox.
     pub fn new(
         db: SqlitePool,
-        tz: jiff::tz::TimeZone,
+        context: Context,
         slack: SlackClient,
         wake: Arc<Notify>,
         settings: OutboxSettings,
@@ -116,7 +117,7 @@ impl Worker {
     ) -> Self {
         Self {
             db,
-            tz,
+            context: Arc::new(context),
             slack,
             wake,
             settings,
@@ -191,14 +192,14 @@ impl Worker {
                     state.lanes.take(&lane, now);
                     state.busy.insert(lane.clone());
                     let lane_of_task = lane.clone();
-                    let (db, tz) = (self.db.clone(), self.tz.clone());
+                    let (db, context) = (self.db.clone(), self.context.clone());
                     let (slack, settings) = (self.slack.clone(), self.settings.clone());
                     let clock = self.clock.clone();
                     let task = deliveries.spawn(async move {
                         let id = row.id;
                         let outcome = match row.read() {
                             Ok(claimed) => {
-                                deliver(&db, &tz, &slack, &claimed, &settings, &clock).await
+                                deliver(&db, &context, &slack, &claimed, &settings, &clock).await
                             }
                             Err(unreadable) => Outcome::Failed(unreadable),
                         };
@@ -354,19 +355,20 @@ impl State {
 /// One attempt at one message.
 async fn deliver(
     db: &SqlitePool,
-    tz: &jiff::tz::TimeZone,
+    context: &Context,
     slack: &SlackClient,
     message: &Claimed,
     settings: &OutboxSettings,
     clock: &Clock,
 ) -> Outcome {
-    let result = match render::body(db, tz, message).await {
+    let result = match render::body(db, context, clock, message).await {
         Err(failure) => Err(failure),
         Ok(body) => {
             let body = body.to_string();
             match &message.message.delivery {
                 Delivery::Post { .. } => slack.post_message(&body).await,
                 Delivery::Update { .. } => slack.update_message(&body).await,
+                Delivery::Publish { .. } => slack.publish_view(&body).await,
                 Delivery::Respond { url, .. } => slack.respond(url, &body).await,
             }
         }

@@ -4,27 +4,63 @@ use sqlx::SqlitePool;
 
 use jiff::tz::TimeZone;
 
+use crate::clock::Clock;
+use crate::config::Config;
 use crate::domain::outbox::{Content, Render};
 use crate::messages;
 use crate::slack::client::Failure;
 use crate::store::outbox::{Claimed, overlay};
 use crate::store::{nominations, stories};
 
+/// What rendering needs besides the store: the time zone times are shown in, and for App Home
+/// who the leaders are and the scorecard's targets.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub tz: TimeZone,
+    pub leaders: Vec<String>,
+    pub target_recovery_24h: u8,
+    pub target_surprise: u8,
+}
+
+impl Context {
+    pub fn of(config: &Config) -> Self {
+        Self {
+            tz: config.timezone.clone(),
+            leaders: config.leaders.clone(),
+            target_recovery_24h: config.target_recovery_24h,
+            target_surprise: config.target_surprise,
+        }
+    }
+}
+
 /// The body to send for `claimed`: its fixed body, or the rendered message, with the fields
 /// its delivery needs laid over it.
 /// A database error is worth retrying; a message that cannot be rendered is not.
-pub async fn body(db: &SqlitePool, tz: &TimeZone, claimed: &Claimed) -> Result<Value, Failure> {
+pub async fn body(
+    db: &SqlitePool,
+    context: &Context,
+    clock: &Clock,
+    claimed: &Claimed,
+) -> Result<Value, Failure> {
+    let tz = &context.tz;
     let message = &claimed.message;
     let render = match &message.content {
         Content::Fixed(body) => return Ok(overlay(body.clone(), message.delivery.fields())),
         Content::Rendered(render) => render,
     };
     let broken = |what: String| Failure::Permanent(what);
-    let id = claimed
-        .subject_id
-        .ok_or_else(|| broken("a rendered message without its subject".into()))?;
-    let unreadable =
-        |e: sqlx::Error| Failure::Transient(format!("reading {render:?} subject {id}: {e}"));
+    // A Home is about a person, not a stored record.
+    let subject = || {
+        claimed
+            .subject_id
+            .ok_or_else(|| broken("a rendered message without its subject".into()))
+    };
+    let unreadable = |e: sqlx::Error| {
+        Failure::Transient(format!(
+            "reading the subject of {render:?} message {}: {e}",
+            claimed.id
+        ))
+    };
     let gone = || {
         broken(format!(
             "the subject of {render:?} message {} no longer exists",
@@ -32,8 +68,11 @@ pub async fn body(db: &SqlitePool, tz: &TimeZone, claimed: &Claimed) -> Result<V
         ))
     };
     let body = match render {
+        Render::Home { person } => home(db, context, clock.now(), person.as_str())
+            .await
+            .map_err(unreadable)?,
         Render::Celebration | Render::HeroDm { .. } => {
-            let stored = nominations::get(db, id)
+            let stored = nominations::get(db, subject()?)
                 .await
                 .map_err(unreadable)?
                 .ok_or_else(gone)?;
@@ -44,7 +83,7 @@ pub async fn body(db: &SqlitePool, tz: &TimeZone, claimed: &Claimed) -> Result<V
             }
         }
         Render::StoryPost | Render::ConsentDm { .. } => {
-            let story = stories::get(db, id)
+            let story = stories::get(db, subject()?)
                 .await
                 .map_err(unreadable)?
                 .ok_or_else(gone)?;
@@ -55,4 +94,27 @@ pub async fn body(db: &SqlitePool, tz: &TimeZone, claimed: &Claimed) -> Result<V
         }
     };
     Ok(overlay(body, message.delivery.fields()))
+}
+
+/// A person's Home: what is stored about them, and for leaders the last 12 weeks' scorecards.
+async fn home(
+    db: &SqlitePool,
+    context: &Context,
+    now: jiff::Timestamp,
+    person: &str,
+) -> Result<Value, sqlx::Error> {
+    use crate::digest::{IsoWeek, series};
+    let since = now.as_second() - 90 * 86_400;
+    let data = crate::store::home::load(db, person, since).await?;
+    let weeks = if context.leaders.iter().any(|l| l == person) {
+        let targets = (context.target_recovery_24h, context.target_surprise);
+        let current = IsoWeek::of(now, &context.tz);
+        Some(series::load_with(db, &context.tz, targets, current, 12).await?)
+    } else {
+        None
+    };
+    let leader = weeks
+        .as_deref()
+        .map(|weeks| messages::home::LeaderView { weeks });
+    Ok(messages::home::view(&data, leader, &context.tz))
 }

@@ -1,13 +1,18 @@
-//! Buttons on herobot's messages: a hero's consent choice, and Feature on a story post. Each
-//! changes state at most once however often it is pressed, and answers through the outbox.
+//! Buttons on herobot's messages and App Home: a hero's consent choice, Feature on a story post,
+//! and Home's buttons (the two forms, a leader's library link). Each changes state at most once
+//! however often it is pressed, and answers through the outbox.
 use axum::response::{IntoResponse, Response};
 
 use crate::actions::Pressed;
 use crate::actions::consent::record_consent;
 use crate::actions::feature::feature;
+use crate::actions::home::send_library_link;
+use crate::actions::modal::open_modal;
 use crate::domain::{Consent, UserId};
 use crate::error::Result;
+use crate::messages::home::{LIBRARY_LINK, NOMINATE, TELL_STORY};
 use crate::messages::story::{CONSENT_DECLINE, CONSENT_GRANT, FEATURE, UNFEATURE};
+use crate::modals;
 use crate::slack::payload::BlockActions;
 use crate::state::AppState;
 
@@ -28,6 +33,8 @@ pub async fn pressed(state: &AppState, pressed: BlockActions, signed_at: i64) ->
             .map(|c| c.id.clone())
             .unwrap_or_else(|| user.to_string()),
         message_ts: pressed.message.as_ref().map(|m| m.ts.clone()),
+        on_home: pressed.container.as_ref().is_some_and(|c| c.kind == "view")
+            && pressed.message.is_none(),
     };
     for action in &pressed.actions {
         let story_id = action.value.as_deref().and_then(|v| v.parse::<i64>().ok());
@@ -50,6 +57,22 @@ pub async fn pressed(state: &AppState, pressed: BlockActions, signed_at: i64) ->
             }
             (UNFEATURE, Some(id)) => {
                 feature(state, id, user.as_str(), false, on).await?;
+            }
+            (NOMINATE, _) => {
+                let view = modals::nomination::view(
+                    &Default::default(),
+                    &Default::default(),
+                    state.config.min_reason,
+                );
+                open_modal(state, &pressed.trigger_id, &view).await;
+            }
+            (TELL_STORY, _) => {
+                let view = modals::story::view(&Default::default(), &Default::default());
+                open_modal(state, &pressed.trigger_id, &view).await;
+            }
+            (LIBRARY_LINK, _) => {
+                let key = on.map(|p| p.key).unwrap_or_default();
+                send_library_link(state, &user, &key).await?;
             }
             (other, _) => tracing::debug!(action_id = other, "unknown action acknowledged"),
         }

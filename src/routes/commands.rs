@@ -89,6 +89,10 @@ async fn answer(
             let key = request_key(timestamp, &cmd.trigger_id);
             actions::library_link::library_link(state, user.as_str(), &key).await?
         }
+        Ok(Command::Wall { revoke }) => {
+            let key = request_key(timestamp, &cmd.trigger_id);
+            actions::wall_link::wall_link(&state, user.as_str(), revoke, &key).await?
+        }
         Err(CommandError::Nomination(err)) => messages::refusal(&err.to_string()),
         Err(CommandError::Usage(usage)) => messages::refusal(usage),
     };

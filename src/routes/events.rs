@@ -1,9 +1,12 @@
-//! `POST /slack/events`: answers Slack's URL check and acknowledges each event once.
+//! `POST /slack/events`: answers Slack's URL check and acknowledges each event once; opening
+//! the App Home tab publishes the person's Home.
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::actions;
+use crate::domain::UserId;
 use crate::error::{Error, Result};
 use crate::slack::extract::VerifiedBody;
 use crate::slack::payload::EventEnvelope;
@@ -31,8 +34,15 @@ pub async fn event(
                 .get("type")
                 .and_then(|t| t.as_str())
                 .unwrap_or("unknown");
-            // No event changes anything yet; recording it makes a retried delivery a no-op later too.
+            // Recording it makes a retried delivery a no-op.
             tracing::debug!(event_id, kind, first, "event acknowledged");
+            if first
+                && kind == "app_home_opened"
+                && event["tab"] == "home"
+                && let Some(person) = event["user"].as_str().and_then(UserId::parse)
+            {
+                actions::home::opened(&state, &person).await?;
+            }
             Ok(().into_response())
         }
         EventEnvelope::Other => Ok(().into_response()),

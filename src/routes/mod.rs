@@ -9,6 +9,7 @@ mod interactions;
 mod library;
 mod shortcuts;
 mod submissions;
+mod wall;
 
 use axum::Router;
 use axum::http::Request;
@@ -28,10 +29,18 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(health::metrics))
         .route("/api/stories", get(api::stories))
         .merge(library::router())
+        .merge(wall::router())
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                // The path only: query strings may carry sign-in tokens.
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                // The path only: query strings may carry sign-in tokens; a wallboard's key is
+                // left out too.
+                let path = req.uri().path();
+                let path = if path.starts_with("/wall/") {
+                    "/wall/…"
+                } else {
+                    path
+                };
+                tracing::info_span!("request", method = %req.method(), path = %path)
             }),
         )
         .with_state(state)

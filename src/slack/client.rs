@@ -87,6 +87,11 @@ impl SlackClient {
         self.call("chat.update", body).await
     }
 
+    /// Publishes a person's App Home (`views.publish`).
+    pub async fn publish_view(&self, body: &str) -> Result<Value, Failure> {
+        self.call("views.publish", body).await
+    }
+
     /// Opens a modal with `views.open`. Slack's trigger expires 3 s after the click, so this is
     /// the one call made while the person waits, and it gives up before the 3 s are out.
     pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), Failure> {

@@ -120,7 +120,8 @@ pub struct BlockActions {
     pub channel: Option<Channel>,
     #[serde(default)]
     pub response_url: Option<String>,
-    /// Unique per interaction.
+    /// Unique per interaction; opens a modal within 3 seconds (a button on App Home opens the
+    /// forms).
     #[serde(default)]
     pub trigger_id: String,
     /// The message the button is on (absent for buttons in modals and on App Home).
@@ -128,6 +129,15 @@ pub struct BlockActions {
     pub message: Option<ShortcutMessage>,
     #[serde(default)]
     pub actions: Vec<Action>,
+    /// Where the button is: a message, or a view (App Home or a modal).
+    #[serde(default)]
+    pub container: Option<Container>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Container {
+    #[serde(default, rename = "type")]
+    pub kind: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

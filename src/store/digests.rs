@@ -30,10 +30,7 @@ pub async fn week(
     .bind(end)
     .fetch_all(db)
     .await?;
-    let sql = format!(
-        "select {STORY_COLUMNS} from stories s where s.created_at >= ?1 and s.created_at < ?2"
-    );
-    let stories: Vec<Story> = stories_in(db, &sql, start, end).await?;
+    let stories = stories(db, start, end).await?;
     Ok(WeekData {
         nominations: nominations
             .into_iter()
@@ -48,13 +45,13 @@ pub async fn week(
     })
 }
 
-async fn stories_in(
-    db: &SqlitePool,
-    sql: &str,
-    start: i64,
-    end: i64,
-) -> Result<Vec<Story>, sqlx::Error> {
-    super::stories::query(db, sql, &[start, end]).await
+/// Stories created in `[start, end)`: what a scorecard is computed from, for one week (the
+/// digest) or several (the scorecard page, the wallboard, App Home).
+pub async fn stories(db: &SqlitePool, start: i64, end: i64) -> Result<Vec<Story>, sqlx::Error> {
+    let sql = format!(
+        "select {STORY_COLUMNS} from stories s where s.created_at >= ?1 and s.created_at < ?2"
+    );
+    super::stories::query(db, &sql, &[start, end]).await
 }
 
 /// How many nominations, distinct heroes and stories `[start, end)` holds.

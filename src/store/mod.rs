@@ -1,6 +1,7 @@
 //! The SQLite store: connecting, migrating, and the SQL of each table family.
 pub mod batch;
 pub mod digests;
+pub mod home;
 pub mod library;
 pub mod nominations;
 pub mod outbox;
@@ -8,6 +9,7 @@ pub mod requests;
 pub mod search;
 pub mod sign_in;
 pub mod stories;
+pub mod wall;
 
 use std::str::FromStr;
 use std::time::Duration;

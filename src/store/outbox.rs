@@ -9,6 +9,7 @@ use crate::domain::outbox::{Content, Delivery, Message, Render, Visibility};
 const POST: &str = "chat.postMessage";
 const UPDATE: &str = "chat.update";
 const RESPOND: &str = "response_url";
+const PUBLISH: &str = "views.publish";
 
 /// A message in the columns it is stored in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,7 @@ impl Row {
         let (method, url, channel) = match &message.delivery {
             Delivery::Post { .. } => (POST, None, None),
             Delivery::Update { .. } => (UPDATE, None, None),
+            Delivery::Publish { .. } => (PUBLISH, None, None),
             Delivery::Respond { url, channel, .. } => {
                 (RESPOND, Some(url.clone()), Some(channel.clone()))
             }
@@ -58,6 +60,7 @@ fn render_name(render: &Render) -> (&'static str, Option<&UserId>) {
         Render::HeroDm { hero } => ("hero_dm", Some(hero)),
         Render::StoryPost => ("story_post", None),
         Render::ConsentDm { hero } => ("consent_dm", Some(hero)),
+        Render::Home { person } => ("home", Some(person)),
     }
 }
 
@@ -118,6 +121,12 @@ impl ClaimedRow {
                     Visibility::Private
                 },
             },
+            (PUBLISH, _) => Delivery::Publish {
+                user: text("user_id")
+                    .as_deref()
+                    .and_then(UserId::parse)
+                    .ok_or("a Home publish without its user")?,
+            },
             (RESPOND, None) => return Err("a response_url message without its URL".into()),
             (other, _) => return Err(format!("unknown delivery method {other:?}")),
         };
@@ -133,6 +142,9 @@ impl ClaimedRow {
             Some("hero_dm") => Content::Rendered(Render::HeroDm { hero: recipient()? }),
             Some("story_post") => Content::Rendered(Render::StoryPost),
             Some("consent_dm") => Content::Rendered(Render::ConsentDm { hero: recipient()? }),
+            Some("home") => Content::Rendered(Render::Home {
+                person: recipient()?,
+            }),
             Some(other) => return Err(format!("unknown message kind {other:?}")),
         };
         Ok(Claimed {

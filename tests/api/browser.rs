@@ -19,7 +19,7 @@ const PUBLIC_URL: &str = "http://herobot.test";
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// chromedriver, stopped when dropped.
-struct Driver {
+pub(crate) struct Driver {
     process: Child,
     url: String,
 }
@@ -32,13 +32,18 @@ impl Drop for Driver {
 }
 
 /// One browser session, spoken to in the W3C WebDriver protocol.
-struct Browser {
+pub(crate) struct Browser {
     http: reqwest::Client,
     session: String,
 }
 
 impl Browser {
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    pub(crate) async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Value {
         let mut request = self.http.request(method, format!("{}{path}", self.session));
         if let Some(body) = body {
             request = request.json(&body);
@@ -50,12 +55,12 @@ impl Browser {
         answer["value"].clone()
     }
 
-    async fn go(&self, url: &str) {
+    pub(crate) async fn go(&self, url: &str) {
         self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
             .await;
     }
 
-    async fn url(&self) -> String {
+    pub(crate) async fn url(&self) -> String {
         self.call(reqwest::Method::GET, "/url", None)
             .await
             .as_str()
@@ -63,7 +68,7 @@ impl Browser {
             .to_owned()
     }
 
-    async fn source(&self) -> String {
+    pub(crate) async fn source(&self) -> String {
         self.call(reqwest::Method::GET, "/source", None)
             .await
             .as_str()
@@ -71,7 +76,7 @@ impl Browser {
             .to_owned()
     }
 
-    async fn find(&self, css: &str) -> String {
+    pub(crate) async fn find(&self, css: &str) -> String {
         let found = self
             .call(
                 reqwest::Method::POST,
@@ -82,7 +87,7 @@ impl Browser {
         found[ELEMENT].as_str().unwrap().to_owned()
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         let element = self.find(css).await;
         self.call(
             reqwest::Method::POST,
@@ -92,7 +97,7 @@ impl Browser {
         .await;
     }
 
-    async fn type_into(&self, css: &str, text: &str) {
+    pub(crate) async fn type_into(&self, css: &str, text: &str) {
         let element = self.find(css).await;
         self.call(
             reqwest::Method::POST,
@@ -102,7 +107,7 @@ impl Browser {
         .await;
     }
 
-    async fn text(&self, css: &str) -> String {
+    pub(crate) async fn text(&self, css: &str) -> String {
         let element = self.find(css).await;
         self.call(
             reqwest::Method::GET,
@@ -116,7 +121,7 @@ impl Browser {
     }
 
     /// Waits (up to 10 s) until the page's address satisfies `test`.
-    async fn wait_for_url(&self, test: impl Fn(&str) -> bool) -> String {
+    pub(crate) async fn wait_for_url(&self, test: impl Fn(&str) -> bool) -> String {
         eventually("the page's address to change", || async {
             let url = self.url().await;
             test(&url).then_some(url)
@@ -124,7 +129,7 @@ impl Browser {
         .await
     }
 
-    async fn resize(&self, width: u32, height: u32) {
+    pub(crate) async fn resize(&self, width: u32, height: u32) {
         self.call(
             reqwest::Method::POST,
             "/window/rect",
@@ -134,7 +139,7 @@ impl Browser {
     }
 
     /// Saves a PNG of the page; returns its bytes.
-    async fn screenshot(&self, to: &Path) -> Vec<u8> {
+    pub(crate) async fn screenshot(&self, to: &Path) -> Vec<u8> {
         let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
         let png = base64::engine::general_purpose::STANDARD
             .decode(data.as_str().unwrap())
@@ -143,18 +148,18 @@ impl Browser {
         png
     }
 
-    async fn quit(self) {
+    pub(crate) async fn quit(self) {
         let _ = self.http.delete(&self.session).send().await;
     }
 }
 
-fn installed(env: &str, default: &str) -> Option<PathBuf> {
+pub(crate) fn installed(env: &str, default: &str) -> Option<PathBuf> {
     let path = PathBuf::from(std::env::var(env).unwrap_or_else(|_| default.to_owned()));
     path.exists().then_some(path)
 }
 
 /// chromedriver on a free loopback port, once it answers.
-async fn start_driver(chromedriver: &Path) -> Driver {
+pub(crate) async fn start_driver(chromedriver: &Path) -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -187,7 +192,7 @@ async fn start_driver(chromedriver: &Path) -> Driver {
     driver
 }
 
-async fn open_browser(
+pub(crate) async fn open_browser(
     driver: &Driver,
     chromium: &Path,
     profile: &Path,
@@ -239,7 +244,7 @@ async fn downloaded(dir: &Path, extension: &str) -> PathBuf {
     .await
 }
 
-async fn sign_in_link(app: &TestApp) -> String {
+pub(crate) async fn sign_in_link(app: &TestApp) -> String {
     let reply: Value = app.hero(LEADER, "library").await.json().await.unwrap();
     let url = reply["blocks"][1]["elements"][0]["url"].as_str().unwrap();
     url.replacen(PUBLIC_URL, &app.address, 1)

@@ -224,6 +224,7 @@ async fn help_and_anything_not_understood_answer_with_usage() {
             "/hero top",
             "/hero digest",
             "/hero library",
+            "/hero wall",
         ] {
             assert!(usage.contains(sub), "{sub} missing from {usage}");
         }

@@ -7,9 +7,9 @@ use serde_json::Value;
 
 use crate::helpers::{LEADER, NOMINATOR, Options, TestApp, insert_story, now, spawn_app_with};
 
-const PUBLIC_URL: &str = "http://herobot.test";
+pub(crate) const PUBLIC_URL: &str = "http://herobot.test";
 
-async fn library_app() -> TestApp {
+pub(crate) async fn library_app() -> TestApp {
     spawn_app_with(Options {
         public_url: Some(PUBLIC_URL),
         ..Options::default()
@@ -43,7 +43,7 @@ async fn link_for(app: &TestApp, user: &str) -> Result<String, String> {
     }
 }
 
-async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::Response {
+pub(crate) async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::Response {
     let mut request = browser().get(format!("{}{path}", app.address));
     if let Some(cookie) = cookie {
         request = request.header(COOKIE, cookie);
@@ -52,7 +52,7 @@ async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::Respon
 }
 
 /// Follows a fresh link as `LEADER`; the session cookie as a `Cookie` header.
-async fn sign_in(app: &TestApp) -> String {
+pub(crate) async fn sign_in(app: &TestApp) -> String {
     let link = link_for(app, LEADER).await.unwrap();
     let response = get(app, &link, None).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -60,7 +60,7 @@ async fn sign_in(app: &TestApp) -> String {
     set_cookie.split(';').next().unwrap().to_owned()
 }
 
-async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
+pub(crate) async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
     let response = get(app, path, Some(cookie)).await;
     (response.status(), response.text().await.unwrap())
 }

@@ -1,6 +1,7 @@
 //! `/library…`: the story library's web pages for leaders, behind a signed session cookie.
 //! Sign-in links come from `/hero library`; without a session every page redirects to an
 //! explanation of how to get one.
+mod scorecard;
 mod session;
 mod stories;
 
@@ -32,12 +33,14 @@ pub fn router() -> Router<AppState> {
         .route("/library/stories/{id}", get(stories::story))
         .route("/library/stories/{id}/feature", post(stories::feature))
         .route("/library/export", get(stories::download))
+        .route("/library/scorecard", get(scorecard::page))
+        .route("/library/scorecard.csv", get(scorecard::csv))
         .route("/library/{*rest}", get(not_found).post(not_found))
         .layer(map_response(protect))
 }
 
 /// No scripts, no framing, no caching, no referrer (a sign-in link must not leak).
-async fn protect(mut response: Response) -> Response {
+pub(in crate::routes) async fn protect(mut response: Response) -> Response {
     let headers = response.headers_mut();
     let set = [
         (
@@ -82,7 +85,7 @@ pub(super) fn message(
     Ok((status, render(&page)?).into_response())
 }
 
-pub(super) fn render(page: &impl Template) -> Result<Html<String>> {
+pub(in crate::routes) fn render(page: &impl Template) -> Result<Html<String>> {
     page.render()
         .map(Html)
         .map_err(|e| Error::Internal(anyhow::anyhow!("rendering a library page: {e}")))

@@ -1,0 +1,40 @@
+//! App Home: publish a person's Home when they open it (through the outbox, at most about once a
+//! minute), and the leader's button that sends them a library sign-in link privately.
+use crate::domain::UserId;
+use crate::domain::outbox::{Delivery, Message};
+use crate::error::Result;
+use crate::state::AppState;
+use crate::store::{home, outbox};
+
+/// `person` opened their Home tab: remember it (so later changes re-publish it), and publish it
+/// unless a fresh one was sent within the minute or is on its way.
+pub async fn opened(app: &AppState, person: &UserId) -> Result<()> {
+    let now_ms = app.clock.now_ms();
+    let mut tx = super::begin(app).await?;
+    home::opened(&mut *tx, person.as_str(), now_ms / 1000).await?;
+    let fresh = home::fresh(&mut *tx, person.as_str(), now_ms).await?;
+    if !fresh {
+        home::publish_now(&mut tx, person.as_str(), now_ms).await?;
+    }
+    super::commit(app, tx).await?;
+    tracing::debug!(fresh, "App Home opened");
+    Ok(())
+}
+
+/// A leader pressed "Sign in to the story library" on their Home: the link comes as a DM; `key`
+/// is the press (a replay of it gets no second link).
+pub async fn send_library_link(app: &AppState, person: &UserId, key: &str) -> Result<()> {
+    if !app.config.is_leader(person.as_str()) {
+        tracing::debug!("library link asked from Home by someone who is not a leader");
+        return Ok(());
+    }
+    let mut reply = super::library_link::library_link(app, person.as_str(), key).await?;
+    if let Some(fields) = reply.as_object_mut() {
+        fields.remove("response_type");
+    }
+    let dm = Message::fixed(reply, Delivery::dm(person));
+    let mut tx = super::begin(app).await?;
+    outbox::enqueue(&mut *tx, &[dm], None, app.clock.now_ms()).await?;
+    super::commit(app, tx).await?;
+    Ok(())
+}

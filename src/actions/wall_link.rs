@@ -1,0 +1,37 @@
+//! `/hero wall`: a leader's private link to the office wallboard; `/hero wall revoke` ends every
+//! link. One link per request, however often the request is replayed.
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::messages;
+use crate::state::AppState;
+use crate::store::requests;
+use crate::wall;
+
+/// `key` identifies the Slack request: a replay of it gets no second link.
+pub async fn wall_link(app: &AppState, user: &str, revoke: bool, key: &str) -> Result<Value> {
+    if !app.config.is_leader(user) {
+        return Ok(messages::refusal(
+            "Only leaders can hand out or end wallboard links (HEROBOT_LEADERS).",
+        ));
+    }
+    let now = app.clock.now_secs();
+    if revoke {
+        let ended = wall::revoke(&app.db, user, now).await?;
+        return Ok(messages::wall::revoked(ended));
+    }
+    let Some(public_url) = app.config.public_url.as_deref() else {
+        return Ok(messages::refusal(
+            "The wallboard needs HEROBOT_PUBLIC_URL, the address people reach herobot at. Ask whoever runs herobot to set it.",
+        ));
+    };
+    let mut tx = super::begin(app).await?;
+    if !requests::record(&mut *tx, key, now).await? {
+        return Ok(messages::refusal(
+            "That request was answered already with a wallboard link. Type `/hero wall` again for a new one.",
+        ));
+    }
+    let url = wall::issue(&mut *tx, public_url, user, now).await?;
+    tx.commit().await?;
+    Ok(messages::wall::link(&url))
+}

@@ -1,0 +1,282 @@
+//! A person's App Home as Block Kit: pure, from what is stored about them (and, for leaders,
+//! the scorecard), within Slack's 100 blocks.
+use jiff::tz::TimeZone;
+use serde_json::{Value, json};
+
+use crate::digest::IsoWeek;
+use crate::digest::compute::Scorecard;
+use crate::digest::series::{WeekScore, sparkline};
+use crate::domain::{Consent, Story};
+use crate::slack::blocks::{self, escape_within};
+use crate::store::home::{HomeData, Received};
+
+use super::story::{CONSENT_DECLINE, CONSENT_GRANT};
+
+/// The Home buttons: open the nomination modal, the story modal, and (leaders) send a sign-in
+/// link to the library.
+pub const NOMINATE: &str = "home_nominate";
+pub const TELL_STORY: &str = "home_tell_story";
+pub const LIBRARY_LINK: &str = "home_library_link";
+
+/// Home views hold at most this many blocks.
+pub const MAX_BLOCKS: usize = 100;
+
+/// What a leader's Home adds: the current week's scorecard and the weeks before it.
+pub struct LeaderView<'a> {
+    /// Oldest first, ending with the current week.
+    pub weeks: &'a [WeekScore],
+}
+
+fn button(text: &str, action_id: &str, value: Option<i64>, style: Option<&str>) -> Value {
+    let mut b = json!({"type": "button", "action_id": action_id,
+                       "text": {"type": "plain_text", "text": text, "emoji": true}});
+    if let Some(value) = value {
+        b["value"] = Value::from(value.to_string());
+    }
+    if let Some(style) = style {
+        b["style"] = Value::from(style);
+    }
+    b
+}
+
+/// A date as Slack shows it in the reader's own zone, with a fallback in ours.
+fn date(unix: i64, tz: &TimeZone) -> String {
+    format!(
+        "<!date^{unix}^{{date_short}}|{}>",
+        crate::clock::local(unix, tz, "%-d %b %Y")
+    )
+}
+
+/// A received recognition's reason: escaped, with mentions of its own heroes kept live.
+fn reason(r: &Received) -> String {
+    let mut text = escape_within(&r.reason, 600);
+    for hero in r.hero_ids() {
+        text = text.replace(&format!("&lt;@{hero}&gt;"), &format!("<@{hero}>"));
+    }
+    text
+}
+
+fn consent_word(consent: Consent) -> &'static str {
+    match consent {
+        Consent::Pending => "waiting",
+        Consent::Granted => "agreed",
+        Consent::Declined => "kept inside",
+    }
+}
+
+fn measure(label: &str, part: usize, card: &Scorecard, target: Option<u8>) -> String {
+    let Some(pct) = Scorecard::percent(part, card.stories) else {
+        return format!("*{label}*\n–");
+    };
+    let against = match target {
+        Some(t) if pct >= u32::from(t) => format!(" · target {t} % ✅"),
+        Some(t) => format!(" · target {t} % ⚠️"),
+        None => String::new(),
+    };
+    format!("*{label}*\n{pct} % ({part} of {}){against}", card.stories)
+}
+
+/// The Home of `person` from `data`; `leader` adds the scorecard.
+pub fn view(data: &HomeData, leader: Option<LeaderView>, tz: &TimeZone) -> Value {
+    let mut out = vec![
+        blocks::header("Service heroes"),
+        blocks::section(
+            "Recognise someone who served a customer (external, or an internal team) remarkably well, or tell how a mistake was turned around.",
+        ),
+        json!({"type": "actions", "block_id": "home_start", "elements": [
+            button("Recognise a hero", NOMINATE, None, Some("primary")),
+            button("Tell a recovery story", TELL_STORY, None, None),
+        ]}),
+        blocks::divider(),
+        blocks::header("Your recognitions"),
+        blocks::section(&format!(
+            "*{}* received · *{}* given in the last 90 days",
+            data.received, data.given
+        )),
+    ];
+    for r in &data.latest_received {
+        out.push(blocks::section(&blocks::block_quote(&reason(r))));
+        out.push(blocks::context(&[format!(
+            "from <@{}> · {}",
+            r.nominator_id,
+            date(r.created_at, tz)
+        )]));
+    }
+    out.push(blocks::divider());
+    out.push(blocks::header("Waiting for your OK"));
+    if data.waiting.is_empty() {
+        out.push(blocks::section(
+            "Nothing waits for you: no story that credits you needs your consent.",
+        ));
+    }
+    for story in &data.waiting {
+        out.push(blocks::section(&format!(
+            "*{}*\n<@{}> told it on {}. May we tell it outside Slack, in talks and at events?",
+            escape_within(&story.title, 200),
+            story.author_id,
+            date(story.created_at, tz)
+        )));
+        out.push(json!({"type": "actions", "block_id": format!("home_consent_{}", story.id), "elements": [
+            button("Yes, tell it", CONSENT_GRANT, Some(story.id), Some("primary")),
+            button("Keep it inside", CONSENT_DECLINE, Some(story.id), None),
+        ]}));
+    }
+    out.push(blocks::divider());
+    out.push(blocks::header("Stories you told"));
+    if data.told.is_empty() {
+        out.push(blocks::section(
+            "None yet. Fixed a mistake and surprised the customer? Tell it with the button above.",
+        ));
+    }
+    for story in &data.told {
+        out.push(blocks::section(&told(story, tz)));
+    }
+    if let Some(leader) = leader {
+        out.extend(scorecard(&leader));
+    }
+    out.truncate(MAX_BLOCKS);
+    json!({"view": {"type": "home", "blocks": out}})
+}
+
+fn told(story: &Story, tz: &TimeZone) -> String {
+    let consents: Vec<String> = story
+        .heroes
+        .iter()
+        .map(|(hero, consent)| format!("<@{hero}> {}", consent_word(*consent)))
+        .collect();
+    format!(
+        "*{}*\n{} · {}",
+        escape_within(&story.title, 200),
+        date(story.created_at, tz),
+        consents.join(", ")
+    )
+}
+
+fn scorecard(leader: &LeaderView) -> Vec<Value> {
+    let Some(current) = leader.weeks.last() else {
+        return Vec::new();
+    };
+    let card = &current.card;
+    let line = |label: &str, values: Vec<Option<u32>>| format!("`{}` {label}", sparkline(&values));
+    let weeks = leader.weeks;
+    let first: IsoWeek = weeks[0].week;
+    vec![
+        blocks::divider(),
+        blocks::header(&format!("This week's scorecard · {}", current.week)),
+        json!({"type": "section", "fields": [
+            {"type": "mrkdwn", "text": format!("*Recovery stories*\n{}", card.stories)},
+            {"type": "mrkdwn", "text": measure("Recovered within 24 h", card.within_24h, card, Some(card.target_recovery_24h))},
+            {"type": "mrkdwn", "text": measure("Surprise given", card.surprised, card, Some(card.target_surprise))},
+            {"type": "mrkdwn", "text": measure("Customer blown away", card.blown_away, card, None)},
+        ]}),
+        blocks::section(&format!(
+            "*The last {} weeks* ({first} to {})\n{}\n{}\n{}",
+            weeks.len(),
+            current.week,
+            line(
+                "recovered within 24 h",
+                weeks.iter().map(WeekScore::recovered).collect()
+            ),
+            line(
+                "surprise given",
+                weeks.iter().map(WeekScore::surprised).collect()
+            ),
+            line(
+                "customer blown away",
+                weeks.iter().map(WeekScore::blown_away).collect()
+            ),
+        )),
+        json!({"type": "actions", "block_id": "home_leader", "elements": [
+            button("Sign in to the story library", LIBRARY_LINK, None, None),
+        ]}),
+        blocks::context(&[
+            "The library has the scorecard's trend, every story and the exports; the link comes to you privately.".to_owned(),
+        ]),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::compute::tests::story;
+    use crate::digest::series::{score, weeks_to};
+    use crate::domain::{CustomerKind, Reaction};
+
+    fn data() -> HomeData {
+        let mut waiting = story(7, 3, true, Reaction::BlownAway, CustomerKind::External);
+        waiting.title = "The <invoice> & the fix".into();
+        HomeData {
+            received: 3,
+            given: 1,
+            latest_received: vec![Received {
+                nominator_id: "U0BOB".into(),
+                reason: "for helping <@U0ALICE> with <!channel> stuff".into(),
+                created_at: 1_700_000_000,
+                heroes: r#"["U0ALICE"]"#.into(),
+            }],
+            waiting: vec![waiting],
+            told: vec![story(
+                8,
+                30,
+                false,
+                Reaction::Unknown,
+                CustomerKind::Internal,
+            )],
+        }
+    }
+
+    fn blocks_of(view: &Value) -> &Vec<Value> {
+        view["view"]["blocks"].as_array().unwrap()
+    }
+
+    #[test]
+    fn home_has_each_section_with_escaped_text_and_live_mentions() {
+        let view = view(&data(), None, &TimeZone::UTC);
+        assert_eq!(view["view"]["type"], "home");
+        let text = view.to_string();
+        for part in [
+            "Recognise a hero",
+            "Tell a recovery story",
+            "*3* received · *1* given in the last 90 days",
+            "Waiting for your OK",
+            "Stories you told",
+            "<@U0ALICE> with &lt;!channel&gt; stuff",
+            "from <@U0BOB>",
+            "The &lt;invoice&gt; &amp; the fix",
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+        assert!(!text.contains("scorecard"));
+        let consent = blocks_of(&view)
+            .iter()
+            .find(|b| b["block_id"] == "home_consent_7")
+            .expect("consent buttons");
+        assert_eq!(consent["elements"][0]["action_id"], CONSENT_GRANT);
+        assert_eq!(consent["elements"][0]["value"], "7");
+        assert_eq!(consent["elements"][1]["action_id"], CONSENT_DECLINE);
+    }
+
+    #[test]
+    fn a_leader_sees_the_scorecard_and_its_sparklines() {
+        let tz = TimeZone::UTC;
+        let weeks = weeks_to(IsoWeek::parse("2026-W47").unwrap(), 12);
+        let mut s = story(1, 3, true, Reaction::BlownAway, CustomerKind::External);
+        s.created_at = weeks[11].bounds(&tz).0;
+        let scores = score(&weeks, &tz, vec![s], 90, 80);
+        let view = view(&data(), Some(LeaderView { weeks: &scores }), &tz);
+        let text = view.to_string();
+        assert!(text.contains("This week's scorecard · 2026-W47"), "{text}");
+        assert!(text.contains("100 % (1 of 1) · target 90 % ✅"));
+        assert!(text.contains("`···········█` recovered within 24 h"));
+        assert!(text.contains(LIBRARY_LINK));
+    }
+
+    #[test]
+    fn a_crowded_home_stays_within_100_blocks() {
+        let mut crowded = data();
+        crowded.latest_received = vec![crowded.latest_received[0].clone(); 40];
+        crowded.waiting = vec![crowded.waiting[0].clone(); 40];
+        let view = view(&crowded, None, &TimeZone::UTC);
+        assert_eq!(blocks_of(&view).len(), MAX_BLOCKS);
+    }
+}

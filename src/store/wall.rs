@@ -1,0 +1,72 @@
+//! The wallboard's keys (stored as hashes) and what the wallboard reads besides the scorecard:
+//! the latest recognitions.
+use sqlx::{FromRow, SqliteExecutor, SqlitePool};
+
+/// Records a new wallboard key by its hash.
+pub async fn issue(
+    db: impl SqliteExecutor<'_>,
+    key_hash: &str,
+    issued_by: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("insert into wall_keys (key_hash, issued_by, issued_at) values (?1, ?2, ?3)")
+        .bind(key_hash)
+        .bind(issued_by)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether a key with this hash was issued and not revoked.
+pub async fn valid(db: &SqlitePool, key_hash: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "select exists (select 1 from wall_keys where key_hash = ?1 and revoked_at is null)",
+    )
+    .bind(key_hash)
+    .fetch_one(db)
+    .await
+}
+
+/// Ends every key still working; how many there were.
+pub async fn revoke_all(db: &SqlitePool, now: i64) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("update wall_keys set revoked_at = ?1 where revoked_at is null")
+            .bind(now)
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// A recent nomination: who was recognised, by whom, and why.
+#[derive(Debug, Clone, FromRow)]
+pub struct Recognition {
+    pub nominator_id: String,
+    pub reason: String,
+    pub created_at: i64,
+    /// JSON array of hero IDs, in the order they were named.
+    pub heroes: String,
+}
+
+impl Recognition {
+    pub fn hero_ids(&self) -> Vec<String> {
+        serde_json::from_str(&self.heroes).unwrap_or_default()
+    }
+}
+
+/// The latest `limit` nominations, newest first.
+pub async fn latest_recognitions(
+    db: &SqlitePool,
+    limit: i64,
+) -> Result<Vec<Recognition>, sqlx::Error> {
+    sqlx::query_as(
+        "select n.nominator_id, n.reason, n.created_at,
+                (select json_group_array(hero_id) from
+                    (select hero_id from nomination_heroes where nomination_id = n.id order by position)) as heroes
+         from nominations n order by n.created_at desc, n.id desc limit ?1",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,356 @@
+//! What the wallboard shows, composed from the weekly scorecards, the latest nominations and
+//! names: pure, so it is tested without a server.
+use std::collections::HashMap;
+
+use askama::Template;
+use jiff::tz::TimeZone;
+
+use crate::charts::gauge::gauge;
+use crate::charts::trend::{self, Line, Look};
+use crate::charts::{self, Svg};
+use crate::digest::compute::{Scorecard, story_of_the_week};
+use crate::digest::series::{self, WeekScore};
+use crate::domain::story::recovery_in_words;
+use crate::domain::text::{Piece, pieces};
+use crate::library::pages::excerpt;
+use crate::store::wall::Recognition;
+
+/// Weeks in the trend chart.
+pub const TREND_WEEKS: usize = 12;
+/// Weeks the gauges measure together, the current one included: a Monday morning still shows
+/// something.
+pub const GAUGE_WEEKS: usize = 4;
+/// Latest recognitions shown.
+pub const RECOGNITIONS: i64 = 3;
+
+pub struct Gauge {
+    pub label: &'static str,
+    pub svg: Svg,
+}
+
+/// A recognition as the wall shows it.
+pub struct Hero {
+    pub heroes: String,
+    pub reason: String,
+    pub by: String,
+    pub when: String,
+}
+
+/// The story of the week, short enough to read from a few metres.
+pub struct StoryCard {
+    pub title: String,
+    pub heroes: String,
+    pub recovery: String,
+    pub went_wrong: String,
+    pub how_fixed: String,
+    pub surprise: Option<String>,
+    pub week: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "wall/board.html")]
+pub struct Board {
+    pub updated: String,
+    pub period: String,
+    pub gauges: Vec<Gauge>,
+    pub trend: Svg,
+    pub target_recovery_24h: u8,
+    pub target_surprise: u8,
+    pub heroes: Vec<Hero>,
+    pub story: Option<StoryCard>,
+}
+
+fn name(names: &HashMap<String, String>, id: &str) -> String {
+    names.get(id).cloned().unwrap_or_else(|| id.to_owned())
+}
+
+/// A stored reason for people: its mentions (`<@U…>`, kept as Slack wrote them) as `@name`;
+/// everything else is what the person typed, as it is (the page escapes it).
+pub fn plain(text: &str, names: &HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("<@") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        match after
+            .find('>')
+            .map(|end| (&after[..=end], mention(&after[..=end])))
+        {
+            Some((whole, Some(id))) => {
+                out.push('@');
+                out.push_str(&name(names, id));
+                rest = &after[whole.len()..];
+            }
+            _ => {
+                out.push_str("<@");
+                rest = &after[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The user ID of a mention `<@U…>` or `<@U…|name>`.
+fn mention(sequence: &str) -> Option<&str> {
+    match pieces(sequence).as_slice() {
+        [Piece::User(_)] => {
+            let inner = &sequence[2..sequence.len() - 1];
+            Some(inner.split('|').next().unwrap_or(inner))
+        }
+        _ => None,
+    }
+}
+
+/// How long ago, as a person says it.
+pub fn ago(secs: i64) -> String {
+    match secs.max(0) {
+        s if s < 3_600 => "just now".to_owned(),
+        s if s < 86_400 => format!("{} h ago", s / 3_600),
+        s if s < 2 * 86_400 => "yesterday".to_owned(),
+        s => format!("{} days ago", s / 86_400),
+    }
+}
+
+/// Everyone the board names: heroes and nominators, the story's heroes, mentions in reasons.
+pub fn people(scores: &[WeekScore], recognitions: &[Recognition]) -> Vec<String> {
+    let mut ids: Vec<String> = recognitions
+        .iter()
+        .flat_map(|r| {
+            let mentioned = pieces(&r.reason).into_iter().filter_map(|p| match p {
+                Piece::User(user) => Some(user.as_str().to_owned()),
+                _ => None,
+            });
+            r.hero_ids()
+                .into_iter()
+                .chain([r.nominator_id.clone()])
+                .chain(mentioned)
+        })
+        .chain(scores.iter().rev().take(2).flat_map(|w| {
+            w.stories
+                .iter()
+                .flat_map(|s| s.heroes.iter().map(|(h, _)| h.as_str().to_owned()))
+        }))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The board from the last `TREND_WEEKS` weekly scorecards (ending with the current week), the
+/// latest recognitions and everyone's names, at `now`.
+pub fn board(
+    scores: &[WeekScore],
+    recognitions: &[Recognition],
+    names: &HashMap<String, String>,
+    now: i64,
+    tz: &TimeZone,
+) -> Board {
+    let current = scores.last().expect("the board has weeks");
+    let (t24, tsurprise) = (
+        current.card.target_recovery_24h,
+        current.card.target_surprise,
+    );
+    let recent = &scores[scores.len().saturating_sub(GAUGE_WEEKS)..];
+    let card = series::together(recent, t24, tsurprise);
+    let share = |part| Scorecard::percent(part, card.stories);
+    let gauges = vec![
+        Gauge {
+            label: "Recovered within 24 h",
+            svg: gauge(
+                "gauge-recovered",
+                "Recovered within 24 h",
+                share(card.within_24h),
+                t24,
+            ),
+        },
+        Gauge {
+            label: "Surprise given",
+            svg: gauge(
+                "gauge-surprised",
+                "Surprise given",
+                share(card.surprised),
+                tsurprise,
+            ),
+        },
+        Gauge {
+            label: "Customer blown away",
+            svg: gauge(
+                "gauge-blown-away",
+                "Customer blown away",
+                share(card.blown_away),
+                tsurprise,
+            ),
+        },
+    ];
+    let labels: Vec<String> = scores
+        .iter()
+        .map(|s| format!("W{:02}", s.week.week))
+        .collect();
+    let recovered: Vec<Option<u32>> = scores.iter().map(WeekScore::recovered).collect();
+    let surprised: Vec<Option<u32>> = scores.iter().map(WeekScore::surprised).collect();
+    let blown_away: Vec<Option<u32>> = scores.iter().map(WeekScore::blown_away).collect();
+    let trend = trend::percentages(
+        "trend",
+        &format!("The recovery measures over {} weeks", scores.len()),
+        &format!(
+            "Weekly shares from {} to {}: recovered within 24 h (target {t24} %), surprise given and customer blown away (target {tsurprise} %). This week: {}, {} and {}.",
+            scores[0].week,
+            current.week,
+            charts::percent(current.recovered()),
+            charts::percent(current.surprised()),
+            charts::percent(current.blown_away()),
+        ),
+        &labels,
+        &[
+            Line {
+                label: "Recovered within 24 h",
+                colour: charts::RECOVERED,
+                values: &recovered,
+                target: Some(t24),
+            },
+            Line {
+                label: "Surprise given",
+                colour: charts::SURPRISED,
+                values: &surprised,
+                target: Some(tsurprise),
+            },
+            // Its target is the surprise target, drawn once.
+            Line {
+                label: "Customer blown away",
+                colour: charts::BLOWN_AWAY,
+                values: &blown_away,
+                target: None,
+            },
+        ],
+        Look::WALL,
+    );
+    let heroes = recognitions
+        .iter()
+        .map(|r| Hero {
+            heroes: r
+                .hero_ids()
+                .iter()
+                .map(|h| name(names, h))
+                .collect::<Vec<_>>()
+                .join(", "),
+            reason: excerpt(&plain(&r.reason, names), 120),
+            by: name(names, &r.nominator_id),
+            when: ago(now - r.created_at),
+        })
+        .collect();
+    // This week's story, else last week's (the one the digest named).
+    let story = scores
+        .iter()
+        .rev()
+        .take(2)
+        .zip(["This week", "Last week"])
+        .find_map(|(w, when)| {
+            story_of_the_week(&w.stories).map(|s| StoryCard {
+                title: s.title.clone(),
+                heroes: s
+                    .heroes
+                    .iter()
+                    .map(|(h, _)| name(names, h))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                recovery: recovery_in_words(s.recovery_secs()),
+                went_wrong: excerpt(&s.what_went_wrong, 180),
+                how_fixed: excerpt(&s.how_fixed, 180),
+                surprise: s.surprise.as_deref().map(|t| excerpt(t, 140)),
+                week: when,
+            })
+        });
+    Board {
+        updated: crate::clock::local(now, tz, "%a %-d %b, %H:%M"),
+        period: format!(
+            "{} stories in the last {} weeks",
+            card.stories,
+            recent.len()
+        ),
+        gauges,
+        trend,
+        target_recovery_24h: t24,
+        target_surprise: tsurprise,
+        heroes,
+        story,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::IsoWeek;
+    use crate::digest::compute::tests::story;
+    use crate::digest::series::{score, weeks_to};
+    use crate::domain::{CustomerKind, Reaction};
+
+    fn scores(tz: &TimeZone) -> Vec<WeekScore> {
+        let weeks = weeks_to(IsoWeek::parse("2026-W47").unwrap(), TREND_WEEKS);
+        let at = |mut s: crate::domain::Story, week: usize| {
+            s.created_at = weeks[week].bounds(tz).0 + 3_600;
+            s
+        };
+        let stories = vec![
+            // Long ago: not in the gauges.
+            at(
+                story(1, 1, true, Reaction::BlownAway, CustomerKind::External),
+                0,
+            ),
+            at(
+                story(2, 2, true, Reaction::BlownAway, CustomerKind::External),
+                10,
+            ),
+            at(
+                story(3, 30, false, Reaction::Unknown, CustomerKind::Internal),
+                10,
+            ),
+        ];
+        score(&weeks, tz, stories, 90, 80)
+    }
+
+    #[test]
+    fn the_gauges_measure_the_last_four_weeks_against_the_targets() {
+        let tz = TimeZone::UTC;
+        let names = HashMap::from([("U0ALICE".to_owned(), "Alice".to_owned())]);
+        let board = board(&scores(&tz), &[], &names, 0, &tz);
+        assert_eq!(board.period, "2 stories in the last 4 weeks");
+        assert!(board.gauges[0].svg.as_str().contains(">\n50 %\n</text>"));
+        assert!(board.gauges[0].svg.as_str().contains("target 90 %"));
+        assert!(board.gauges[2].svg.as_str().contains("target 80 %"));
+        let story = board.story.expect("last week's story");
+        assert_eq!((story.title.as_str(), story.week), ("Story 2", "Last week"));
+        assert_eq!(story.heroes, "Alice");
+    }
+
+    #[test]
+    fn recognitions_show_names_reasons_and_how_long_ago() {
+        let tz = TimeZone::UTC;
+        let names = HashMap::from([
+            ("U0ALICE".to_owned(), "Alice".to_owned()),
+            ("U0BOB".to_owned(), "Bob".to_owned()),
+        ]);
+        let recognition = Recognition {
+            nominator_id: "U0BOB".into(),
+            reason: "for helping <@U0CAROL> & the partner <fast>, <@U0BOB|bob> <@nobody".into(),
+            created_at: 1_000,
+            heroes: r#"["U0ALICE","U0CAROL"]"#.into(),
+        };
+        let board = board(
+            &scores(&tz),
+            std::slice::from_ref(&recognition),
+            &names,
+            1_000 + 7_200,
+            &tz,
+        );
+        let hero = &board.heroes[0];
+        assert_eq!(hero.heroes, "Alice, U0CAROL");
+        assert_eq!(
+            hero.reason,
+            "for helping @U0CAROL & the partner <fast>, @Bob <@nobody"
+        );
+        assert_eq!((hero.by.as_str(), hero.when.as_str()), ("Bob", "2 h ago"));
+        let people = people(&scores(&tz), &[recognition]);
+        assert_eq!(people, ["U0ALICE", "U0BOB", "U0CAROL"]);
+    }
+}

@@ -1,0 +1,177 @@
+//! The wallboard and the scorecard in a real browser (headless Chromium over WebDriver, as in
+//! `browser.rs`): the wallboard fits a 1920×1080 screen without scrolling, the scorecard fits a
+//! laptop and a phone without sideways scrolling, and screenshots of each are saved in
+//! `target/tmp/screenshots/` to look at.
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use crate::browser::{installed, open_browser, sign_in_link, start_driver};
+use crate::helpers::{LEADER, NOMINATOR, Options, TestApp, now, spawn_app_with};
+use crate::scorecard::recovery;
+
+const PUBLIC_URL: &str = "http://herobot.test";
+
+/// Half a year of stories (a varied few each week) and a handful of named recognitions.
+async fn history(app: &TestApp) {
+    let week = 7 * 86_400;
+    for w in 0..26i64 {
+        for i in 0..(w % 4 + 1) {
+            let at = now() - w * week - i * 3_600;
+            let hours = if (w + i) % 5 == 0 { 30 } else { 3 + i };
+            let reaction =
+                ["blown_away", "satisfied", "blown_away", "unknown"][((w + i) % 4) as usize];
+            let kind = if (w + i) % 3 == 0 {
+                "internal"
+            } else {
+                "external"
+            };
+            recovery(app, at, hours, (w + i) % 4 != 3, reaction, kind).await;
+        }
+    }
+    sqlx::query("update stories set title = 'Billing outage turned into a thank-you note', surprise = 'A handwritten card from the whole support team, and a month free' where id in (select id from stories where created_at >= ?1 - 86400)")
+        .bind(now())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("insert into story_heroes (story_id, hero_id, position, consent) select id, 'U0ALICE', 0, 'granted' from stories")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    for (id, name) in [
+        ("U0ALICE", "Alice Martin"),
+        ("U0BOB", "Bob Okafor"),
+        ("U0CAROL", "Carol Nguyen"),
+        (NOMINATOR, "Nora Lindqvist"),
+    ] {
+        sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+            .bind(id)
+            .bind(name)
+            .bind(now())
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    for text in [
+        "<@U0BOB> for staying on the phone with the warehouse until the replacement parts were on the truck",
+        "<@U0CAROL> and <@U0ALICE> for rebuilding the partner's invoices by hand overnight so payroll went out on time",
+        "<@U0ALICE> for turning a billing outage into a thank-you note #recovery",
+        "<@U0CAROL> for walking Sales through the new quote tool before their big demo #internal",
+    ] {
+        let answer = app.hero(NOMINATOR, text).await;
+        assert!(answer.status().is_success());
+    }
+}
+
+/// How far the page scrolls beyond the window: (sideways, down), in CSS pixels.
+async fn overflow(browser: &crate::browser::Browser) -> (i64, i64) {
+    let answer: Value = browser
+        .call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({
+                "script": "const d = document.documentElement; return [d.scrollWidth - d.clientWidth, d.scrollHeight - d.clientHeight];",
+                "args": [],
+            })),
+        )
+        .await;
+    (answer[0].as_i64().unwrap(), answer[1].as_i64().unwrap())
+}
+
+/// Sizes the window so that the page itself gets `width`×`height`.
+async fn viewport(browser: &crate::browser::Browser, width: u32, height: u32) {
+    browser.resize(width, height).await;
+    let chrome: Value = browser
+        .call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({
+                "script": "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight];",
+                "args": [],
+            })),
+        )
+        .await;
+    let extra = |i: usize| chrome[i].as_u64().unwrap_or(0) as u32;
+    browser.resize(width + extra(0), height + extra(1)).await;
+}
+
+#[tokio::test]
+async fn the_wallboard_and_the_scorecard_read_at_a_glance_in_a_real_browser() {
+    let (Some(chromium), Some(chromedriver)) = (
+        installed("CHROMIUM", "/usr/bin/chromium"),
+        installed("CHROMEDRIVER", "/usr/bin/chromedriver"),
+    ) else {
+        assert_ne!(
+            std::env::var("HEROBOT_BROWSER_TEST").as_deref(),
+            Ok("required"),
+            "HEROBOT_BROWSER_TEST=required, but chromium or chromedriver is not installed"
+        );
+        eprintln!("skipped: install Debian's chromium and chromium-driver to run the browser test");
+        return;
+    };
+    let app = spawn_app_with(Options {
+        public_url: Some(PUBLIC_URL),
+        ..Options::default()
+    })
+    .await;
+    history(&app).await;
+    let reply: Value = app.hero(LEADER, "wall").await.json().await.unwrap();
+    let wall = reply["blocks"][1]["elements"][0]["url"]
+        .as_str()
+        .unwrap()
+        .replacen(PUBLIC_URL, &app.address, 1);
+
+    let scratch = tempfile::tempdir().unwrap();
+    let driver = start_driver(&chromedriver).await;
+    let browser = open_browser(
+        &driver,
+        &chromium,
+        &scratch.path().join("profile"),
+        scratch.path(),
+    )
+    .await;
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    // The wallboard on a 1920×1080 screen: everything on it, nothing to scroll.
+    viewport(&browser, 1920, 1080).await;
+    browser.go(&wall).await;
+    assert_eq!(browser.text("h1").await, "Service heroes");
+    assert!(browser.text("ol.heroes").await.contains("Carol Nguyen"));
+    assert_eq!(overflow(&browser).await, (0, 0), "the wallboard scrolls");
+    let png = browser
+        .screenshot(&shots.join("wallboard-1920x1080.png"))
+        .await;
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 20_000);
+
+    // The scorecard at laptop and phone widths: no sideways scrolling of the page (the table
+    // scrolls in its own box on a phone).
+    browser.resize(1280, 900).await;
+    browser.go(&sign_in_link(&app).await).await;
+    browser.wait_for_url(|url| url.ends_with("/library")).await;
+    browser
+        .go(&format!("{}/library/scorecard", app.address))
+        .await;
+    assert!(browser.text("h1").await.starts_with("Recovery scorecard"));
+    assert_eq!(
+        overflow(&browser).await.0,
+        0,
+        "the scorecard scrolls sideways"
+    );
+    browser
+        .screenshot(&shots.join("scorecard-laptop.png"))
+        .await;
+    browser.resize(1280, 2800).await;
+    browser
+        .screenshot(&shots.join("scorecard-laptop-whole.png"))
+        .await;
+    browser.resize(390, 844).await;
+    assert_eq!(
+        overflow(&browser).await.0,
+        0,
+        "the scorecard scrolls sideways on a phone"
+    );
+    browser.screenshot(&shots.join("scorecard-phone.png")).await;
+    eprintln!("screenshots in {}", shots.display());
+    browser.quit().await;
+}

@@ -1,0 +1,226 @@
+//! The wallboard: `/hero wall` for leaders only, the page its link opens (gauges, trend, latest
+//! heroes by name, the story of the week, refreshing itself without script), revoking from Slack
+//! and from the command line, and 404 for any key that does not work.
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{LEADER, NOMINATOR, Options, TestApp, insert_story, now, spawn_app_with};
+use crate::library::PUBLIC_URL;
+
+async fn wall_app() -> TestApp {
+    spawn_app_with(Options {
+        public_url: Some(PUBLIC_URL),
+        ..Options::default()
+    })
+    .await
+}
+
+/// Names as users.info gave them before.
+async fn name(app: &TestApp, id: &str, name: &str) {
+    sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+        .bind(id)
+        .bind(name)
+        .bind(now())
+        .execute(&app.db)
+        .await
+        .unwrap();
+}
+
+/// `/hero wall` (or `wall revoke`) as `user`: the reply, and the link's path if there is one.
+async fn wall(app: &TestApp, user: &str, text: &str) -> (Value, Option<String>) {
+    let reply: Value = app.hero(user, text).await.json().await.unwrap();
+    let path = reply["blocks"][1]["elements"][0]["url"]
+        .as_str()
+        .map(|url| {
+            url.strip_prefix(PUBLIC_URL)
+                .expect("the link is under the public URL")
+                .to_owned()
+        });
+    (reply, path)
+}
+
+async fn open(app: &TestApp, path: &str) -> reqwest::Response {
+    app.http
+        .get(format!("{}{path}", app.address))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn only_leaders_get_a_wallboard_link() {
+    let app = wall_app().await;
+    for text in ["wall", "wall revoke"] {
+        let (reply, path) = wall(&app, NOMINATOR, text).await;
+        assert_eq!(reply["response_type"], "ephemeral");
+        assert!(
+            reply["text"].as_str().unwrap().contains("Only leaders"),
+            "{reply}"
+        );
+        assert_eq!(path, None);
+    }
+    assert_eq!(app.count("wall_keys").await, 0);
+}
+
+#[tokio::test]
+async fn a_leaders_link_opens_the_wallboard_with_heroes_by_name_and_the_story_of_the_week() {
+    let app = wall_app().await;
+    name(&app, "U0ALICE", "Alice Doe").await;
+    name(&app, NOMINATOR, "Nora Nominator").await;
+    app.hero(
+        NOMINATOR,
+        "<@U0ALICE> for calling the &lt;partner&gt; back within ten minutes &amp; fixing it",
+    )
+    .await;
+    insert_story(
+        &app,
+        "Billing outage turned into a thank-you note",
+        "A handwritten card from the whole team",
+        &[("U0ALICE", "granted")],
+        now(),
+    )
+    .await;
+
+    let (reply, path) = wall(&app, LEADER, "wall").await;
+    assert_eq!(reply["response_type"], "ephemeral");
+    let path = path.expect("a link");
+    assert!(
+        path.starts_with("/wall/") && path.len() == "/wall/".len() + 64,
+        "{path}"
+    );
+    let key = path.trim_start_matches("/wall/");
+    let stored: String = sqlx::query_scalar("select key_hash from wall_keys")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_ne!(stored, key, "only the key's hash is stored");
+
+    let response = open(&app, &path).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    let html = response.text().await.unwrap();
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert!(html.contains("<meta http-equiv=\"refresh\" content=\"60\">"));
+    assert!(!html.contains("<script"));
+    // Three gauges against their targets, and the 12-week trend.
+    assert_eq!(html.matches("<svg class=\"chart\" role=\"img\"").count(), 4);
+    assert!(html.contains("<title id=\"gauge-recovered-title\">Recovered within 24 h</title>"));
+    assert!(
+        html.contains(">\n100 %\n</text>"),
+        "one story, fixed within an hour"
+    );
+    assert!(html.contains(">\non target (90 %)\n</text>"));
+    assert!(html.contains("<title id=\"trend-title\">The recovery measures over 12 weeks</title>"));
+    // The latest hero by name, the reason escaped, and who recognised them.
+    assert!(
+        html.contains("<div class=\"who\">Alice Doe</div>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("calling the &#60;partner&#62; back within ten minutes &#38; fixing it"),
+        "{html}"
+    );
+    assert!(html.contains("from Nora Nominator · just now"));
+    assert!(html.contains("Story of the week · This week"));
+    assert!(html.contains("Billing outage turned into a thank-you note"));
+}
+
+#[tokio::test]
+async fn revoking_ends_every_link_and_a_wrong_key_is_not_found() {
+    let app = wall_app().await;
+    let (_, first) = wall(&app, LEADER, "wall").await;
+    let (_, second) = wall(&app, LEADER, "wall").await;
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_ne!(first, second);
+    for path in [&first, &second] {
+        assert_eq!(open(&app, path).await.status(), StatusCode::OK);
+    }
+    let wrong = format!("/wall/{}", "0".repeat(64));
+    let last = if first.ends_with('0') { '1' } else { '0' };
+    let tampered = format!("{}{last}", &first[..first.len() - 1]);
+    for path in [wrong.as_str(), "/wall/short", "/wall/", tampered.as_str()] {
+        assert_eq!(
+            open(&app, path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+
+    let (reply, _) = wall(&app, LEADER, "wall revoke").await;
+
+    assert!(
+        reply["text"]
+            .as_str()
+            .unwrap()
+            .contains("2 wallboard links no longer work"),
+        "{reply}"
+    );
+    for path in [&first, &second] {
+        let response = open(&app, path).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert!(!response.text().await.unwrap().contains("Service heroes"));
+    }
+    let (_, third) = wall(&app, LEADER, "wall").await;
+    assert_eq!(open(&app, &third.unwrap()).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_command_line_prints_a_link_and_revokes_every_link() {
+    let app = wall_app().await;
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
+            .args(args)
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/herobot.db", app.dir.path().display()),
+            )
+            .env("HEROBOT_PUBLIC_URL", PUBLIC_URL)
+            .output()
+            .unwrap()
+    };
+
+    let printed = run(&["wall"]);
+    assert!(printed.status.success());
+    let link = String::from_utf8(printed.stdout).unwrap();
+    let path = link
+        .trim()
+        .strip_prefix(PUBLIC_URL)
+        .expect("a link under the public URL")
+        .to_owned();
+    assert_eq!(open(&app, &path).await.status(), StatusCode::OK);
+
+    let revoked = run(&["wall", "--revoke"]);
+    assert!(revoked.status.success());
+    assert_eq!(open(&app, &path).await.status(), StatusCode::NOT_FOUND);
+}
+
+/// A signed `/hero wall` request replayed within Slack's five minutes mints no second link.
+#[tokio::test]
+async fn a_replayed_wall_request_gives_one_link() {
+    let app = wall_app().await;
+    let body =
+        crate::helpers::command_body(&app.slack, LEADER, "wall", &crate::helpers::trigger_id());
+    let signed_at = app.clock.now_secs();
+    let mut replies = Vec::new();
+    for _ in 0..2 {
+        let reply: Value = app
+            .post_signed(
+                "/slack/commands",
+                &body,
+                "application/x-www-form-urlencoded",
+                signed_at,
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        replies.push(reply.to_string());
+    }
+    assert!(replies[0].contains("/wall/"), "{}", replies[0]);
+    assert!(!replies[1].contains("/wall/"), "{}", replies[1]);
+    assert!(replies[1].contains("answered already"), "{}", replies[1]);
+    assert_eq!(app.count("wall_keys").await, 1);
+}
