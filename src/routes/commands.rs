@@ -91,7 +91,7 @@ async fn answer(
         }
         Ok(Command::Wall { revoke }) => {
             let key = request_key(timestamp, &cmd.trigger_id);
-            actions::wall_link::wall_link(&state, user.as_str(), revoke, &key).await?
+            actions::wall_link::wall_link(state, user.as_str(), revoke, &key).await?
         }
         Err(CommandError::Nomination(err)) => messages::refusal(&err.to_string()),
         Err(CommandError::Usage(usage)) => messages::refusal(usage),
