@@ -2,6 +2,7 @@
 mod browser;
 mod buttons;
 mod commands;
+mod connections;
 mod digest;
 mod events;
 mod exports;
