@@ -4,6 +4,7 @@ mod buttons;
 mod commands;
 mod connections;
 mod digest;
+mod edges;
 mod events;
 mod exports;
 mod health;
