@@ -69,7 +69,7 @@ async fn until_closed(stream: &mut TcpStream, within: Duration) -> (String, Dura
 }
 
 #[tokio::test]
-async fn a_client_that_stalls_in_its_headers_or_sends_nothing_is_closed() {
+async fn a_client_that_stalls_in_its_headers_sends_nothing_or_idles_is_closed() {
     let app = spawn_app_with(impatient()).await;
     let mut half_head = connect(&app).await;
     half_head
@@ -77,14 +77,21 @@ async fn a_client_that_stalls_in_its_headers_or_sends_nothing_is_closed() {
         .await
         .unwrap();
     let mut silent = connect(&app).await;
+    let mut kept_alive = connect(&app).await;
+    kept_alive
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: herobot\r\n\r\n")
+        .await
+        .unwrap();
 
     let (_, waited) = until_closed(&mut half_head, Duration::from_secs(3)).await;
     until_closed(&mut silent, Duration::from_secs(3)).await;
+    let (answer, _) = until_closed(&mut kept_alive, Duration::from_secs(3)).await;
 
     assert!(
         waited >= Duration::from_millis(250),
         "closed after {waited:?}"
     );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     let health = app
         .http
         .get(format!("{}/healthz", app.address))
