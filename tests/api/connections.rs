@@ -34,12 +34,24 @@ fn head(path: &str, length: usize, slack_headers: &str) -> String {
     )
 }
 
-fn fresh_timestamp() -> String {
+/// Slack headers with a timestamp of `at` (unix seconds) and a made-up signature.
+fn timestamp_at(at: i64) -> String {
     format!(
-        "x-slack-request-timestamp: {}\r\nx-slack-signature: v0={}\r\n",
-        now(),
+        "x-slack-request-timestamp: {at}\r\nx-slack-signature: v0={}\r\n",
         "0".repeat(64)
     )
+}
+
+fn fresh_timestamp() -> String {
+    timestamp_at(now())
+}
+
+/// The machine's clock: a `herobot` process runs on it, not on the tests' clock.
+fn wall_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 /// Everything the server sends until it closes the connection, and how long that took; fails
@@ -122,11 +134,7 @@ async fn a_client_that_stalls_in_its_body_is_answered_408_and_closed() {
 #[tokio::test]
 async fn a_stale_or_missing_timestamp_is_refused_without_reading_the_body() {
     let app = spawn_app_with(Options::default()).await;
-    let stale = format!(
-        "x-slack-request-timestamp: {}\r\nx-slack-signature: v0={}\r\n",
-        now() - 301,
-        "0".repeat(64)
-    );
+    let stale = timestamp_at(now() - 301);
     for slack_headers in [stale.as_str(), ""] {
         let mut stream = connect(&app).await;
         // A body is announced but never sent: only an answer without it can arrive.
@@ -262,7 +270,7 @@ async fn sigterm_with_a_half_sent_request_open_exits_within_15_seconds_and_logs_
         &format!("<@U0HERO> for {private} and more"),
         &trigger_id(),
     );
-    let ts = now().to_string();
+    let ts = wall_secs().to_string();
     // This test starts no app in its own process to install the TLS provider reqwest needs.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let answered = reqwest::Client::new()
@@ -280,7 +288,7 @@ async fn sigterm_with_a_half_sent_request_open_exits_within_15_seconds_and_logs_
     assert_eq!(answered.status(), 200);
     let mut stream = TcpStream::connect(&address).await.unwrap();
     stream
-        .write_all(head("/slack/interactions", 10_000, &fresh_timestamp()).as_bytes())
+        .write_all(head("/slack/interactions", 10_000, &timestamp_at(wall_secs())).as_bytes())
         .await
         .unwrap();
     stream.write_all(&[b'a'; 100]).await.unwrap();
