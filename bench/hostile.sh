@@ -2,7 +2,8 @@
 # Hostile uploads against herobot: 300 slow, never-finished uploads held open while signed
 # /hero commands are timed; reports peak RSS. See bench/README.md ("Hostile uploads").
 #
-# Env overrides: UPLOADS (300), HOLD (12 s), MODES ("unsigned forged chunked").
+# Env overrides: UPLOADS (300), HOLD (12 s), RUNS ("unsigned:1024 forged:1024 forged:500 chunked:1024",
+# each a mode and the KiB each upload announces).
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -10,7 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 UPLOADS=${UPLOADS:-300}
 HOLD=${HOLD:-12}
-MODES=${MODES:-unsigned forged chunked}
+RUNS=${RUNS:-unsigned:1024 forged:1024 forged:500 chunked:1024}
 CEILING_ADDR=127.0.0.1:39100
 HEROBOT_ADDR=127.0.0.1:39102
 SECRET=bench-secret
@@ -38,7 +39,9 @@ BIN=$ROOT/target/release
 CEILING_PID=$!
 
 : >"$OUT/hostile.txt"
-for mode in $MODES; do
+for run in $RUNS; do
+    mode=${run%%:*}
+    kib=${run##*:}
     rm -f "$TMP"/bench.db*
     env DATABASE_URL="sqlite://$TMP/bench.db" HEROBOT_LISTEN="$HEROBOT_ADDR" \
         SLACK_SIGNING_SECRET="$SECRET" SLACK_BOT_TOKEN=xoxb-bench \
@@ -51,9 +54,10 @@ for mode in $MODES; do
         kill -0 "$SERVER_PID" 2>/dev/null || die "herobot exited (see $OUT/hostile-herobot-$mode.log)"
         sleep 0.1
     done
-    echo "== $mode"
+    echo "== $mode, $kib KiB"
     "$BIN/hostile" --addr "$HEROBOT_ADDR" --secret "$SECRET" --pid "$SERVER_PID" \
-        --uploads "$UPLOADS" --hold "$HOLD" --mode "$mode" | tee -a "$OUT/hostile.txt"
+        --uploads "$UPLOADS" --hold "$HOLD" --mode "$mode" --size $((kib * 1024)) \
+        | tee -a "$OUT/hostile.txt"
     started=$(date +%s.%N)
     kill -TERM "$SERVER_PID"
     wait "$SERVER_PID" || true

@@ -69,13 +69,13 @@ pub async fn serve(
         while connections.try_join_next().is_some() {}
     }
     drop(listener);
-    let open = connections.len();
     if tokio::time::timeout(settings.shutdown_grace, graceful.shutdown())
         .await
         .is_err()
     {
+        while connections.try_join_next().is_some() {}
         tracing::warn!(
-            open,
+            open = connections.len(),
             "connections still open at the shutdown deadline are closed"
         );
     }
