@@ -121,6 +121,32 @@ impl Default for OutboxSettings {
     }
 }
 
+/// How the HTTP server holds off slow and stalled clients. Not read from the environment: the
+/// defaults suit Slack, whose requests arrive whole within milliseconds; tests shorten them.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    /// A connection that has not sent a request's headers within this time is closed (and so is
+    /// a kept-alive connection that sends nothing more).
+    pub header_read_timeout: Duration,
+    /// A request's body must have arrived whole within this time of its headers.
+    pub body_deadline: Duration,
+    /// Connections open at once; further clients wait in the listen queue.
+    pub max_connections: usize,
+    /// On shutdown, requests in flight get this long to finish; then their connections close.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            body_deadline: Duration::from_secs(10),
+            max_connections: 1024,
+            shutdown_grace: Duration::from_secs(5),
+        }
+    }
+}
+
 /// Everything `herobot` reads from its environment.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -143,8 +169,11 @@ pub struct Config {
     pub hourly_limit: u32,
     pub leaders: Vec<String>,
     pub api_token: Option<Secret>,
+    /// When set, `/metrics` answers only a bearer of this token.
+    pub metrics_token: Option<Secret>,
     pub log_format: LogFormat,
     pub outbox: OutboxSettings,
+    pub server: ServerSettings,
 }
 
 /// What a command needs from the environment.
@@ -262,6 +291,8 @@ impl Config {
                 )
             })?,
         };
+        // A reason is never empty, whatever the minimum: Slack refuses a celebration with an
+        // empty section, so 0 means "any reason at all", the same as 1.
         let min_reason = match get("HEROBOT_MIN_REASON") {
             None => 20,
             Some(v) => v
@@ -273,7 +304,8 @@ impl Config {
                         "HEROBOT_MIN_REASON",
                         format!("must be a number of characters, not {v:?}"),
                     )
-                })?,
+                })?
+                .max(1),
         };
         let hourly_limit = match get("HEROBOT_HOURLY_LIMIT") {
             None => 30,
@@ -332,8 +364,10 @@ impl Config {
             hourly_limit,
             leaders,
             api_token: get("HEROBOT_API_TOKEN").map(Secret),
+            metrics_token: get("HEROBOT_METRICS_TOKEN").map(Secret),
             log_format,
             outbox: OutboxSettings::default(),
+            server: ServerSettings::default(),
         })
     }
 }
@@ -388,6 +422,14 @@ mod tests {
         );
         assert_eq!(c.digest_schedule, Some(DigestSchedule::default()));
         assert_eq!(c.timezone, TimeZone::UTC);
+        assert!(c.metrics_token.is_none());
+    }
+
+    #[test]
+    fn a_minimum_reason_of_zero_still_asks_for_a_reason() {
+        let mut vars = SLACK.to_vec();
+        vars.push(("HEROBOT_MIN_REASON", "0"));
+        assert_eq!(load(Needs::Slack, &vars).unwrap().min_reason, 1);
     }
 
     #[test]
@@ -431,6 +473,7 @@ mod tests {
             &[
                 ("SLACK_SIGNING_SECRET", "hunter2-signing"),
                 ("SLACK_BOT_TOKEN", "xoxb-hunter2"),
+                ("HEROBOT_METRICS_TOKEN", "hunter2-metrics"),
             ],
         )
         .unwrap();

@@ -92,17 +92,21 @@ impl Application {
             db.clone(),
             Duration::from_millis(500),
         ));
+        tokio::spawn(crate::retention::prune_periodically(
+            db.clone(),
+            state.clock.clone(),
+        ));
         tracing::info!(address = %listener.local_addr()?, "herobot is listening");
-        axum::serve(listener, crate::routes::router(state))
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        let server = state.config.server.clone();
+        crate::server::serve(listener, crate::routes::router(state), &server, shutdown).await;
         // The router is gone; once the scheduler is too, so is every writer handle: the writer
         // drains and stops.
         let _ = stop_scheduler.send(true);
         let _ = scheduler.await;
         let _ = writer_task.await;
         let _ = stop.send(true);
-        if tokio::time::timeout(Duration::from_secs(20), worker_task)
+        // With the server's grace, shutdown stays well within the 15 s a container is given.
+        if tokio::time::timeout(Duration::from_secs(8), worker_task)
             .await
             .is_err()
         {

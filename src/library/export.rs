@@ -69,19 +69,41 @@ fn rfc3339(unix: i64, tz: &TimeZone) -> String {
     crate::clock::local(unix, tz, "%Y-%m-%dT%H:%M:%S%:z")
 }
 
-/// Markdown text from a person, kept readable but unable to add headings or HTML.
+/// Text from a person (or a Slack display name) in Markdown, shown as it was typed: characters
+/// that would make emphasis, code, links, images, HTML, entities or tables are backslash-escaped,
+/// and so is anything at a line's start that would make a heading, list, quote or rule. Leading
+/// spaces go, so no line becomes a code block.
 fn md(text: &str) -> String {
+    text.lines().map(md_line).collect::<Vec<_>>().join("\n")
+}
+
+/// [`md`] on one line, for headings and lists.
+fn md_inline(text: &str) -> String {
     text.lines()
-        .map(|line| {
-            let line = line.replace('<', "\\<").replace('>', "\\>");
-            if line.trim_start().starts_with('#') {
-                format!("\\{}", line.trim_start())
-            } else {
-                line
-            }
-        })
+        .map(md_line)
+        .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
-        .join("\n")
+        .join(" ")
+}
+
+fn md_line(line: &str) -> String {
+    let line = line.trim_start();
+    // "1. " or "1) " would start an ordered list.
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let mut out = String::with_capacity(line.len() + 8);
+    for (i, c) in line.char_indices() {
+        let special = matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~'
+        );
+        let at_start = i == 0 && matches!(c, '#' | '-' | '+' | '=');
+        let list_number = i == digits && digits > 0 && matches!(c, '.' | ')');
+        if special || at_start || list_number {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// One section per story, ready to read aloud.
@@ -99,13 +121,21 @@ pub fn talk_pack(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZo
         }
     );
     for s in stories {
-        let heroes: Vec<&str> = s.heroes.iter().map(|(id, _)| name(names, id)).collect();
-        let _ = writeln!(out, "## {}\n", md(&s.title).replace('\n', " "));
+        let heroes: Vec<String> = s
+            .heroes
+            .iter()
+            .map(|(id, _)| md_inline(name(names, id)))
+            .collect();
+        let _ = writeln!(out, "## {}\n", md_inline(&s.title));
         if !s.shareable() {
             out.push_str("> **Internal only** — not every hero has agreed to this story being told outside Slack.\n\n");
         }
         let _ = writeln!(out, "- **Heroes:** {}", heroes.join(", "));
-        let _ = writeln!(out, "- **Told by:** {}", name(names, &s.author_id));
+        let _ = writeln!(
+            out,
+            "- **Told by:** {}",
+            md_inline(name(names, &s.author_id))
+        );
         let _ = writeln!(
             out,
             "- **When:** {} — {}",
@@ -121,7 +151,7 @@ pub fn talk_pack(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZo
         let consents: Vec<String> = s
             .heroes
             .iter()
-            .map(|(id, c)| format!("{} {}", name(names, id), c.as_str()))
+            .map(|(id, c)| format!("{} {}", md_inline(name(names, id)), c.as_str()))
             .collect();
         let _ = writeln!(out, "- **Consent:** {}", consents.join(", "));
         if s.featured_at.is_some() {
@@ -321,5 +351,38 @@ mod tests {
             md("# Not a heading\n<script>"),
             "\\# Not a heading\n\\<script\\>"
         );
+        assert_eq!(
+            md("Fixed it\n---\n- not a list\n1. nor this\n    not code"),
+            "Fixed it\n\\---\n\\- not a list\n1\\. nor this\nnot code"
+        );
+    }
+
+    #[test]
+    fn markdown_from_people_cannot_add_links_images_or_emphasis() {
+        assert_eq!(
+            md("[click](javascript:alert(1)) ![x](http://t/x.png) <javascript:alert(1)>"),
+            "\\[click\\](javascript:alert(1)) !\\[x\\](http://t/x.png) \\<javascript:alert(1)\\>"
+        );
+        assert_eq!(
+            md("*a* _b_ `c` ~d~ a|b &amp;"),
+            "\\*a\\* \\_b\\_ \\`c\\` \\~d\\~ a\\|b \\&amp;"
+        );
+        assert_eq!(md("100% sure, 3.5 stars"), "100% sure, 3.5 stars");
+    }
+
+    #[test]
+    fn display_names_in_the_talk_pack_are_escaped() {
+        let mut s = story(1, 5, true, Reaction::BlownAway, CustomerKind::External);
+        s.heroes = vec![(UserId::parse("U0ALICE").unwrap(), Consent::Granted)];
+        let names = HashMap::from([(
+            "U0ALICE".to_owned(),
+            "[Alice](javascript:alert(1)) **boss**".to_owned(),
+        )]);
+        let md = talk_pack(&[s], &names, &TimeZone::UTC);
+        assert!(
+            md.contains("- **Heroes:** \\[Alice\\](javascript:alert(1)) \\*\\*boss\\*\\*"),
+            "{md}"
+        );
+        assert!(!md.contains("[Alice]("), "{md}");
     }
 }

@@ -21,22 +21,28 @@ pub fn filter(
     shareable: bool,
     tz: &TimeZone,
 ) -> Result<Filter, String> {
-    let day = |what: &str, value: &str| -> Result<i64, String> {
-        let date: Date = value
-            .trim()
-            .parse()
-            .map_err(|_| format!("{what} must be a date like 2026-11-23, not {value:?}"))?;
+    // The start of `date` in `tz`, or None for a day outside what a timestamp can hold.
+    let start = |date: Date| {
         date.to_zoned(tz.clone())
+            .ok()
             .map(|z| z.timestamp().as_second())
-            .map_err(|e| e.to_string())
+    };
+    let day = |what: &str, value: &str, next: bool| -> Result<i64, String> {
+        let wrong = || format!("{what} must be a date like 2026-11-23, not {value:?}");
+        let date: Date = value.trim().parse().map_err(|_| wrong())?;
+        // `until` includes its day: stories before the start of the next.
+        let date = if next { date.tomorrow() } else { Ok(date) };
+        date.ok()
+            .and_then(start)
+            .ok_or_else(|| format!("{what} is too far in the past or future: {value:?}"))
     };
     let since = since
         .filter(|s| !s.trim().is_empty())
-        .map(|s| day("since", s))
+        .map(|s| day("since", s, false))
         .transpose()?;
     let until = until
         .filter(|s| !s.trim().is_empty())
-        .map(|s| day("until", s).map(|t| t + 86_400))
+        .map(|s| day("until", s, true))
         .transpose()?;
     Ok(Filter {
         since,
@@ -89,6 +95,35 @@ pub fn people(stories: &[crate::domain::Story]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_out_of_range_are_refused_in_plain_words() {
+        let until = |value: &str, tz: &TimeZone| filter(None, Some(value), None, false, false, tz);
+        for (value, tz) in [
+            ("9999-12-31", TimeZone::UTC),
+            ("9999-12-31", TimeZone::get("Pacific/Kiritimati").unwrap()),
+        ] {
+            let err = until(value, &tz).unwrap_err();
+            assert_eq!(
+                err,
+                format!("until is too far in the past or future: {value:?}")
+            );
+        }
+        let since = filter(
+            Some("-009999-01-01"),
+            None,
+            None,
+            false,
+            false,
+            &TimeZone::get("America/Los_Angeles").unwrap(),
+        );
+        assert_eq!(
+            since.unwrap_err(),
+            "since is too far in the past or future: \"-009999-01-01\""
+        );
+        let ok = until("2026-11-23", &TimeZone::UTC).unwrap();
+        assert_eq!(ok.until, Some(1_795_478_400));
+    }
 
     #[test]
     fn the_library_lives_under_the_public_urls_path() {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::domain::{Tag, UserId};
-use crate::slack::blocks::truncate;
+use crate::slack::blocks::truncate_plain;
 
 /// Messages shown beside inputs, by block ID.
 pub type FieldErrors = BTreeMap<&'static str, String>;
@@ -71,7 +71,7 @@ pub fn tags(text: Option<&str>) -> Result<Vec<Tag>, String> {
         named.push(Tag::parse(word).ok_or_else(|| {
             format!(
                 "\"{}\" is not a tag: use letters, digits, - and _.",
-                truncate(word, 40)
+                truncate_plain(word, 40)
             )
         })?);
     }
@@ -108,7 +108,7 @@ fn text_input(
 ) -> Value {
     let mut element = json!({"type": "plain_text_input", "action_id": action_id, "multiline": multiline, "max_length": max});
     if let Some(initial) = initial.filter(|i| !i.is_empty()) {
-        element["initial_value"] = Value::from(truncate(initial, max));
+        element["initial_value"] = Value::from(truncate_plain(initial, max));
     }
     if let Some(placeholder) = placeholder {
         element["placeholder"] = plain(placeholder);

@@ -1,11 +1,10 @@
 //! `GET /api/stories`: the exports over HTTP, for a bearer of `HEROBOT_API_TOKEN` (compared in
-//! constant time). The API does not exist while the variable is unset.
+//! constant time; the scheme in any case). The API does not exist while the variable is unset.
 use axum::extract::{Query, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Result};
 use crate::library::export::{self, Format};
@@ -30,13 +29,7 @@ pub async fn stories(
     let Some(token) = &state.config.api_token else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
-    let given = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let authorised = given
-        .is_some_and(|given| bool::from(given.trim().as_bytes().ct_eq(token.expose().as_bytes())));
-    if !authorised {
+    if !super::bearer::carries(&headers, token) {
         return Err(Error::Unauthorized);
     }
     let format = match params.format.as_deref() {

@@ -1,18 +1,25 @@
 //! `/healthz` (the process is up), `/readyz` (the database answers and the outbox worker runs)
 //! and `/metrics`.
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::WWW_AUTHENTICATE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 
 use crate::state::AppState;
 
-/// Counters, and the outbox backlog read now.
-pub async fn metrics(
-    State(state): State<AppState>,
-) -> (
-    StatusCode,
-    [(axum::http::HeaderName, &'static str); 1],
-    String,
-) {
+/// Counters, and the outbox backlog read now; only for a bearer of `HEROBOT_METRICS_TOKEN` when
+/// it is set.
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = &state.config.metrics_token
+        && !super::bearer::carries(&headers, token)
+    {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(WWW_AUTHENTICATE, "Bearer")],
+            "a bearer token is required",
+        )
+            .into_response();
+    }
     let (pending, oldest): (i64, Option<i64>) =
         sqlx::query_as("select count(*), min(created_at) from outbox where status = 'pending'")
             .fetch_one(&state.db)
@@ -39,6 +46,7 @@ pub async fn metrics(
         )],
         text,
     )
+        .into_response()
 }
 
 pub async fn healthz() -> &'static str {

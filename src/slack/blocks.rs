@@ -47,7 +47,19 @@ pub fn escape_within(text: &str, max: usize) -> String {
     out
 }
 
-/// Cuts already-safe mrkdwn or plain text to `max` characters, ending in `…` when cut.
+/// Cuts plain text (which has no escapes: an `&` is just an `&`) to `max` characters, ending in
+/// `…` when cut.
+pub fn truncate_plain(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Cuts already-escaped mrkdwn to `max` characters, ending in `…` when cut; never leaves half an
+/// escape behind. Plain text is cut with [`truncate_plain`].
 pub fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
@@ -79,7 +91,7 @@ pub fn section(mrkdwn: &str) -> Value {
 
 /// A header of plain text (cut to Slack's limit).
 pub fn header(plain: &str) -> Value {
-    json!({"type": "header", "text": {"type": "plain_text", "text": truncate(plain, HEADER_MAX), "emoji": true}})
+    json!({"type": "header", "text": {"type": "plain_text", "text": truncate_plain(plain, HEADER_MAX), "emoji": true}})
 }
 
 /// A context line of mrkdwn elements (Slack allows up to ten).
@@ -140,5 +152,21 @@ mod tests {
     #[test]
     fn a_block_quote_marks_every_line() {
         assert_eq!(block_quote("a &lt;b&gt;\nc"), ">a &lt;b&gt;\n>c");
+    }
+
+    #[test]
+    fn plain_text_is_cut_by_characters_whatever_ampersands_it_holds() {
+        let text = format!("R&D {}", "x".repeat(200));
+        let cut = truncate_plain(&text, 10);
+        assert_eq!(cut, "R&D xxxxx…");
+        assert_eq!(
+            header(&text)["text"]["text"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .count(),
+            HEADER_MAX
+        );
+        assert_eq!(truncate_plain("a & b", 5), "a & b");
     }
 }

@@ -19,6 +19,20 @@ pub enum SignatureError {
     Mismatch,
 }
 
+/// Reads an `X-Slack-Request-Timestamp` header value and checks that it is within five minutes of
+/// `now` (unix seconds). Needs no body, so a request can be refused before its body is read.
+pub fn check_timestamp(timestamp: &str, now: i64) -> Result<i64, SignatureError> {
+    let ts: i64 = timestamp
+        .trim()
+        .parse()
+        .map_err(|_| SignatureError::BadTimestamp)?;
+    // Checked: a forged timestamp near i64::MIN must not overflow.
+    match now.checked_sub(ts) {
+        Some(skew) if skew.unsigned_abs() <= MAX_SKEW_SECS.unsigned_abs() => Ok(ts),
+        _ => Err(SignatureError::Stale),
+    }
+}
+
 /// Checks the `X-Slack-Request-Timestamp` and `X-Slack-Signature` header values of a request
 /// whose raw body is `body`, as of `now` (unix seconds).
 pub fn verify_at(
@@ -28,13 +42,7 @@ pub fn verify_at(
     body: &[u8],
     now: i64,
 ) -> Result<(), SignatureError> {
-    let ts: i64 = timestamp
-        .trim()
-        .parse()
-        .map_err(|_| SignatureError::BadTimestamp)?;
-    if (now - ts).abs() > MAX_SKEW_SECS {
-        return Err(SignatureError::Stale);
-    }
+    check_timestamp(timestamp, now)?;
     let given = signature
         .trim()
         .strip_prefix("v0=")
@@ -100,6 +108,18 @@ mod tests {
                 Err(SignatureError::Stale)
             );
         }
+    }
+
+    #[test]
+    fn extreme_timestamps_are_stale_not_a_panic() {
+        for ts in [i64::MIN.to_string(), i64::MAX.to_string(), "-1".into()] {
+            assert_eq!(
+                check_timestamp(&ts, NOW),
+                Err(SignatureError::Stale),
+                "{ts}"
+            );
+        }
+        assert_eq!(check_timestamp(" 1531420618 ", NOW), Ok(NOW));
     }
 
     #[test]

@@ -12,3 +12,24 @@ pub async fn record(db: impl SqliteExecutor<'_>, key: &str, now: i64) -> Result<
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Forgets requests recorded before `before` (unix seconds), a few thousand rows at a time so
+/// the write lock is never held for long; returns how many were forgotten.
+pub async fn forget_before(db: &sqlx::SqlitePool, before: i64) -> Result<u64, sqlx::Error> {
+    const BATCH: u64 = 5_000;
+    let mut forgotten = 0;
+    loop {
+        let done = sqlx::query(
+            "delete from slack_requests where key in
+               (select key from slack_requests where created_at < ?1 limit ?2)",
+        )
+        .bind(before)
+        .bind(BATCH as i64)
+        .execute(db)
+        .await?;
+        forgotten += done.rows_affected();
+        if done.rows_affected() < BATCH {
+            return Ok(forgotten);
+        }
+    }
+}

@@ -103,3 +103,19 @@ pub async fn end_session(db: &SqlitePool, nonce: &str, now: i64) -> Result<(), s
         .await?;
     Ok(())
 }
+
+/// Forgets sign-in links used or expired, and sessions ended or expired, before `before` (unix
+/// seconds). Safe at any time: a link or session that is not found is refused, as a used link
+/// or an ended session is. Returns how many rows were forgotten.
+pub async fn forget_before(db: &SqlitePool, before: i64) -> Result<u64, sqlx::Error> {
+    let links = sqlx::query("delete from library_links where coalesce(used_at, expires_at) < ?1")
+        .bind(before)
+        .execute(db)
+        .await?;
+    let sessions =
+        sqlx::query("delete from library_sessions where ended_at < ?1 or expires_at < ?1")
+            .bind(before)
+            .execute(db)
+            .await?;
+    Ok(links.rows_affected() + sessions.rows_affected())
+}

@@ -229,6 +229,105 @@ async fn filters_by_words_and_dates_and_refuses_bad_dates() {
 }
 
 #[tokio::test]
+async fn dates_past_what_a_calendar_holds_are_a_plain_400() {
+    let app = spawn_app_with(with_api()).await;
+    for query in [
+        "?until=9999-12-31",
+        "?since=9999-12-31",
+        "?since=-009999-01-01",
+    ] {
+        let response = get(&app, query, Some(TOKEN)).await;
+        assert_eq!(response.status(), 400, "{query}");
+        let text = response.text().await.unwrap();
+        assert!(
+            text.ends_with("is too far in the past or future: \"9999-12-31\"")
+                || text.contains("-009999-01-01"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("range") && !text.contains("parameter"),
+            "{text}"
+        );
+    }
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
+        .args(["export", "--format", "md", "--until", "9999-12-31"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/herobot.db", app.dir.path().display()),
+        )
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("until is too far in the past or future: \"9999-12-31\""),
+        "{said}"
+    );
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_read_in_any_case() {
+    let app = spawn_app_with(with_api()).await;
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let response = app
+            .http
+            .get(format!("{}/api/stories", app.address))
+            .header("authorization", format!("{scheme} {TOKEN}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{scheme}");
+    }
+}
+
+#[tokio::test]
+async fn the_talk_pack_shows_names_and_links_as_text() {
+    let app = spawn_app_with(with_api()).await;
+    Mock::given(method("POST"))
+        .and(path("/users.info"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "ok": true, "user": {"id": "U0ALICE", "name": "alice", "real_name": "[Alice](javascript:alert(1))",
+                                 "profile": {"display_name": "**Alice** <img src=x>"}}
+        })))
+        .mount(&app.slack)
+        .await;
+    crate::helpers::insert_story(
+        &app,
+        "[Read more](javascript:alert(document.cookie))",
+        "![pixel](https://tracker.example/p.png)",
+        &[("U0ALICE", "granted")],
+        1_700_000_000,
+    )
+    .await;
+
+    let pack = get(&app, "?format=md", Some(TOKEN))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert!(
+        pack.contains("## \\[Read more\\](javascript:alert(document.cookie))"),
+        "{pack}"
+    );
+    assert!(
+        pack.contains("!\\[pixel\\](https://tracker.example/p.png)"),
+        "{pack}"
+    );
+    assert!(
+        pack.match_indices("](")
+            .all(|(at, _)| pack[..at].ends_with('\\')),
+        "no link survives: {pack}"
+    );
+    assert!(
+        pack.contains("- **Heroes:** \\*\\*Alice\\*\\* \\<img src=x\\>"),
+        "a display name is text, not emphasis or HTML: {pack}"
+    );
+    assert!(!pack.contains(" <img"), "{pack}");
+}
+
+#[tokio::test]
 async fn herobot_export_writes_a_talk_pack_from_the_command_line() {
     let app = spawn_app().await;
     story(

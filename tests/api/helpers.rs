@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use herobot::clock::Clock;
-use herobot::config::{Config, Needs, OutboxSettings};
+use herobot::config::{Config, Needs, OutboxSettings, ServerSettings};
 use herobot::slack::signature::sign;
 use herobot::startup::Application;
 use serde_json::Value;
@@ -47,6 +47,9 @@ pub struct Options {
     pub lane_burst: u32,
     /// `HEROBOT_HOURLY_LIMIT`.
     pub hourly_limit: &'static str,
+    pub min_reason: Option<&'static str>,
+    pub metrics_token: Option<&'static str>,
+    pub server: ServerSettings,
 }
 
 impl Default for Options {
@@ -64,6 +67,9 @@ impl Default for Options {
             lane_interval: Duration::from_millis(10),
             lane_burst: 3,
             hourly_limit: "30",
+            min_reason: None,
+            metrics_token: None,
+            server: ServerSettings::default(),
         }
     }
 }
@@ -116,6 +122,14 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
             options.public_url.unwrap_or_default().to_owned(),
         ),
         ("HEROBOT_HOURLY_LIMIT", options.hourly_limit.to_owned()),
+        (
+            "HEROBOT_MIN_REASON",
+            options.min_reason.unwrap_or_default().to_owned(),
+        ),
+        (
+            "HEROBOT_METRICS_TOKEN",
+            options.metrics_token.unwrap_or_default().to_owned(),
+        ),
     ];
     let mut config = Config::from_lookup(Needs::Slack, |k| {
         vars.iter()
@@ -131,6 +145,7 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         max_attempts: 6,
         ..OutboxSettings::default()
     };
+    config.server = options.server.clone();
     herobot::telemetry::init(herobot::config::LogFormat::Text);
     let clock = Clock::starting_at(now_ms());
     let app = Application::build_with_clock(config, clock.clone())

@@ -743,6 +743,31 @@ async fn a_sign_in_link_leads_back_to_the_page_that_was_wanted() {
 }
 
 #[tokio::test]
+async fn the_remembered_page_cookie_is_secure_under_https() {
+    let app = spawn_app_with(Options {
+        public_url: Some("https://hero.example.com"),
+        ..Options::default()
+    })
+    .await;
+    let response = get(&app, "/library?q=billing", None).await;
+    let next = response.headers()[SET_COOKIE].to_str().unwrap();
+    assert!(next.starts_with("herobot_library_next="), "{next}");
+    assert!(next.contains("; Secure"), "{next}");
+}
+
+#[tokio::test]
+async fn a_date_past_what_a_calendar_holds_is_a_plain_400() {
+    let app = library_app().await;
+    let cookie = sign_in(&app).await;
+    let (status, html) = page(&app, "/library?until=9999-12-31", &cookie).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("until is too far in the past or future"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
 async fn any_page_number_is_a_page() {
     let app = library_app().await;
     let id = story(&app, "A story").await;

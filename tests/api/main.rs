@@ -2,7 +2,9 @@
 mod browser;
 mod buttons;
 mod commands;
+mod connections;
 mod digest;
+mod edges;
 mod events;
 mod exports;
 mod health;

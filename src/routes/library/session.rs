@@ -34,6 +34,16 @@ impl Session {
     }
 }
 
+/// `; Secure` when the library is served over https: its cookies then never travel in clear.
+fn secure(state: &AppState) -> &'static str {
+    let https = state
+        .config
+        .public_url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("https://"));
+    if https { "; Secure" } else { "" }
+}
+
 fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
     parts
         .headers
@@ -104,9 +114,10 @@ pub(super) fn to_sign_in(parts: &Parts, state: &AppState) -> Response {
         .unwrap_or_default();
     // Hex: a cookie value cannot hold every character an address can.
     let cookie = format!(
-        "{NEXT_COOKIE}={}; Path={base}; Max-Age={}; HttpOnly; SameSite=Lax",
+        "{NEXT_COOKIE}={}; Path={base}; Max-Age={}; HttpOnly; SameSite=Lax{}",
         hex::encode(format!("{base}{rest}{query}")),
-        access::LINK_SECS
+        access::LINK_SECS,
+        secure(state)
     );
     ([(SET_COOKIE, cookie)], redirect).into_response()
 }
@@ -191,23 +202,19 @@ pub(super) async fn login(
         }
         return refuse("This sign-in link has already been used");
     }
-    let secure = state
-        .config
-        .public_url
-        .as_deref()
-        .is_some_and(|url| url.starts_with("https://"));
     let cookie = format!(
         "{COOKIE_NAME}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax{}",
         access::sign(&state.library_key, Kind::Session, &session),
         base(&state),
         access::SESSION_SECS,
-        if secure { "; Secure" } else { "" }
+        secure(&state)
     );
     tracing::info!(user = grant.user, "library session started");
     let next = wanted_page(&parts, &state).unwrap_or_else(|| base(&state));
     let forget = format!(
-        "{NEXT_COOKIE}=; Path={}; Max-Age=0; HttpOnly; SameSite=Lax",
-        base(&state)
+        "{NEXT_COOKIE}=; Path={}; Max-Age=0; HttpOnly; SameSite=Lax{}",
+        base(&state),
+        secure(&state)
     );
     let mut response = Redirect::to(&next).into_response();
     for value in [cookie, forget] {
@@ -234,8 +241,9 @@ pub(super) async fn sign_out(
     sign_in::end_session(&state.db, &session.nonce, state.clock.now_secs()).await?;
     tracing::info!(user = session.user, "library session ended");
     let cookie = format!(
-        "{COOKIE_NAME}=; Path={}; Max-Age=0; HttpOnly; SameSite=Lax",
-        base(&state)
+        "{COOKIE_NAME}=; Path={}; Max-Age=0; HttpOnly; SameSite=Lax{}",
+        base(&state),
+        secure(&state)
     );
     Ok((
         [(SET_COOKIE, cookie)],
