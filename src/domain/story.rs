@@ -6,6 +6,8 @@ use super::nomination::{CustomerKind, HeroRule, MAX_HEROES, Tag, UserId, heroes}
 pub const MAX_TITLE: usize = 120;
 /// Longest free-text field, in characters (a Slack input holds at most 3,000).
 pub const MAX_TEXT: usize = 3000;
+/// The earliest time a story may say something happened: 1 January 2000 (unix seconds).
+const EARLIEST: i64 = 946_684_800;
 /// The recovery window the product measures against.
 pub const RECOVERY_WINDOW_SECS: i64 = 24 * 60 * 60;
 
@@ -171,6 +173,8 @@ pub enum StoryError {
     TooManyHeroes { max: usize },
     #[error("Pick a date and time.")]
     NoTime { field: &'static str },
+    #[error("That time is too long ago.")]
+    TooLongAgo { field: &'static str },
     #[error("Pick the kind of customer.")]
     NoCustomerKind,
 }
@@ -192,7 +196,8 @@ impl StoryError {
             Self::Empty { field }
             | Self::TooLong { field, .. }
             | Self::InFuture { field }
-            | Self::NoTime { field } => field,
+            | Self::NoTime { field }
+            | Self::TooLongAgo { field } => field,
             Self::FixedBeforeHappened => "fixed_at",
             Self::NoCustomerKind => "customer_kind",
             Self::NoHero | Self::OnlyYourself | Self::TooManyHeroes { .. } => "heroes",
@@ -262,6 +267,11 @@ impl NewStory {
             }
             Some(at) if at > now + 60 => {
                 errors.push(StoryError::InFuture { field });
+                None
+            }
+            // A forged submission can carry any number; no story happened before 2000.
+            Some(at) if at < EARLIEST => {
+                errors.push(StoryError::TooLongAgo { field });
                 None
             }
             at => at,
@@ -385,7 +395,14 @@ mod tests {
         UserId::parse("U0AUTHOR").unwrap()
     }
 
+    /// Times in the tests below count from here.
+    const T0: i64 = EARLIEST;
+
     fn story(happened_at: i64, fixed_at: i64) -> StoryForm {
+        story_at(T0 + happened_at, T0 + fixed_at)
+    }
+
+    fn story_at(happened_at: i64, fixed_at: i64) -> StoryForm {
         StoryForm {
             title: Some("Billing outage".into()),
             what_went_wrong: Some("Invoices went out twice".into()),
@@ -399,7 +416,7 @@ mod tests {
     }
 
     fn check(form: StoryForm, now: i64) -> Result<NewStory, StoryError> {
-        NewStory::parse(&author(), form, now).map_err(|mut e| e.remove(0))
+        NewStory::parse(&author(), form, T0 + now).map_err(|mut e| e.remove(0))
     }
 
     #[test]
@@ -451,8 +468,23 @@ mod tests {
     }
 
     #[test]
+    fn forged_extreme_times_are_refused() {
+        let now = 1_794_996_000;
+        for (happened, fixed) in [(i64::MIN, now), (-1, now), (0, i64::MAX), (now, i64::MAX)] {
+            let problems = NewStory::parse(&author(), story_at(happened, fixed), now).unwrap_err();
+            assert!(
+                problems.iter().all(|p| matches!(
+                    p,
+                    StoryError::TooLongAgo { .. } | StoryError::InFuture { .. }
+                )),
+                "{happened} {fixed}: {problems:?}"
+            );
+        }
+    }
+
+    #[test]
     fn every_problem_is_reported_beside_its_field() {
-        let errors = NewStory::parse(&author(), StoryForm::default(), 10).unwrap_err();
+        let errors = NewStory::parse(&author(), StoryForm::default(), T0).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(StoryError::field).collect();
         assert_eq!(
             fields,
