@@ -72,8 +72,8 @@ function channelInfo(id) {
   const channel = state.workspace.channels.find((c) => c.id === id);
   if (channel) return { id, label: "# " + channel.name, name: channel.name, purpose: channel.purpose };
   const owner = everyone().find((p) => dmChannel(p.id) === id);
-  if (owner) return { id, label: "herobot", name: "herobot", purpose: "Your direct messages with herobot", dm: owner.id };
-  if (id === "home") return { id, label: "herobot", name: "herobot · Home", purpose: "herobot's Home tab" };
+  if (owner) return { id, label: "herobot \u00B7 Messages", name: "herobot", purpose: "Your direct messages with herobot", dm: owner.id };
+  if (id === "home") return { id, label: "herobot \u00B7 Home", name: "herobot \u00B7 Home", purpose: "Your Home tab in herobot" };
   return { id, label: id, name: id, purpose: "" };
 }
 
@@ -180,6 +180,8 @@ function reference(inner) {
   }
   if (target.startsWith("!")) {
     const special = target.slice(1).split("^")[0];
+    // A date reads as its fallback text, as Slack shows it; @here and the like stand out.
+    if (special === "date") return document.createTextNode(decode(label || ""));
     return el("span", "mention", label ? decode(label) : "@" + special);
   }
   const url = decode(target);
@@ -195,7 +197,7 @@ function reference(inner) {
 
 // Bold, italic and strike, as Slack reads them: markers at word boundaries.
 function styled(text, parent) {
-  const pattern = /(^|[\s(\u2014-])([*_~])([^\s*_~](?:[^\n]*?[^\s])?)\2(?=$|[\s.,!?:;)\u2014-])/;
+  const pattern = /(^|[\s(\u2014-])([*_~])([^\s*_~](?:[^\n]*?[^\s])??)\2(?=$|[\s.,!?:;)\u2014-])/;
   const match = pattern.exec(text);
   if (!match) {
     if (text) parent.appendChild(document.createTextNode(emoji(decode(text))));
@@ -301,7 +303,7 @@ function renderElement(element, block, context) {
   const button = el("button", style, label);
   button.type = "button";
   button.dataset.actionId = element.action_id || "";
-  if (!context || !context.ts) {
+  if (!context || !(context.ts || context.home)) {
     button.disabled = true;
     return button;
   }
@@ -333,7 +335,7 @@ function take(call) {
     entriesOf(shown.channel).push({ seq: call.seq, at: call.at, ts: null, user: null, message: shown.message, ephemeralFor: shown.user });
     markUnread(shown.channel, shown.user);
   } else if (shown.kind === "home") {
-    state.homes.set(shown.user, shown.view);
+    state.homes.set(shown.user, { id: shown.view_id, view: shown.view });
   }
 }
 
@@ -352,10 +354,10 @@ function renderMessages() {
   const nearBottom = state.atBottom;
   list.replaceChildren();
   if (state.channel === "home") {
-    const view = state.homes.get(state.you);
+    const published = state.homes.get(state.you);
     const home = el("div", "home");
-    if (view) renderBlocks(view.blocks, home, null);
-    else home.appendChild(el("p", "empty", "herobot has not published a Home tab for you yet."));
+    if (published) renderBlocks(published.view.blocks, home, { home: published.id });
+    else home.appendChild(el("p", "empty", "Opening herobot's Home\u2026"));
     list.appendChild(home);
     return;
   }
@@ -450,12 +452,13 @@ function renderSidebar() {
   for (const channel of state.workspace.channels) channels.appendChild(channelItem(channel.id, "# " + channel.name));
   const apps = $("apps");
   apps.replaceChildren();
-  apps.appendChild(channelItem(dmChannel(state.you), "herobot"));
-  if (state.homes.has(state.you)) apps.appendChild(channelItem("home", "herobot · Home"));
+  apps.appendChild(channelItem("home", "herobot \u00B7 Home"));
+  apps.appendChild(channelItem(dmChannel(state.you), "herobot \u00B7 Messages"));
   const info = channelInfo(state.channel);
   $("channel-name").textContent = info.label;
   $("channel-purpose").textContent = info.purpose;
   $("composer").placeholder = "Message " + (info.dm ? "herobot" : info.label.replace("# ", "#"));
+  $("composer-form").hidden = state.channel === "home";
   $("library").hidden = false;
 }
 
@@ -480,6 +483,8 @@ function openChannel(id) {
   $("menu").setAttribute("aria-expanded", "false");
   renderSidebar();
   renderMessages();
+  // Opening the Home tab is an event herobot answers by publishing the person's Home.
+  if (id === "home") run(() => api("/demo/api/home", { user: state.you }));
 }
 
 // ---------- doing things ----------
@@ -525,7 +530,8 @@ async function send(event) {
 async function press(context, block, element, button) {
   button.disabled = true;
   const action = { action_id: element.action_id, block_id: block.block_id || "", value: element.value || "" };
-  await run(() => api("/demo/api/press", { user: state.you, channel: context.channel, ts: context.ts, action }));
+  const where = context.home ? { view_id: context.home } : { channel: context.channel, ts: context.ts };
+  await run(() => api("/demo/api/press", Object.assign({ user: state.you, action }, where)));
   button.disabled = false;
 }
 
@@ -810,9 +816,9 @@ async function start() {
   you.value = state.you;
   // `/demo#C0DHEROES` opens a channel; else the one last open in this tab, else #general.
   const linked = location.hash.slice(1);
-  state.channel = (/^[CD][0-9A-Z]+$/.test(linked) && linked) || sessionStorage.getItem("herobot-demo-channel") || state.workspace.channels[0].id;
+  state.channel = ((/^[CD][0-9A-Z]+$/.test(linked) || linked === "home") && linked) || sessionStorage.getItem("herobot-demo-channel") || state.workspace.channels[0].id;
   you.addEventListener("change", () => {
-    const wasDm = state.channel.startsWith("D") || state.channel === "home";
+    const wasDm = state.channel.startsWith("D");
     state.you = you.value;
     sessionStorage.setItem("herobot-demo-you", state.you);
     if (wasDm) state.channel = dmChannel(state.you);
@@ -858,10 +864,8 @@ async function start() {
   window.addEventListener("resize", () => {
     if (state.atBottom) $("messages").scrollTop = $("messages").scrollHeight;
   });
-  state.scrollToEnd = true;
-  renderSidebar();
   await poll();
-  renderMessages();
+  openChannel(state.channel);
   setInterval(() => poll().catch(() => {}), 1000);
 }
 

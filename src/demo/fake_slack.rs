@@ -191,9 +191,10 @@ impl FakeSlack {
                 let view = request.get("view").cloned().unwrap_or_default();
                 let id = self.recorder.next_view_id();
                 let mut answered = view.clone();
-                answered["id"] = json!(id);
+                answered["id"] = json!(id.clone());
                 let shown = Shown::Home {
                     user: user.id.to_owned(),
+                    view_id: id,
                     view,
                 };
                 (json!({"ok": true, "view": answered}), Some(shown))

@@ -41,6 +41,7 @@ pub fn router(wire: Wire) -> Router {
         .route("/demo/api/submit", post(submit))
         .route("/demo/api/press", post(press))
         .route("/demo/api/shortcut", post(shortcut))
+        .route("/demo/api/home", post(home))
         .route("/demo/api/library", post(library))
         .layer(from_fn(loopback_only))
         .with_state(wire)
@@ -162,11 +163,16 @@ async fn submit(State(wire): State<Wire>, Json(s): Json<Submit>) -> Response {
     answer(wire.submit(&s.user, &s.view_id, s.values).await)
 }
 
+/// A button on a message (`channel`, `ts`) or on the person's App Home (`view_id`).
 #[derive(Deserialize)]
 struct Press {
     user: String,
+    #[serde(default)]
     channel: String,
+    #[serde(default)]
     ts: String,
+    #[serde(default)]
+    view_id: Option<String>,
     action: Value,
 }
 
@@ -174,7 +180,23 @@ async fn press(State(wire): State<Wire>, Json(p): Json<Press>) -> Response {
     if cast::by_id(&p.user).is_none() {
         return stranger();
     }
-    answer(wire.press(&p.user, &p.channel, &p.ts, &p.action).await)
+    match &p.view_id {
+        Some(view_id) => answer(wire.press_on_home(&p.user, view_id, &p.action).await),
+        None => answer(wire.press(&p.user, &p.channel, &p.ts, &p.action).await),
+    }
+}
+
+#[derive(Deserialize)]
+struct Home {
+    user: String,
+}
+
+/// The person opens herobot's Home tab.
+async fn home(State(wire): State<Wire>, Json(h): Json<Home>) -> Response {
+    if cast::by_id(&h.user).is_none() {
+        return stranger();
+    }
+    answer(wire.open_home(&h.user).await)
 }
 
 #[derive(Deserialize)]

@@ -38,7 +38,12 @@ pub enum Shown {
         view: Value,
     },
     /// A person's App Home tab (`views.publish`).
-    Home { user: String, view: Value },
+    Home {
+        user: String,
+        #[serde(default)]
+        view_id: String,
+        view: Value,
+    },
 }
 
 /// One call to the fake Slack, or one thing a person did on the page.

@@ -430,6 +430,7 @@ async fn take(
                 response_url: Some(wire.response_url(&dm, hero, Some(&ts))),
                 channel: dm,
                 message_ts: Some(ts),
+                on_home: false,
             };
             let consent = if *grant {
                 Consent::Granted
@@ -446,6 +447,7 @@ async fn take(
                 response_url: Some(wire.response_url(STORIES.id, LEADER.id, Some(ts))),
                 channel: STORIES.id.to_owned(),
                 message_ts: Some(ts.clone()),
+                on_home: false,
             };
             actions::feature::feature(app, *story_id, LEADER.id, true, Some(pressed)).await?;
         }

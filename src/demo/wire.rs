@@ -80,11 +80,16 @@ impl Wire {
         body: &str,
         secret: &str,
     ) -> anyhow::Result<(u16, String)> {
+        let content_type = if body.starts_with('{') {
+            "application/json"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
         let timestamp = self.time.now_secs().to_string();
         let response = self
             .http
             .post(format!("{}{path}", self.base))
-            .header("content-type", "application/x-www-form-urlencoded")
+            .header("content-type", content_type)
             .header("x-slack-request-timestamp", &timestamp)
             .header(
                 "x-slack-signature",
@@ -240,6 +245,51 @@ impl Wire {
             "channel": channel_of(channel),
             "message": message,
             "response_url": self.response_url(channel, user, Some(ts)),
+            "actions": [action],
+        });
+        self.interaction(&payload, user).await
+    }
+
+    /// `user` opens herobot's Home tab: Slack sends `app_home_opened` to the Events API.
+    pub async fn open_home(&self, user: &str) -> anyhow::Result<Reply> {
+        let now = self.time.now_secs();
+        let event = json!({
+            "token": "demo-verification-token",
+            "team_id": cast::TEAM_ID,
+            "api_app_id": "A0DHEROBOT",
+            "type": "event_callback",
+            "event_id": format!("Ev0DEMO{}", self.recorder.trigger(user, self.time.now_ms()).replace('.', "")),
+            "event_time": now,
+            "event": {
+                "type": "app_home_opened",
+                "user": user,
+                "channel": cast::dm_channel(user),
+                "tab": "home",
+                "event_ts": format!("{now}.000100"),
+            },
+        });
+        self.send("/slack/events", &event.to_string(), user).await
+    }
+
+    /// `user` presses a button (`action`) on their App Home, the view `view_id`.
+    pub async fn press_on_home(
+        &self,
+        user: &str,
+        view_id: &str,
+        action: &Value,
+    ) -> anyhow::Result<Reply> {
+        let mut action = action.clone();
+        action["type"] = json!("button");
+        action["action_ts"] = json!(format!("{}.000001", self.time.now_secs()));
+        let payload = json!({
+            "type": "block_actions",
+            "team": team(),
+            "user": user_of(user),
+            "api_app_id": "A0DHEROBOT",
+            "token": "demo-verification-token",
+            "container": {"type": "view", "view_id": view_id},
+            "trigger_id": self.recorder.trigger(user, self.time.now_ms()),
+            "view": {"id": view_id, "type": "home", "team_id": cast::TEAM_ID},
             "actions": [action],
         });
         self.interaction(&payload, user).await

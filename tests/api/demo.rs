@@ -634,3 +634,23 @@ async fn a_message_shortcut_opens_the_modal_prefilled_from_the_message() {
     );
     running.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn opening_the_home_tab_sends_app_home_opened_and_shows_what_herobot_publishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_demo(dir.path(), false, SEED).await;
+    let opened: Value = page(&running, "/demo/api/home", json!({"user": "U0DPRIYA"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(opened["status"], 200, "{opened}");
+    wait_for(&running, "Priya's Home published", |calls| {
+        calls.iter().any(|c| {
+            matches!(&c.shown, Some(Shown::Home { user, view, view_id })
+                if user == "U0DPRIYA" && view["type"] == "home" && !view_id.is_empty())
+        })
+    })
+    .await;
+    running.stop().await.unwrap();
+}

@@ -1,7 +1,7 @@
 //! The demo page in a real browser (headless Chromium over WebDriver, as the library's test):
 //! a quick nomination typed with an @mention, its private confirmation, celebration and DM; the
-//! story modal refused then submitted, and its post; the leader's digest preview and the story
-//! library one click away. Screenshots at laptop and phone widths go to
+//! hero's Home tab; the story modal refused then submitted, and its post; the leader's digest
+//! preview and the story library one click away. Screenshots at laptop and phone widths go to
 //! `target/tmp/screenshots/demo-*.png`.
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -113,6 +113,12 @@ async fn a_newcomer_tries_herobot_in_the_demo_page() {
     be(&browser, "U0DLENA").await;
     browser.click("[data-channel='D0DLENA']").await;
     wait_text(&browser, "#messages", "untangling the refund queue").await;
+    // Her Home tab, as herobot publishes it when she opens it.
+    browser.click("[data-channel='home']").await;
+    wait_text(&browser, "#messages", "Your recognitions").await;
+    browser
+        .screenshot(&shots.join("demo-home-laptop.png"))
+        .await;
 
     // The story modal: refused while incomplete, then posted.
     browser.click("[data-channel='C0DGENERAL']").await;
