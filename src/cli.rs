@@ -1,4 +1,4 @@
-//! The `herobot` command line: serve, migrate, digest, export, wall.
+//! The `herobot` command line: serve, migrate, digest, export, wall, demo.
 use clap::{Parser, Subcommand};
 
 use crate::actions::digest::{Posted, last_week, post_digest};
@@ -63,6 +63,12 @@ pub enum Command {
         #[arg(long)]
         revoke: bool,
     },
+    /// Try herobot without Slack: sample data and a Slack-like page on http://127.0.0.1:3000/demo.
+    Demo {
+        /// Delete herobot-demo.db and start over with fresh sample data.
+        #[arg(long)]
+        reset: bool,
+    },
 }
 
 fn parse_format(s: &str) -> Result<crate::library::export::Format, String> {
@@ -81,6 +87,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(config.log_format);
             let app = startup::Application::build(config).await?;
             app.run_until(startup::shutdown_signal()).await
+        }
+        Command::Demo { reset } => {
+            telemetry::init_quiet_unless(crate::config::LogFormat::Text, "warn");
+            crate::demo::run(reset).await
         }
         Command::Migrate => {
             let config = Config::from_env(Needs::DatabaseOnly)?;

@@ -4,6 +4,7 @@ pub mod charts;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod digest;
 pub mod domain;
 pub mod error;

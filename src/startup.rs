@@ -22,6 +22,8 @@ pub struct Application {
     state: AppState,
     writer_task: tokio::task::JoinHandle<()>,
     worker: outbox::Worker,
+    /// Routes served beside herobot's own (the demo's page and fake Slack).
+    extra: Option<axum::Router>,
 }
 
 impl Application {
@@ -33,7 +35,19 @@ impl Application {
 
     /// As `build`, with a clock of the caller's (tests and the demo set theirs).
     pub async fn build_with_clock(config: Config, clock: Clock) -> anyhow::Result<Self> {
-        let listen = config.listen;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        Self::build_on(config, clock, listener).await
+    }
+
+    /// As `build_with_clock`, on a listener already bound (the demo configures itself with
+    /// its address).
+    pub async fn build_on(
+        config: Config,
+        clock: Clock,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
         let (state, writer_task) = app_state(config, clock).await?;
         let worker = outbox::Worker::new(
             state.db.clone(),
@@ -43,15 +57,24 @@ impl Application {
             state.config.outbox.clone(),
             state.clock.clone(),
         );
-        let listener = TcpListener::bind(listen)
-            .await
-            .with_context(|| format!("binding {listen}"))?;
         Ok(Self {
             listener,
             state,
             writer_task,
             worker,
+            extra: None,
         })
+    }
+
+    /// Serves `routes` beside herobot's own.
+    pub fn with_routes(mut self, routes: axum::Router) -> Self {
+        self.extra = Some(routes);
+        self
+    }
+
+    /// The handles every action takes.
+    pub fn state(&self) -> AppState {
+        self.state.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -71,6 +94,7 @@ impl Application {
             state,
             writer_task,
             worker,
+            extra,
         } = self;
         let db = state.db.clone();
         let (stop, stopped) = watch::channel(false);
@@ -98,7 +122,11 @@ impl Application {
         ));
         tracing::info!(address = %listener.local_addr()?, "herobot is listening");
         let server = state.config.server.clone();
-        crate::server::serve(listener, crate::routes::router(state), &server, shutdown).await;
+        let mut router = crate::routes::router(state);
+        if let Some(extra) = extra {
+            router = router.merge(extra);
+        }
+        crate::server::serve(listener, router, &server, shutdown).await;
         // The router is gone; once the scheduler is too, so is every writer handle: the writer
         // drains and stops.
         let _ = stop_scheduler.send(true);

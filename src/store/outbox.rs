@@ -309,3 +309,10 @@ pub async fn retry_at(
     .await?;
     Ok(())
 }
+
+/// How many messages still wait for delivery (the demo waits for none before moving its clock).
+pub async fn pending(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("select count(*) from outbox where status = 'pending'")
+        .fetch_one(db)
+        .await
+}

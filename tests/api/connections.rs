@@ -229,6 +229,8 @@ async fn sigterm_with_a_half_sent_request_open_exits_within_15_seconds_and_logs_
         .arg("serve")
         .current_dir(dir.path())
         .env_clear()
+        // Under scripts/suite-at.sh the process runs on the same faked clock as this test.
+        .envs(std::env::vars().filter(|(k, _)| k == "LD_PRELOAD" || k.starts_with("FAKETIME")))
         .env("SLACK_SIGNING_SECRET", SECRET)
         .env("SLACK_BOT_TOKEN", "xoxb-never-logged")
         .env("SLACK_API_URL", slack.uri())

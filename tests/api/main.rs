@@ -3,6 +3,8 @@ mod browser;
 mod buttons;
 mod commands;
 mod connections;
+mod demo;
+mod demo_browser;
 mod digest;
 mod edges;
 mod events;

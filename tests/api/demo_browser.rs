@@ -1,0 +1,226 @@
+//! The demo page in a real browser (headless Chromium over WebDriver, as the library's test):
+//! a quick nomination typed with an @mention, its private confirmation, celebration and DM; the
+//! hero's Home tab; the story modal refused then submitted, and its post; the leader's digest
+//! preview and the story library one click away. Screenshots at laptop and phone widths go to
+//! `target/tmp/screenshots/demo-*.png`.
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::browser::{Browser, installed, open_browser, start_driver};
+use crate::demo::{SEED, start_demo};
+
+/// Waits (up to 10 s) until the text of `css` contains `needle`; returns that text.
+async fn wait_text(browser: &Browser, css: &str, needle: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let shown = browser
+            .call(
+                reqwest::Method::POST,
+                "/execute/sync",
+                Some(json!({"script": "const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", "args": [css]})),
+            )
+            .await;
+        let shown = shown.as_str().unwrap_or_default().to_owned();
+        if shown.contains(needle) {
+            return shown;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{css} never showed {needle:?}; it shows:\n{shown}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Runs a script in the page.
+async fn script(browser: &Browser, source: &str, args: Value) -> Value {
+    browser
+        .call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": source, "args": args})),
+        )
+        .await
+}
+
+async fn be(browser: &Browser, user: &str) {
+    script(
+        browser,
+        "const s = document.getElementById('you'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
+        json!([user]),
+    )
+    .await;
+}
+
+async fn type_line(browser: &Browser, text: &str) {
+    browser
+        .type_into("#composer", &format!("{text}\u{E007}"))
+        .await;
+}
+
+#[tokio::test]
+async fn a_newcomer_tries_herobot_in_the_demo_page() {
+    let (Some(chromium), Some(chromedriver)) = (
+        installed("CHROMIUM", "/usr/bin/chromium"),
+        installed("CHROMEDRIVER", "/usr/bin/chromedriver"),
+    ) else {
+        assert_ne!(
+            std::env::var("HEROBOT_BROWSER_TEST").as_deref(),
+            Ok("required"),
+            "HEROBOT_BROWSER_TEST=required, but chromium or chromedriver is not installed"
+        );
+        eprintln!("skipped: install Debian's chromium and chromium-driver to run the browser test");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_demo(dir.path(), false, SEED).await;
+    let scratch = tempfile::tempdir().unwrap();
+    let driver = start_driver(&chromedriver).await;
+    let browser = open_browser(
+        &driver,
+        &chromium,
+        &scratch.path().join("profile"),
+        scratch.path(),
+    )
+    .await;
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    browser.go(&format!("{}/demo", running.address)).await;
+    wait_text(&browser, "#messages", "Shout-out").await;
+
+    // A quick nomination, typed as in Slack: @lena becomes a mention of Lena Fischer.
+    type_line(
+        &browser,
+        "/hero @lena for untangling the refund queue before the weekend #billing",
+    )
+    .await;
+    let general = wait_text(&browser, "#messages", "Thank you! @Lena Fischer recognised").await;
+    let confirmation = general
+        .rsplit("Only visible to you")
+        .next()
+        .unwrap_or_default();
+    assert!(confirmation.contains("@Lena Fischer"), "private: {general}");
+    browser.click("[data-channel='C0DHEROES']").await;
+    let heroes = wait_text(&browser, "#messages", "untangling the refund queue").await;
+    assert!(heroes.contains("@Lena Fischer"), "{heroes}");
+    browser.resize(1280, 800).await;
+    browser
+        .screenshot(&shots.join("demo-heroes-laptop.png"))
+        .await;
+    be(&browser, "U0DLENA").await;
+    browser.click("[data-channel='D0DLENA']").await;
+    wait_text(&browser, "#messages", "untangling the refund queue").await;
+    // Her Home tab, as herobot publishes it when she opens it.
+    browser.click("[data-channel='home']").await;
+    wait_text(&browser, "#messages", "Your recognitions").await;
+    browser
+        .screenshot(&shots.join("demo-home-laptop.png"))
+        .await;
+
+    // The story modal: refused while incomplete, then posted.
+    browser.click("[data-channel='C0DGENERAL']").await;
+    type_line(&browser, "/hero story").await;
+    wait_text(&browser, "#modal", "What went wrong?").await;
+    browser
+        .type_into("#f-title", "The pallet that went to Porto")
+        .await;
+    browser.click("#modal-submit").await;
+    wait_text(&browser, "#modal", "Pick a date and time.").await;
+    let kept = script(
+        &browser,
+        "return document.getElementById('f-title').value;",
+        json!([]),
+    )
+    .await;
+    assert_eq!(
+        kept, "The pallet that went to Porto",
+        "what was typed stays"
+    );
+    browser
+        .type_into(
+            "#f-what_went_wrong",
+            "A pallet of monitors went to the wrong city.",
+        )
+        .await;
+    browser
+        .type_into(
+            "#f-how_fixed",
+            "Rebooked it on the first truck out and called the customer.",
+        )
+        .await;
+    browser
+        .type_into("#f-surprise", "A free stand for every monitor.")
+        .await;
+    script(
+        &browser,
+        "const at = (s) => { const d = new Date((arguments[0] - s) * 1000); d.setSeconds(0, 0); \
+         return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16); }; \
+         document.getElementById('f-happened_at').value = at(8 * 3600); \
+         document.getElementById('f-fixed_at').value = at(2 * 3600);",
+        json!([running.state.clock.now_secs()]),
+    )
+    .await;
+    browser
+        .click("#f-customer_kind input[value='external']")
+        .await;
+    browser
+        .click("#f-heroes .person-chip[data-user='U0DKENJI']")
+        .await;
+    browser.resize(1280, 800).await;
+    browser
+        .screenshot(&shots.join("demo-story-modal-laptop.png"))
+        .await;
+    browser.click("#modal-submit").await;
+    let started = Instant::now();
+    while script(
+        &browser,
+        "return document.getElementById('modal-backdrop').hidden;",
+        json!([]),
+    )
+    .await
+        != json!(true)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the modal stayed open"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser.click("[data-channel='C0DSTORIES']").await;
+    wait_text(&browser, "#messages", "The pallet that went to Porto").await;
+    browser.resize(390, 844).await;
+    browser
+        .screenshot(&shots.join("demo-stories-phone.png"))
+        .await;
+
+    // The leader previews this week's digest, then opens the library in one click.
+    browser.resize(1280, 800).await;
+    be(&browser, "U0DLEADER").await;
+    browser.click("[data-channel='C0DDIGEST']").await;
+    type_line(&browser, "/hero digest").await;
+    wait_text(&browser, "#messages", "Preview of this week so far").await;
+    browser
+        .screenshot(&shots.join("demo-digest-laptop.png"))
+        .await;
+    browser.click("#library").await;
+    browser
+        .wait_for_url(|url| url.contains("/library") && !url.contains("login"))
+        .await;
+    let library = browser.source().await;
+    assert!(
+        library.contains("The pallet that went to Porto"),
+        "the library lists the new story"
+    );
+    assert!(
+        library.contains("The invoice that went out twice"),
+        "and the sample ones"
+    );
+
+    browser.quit().await;
+    drop(driver);
+    running.stop().await.unwrap();
+    eprintln!("screenshots in {}", shots.display());
+}
