@@ -96,6 +96,12 @@ pub struct OutboxSettings {
     /// First retry delay; doubles each attempt, with jitter, up to `max_backoff`.
     pub base_backoff: Duration,
     pub max_backoff: Duration,
+    /// When more celebrations wait for one channel than its pace clears in this time, they go
+    /// out as roll-ups.
+    pub rollup_window: Duration,
+    /// After a hero's recognition DM, how long the next ones wait, to go out as one (zero:
+    /// each goes alone, as soon as its lane allows).
+    pub dm_window: Duration,
     /// The longest `Retry-After` honoured: a longer one (hostile, or broken) waits this long.
     pub max_retry_after: Duration,
     /// After this many failed attempts a message is recorded as failed.
@@ -114,6 +120,8 @@ impl Default for OutboxSettings {
             base_backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(15 * 60),
             max_retry_after: Duration::from_secs(15 * 60),
+            dm_window: Duration::from_secs(60),
+            rollup_window: Duration::from_secs(60),
             max_attempts: 12,
             concurrency: 8,
             lease: Duration::from_secs(60),

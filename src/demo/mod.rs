@@ -137,10 +137,12 @@ fn config(base: &str, database: &Path, secret: &Secret, token: &Secret) -> anyho
     let mut config = Config::from_lookup(Needs::Slack, |k| {
         vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
     })?;
-    // The fake has no rate limits: deliveries need not wait a second per channel.
+    // The fake has no rate limits: deliveries need not wait a second per channel, and each
+    // recognition's DM shows at once rather than combined with the next minute's.
     config.outbox = OutboxSettings {
         lane_burst: 50,
         lane_interval: std::time::Duration::from_millis(5),
+        dm_window: std::time::Duration::ZERO,
         ..OutboxSettings::default()
     };
     Ok(config)

@@ -121,6 +121,13 @@ impl Message {
     /// The lane the message is paced in: posts to one channel go one after another, at Slack's
     /// pace. A private reply has a lane of its own, so it never waits behind a channel's posts.
     pub fn lane(&self) -> String {
+        // A hero's recognition DMs have a lane of their own, so that holding them for a minute
+        // (to combine them) holds nothing else up.
+        if let (Content::Rendered(Render::HeroDm { hero }), Delivery::Post { .. }) =
+            (&self.content, &self.delivery)
+        {
+            return format!("recognitions:{hero}");
+        }
         match &self.delivery {
             Delivery::Post { channel } | Delivery::Update { channel, .. } => channel.clone(),
             Delivery::Respond {
@@ -154,7 +161,7 @@ mod tests {
     fn a_dm_goes_to_the_person() {
         let hero = UserId::parse("U0ALICE").unwrap();
         let dm = Message::rendered(Render::HeroDm { hero: hero.clone() }, Delivery::dm(&hero));
-        assert_eq!(dm.lane(), "U0ALICE");
+        assert_eq!(dm.lane(), "recognitions:U0ALICE");
         assert_eq!(dm.delivery.fields(), json!({"channel": "U0ALICE"}));
     }
 }

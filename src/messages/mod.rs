@@ -2,6 +2,7 @@
 //! story posts and consent requests in `story`.
 pub mod deliveries;
 pub mod home;
+pub mod rollup;
 pub mod search;
 pub mod story;
 pub mod wall;

@@ -1,5 +1,6 @@
 //! The durable outbox worker: delivers committed messages to Slack, in order per lane, paced,
 //! with retries and backoff; a restart picks up whatever is still pending.
+mod combine;
 mod lanes;
 mod render;
 
@@ -20,9 +21,9 @@ pub use render::Context;
 
 use crate::clock::Clock;
 use crate::config::OutboxSettings;
-use crate::domain::outbox::Delivery;
+use crate::domain::outbox::{Content, Delivery, Render};
 use crate::slack::client::{Failure, SlackClient};
-use crate::store::outbox::{self as store, Claimed};
+use crate::store::outbox::{self as store, Claimed, Combinable};
 
 /// How often the worker rereads every pending row, to pick up rows another replica claimed
 /// and then abandoned.
@@ -92,6 +93,16 @@ enum Outcome {
 struct Queued {
     id: i64,
     not_before_ms: i64,
+    combinable: Combinable,
+}
+
+/// A finished delivery: its lane, the messages it sent together, and what became of them.
+struct Done {
+    lane: String,
+    ids: Vec<i64>,
+    outcome: Outcome,
+    /// A hero's recognition DM went out: the lane holds the next ones for a while, to combine.
+    hold: bool,
 }
 
 #[derive(Clone)]
@@ -128,7 +139,7 @@ impl Worker {
     /// Delivers until `stop` turns true, then lets deliveries in flight finish.
     pub async fn run(&self, mut stop: watch::Receiver<bool>) {
         let mut state = State::new(&self.settings);
-        let mut deliveries: JoinSet<(String, i64, Outcome)> = JoinSet::new();
+        let mut deliveries: JoinSet<Done> = JoinSet::new();
         let mut resync_at = Instant::now();
         loop {
             if *stop.borrow() {
@@ -159,15 +170,16 @@ impl Worker {
     }
 
     /// Claims the head of every lane that may send now; returns when to look again.
-    async fn start_deliveries(
-        &self,
-        state: &mut State,
-        deliveries: &mut JoinSet<(String, i64, Outcome)>,
-    ) -> Instant {
+    async fn start_deliveries(&self, state: &mut State, deliveries: &mut JoinSet<Done>) -> Instant {
         let now = Instant::now();
         let now_ms = self.clock.now_ms();
         let mut wake_at = now + RESYNC;
         let mut ready = Vec::new();
+        let clears_in_a_minute = (self.settings.rollup_window.as_millis()
+            / self.settings.lane_interval.as_millis().max(1))
+            as usize
+            + self.settings.lane_burst as usize;
+        let combine_dms = !self.settings.dm_window.is_zero();
         for (lane, queue) in &state.queues {
             let Some(head) = queue.front() else { continue };
             if state.busy.contains(lane) {
@@ -179,16 +191,21 @@ impl Worker {
             if at > now {
                 wake_at = wake_at.min(at);
             } else {
-                ready.push((lane.clone(), head.id));
+                let ids = combine::group(queue, now_ms, clears_in_a_minute, combine_dms);
+                ready.push((lane.clone(), ids));
             }
         }
-        for (lane, id) in ready {
+        for (lane, ids) in ready {
             if deliveries.len() >= self.settings.concurrency {
                 break;
             }
             let lease = self.settings.lease.as_millis() as i64;
-            match store::claim(&self.db, id, now_ms, now_ms + lease).await {
-                Ok(Some(row)) => {
+            match store::claim_many(&self.db, &ids, now_ms, now_ms + lease).await {
+                Ok(rows) if !rows.is_empty() => {
+                    for id in ids.iter().filter(|id| !rows.iter().any(|r| r.id == **id)) {
+                        // Sent, failed, or held by another replica meanwhile: not ours.
+                        state.remove(&lane, *id);
+                    }
                     state.lanes.take(&lane, now);
                     state.busy.insert(lane.clone());
                     let lane_of_task = lane.clone();
@@ -196,8 +213,16 @@ impl Worker {
                     let (slack, settings) = (self.slack.clone(), self.settings.clone());
                     let clock = self.clock.clone();
                     let task = deliveries.spawn(async move {
-                        let id = row.id;
-                        let outcome = match row.read() {
+                        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                        let claimed: Result<Vec<Claimed>, String> =
+                            rows.into_iter().map(|r| r.read()).collect();
+                        let hold = claimed.as_ref().is_ok_and(|c| {
+                            matches!(
+                                c[0].message.content,
+                                Content::Rendered(Render::HeroDm { .. })
+                            )
+                        });
+                        let outcome = match claimed {
                             Ok(claimed) => {
                                 deliver(&db, &context, &slack, &claimed, &settings, &clock).await
                             }
@@ -205,15 +230,25 @@ impl Worker {
                         };
                         // Recorded here, the moment Slack has answered, not when the worker
                         // next looks: a crash between the two would send the message again.
-                        if let Err(err) = record(&db, id, &outcome, &clock).await {
-                            tracing::error!(error = %err, id, "outbox: recording a delivery outcome failed");
+                        for id in &ids {
+                            if let Err(err) = record(&db, *id, &outcome, &clock).await {
+                                tracing::error!(error = %err, id, "outbox: recording a delivery outcome failed");
+                            }
                         }
-                        (lane, id, outcome)
+                        Done {
+                            lane,
+                            ids,
+                            outcome,
+                            hold,
+                        }
                     });
                     state.in_flight.insert(task.id(), lane_of_task);
                 }
-                // Sent, failed, or held by another replica meanwhile: not ours to deliver.
-                Ok(None) => state.remove(&lane, id),
+                Ok(_) => {
+                    for id in &ids {
+                        state.remove(&lane, *id);
+                    }
+                }
                 Err(err) => {
                     tracing::error!(error = %err, "outbox: claiming a message failed");
                     wake_at = wake_at.min(now + Duration::from_secs(1));
@@ -229,9 +264,14 @@ impl Worker {
     async fn settle(
         &self,
         state: &mut State,
-        done: Result<(tokio::task::Id, (String, i64, Outcome)), tokio::task::JoinError>,
+        done: Result<(tokio::task::Id, Done), tokio::task::JoinError>,
     ) {
-        let (lane, id, outcome) = match done {
+        let Done {
+            lane,
+            ids,
+            outcome,
+            hold,
+        } = match done {
             Ok((task, done)) => {
                 state.in_flight.remove(&task);
                 done
@@ -246,16 +286,24 @@ impl Worker {
             }
         };
         state.busy.remove(&lane);
+        let (id, count) = (ids[0], ids.len());
         match &outcome {
             Outcome::Sent(_) => {
-                crate::metrics::MESSAGES_DELIVERED.add(1);
-                state.remove(&lane, id);
-                tracing::debug!(id, lane, "outbox: delivered");
+                crate::metrics::MESSAGES_DELIVERED.add(count as u64);
+                for id in &ids {
+                    state.remove(&lane, *id);
+                }
+                if hold && let Some(until) = Instant::now().checked_add(self.settings.dm_window) {
+                    state.lanes.pause(&lane, until);
+                }
+                tracing::debug!(id, count, lane, "outbox: delivered");
             }
             Outcome::Failed(error) => {
-                crate::metrics::MESSAGES_FAILED.add(1);
-                state.remove(&lane, id);
-                tracing::error!(id, lane, error, "outbox: message failed for good");
+                crate::metrics::MESSAGES_FAILED.add(count as u64);
+                for id in &ids {
+                    state.remove(&lane, *id);
+                }
+                tracing::error!(id, count, lane, error, "outbox: message failed for good");
             }
             Outcome::Retry {
                 at_ms,
@@ -264,12 +312,10 @@ impl Worker {
                 ..
             } => {
                 crate::metrics::MESSAGES_RETRIED.add(1);
-                if let Some(q) = state
-                    .queues
-                    .get_mut(&lane)
-                    .and_then(|q| q.iter_mut().find(|q| q.id == id))
-                {
-                    q.not_before_ms = *at_ms;
+                if let Some(queue) = state.queues.get_mut(&lane) {
+                    for q in queue.iter_mut().filter(|q| ids.contains(&q.id)) {
+                        q.not_before_ms = *at_ms;
+                    }
                 }
                 if let Some(until) = pause.and_then(|p| Instant::now().checked_add(p)) {
                     state.lanes.pause(&lane, until);
@@ -334,10 +380,14 @@ impl State {
             for row in rows {
                 self.last_id = row.id;
                 // IDs only grow, and a resync starts from empty: no row is queued twice.
-                self.queues.entry(row.lane).or_default().push_back(Queued {
-                    id: row.id,
-                    not_before_ms: row.next_attempt_at_ms,
-                });
+                self.queues
+                    .entry(row.lane.clone())
+                    .or_default()
+                    .push_back(Queued {
+                        id: row.id,
+                        not_before_ms: row.next_attempt_at_ms,
+                        combinable: row.combinable(),
+                    });
             }
             if !full {
                 return Ok(());
@@ -352,16 +402,21 @@ impl State {
     }
 }
 
-/// One attempt at one message.
+/// One attempt at one message, or at several sent as one.
 async fn deliver(
     db: &SqlitePool,
     context: &Context,
     slack: &SlackClient,
-    message: &Claimed,
+    claimed: &[Claimed],
     settings: &OutboxSettings,
     clock: &Clock,
 ) -> Outcome {
-    let result = match render::body(db, context, clock, message).await {
+    let message = &claimed[0];
+    let body = match claimed {
+        [one] => render::body(db, context, clock, one).await,
+        several => combine::body(db, several).await,
+    };
+    let result = match body {
         Err(failure) => Err(failure),
         Ok(body) => {
             let body = body.to_string();

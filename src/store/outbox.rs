@@ -7,6 +7,8 @@ use crate::domain::UserId;
 use crate::domain::outbox::{Content, Delivery, Message, Render, Visibility};
 
 const POST: &str = "chat.postMessage";
+const CELEBRATION: &str = "celebration";
+const HERO_DM: &str = "hero_dm";
 const UPDATE: &str = "chat.update";
 const RESPOND: &str = "response_url";
 const PUBLISH: &str = "views.publish";
@@ -56,8 +58,8 @@ impl Row {
 
 fn render_name(render: &Render) -> (&'static str, Option<&UserId>) {
     match render {
-        Render::Celebration => ("celebration", None),
-        Render::HeroDm { hero } => ("hero_dm", Some(hero)),
+        Render::Celebration => (CELEBRATION, None),
+        Render::HeroDm { hero } => (HERO_DM, Some(hero)),
         Render::StoryPost => ("story_post", None),
         Render::ConsentDm { hero } => ("consent_dm", Some(hero)),
         Render::Home { person } => ("home", Some(person)),
@@ -138,8 +140,8 @@ impl ClaimedRow {
         };
         let content = match self.render.as_deref() {
             None => Content::Fixed(payload),
-            Some("celebration") => Content::Rendered(Render::Celebration),
-            Some("hero_dm") => Content::Rendered(Render::HeroDm { hero: recipient()? }),
+            Some(CELEBRATION) => Content::Rendered(Render::Celebration),
+            Some(HERO_DM) => Content::Rendered(Render::HeroDm { hero: recipient()? }),
             Some("story_post") => Content::Rendered(Render::StoryPost),
             Some("consent_dm") => Content::Rendered(Render::ConsentDm { hero: recipient()? }),
             Some("home") => Content::Rendered(Render::Home {
@@ -156,12 +158,33 @@ impl ClaimedRow {
     }
 }
 
+/// Which pending messages may be combined with their neighbours in the lane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combinable {
+    No,
+    /// A celebration posted to a channel: a burst of them becomes a roll-up.
+    Celebration,
+    /// A hero's DM about a recognition: several within a minute become one.
+    HeroDm,
+}
+
 /// A pending message as the scheduler sees it.
 #[derive(Debug, Clone, FromRow)]
 pub struct Pending {
     pub id: i64,
     pub lane: String,
     pub next_attempt_at_ms: i64,
+    combinable: i64,
+}
+
+impl Pending {
+    pub fn combinable(&self) -> Combinable {
+        match self.combinable {
+            1 => Combinable::Celebration,
+            2 => Combinable::HeroDm,
+            _ => Combinable::No,
+        }
+    }
 }
 
 /// The columns `Row` fills, in order, for an insert.
@@ -228,11 +251,42 @@ pub async fn pending_after(
     after: i64,
     limit: i64,
 ) -> Result<Vec<Pending>, sqlx::Error> {
-    sqlx::query_as("select id, lane, next_attempt_at_ms from outbox where status = 'pending' and id > ?1 order by id limit ?2")
-        .bind(after)
-        .bind(limit)
-        .fetch_all(db)
-        .await
+    sqlx::query_as(
+        "select id, lane, next_attempt_at_ms,
+                case when method = ?3 and render = ?4 then 1 when method = ?3 and render = ?5 then 2 else 0 end
+                  as combinable
+         from outbox where status = 'pending' and id > ?1 order by id limit ?2",
+    )
+    .bind(after)
+    .bind(limit)
+    .bind(POST)
+    .bind(CELEBRATION)
+    .bind(HERO_DM)
+    .fetch_all(db)
+    .await
+}
+
+/// Reserves pending messages until `until_ms`, each unless another worker holds it; returns the
+/// ones reserved, in ID order.
+pub async fn claim_many(
+    db: impl SqliteExecutor<'_>,
+    ids: &[i64],
+    now_ms: i64,
+    until_ms: i64,
+) -> Result<Vec<ClaimedRow>, sqlx::Error> {
+    let mut rows: Vec<ClaimedRow> = sqlx::query_as(
+        "update outbox set claimed_until_ms = ?3
+         where id in (select value from json_each(?1)) and status = 'pending'
+           and coalesce(claimed_until_ms, 0) <= ?2
+         returning id, method, url, payload, render, recipient, channel, subject_id, attempts",
+    )
+    .bind(serde_json::to_string(ids).expect("IDs serialise"))
+    .bind(now_ms)
+    .bind(until_ms)
+    .fetch_all(db)
+    .await?;
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
 }
 
 /// Reserves a pending message until `until_ms`, unless another worker holds it.

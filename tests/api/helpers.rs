@@ -50,6 +50,10 @@ pub struct Options {
     pub min_reason: Option<&'static str>,
     pub metrics_token: Option<&'static str>,
     pub server: ServerSettings,
+    /// How long a hero's recognition DMs wait to be combined (zero in tests that count DMs).
+    pub dm_window: Duration,
+    /// Celebrations past what a channel's pace clears in this time are rolled up.
+    pub rollup_window: Duration,
 }
 
 impl Default for Options {
@@ -70,6 +74,8 @@ impl Default for Options {
             min_reason: None,
             metrics_token: None,
             server: ServerSettings::default(),
+            dm_window: Duration::ZERO,
+            rollup_window: Duration::from_secs(60),
         }
     }
 }
@@ -143,6 +149,8 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         base_backoff: Duration::from_millis(50),
         max_backoff: Duration::from_millis(400),
         max_attempts: 6,
+        dm_window: options.dm_window,
+        rollup_window: options.rollup_window,
         ..OutboxSettings::default()
     };
     config.server = options.server.clone();

@@ -61,7 +61,10 @@ async fn slack_failing_three_times_then_recovering_means_delivered_once() {
         "three failures, then one delivery"
     );
     let rows = outbox_rows(&app).await;
-    assert_eq!(rows[1], ("U0ALICE".into(), "sent".into(), 4, None));
+    assert_eq!(
+        rows[1],
+        ("recognitions:U0ALICE".into(), "sent".into(), 4, None)
+    );
     assert_eq!(
         rows[0].1, "sent",
         "the celebration went through the response_url"
@@ -97,7 +100,7 @@ async fn a_429_with_retry_after_is_waited_out_then_delivered() {
     );
     assert_eq!(
         outbox_rows(&app).await[1],
-        ("U0ALICE".into(), "sent".into(), 1, None)
+        ("recognitions:U0ALICE".into(), "sent".into(), 1, None)
     );
 }
 
@@ -200,7 +203,7 @@ async fn an_error_that_will_not_heal_is_recorded_as_failed_and_not_retried() {
     );
     assert_eq!(
         rows[1],
-        ("U0ALICE".into(), "sent".into(), 1, None),
+        ("recognitions:U0ALICE".into(), "sent".into(), 1, None),
         "the hero's DM still went out"
     );
 }
@@ -353,5 +356,103 @@ async fn messages_queued_before_the_typed_outbox_are_delivered_after_the_upgrade
         outbox_rows(&app).await.iter().all(|r| r.1 == "sent"),
         "{:?}",
         outbox_rows(&app).await
+    );
+}
+
+/// When more celebrations wait for one channel than its pace clears in a minute, they go out as
+/// roll-ups, so a burst reaches the channel in seconds; every hero is still named, once.
+#[tokio::test]
+async fn a_burst_of_celebrations_is_rolled_up() {
+    let app = spawn_app_with(Options {
+        // Slack's pace and its minute, scaled down tenfold: a second clears about 10 posts.
+        lane_interval: Duration::from_millis(100),
+        lane_burst: 1,
+        rollup_window: Duration::from_secs(1),
+        hourly_limit: "0",
+        ..Options::default()
+    })
+    .await;
+    let mut sends = tokio::task::JoinSet::new();
+    for i in 0..90 {
+        let body = crate::helpers::command_body(
+            &app.slack,
+            NOMINATOR,
+            &format!("<@U0HERO{i}> for closing ticket number {i} with a handwritten note"),
+            &crate::helpers::trigger_id(),
+        );
+        sends.spawn(app.signed("/slack/commands", &body).send());
+    }
+    while let Some(sent) = sends.join_next().await {
+        assert_eq!(sent.unwrap().unwrap().status(), 200);
+    }
+    app.settled().await;
+
+    let requests = app.slack.received_requests().await.unwrap();
+    let posts: Vec<serde_json::Value> = crate::helpers::to_path(&requests, "/chat.postMessage")
+        .into_iter()
+        .map(crate::helpers::json)
+        .filter(|body| body["channel"] == HEROES_CHANNEL)
+        .collect();
+    assert!(
+        posts.len() < 20,
+        "{} posts for 90 celebrations",
+        posts.len()
+    );
+    assert!(
+        posts
+            .iter()
+            .any(|p| p["text"].as_str().unwrap().contains("new recognitions")),
+        "no roll-up"
+    );
+    let all = posts
+        .iter()
+        .map(|p| p["blocks"].to_string())
+        .collect::<String>();
+    for i in 0..90 {
+        assert_eq!(
+            all.matches(&format!("<@U0HERO{i}>")).count(),
+            1,
+            "hero {i} is named once"
+        );
+    }
+}
+
+/// A hero recognised three times within a minute gets the first DM at once and the other two
+/// together, in one DM.
+#[tokio::test]
+async fn a_heros_dms_within_a_minute_are_combined() {
+    let app = spawn_app_with(Options {
+        dm_window: Duration::from_millis(1500),
+        ..Options::default()
+    })
+    .await;
+    for reason in [
+        "the midnight fix",
+        "the morning follow-up",
+        "the thank-you call",
+    ] {
+        app.hero(
+            NOMINATOR,
+            &format!("<@U0ALICE> for {reason} to our customer"),
+        )
+        .await;
+    }
+    app.settled().await;
+
+    let requests = app.slack.received_requests().await.unwrap();
+    let dms: Vec<String> = crate::helpers::to_path(&requests, "/chat.postMessage")
+        .into_iter()
+        .map(crate::helpers::json)
+        .filter(|body| body["channel"] == "U0ALICE")
+        .map(|body| body.to_string())
+        .collect();
+    assert_eq!(dms.len(), 2, "{dms:?}");
+    assert!(dms[0].contains("the midnight fix"));
+    assert!(
+        dms[1].contains("2 times")
+            && dms[1].contains("the morning follow-up")
+            && dms[1].contains("the thank-you call"),
+        "{}",
+        dms[1]
     );
 }
