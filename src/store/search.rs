@@ -118,11 +118,8 @@ pub struct Profile {
     pub recent: Vec<(i64, String, String)>,
 }
 
-/// A person's recognitions received and given, stories credited, dates and tags. Finding the
-/// recognitions received scans `nomination_heroes` (deliberately not indexed by hero).
-pub async fn profile(db: &SqlitePool, user: &str) -> Result<Profile, sqlx::Error> {
-    let (received, given, stories, first, latest): (i64, i64, i64, Option<i64>, Option<i64>) = sqlx::query_as(
-        "with received as (
+/// A person's counts (`?1`): received, given, stories credited, first and latest recognition.
+pub const PROFILE: &str = "with received as (
             select n.created_at from nomination_heroes h join nominations n on n.id = h.nomination_id where h.hero_id = ?1
             union all
             select s.created_at from story_heroes h join stories s on s.id = h.story_id where h.hero_id = ?1)
@@ -130,30 +127,35 @@ pub async fn profile(db: &SqlitePool, user: &str) -> Result<Profile, sqlx::Error
                 (select count(*) from nominations where nominator_id = ?1),
                 (select count(*) from story_heroes where hero_id = ?1),
                 (select min(created_at) from received),
-                (select max(created_at) from received)",
-    )
-    .bind(user)
-    .fetch_one(db)
-    .await?;
-    let tags = sqlx::query_as(
-        "select tag, count(*) as uses from (
+                (select max(created_at) from received)";
+
+/// The five tags most used on what recognised a person (`?1`).
+pub const PROFILE_TAGS: &str = "select tag, count(*) as uses from (
             select t.tag from nomination_heroes h join nomination_tags t on t.nomination_id = h.nomination_id
             where h.hero_id = ?1
             union all
             select t.tag from story_heroes h join story_tags t on t.story_id = h.story_id where h.hero_id = ?1)
-         group by tag order by uses desc, tag limit 5",
-    )
-    .bind(user)
-    .fetch_all(db)
-    .await?;
-    let recent = sqlx::query_as(
-        "select n.created_at, n.nominator_id, n.reason from nomination_heroes h
+         group by tag order by uses desc, tag limit 5";
+
+/// The three latest nominations of a person (`?1`): when, by whom, why.
+pub const PROFILE_RECENT: &str =
+    "select n.created_at, n.nominator_id, n.reason from nomination_heroes h
          join nominations n on n.id = h.nomination_id where h.hero_id = ?1
-         order by n.created_at desc, n.id desc limit 3",
-    )
-    .bind(user)
-    .fetch_all(db)
-    .await?;
+         order by n.created_at desc, n.id desc limit 3";
+
+/// A person's recognitions received and given, stories credited, dates and tags: each found by
+/// index seeks on the person (see [`PROFILE`], [`PROFILE_TAGS`], [`PROFILE_RECENT`]).
+pub async fn profile(db: &SqlitePool, user: &str) -> Result<Profile, sqlx::Error> {
+    let (received, given, stories, first, latest): (i64, i64, i64, Option<i64>, Option<i64>) =
+        sqlx::query_as(PROFILE).bind(user).fetch_one(db).await?;
+    let tags = sqlx::query_as(PROFILE_TAGS)
+        .bind(user)
+        .fetch_all(db)
+        .await?;
+    let recent = sqlx::query_as(PROFILE_RECENT)
+        .bind(user)
+        .fetch_all(db)
+        .await?;
     Ok(Profile {
         received,
         given,

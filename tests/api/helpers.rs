@@ -50,6 +50,8 @@ pub struct Options {
     pub min_reason: Option<&'static str>,
     pub metrics_token: Option<&'static str>,
     pub server: ServerSettings,
+    /// How long an answer may take before it follows through the response_url.
+    pub answer_budget: Duration,
 }
 
 impl Default for Options {
@@ -70,6 +72,7 @@ impl Default for Options {
             min_reason: None,
             metrics_token: None,
             server: ServerSettings::default(),
+            answer_budget: Duration::from_millis(2500),
         }
     }
 }
@@ -146,6 +149,7 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         ..OutboxSettings::default()
     };
     config.server = options.server.clone();
+    config.answer_budget = options.answer_budget;
     herobot::telemetry::init(herobot::config::LogFormat::Text);
     let clock = Clock::starting_at(now_ms());
     let app = Application::build_with_clock(config, clock.clone())
