@@ -49,6 +49,8 @@ pub enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Rebuild the full-text search index from the stored stories and nominations, and exit.
+    Reindex,
     /// Print a week's digest as Block Kit JSON (default: last week); --post posts it, once.
     Digest {
         /// The ISO week, e.g. 2026-W47 (in HEROBOT_TIMEZONE).
@@ -99,6 +101,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = store::connect(&config.database_url).await?;
             store::migrate(&pool).await?;
             println!("migrations applied to {}", config.database_url);
+            Ok(())
+        }
+        Command::Reindex => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            let pool = store::connect(&config.database_url).await?;
+            store::migrate(&pool).await?;
+            let started = std::time::Instant::now();
+            store::search::rebuild(&pool).await?;
+            println!(
+                "search index rebuilt in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            pool.close().await;
             Ok(())
         }
         Command::Export {

@@ -159,6 +159,11 @@ pub async fn app_state(
     store::migrate(&db)
         .await
         .context("migrating the database")?;
+    // Search indexing follows the commits, off the acknowledgement path.
+    tokio::spawn(store::search::index_periodically(
+        db.clone(),
+        store::search::INDEX_EVERY,
+    ));
     let reads = store::connect_reads(&config.database_url)
         .await
         .context("opening the read pool")?;

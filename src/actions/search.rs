@@ -12,6 +12,9 @@ use crate::store;
 pub async fn find(app: &AppState, query: String, reply: Option<ReplyTo>) -> Result<Value> {
     let worker = app.clone();
     in_time(app, reply, async move {
+        // A search sees everything committed before it: what the indexer has not reached yet
+        // is indexed first.
+        store::search::catch_up(&worker.db).await?;
         let hits = store::search::search(&worker.reads, &query, 5).await?;
         Ok(search::results(
             &query,

@@ -70,6 +70,10 @@ async fn write(
     filter: &Filter,
     tx: &mpsc::Sender<std::io::Result<String>>,
 ) -> Result<usize, sqlx::Error> {
+    if filter.query.is_some() {
+        // Words are searched in everything committed before the export.
+        crate::store::search::catch_up(&source.db).await?;
+    }
     let db = &source.reads;
     let (count, shareable) = match format {
         // Only the talk pack says up front how many stories it holds.
