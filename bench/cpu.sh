@@ -7,7 +7,7 @@
 #
 #   bench/cpu.sh /path/to/before/herobot /path/to/after/herobot
 #
-# Env overrides: CONNECTIONS (32 per server), DURATION (10s), WARMUP (2s).
+# Env overrides: CONNECTIONS (32 per server), DURATION (10s), WARMUP (2s), BIN (target/release).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BEFORE=${1:?the before build\'s herobot binary}
@@ -15,7 +15,7 @@ AFTER=${2:?the after build\'s herobot binary}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-2s}
-BIN=target/release
+BIN=${BIN:-target/release}  # where loadgen and ceiling are
 SECRET=bench-secret
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/herobot-cpu.XXXXXX")
 PIDS=()
