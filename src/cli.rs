@@ -5,6 +5,7 @@ use crate::actions::digest::{Posted, last_week, post_digest};
 use crate::clock::Clock;
 use crate::config::{Config, Needs};
 use crate::digest::{self, IsoWeek};
+use crate::library::download;
 use crate::{startup, store, telemetry};
 
 #[derive(Debug, Parser)]
@@ -48,6 +49,8 @@ pub enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Rebuild the full-text search index from the stored stories and nominations, and exit.
+    Reindex,
     /// Print a week's digest as Block Kit JSON (default: last week); --post posts it, once.
     Digest {
         /// The ISO week, e.g. 2026-W47 (in HEROBOT_TIMEZONE).
@@ -100,6 +103,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied to {}", config.database_url);
             Ok(())
         }
+        Command::Reindex => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            let pool = store::connect(&config.database_url).await?;
+            store::migrate(&pool).await?;
+            let started = std::time::Instant::now();
+            store::search::rebuild(&pool).await?;
+            println!(
+                "search index rebuilt in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            pool.close().await;
+            Ok(())
+        }
         Command::Export {
             format,
             since,
@@ -122,25 +139,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .map_err(anyhow::Error::msg)?;
             let pool = store::connect(&config.database_url).await?;
             store::migrate(&pool).await?;
-            let stories = store::library::stories(&pool, &filter).await?;
-            // Names come from the cache, and from users.info when a bot token is at hand.
+            // Names come from the cache, and from Slack when a bot token is at hand.
             let slack = (!config.bot_token.expose().is_empty()).then(|| {
                 crate::slack::client::SlackClient::new(
                     &config.slack_api_url,
                     config.bot_token.clone(),
                 )
             });
-            let ids = crate::library::people(&stories);
-            let names =
-                crate::library::names::resolve(&pool, slack.as_ref(), &ids, &Clock::system())
-                    .await?;
-            let text = crate::library::export::render(format, &stories, &names, &config.timezone);
-            match out {
-                Some(path) => {
-                    std::fs::write(&path, text)?;
-                    eprintln!("{} stories written to {}", stories.len(), path.display());
-                }
-                None => print!("{text}"),
+            let source = download::Source {
+                reads: pool.clone(),
+                db: pool.clone(),
+                slack,
+                clock: Clock::system(),
+                timezone: config.timezone.clone(),
+                names_budget: download::NAMES_BUDGET_CLI,
+            };
+            let (mut chunks, written) = download::spawn(source, format, filter);
+            let mut sink: Box<dyn std::io::Write + Send> = match &out {
+                Some(path) => Box::new(std::fs::File::create(path)?),
+                None => Box::new(std::io::stdout()),
+            };
+            while let Some(chunk) = chunks.recv().await {
+                sink.write_all(chunk?.as_bytes())?;
+            }
+            sink.flush()?;
+            let written = written.await??;
+            if let Some(path) = out {
+                eprintln!("{written} stories written to {}", path.display());
             }
             pool.close().await;
             Ok(())

@@ -182,6 +182,9 @@ pub struct Config {
     pub log_format: LogFormat,
     pub outbox: OutboxSettings,
     pub server: ServerSettings,
+    /// How long `/hero top`, `profile` and `find` may take before the command is acknowledged
+    /// and the answer follows through its `response_url` (Slack waits 3 s).
+    pub answer_budget: std::time::Duration,
 }
 
 /// What a command needs from the environment.
@@ -376,6 +379,7 @@ impl Config {
             log_format,
             outbox: OutboxSettings::default(),
             server: ServerSettings::default(),
+            answer_budget: std::time::Duration::from_millis(2500),
         })
     }
 }

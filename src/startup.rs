@@ -159,6 +159,14 @@ pub async fn app_state(
     store::migrate(&db)
         .await
         .context("migrating the database")?;
+    // Search indexing follows the commits, off the acknowledgement path.
+    tokio::spawn(store::search::index_periodically(
+        db.clone(),
+        store::search::INDEX_EVERY,
+    ));
+    let reads = store::connect_reads(&config.database_url)
+        .await
+        .context("opening the read pool")?;
     let library_key = store::sign_in::key(&db, clock.now_secs())
         .await
         .map(crate::library::access::Key::new)
@@ -173,6 +181,7 @@ pub async fn app_state(
         hourly_limit: crate::actions::limit::HourlyLimit::new(config.hourly_limit),
         config,
         db,
+        reads,
         writer,
         clock,
         slack,

@@ -20,6 +20,9 @@ pub struct AppState(Arc<Shared>);
 pub struct Shared {
     pub config: Config,
     pub db: SqlitePool,
+    /// A pool of its own for the answers that read much (`/hero top`, `profile`, `find`), so a
+    /// slow one never holds a connection the writer's callers or the Events endpoint need.
+    pub reads: SqlitePool,
     pub writer: Writer,
     /// Every "now": tests and the demo set it.
     pub clock: Clock,

@@ -1,7 +1,7 @@
 //! `/hero top [period]`: the most-recognised heroes of a period, with a reason each.
 use serde_json::{Value, json};
 
-use crate::digest::compute::rank_heroes;
+use super::answer::{ReplyTo, in_time};
 use crate::domain::command::Period;
 use crate::error::Result;
 use crate::messages::{ephemeral, times};
@@ -9,7 +9,13 @@ use crate::slack::blocks::{self, escape_within};
 use crate::state::AppState;
 use crate::store::digests;
 
-pub async fn top(app: &AppState, period: Period) -> Result<Value> {
+/// The ranking of `period`, now or (when it takes longer than the budget) through `reply`.
+pub async fn top(app: &AppState, period: Period, reply: Option<ReplyTo>) -> Result<Value> {
+    let worker = app.clone();
+    in_time(app, reply, async move { ranking(&worker, period).await }).await
+}
+
+async fn ranking(app: &AppState, period: Period) -> Result<Value> {
     let (days, label) = match period {
         Period::Week => (7, "the last 7 days"),
         Period::Month => (30, "the last 30 days"),
@@ -17,15 +23,14 @@ pub async fn top(app: &AppState, period: Period) -> Result<Value> {
         Period::Year => (365, "the last 12 months"),
     };
     let now = app.clock.now_secs();
-    let (nominations, stories) = digests::period(&app.db, now - days * 86_400, now + 1).await?;
-    let heroes = rank_heroes(&nominations, &stories);
+    let heroes = digests::ranking(&app.reads, now - days * 86_400, now + 1, 10).await?;
     if heroes.is_empty() {
         return Ok(ephemeral(&format!(
             "No one has been recognised in {label} yet. Be the first: `/hero @name for what they did`."
         )));
     }
     let mut text = format!("*Most recognised heroes, {label}*");
-    for (rank, h) in heroes.iter().take(10).enumerate() {
+    for (rank, h) in heroes.iter().enumerate() {
         text.push_str(&format!(
             "\n{}. <@{}> ({}) — {}",
             rank + 1,

@@ -4,50 +4,8 @@ use std::collections::HashMap;
 
 use super::window::IsoWeek;
 use crate::domain::story::within_window;
-pub use crate::domain::week::{Counts, NominationFact, WeekData};
-use crate::domain::{CustomerKind, Reaction, Story};
-
-/// One hero in the digest: how often recognised, and one reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeroLine {
-    pub hero: String,
-    pub recognitions: usize,
-    pub reason: String,
-}
-
-/// The recovery measures of a period, against their targets.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Scorecard {
-    pub stories: usize,
-    pub within_24h: usize,
-    pub surprised: usize,
-    pub blown_away: usize,
-    pub internal: usize,
-    pub external: usize,
-    pub target_recovery_24h: u8,
-    pub target_surprise: u8,
-}
-
-impl Scorecard {
-    pub fn of(stories: &[Story], target_recovery_24h: u8, target_surprise: u8) -> Self {
-        let count = |f: &dyn Fn(&Story) -> bool| stories.iter().filter(|s| f(s)).count();
-        Self {
-            stories: stories.len(),
-            within_24h: count(&|s| within_window(s.recovery_secs())),
-            surprised: count(&|s| s.surprise.is_some()),
-            blown_away: count(&|s| s.reaction == Reaction::BlownAway),
-            internal: count(&|s| s.customer_kind == CustomerKind::Internal),
-            external: count(&|s| s.customer_kind == CustomerKind::External),
-            target_recovery_24h,
-            target_surprise,
-        }
-    }
-
-    /// A share in whole percent, rounded; None when there is nothing to measure.
-    pub fn percent(part: usize, whole: usize) -> Option<u32> {
-        (whole > 0).then(|| ((part * 100 + whole / 2) / whole) as u32)
-    }
-}
+pub use crate::domain::week::{Counts, HeroLine, NominationFact, Scorecard, WeekData};
+use crate::domain::{Reaction, Story};
 
 /// A week's digest.
 #[derive(Debug, Clone)]
@@ -56,7 +14,8 @@ pub struct Digest {
     pub counts: Counts,
     pub previous: Counts,
     pub story_of_the_week: Option<Story>,
-    /// Most recognised first.
+    /// Most recognised first: from the store, only the first that are listed; `counts.heroes`
+    /// says how many there are in all.
     pub heroes: Vec<HeroLine>,
     pub scorecard: Scorecard,
 }
@@ -67,6 +26,8 @@ impl Digest {
     }
 }
 
+/// The digest of a week's records held in memory: the reference the store's counting and
+/// ranking in SQL ([`crate::store::digests`]) is tested against.
 pub fn compute(
     week: IsoWeek,
     data: WeekData,
@@ -172,7 +133,7 @@ fn completeness(s: &Story) -> usize {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::domain::{Consent, UserId};
+    use crate::domain::{Consent, CustomerKind, UserId};
 
     pub fn story(
         id: i64,

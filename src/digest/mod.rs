@@ -10,11 +10,11 @@ use sqlx::SqlitePool;
 
 use crate::config::Config;
 use crate::store::digests;
-use compute::{Digest, compute};
+use compute::{Digest, Scorecard};
 pub use window::IsoWeek;
 
-/// The digest of `week` and its message, from what is stored; `until` (unix seconds) cuts a
-/// week still in progress.
+/// The digest of `week` and its message, counted and ranked by the store; `until` (unix
+/// seconds) cuts a week still in progress.
 pub async fn build(
     db: &SqlitePool,
     config: &Config,
@@ -25,13 +25,19 @@ pub async fn build(
     let (start, end) = week.bounds(tz);
     let end = until.map_or(end, |until| until.clamp(start, end));
     let (before, _) = week.previous().bounds(tz);
-    let data = digests::week(db, before, start, end).await?;
-    let digest = compute(
+    let counts = digests::counts(db, start, end).await?;
+    let digest = Digest {
         week,
-        data,
-        config.target_recovery_24h,
-        config.target_surprise,
-    );
+        counts,
+        previous: digests::counts(db, before, start).await?,
+        story_of_the_week: digests::story_of_the_week(db, start, end).await?,
+        heroes: digests::ranking(db, start, end, render::MAX_HEROES_LISTED).await?,
+        scorecard: Scorecard {
+            target_recovery_24h: config.target_recovery_24h,
+            target_surprise: config.target_surprise,
+            ..digests::scorecard(db, start, end).await?
+        },
+    };
     let library = config
         .public_url
         .as_ref()

@@ -9,7 +9,7 @@ use crate::messages::people;
 use crate::slack::blocks::{self, escape_within};
 
 /// Heroes listed by name; the rest are counted and left to the library.
-const MAX_HEROES_LISTED: usize = 40;
+pub const MAX_HEROES_LISTED: usize = 40;
 /// Room for hero lines in one section, below Slack's 3,000.
 const SECTION_ROOM: usize = 2800;
 
@@ -127,10 +127,10 @@ fn heroes(d: &Digest) -> Vec<Value> {
         }
         current.push_str(&line);
     }
-    if d.heroes.len() > MAX_HEROES_LISTED {
+    if d.counts.heroes > MAX_HEROES_LISTED {
         current.push_str(&format!(
             "\n…and {} more heroes.",
-            d.heroes.len() - MAX_HEROES_LISTED
+            d.counts.heroes - MAX_HEROES_LISTED
         ));
     }
     sections.push(blocks::section(&current));

@@ -1,5 +1,6 @@
 //! A period's records as the digest, the scorecard and `/hero top` read them from the store.
-use super::Story;
+use super::story::within_window;
+use super::{CustomerKind, Reaction, Story};
 
 /// A nomination as the digest needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,4 +24,46 @@ pub struct Counts {
     pub nominations: usize,
     pub heroes: usize,
     pub stories: usize,
+}
+
+/// One hero in a ranking: how often recognised, and one reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeroLine {
+    pub hero: String,
+    pub recognitions: usize,
+    pub reason: String,
+}
+
+/// The recovery measures of a period, against their targets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scorecard {
+    pub stories: usize,
+    pub within_24h: usize,
+    pub surprised: usize,
+    pub blown_away: usize,
+    pub internal: usize,
+    pub external: usize,
+    pub target_recovery_24h: u8,
+    pub target_surprise: u8,
+}
+
+impl Scorecard {
+    pub fn of(stories: &[Story], target_recovery_24h: u8, target_surprise: u8) -> Self {
+        let count = |f: &dyn Fn(&Story) -> bool| stories.iter().filter(|s| f(s)).count();
+        Self {
+            stories: stories.len(),
+            within_24h: count(&|s| within_window(s.recovery_secs())),
+            surprised: count(&|s| s.surprise.is_some()),
+            blown_away: count(&|s| s.reaction == Reaction::BlownAway),
+            internal: count(&|s| s.customer_kind == CustomerKind::Internal),
+            external: count(&|s| s.customer_kind == CustomerKind::External),
+            target_recovery_24h,
+            target_surprise,
+        }
+    }
+
+    /// A share in whole percent, rounded; None when there is nothing to measure.
+    pub fn percent(part: usize, whole: usize) -> Option<u32> {
+        (whole > 0).then(|| ((part * 100 + whole / 2) / whole) as u32)
+    }
 }

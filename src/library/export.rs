@@ -108,18 +108,31 @@ fn md_line(line: &str) -> String {
 
 /// One section per story, ready to read aloud.
 pub fn talk_pack(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) -> String {
-    let mut out = String::from("# Service recovery stories — talk pack\n\n");
     let shareable = stories.iter().filter(|s| s.shareable()).count();
+    let mut out = talk_pack_head(stories.len(), shareable);
+    talk_pack_sections(&mut out, stories, names, tz);
+    out
+}
+
+/// The talk pack's title and how many of its `count` stories are `shareable`.
+fn talk_pack_head(count: usize, shareable: usize) -> String {
+    let mut out = String::from("# Service recovery stories — talk pack\n\n");
     let _ = writeln!(
         out,
         "_{} {}; {shareable} may be told outside the company. Each hero's consent is shown with their story._\n",
-        stories.len(),
-        if stories.len() == 1 {
-            "story"
-        } else {
-            "stories"
-        }
+        count,
+        if count == 1 { "story" } else { "stories" }
     );
+    out
+}
+
+/// The talk pack's section of each story.
+fn talk_pack_sections(
+    out: &mut String,
+    stories: &[Story],
+    names: &HashMap<String, String>,
+    tz: &TimeZone,
+) {
     for s in stories {
         let heroes: Vec<String> = s
             .heroes
@@ -166,7 +179,6 @@ pub fn talk_pack(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZo
             None => out.push_str("**The surprise.** None recorded.\n\n"),
         }
     }
-    out
 }
 
 /// One CSV cell: quoted when needed (RFC 4180), and never read as a formula by a spreadsheet.
@@ -206,6 +218,12 @@ const CSV_HEADER: [&str; 17] = [
 /// RFC 4180: CRLF line ends, one header row.
 pub fn csv(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) -> String {
     let mut out = CSV_HEADER.join(",") + "\r\n";
+    csv_rows(&mut out, stories, names, tz);
+    out
+}
+
+/// One CSV row per story.
+fn csv_rows(out: &mut String, stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) {
     for s in stories {
         let heroes: Vec<&str> = s.heroes.iter().map(|(id, _)| name(names, id)).collect();
         let consent: Vec<String> = s
@@ -235,38 +253,82 @@ pub fn csv(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) ->
         out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
-    out
 }
 
 /// The JSON export: `{"schema": "herobot.stories.v1", "stories": [...]}`; times in RFC 3339 in
 /// the configured zone; fields are only ever added, never renamed.
 pub fn json(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) -> Value {
-    let stories: Vec<Value> = stories
-        .iter()
-        .map(|s| {
-            json!({
-                "id": s.id,
-                "title": s.title,
-                "heroes": s.heroes.iter().map(|(id, c)| json!({"id": id, "name": name(names, id), "consent": c.as_str()})).collect::<Vec<_>>(),
-                "shareable": s.shareable(),
-                "told_by": {"id": s.author_id, "name": name(names, &s.author_id)},
-                "happened_at": rfc3339(s.happened_at, tz),
-                "fixed_at": rfc3339(s.fixed_at, tz),
-                "recovery_seconds": s.recovery_secs(),
-                "within_24h": within_window(s.recovery_secs()),
-                "what_went_wrong": s.what_went_wrong,
-                "how_fixed": s.how_fixed,
-                "surprise": s.surprise,
-                "customer_kind": s.customer_kind.as_str(),
-                "reaction": s.reaction.as_str(),
-                "featured": s.featured_at.is_some(),
-                "tags": s.tags,
-                "permalink": s.message_permalink,
-                "created_at": rfc3339(s.created_at, tz),
-            })
-        })
-        .collect();
-    json!({"schema": "herobot.stories.v1", "stories": stories})
+    let stories: Vec<Value> = stories.iter().map(|s| json_story(s, names, tz)).collect();
+    json!({"schema": JSON_SCHEMA, "stories": stories})
+}
+
+const JSON_SCHEMA: &str = "herobot.stories.v1";
+
+/// One story of the JSON export.
+fn json_story(s: &Story, names: &HashMap<String, String>, tz: &TimeZone) -> Value {
+    json!({
+        "id": s.id,
+        "title": s.title,
+        "heroes": s.heroes.iter().map(|(id, c)| json!({"id": id, "name": name(names, id), "consent": c.as_str()})).collect::<Vec<_>>(),
+        "shareable": s.shareable(),
+        "told_by": {"id": s.author_id, "name": name(names, &s.author_id)},
+        "happened_at": rfc3339(s.happened_at, tz),
+        "fixed_at": rfc3339(s.fixed_at, tz),
+        "recovery_seconds": s.recovery_secs(),
+        "within_24h": within_window(s.recovery_secs()),
+        "what_went_wrong": s.what_went_wrong,
+        "how_fixed": s.how_fixed,
+        "surprise": s.surprise,
+        "customer_kind": s.customer_kind.as_str(),
+        "reaction": s.reaction.as_str(),
+        "featured": s.featured_at.is_some(),
+        "tags": s.tags,
+        "permalink": s.message_permalink,
+        "created_at": rfc3339(s.created_at, tz),
+    })
+}
+
+/// What an export writes before its first story: the talk pack's title and counts (`count`
+/// stories, `shareable` of them shareable), the CSV header, or the JSON document's opening.
+pub fn head(format: Format, count: usize, shareable: usize) -> String {
+    match format {
+        Format::Markdown => talk_pack_head(count, shareable),
+        Format::Csv => CSV_HEADER.join(",") + "\r\n",
+        Format::Json => format!("{{\n  \"schema\": \"{JSON_SCHEMA}\",\n  \"stories\": ["),
+    }
+}
+
+/// Appends the `index`th story (from 0) to `out`, as [`render`] writes it.
+pub fn row(
+    format: Format,
+    index: usize,
+    story: &Story,
+    names: &HashMap<String, String>,
+    tz: &TimeZone,
+    out: &mut String,
+) {
+    let one = std::slice::from_ref(story);
+    match format {
+        Format::Markdown => talk_pack_sections(out, one, names, tz),
+        Format::Csv => csv_rows(out, one, names, tz),
+        Format::Json => {
+            // An element of the pretty-printed array: two levels deep. JSON strings hold no
+            // raw line breaks, so indenting every line indents the value.
+            let value =
+                serde_json::to_string_pretty(&json_story(story, names, tz)).expect("JSON renders");
+            out.push_str(if index == 0 { "\n    " } else { ",\n    " });
+            out.push_str(&value.replace('\n', "\n    "));
+        }
+    }
+}
+
+/// What an export writes after its `count` stories.
+pub fn tail(format: Format, count: usize) -> &'static str {
+    match (format, count) {
+        (Format::Json, 0) => "]\n}",
+        (Format::Json, _) => "\n  ]\n}",
+        _ => "",
+    }
 }
 
 #[cfg(test)]
@@ -343,6 +405,34 @@ mod tests {
             (Some(true), Some(false))
         );
         assert_eq!(s["recovery_seconds"], 5 * 3600);
+    }
+
+    #[test]
+    fn an_export_written_story_by_story_is_the_export_rendered_whole() {
+        let mut granted = story(2, 30, false, Reaction::Satisfied, CustomerKind::Internal);
+        granted.heroes = vec![(UserId::parse("U0ALICE").unwrap(), Consent::Granted)];
+        granted.tags = vec!["billing".into(), "refund".into()];
+        let stories = [
+            story(1, 5, true, Reaction::BlownAway, CustomerKind::External),
+            granted,
+            story(3, 72, false, Reaction::Unknown, CustomerKind::External),
+        ];
+        for format in [Format::Markdown, Format::Csv, Format::Json] {
+            for n in 0..=stories.len() {
+                let some = &stories[..n];
+                let shareable = some.iter().filter(|s| s.shareable()).count();
+                let mut out = head(format, n, shareable);
+                for (i, s) in some.iter().enumerate() {
+                    row(format, i, s, &names(), &TimeZone::UTC, &mut out);
+                }
+                out.push_str(tail(format, n));
+                assert_eq!(
+                    out,
+                    render(format, some, &names(), &TimeZone::UTC),
+                    "{format:?} of {n}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,10 +1,10 @@
-//! Display names for exports and pages: from the cache, else from `users.info` (remembered),
-//! else the ID.
+//! Display names for exports and pages: from the cache, else from Slack (`users.list` in bulk
+//! for exports, `users.info` for a page's few people; remembered), else the ID.
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use sqlx::SqlitePool;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -82,6 +82,121 @@ pub async fn resolve_within(
         names.entry(id.clone()).or_insert_with(|| id.clone());
     }
     Ok(names)
+}
+
+/// People per `users.list` page (Slack's advice for a large workspace).
+const PAGE: &str = "200";
+/// How many people an export looks up one at a time when `users.list` cannot be read.
+const ONE_BY_ONE: usize = 20;
+
+/// Names for an export: from the cache; the missing ones by paging `users.list` (one call per
+/// 200 people, every name remembered), waiting at most `budget`. The paging goes on in the
+/// background after it, to fill the cache for next time; until then IDs stand in. When
+/// `users.list` cannot be read at all, up to `ONE_BY_ONE` people are looked up with
+/// `users.info` within what is left of the budget.
+pub async fn for_export(
+    db: &SqlitePool,
+    slack: Option<&SlackClient>,
+    ids: &[String],
+    budget: Duration,
+    clock: &Clock,
+) -> Result<HashMap<String, String>, sqlx::Error> {
+    let mut names = library::names(db, ids).await?;
+    let missing: Vec<String> = ids
+        .iter()
+        .filter(|id| !names.contains_key(*id))
+        .cloned()
+        .collect();
+    if let (Some(slack), false) = (slack, missing.is_empty())
+        && let Some(warming) = Warming::start(clock.now_secs())
+    {
+        let deadline = tokio::time::Instant::now() + budget;
+        let (pool, client, time) = (db.clone(), slack.clone(), clock.clone());
+        let mut warm = tokio::spawn(async move {
+            let warmed = warm(&pool, &client, &time).await;
+            warming.finish(warmed.is_ok().then(|| time.now_secs()));
+            warmed
+        });
+        match tokio::time::timeout_at(deadline, &mut warm).await {
+            // Read in full, or partly before the budget ran out: whatever was remembered.
+            Ok(Ok(Ok(()))) | Err(_) => names.extend(library::names(db, &missing).await?),
+            Ok(_) => {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                let few = &missing[..missing.len().min(ONE_BY_ONE)];
+                names.extend(resolve_within(db, Some(slack), few, Some(left), clock).await?);
+            }
+        }
+    }
+    for id in ids {
+        names.entry(id.clone()).or_insert_with(|| id.clone());
+    }
+    Ok(names)
+}
+
+/// One reading of `users.list` at a time in this process, and none again within `FRESH` of one
+/// read in full: a person missing from a fresh list (someone from another workspace) is not
+/// worth paging the whole workspace again for.
+struct Warming {
+    /// Set when the list was read in full.
+    completed_at: Option<i64>,
+}
+
+/// When `users.list` was last read in full, and whether it is being read.
+static WARMED: std::sync::Mutex<(Option<i64>, bool)> = std::sync::Mutex::new((None, false));
+/// Seconds a full reading of `users.list` stays fresh.
+const FRESH: i64 = 600;
+
+impl Warming {
+    fn start(now: i64) -> Option<Self> {
+        let mut warmed = WARMED.lock().unwrap_or_else(|e| e.into_inner());
+        let fresh = warmed.0.is_some_and(|at| now - at < FRESH);
+        if fresh || warmed.1 {
+            return None;
+        }
+        warmed.1 = true;
+        Some(Self { completed_at: None })
+    }
+
+    /// Done: read in full at `completed_at`, or not (None).
+    fn finish(mut self, completed_at: Option<i64>) {
+        self.completed_at = completed_at;
+    }
+}
+
+impl Drop for Warming {
+    fn drop(&mut self) {
+        let mut warmed = WARMED.lock().unwrap_or_else(|e| e.into_inner());
+        *warmed = (self.completed_at.or(warmed.0), false);
+    }
+}
+
+/// Reads every person of the workspace from `users.list`, 200 a call, and remembers their names.
+pub async fn warm(db: &SqlitePool, slack: &SlackClient, clock: &Clock) -> anyhow::Result<()> {
+    let mut cursor = String::new();
+    loop {
+        let page = slack
+            .call_form("users.list", &[("limit", PAGE), ("cursor", &cursor)])
+            .await
+            .map_err(|err| anyhow::anyhow!("users.list failed: {err}"))?;
+        let members = page["members"]
+            .as_array()
+            .ok_or_else(|| anyhow::anyhow!("users.list gave no members"))?;
+        let named: Vec<(String, String)> = members
+            .iter()
+            .filter_map(|m| {
+                let id = m["id"].as_str()?;
+                Some((id.to_owned(), display_name(&json!({ "user": m }))?))
+            })
+            .collect();
+        library::remember_names(db, &named, clock.now_secs()).await?;
+        cursor = page["response_metadata"]["next_cursor"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if cursor.is_empty() {
+            return Ok(());
+        }
+    }
 }
 
 async fn look_up(slack: &SlackClient, id: &str) -> Option<String> {

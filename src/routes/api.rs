@@ -1,5 +1,6 @@
 //! `GET /api/stories`: the exports over HTTP, for a bearer of `HEROBOT_API_TOKEN` (compared in
 //! constant time; the scheme in any case). The API does not exist while the variable is unset.
+use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
@@ -7,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::library::export::{self, Format};
+use crate::library::download;
+use crate::library::export::Format;
 use crate::state::AppState;
 use crate::store::library::Filter;
 
@@ -56,15 +58,15 @@ pub(super) async fn exported(
     format: Format,
     filter: &Filter,
 ) -> Result<Response> {
-    let stories = crate::store::library::stories(&state.db, filter).await?;
-    let names = crate::library::names::resolve(
-        &state.db,
-        Some(&state.slack),
-        &crate::library::people(&stories),
-        &state.clock,
-    )
-    .await?;
-    let body = export::render(format, &stories, &names, &state.config.timezone);
+    let source = download::Source {
+        reads: state.reads.clone(),
+        db: state.db.clone(),
+        slack: Some(state.slack.clone()),
+        clock: state.clock.clone(),
+        timezone: state.config.timezone.clone(),
+        names_budget: download::NAMES_BUDGET,
+    };
+    let (chunks, _written) = download::spawn(source, format, filter.clone());
     let day = crate::clock::local(state.clock.now_secs(), &state.config.timezone, "%Y-%m-%d");
     let disposition = format!(
         "attachment; filename=\"herobot-stories-{day}.{}\"",
@@ -75,7 +77,7 @@ pub(super) async fn exported(
             (CONTENT_TYPE, format.content_type().to_owned()),
             (CONTENT_DISPOSITION, disposition),
         ],
-        body,
+        Body::from_stream(download::Chunks(chunks)),
     )
         .into_response())
 }

@@ -4,7 +4,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use crate::actions::{self, Refused, nominate::Request};
+use crate::actions::{self, Refused, answer::ReplyTo, nominate::Request};
 use crate::domain::UserId;
 use crate::domain::command::{self, Command, CommandError};
 use crate::error::{Error, Result};
@@ -79,9 +79,11 @@ async fn answer(
             let view = modals::story::view(&Default::default(), &origin);
             return Ok(actions::modal::open_modal(state, &cmd.trigger_id, &view).await);
         }
-        Ok(Command::Find(query)) => actions::search::find(state, &query).await?,
-        Ok(Command::Profile(who)) => actions::search::profile(state, user, who).await?,
-        Ok(Command::Top(period)) => actions::top::top(state, period).await?,
+        Ok(Command::Find(query)) => actions::search::find(state, query, reply_to(cmd)).await?,
+        Ok(Command::Profile(who)) => {
+            actions::search::profile(state, user, who, reply_to(cmd)).await?
+        }
+        Ok(Command::Top(period)) => actions::top::top(state, period, reply_to(cmd)).await?,
         Ok(Command::Digest { post }) => {
             actions::digest::digest_command(state, user.as_str(), post).await?
         }
@@ -104,6 +106,14 @@ async fn answer(
 /// keys in time order, so inserting them touches one index page per commit, not one per request.
 fn request_key(signed_at: i64, trigger_id: &str) -> String {
     format!("command:{signed_at}:{trigger_id}")
+}
+
+/// Where a late answer to `cmd` goes, if Slack said.
+fn reply_to(cmd: &SlashCommand) -> Option<ReplyTo> {
+    (!cmd.response_url.is_empty()).then(|| ReplyTo {
+        url: cmd.response_url.clone(),
+        channel: cmd.channel_id.clone(),
+    })
 }
 
 pub(super) fn json(body: String) -> Response {

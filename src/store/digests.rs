@@ -1,57 +1,131 @@
-//! What a digest reads (a week's nominations and stories, the week before's counts) and the
-//! record that makes it go out once.
-use sqlx::{FromRow, SqliteExecutor, SqlitePool};
+//! What a digest and `/hero top` read, counted and ranked in SQL (a period's counts, its heroes
+//! ranked, its scorecard and story of the week), and the record that makes a digest go out once.
+use sqlx::{SqliteExecutor, SqlitePool};
 
 use super::stories::STORY_COLUMNS;
 use crate::domain::Story;
-use crate::domain::week::{Counts, NominationFact, WeekData};
+use crate::domain::story::RECOVERY_WINDOW_SECS;
+use crate::domain::week::{Counts, HeroLine, Scorecard};
 
-#[derive(FromRow)]
-struct NominationRow {
-    reason: String,
-    created_at: i64,
-    /// JSON array of hero IDs.
-    heroes: String,
-}
+/// Credits in `[?1, ?2)` per hero, most first, the first `?3`: a nomination names its heroes,
+/// a story credits its own. A hero's reason is their latest nomination's (by time, then ID),
+/// else their latest story's title; ties in count go to the latest reason, then the ID. Counted
+/// and ranked by SQLite over the `created_at` indexes, so memory stays flat whatever the period.
+pub const RANKING: &str = "with credits as materialized (
+        select credit.hero_id as hero, count(*) as recognitions,
+               max(nominated_at) as nominated_at, max(told_at) as told_at
+        from (select h.hero_id, n.created_at as nominated_at, null as told_at
+              from nominations n join nomination_heroes h on h.nomination_id = n.id
+              where n.created_at >= ?1 and n.created_at < ?2
+              union all
+              select h.hero_id, null, s.created_at
+              from stories s join story_heroes h on h.story_id = s.id
+              where s.created_at >= ?1 and s.created_at < ?2) credit
+        group by credit.hero_id
+        order by recognitions desc, coalesce(nominated_at, told_at) desc, hero
+        limit ?3)
+    select c.hero, c.recognitions,
+           coalesce(
+               (select n.reason from nominations n join nomination_heroes h on h.nomination_id = n.id
+                where n.created_at = c.nominated_at and h.hero_id = c.hero
+                order by n.id desc limit 1),
+               (select s.title from stories s join story_heroes h on h.story_id = s.id
+                where s.created_at = c.told_at and h.hero_id = c.hero
+                order by s.id desc limit 1),
+               '') as reason
+    from credits c
+    order by c.recognitions desc, coalesce(c.nominated_at, c.told_at) desc, c.hero";
 
-/// Nominations and stories created in `[start, end)`, and the counts of `[before, start)`.
-pub async fn week(
+/// The `limit` most-recognised heroes of `[start, end)`, each with a reason (see [`RANKING`]).
+pub async fn ranking(
     db: &SqlitePool,
-    before: i64,
     start: i64,
     end: i64,
-) -> Result<WeekData, sqlx::Error> {
-    let nominations: Vec<NominationRow> = sqlx::query_as(
-        "select n.reason, n.created_at,
-                (select json_group_array(hero_id) from nomination_heroes where nomination_id = n.id) as heroes
-         from nominations n where n.created_at >= ?1 and n.created_at < ?2",
-    )
-    .bind(start)
-    .bind(end)
-    .fetch_all(db)
-    .await?;
-    let stories = stories(db, start, end).await?;
-    Ok(WeekData {
-        nominations: nominations
-            .into_iter()
-            .map(|r| NominationFact {
-                heroes: serde_json::from_str(&r.heroes).unwrap_or_default(),
-                reason: r.reason,
-                created_at: r.created_at,
-            })
-            .collect(),
-        stories,
-        previous: counts(db, before, start).await?,
+    limit: usize,
+) -> Result<Vec<HeroLine>, sqlx::Error> {
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(RANKING)
+        .bind(start)
+        .bind(end)
+        .bind(limit as i64)
+        .fetch_all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(hero, recognitions, reason)| HeroLine {
+            hero,
+            recognitions: recognitions as usize,
+            reason,
+        })
+        .collect())
+}
+
+/// The recovery measures of the stories told in `[?1, ?2)`; `?3` is the recovery window.
+pub const SCORECARD: &str = "select count(*),
+        coalesce(sum(fixed_at - happened_at <= ?3), 0),
+        coalesce(sum(surprise is not null), 0),
+        coalesce(sum(reaction = 'blown_away'), 0),
+        coalesce(sum(customer_kind = 'internal'), 0),
+        coalesce(sum(customer_kind = 'external'), 0)
+     from stories where created_at >= ?1 and created_at < ?2";
+
+/// The scorecard of `[start, end)`, counted by SQLite (the targets are left at zero).
+pub async fn scorecard(db: &SqlitePool, start: i64, end: i64) -> Result<Scorecard, sqlx::Error> {
+    let (stories, within_24h, surprised, blown_away, internal, external): (
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+    ) = sqlx::query_as(SCORECARD)
+        .bind(start)
+        .bind(end)
+        .bind(RECOVERY_WINDOW_SECS)
+        .fetch_one(db)
+        .await?;
+    Ok(Scorecard {
+        stories: stories as usize,
+        within_24h: within_24h as usize,
+        surprised: surprised as usize,
+        blown_away: blown_away as usize,
+        internal: internal as usize,
+        external: external as usize,
+        ..Scorecard::default()
     })
 }
 
-/// Stories created in `[start, end)`: what a scorecard is computed from, for one week (the
-/// digest) or several (the scorecard page, the wallboard, App Home).
-pub async fn stories(db: &SqlitePool, start: i64, end: i64) -> Result<Vec<Story>, sqlx::Error> {
-    let sql = format!(
-        "select {STORY_COLUMNS} from stories s where s.created_at >= ?1 and s.created_at < ?2"
-    );
-    super::stories::query(db, &sql, &[start, end]).await
+/// The story of `[?1, ?2)`: the latest featured, else the most complete (what there is to tell,
+/// a surprise, a reaction, a recovery within `?3`, a permalink, tags), newest first.
+pub const STORY_OF_THE_WEEK: &str = "select id from (
+        select id, 1 as featured, featured_at as score, created_at from stories
+        where created_at >= ?1 and created_at < ?2 and featured_at is not null
+        union all
+        select id, 0, min(length(what_went_wrong) + length(how_fixed), 600) / 200
+                      + 2 * (surprise is not null) + (reaction != 'unknown') + (reaction = 'blown_away')
+                      + (fixed_at - happened_at <= ?3) + (message_permalink is not null)
+                      + exists (select 1 from story_tags t where t.story_id = s.id),
+               created_at
+        from stories s where created_at >= ?1 and created_at < ?2)
+     order by featured desc, score desc, case when featured then 0 else created_at end desc, id desc
+     limit 1";
+
+/// The story of the week of `[start, end)`, if any story was told.
+pub async fn story_of_the_week(
+    db: &SqlitePool,
+    start: i64,
+    end: i64,
+) -> Result<Option<Story>, sqlx::Error> {
+    let id: Option<i64> = sqlx::query_scalar(STORY_OF_THE_WEEK)
+        .bind(start)
+        .bind(end)
+        .bind(RECOVERY_WINDOW_SECS)
+        .fetch_optional(db)
+        .await?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let sql = format!("select {STORY_COLUMNS} from stories s where s.id = ?1");
+    Ok(super::stories::query(db, &sql, &[id]).await?.pop())
 }
 
 /// How many nominations, distinct heroes and stories `[start, end)` holds.
@@ -107,12 +181,11 @@ pub async fn record_posted(
     Ok(recorded.rows_affected() == 1)
 }
 
-/// Nominations and stories created in `[start, end)`, for rankings over any period.
-pub async fn period(
-    db: &SqlitePool,
-    start: i64,
-    end: i64,
-) -> Result<(Vec<NominationFact>, Vec<Story>), sqlx::Error> {
-    let data = week(db, start, start, end).await?;
-    Ok((data.nominations, data.stories))
+/// Stories created in `[start, end)`: what a scorecard is computed from, for one week (the
+/// digest) or several (the scorecard page, the wallboard, App Home).
+pub async fn stories(db: &SqlitePool, start: i64, end: i64) -> Result<Vec<Story>, sqlx::Error> {
+    let sql = format!(
+        "select {STORY_COLUMNS} from stories s where s.created_at >= ?1 and s.created_at < ?2"
+    );
+    super::stories::query(db, &sql, &[start, end]).await
 }

@@ -34,8 +34,68 @@ pub struct Filter {
 
 /// Stories matching `filter`, newest first (best match first when searching).
 pub async fn stories(db: &SqlitePool, filter: &Filter) -> Result<Vec<Story>, sqlx::Error> {
-    let mut sql: QueryBuilder<Sqlite> =
-        QueryBuilder::new(format!("select {STORY_COLUMNS} from stories s"));
+    let Some(mut sql) = filtered(format!("select {STORY_COLUMNS} from stories s"), filter) else {
+        return Ok(Vec::new());
+    };
+    let rows = sql
+        .build_query_as::<super::stories::StoryRow>()
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(Story::from).collect())
+}
+
+/// Each story matching `filter`, in the order of [`stories`], read one row at a time and sent to
+/// `each` until its receiver is gone: memory stays flat whatever the number of stories.
+pub async fn each_story(
+    db: &SqlitePool,
+    filter: &Filter,
+    each: tokio::sync::mpsc::Sender<Story>,
+) -> Result<(), sqlx::Error> {
+    let Some(mut sql) = filtered(format!("select {STORY_COLUMNS} from stories s"), filter) else {
+        return Ok(());
+    };
+    let mut rows = sql.build_query_as::<super::stories::StoryRow>().fetch(db);
+    while let Some(row) = std::future::poll_fn(|cx| rows.as_mut().poll_next(cx)).await {
+        if each.send(Story::from(row?)).await.is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// How many stories match `filter`, and how many of them may be told outside the company.
+pub async fn tally(db: &SqlitePool, filter: &Filter) -> Result<(usize, usize), sqlx::Error> {
+    let Some(mut sql) = filtered("select count(*), coalesce(sum(
+            exists (select 1 from story_heroes h where h.story_id = chosen.id)
+            and not exists (select 1 from story_heroes h where h.story_id = chosen.id and h.consent != 'granted')), 0)
+         from (select s.id from stories s".to_owned(), filter) else {
+        return Ok((0, 0));
+    };
+    sql.push(") chosen");
+    let (count, shareable): (i64, i64) = sql.build_query_as().fetch_one(db).await?;
+    Ok((count as usize, shareable as usize))
+}
+
+/// Everyone the stories matching `filter` name (authors and heroes), sorted.
+pub async fn people(db: &SqlitePool, filter: &Filter) -> Result<Vec<String>, sqlx::Error> {
+    let Some(mut sql) = filtered(
+        "with chosen as materialized (select s.id, s.author_id from stories s".to_owned(),
+        filter,
+    ) else {
+        return Ok(Vec::new());
+    };
+    sql.push(
+        ") select author_id from chosen
+         union select h.hero_id from chosen join story_heroes h on h.story_id = chosen.id
+         order by 1",
+    );
+    sql.build_query_scalar().fetch_all(db).await
+}
+
+/// `head` (which selects from `stories s`) narrowed, ordered and limited by `filter`; None when
+/// the filter's words leave nothing to search for, so nothing matches.
+fn filtered(head: String, filter: &Filter) -> Option<QueryBuilder<Sqlite>> {
+    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(head);
     let fts = filter.query.as_deref().and_then(fts_query);
     if filter
         .query
@@ -43,7 +103,7 @@ pub async fn stories(db: &SqlitePool, filter: &Filter) -> Result<Vec<Story>, sql
         .is_some_and(|q| !q.trim().is_empty())
         && fts.is_none()
     {
-        return Ok(Vec::new());
+        return None;
     }
     if fts.is_some() {
         sql.push(" join stories_fts f on f.rowid = s.id");
@@ -98,11 +158,7 @@ pub async fn stories(db: &SqlitePool, filter: &Filter) -> Result<Vec<Story>, sql
             sql.push(" offset ").push_bind(offset);
         }
     }
-    let rows = sql
-        .build_query_as::<super::stories::StoryRow>()
-        .fetch_all(db)
-        .await?;
-    Ok(rows.into_iter().map(Story::from).collect())
+    Some(sql)
 }
 
 /// Everyone credited in some story, and the tags in use: the choices of the library's filters.
@@ -151,6 +207,28 @@ pub async fn remember_name(
     )
     .bind(id)
     .bind(name)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Remembers many display names in one statement.
+pub async fn remember_names(
+    db: impl SqliteExecutor<'_>,
+    named: &[(String, String)],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if named.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::to_string(named).expect("names serialise");
+    sqlx::query(
+        "insert into user_names (user_id, name, fetched_at)
+         select value ->> 0, value ->> 1, ?2 from json_each(?1) where true
+         on conflict (user_id) do update set name = excluded.name, fetched_at = excluded.fetched_at",
+    )
+    .bind(json)
     .bind(now)
     .execute(db)
     .await?;

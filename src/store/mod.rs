@@ -51,6 +51,22 @@ pub async fn connect(database_url: &str) -> Result<SqlitePool, sqlx::Error> {
         .await
 }
 
+/// The pool for answers that read much: a few query-only connections, apart from the shared
+/// pool. A person waits at most `READ_WAIT` for one; a request that cannot get one is refused
+/// rather than queued behind a crowd.
+pub async fn connect_reads(database_url: &str) -> Result<SqlitePool, sqlx::Error> {
+    SqlitePoolOptions::new()
+        .max_connections(READS)
+        .acquire_timeout(READ_WAIT)
+        .connect_with(options(database_url)?.pragma("query_only", "true"))
+        .await
+}
+
+/// Connections in the read pool: one per core of a small machine, and one spare.
+const READS: u32 = 3;
+/// How long an answer waits for a connection of the read pool.
+const READ_WAIT: Duration = Duration::from_secs(10);
+
 /// A connection of its own, for the group-commit writer. It never checkpoints the WAL itself,
 /// so copying pages back into the database stays off the acknowledgement path; the
 /// checkpointer task (and the pool's connections) do it.

@@ -1,5 +1,5 @@
-//! Full-text search over stories and nominations (FTS5, bm25), and the safe translation of
-//! whatever a person typed into an FTS5 query.
+//! Full-text search over stories and nominations (FTS5, bm25), the safe translation of whatever
+//! a person typed into an FTS5 query, and the indexer that follows committed rows into the index.
 use sqlx::{FromRow, SqlitePool};
 
 /// Turns any text into an FTS5 query that matches all its words (the last one as a prefix):
@@ -104,6 +104,117 @@ const NOMINATION_HIT: &str = "select 'nomination' as kind, n.id, null as title,
      from nominations_fts join nominations n on n.id = nominations_fts.rowid
      where nominations_fts match ?1 and nominations_fts.rowid = ?2";
 
+/// How often the indexer looks for committed rows: search lags the commit by about this much.
+pub const INDEX_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+/// Rows indexed per table and transaction by the indexer.
+pub const INDEX_BATCH: i64 = 2_000;
+
+/// Whether committed rows wait to be indexed.
+pub async fn pending(db: &SqlitePool) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "select exists (select 1 from nominations
+                        where id > (select last_id from search_indexed where source = 'nominations'))
+             or exists (select 1 from stories
+                        where id > (select last_id from search_indexed where source = 'stories'))",
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Indexes up to `batch` committed rows of each table that are not yet indexed, and records
+/// how far it got, in one transaction; answers how many rows it indexed.
+pub async fn index_pending(db: &SqlitePool, batch: i64) -> Result<u64, sqlx::Error> {
+    if !pending(db).await? {
+        return Ok(0);
+    }
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut indexed = 0;
+    for (source, insert) in [
+        (
+            "nominations",
+            "insert into nominations_fts (rowid, reason)
+             select id, reason from nominations where id > ?1 and id <= ?2",
+        ),
+        (
+            "stories",
+            "insert into stories_fts (rowid, title, what_went_wrong, how_fixed, surprise)
+             select id, title, what_went_wrong, how_fixed, surprise from stories where id > ?1 and id <= ?2",
+        ),
+    ] {
+        let last: i64 =
+            sqlx::query_scalar("select last_id from search_indexed where source = ?1")
+                .bind(source)
+                .fetch_one(&mut *tx)
+                .await?;
+        // Table names come from the list above, never from input.
+        let upto = format!(
+            "select max(id) from (select id from {source} where id > ?1 order by id limit ?2)"
+        );
+        let upto: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(upto))
+            .bind(last)
+            .bind(batch)
+            .fetch_one(&mut *tx)
+            .await?;
+        let Some(upto) = upto else { continue };
+        indexed += sqlx::query(insert)
+            .bind(last)
+            .bind(upto)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("update search_indexed set last_id = ?2 where source = ?1")
+            .bind(source)
+            .bind(upto)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(indexed)
+}
+
+/// Indexes everything committed so far, a batch at a time.
+pub async fn catch_up(db: &SqlitePool) -> Result<u64, sqlx::Error> {
+    let mut indexed = 0;
+    loop {
+        let batch = index_pending(db, INDEX_BATCH).await?;
+        if batch == 0 {
+            return Ok(indexed);
+        }
+        indexed += batch;
+    }
+}
+
+/// Follows committed rows into the index every `every` until the pool closes: search lags the
+/// commit by about that much, and indexing stays off the acknowledgement path.
+pub async fn index_periodically(db: SqlitePool, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !db.is_closed() {
+        tick.tick().await;
+        if let Err(err) = catch_up(&db).await
+            && !db.is_closed()
+        {
+            tracing::warn!(error = %err, "search indexing failed; retrying");
+        }
+    }
+}
+
+/// Rebuilds both indexes from the tables (`herobot reindex`), in one transaction.
+pub async fn rebuild(db: &SqlitePool) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    for statement in [
+        "insert into stories_fts (stories_fts) values ('rebuild')",
+        "insert into nominations_fts (nominations_fts) values ('rebuild')",
+        "update search_indexed set last_id = coalesce((select max(id) from nominations), 0)
+         where source = 'nominations'",
+        "update search_indexed set last_id = coalesce((select max(id) from stories), 0)
+         where source = 'stories'",
+    ] {
+        sqlx::query(statement).execute(&mut *tx).await?;
+    }
+    tx.commit().await
+}
+
 /// What a person's profile shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profile {
@@ -118,11 +229,8 @@ pub struct Profile {
     pub recent: Vec<(i64, String, String)>,
 }
 
-/// A person's recognitions received and given, stories credited, dates and tags. Finding the
-/// recognitions received scans `nomination_heroes` (deliberately not indexed by hero).
-pub async fn profile(db: &SqlitePool, user: &str) -> Result<Profile, sqlx::Error> {
-    let (received, given, stories, first, latest): (i64, i64, i64, Option<i64>, Option<i64>) = sqlx::query_as(
-        "with received as (
+/// A person's counts (`?1`): received, given, stories credited, first and latest recognition.
+pub const PROFILE: &str = "with received as (
             select n.created_at from nomination_heroes h join nominations n on n.id = h.nomination_id where h.hero_id = ?1
             union all
             select s.created_at from story_heroes h join stories s on s.id = h.story_id where h.hero_id = ?1)
@@ -130,30 +238,35 @@ pub async fn profile(db: &SqlitePool, user: &str) -> Result<Profile, sqlx::Error
                 (select count(*) from nominations where nominator_id = ?1),
                 (select count(*) from story_heroes where hero_id = ?1),
                 (select min(created_at) from received),
-                (select max(created_at) from received)",
-    )
-    .bind(user)
-    .fetch_one(db)
-    .await?;
-    let tags = sqlx::query_as(
-        "select tag, count(*) as uses from (
+                (select max(created_at) from received)";
+
+/// The five tags most used on what recognised a person (`?1`).
+pub const PROFILE_TAGS: &str = "select tag, count(*) as uses from (
             select t.tag from nomination_heroes h join nomination_tags t on t.nomination_id = h.nomination_id
             where h.hero_id = ?1
             union all
             select t.tag from story_heroes h join story_tags t on t.story_id = h.story_id where h.hero_id = ?1)
-         group by tag order by uses desc, tag limit 5",
-    )
-    .bind(user)
-    .fetch_all(db)
-    .await?;
-    let recent = sqlx::query_as(
-        "select n.created_at, n.nominator_id, n.reason from nomination_heroes h
+         group by tag order by uses desc, tag limit 5";
+
+/// The three latest nominations of a person (`?1`): when, by whom, why.
+pub const PROFILE_RECENT: &str =
+    "select n.created_at, n.nominator_id, n.reason from nomination_heroes h
          join nominations n on n.id = h.nomination_id where h.hero_id = ?1
-         order by n.created_at desc, n.id desc limit 3",
-    )
-    .bind(user)
-    .fetch_all(db)
-    .await?;
+         order by n.created_at desc, n.id desc limit 3";
+
+/// A person's recognitions received and given, stories credited, dates and tags: each found by
+/// index seeks on the person (see [`PROFILE`], [`PROFILE_TAGS`], [`PROFILE_RECENT`]).
+pub async fn profile(db: &SqlitePool, user: &str) -> Result<Profile, sqlx::Error> {
+    let (received, given, stories, first, latest): (i64, i64, i64, Option<i64>, Option<i64>) =
+        sqlx::query_as(PROFILE).bind(user).fetch_one(db).await?;
+    let tags = sqlx::query_as(PROFILE_TAGS)
+        .bind(user)
+        .fetch_all(db)
+        .await?;
+    let recent = sqlx::query_as(PROFILE_RECENT)
+        .bind(user)
+        .fetch_all(db)
+        .await?;
     Ok(Profile {
         received,
         given,

@@ -1,10 +1,13 @@
 //! The weekly digest and `/hero top`: leaders only, exactly once per week (also when posts race
 //! or the service restarts), and the scheduler's catch-up on start-up.
 
+use std::time::Duration;
+
 use serde_json::Value;
 
 use crate::helpers::{
     LEADER, NOMINATOR, Options, TestApp, eventually, json, spawn_app, spawn_app_with, start,
+    to_path,
 };
 
 const DIGEST_CHANNEL: &str = "C0DIGEST";
@@ -241,4 +244,37 @@ async fn top_lists_the_most_recognised_heroes_with_a_reason_each() {
         "{text}"
     );
     assert!(text.contains("2. <@U0BOB> (once)"), "{text}");
+}
+
+#[tokio::test]
+async fn a_top_not_ready_within_the_budget_is_acknowledged_and_follows_privately() {
+    let app = spawn_app_with(Options {
+        answer_budget: Duration::ZERO,
+        ..Options::default()
+    })
+    .await;
+    app.hero(NOMINATOR, "<@U0ALICE> for answering every page at night")
+        .await;
+    app.settled().await;
+    let before = app.slack.received_requests().await.unwrap().len();
+
+    let answer: Value = app.hero(NOMINATOR, "top week").await.json().await.unwrap();
+
+    assert_eq!(answer["response_type"], "ephemeral");
+    assert!(
+        answer["text"].as_str().unwrap().contains("only for you"),
+        "{answer}"
+    );
+    let requests = app.slack_requests(before + 1).await;
+    let replies = to_path(&requests[before..], "/response/T0TEAM/1234/secret-token");
+    assert_eq!(replies.len(), 1, "one private reply");
+    let reply = json(replies[0]);
+    assert_eq!(reply["response_type"], "ephemeral");
+    assert_eq!(reply["replace_original"], false);
+    let text = reply["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("*Most recognised heroes, the last 7 days*")
+            && text.contains("1. <@U0ALICE> (once) — for answering every page at night"),
+        "{text}"
+    );
 }

@@ -1,7 +1,7 @@
 //! Exports for talks: the bearer-token API in JSON, CSV and Markdown, consent marking, formula
 //! injection, display names from users.info (cached), and `herobot export` on the command line.
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::helpers::{Options, TestApp, insert_story, spawn_app, spawn_app_with};
@@ -360,4 +360,51 @@ async fn herobot_export_writes_a_talk_pack_from_the_command_line() {
         pack.contains("- **Heroes:** U0ALICE"),
         "without a token the export names heroes by ID: {pack}"
     );
+}
+
+#[tokio::test]
+async fn names_come_from_users_list_in_pages_of_200_without_a_call_per_person() {
+    let app = spawn_app_with(with_api()).await;
+    let member = |id: &str, name: &str| json!({"id": id, "name": name.to_lowercase(), "profile": {"display_name": name}});
+    Mock::given(method("POST"))
+        .and(path("/users.list"))
+        .and(body_string_contains("cursor=page2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "ok": true, "members": [member("U0BOB", "Bob B."), member("U0AUTHOR", "The Author")],
+            "response_metadata": {"next_cursor": ""}
+        })))
+        .mount(&app.slack)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/users.list"))
+        .and(body_string_contains("limit=200"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "ok": true, "members": [member("U0ALICE", "Alice D."), {"id": "U0NONAME", "name": ""}],
+            "response_metadata": {"next_cursor": "page2"}
+        })))
+        .mount(&app.slack)
+        .await;
+    story(
+        &app,
+        "The invoice that went out twice",
+        &[("U0ALICE", "granted"), ("U0BOB", "pending")],
+        1_700_000_000,
+    )
+    .await;
+
+    let csv = get(&app, "?format=csv", Some(TOKEN))
+        .await
+        .text()
+        .await
+        .unwrap();
+    get(&app, "?format=csv", Some(TOKEN)).await;
+
+    assert!(
+        csv.contains(",Alice D.; Bob B.,Alice D.: granted; Bob B.: pending,false,The Author,"),
+        "{csv}"
+    );
+    let requests = app.slack.received_requests().await.unwrap();
+    let calls = |method: &str| requests.iter().filter(|r| r.url.path() == method).count();
+    assert_eq!(calls("/users.list"), 2, "two pages, then the cache");
+    assert_eq!(calls("/users.info"), 0);
 }

@@ -54,6 +54,8 @@ pub struct Options {
     pub dm_window: Duration,
     /// Celebrations past what a channel's pace clears in this time are rolled up.
     pub rollup_window: Duration,
+    /// How long an answer may take before it follows through the response_url.
+    pub answer_budget: Duration,
 }
 
 impl Default for Options {
@@ -76,6 +78,7 @@ impl Default for Options {
             server: ServerSettings::default(),
             dm_window: Duration::ZERO,
             rollup_window: Duration::from_secs(60),
+            answer_budget: Duration::from_millis(2500),
         }
     }
 }
@@ -154,6 +157,7 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         ..OutboxSettings::default()
     };
     config.server = options.server.clone();
+    config.answer_budget = options.answer_budget;
     herobot::telemetry::init(herobot::config::LogFormat::Text);
     let clock = Clock::starting_at(now_ms());
     let app = Application::build_with_clock(config, clock.clone())

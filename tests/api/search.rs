@@ -1,7 +1,8 @@
-//! `/hero find` and `/hero profile`: ranking, any text as a query, and a person's record.
+//! `/hero find` and `/hero profile`: ranking, any text as a query, a person's record, and the
+//! search index kept behind the commit (the indexer, a restart after a crash, `herobot reindex`).
 use serde_json::Value;
 
-use crate::helpers::{NOMINATOR, TestApp, insert_story, spawn_app};
+use crate::helpers::{NOMINATOR, Options, TestApp, eventually, insert_story, spawn_app, start};
 
 async fn story(app: &TestApp, title: &str, surprise: &str, hero: &str) -> i64 {
     insert_story(app, title, surprise, &[(hero, "pending")], 300).await
@@ -179,5 +180,77 @@ async fn a_profile_shows_recognitions_received_and_given_stories_dates_and_tags(
             .as_str()
             .unwrap()
             .contains("no recognitions or stories yet")
+    );
+}
+
+/// How many stored nominations the index finds for `word`.
+async fn indexed(app: &TestApp, word: &str) -> i64 {
+    sqlx::query_scalar("select count(*) from nominations_fts where nominations_fts match ?1")
+        .bind(word)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_nomination_committed_before_a_crash_is_indexed_after_the_restart() {
+    let app = spawn_app().await;
+    let (dir, slack) = app.stop().await;
+    // Committed, not yet indexed: what a crash right after the commit leaves behind.
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}/herobot.db", dir.path().display()))
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into nominations (team_id, nominator_id, reason, source, created_at)
+         values ('T0TEAM', 'U0NOMINATOR', 'for landing the zeppelin on time', 'command', 300)",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    db.close().await;
+
+    let app = start(dir, slack, &Options::default()).await;
+
+    eventually("the indexer to index the nomination", || async {
+        (indexed(&app, "zeppelin").await == 1).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn herobot_reindex_rebuilds_the_index_from_the_tables() {
+    let app = spawn_app().await;
+    app.hero(NOMINATOR, "<@U0BOB> for rescuing the quarterly invoices")
+        .await;
+    eventually("the nomination to be indexed", || async {
+        (indexed(&app, "quarterly").await == 1).then_some(())
+    })
+    .await;
+    sqlx::query("insert into nominations_fts (nominations_fts) values ('delete-all')")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(indexed(&app, "quarterly").await, 0);
+
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
+        .arg("reindex")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/herobot.db", app.dir.path().display()),
+        )
+        .status()
+        .unwrap();
+
+    assert!(status.success());
+    assert_eq!(indexed(&app, "quarterly").await, 1);
+    let answer: Value = app
+        .hero(NOMINATOR, "find quarterly")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        text(&answer).contains("rescuing the *quarterly* invoices"),
+        "{answer}"
     );
 }

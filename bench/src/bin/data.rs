@@ -49,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
     if have < WEEKS * NOMINATIONS_PER_WEEK {
         let started = Instant::now();
         generate(&db, base).await?;
+        herobot::store::search::rebuild(&db).await?;
         println!("generated in {:.1} s", started.elapsed().as_secs_f64());
     }
     let counts: (i64, i64) =

@@ -148,6 +148,10 @@ pub(super) async fn list(
         Ok(mut filter) => {
             filter.limit = Some(PAGE + 1);
             filter.offset = Some((page - 1) * PAGE);
+            if filter.query.is_some() {
+                // Words are searched in everything committed before the page.
+                store::search::catch_up(&state.db).await?;
+            }
             let mut stories = store::library::stories(&state.db, &filter).await?;
             let more = stories.len() as i64 > PAGE;
             stories.truncate(PAGE as usize);

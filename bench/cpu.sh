@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# CPU per stored nomination, side by side: two herobot builds (BEFORE and AFTER, paths to their
+# release binaries) serve at once, each with its own database and its own load generator sending
+# the same load, while `ceiling` stands in for Slack. Each server's user and system time over the
+# nominations it stored is its CPU per nomination; both run under the same load on the same
+# cores, so the comparison holds however busy the machine is. See bench/README.md.
+#
+#   bench/cpu.sh /path/to/before/herobot /path/to/after/herobot
+#
+# Env overrides: CONNECTIONS (32 per server), DURATION (10s), WARMUP (2s), BIN (target/release).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+BEFORE=${1:?the before build\'s herobot binary}
+AFTER=${2:?the after build\'s herobot binary}
+CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-2s}
+BIN=${BIN:-target/release}  # where loadgen and ceiling are
+SECRET=bench-secret
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/herobot-cpu.XXXXXX")
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+"$BIN/ceiling" --listen 127.0.0.1:39110 >"$TMP/ceiling.log" 2>&1 &
+PIDS+=($!)
+serve() { # name binary port
+    env DATABASE_URL="sqlite://$TMP/$1.db" HEROBOT_LISTEN="127.0.0.1:$3" \
+        SLACK_SIGNING_SECRET="$SECRET" SLACK_BOT_TOKEN=xoxb-bench \
+        SLACK_API_URL=http://127.0.0.1:39110 HEROBOT_HEROES_CHANNEL=C0HEROES RUST_LOG=warn \
+        "$2" serve >"$TMP/$1.log" 2>&1 &
+    echo $!
+}
+B_PID=$(serve before "$BEFORE" 39111)
+A_PID=$(serve after "$AFTER" 39112)
+PIDS+=("$B_PID" "$A_PID")
+for port in 39111 39112; do
+    for _ in $(seq 300); do
+        curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
+        sleep 0.1
+    done
+done
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+B0=$(cpu_ticks "$B_PID"); A0=$(cpu_ticks "$A_PID")
+LOADS=()
+for port in 39111 39112; do
+    "$BIN/loadgen" --url "http://127.0.0.1:$port/slack/commands" --secret "$SECRET" \
+        --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" >"$TMP/load-$port.txt" &
+    LOADS+=($!)
+done
+wait "${LOADS[@]}"
+sleep 1 # the outbox finishes the last posts
+B1=$(cpu_ticks "$B_PID"); A1=$(cpu_ticks "$A_PID")
+TICK=$(getconf CLK_TCK)
+report() { # name pid ticks port
+    local stored rss
+    stored=$(sqlite3 "$TMP/$1.db" "select count(*) from nominations")
+    rss=$(awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$2/status")
+    awk -v n="$1" -v t="$3" -v hz="$TICK" -v s="$stored" -v r="$rss" \
+        'BEGIN { printf "%s: %d nominations stored, %.2f s of CPU, %.1f µs per nomination, peak RSS %s MiB\n", n, s, t / hz, t / hz * 1e6 / s, r }'
+    grep '^RESULT' "$TMP/load-$4.txt" | sed "s/^/  $1 /" || true
+}
+report before "$B_PID" $((B1 - B0)) 39111
+report after "$A_PID" $((A1 - A0)) 39112

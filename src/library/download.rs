@@ -1,0 +1,135 @@
+//! An export written as it is read: the head goes out at once, then each story as its row
+//! comes from the database, in chunks, so memory stays flat and the first byte is early
+//! whatever the number of stories. Names come from the cache, warmed in bulk within a budget.
+use std::time::Duration;
+
+use jiff::tz::TimeZone;
+use sqlx::SqlitePool;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::export::{self, Format};
+use super::names;
+use crate::clock::Clock;
+use crate::slack::client::SlackClient;
+use crate::store::library::{self, Filter};
+
+/// What an export reads from.
+#[derive(Clone)]
+pub struct Source {
+    /// Where the stories are read from.
+    pub reads: SqlitePool,
+    /// Where names are cached (written).
+    pub db: SqlitePool,
+    /// None: names from the cache only (the CLI without a token).
+    pub slack: Option<SlackClient>,
+    pub clock: Clock,
+    pub timezone: TimeZone,
+    /// How long names may be looked up before IDs stand in for the rest.
+    pub names_budget: Duration,
+}
+
+/// How long an export over HTTP waits for names before IDs stand in.
+pub const NAMES_BUDGET: Duration = Duration::from_secs(3);
+/// The command line waits longer: nobody is watching a spinner.
+pub const NAMES_BUDGET_CLI: Duration = Duration::from_secs(60);
+/// Bytes gathered before they are handed on.
+const CHUNK: usize = 64 * 1024;
+/// Stories read ahead of the rendering.
+const ROWS_AHEAD: usize = 64;
+/// Chunks waiting for a slow reader before the export waits for it.
+const CHUNKS_AHEAD: usize = 4;
+
+/// Starts writing the stories `filter` selects in `format`: the chunks arrive on the receiver
+/// (an error ends it early), and the task answers how many stories were written.
+pub fn spawn(
+    source: Source,
+    format: Format,
+    filter: Filter,
+) -> (
+    mpsc::Receiver<std::io::Result<String>>,
+    JoinHandle<Result<usize, sqlx::Error>>,
+) {
+    let (tx, rx) = mpsc::channel(CHUNKS_AHEAD);
+    let task = tokio::spawn(async move {
+        let written = write(&source, format, &filter, &tx).await;
+        if let Err(err) = &written {
+            tracing::error!(error = %err, "an export failed part-way");
+            let _ = tx
+                .send(Err(std::io::Error::other("the export failed")))
+                .await;
+        }
+        written
+    });
+    (rx, task)
+}
+
+async fn write(
+    source: &Source,
+    format: Format,
+    filter: &Filter,
+    tx: &mpsc::Sender<std::io::Result<String>>,
+) -> Result<usize, sqlx::Error> {
+    if filter.query.is_some() {
+        // Words are searched in everything committed before the export.
+        crate::store::search::catch_up(&source.db).await?;
+    }
+    let db = &source.reads;
+    let (count, shareable) = match format {
+        // Only the talk pack says up front how many stories it holds.
+        Format::Markdown => library::tally(db, filter).await?,
+        Format::Csv | Format::Json => (0, 0),
+    };
+    if tx
+        .send(Ok(export::head(format, count, shareable)))
+        .await
+        .is_err()
+    {
+        return Ok(0);
+    }
+    let people = library::people(db, filter).await?;
+    let names = names::for_export(
+        &source.db,
+        source.slack.as_ref(),
+        &people,
+        source.names_budget,
+        &source.clock,
+    )
+    .await?;
+    let (stories, mut each) = mpsc::channel(ROWS_AHEAD);
+    let render = async {
+        let mut written = 0;
+        let mut out = String::with_capacity(CHUNK + CHUNK / 4);
+        while let Some(story) = each.recv().await {
+            export::row(format, written, &story, &names, &source.timezone, &mut out);
+            written += 1;
+            if out.len() >= CHUNK {
+                let chunk = std::mem::replace(&mut out, String::with_capacity(CHUNK + CHUNK / 4));
+                if tx.send(Ok(chunk)).await.is_err() {
+                    // The reader is gone: dropping the receiver stops the reading too.
+                    return written;
+                }
+            }
+        }
+        out.push_str(export::tail(format, written));
+        let _ = tx.send(Ok(out)).await;
+        written
+    };
+    let (read, written) = tokio::join!(library::each_story(db, filter, stories), render);
+    read?;
+    Ok(written)
+}
+
+/// The chunks as a stream, for an HTTP body.
+pub struct Chunks(pub mpsc::Receiver<std::io::Result<String>>);
+
+impl futures_core::Stream for Chunks {
+    type Item = std::io::Result<String>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}

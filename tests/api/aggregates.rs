@@ -1,0 +1,266 @@
+//! Counting and ranking in SQL: the plans seek indexes (never scan a table), and the answers
+//! equal the in-memory reference the digest was first written as.
+use herobot::digest::compute::{NominationFact, Scorecard, rank_heroes, story_of_the_week};
+use herobot::domain::Story;
+use herobot::store::{self, digests, search};
+use sqlx::SqlitePool;
+
+async fn database() -> (tempfile::TempDir, SqlitePool) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/herobot.db", dir.path().display());
+    let db = store::connect(&url).await.unwrap();
+    store::migrate(&db).await.unwrap();
+    (dir, db)
+}
+
+/// The plan of `sql` (each step's detail), with every parameter bound to `value`.
+async fn plan(db: &SqlitePool, sql: &str, params: usize, value: &str) -> Vec<String> {
+    let explain = format!("explain query plan {sql}");
+    let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(explain));
+    for _ in 0..params {
+        query = query.bind(value);
+    }
+    query
+        .fetch_all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(_, _, _, detail)| detail)
+        .collect()
+}
+
+/// No step reads a whole stored table; every table is reached through `indexes`.
+fn seeks_only(name: &str, plan: &[String], indexes: &[&str]) {
+    let tables = [
+        "nominations",
+        "stories",
+        "nomination_heroes",
+        "story_heroes",
+        "nomination_tags",
+        "story_tags",
+        "n",
+        "s",
+        "h",
+        "t",
+    ];
+    for step in plan {
+        if let Some(scanned) = step.strip_prefix("SCAN ") {
+            let scanned = scanned.split_whitespace().next().unwrap_or_default();
+            assert!(
+                !tables.contains(&scanned),
+                "{name} scans a table: {step}\n{plan:#?}"
+            );
+        }
+    }
+    for index in indexes {
+        assert!(
+            plan.iter().any(|step| step.contains(index)),
+            "{name} does not use {index}:\n{plan:#?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn top_and_the_digest_rank_by_the_created_at_indexes() {
+    let (_dir, db) = database().await;
+    let ranking = plan(&db, digests::RANKING, 3, "1").await;
+    seeks_only(
+        "RANKING",
+        &ranking,
+        &[
+            "INDEX nominations_created_at (created_at>? AND created_at<?)",
+            "INDEX stories_created_at (created_at>? AND created_at<?)",
+            "PRIMARY KEY (nomination_id=?)",
+            "PRIMARY KEY (story_id=?)",
+            "INDEX nominations_created_at (created_at=?)",
+        ],
+    );
+    let scorecard = plan(&db, digests::SCORECARD, 3, "1").await;
+    seeks_only(
+        "SCORECARD",
+        &scorecard,
+        &["stories_created_at (created_at>? AND created_at<?)"],
+    );
+    let story = plan(&db, digests::STORY_OF_THE_WEEK, 3, "1").await;
+    seeks_only(
+        "STORY_OF_THE_WEEK",
+        &story,
+        &["stories_created_at (created_at>? AND created_at<?)"],
+    );
+}
+
+#[tokio::test]
+async fn a_profile_seeks_the_person_in_each_index() {
+    let (_dir, db) = database().await;
+    let counts = plan(&db, search::PROFILE, 1, "U0BOB").await;
+    seeks_only(
+        "PROFILE",
+        &counts,
+        &[
+            "INDEX nomination_heroes_hero (hero_id=?)",
+            "INDEX nominations_nominator (nominator_id=?)",
+            "INDEX story_heroes_hero (hero_id=?)",
+        ],
+    );
+    let tags = plan(&db, search::PROFILE_TAGS, 1, "U0BOB").await;
+    seeks_only(
+        "PROFILE_TAGS",
+        &tags,
+        &["INDEX nomination_heroes_hero (hero_id=?)"],
+    );
+    let recent = plan(&db, search::PROFILE_RECENT, 1, "U0BOB").await;
+    seeks_only(
+        "PROFILE_RECENT",
+        &recent,
+        &["INDEX nomination_heroes_hero (hero_id=?)"],
+    );
+}
+
+/// A small deterministic generator, so the data is the same on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Nominations and stories among a dozen heroes over 20 days, with many ties in time and in
+/// count; some stories featured, some tagged, some with a permalink.
+async fn fill(db: &SqlitePool) {
+    let mut rng = Lcg(12);
+    let hero = |i: u64| format!("U0HERO{i:02}");
+    for _ in 0..600 {
+        let at = 1_000_000 + rng.below(20) * 86_400 + rng.below(3);
+        let id: i64 = sqlx::query_scalar(
+            "insert into nominations (team_id, nominator_id, reason, source, created_at)
+             values ('T0TEAM', 'U0NOMINATOR', ?1, 'command', ?2) returning id",
+        )
+        .bind(format!("reason {}", rng.below(1000)))
+        .bind(at as i64)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        let first = rng.below(12);
+        for (position, h) in [first, (first + 1 + rng.below(11)) % 12]
+            .iter()
+            .take(1 + rng.below(2) as usize)
+            .enumerate()
+        {
+            sqlx::query("insert into nomination_heroes (nomination_id, hero_id, position) values (?1, ?2, ?3)")
+                .bind(id)
+                .bind(hero(*h))
+                .bind(position as i64)
+                .execute(db)
+                .await
+                .unwrap();
+        }
+    }
+    for i in 0..120 {
+        let at = 1_000_000 + rng.below(20) * 86_400 + rng.below(3);
+        let happened = at as i64 - 100_000;
+        let id: i64 = sqlx::query_scalar(
+            "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
+                                  customer_kind, reaction, message_permalink, featured_at, created_at)
+             values ('T0TEAM', 'U0AUTHOR', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) returning id",
+        )
+        .bind(format!("Story {i}"))
+        .bind("é".repeat(rng.below(400) as usize))
+        .bind(happened)
+        .bind(happened + rng.below(48) as i64 * 3600)
+        .bind("x".repeat(rng.below(400) as usize))
+        .bind((rng.below(2) == 0).then_some("a card"))
+        .bind(["internal", "external"][rng.below(2) as usize])
+        .bind(["blown_away", "satisfied", "unknown"][rng.below(3) as usize])
+        .bind((rng.below(3) == 0).then_some("https://example.slack.com/archives/C1/p1"))
+        .bind((rng.below(15) == 0).then_some(at as i64 + rng.below(2) as i64))
+        .bind(at as i64)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        sqlx::query("insert into story_heroes (story_id, hero_id, position) values (?1, ?2, 0)")
+            .bind(id)
+            .bind(hero(8 + rng.below(8)))
+            .execute(db)
+            .await
+            .unwrap();
+        if rng.below(2) == 0 {
+            sqlx::query("insert into story_tags (story_id, tag) values (?1, 'billing')")
+                .bind(id)
+                .execute(db)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+/// What the digest read into memory before: every nomination and story of the period.
+async fn in_memory(db: &SqlitePool, start: i64, end: i64) -> (Vec<NominationFact>, Vec<Story>) {
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
+        "select n.reason, n.created_at,
+                (select json_group_array(hero_id) from nomination_heroes where nomination_id = n.id)
+         from nominations n where n.created_at >= ?1 and n.created_at < ?2",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let nominations = rows
+        .into_iter()
+        .map(|(reason, created_at, heroes)| NominationFact {
+            heroes: serde_json::from_str(&heroes).unwrap(),
+            reason,
+            created_at,
+        })
+        .collect();
+    let sql = format!(
+        "select {} from stories s where s.created_at >= ?1 and s.created_at < ?2",
+        store::stories::STORY_COLUMNS
+    );
+    let stories = store::stories::query(db, &sql, &[start, end])
+        .await
+        .unwrap();
+    (nominations, stories)
+}
+
+#[tokio::test]
+async fn counting_in_sql_gives_what_counting_in_memory_gave() {
+    let (_dir, db) = database().await;
+    fill(&db).await;
+    for (start, end) in [
+        (0, i64::MAX),
+        (1_000_000, 1_000_000 + 7 * 86_400),
+        (1_000_000 + 3 * 86_400 + 1, 1_000_000 + 4 * 86_400 + 2),
+        (5, 6),
+    ] {
+        let (nominations, stories) = in_memory(&db, start, end).await;
+        let reference = rank_heroes(&nominations, &stories);
+        assert!(start == 5 || reference.len() >= 12, "{start}..{end}");
+        let ranked = digests::ranking(&db, start, end, 1000).await.unwrap();
+        assert_eq!(ranked, reference, "{start}..{end}");
+        let top = digests::ranking(&db, start, end, 10).await.unwrap();
+        assert_eq!(top[..], reference[..reference.len().min(10)]);
+        let counts = digests::counts(&db, start, end).await.unwrap();
+        assert_eq!(
+            (counts.nominations, counts.heroes, counts.stories),
+            (nominations.len(), reference.len(), stories.len())
+        );
+        assert_eq!(
+            digests::scorecard(&db, start, end).await.unwrap(),
+            Scorecard::of(&stories, 0, 0)
+        );
+        assert_eq!(
+            digests::story_of_the_week(&db, start, end)
+                .await
+                .unwrap()
+                .map(|s| s.id),
+            story_of_the_week(&stories).map(|s| s.id),
+            "{start}..{end}"
+        );
+    }
+}
