@@ -171,6 +171,8 @@ pub struct Config {
     pub api_token: Option<Secret>,
     /// When set, `/metrics` answers only a bearer of this token.
     pub metrics_token: Option<Secret>,
+    /// The company's name on the customer's answer page.
+    pub company_name: Option<String>,
     pub log_format: LogFormat,
     pub outbox: OutboxSettings,
     pub server: ServerSettings,
@@ -365,6 +367,7 @@ impl Config {
             leaders,
             api_token: get("HEROBOT_API_TOKEN").map(Secret),
             metrics_token: get("HEROBOT_METRICS_TOKEN").map(Secret),
+            company_name: get("HEROBOT_COMPANY_NAME"),
             log_format,
             outbox: OutboxSettings::default(),
             server: ServerSettings::default(),

@@ -1,6 +1,8 @@
 //! One function per thing a person or the scheduler does. Each takes the app's handles, owns
 //! its transaction, queues typed outbox messages and wakes the worker, and returns what to show.
 //! Route handlers parse, call one action and answer.
+pub mod answer;
+pub mod ask_customer;
 pub mod consent;
 pub mod digest;
 pub mod feature;

@@ -21,7 +21,11 @@ pub struct Scorecard {
     pub stories: usize,
     pub within_24h: usize,
     pub surprised: usize,
+    /// Stories whose customer was blown away: by the customer's own answer where they gave one,
+    /// else by the teller's report.
     pub blown_away: usize,
+    /// Stories whose customer answered themselves.
+    pub customer_answers: usize,
     pub internal: usize,
     pub external: usize,
     pub target_recovery_24h: u8,
@@ -35,12 +39,25 @@ impl Scorecard {
             stories: stories.len(),
             within_24h: count(&|s| within_window(s.recovery_secs())),
             surprised: count(&|s| s.surprise.is_some()),
-            blown_away: count(&|s| s.reaction == Reaction::BlownAway),
+            blown_away: count(&|s| s.blown_away()),
+            customer_answers: count(&|s| s.customer_answer.is_some()),
             internal: count(&|s| s.customer_kind == CustomerKind::Internal),
             external: count(&|s| s.customer_kind == CustomerKind::External),
             target_recovery_24h,
             target_surprise,
         }
+    }
+
+    /// "Customer blown away" as every surface shows it: `67 % (4 of 6) · 3 confirmed by the
+    /// customer`.
+    pub fn blown_away_line(&self) -> String {
+        let pct = Self::percent(self.blown_away, self.stories).unwrap_or_default();
+        let mut line = format!("{pct} % ({} of {})", self.blown_away, self.stories);
+        line.push_str(&format!(
+            " · {} confirmed by the customer",
+            self.customer_answers
+        ));
+        line
     }
 
     /// A share in whole percent, rounded; None when there is nothing to measure.
@@ -199,6 +216,7 @@ pub(crate) mod tests {
             created_at: 1_000_000 + id,
             heroes: vec![(UserId::parse("U0ALICE").unwrap(), Consent::Pending)],
             tags: vec![],
+            customer_answer: None,
         }
     }
 
@@ -232,6 +250,45 @@ pub(crate) mod tests {
         assert_eq!((card.internal, card.external), (1, 2));
         assert_eq!(Scorecard::percent(card.within_24h, card.stories), Some(67));
         assert_eq!(Scorecard::percent(card.blown_away, card.stories), Some(33));
+    }
+
+    #[test]
+    fn the_customers_own_answer_counts_over_the_tellers_report() {
+        use crate::domain::{Answer, Customer, CustomerAnswer};
+        let answered = |mut s: Story, answer| {
+            s.customer_answer = Some(CustomerAnswer {
+                answer,
+                comment: None,
+                answered_at: 0,
+                by: Customer::Link,
+            });
+            s
+        };
+        let stories = [
+            // The teller said blown away; the customer was only satisfied.
+            answered(
+                story(1, 5, true, Reaction::BlownAway, CustomerKind::External),
+                Answer::Satisfied,
+            ),
+            // The teller did not know; the customer was blown away.
+            answered(
+                story(2, 5, true, Reaction::Unknown, CustomerKind::External),
+                Answer::BlownAway,
+            ),
+            story(3, 5, true, Reaction::BlownAway, CustomerKind::Internal),
+            story(4, 5, true, Reaction::Satisfied, CustomerKind::Internal),
+            answered(
+                story(5, 5, true, Reaction::BlownAway, CustomerKind::External),
+                Answer::BlownAway,
+            ),
+            story(6, 5, true, Reaction::BlownAway, CustomerKind::External),
+        ];
+        let card = Scorecard::of(&stories, 90, 80);
+        assert_eq!((card.blown_away, card.customer_answers), (4, 3));
+        assert_eq!(
+            card.blown_away_line(),
+            "67 % (4 of 6) · 3 confirmed by the customer"
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@ const POST: &str = "chat.postMessage";
 const UPDATE: &str = "chat.update";
 const RESPOND: &str = "response_url";
 const PUBLISH: &str = "views.publish";
+/// The stored name of a customer's praise to a hero.
+const PRAISE: &str = "customer_praise";
 
 /// A message in the columns it is stored in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +63,9 @@ fn render_name(render: &Render) -> (&'static str, Option<&UserId>) {
         Render::StoryPost => ("story_post", None),
         Render::ConsentDm { hero } => ("consent_dm", Some(hero)),
         Render::Home { person } => ("home", Some(person)),
+        Render::StoryTold => ("story_told", None),
+        Render::CustomerQuestion { customer } => ("customer_question", Some(customer)),
+        Render::CustomerPraise { hero } => (PRAISE, Some(hero)),
     }
 }
 
@@ -145,6 +150,11 @@ impl ClaimedRow {
             Some("home") => Content::Rendered(Render::Home {
                 person: recipient()?,
             }),
+            Some("story_told") => Content::Rendered(Render::StoryTold),
+            Some("customer_question") => Content::Rendered(Render::CustomerQuestion {
+                customer: recipient()?,
+            }),
+            Some(PRAISE) => Content::Rendered(Render::CustomerPraise { hero: recipient()? }),
             Some(other) => return Err(format!("unknown message kind {other:?}")),
         };
         Ok(Claimed {
@@ -220,6 +230,18 @@ pub async fn story_posts(
     .bind(POST)
     .fetch_all(db)
     .await
+}
+
+/// Whether a customer's praise was queued for `story_id` before (the heroes hear it once).
+pub async fn praise_queued(
+    db: impl SqliteExecutor<'_>,
+    story_id: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("select exists (select 1 from outbox where subject_id = ?1 and render = ?2)")
+        .bind(story_id)
+        .bind(PRAISE)
+        .fetch_one(db)
+        .await
 }
 
 /// Pending messages with an ID above `after`, oldest first.

@@ -26,6 +26,8 @@ pub const RECOGNITIONS: i64 = 3;
 pub struct Gauge {
     pub label: &'static str,
     pub svg: Svg,
+    /// A line under the gauge (for "customer blown away": how many the customer confirmed).
+    pub note: Option<String>,
 }
 
 /// A recognition as the wall shows it.
@@ -163,6 +165,7 @@ pub fn board(
                 share(card.within_24h),
                 t24,
             ),
+            note: None,
         },
         Gauge {
             label: "Surprise given",
@@ -172,6 +175,7 @@ pub fn board(
                 share(card.surprised),
                 tsurprise,
             ),
+            note: None,
         },
         Gauge {
             label: "Customer blown away",
@@ -181,6 +185,7 @@ pub fn board(
                 share(card.blown_away),
                 tsurprise,
             ),
+            note: (card.stories > 0).then(|| card.blown_away_line()),
         },
     ];
     let labels: Vec<String> = scores

@@ -1,4 +1,5 @@
 //! API tests: one binary, one module per area.
+mod answers;
 mod browser;
 mod buttons;
 mod commands;
