@@ -1,4 +1,5 @@
 //! API tests: one binary, one module per area.
+mod answer_page;
 mod answers;
 mod browser;
 mod buttons;
