@@ -338,3 +338,49 @@ pub async fn pending(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
         .fetch_one(db)
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_message_reads_back_as_it_was_queued() {
+        let person = UserId::parse("U0ALICE").unwrap();
+        let renders = [
+            Render::Celebration,
+            Render::HeroDm {
+                hero: person.clone(),
+            },
+            Render::StoryPost,
+            Render::ConsentDm {
+                hero: person.clone(),
+            },
+            Render::Home {
+                person: person.clone(),
+            },
+            Render::StoryTold,
+            Render::CustomerQuestion {
+                customer: person.clone(),
+            },
+            Render::CustomerPraise { hero: person },
+        ];
+        for render in renders {
+            let message = Message::rendered(render, Delivery::dm(&UserId::parse("U0BOB").unwrap()));
+            let row = Row::of(&message);
+            let claimed = ClaimedRow {
+                id: 1,
+                method: row.method.to_owned(),
+                url: row.url,
+                payload: row.payload,
+                render: row.render.map(str::to_owned),
+                recipient: row.recipient,
+                channel: row.channel,
+                subject_id: Some(7),
+                attempts: 0,
+            }
+            .read()
+            .unwrap();
+            assert_eq!(claimed.message, message);
+        }
+    }
+}
