@@ -426,6 +426,7 @@ mod tests {
         assert_eq!(c.digest_schedule, Some(DigestSchedule::default()));
         assert_eq!(c.timezone, TimeZone::UTC);
         assert!(c.metrics_token.is_none());
+        assert_eq!(c.company_name, None);
     }
 
     #[test]
@@ -433,6 +434,14 @@ mod tests {
         let mut vars = SLACK.to_vec();
         vars.push(("HEROBOT_MIN_REASON", "0"));
         assert_eq!(load(Needs::Slack, &vars).unwrap().min_reason, 1);
+    }
+
+    #[test]
+    fn the_company_name_is_read_trimmed() {
+        let mut vars = SLACK.to_vec();
+        vars.push(("HEROBOT_COMPANY_NAME", "  Acme & Sons "));
+        let c = load(Needs::Slack, &vars).unwrap();
+        assert_eq!(c.company_name.as_deref(), Some("Acme & Sons"));
     }
 
     #[test]

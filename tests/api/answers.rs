@@ -711,3 +711,42 @@ async fn one_address_may_send_20_answers_a_minute() {
     );
     assert_eq!(answer_of(&app, story).await.unwrap().0, "satisfied");
 }
+
+#[tokio::test]
+async fn herobot_answer_link_prints_a_signed_link_for_the_story() {
+    let app = spawn_app_with(with_answers()).await;
+    let story = external_story(&app, "From the command line", &[("U0ALICE", "pending")]).await;
+    let run = |id: i64| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
+            .args(["answer-link", &id.to_string()])
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/herobot.db", app.dir.path().display()),
+            )
+            .env("HEROBOT_PUBLIC_URL", PUBLIC_URL)
+            .output()
+            .unwrap()
+    };
+
+    let printed = run(story);
+    assert!(printed.status.success());
+    let url = String::from_utf8(printed.stdout).unwrap().trim().to_owned();
+    let token = url
+        .strip_prefix(&format!("{PUBLIC_URL}/answer/"))
+        .expect("under the public URL");
+    let made_at: i64 = token.split('.').nth(1).unwrap().parse().unwrap();
+    let key: Vec<u8> = sqlx::query_scalar("select key from library_key")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let key = herobot::library::access::Key::new(key.try_into().unwrap());
+    assert_eq!(
+        herobot::answers::token::verify(&key, token, made_at),
+        Ok(herobot::answers::token::Link {
+            story_id: story,
+            made_at
+        }),
+        "signed with the library's key for this story"
+    );
+    assert!(!run(story + 100).status.success(), "no such story");
+}
