@@ -26,8 +26,6 @@ pub const RECOGNITIONS: i64 = 3;
 pub struct Gauge {
     pub label: &'static str,
     pub svg: Svg,
-    /// A line under the gauge (for "customer blown away": how many the customer confirmed).
-    pub note: Option<String>,
 }
 
 /// A recognition as the wall shows it.
@@ -55,6 +53,8 @@ pub struct Board {
     pub updated: String,
     pub period: String,
     pub gauges: Vec<Gauge>,
+    /// "Customer blown away" as every scorecard says it, with how many the customer confirmed.
+    pub blown_away: Option<String>,
     pub trend: Svg,
     pub target_recovery_24h: u8,
     pub target_surprise: u8,
@@ -165,7 +165,6 @@ pub fn board(
                 share(card.within_24h),
                 t24,
             ),
-            note: None,
         },
         Gauge {
             label: "Surprise given",
@@ -175,7 +174,6 @@ pub fn board(
                 share(card.surprised),
                 tsurprise,
             ),
-            note: None,
         },
         Gauge {
             label: "Customer blown away",
@@ -185,7 +183,6 @@ pub fn board(
                 share(card.blown_away),
                 tsurprise,
             ),
-            note: (card.stories > 0).then(|| card.blown_away_line()),
         },
     ];
     let labels: Vec<String> = scores
@@ -274,6 +271,7 @@ pub fn board(
             recent.len()
         ),
         gauges,
+        blown_away: (card.stories > 0).then(|| card.blown_away_line()),
         trend,
         target_recovery_24h: t24,
         target_surprise: tsurprise,

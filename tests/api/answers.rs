@@ -570,6 +570,14 @@ async fn the_scorecard_counts_the_customers_answer_over_the_tellers() {
         after.contains("Customer blown away*\\n50 % (1 of 2) · 1 confirmed by the customer"),
         "{after}"
     );
+
+    // The library's scorecard says it the same way.
+    let cookie = sign_in(&app).await;
+    let (_, html) = page(&app, "/library/scorecard", &cookie).await;
+    assert!(
+        html.contains("50 % (1 of 2) · 1 confirmed by the customer"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
