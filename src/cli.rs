@@ -1,6 +1,7 @@
-//! The `herobot` command line: serve, migrate, digest, export, wall, demo.
+//! The `herobot` command line: serve, migrate, digest, export, wall, answer-link, demo.
 use clap::{Parser, Subcommand};
 
+use crate::actions::ask_customer::{LinkFor, answer_link};
 use crate::actions::digest::{Posted, last_week, post_digest};
 use crate::clock::Clock;
 use crate::config::{Config, Needs};
@@ -59,6 +60,11 @@ pub enum Command {
         /// Queue it for the digest channel; a running `herobot serve` delivers it.
         #[arg(long)]
         post: bool,
+    },
+    /// Print the customer's answer link for a story (it works for 28 days from now).
+    AnswerLink {
+        /// The story's ID (shown in the library's address for the story).
+        story_id: i64,
     },
     /// Print a new link to the office wallboard (needs HEROBOT_PUBLIC_URL); --revoke ends every link.
     Wall {
@@ -169,6 +175,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             pool.close().await;
             Ok(())
+        }
+        Command::AnswerLink { story_id } => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            let (app, writer) = startup::app_state(config, Clock::system()).await?;
+            let link = answer_link(&app, story_id).await?;
+            let db = app.db.clone();
+            drop(app);
+            let _ = writer.await;
+            db.close().await;
+            match link {
+                LinkFor::Url(url) => {
+                    println!("{url}");
+                    Ok(())
+                }
+                LinkFor::NoStory => anyhow::bail!("there is no story {story_id}"),
+                LinkFor::NoPublicUrl => anyhow::bail!("HEROBOT_PUBLIC_URL is not set"),
+            }
         }
         Command::Digest { week, post } => {
             let config = Config::from_env(Needs::DatabaseOnly)?;

@@ -179,6 +179,8 @@ pub struct Config {
     pub api_token: Option<Secret>,
     /// When set, `/metrics` answers only a bearer of this token.
     pub metrics_token: Option<Secret>,
+    /// The company's name on the customer's answer page.
+    pub company_name: Option<String>,
     pub log_format: LogFormat,
     pub outbox: OutboxSettings,
     pub server: ServerSettings,
@@ -376,6 +378,7 @@ impl Config {
             leaders,
             api_token: get("HEROBOT_API_TOKEN").map(Secret),
             metrics_token: get("HEROBOT_METRICS_TOKEN").map(Secret),
+            company_name: get("HEROBOT_COMPANY_NAME"),
             log_format,
             outbox: OutboxSettings::default(),
             server: ServerSettings::default(),
@@ -435,6 +438,7 @@ mod tests {
         assert_eq!(c.digest_schedule, Some(DigestSchedule::default()));
         assert_eq!(c.timezone, TimeZone::UTC);
         assert!(c.metrics_token.is_none());
+        assert_eq!(c.company_name, None);
     }
 
     #[test]
@@ -442,6 +446,14 @@ mod tests {
         let mut vars = SLACK.to_vec();
         vars.push(("HEROBOT_MIN_REASON", "0"));
         assert_eq!(load(Needs::Slack, &vars).unwrap().min_reason, 1);
+    }
+
+    #[test]
+    fn the_company_name_is_read_trimmed() {
+        let mut vars = SLACK.to_vec();
+        vars.push(("HEROBOT_COMPANY_NAME", "  Acme & Sons "));
+        let c = load(Needs::Slack, &vars).unwrap();
+        assert_eq!(c.company_name.as_deref(), Some("Acme & Sons"));
     }
 
     #[test]

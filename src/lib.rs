@@ -1,5 +1,6 @@
 //! herobot: recognise service heroes in Slack and keep their stories.
 pub mod actions;
+pub mod answers;
 pub mod charts;
 pub mod cli;
 pub mod clock;

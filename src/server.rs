@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -12,6 +13,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
+use tower_http::add_extension::AddExtension;
 use tower_http::timeout::RequestBodyDeadline;
 
 use crate::config::ServerSettings;
@@ -29,8 +31,7 @@ pub async fn serve(
     settings: &ServerSettings,
     shutdown: impl Future<Output = ()>,
 ) {
-    let service =
-        TowerToHyperService::new(RequestBodyDeadline::new(router, settings.body_deadline));
+    let service = RequestBodyDeadline::new(router, settings.body_deadline);
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(settings.header_read_timeout)
@@ -45,10 +46,10 @@ pub async fn serve(
             () = &mut shutdown => break,
             slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(err) => {
                     // Out of file descriptors, most likely: wait for connections to close.
                     tracing::warn!(error = %err, "accepting a connection failed");
@@ -58,8 +59,11 @@ pub async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
-        let connection =
-            graceful.watch(http.serve_connection(TokioIo::new(stream), service.clone()));
+        // The peer's address reaches handlers as axum's `ConnectInfo` (the answer page limits
+        // answers per address).
+        let service =
+            TowerToHyperService::new(AddExtension::new(service.clone(), ConnectInfo(peer)));
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         connections.spawn(async move {
             if let Err(err) = connection.await {
                 // Header timeouts, clients hanging up: routine on the open internet.

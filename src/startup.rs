@@ -9,6 +9,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
+use crate::answers::limit::AddressLimit;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::outbox;
@@ -188,6 +189,7 @@ pub async fn app_state(
         outbox: outbox_wake,
         outbox_alive: Arc::default(),
         library_key,
+        answer_limit: AddressLimit::new(),
     });
     Ok((state, writer_task))
 }

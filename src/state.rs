@@ -8,6 +8,7 @@ use sqlx::SqlitePool;
 use tokio::sync::Notify;
 
 use crate::actions::limit::HourlyLimit;
+use crate::answers::limit::AddressLimit;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::library::access::Key;
@@ -33,8 +34,11 @@ pub struct Shared {
     pub outbox_alive: Arc<AtomicBool>,
     /// How many nominations and stories each person may make an hour.
     pub hourly_limit: HourlyLimit,
-    /// Signs the library's sign-in links, sessions and CSRF tokens.
+    /// Signs the library's sign-in links, sessions and CSRF tokens, and the customers' answer
+    /// links.
     pub library_key: Key,
+    /// How often one client address may answer on the answer page.
+    pub answer_limit: AddressLimit,
 }
 
 impl AppState {

@@ -1,79 +1,205 @@
-//! Answers that may take a while (`/hero top`, `profile`, `find`): shown at once when ready
-//! within the budget, else acknowledged at once and delivered privately through the command's
-//! `response_url` by the outbox when ready.
-use std::future::Future;
-
-use serde_json::Value;
-
-use crate::domain::outbox::{Delivery, Message, Visibility};
-use crate::error::{Error, Result};
-use crate::messages::ephemeral;
+//! Record the customer's answer: from the answer page (an external customer) or from the DM's
+//! buttons (the internal customer asked). A change to "blown away" is told to each hero.
+use super::{Pressed, first_press};
+use crate::answers::token::{self, Link, Refusal};
+use crate::domain::Story;
+use crate::domain::answer::{ANSWERS_PER_LINK, open_until};
+use crate::domain::outbox::{Delivery, Message, Render, Visibility};
+use crate::domain::{Answer, UserId};
+use crate::error::Result;
+use crate::messages::answer as say;
 use crate::state::AppState;
-use crate::store::outbox;
+use crate::store::answers::{self, Recorded};
+use crate::store::{outbox, stories};
 
-/// Where a late answer goes: the command's `response_url`, shown in `channel`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReplyTo {
-    pub url: String,
-    pub channel: String,
+/// What an answer link opens.
+#[derive(Debug, Clone)]
+pub enum Opened {
+    /// The question, open until `open_until` (unix seconds).
+    Open {
+        link: Link,
+        story: Box<Story>,
+        open_until: i64,
+    },
+    /// The link was made more than 28 days ago.
+    Closed { title: String },
+    /// Not a link this server made (or its story is gone).
+    NotValid,
 }
 
-/// What the asker sees when the answer follows later.
-pub const ON_ITS_WAY: &str =
-    ":hourglass_flowing_sand: Counting… the answer will appear here in a moment, only for you.";
-
-/// Runs `work`; its answer if ready within `config.answer_budget`, else an acknowledgement now
-/// and the answer through `reply` when ready. Without a `response_url` it waits for the answer.
-pub async fn in_time<F>(app: &AppState, reply: Option<ReplyTo>, work: F) -> Result<Value>
-where
-    F: Future<Output = Result<Value>> + Send + 'static,
-{
-    let mut task = tokio::spawn(work);
-    let Some(reply) = reply else {
-        return joined(task.await);
+/// Reads the answer link `token` as of now.
+pub async fn open(app: &AppState, token: &str) -> Result<Opened> {
+    let (link, closed) = match token::verify(&app.library_key, token, app.clock.now_secs()) {
+        Ok(link) => (link, false),
+        Err(Refusal::Closed(link)) => (link, true),
+        Err(Refusal::Forged) => return Ok(Opened::NotValid),
     };
-    // A budget of zero sends every answer the late way.
-    let budget = app.config.answer_budget;
-    let ready = if budget.is_zero() {
-        None
+    let Some(story) = stories::get(&app.db, link.story_id).await? else {
+        return Ok(Opened::NotValid);
+    };
+    Ok(if closed {
+        Opened::Closed { title: story.title }
     } else {
-        tokio::time::timeout(budget, &mut task).await.ok()
-    };
-    match ready {
-        Some(answer) => joined(answer),
-        None => {
-            let app = app.clone();
-            tokio::spawn(async move {
-                let answer = joined(task.await);
-                if let Err(err) = deliver(&app, &reply, answer).await {
-                    tracing::error!(error = %err, "a late answer could not be queued");
-                }
-            });
-            Ok(ephemeral(ON_ITS_WAY))
+        Opened::Open {
+            link,
+            story: Box::new(story),
+            open_until: open_until(link.made_at),
         }
+    })
+}
+
+/// What became of an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answered {
+    /// Recorded (a first answer or a change).
+    Recorded,
+    /// The same answer and comment again: nothing changed.
+    Unchanged,
+    /// This link has recorded as many answers as it may, and this one differs: nothing changed.
+    UsedUp,
+    /// Not the person asked (or a replayed press, or no such story): nothing changed.
+    Refused,
+}
+
+/// The DMs to each credited hero when the answer became "blown away" (once per story, however
+/// often the customer changes their mind).
+async fn praise(
+    tx: &mut sqlx::SqliteConnection,
+    story_id: i64,
+    answer: Answer,
+    recorded: Recorded,
+) -> Result<Vec<Message>> {
+    if !recorded.changed || answer != Answer::BlownAway || recorded.before == Some(answer) {
+        return Ok(Vec::new());
     }
+    if outbox::praise_queued(&mut *tx, story_id).await? {
+        return Ok(Vec::new());
+    }
+    let Some(story) = stories::get(&mut *tx, story_id).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(story
+        .heroes
+        .iter()
+        .map(|(hero, _)| {
+            Message::rendered(
+                Render::CustomerPraise { hero: hero.clone() },
+                Delivery::dm(hero),
+            )
+        })
+        .collect())
 }
 
-fn joined(answer: std::result::Result<Result<Value>, tokio::task::JoinError>) -> Result<Value> {
-    answer.map_err(|err| Error::Internal(anyhow::anyhow!("an answer's task failed: {err}")))?
-}
-
-/// Queues the late answer (or a word that it failed) as a private reply.
-async fn deliver(app: &AppState, reply: &ReplyTo, answer: Result<Value>) -> Result<()> {
-    let body = answer.unwrap_or_else(|err| {
-        tracing::error!(error = %err, "a late answer failed");
-        ephemeral(":warning: Sorry, that took too long to count. Please try again in a minute.")
-    });
-    let message = Message::fixed(
-        body,
-        Delivery::Respond {
-            url: reply.url.clone(),
-            channel: reply.channel.clone(),
-            visibility: Visibility::Private,
-        },
-    );
+/// The customer's answer through the answer link `link` (already verified and open).
+pub async fn answer_by_link(
+    app: &AppState,
+    link: Link,
+    answer: Answer,
+    comment: Option<String>,
+) -> Result<Answered> {
+    let now_ms = app.clock.now_ms();
     let mut tx = super::begin(app).await?;
-    outbox::enqueue(&mut *tx, &[message], None, app.clock.now_ms()).await?;
+    let exists: bool = sqlx::query_scalar("select exists (select 1 from stories where id = ?1)")
+        .bind(link.story_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !exists {
+        return Ok(Answered::Refused);
+    }
+    let used_up =
+        answers::link_uses(&mut *tx, link.story_id, link.made_at).await? >= ANSWERS_PER_LINK;
+    let recorded = answers::record(
+        &mut tx,
+        link.story_id,
+        answer,
+        comment.as_deref(),
+        None,
+        now_ms / 1000,
+    )
+    .await?;
+    if !recorded.changed {
+        return Ok(Answered::Unchanged);
+    }
+    if used_up {
+        // Dropping the transaction undoes the change.
+        return Ok(Answered::UsedUp);
+    }
+    answers::count_link_use(&mut *tx, link.story_id, link.made_at).await?;
+    let dms = praise(&mut tx, link.story_id, answer, recorded).await?;
+    outbox::enqueue(&mut *tx, &dms, Some(link.story_id), now_ms).await?;
     super::commit(app, tx).await?;
-    Ok(())
+    tracing::info!(
+        story = link.story_id,
+        answer = answer.as_str(),
+        "customer answer recorded"
+    );
+    Ok(Answered::Recorded)
+}
+
+/// The internal customer pressed one of their DM's buttons; a replay of the press changes
+/// nothing. Anyone else's press is refused privately.
+pub async fn answer_in_slack(
+    app: &AppState,
+    story_id: i64,
+    by: &UserId,
+    answer: Answer,
+    comment: Option<String>,
+    pressed: Pressed,
+) -> Result<Answered> {
+    let now_ms = app.clock.now_ms();
+    let mut tx = super::begin(app).await?;
+    let asked = answers::asked(&mut *tx, story_id).await?;
+    if asked.as_deref() != Some(by.as_str()) {
+        if let (Some(url), Some(customer)) = (pressed.response_url, asked) {
+            let text = format!("This question is for <@{customer}>: only their answer counts.");
+            let note = Message::fixed(
+                say::note(&text),
+                Delivery::Respond {
+                    url,
+                    channel: pressed.channel,
+                    visibility: Visibility::Private,
+                },
+            );
+            outbox::enqueue(&mut *tx, &[note], Some(story_id), now_ms).await?;
+            super::commit(app, tx).await?;
+        }
+        return Ok(Answered::Refused);
+    }
+    if !first_press(&mut tx, Some(&pressed), now_ms).await? {
+        return Ok(Answered::Refused);
+    }
+    let recorded = answers::record(
+        &mut tx,
+        story_id,
+        answer,
+        comment.as_deref(),
+        Some(by.as_str()),
+        now_ms / 1000,
+    )
+    .await?;
+    if !recorded.changed {
+        super::commit(app, tx).await?;
+        return Ok(Answered::Unchanged);
+    }
+    let mut messages = praise(&mut tx, story_id, answer, recorded).await?;
+    if let Some(url) = pressed.response_url {
+        messages.push(Message::rendered(
+            Render::CustomerQuestion {
+                customer: by.clone(),
+            },
+            Delivery::Respond {
+                url,
+                channel: pressed.channel,
+                visibility: Visibility::ReplaceOriginal,
+            },
+        ));
+    }
+    outbox::enqueue(&mut *tx, &messages, Some(story_id), now_ms).await?;
+    super::commit(app, tx).await?;
+    tracing::info!(
+        story = story_id,
+        answer = answer.as_str(),
+        "internal customer answer recorded"
+    );
+    Ok(Answered::Recorded)
 }

@@ -2,10 +2,12 @@
 //! its transaction, queues typed outbox messages and wakes the worker, and returns what to show.
 //! Route handlers parse, call one action and answer.
 pub mod answer;
+pub mod ask_customer;
 pub mod consent;
 pub mod digest;
 pub mod feature;
 pub mod home;
+pub mod in_time;
 pub mod library_link;
 pub mod limit;
 pub mod modal;

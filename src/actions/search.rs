@@ -1,7 +1,7 @@
 //! Look up: `/hero find` (full-text search of stories and nominations) and `/hero profile`.
 use serde_json::Value;
 
-use super::answer::{ReplyTo, in_time};
+use super::in_time::{ReplyTo, in_time};
 use crate::domain::UserId;
 use crate::error::Result;
 use crate::messages::search;

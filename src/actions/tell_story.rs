@@ -31,7 +31,7 @@ pub async fn tell_story(
         .stories_channel
         .as_deref()
         .or(app.config.heroes_channel.as_deref());
-    let messages = messages::story_messages(story.heroes(), channel, typed_in);
+    let messages = messages::story_messages(story.author(), story.heroes(), channel, typed_in);
     let now_ms = app.clock.now_ms();
     let mut tx = super::begin(app).await?;
     if !requests::record(&mut *tx, &request.key, now_ms / 1000).await? {

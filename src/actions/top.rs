@@ -1,7 +1,7 @@
 //! `/hero top [period]`: the most-recognised heroes of a period, with a reason each.
 use serde_json::{Value, json};
 
-use super::answer::{ReplyTo, in_time};
+use super::in_time::{ReplyTo, in_time};
 use crate::domain::command::Period;
 use crate::error::Result;
 use crate::messages::{ephemeral, times};

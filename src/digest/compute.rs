@@ -160,6 +160,7 @@ pub(crate) mod tests {
             created_at: 1_000_000 + id,
             heroes: vec![(UserId::parse("U0ALICE").unwrap(), Consent::Pending)],
             tags: vec![],
+            customer_answer: None,
         }
     }
 
@@ -193,6 +194,45 @@ pub(crate) mod tests {
         assert_eq!((card.internal, card.external), (1, 2));
         assert_eq!(Scorecard::percent(card.within_24h, card.stories), Some(67));
         assert_eq!(Scorecard::percent(card.blown_away, card.stories), Some(33));
+    }
+
+    #[test]
+    fn the_customers_own_answer_counts_over_the_tellers_report() {
+        use crate::domain::{Answer, Customer, CustomerAnswer};
+        let answered = |mut s: Story, answer| {
+            s.customer_answer = Some(CustomerAnswer {
+                answer,
+                comment: None,
+                answered_at: 0,
+                by: Customer::Link,
+            });
+            s
+        };
+        let stories = [
+            // The teller said blown away; the customer was only satisfied.
+            answered(
+                story(1, 5, true, Reaction::BlownAway, CustomerKind::External),
+                Answer::Satisfied,
+            ),
+            // The teller did not know; the customer was blown away.
+            answered(
+                story(2, 5, true, Reaction::Unknown, CustomerKind::External),
+                Answer::BlownAway,
+            ),
+            story(3, 5, true, Reaction::BlownAway, CustomerKind::Internal),
+            story(4, 5, true, Reaction::Satisfied, CustomerKind::Internal),
+            answered(
+                story(5, 5, true, Reaction::BlownAway, CustomerKind::External),
+                Answer::BlownAway,
+            ),
+            story(6, 5, true, Reaction::BlownAway, CustomerKind::External),
+        ];
+        let card = Scorecard::of(&stories, 90, 80);
+        assert_eq!((card.blown_away, card.customer_answers), (4, 3));
+        assert_eq!(
+            card.blown_away_line(),
+            "67 % (4 of 6) · 3 confirmed by the customer"
+        );
     }
 
     #[test]

@@ -158,7 +158,7 @@ fn scorecard(card: &Scorecard) -> Value {
         "fields": [
             measure("Recovered within 24 h", card.within_24h, Some(card.target_recovery_24h)),
             measure("Surprise given", card.surprised, Some(card.target_surprise)),
-            measure("Customer blown away", card.blown_away, None),
+            {"type": "mrkdwn", "text": format!("*Customer blown away*\n{}", card.blown_away_line())},
             {"type": "mrkdwn", "text": format!("*Customers*\n{} external · {} internal", card.external, card.internal)},
         ],
     })
@@ -275,7 +275,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("Customer blown away*\\n50 % (1 of 2)"),
+            text.contains("Customer blown away*\\n50 % (1 of 2) · 0 confirmed by the customer"),
             "{text}"
         );
         assert!(text.contains("1 external · 1 internal"));

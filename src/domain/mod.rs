@@ -1,4 +1,5 @@
 //! Parse-don't-validate types and the pure rules of the product.
+pub mod answer;
 pub mod command;
 pub mod nomination;
 pub mod outbox;
@@ -6,6 +7,7 @@ pub mod story;
 pub mod text;
 pub mod week;
 
+pub use answer::{Answer, Customer, CustomerAnswer};
 pub use command::Command;
 pub use nomination::{Category, CustomerKind, Nomination, NominationError, Reason, Tag, UserId};
 pub use story::{Consent, NewStory, Reaction, Story, StoryError};

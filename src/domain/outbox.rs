@@ -18,6 +18,12 @@ pub enum Render {
     ConsentDm { hero: UserId },
     /// A person's App Home, from what is stored about them when it is sent.
     Home { person: UserId },
+    /// The teller's note that their story is told, with **Ask the customer**.
+    StoryTold,
+    /// A story's question to its internal customer: were you blown away?
+    CustomerQuestion { customer: UserId },
+    /// The DM to one credited hero that the customer was blown away.
+    CustomerPraise { hero: UserId },
 }
 
 /// What a message says.

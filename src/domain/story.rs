@@ -1,5 +1,6 @@
 //! A service-recovery story: what went wrong, when, how it was fixed, the surprise, the
 //! customer's reaction and the heroes credited; plus the measures taken from it.
+use super::answer::{Answer, CustomerAnswer};
 use super::nomination::{CustomerKind, HeroRule, MAX_HEROES, Tag, UserId, heroes};
 
 /// Longest title, in characters (it heads a Slack post and a talk-pack section).
@@ -134,12 +135,23 @@ pub struct Story {
     /// Heroes in the order credited, each with their consent.
     pub heroes: Vec<(UserId, Consent)>,
     pub tags: Vec<String>,
+    /// The customer's own answer, once they gave one.
+    pub customer_answer: Option<CustomerAnswer>,
 }
 
 impl Story {
     /// How long the fix took.
     pub fn recovery_secs(&self) -> i64 {
         self.fixed_at - self.happened_at
+    }
+
+    /// Whether the customer was blown away: their own answer where they gave one, else the
+    /// teller's report.
+    pub fn blown_away(&self) -> bool {
+        match &self.customer_answer {
+            Some(a) => a.answer == Answer::BlownAway,
+            None => self.reaction == Reaction::BlownAway,
+        }
     }
 
     /// Every credited hero has agreed to the story being told outside Slack.

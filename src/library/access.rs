@@ -18,7 +18,7 @@ impl Key {
         Self(bytes)
     }
 
-    fn mac(&self, parts: &[&str]) -> Vec<u8> {
+    pub(crate) fn mac(&self, parts: &[&str]) -> Vec<u8> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
         for part in parts {
             mac.update(part.as_bytes());

@@ -161,6 +161,19 @@ fn talk_pack_sections(
             s.customer_kind.label(),
             s.reaction.label()
         );
+        if let Some(a) = &s.customer_answer {
+            let _ = write!(
+                out,
+                "- **The customer's own answer:** {}",
+                a.answer.label().to_lowercase()
+            );
+            match &a.comment {
+                Some(comment) => {
+                    let _ = writeln!(out, " — “{}”", md(comment).replace('\n', " "));
+                }
+                None => out.push('\n'),
+            }
+        }
         let consents: Vec<String> = s
             .heroes
             .iter()
@@ -195,7 +208,7 @@ pub fn cell(text: &str) -> String {
     }
 }
 
-const CSV_HEADER: [&str; 17] = [
+const CSV_HEADER: [&str; 20] = [
     "id",
     "title",
     "heroes",
@@ -213,6 +226,9 @@ const CSV_HEADER: [&str; 17] = [
     "reaction",
     "featured",
     "tags",
+    "customer_answer",
+    "customer_comment",
+    "answered_at",
 ];
 
 /// RFC 4180: CRLF line ends, one header row.
@@ -231,6 +247,7 @@ fn csv_rows(out: &mut String, stories: &[Story], names: &HashMap<String, String>
             .iter()
             .map(|(id, c)| format!("{}: {}", name(names, id), c.as_str()))
             .collect();
+        let answer = s.customer_answer.as_ref();
         let row = [
             s.id.to_string(),
             s.title.clone(),
@@ -249,6 +266,13 @@ fn csv_rows(out: &mut String, stories: &[Story], names: &HashMap<String, String>
             s.reaction.as_str().to_owned(),
             s.featured_at.is_some().to_string(),
             s.tags.join(" "),
+            answer
+                .map(|a| a.answer.as_str().to_owned())
+                .unwrap_or_default(),
+            answer.and_then(|a| a.comment.clone()).unwrap_or_default(),
+            answer
+                .map(|a| rfc3339(a.answered_at, tz))
+                .unwrap_or_default(),
         ];
         out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
@@ -285,6 +309,9 @@ fn json_story(s: &Story, names: &HashMap<String, String>, tz: &TimeZone) -> Valu
         "tags": s.tags,
         "permalink": s.message_permalink,
         "created_at": rfc3339(s.created_at, tz),
+        "customer_answer": s.customer_answer.as_ref().map(|a| a.answer.as_str()),
+        "customer_comment": s.customer_answer.as_ref().and_then(|a| a.comment.as_deref()),
+        "answered_at": s.customer_answer.as_ref().map(|a| rfc3339(a.answered_at, tz)),
     })
 }
 
@@ -405,6 +432,14 @@ mod tests {
             (Some(true), Some(false))
         );
         assert_eq!(s["recovery_seconds"], 5 * 3600);
+        assert_eq!(
+            (
+                &s["customer_answer"],
+                &s["customer_comment"],
+                &s["answered_at"]
+            ),
+            (&Value::Null, &Value::Null, &Value::Null)
+        );
     }
 
     #[test]

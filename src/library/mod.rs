@@ -77,15 +77,21 @@ pub fn flag(value: Option<&str>) -> bool {
     )
 }
 
-/// Everyone an export names: heroes and authors, once each.
+/// Everyone an export or page names: heroes, authors and internal customers who answered,
+/// once each.
 pub fn people(stories: &[crate::domain::Story]) -> Vec<String> {
     let mut ids: Vec<String> = stories
         .iter()
         .flat_map(|s| {
+            let customer = match s.customer_answer.as_ref().map(|a| &a.by) {
+                Some(crate::domain::Customer::Colleague(id)) => Some(id.to_string()),
+                _ => None,
+            };
             s.heroes
                 .iter()
                 .map(|(id, _)| id.to_string())
                 .chain([s.author_id.to_string()])
+                .chain(customer)
         })
         .collect();
     ids.sort();

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use askama::Template;
 use jiff::tz::TimeZone;
 
-use crate::domain::Story;
 use crate::domain::story::{duration_in_words, recovery_in_words};
+use crate::domain::{Customer, Story};
 
 /// What every page shares: where the library lives, and the session's CSRF token if signed in.
 pub struct Layout {
@@ -108,6 +108,9 @@ pub struct StoryView {
     pub recovery: String,
     pub customer: String,
     pub reaction: &'static str,
+    /// The customer's own answer, with their comment and when and how it came.
+    pub customer_answer: Option<String>,
+    pub customer_comment: Option<String>,
     pub tags: String,
     pub permalink: Option<String>,
     pub what_went_wrong: String,
@@ -206,6 +209,18 @@ impl StoryView {
             recovery: recovery_in_words(s.recovery_secs()),
             customer: capitalised(s.customer_kind.label()),
             reaction: s.reaction.label(),
+            customer_answer: s.customer_answer.as_ref().map(|a| {
+                let who = match &a.by {
+                    Customer::Link => "through the answer link".to_owned(),
+                    Customer::Colleague(id) => format!("by {} in Slack", name(names, id)),
+                };
+                format!(
+                    "{} — answered {who} on {}",
+                    a.answer.label(),
+                    crate::clock::date_time(a.answered_at, tz)
+                )
+            }),
+            customer_comment: s.customer_answer.as_ref().and_then(|a| a.comment.clone()),
             tags: s
                 .tags
                 .iter()

@@ -31,6 +31,8 @@ pub struct Row {
     pub recovered: Cell,
     pub surprised: Cell,
     pub blown_away: Cell,
+    /// Stories whose customer answered themselves.
+    pub confirmed: usize,
     pub selected: bool,
 }
 
@@ -48,6 +50,8 @@ pub struct Summary {
     pub recovered: String,
     pub surprised: String,
     pub blown_away: String,
+    /// `67 % (4 of 6) · 3 confirmed by the customer`, as every scorecard says it.
+    pub blown_away_line: String,
 }
 
 #[derive(Template)]
@@ -195,6 +199,7 @@ pub fn page(layout: Layout, scores: &[WeekScore], current: IsoWeek) -> Page {
             recovered: cell(s.card.within_24h, s.card.stories),
             surprised: cell(s.card.surprised, s.card.stories),
             blown_away: cell(s.card.blown_away, s.card.stories),
+            confirmed: s.card.customer_answers,
             selected: s.week == chosen.week,
         })
         .collect();
@@ -207,6 +212,7 @@ pub fn page(layout: Layout, scores: &[WeekScore], current: IsoWeek) -> Page {
             recovered: charts::percent(chosen.recovered()),
             surprised: charts::percent(chosen.surprised()),
             blown_away: charts::percent(chosen.blown_away()),
+            blown_away_line: card.blown_away_line(),
         },
         target_recovery_24h: t24,
         target_surprise: tsurprise,
@@ -222,14 +228,14 @@ pub fn page(layout: Layout, scores: &[WeekScore], current: IsoWeek) -> Page {
 /// (empty where nothing was measured).
 pub fn csv(scores: &[WeekScore]) -> String {
     let mut out = String::from(
-        "week,monday,stories,internal,external,recovered_within_24h,recovered_within_24h_percent,surprise_given,surprise_given_percent,blown_away,blown_away_percent,target_recovery_24h_percent,target_surprise_percent\r\n",
+        "week,monday,stories,internal,external,recovered_within_24h,recovered_within_24h_percent,surprise_given,surprise_given_percent,blown_away,blown_away_percent,target_recovery_24h_percent,target_surprise_percent,blown_away_confirmed_by_customer\r\n",
     );
     let pct = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
     for s in scores {
         let c = &s.card;
         let _ = write!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n",
             s.week,
             s.week.monday(),
             c.stories,
@@ -243,6 +249,7 @@ pub fn csv(scores: &[WeekScore]) -> String {
             pct(s.blown_away()),
             c.target_recovery_24h,
             c.target_surprise,
+            c.customer_answers,
         );
     }
     out
@@ -270,8 +277,8 @@ mod tests {
         let csv = csv(&scores());
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 4);
-        assert_eq!(lines[1], "2026-W45,2026-11-02,0,0,0,0,,0,,0,,90,80");
-        assert_eq!(lines[3], "2026-W47,2026-11-16,2,1,1,1,50,1,50,1,50,90,80");
+        assert_eq!(lines[1], "2026-W45,2026-11-02,0,0,0,0,,0,,0,,90,80,0");
+        assert_eq!(lines[3], "2026-W47,2026-11-16,2,1,1,1,50,1,50,1,50,90,80,0");
     }
 
     #[test]

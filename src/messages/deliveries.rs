@@ -67,9 +67,11 @@ pub fn nomination_messages<'a>(
     (messages, place)
 }
 
-/// A story's post (stories channel, else heroes channel, else where it was told) and a consent
-/// request to each credited hero.
+/// A story's post (stories channel, else heroes channel, else where it was told), a consent
+/// request to each credited hero, and the teller's confirmation with **Ask the customer**
+/// (privately where they told it, else in their DM).
 pub fn story_messages(
+    teller: &UserId,
     heroes: &[UserId],
     stories_channel: Option<&str>,
     typed_in: Option<TypedIn<'_>>,
@@ -78,5 +80,14 @@ pub fn story_messages(
     let dms = heroes.iter().map(|hero| {
         Message::rendered(Render::ConsentDm { hero: hero.clone() }, Delivery::dm(hero))
     });
-    post.into_iter().chain(dms).collect()
+    let told = match typed_in.filter(|here| !here.response_url.is_empty()) {
+        Some(here) => Delivery::Respond {
+            url: here.response_url.to_owned(),
+            channel: here.channel.to_owned(),
+            visibility: Visibility::Private,
+        },
+        None => Delivery::dm(teller),
+    };
+    let told = Message::rendered(Render::StoryTold, told);
+    post.into_iter().chain(dms).chain([told]).collect()
 }

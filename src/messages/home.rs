@@ -167,7 +167,11 @@ fn scorecard(leader: &LeaderView) -> Vec<Value> {
             {"type": "mrkdwn", "text": format!("*Recovery stories*\n{}", card.stories)},
             {"type": "mrkdwn", "text": measure("Recovered within 24 h", card.within_24h, card, Some(card.target_recovery_24h))},
             {"type": "mrkdwn", "text": measure("Surprise given", card.surprised, card, Some(card.target_surprise))},
-            {"type": "mrkdwn", "text": measure("Customer blown away", card.blown_away, card, None)},
+            {"type": "mrkdwn", "text": if card.stories == 0 {
+                measure("Customer blown away", card.blown_away, card, None)
+            } else {
+                format!("*Customer blown away*\n{}", card.blown_away_line())
+            }},
         ]}),
         blocks::section(&format!(
             "*The last {} weeks* ({first} to {})\n{}\n{}\n{}",

@@ -1,5 +1,6 @@
 //! What herobot says: the celebration, the hero's DM, replies to the person who typed `/hero`;
 //! story posts and consent requests in `story`.
+pub mod answer;
 pub mod deliveries;
 pub mod home;
 pub mod rollup;

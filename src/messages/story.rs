@@ -1,5 +1,5 @@
 //! What herobot says about a recovery story: the post in the stories channel (with its Feature
-//! button) and the consent request each credited hero gets.
+//! and Ask the customer buttons) and the consent request each credited hero gets.
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
@@ -80,7 +80,7 @@ pub fn post(story: &Story, tz: &TimeZone) -> Value {
     } else {
         button("⭐ Feature", FEATURE, story.id, Some("primary"))
     };
-    blocks.push(json!({"type": "actions", "block_id": "story_actions", "elements": [action]}));
+    blocks.push(json!({"type": "actions", "block_id": "story_actions", "elements": [action, super::answer::ask_button(story.id)]}));
     json!({
         "text": blocks::truncate(&format!("Recovery story: {} ({heroes})", escape(&story.title)), FALLBACK_MAX),
         "blocks": blocks,
@@ -147,6 +147,7 @@ mod tests {
                 (UserId::parse("U0BOB").unwrap(), Consent::Pending),
             ],
             tags: vec!["billing".into()],
+            customer_answer: None,
         }
     }
 
@@ -176,6 +177,7 @@ mod tests {
                 .contains("The &lt;invoice&gt; that")
         );
         assert!(text.contains(FEATURE) && !text.contains(UNFEATURE));
+        assert!(text.contains(super::super::answer::ASK));
     }
 
     #[test]

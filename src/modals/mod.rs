@@ -1,5 +1,6 @@
 //! The modals herobot opens (nomination, recovery story): their views, and the reading of a
 //! submission into domain types, with errors keyed by the input they belong to.
+pub mod ask;
 pub mod nomination;
 pub mod story;
 

@@ -82,13 +82,20 @@ pub async fn body(
                 _ => messages::celebration(n),
             }
         }
-        Render::StoryPost | Render::ConsentDm { .. } => {
+        Render::StoryPost
+        | Render::ConsentDm { .. }
+        | Render::StoryTold
+        | Render::CustomerQuestion { .. }
+        | Render::CustomerPraise { .. } => {
             let story = stories::get(db, subject()?)
                 .await
                 .map_err(unreadable)?
                 .ok_or_else(gone)?;
             match render {
                 Render::ConsentDm { hero } => messages::story::consent_request(&story, hero),
+                Render::StoryTold => messages::answer::told(&story),
+                Render::CustomerQuestion { .. } => messages::answer::question(&story),
+                Render::CustomerPraise { hero } => messages::answer::praise(&story, hero),
                 _ => messages::story::post(&story, tz),
             }
         }

@@ -1,19 +1,25 @@
-//! Buttons on herobot's messages and App Home: a hero's consent choice, Feature on a story post,
-//! and Home's buttons (the two forms, a leader's library link). Each changes state at most once
-//! however often it is pressed, and answers through the outbox.
+//! Buttons on herobot's messages and App Home: a hero's consent choice, Feature and Ask the
+//! customer on a story post, the internal customer's answer, and Home's buttons (the two forms, a
+//! leader's library link). Each changes state at most once however often it is pressed, and
+//! answers through the outbox.
 use axum::response::{IntoResponse, Response};
 
 use crate::actions::Pressed;
+use crate::actions::answer::answer_in_slack;
+use crate::actions::ask_customer::ask;
 use crate::actions::consent::record_consent;
 use crate::actions::feature::feature;
 use crate::actions::home::send_library_link;
 use crate::actions::modal::open_modal;
+use crate::domain::answer::comment;
 use crate::domain::{Consent, UserId};
 use crate::error::Result;
+use crate::messages::answer::{ASK, COMMENT_BLOCK, pressed_answer};
 use crate::messages::home::{LIBRARY_LINK, NOMINATE, TELL_STORY};
 use crate::messages::story::{CONSENT_DECLINE, CONSENT_GRANT, FEATURE, UNFEATURE};
 use crate::modals;
 use crate::slack::payload::BlockActions;
+use crate::slack::payload::Values;
 use crate::state::AppState;
 
 /// `signed_at` is the request's signed timestamp: with the trigger ID it makes each press
@@ -38,13 +44,14 @@ pub async fn pressed(state: &AppState, pressed: BlockActions, signed_at: i64) ->
     };
     for action in &pressed.actions {
         let story_id = action.value.as_deref().and_then(|v| v.parse::<i64>().ok());
-        let on = Some(Pressed {
+        let pressed_on = Pressed {
             key: format!(
                 "press:{signed_at}:{}:{}",
                 pressed.trigger_id, action.action_id
             ),
             ..on.clone()
-        });
+        };
+        let on = Some(pressed_on.clone());
         match (action.action_id.as_str(), story_id) {
             (CONSENT_GRANT, Some(id)) => {
                 record_consent(state, id, &user, Consent::Granted, on).await?;
@@ -57,6 +64,14 @@ pub async fn pressed(state: &AppState, pressed: BlockActions, signed_at: i64) ->
             }
             (UNFEATURE, Some(id)) => {
                 feature(state, id, user.as_str(), false, on).await?;
+            }
+            (ASK, Some(id)) => {
+                ask(state, id, &user, &pressed.trigger_id, pressed_on).await?;
+            }
+            (other, Some(id)) if let Some(answer) = pressed_answer(other) => {
+                let typed = Values(&pressed.state.values).text(COMMENT_BLOCK);
+                let comment = comment(typed.as_deref());
+                answer_in_slack(state, id, &user, answer, comment, pressed_on).await?;
             }
             (NOMINATE, _) => {
                 let view = modals::nomination::view(

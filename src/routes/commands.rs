@@ -4,7 +4,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use crate::actions::{self, Refused, answer::ReplyTo, nominate::Request};
+use crate::actions::{self, Refused, in_time::ReplyTo, nominate::Request};
 use crate::domain::UserId;
 use crate::domain::command::{self, Command, CommandError};
 use crate::error::{Error, Result};

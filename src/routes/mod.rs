@@ -1,5 +1,6 @@
 //! The HTTP surface: a file per route or interaction kind; handlers parse, call one action and
 //! answer.
+mod answer;
 mod api;
 mod bearer;
 mod buttons;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/stories", get(api::stories))
         .merge(library::router())
         .merge(wall::router())
+        .merge(answer::router())
         .layer(DefaultBodyLimit::max(FORM_BODY))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {

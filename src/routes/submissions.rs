@@ -1,8 +1,10 @@
-//! Modal submissions: a nomination or a recovery story, handed to its action. Invalid input
-//! keeps the modal open with a message beside each field and stores nothing.
+//! Modal submissions: a nomination, a recovery story or the internal customer to ask, handed
+//! to its action. Invalid input keeps the modal open with a message beside each field and
+//! stores nothing.
 use serde_json::Value;
 
 use crate::actions::Refused;
+use crate::actions::ask_customer::ask_colleague;
 use crate::actions::nominate::{Request, nominate};
 use crate::actions::tell_story::tell_story;
 use crate::domain::UserId;
@@ -53,6 +55,16 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
             };
             let told = tell_story(state, story, request(Source::Modal)).await;
             not_stored("title", told)
+        }
+        modals::ask::CALLBACK_ID => {
+            let (story, customer) = match modals::ask::parse(&values, &view.private_metadata) {
+                Ok(picked) => picked,
+                Err(errors) => return Ok(Some(errors_response(&errors))),
+            };
+            match ask_colleague(state, story, &user, &customer).await? {
+                Ok(()) => Ok(None),
+                Err(problem) => Ok(Some(errors_response(&modals::ask::refused(&problem)))),
+            }
         }
         other => {
             tracing::debug!(

@@ -129,6 +129,9 @@ pub struct BlockActions {
     pub message: Option<ShortcutMessage>,
     #[serde(default)]
     pub actions: Vec<Action>,
+    /// The inputs of the message or view the button is in (a comment typed beside the buttons).
+    #[serde(default)]
+    pub state: ViewState,
     /// Where the button is: a message, or a view (App Home or a modal).
     #[serde(default)]
     pub container: Option<Container>,

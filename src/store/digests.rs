@@ -59,18 +59,22 @@ pub async fn ranking(
         .collect())
 }
 
-/// The recovery measures of the stories told in `[?1, ?2)`; `?3` is the recovery window.
+/// The recovery measures of the stories told in `[?1, ?2)`; `?3` is the recovery window. A
+/// customer's own answer counts over the teller's report.
 pub const SCORECARD: &str = "select count(*),
-        coalesce(sum(fixed_at - happened_at <= ?3), 0),
-        coalesce(sum(surprise is not null), 0),
-        coalesce(sum(reaction = 'blown_away'), 0),
-        coalesce(sum(customer_kind = 'internal'), 0),
-        coalesce(sum(customer_kind = 'external'), 0)
-     from stories where created_at >= ?1 and created_at < ?2";
+        coalesce(sum(s.fixed_at - s.happened_at <= ?3), 0),
+        coalesce(sum(s.surprise is not null), 0),
+        coalesce(sum(coalesce(a.answer, s.reaction) = 'blown_away'), 0),
+        coalesce(sum(a.story_id is not null), 0),
+        coalesce(sum(s.customer_kind = 'internal'), 0),
+        coalesce(sum(s.customer_kind = 'external'), 0)
+     from stories s left join customer_answers a on a.story_id = s.id
+     where s.created_at >= ?1 and s.created_at < ?2";
 
 /// The scorecard of `[start, end)`, counted by SQLite (the targets are left at zero).
 pub async fn scorecard(db: &SqlitePool, start: i64, end: i64) -> Result<Scorecard, sqlx::Error> {
-    let (stories, within_24h, surprised, blown_away, internal, external): (
+    let (stories, within_24h, surprised, blown_away, customer_answers, internal, external): (
+        i64,
         i64,
         i64,
         i64,
@@ -88,6 +92,7 @@ pub async fn scorecard(db: &SqlitePool, start: i64, end: i64) -> Result<Scorecar
         within_24h: within_24h as usize,
         surprised: surprised as usize,
         blown_away: blown_away as usize,
+        customer_answers: customer_answers as usize,
         internal: internal as usize,
         external: external as usize,
         ..Scorecard::default()

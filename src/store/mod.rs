@@ -1,4 +1,5 @@
 //! The SQLite store: connecting, migrating, and the SQL of each table family.
+pub mod answers;
 pub mod batch;
 pub mod digests;
 pub mod home;

@@ -12,6 +12,8 @@ const HERO_DM: &str = "hero_dm";
 const UPDATE: &str = "chat.update";
 const RESPOND: &str = "response_url";
 const PUBLISH: &str = "views.publish";
+/// The stored name of a customer's praise to a hero.
+const PRAISE: &str = "customer_praise";
 
 /// A message in the columns it is stored in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +65,9 @@ fn render_name(render: &Render) -> (&'static str, Option<&UserId>) {
         Render::StoryPost => ("story_post", None),
         Render::ConsentDm { hero } => ("consent_dm", Some(hero)),
         Render::Home { person } => ("home", Some(person)),
+        Render::StoryTold => ("story_told", None),
+        Render::CustomerQuestion { customer } => ("customer_question", Some(customer)),
+        Render::CustomerPraise { hero } => (PRAISE, Some(hero)),
     }
 }
 
@@ -147,6 +152,11 @@ impl ClaimedRow {
             Some("home") => Content::Rendered(Render::Home {
                 person: recipient()?,
             }),
+            Some("story_told") => Content::Rendered(Render::StoryTold),
+            Some("customer_question") => Content::Rendered(Render::CustomerQuestion {
+                customer: recipient()?,
+            }),
+            Some(PRAISE) => Content::Rendered(Render::CustomerPraise { hero: recipient()? }),
             Some(other) => return Err(format!("unknown message kind {other:?}")),
         };
         Ok(Claimed {
@@ -243,6 +253,18 @@ pub async fn story_posts(
     .bind(POST)
     .fetch_all(db)
     .await
+}
+
+/// Whether a customer's praise was queued for `story_id` before (the heroes hear it once).
+pub async fn praise_queued(
+    db: impl SqliteExecutor<'_>,
+    story_id: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("select exists (select 1 from outbox where subject_id = ?1 and render = ?2)")
+        .bind(story_id)
+        .bind(PRAISE)
+        .fetch_one(db)
+        .await
 }
 
 /// Pending messages with an ID above `after`, oldest first.
@@ -369,4 +391,50 @@ pub async fn pending(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("select count(*) from outbox where status = 'pending'")
         .fetch_one(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_message_reads_back_as_it_was_queued() {
+        let person = UserId::parse("U0ALICE").unwrap();
+        let renders = [
+            Render::Celebration,
+            Render::HeroDm {
+                hero: person.clone(),
+            },
+            Render::StoryPost,
+            Render::ConsentDm {
+                hero: person.clone(),
+            },
+            Render::Home {
+                person: person.clone(),
+            },
+            Render::StoryTold,
+            Render::CustomerQuestion {
+                customer: person.clone(),
+            },
+            Render::CustomerPraise { hero: person },
+        ];
+        for render in renders {
+            let message = Message::rendered(render, Delivery::dm(&UserId::parse("U0BOB").unwrap()));
+            let row = Row::of(&message);
+            let claimed = ClaimedRow {
+                id: 1,
+                method: row.method.to_owned(),
+                url: row.url,
+                payload: row.payload,
+                render: row.render.map(str::to_owned),
+                recipient: row.recipient,
+                channel: row.channel,
+                subject_id: Some(7),
+                attempts: 0,
+            }
+            .read()
+            .unwrap();
+            assert_eq!(claimed.message, message);
+        }
+    }
 }

@@ -2,7 +2,9 @@
 use serde_json::json;
 use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
 
-use crate::domain::{Consent, CustomerKind, NewStory, Reaction, Story, UserId};
+use crate::domain::{
+    Answer, Consent, Customer, CustomerAnswer, CustomerKind, NewStory, Reaction, Story, UserId,
+};
 
 #[derive(FromRow)]
 pub(crate) struct StoryRow {
@@ -25,6 +27,8 @@ pub(crate) struct StoryRow {
     heroes: String,
     /// JSON array of tags.
     tags: String,
+    /// JSON array [answer, comment, answered_at, customer_id], or null before the customer answered.
+    customer_answer: Option<String>,
 }
 
 /// The columns of a story with its heroes and tags folded in as JSON; `s` is the stories alias.
@@ -32,7 +36,8 @@ pub const STORY_COLUMNS: &str = "s.id, s.team_id, s.author_id, s.title, s.what_w
     s.how_fixed, s.surprise, s.customer_kind, s.reaction, s.message_permalink, s.featured_at, s.featured_by, s.created_at,
     (select coalesce(json_group_array(json_array(h.hero_id, h.consent)), '[]')
        from (select hero_id, consent from story_heroes where story_id = s.id order by position) h) as heroes,
-    (select coalesce(json_group_array(t.tag), '[]') from story_tags t where t.story_id = s.id) as tags";
+    (select coalesce(json_group_array(t.tag), '[]') from story_tags t where t.story_id = s.id) as tags,
+    (select json_array(a.answer, a.comment, a.answered_at, a.customer_id) from customer_answers a where a.story_id = s.id) as customer_answer";
 
 impl From<StoryRow> for Story {
     fn from(r: StoryRow) -> Self {
@@ -61,8 +66,21 @@ impl From<StoryRow> for Story {
                 })
                 .collect(),
             tags: serde_json::from_str(&r.tags).unwrap_or_default(),
+            customer_answer: r.customer_answer.as_deref().and_then(customer_answer),
         }
     }
+}
+
+/// A stored customer answer from its JSON array.
+fn customer_answer(json: &str) -> Option<CustomerAnswer> {
+    let (answer, comment, answered_at, customer): (String, Option<String>, i64, Option<String>) =
+        serde_json::from_str(json).ok()?;
+    Some(CustomerAnswer {
+        answer: Answer::parse(&answer)?,
+        comment,
+        answered_at,
+        by: customer.map_or(Customer::Link, |id| Customer::Colleague(UserId::stored(id))),
+    })
 }
 
 /// Stores a story inside the caller's transaction; returns its ID.

@@ -53,6 +53,8 @@ pub struct Board {
     pub updated: String,
     pub period: String,
     pub gauges: Vec<Gauge>,
+    /// "Customer blown away" as every scorecard says it, with how many the customer confirmed.
+    pub blown_away: Option<String>,
     pub trend: Svg,
     pub target_recovery_24h: u8,
     pub target_surprise: u8,
@@ -269,6 +271,7 @@ pub fn board(
             recent.len()
         ),
         gauges,
+        blown_away: (card.stories > 0).then(|| card.blown_away_line()),
         trend,
         target_recovery_24h: t24,
         target_surprise: tsurprise,

@@ -158,6 +158,31 @@ pub(crate) fn installed(env: &str, default: &str) -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
+/// Chromium and chromedriver, where installed; else None, after checking that this run does
+/// not require them.
+pub fn browser_tools() -> Option<(PathBuf, PathBuf)> {
+    let (Some(chromium), Some(chromedriver)) = (
+        installed("CHROMIUM", "/usr/bin/chromium"),
+        installed("CHROMEDRIVER", "/usr/bin/chromedriver"),
+    ) else {
+        assert_ne!(
+            std::env::var("HEROBOT_BROWSER_TEST").as_deref(),
+            Ok("required"),
+            "HEROBOT_BROWSER_TEST=required, but chromium or chromedriver is not installed"
+        );
+        eprintln!("skipped: install Debian's chromium and chromium-driver to run the browser test");
+        return None;
+    };
+    Some((chromium, chromedriver))
+}
+
+/// Where screenshots are kept: `target/tmp/screenshots/`.
+pub fn screenshots() -> PathBuf {
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    shots
+}
+
 /// chromedriver on a free loopback port, once it answers.
 pub(crate) async fn start_driver(chromedriver: &Path) -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -252,16 +277,7 @@ pub(crate) async fn sign_in_link(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn a_leader_searches_features_and_downloads_in_a_real_browser() {
-    let (Some(chromium), Some(chromedriver)) = (
-        installed("CHROMIUM", "/usr/bin/chromium"),
-        installed("CHROMEDRIVER", "/usr/bin/chromedriver"),
-    ) else {
-        assert_ne!(
-            std::env::var("HEROBOT_BROWSER_TEST").as_deref(),
-            Ok("required"),
-            "HEROBOT_BROWSER_TEST=required, but chromium or chromedriver is not installed"
-        );
-        eprintln!("skipped: install Debian's chromium and chromium-driver to run the browser test");
+    let Some((chromium, chromedriver)) = browser_tools() else {
         return;
     };
     let app = spawn_app_with(Options {
@@ -341,8 +357,7 @@ async fn a_leader_searches_features_and_downloads_in_a_real_browser() {
         .unwrap();
     assert_eq!(by.as_deref(), Some(LEADER));
 
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
+    let shots = screenshots();
     let png = browser.screenshot(&shots.join("library-story.png")).await;
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 5_000);
 

@@ -41,6 +41,7 @@ pub struct Options {
     pub digest_schedule: &'static str,
     pub api_token: Option<&'static str>,
     pub public_url: Option<&'static str>,
+    pub company_name: Option<&'static str>,
     pub leaders: &'static str,
     pub mock_slack_ok: bool,
     pub lane_interval: Duration,
@@ -68,6 +69,7 @@ impl Default for Options {
             digest_schedule: "off",
             api_token: None,
             public_url: None,
+            company_name: None,
             leaders: LEADER,
             mock_slack_ok: true,
             lane_interval: Duration::from_millis(10),
@@ -138,6 +140,10 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         (
             "HEROBOT_METRICS_TOKEN",
             options.metrics_token.unwrap_or_default().to_owned(),
+        ),
+        (
+            "HEROBOT_COMPANY_NAME",
+            options.company_name.unwrap_or_default().to_owned(),
         ),
     ];
     let mut config = Config::from_lookup(Needs::Slack, |k| {

@@ -191,6 +191,10 @@ async fn leaders_see_the_scorecard_and_get_a_library_link_privately() {
     let text = view.to_string();
     assert!(text.contains("This week's scorecard"), "{text}");
     assert!(text.contains("100 % (1 of 1) · target 90 % ✅"), "{text}");
+    assert!(
+        text.contains("*Customer blown away*\\n100 % (1 of 1) · 0 confirmed by the customer"),
+        "{text}"
+    );
     assert!(text.contains("recovered within 24 h"));
     assert!(text.contains("home_library_link"));
 

@@ -1,5 +1,7 @@
 //! API tests: one binary, one module per area.
 mod aggregates;
+mod answer_page;
+mod answers;
 mod browser;
 mod buttons;
 mod commands;

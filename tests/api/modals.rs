@@ -294,7 +294,8 @@ async fn a_told_story_is_stored_posted_to_the_stories_channel_and_each_hero_aske
         ]
     );
 
-    let requests = app.slack_requests(3).await;
+    // The post, two consent requests and the teller's confirmation.
+    let requests = app.slack_requests(4).await;
     let posts: Vec<Value> = to_path(&requests, "/chat.postMessage")
         .iter()
         .map(|r| body_json(r))

@@ -34,6 +34,11 @@ async fn history(app: &TestApp) {
         .execute(&app.db)
         .await
         .unwrap();
+    // Customers answered some stories themselves (every third): their answer counts.
+    sqlx::query("insert into customer_answers (story_id, answer, comment, answered_at, customer_id) select id, 'blown_away', null, created_at + 3600, null from stories where id % 3 = 0")
+        .execute(&app.db)
+        .await
+        .unwrap();
     sqlx::query("insert into story_heroes (story_id, hero_id, position, consent) select id, 'U0ALICE', 0, 'granted' from stories")
         .execute(&app.db)
         .await
@@ -139,6 +144,10 @@ async fn the_wallboard_and_the_scorecard_read_at_a_glance_in_a_real_browser() {
     assert_eq!(browser.text("h1").await, "Service heroes");
     assert!(browser.text("ol.heroes").await.contains("Carol Nguyen"));
     assert_eq!(overflow(&browser).await, (0, 0), "the wallboard scrolls");
+    assert!(
+        browser.source().await.contains("confirmed by the customer"),
+        "the wallboard says how many answers came from customers"
+    );
     let png = browser
         .screenshot(&shots.join("wallboard-1920x1080.png"))
         .await;

@@ -1,0 +1,175 @@
+//! Ask the customer: the teller gets an answer link for an external customer, or picks the
+//! internal customer, whom herobot then asks once in a DM.
+use serde_json::Value;
+
+use super::{Pressed, first_press};
+use crate::answers::{self, token::Link};
+use crate::domain::outbox::{Delivery, Message, Render, Visibility};
+use crate::domain::{CustomerKind, Story, UserId};
+use crate::error::Result;
+use crate::messages::answer as say;
+use crate::state::AppState;
+use crate::store::{answers as store, outbox, stories};
+
+/// What became of a request for a story's answer link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkFor {
+    Url(String),
+    NoStory,
+    NoPublicUrl,
+}
+
+const NO_PUBLIC_URL: &str = "herobot cannot make an answer link: `HEROBOT_PUBLIC_URL` is not set. Ask your herobot admin to set it.";
+
+/// The answer link of `story_id`, made now (it works for 28 days).
+pub async fn answer_link(app: &AppState, story_id: i64) -> Result<LinkFor> {
+    let Some(public_url) = app.config.public_url.as_deref() else {
+        return Ok(LinkFor::NoPublicUrl);
+    };
+    if stories::get(&app.db, story_id).await?.is_none() {
+        return Ok(LinkFor::NoStory);
+    }
+    let link = Link {
+        story_id,
+        made_at: app.clock.now_secs(),
+    };
+    Ok(LinkFor::Url(answers::url(
+        public_url,
+        &app.library_key,
+        link,
+    )))
+}
+
+/// Whether `by` may ask the customer about `story`: its teller, or a leader.
+fn may_ask(app: &AppState, story: &Story, by: &UserId) -> bool {
+    story.author_id == *by || app.config.is_leader(by.as_str())
+}
+
+/// Queues a private reply to the person who pressed a button.
+async fn reply(app: &AppState, pressed: &Pressed, body: Value, story_id: i64) -> Result<()> {
+    let Some(url) = pressed.response_url.clone() else {
+        return Ok(());
+    };
+    let note = Message::fixed(
+        body,
+        Delivery::Respond {
+            url,
+            channel: pressed.channel.clone(),
+            visibility: Visibility::Private,
+        },
+    );
+    let now_ms = app.clock.now_ms();
+    let mut tx = super::begin(app).await?;
+    // A replayed press is answered once.
+    if !first_press(&mut tx, Some(pressed), now_ms).await? {
+        return Ok(());
+    }
+    outbox::enqueue(&mut *tx, &[note], Some(story_id), now_ms).await?;
+    super::commit(app, tx).await?;
+    Ok(())
+}
+
+/// **Ask the customer**, pressed by `by`: an external story's teller gets the link privately;
+/// for an internal story, the picker opens (Slack's trigger lasts 3 seconds, so now).
+pub async fn ask(
+    app: &AppState,
+    story_id: i64,
+    by: &UserId,
+    trigger_id: &str,
+    pressed: Pressed,
+) -> Result<()> {
+    let Some(story) = stories::get(&app.db, story_id).await? else {
+        return Ok(());
+    };
+    if !may_ask(app, &story, by) {
+        let text = format!(
+            "Only the teller, <@{}>, or a leader can ask the customer about this story.",
+            story.author_id
+        );
+        return reply(app, &pressed, say::note(&text), story_id).await;
+    }
+    match story.customer_kind {
+        CustomerKind::External => {
+            let Some(public_url) = app.config.public_url.as_deref() else {
+                return reply(app, &pressed, say::note(NO_PUBLIC_URL), story_id).await;
+            };
+            let now = app.clock.now_secs();
+            let link = Link {
+                story_id,
+                made_at: now,
+            };
+            let (url, variants) = answers::urls(public_url, &app.library_key, link);
+            let closes = crate::clock::local(
+                crate::domain::answer::open_until(now),
+                &app.config.timezone,
+                "%a %-d %b %Y",
+            );
+            let body = say::link_for_teller(&story, &url, &variants, &closes);
+            reply(app, &pressed, body, story_id).await
+        }
+        CustomerKind::Internal => {
+            if let Some(customer) = store::asked(&app.db, story_id).await? {
+                let text = format!(
+                    "herobot asked <@{customer}> already; it asks the customer once. Their answer shows on the story in the library."
+                );
+                return reply(app, &pressed, say::note(&text), story_id).await;
+            }
+            let view = crate::modals::ask::view(story_id, &story.title);
+            if let Some(problem) = super::modal::open_modal(app, trigger_id, &view).await {
+                reply(app, &pressed, problem, story_id).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The teller picked `customer` for `story_id`: herobot DMs them the question, once. An error is
+/// the message to show beside the picker.
+pub async fn ask_colleague(
+    app: &AppState,
+    story_id: i64,
+    by: &UserId,
+    customer: &str,
+) -> Result<Result<(), String>> {
+    let Some(customer) = UserId::parse(customer) else {
+        return Ok(Err("Pick a person.".into()));
+    };
+    let Some(story) = stories::get(&app.db, story_id).await? else {
+        return Ok(Err("That story is gone.".into()));
+    };
+    if !may_ask(app, &story, by) {
+        return Ok(Err(
+            "Only the teller or a leader can ask the customer.".into()
+        ));
+    }
+    if customer == *by || story.heroes.iter().any(|(h, _)| *h == customer) {
+        return Ok(Err(
+            "Pick the customer: not yourself, and not one of the heroes.".into(),
+        ));
+    }
+    let now_ms = app.clock.now_ms();
+    let mut tx = super::begin(app).await?;
+    if !store::ask(
+        &mut *tx,
+        story_id,
+        customer.as_str(),
+        by.as_str(),
+        now_ms / 1000,
+    )
+    .await?
+    {
+        return Ok(Err(
+            "herobot asked this story's customer already; it asks once.".into(),
+        ));
+    }
+    let dm = Message::rendered(
+        Render::CustomerQuestion {
+            customer: customer.clone(),
+        },
+        Delivery::dm(&customer),
+    );
+    outbox::enqueue(&mut *tx, &[dm], Some(story_id), now_ms).await?;
+    super::commit(app, tx).await?;
+    tracing::info!(story = story_id, "internal customer asked");
+    Ok(Ok(()))
+}
