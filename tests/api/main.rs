@@ -15,6 +15,7 @@ mod home;
 mod library;
 mod modals;
 mod outbox;
+mod properties;
 mod robustness;
 mod scorecard;
 mod screens;
