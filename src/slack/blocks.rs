@@ -31,6 +31,8 @@ pub fn escape(text: &str) -> String {
 pub fn escape_within(text: &str, max: usize) -> String {
     let mut out = String::new();
     let mut len = 0;
+    // Counted once: counting inside the loop made a long text quadratic.
+    let total = text.chars().count();
     for (i, c) in text.chars().enumerate() {
         let piece = match c {
             '&' => "&amp;".to_owned(),
@@ -39,7 +41,7 @@ pub fn escape_within(text: &str, max: usize) -> String {
             c => c.to_string(),
         };
         let piece_len = piece.chars().count();
-        let rest_fits = text.chars().count() == i + 1 && len + piece_len <= max;
+        let rest_fits = total == i + 1 && len + piece_len <= max;
         if len + piece_len > max.saturating_sub(1) && !rest_fits {
             out.push('…');
             return out;
