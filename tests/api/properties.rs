@@ -1,7 +1,8 @@
 //! Properties over any input: the parsers and escapers never panic, escaped user text never
 //! becomes a Slack control sequence, and truncation never splits an escape or a character.
 use herobot::domain::UserId;
-use herobot::domain::command::parse;
+use herobot::domain::command::{Command, parse};
+use herobot::domain::nomination::{MAX_HEROES, MAX_REASON, MAX_TAGS};
 use herobot::domain::text::{Piece, pieces, unescape};
 use herobot::slack::blocks::{block_quote, escape, escape_within, truncate};
 use herobot::slack::payload::{EventEnvelope, Interaction, InteractionForm, SlashCommand, Values};
@@ -62,7 +63,7 @@ fn only_whole_escapes(s: &str) -> bool {
     })
 }
 
-/// How many characters of `s` escaping turns into each of its escaped characters.
+/// The escape of every prefix of `s`'s characters, shortest first.
 fn escaped_prefixes(s: &str) -> Vec<String> {
     let mut prefixes = vec![String::new()];
     let mut done = String::new();
@@ -75,13 +76,22 @@ fn escaped_prefixes(s: &str) -> Vec<String> {
 
 proptest! {
     #[test]
-    fn the_hero_grammar_never_panics(text in any_text(), min_reason in 0usize..200) {
+    fn the_hero_grammar_never_panics_and_nominations_keep_their_rules(
+        text in any_text(),
+        min_reason in 0usize..40,
+    ) {
         let me = UserId::parse("U0ME").unwrap();
-        let _ = parse(&text, &me, min_reason);
+        if let Ok(Command::Nominate(n)) = parse(&text, &me, min_reason) {
+            prop_assert!(!n.heroes.is_empty() && n.heroes.len() <= MAX_HEROES, "{text:?}");
+            prop_assert!(n.heroes.iter().any(|h| *h != me), "{text:?}");
+            let len = n.reason.as_str().chars().count();
+            prop_assert!(len >= min_reason && len <= MAX_REASON, "{text:?}");
+            prop_assert!(n.tags.len() <= MAX_TAGS, "{text:?}");
+        }
     }
 
     #[test]
-    fn reading_slack_text_never_panics_and_keeps_typed_text_unescaped(text in any_text()) {
+    fn reading_slack_text_never_panics_nor_yields_empty_typed_text(text in any_text()) {
         for piece in pieces(&text) {
             if let Piece::Typed(typed) = piece {
                 prop_assert!(!typed.is_empty());
