@@ -4,7 +4,7 @@ use herobot::domain::UserId;
 use herobot::domain::command::{Command, parse};
 use herobot::domain::nomination::{MAX_HEROES, MAX_REASON, MAX_TAGS};
 use herobot::domain::text::{Piece, pieces, unescape};
-use herobot::slack::blocks::{block_quote, escape, escape_within, truncate};
+use herobot::slack::blocks::{block_quote, escape, escape_within, truncate, truncate_plain};
 use herobot::slack::payload::{EventEnvelope, Interaction, InteractionForm, SlashCommand, Values};
 use herobot::slack::signature::{MAX_SKEW_SECS, sign, verify_at};
 use proptest::prelude::*;
@@ -177,6 +177,20 @@ proptest! {
         prop_assert!(text.starts_with(kept));
         // Only the start of an escape that would not fit may go, never more.
         prop_assert!(kept.chars().count() + 1 + 4 >= max, "{text:?} cut to {out:?} for {max}");
+    }
+
+    #[test]
+    fn plain_text_is_cut_exactly_at_the_limit_and_never_inside_a_character(
+        text in any_text(),
+        max in 1usize..80,
+    ) {
+        let out = truncate_plain(&text, max);
+        prop_assert!(out.chars().count() <= max, "{out:?} is over {max}");
+        if out != text {
+            let kept = out.strip_suffix('…').expect("a cut ends in …");
+            prop_assert!(text.starts_with(kept));
+            prop_assert_eq!(kept.chars().count(), max - 1, "{:?} cut to {:?}", text, out);
+        }
     }
 
     #[test]
