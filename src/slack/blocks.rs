@@ -8,6 +8,9 @@ pub const HEADER_MAX: usize = 150;
 /// A sensible bound on a message's notification text.
 pub const FALLBACK_MAX: usize = 300;
 
+/// The three escapes mrkdwn asks for.
+const ESCAPES: [&str; 3] = ["&amp;", "&lt;", "&gt;"];
+
 /// Escapes user text for mrkdwn: only `&`, `<` and `>`, as Slack asks, so `<!channel>` typed by
 /// a person shows as text and pings nobody.
 pub fn escape(text: &str) -> String {
@@ -28,6 +31,8 @@ pub fn escape(text: &str) -> String {
 pub fn escape_within(text: &str, max: usize) -> String {
     let mut out = String::new();
     let mut len = 0;
+    // Counted once: counting inside the loop made a long text quadratic.
+    let total = text.chars().count();
     for (i, c) in text.chars().enumerate() {
         let piece = match c {
             '&' => "&amp;".to_owned(),
@@ -36,7 +41,7 @@ pub fn escape_within(text: &str, max: usize) -> String {
             c => c.to_string(),
         };
         let piece_len = piece.chars().count();
-        let rest_fits = text.chars().count() == i + 1 && len + piece_len <= max;
+        let rest_fits = total == i + 1 && len + piece_len <= max;
         if len + piece_len > max.saturating_sub(1) && !rest_fits {
             out.push('…');
             return out;
@@ -65,9 +70,11 @@ pub fn truncate(text: &str, max: usize) -> String {
         return text.to_owned();
     }
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    // Don't leave half an escape behind.
+    // Don't leave half an escape behind (`&am`), but keep a `&` that starts none (`AT&T`).
     if let Some(amp) = out.rfind('&')
-        && !out[amp..].contains(';')
+        && ESCAPES
+            .iter()
+            .any(|e| e.len() > out.len() - amp && e.starts_with(&out[amp..]))
     {
         out.truncate(amp);
     }
@@ -138,6 +145,13 @@ mod tests {
         assert_eq!(truncate("hello", 5), "hello");
         assert_eq!(truncate("hello world", 6), "hello…");
         assert_eq!(truncate("ab &amp; cd", 6), "ab …");
+        assert_eq!(truncate("ab &lt;&gt; cd", 10), "ab &lt;…");
+        // A `&` that starts no escape is text, and the cut keeps what follows it.
+        assert_eq!(truncate("&&#recovery", 7), "&&#rec…");
+        assert_eq!(
+            truncate("AT&T answered within the hour", 12),
+            "AT&T answer…"
+        );
         let long = "é".repeat(4000);
         assert_eq!(
             section(&long)["text"]["text"]

@@ -18,6 +18,7 @@ mod home;
 mod library;
 mod modals;
 mod outbox;
+mod properties;
 mod robustness;
 mod scorecard;
 mod screens;
