@@ -159,6 +159,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 clock: Clock::system(),
                 timezone: config.timezone.clone(),
                 names_budget: download::NAMES_BUDGET_CLI,
+                roster: Default::default(),
             };
             let (mut chunks, written) = download::spawn(source, format, filter);
             let mut sink: Box<dyn std::io::Write + Send> = match &out {

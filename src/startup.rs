@@ -188,6 +188,7 @@ pub async fn app_state(
         slack,
         outbox: outbox_wake,
         outbox_alive: Arc::default(),
+        roster: Arc::default(),
         library_key,
         answer_limit: AddressLimit::new(),
     });

@@ -34,6 +34,8 @@ pub struct Shared {
     pub outbox_alive: Arc<AtomicBool>,
     /// How many nominations and stories each person may make an hour.
     pub hourly_limit: HourlyLimit,
+    /// When `users.list` was last read for names.
+    pub roster: Arc<crate::library::names::Roster>,
     /// Signs the library's sign-in links, sessions and CSRF tokens, and the customers' answer
     /// links.
     pub library_key: Key,

@@ -27,6 +27,8 @@ pub struct Source {
     pub timezone: TimeZone,
     /// How long names may be looked up before IDs stand in for the rest.
     pub names_budget: Duration,
+    /// When `users.list` was last read, so it is not read again and again.
+    pub roster: std::sync::Arc<names::Roster>,
 }
 
 /// How long an export over HTTP waits for names before IDs stand in.
@@ -94,6 +96,7 @@ async fn write(
         &people,
         source.names_budget,
         &source.clock,
+        &source.roster,
     )
     .await?;
     let (stories, mut each) = mpsc::channel(ROWS_AHEAD);

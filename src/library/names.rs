@@ -100,6 +100,7 @@ pub async fn for_export(
     ids: &[String],
     budget: Duration,
     clock: &Clock,
+    roster: &Arc<Roster>,
 ) -> Result<HashMap<String, String>, sqlx::Error> {
     let mut names = library::names(db, ids).await?;
     let missing: Vec<String> = ids
@@ -108,7 +109,7 @@ pub async fn for_export(
         .cloned()
         .collect();
     if let (Some(slack), false) = (slack, missing.is_empty())
-        && let Some(warming) = Warming::start(clock.now_secs())
+        && let Some(warming) = Warming::start(roster.clone(), clock.now_secs())
     {
         let deadline = tokio::time::Instant::now() + budget;
         let (pool, client, time) = (db.clone(), slack.clone(), clock.clone());
@@ -133,28 +134,37 @@ pub async fn for_export(
     Ok(names)
 }
 
-/// One reading of `users.list` at a time in this process, and none again within `FRESH` of one
-/// read in full: a person missing from a fresh list (someone from another workspace) is not
-/// worth paging the whole workspace again for.
+/// When the app last read `users.list` in full, and whether it is reading it: one reading at a
+/// time, and none again within `FRESH` of one read in full (a person missing from a fresh list,
+/// someone from another workspace, is not worth paging the whole workspace again for). One per
+/// app, held in its state.
+#[derive(Debug, Default)]
+pub struct Roster(std::sync::Mutex<(Option<i64>, bool)>);
+
+/// A reading of `users.list` under way.
 struct Warming {
+    roster: Arc<Roster>,
     /// Set when the list was read in full.
     completed_at: Option<i64>,
 }
 
-/// When `users.list` was last read in full, and whether it is being read.
-static WARMED: std::sync::Mutex<(Option<i64>, bool)> = std::sync::Mutex::new((None, false));
 /// Seconds a full reading of `users.list` stays fresh.
 const FRESH: i64 = 600;
 
 impl Warming {
-    fn start(now: i64) -> Option<Self> {
-        let mut warmed = WARMED.lock().unwrap_or_else(|e| e.into_inner());
-        let fresh = warmed.0.is_some_and(|at| now - at < FRESH);
-        if fresh || warmed.1 {
-            return None;
+    fn start(roster: Arc<Roster>, now: i64) -> Option<Self> {
+        {
+            let mut warmed = roster.0.lock().unwrap_or_else(|e| e.into_inner());
+            let fresh = warmed.0.is_some_and(|at| now - at < FRESH);
+            if fresh || warmed.1 {
+                return None;
+            }
+            warmed.1 = true;
         }
-        warmed.1 = true;
-        Some(Self { completed_at: None })
+        Some(Self {
+            roster,
+            completed_at: None,
+        })
     }
 
     /// Done: read in full at `completed_at`, or not (None).
@@ -165,7 +175,7 @@ impl Warming {
 
 impl Drop for Warming {
     fn drop(&mut self) {
-        let mut warmed = WARMED.lock().unwrap_or_else(|e| e.into_inner());
+        let mut warmed = self.roster.0.lock().unwrap_or_else(|e| e.into_inner());
         *warmed = (self.completed_at.or(warmed.0), false);
     }
 }

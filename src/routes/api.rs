@@ -65,6 +65,7 @@ pub(super) async fn exported(
         clock: state.clock.clone(),
         timezone: state.config.timezone.clone(),
         names_budget: download::NAMES_BUDGET,
+        roster: state.roster.clone(),
     };
     let (chunks, _written) = download::spawn(source, format, filter.clone());
     let day = crate::clock::local(state.clock.now_secs(), &state.config.timezone, "%Y-%m-%d");

@@ -196,6 +196,7 @@ async fn main() -> anyhow::Result<()> {
                     clock: Clock::system(),
                     timezone: tz.clone(),
                     names_budget: Duration::from_secs(3),
+                    roster: Default::default(),
                 };
                 let (mut chunks, written) =
                     herobot::library::download::spawn(source, format, filter);
