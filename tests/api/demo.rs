@@ -654,3 +654,33 @@ async fn opening_the_home_tab_sends_app_home_opened_and_shows_what_herobot_publi
     .await;
     running.stop().await.unwrap();
 }
+
+/// The wallboard is in the demo the way a leader reaches it: `/hero wall` answers privately with
+/// a link that opens the board.
+#[tokio::test]
+async fn the_leader_opens_the_wallboard_from_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_demo(dir.path(), false, SEED).await;
+    let reply: Value = page(
+        &running,
+        "/demo/api/send",
+        json!({"user": "U0DLEADER", "channel": GENERAL.id, "text": "/hero wall"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(reply["status"], 200);
+    let text = reply["body"].to_string();
+    let at = text.find("/wall/").expect("a wallboard link");
+    let key: String = text[at + 6..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let board = reqwest::get(format!("{}/wall/{key}", running.address))
+        .await
+        .unwrap();
+    assert_eq!(board.status(), 200);
+    let html = board.text().await.unwrap();
+    assert!(html.contains("http-equiv=\"refresh\""), "{html}");
+}
