@@ -1,28 +1,25 @@
-//! Prometheus metrics: counters kept in atomics, rendered as text at `GET /metrics`.
-use std::sync::atomic::{AtomicU64, Ordering};
+//! Prometheus metrics through the `metrics` facade, rendered at `GET /metrics` by
+//! metrics-exporter-prometheus (without a listener of its own): counters, requests by route and
+//! status, and the acknowledgement latency histogram; per-app gauges are appended at scrape time.
+use std::sync::OnceLock;
+use std::time::Duration;
 
-/// A monotonically increasing count.
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+/// A monotonically increasing count, named once here.
 pub struct Counter {
     name: &'static str,
     help: &'static str,
-    value: AtomicU64,
 }
 
 impl Counter {
     const fn new(name: &'static str, help: &'static str) -> Self {
-        Self {
-            name,
-            help,
-            value: AtomicU64::new(0),
-        }
+        Self { name, help }
     }
 
     pub fn add(&self, n: u64) {
-        self.value.fetch_add(n, Ordering::Relaxed);
-    }
-
-    pub fn get(&self) -> u64 {
-        self.value.load(Ordering::Relaxed)
+        recorder();
+        metrics::counter!(self.name).increment(n);
     }
 }
 
@@ -53,12 +50,16 @@ pub static MESSAGES_RETRIED: Counter = Counter::new(
     "Outbox deliveries put back to be tried again.",
 );
 
+pub static DIGESTS_POSTED: Counter = Counter::new(
+    "herobot_digests_posted_total",
+    "Weekly digests queued for the digest channel.",
+);
 pub static WORKER_RESTARTS: Counter = Counter::new(
     "herobot_outbox_worker_restarts_total",
     "Times the outbox worker stopped unexpectedly and was restarted.",
 );
 
-const COUNTERS: [&Counter; 8] = [
+const COUNTERS: [&Counter; 9] = [
     &REQUESTS_REJECTED,
     &NOMINATIONS_STORED,
     &STORIES_STORED,
@@ -67,21 +68,54 @@ const COUNTERS: [&Counter; 8] = [
     &MESSAGES_DELIVERED,
     &MESSAGES_FAILED,
     &MESSAGES_RETRIED,
+    &DIGESTS_POSTED,
 ];
 
-/// The exposition text, with gauges read at scrape time appended.
+/// Requests answered, by route and status.
+const REQUESTS: &str = "herobot_requests_total";
+/// How long requests took to answer, by route: for Slack's routes, the acknowledgement latency.
+const REQUEST_SECONDS: &str = "herobot_request_duration_seconds";
+/// Latency buckets around Slack's 3 seconds.
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 3.0,
+];
+
+/// The process's recorder, installed on first use.
+fn recorder() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Full(REQUEST_SECONDS.into()), &BUCKETS)
+            .expect("the buckets are not empty")
+            .build_recorder();
+        let handle = recorder.handle();
+        // Another recorder already installed (a library user's) keeps its place.
+        let _ = metrics::set_global_recorder(recorder);
+        for c in COUNTERS {
+            metrics::describe_counter!(c.name, c.help);
+            metrics::counter!(c.name).increment(0);
+        }
+        metrics::describe_counter!(REQUESTS, "Requests answered, by route and status.");
+        metrics::describe_histogram!(
+            REQUEST_SECONDS,
+            metrics::Unit::Seconds,
+            "Time to answer a request, by route (for Slack's routes: to acknowledge it)."
+        );
+        handle
+    })
+}
+
+/// Counts a request answered on `route` with `status`, after `took`.
+pub fn request(route: &str, status: u16, took: Duration) {
+    recorder();
+    metrics::counter!(REQUESTS, "route" => route.to_owned(), "status" => status.to_string())
+        .increment(1);
+    metrics::histogram!(REQUEST_SECONDS, "route" => route.to_owned()).record(took.as_secs_f64());
+}
+
+/// The exposition text, with this app's gauges (read at scrape time) appended.
 pub fn render(gauges: &[(&str, &str, i64)]) -> String {
-    let mut out = String::new();
-    for c in COUNTERS {
-        out.push_str(&format!(
-            "# HELP {} {}\n# TYPE {} counter\n{} {}\n",
-            c.name,
-            c.help,
-            c.name,
-            c.name,
-            c.get()
-        ));
-    }
+    let mut out = recorder().render();
     for (name, help, value) in gauges {
         out.push_str(&format!(
             "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
@@ -90,20 +124,33 @@ pub fn render(gauges: &[(&str, &str, i64)]) -> String {
     out
 }
 
+/// The value of an unlabelled counter in `text` (for tests).
+pub fn value_in(text: &str, name: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn counters_and_gauges_render_in_prometheus_text_format() {
+    fn counters_histograms_and_gauges_render_in_prometheus_text_format() {
         STORIES_STORED.add(2);
+        request("/slack/commands", 200, Duration::from_millis(3));
         let text = render(&[("herobot_outbox_pending", "Messages waiting.", 5)]);
         assert!(text.contains("# TYPE herobot_stories_stored_total counter\n"));
-        assert!(
-            text.lines()
-                .any(|l| l.starts_with("herobot_stories_stored_total ")
-                    && l != "herobot_stories_stored_total 0")
-        );
+        assert!(value_in(&text, "herobot_stories_stored_total").unwrap() >= 2);
         assert!(text.contains("# TYPE herobot_outbox_pending gauge\nherobot_outbox_pending 5\n"));
+        assert!(
+            text.contains(r#"herobot_requests_total{route="/slack/commands",status="200"}"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#"herobot_request_duration_seconds_bucket{route="/slack/commands",le="0.005"}"#
+            ),
+            "{text}"
+        );
     }
 }

@@ -46,6 +46,7 @@ pub async fn post_digest(app: &AppState, week: IsoWeek, by: &str) -> Result<Post
     outbox::enqueue(&mut *tx, &[post], None, now_ms).await?;
     super::commit(app, tx).await?;
     tracing::info!(week = %week, by, "digest queued");
+    crate::metrics::DIGESTS_POSTED.add(1);
     Ok(Posted::Posted { channel })
 }
 

@@ -488,7 +488,14 @@ mod tests {
         let (_stop, stopped) = watch::channel(false);
         let alive = Arc::new(AtomicBool::new(false));
         let runs = Arc::new(std::sync::atomic::AtomicU32::new(0));
-        let before = crate::metrics::WORKER_RESTARTS.get();
+        let restarts = || {
+            crate::metrics::value_in(
+                &crate::metrics::render(&[]),
+                "herobot_outbox_worker_restarts_total",
+            )
+            .unwrap_or_default()
+        };
+        let before = restarts();
         let counted = runs.clone();
         let seen_alive = alive.clone();
         keep_running(
@@ -510,7 +517,7 @@ mod tests {
             3,
             "restarted after each panic"
         );
-        assert!(crate::metrics::WORKER_RESTARTS.get() >= before + 2);
+        assert!(restarts() >= before + 2);
         assert!(
             !alive.load(Ordering::Relaxed),
             "not alive once it has stopped"

@@ -14,8 +14,10 @@ mod submissions;
 mod wall;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::Request;
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -54,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(library::router())
         .merge(wall::router())
         .merge(answer::router())
+        .route_layer(axum::middleware::from_fn(counted))
         .layer(DefaultBodyLimit::max(FORM_BODY))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
@@ -69,4 +72,17 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// Counts each answered request by its route's pattern (never the path itself, which may hold a
+/// key) and status, and records how long it took.
+async fn counted(request: Request<axum::body::Body>, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    crate::metrics::request(&route, response.status().as_u16(), started.elapsed());
+    response
 }

@@ -3,6 +3,7 @@
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -28,13 +29,21 @@ struct Args {
 
 type Log = Option<Arc<Mutex<std::fs::File>>>;
 
-/// Reads the whole request body (as a real handler would), notes the path, and says ok.
+/// Message timestamps handed out, one per request, as Slack gives each posted message its own.
+static TS: AtomicU64 = AtomicU64::new(1);
+
+/// Reads the whole request body (as a real handler would), notes the path, and says ok with a
+/// fresh message `ts`.
 async fn ok(State(log): State<Log>, uri: Uri, _body: Bytes) -> impl IntoResponse {
     if let Some(log) = log {
         let mut file = log.lock().expect("the log is not poisoned");
         let _ = writeln!(file, "{}", uri.path());
     }
-    ([(CONTENT_TYPE, "application/json")], r#"{"ok":true}"#)
+    let ts = TS.fetch_add(1, Ordering::Relaxed);
+    (
+        [(CONTENT_TYPE, "application/json")],
+        format!(r#"{{"ok":true,"ts":"{ts}.000100"}}"#),
+    )
 }
 
 #[tokio::main]
