@@ -80,13 +80,24 @@ pub fn percentages(
     lines: &[Line],
     look: Look,
 ) -> Svg {
+    let out = drawn(look, |root| draw_percentages(root, weeks, lines, look));
+    Svg::new(&out, id, title, desc)
+}
+
+/// The SVG text `draw` leaves on a canvas of `look`'s size.
+fn drawn(
+    look: Look,
+    draw: impl FnOnce(
+        &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<std::io::Error>>,
+) -> String {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, look.size).into_drawing_area();
-        draw_percentages(&root, weeks, lines, look).expect("drawing into a string cannot fail");
+        draw(&root).expect("drawing into a string cannot fail");
         root.present().expect("drawing into a string cannot fail");
     }
-    Svg::new(&out, id, title, desc)
+    out
 }
 
 fn draw_percentages<DB: DrawingBackend>(
@@ -171,12 +182,7 @@ pub fn stacked_counts(
     stacks: &[Stack],
     look: Look,
 ) -> Svg {
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, look.size).into_drawing_area();
-        draw_stacks(&root, weeks, stacks, look).expect("drawing into a string cannot fail");
-        root.present().expect("drawing into a string cannot fail");
-    }
+    let out = drawn(look, |root| draw_stacks(root, weeks, stacks, look));
     Svg::new(&out, id, title, desc)
 }
 
