@@ -377,6 +377,29 @@ impl TestApp {
         wait_for_requests(&self.slack, n, Duration::from_secs(10)).await
     }
 
+    /// Types `/hero {text}` as `user` once and has Slack deliver that same signed request
+    /// `times` times in all, as a replay would; the answers, in order.
+    pub async fn hero_replayed(&self, user: &str, text: &str, times: usize) -> Vec<Value> {
+        let body = command_body(&self.slack, user, text, &trigger_id());
+        let signed_at = self.clock.now_secs();
+        let mut answers = Vec::with_capacity(times);
+        for _ in 0..times {
+            let answer = self
+                .post_signed(
+                    "/slack/commands",
+                    &body,
+                    "application/x-www-form-urlencoded",
+                    signed_at,
+                )
+                .await
+                .json()
+                .await
+                .expect("a JSON answer");
+            answers.push(answer);
+        }
+        answers
+    }
+
     /// Waits until no outbox message is pending: everything the app had to send has been sent
     /// (or has failed for good), so what Slack received is all it will receive.
     pub async fn settled(&self) {

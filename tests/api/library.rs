@@ -197,24 +197,12 @@ async fn an_https_public_url_makes_the_cookie_secure() {
 #[tokio::test]
 async fn a_replayed_library_request_gives_one_link() {
     let app = library_app().await;
-    let body =
-        crate::helpers::command_body(&app.slack, LEADER, "library", &crate::helpers::trigger_id());
-    let signed_at = app.clock.now_secs();
-    let mut replies = Vec::new();
-    for _ in 0..3 {
-        let reply: Value = app
-            .post_signed(
-                "/slack/commands",
-                &body,
-                "application/x-www-form-urlencoded",
-                signed_at,
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        replies.push(reply.to_string());
-    }
+    let replies: Vec<String> = app
+        .hero_replayed(LEADER, "library", 3)
+        .await
+        .iter()
+        .map(Value::to_string)
+        .collect();
     assert!(
         replies[0].contains("/library/login?token="),
         "{}",

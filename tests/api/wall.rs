@@ -201,24 +201,12 @@ async fn the_command_line_prints_a_link_and_revokes_every_link() {
 #[tokio::test]
 async fn a_replayed_wall_request_gives_one_link() {
     let app = wall_app().await;
-    let body =
-        crate::helpers::command_body(&app.slack, LEADER, "wall", &crate::helpers::trigger_id());
-    let signed_at = app.clock.now_secs();
-    let mut replies = Vec::new();
-    for _ in 0..2 {
-        let reply: Value = app
-            .post_signed(
-                "/slack/commands",
-                &body,
-                "application/x-www-form-urlencoded",
-                signed_at,
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        replies.push(reply.to_string());
-    }
+    let replies: Vec<String> = app
+        .hero_replayed(LEADER, "wall", 2)
+        .await
+        .iter()
+        .map(Value::to_string)
+        .collect();
     assert!(replies[0].contains("/wall/"), "{}", replies[0]);
     assert!(!replies[1].contains("/wall/"), "{}", replies[1]);
     assert!(replies[1].contains("answered already"), "{}", replies[1]);
