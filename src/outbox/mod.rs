@@ -214,25 +214,34 @@ impl Worker {
                     let clock = self.clock.clone();
                     let task = deliveries.spawn(async move {
                         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                        let claimed: Result<Vec<Claimed>, String> =
-                            rows.into_iter().map(|r| r.read()).collect();
-                        let hold = claimed.as_ref().is_ok_and(|c| {
-                            matches!(
-                                c[0].message.content,
-                                Content::Rendered(Render::HeroDm { .. })
-                            )
-                        });
-                        let outcome = match claimed {
-                            Ok(claimed) => {
-                                deliver(&db, &context, &slack, &claimed, &settings, &clock).await
+                        // A row that cannot be read fails alone; the others still go.
+                        let mut claimed = Vec::with_capacity(rows.len());
+                        let mut unreadable = None;
+                        for row in rows {
+                            let id = row.id;
+                            match row.read() {
+                                Ok(c) => claimed.push(c),
+                                Err(why) => {
+                                    let failed = Outcome::Failed(why);
+                                    if let Err(err) = record(&db, id, &failed, &clock).await {
+                                        tracing::error!(error = %err, id, "outbox: recording a delivery outcome failed");
+                                    }
+                                    unreadable = Some(failed);
+                                }
                             }
-                            Err(unreadable) => Outcome::Failed(unreadable),
+                        }
+                        let hold = claimed.first().is_some_and(|c| {
+                            matches!(c.message.content, Content::Rendered(Render::HeroDm { .. }))
+                        });
+                        let outcome = match (claimed.is_empty(), unreadable) {
+                            (true, Some(failed)) => failed,
+                            _ => deliver(&db, &context, &slack, &claimed, &settings, &clock).await,
                         };
                         // Recorded here, the moment Slack has answered, not when the worker
                         // next looks: a crash between the two would send the message again.
-                        for id in &ids {
-                            if let Err(err) = record(&db, *id, &outcome, &clock).await {
-                                tracing::error!(error = %err, id, "outbox: recording a delivery outcome failed");
+                        for c in &claimed {
+                            if let Err(err) = record(&db, c.id, &outcome, &clock).await {
+                                tracing::error!(error = %err, id = c.id, "outbox: recording a delivery outcome failed");
                             }
                         }
                         Done {
