@@ -25,30 +25,47 @@ struct Args {
     /// received, duplicates included).
     #[arg(long)]
     log: Option<PathBuf>,
+    /// Answer 503 to everything for this many seconds after starting (a Slack outage).
+    #[arg(long, default_value_t = 0)]
+    fail_for: u64,
 }
 
 type Log = Option<Arc<Mutex<std::fs::File>>>;
+
+/// Until when (unix seconds) every request fails.
+static DOWN_UNTIL: AtomicU64 = AtomicU64::new(0);
 
 /// Message timestamps handed out, one per request, as Slack gives each posted message its own.
 static TS: AtomicU64 = AtomicU64::new(1);
 
 /// Reads the whole request body (as a real handler would), notes the path, and says ok with a
 /// fresh message `ts`.
-async fn ok(State(log): State<Log>, uri: Uri, _body: Bytes) -> impl IntoResponse {
+async fn ok(State(log): State<Log>, uri: Uri, _body: Bytes) -> axum::response::Response {
     if let Some(log) = log {
         let mut file = log.lock().expect("the log is not poisoned");
         let _ = writeln!(file, "{}", uri.path());
+    }
+    if unix_now() < DOWN_UNTIL.load(Ordering::Relaxed) {
+        return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
     let ts = TS.fetch_add(1, Ordering::Relaxed);
     (
         [(CONTENT_TYPE, "application/json")],
         format!(r#"{{"ok":true,"ts":"{ts}.000100"}}"#),
     )
+        .into_response()
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
+    DOWN_UNTIL.store(unix_now() + args.fail_for, Ordering::Relaxed);
     let log: Log = match &args.log {
         Some(path) => Some(Arc::new(Mutex::new(
             std::fs::OpenOptions::new()
