@@ -97,6 +97,15 @@ async fn page(running: &Running, path: &str, body: Value) -> reqwest::Response {
         .unwrap()
 }
 
+/// Calls the page's API as the page does and reads its JSON answer.
+async fn ask(running: &Running, path: &str, body: Value) -> Value {
+    page(running, path, body)
+        .await
+        .json()
+        .await
+        .expect("a JSON answer")
+}
+
 #[tokio::test]
 async fn seeding_is_the_same_for_a_seed_and_different_for_another() {
     let (a, b, c) = (
@@ -382,10 +391,11 @@ async fn the_pages_requests_are_signed_as_slack_signs_them_and_a_forged_one_is_r
     let db = db(&running).await;
     let before = count(&db, "nominations").await;
 
-    let reply: Value = page(&running, "/demo/api/send", json!({
+    let reply: Value = ask(&running, "/demo/api/send", json!({
         "user": "U0DPRIYA", "channel": GENERAL.id,
         "text": "/hero <@U0DLENA|lena> for untangling the refund queue before the weekend #billing",
-    })).await.json().await.unwrap();
+    }))
+    .await;
     assert_eq!(reply["status"], 200);
     assert!(
         reply["body"]["text"]
@@ -449,27 +459,21 @@ async fn the_story_modal_opens_refuses_what_is_missing_and_posts_the_story() {
     let dir = tempfile::tempdir().unwrap();
     let running = start_demo(dir.path(), false, SEED).await;
     let db = db(&running).await;
-    let opened: Value = page(
+    let opened: Value = ask(
         &running,
         "/demo/api/send",
         json!({"user": "U0DOMAR", "channel": GENERAL.id, "text": "/hero story"}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let view_id = opened["view"]["id"].as_str().unwrap().to_owned();
     assert_eq!(opened["view"]["view"]["callback_id"], "story");
 
-    let refused: Value = page(
+    let refused: Value = ask(
         &running,
         "/demo/api/submit",
         json!({"user": "U0DOMAR", "view_id": view_id, "values": {}}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(refused["body"]["response_action"], "errors");
     assert!(refused["body"]["errors"]["title"].is_string(), "{refused}");
 
@@ -493,15 +497,12 @@ async fn the_story_modal_opens_refuses_what_is_missing_and_posts_the_story() {
         ],
     );
     let before = count(&db, "stories").await;
-    let stored: Value = page(
+    let stored: Value = ask(
         &running,
         "/demo/api/submit",
         json!({"user": "U0DOMAR", "view_id": view_id, "values": values}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert!(stored["body"].is_null(), "{stored}");
     assert_eq!(count(&db, "stories").await, before + 1);
     wait_for(
@@ -602,25 +603,19 @@ async fn the_demo_listens_on_loopback_only_and_its_page_keeps_to_itself() {
 async fn a_message_shortcut_opens_the_modal_prefilled_from_the_message() {
     let dir = tempfile::tempdir().unwrap();
     let running = start_demo(dir.path(), false, SEED).await;
-    let said: Value = page(
+    let said: Value = ask(
         &running,
         "/demo/api/send",
         json!({"user": "U0DGRACE", "channel": GENERAL.id, "text": "Sofia rewrote the launch FAQ overnight for the support team"}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let ts = said["ts"].as_str().unwrap();
-    let opened: Value = page(
+    let opened: Value = ask(
         &running,
         "/demo/api/shortcut",
         json!({"user": "U0DPRIYA", "channel": GENERAL.id, "ts": ts, "callback_id": "nominate_from_message"}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let view = &opened["view"]["view"];
     assert_eq!(view["callback_id"], "nomination");
     let blocks = view["blocks"].to_string();
@@ -639,11 +634,7 @@ async fn a_message_shortcut_opens_the_modal_prefilled_from_the_message() {
 async fn opening_the_home_tab_sends_app_home_opened_and_shows_what_herobot_publishes() {
     let dir = tempfile::tempdir().unwrap();
     let running = start_demo(dir.path(), false, SEED).await;
-    let opened: Value = page(&running, "/demo/api/home", json!({"user": "U0DPRIYA"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let opened: Value = ask(&running, "/demo/api/home", json!({"user": "U0DPRIYA"})).await;
     assert_eq!(opened["status"], 200, "{opened}");
     wait_for(&running, "Priya's Home published", |calls| {
         calls.iter().any(|c| {
@@ -661,15 +652,12 @@ async fn opening_the_home_tab_sends_app_home_opened_and_shows_what_herobot_publi
 async fn the_leader_opens_the_wallboard_from_the_demo() {
     let dir = tempfile::tempdir().unwrap();
     let running = start_demo(dir.path(), false, SEED).await;
-    let reply: Value = page(
+    let reply: Value = ask(
         &running,
         "/demo/api/send",
         json!({"user": "U0DLEADER", "channel": GENERAL.id, "text": "/hero wall"}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(reply["status"], 200);
     let text = reply["body"].to_string();
     let at = text.find("/wall/").expect("a wallboard link");
