@@ -122,7 +122,9 @@ impl Default for OutboxSettings {
             max_retry_after: Duration::from_secs(15 * 60),
             dm_window: Duration::from_secs(60),
             rollup_window: Duration::from_secs(60),
-            max_attempts: 12,
+            // With backoff capped at 15 minutes (and jitter), 30 attempts span at least two and a
+            // half hours of outage before a message is given up.
+            max_attempts: 30,
             concurrency: 8,
             lease: Duration::from_secs(60),
         }
