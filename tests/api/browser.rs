@@ -153,7 +153,7 @@ impl Browser {
     }
 }
 
-pub(crate) fn installed(env: &str, default: &str) -> Option<PathBuf> {
+fn installed(env: &str, default: &str) -> Option<PathBuf> {
     let path = PathBuf::from(std::env::var(env).unwrap_or_else(|_| default.to_owned()));
     path.exists().then_some(path)
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, installed, open_browser, start_driver};
+use crate::browser::{Browser, open_browser, start_driver};
 use crate::demo::{SEED, start_demo};
 
 /// Waits (up to 10 s) until the text of `css` contains `needle`; returns that text.
@@ -62,16 +62,7 @@ async fn type_line(browser: &Browser, text: &str) {
 
 #[tokio::test]
 async fn a_newcomer_tries_herobot_in_the_demo_page() {
-    let (Some(chromium), Some(chromedriver)) = (
-        installed("CHROMIUM", "/usr/bin/chromium"),
-        installed("CHROMEDRIVER", "/usr/bin/chromedriver"),
-    ) else {
-        assert_ne!(
-            std::env::var("HEROBOT_BROWSER_TEST").as_deref(),
-            Ok("required"),
-            "HEROBOT_BROWSER_TEST=required, but chromium or chromedriver is not installed"
-        );
-        eprintln!("skipped: install Debian's chromium and chromium-driver to run the browser test");
+    let Some((chromium, chromedriver)) = crate::browser::browser_tools() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

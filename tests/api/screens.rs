@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use crate::browser::{installed, open_browser, sign_in_link, start_driver};
+use crate::browser::{open_browser, sign_in_link, start_driver};
 use crate::helpers::{LEADER, NOMINATOR, Options, TestApp, now, spawn_app_with};
 use crate::scorecard::recovery;
 
@@ -102,16 +102,7 @@ async fn viewport(browser: &crate::browser::Browser, width: u32, height: u32) {
 
 #[tokio::test]
 async fn the_wallboard_and_the_scorecard_read_at_a_glance_in_a_real_browser() {
-    let (Some(chromium), Some(chromedriver)) = (
-        installed("CHROMIUM", "/usr/bin/chromium"),
-        installed("CHROMEDRIVER", "/usr/bin/chromedriver"),
-    ) else {
-        assert_ne!(
-            std::env::var("HEROBOT_BROWSER_TEST").as_deref(),
-            Ok("required"),
-            "HEROBOT_BROWSER_TEST=required, but chromium or chromedriver is not installed"
-        );
-        eprintln!("skipped: install Debian's chromium and chromium-driver to run the browser test");
+    let Some((chromium, chromedriver)) = crate::browser::browser_tools() else {
         return;
     };
     let app = spawn_app_with(Options {
