@@ -3,6 +3,7 @@ pub mod answer;
 pub mod command;
 pub mod nomination;
 pub mod outbox;
+pub mod report_card;
 pub mod story;
 pub mod text;
 pub mod week;

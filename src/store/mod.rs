@@ -6,6 +6,7 @@ pub mod home;
 pub mod library;
 pub mod nominations;
 pub mod outbox;
+pub mod report_cards;
 pub mod requests;
 pub mod search;
 pub mod sign_in;
