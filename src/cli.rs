@@ -1,4 +1,5 @@
-//! The `herobot` command line: serve, migrate, digest, export, wall, answer-link, demo.
+//! The `herobot` command line: serve, migrate, digest, export, wall, answer-link, reportcard,
+//! demo.
 use clap::{Parser, Subcommand};
 
 use crate::actions::ask_customer::{LinkFor, answer_link};
@@ -72,11 +73,32 @@ pub enum Command {
         #[arg(long)]
         revoke: bool,
     },
+    /// Report cards: list them, or open or close a round now (once, like `digest --post`).
+    Reportcard {
+        #[command(subcommand)]
+        command: CardCommand,
+    },
     /// Try herobot without Slack: sample data and a Slack-like page on http://127.0.0.1:3000/demo.
     Demo {
         /// Delete herobot-demo.db and start over with fresh sample data.
         #[arg(long)]
         reset: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CardCommand {
+    /// Every card with its raters, deliverables and last result.
+    List,
+    /// Open last month's round now (a DM to each rater), for one card or every running card.
+    Open {
+        #[arg(long)]
+        card: Option<i64>,
+    },
+    /// Close the open rounds now and post their results, for one card or every card.
+    Close {
+        #[arg(long)]
+        card: Option<i64>,
     },
 }
 
@@ -221,6 +243,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+        Command::Reportcard { command } => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            let (app, writer) = startup::app_state(config, Clock::system()).await?;
+            let outcome = report_card(&app, command).await;
+            let db = app.db.clone();
+            drop(app);
+            let _ = writer.await;
+            db.close().await;
+            outcome
+        }
         Command::Wall { revoke } => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
             telemetry::init(config.log_format);
@@ -243,4 +276,73 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `herobot reportcard …`: what it did goes to standard output; a running `herobot serve`
+/// delivers the DMs and results it queued.
+async fn report_card(app: &crate::state::AppState, command: CardCommand) -> anyhow::Result<()> {
+    use crate::actions::round::{Opened, close_now, open_now};
+    use crate::domain::report_card::{average_text, response_rate};
+    use crate::store::report_cards as store;
+    match command {
+        CardCommand::List => {
+            let cards = store::all(&app.db).await?;
+            if cards.is_empty() {
+                println!("no report cards yet");
+            }
+            for card in cards {
+                let last = match store::last_closed(&app.db, card.id).await? {
+                    Some(round) => store::results(&app.db, round.id).await?,
+                    None => None,
+                };
+                let result = last.map_or("no round closed yet".to_owned(), |r| {
+                    let overall = r
+                        .overall()
+                        .map_or("not enough answers".to_owned(), average_text);
+                    let rate = response_rate(r.answered, r.invited).unwrap_or(0);
+                    format!("{}: {overall}, {rate} % answered", r.round.month)
+                });
+                println!(
+                    "{}\t{}{}\t{} raters\t{} deliverables\t{}\t{result}",
+                    card.id,
+                    card.supplier,
+                    if card.retired_at.is_some() {
+                        " (retired)"
+                    } else {
+                        ""
+                    },
+                    card.raters.len(),
+                    card.deliverables.len(),
+                    card.review_channel,
+                );
+            }
+        }
+        CardCommand::Open { card } => {
+            let opened = open_now(app, card).await?;
+            if opened.is_empty() {
+                anyhow::bail!("no running report card to open a round for");
+            }
+            for (which, outcome) in opened {
+                match outcome {
+                    Opened::Opened { raters, .. } => println!(
+                        "{which}: round opened; {raters} rater(s) get a DM from a running `herobot serve`"
+                    ),
+                    Opened::AlreadyOpened => {
+                        println!("{which}: the round was opened before; nothing changed")
+                    }
+                    Opened::NotRunning => println!("{which}: the card is retired; no round opened"),
+                }
+            }
+        }
+        CardCommand::Close { card } => {
+            let closed = close_now(app, card).await?;
+            if closed.is_empty() {
+                println!("no open round to close; nothing changed");
+            }
+            for which in closed {
+                println!("{which}: round closed; its results post from a running `herobot serve`");
+            }
+        }
+    }
+    Ok(())
 }

@@ -6,9 +6,20 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The time now, as the app sees it: the wall clock plus an offset that tests and the demo
 /// set. Cloning shares the offset, so setting one clone sets them all.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Clock {
     offset_ms: Arc<AtomicI64>,
+    /// Counts the times the clock was set, so schedulers asleep until a moment wake when it moves.
+    moved: Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Self {
+            offset_ms: Arc::default(),
+            moved: Arc::new(tokio::sync::watch::Sender::new(0)),
+        }
+    }
 }
 
 impl Clock {
@@ -27,11 +38,18 @@ impl Clock {
     /// Moves the clock so that it reads `at_ms` now; it runs on from there.
     pub fn set_ms(&self, at_ms: i64) {
         self.offset_ms.store(at_ms - wall_ms(), Ordering::Relaxed);
+        self.moved.send_modify(|n| *n += 1);
     }
 
     /// Moves the clock forward (or back, for a negative `by_ms`).
     pub fn advance_ms(&self, by_ms: i64) {
         self.offset_ms.fetch_add(by_ms, Ordering::Relaxed);
+        self.moved.send_modify(|n| *n += 1);
+    }
+
+    /// Changes each time the clock is set or moved (never, in production).
+    pub fn moves(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.moved.subscribe()
     }
 
     /// Unix milliseconds.

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod modals;
 pub mod outbox;
 pub mod retention;
+pub mod rounds;
 pub mod routes;
 pub mod server;
 pub mod slack;

@@ -1,5 +1,5 @@
-//! Builds the application (database, writer, outbox worker, digest scheduler, router), binds,
-//! runs, and shuts down gracefully.
+//! Builds the application (database, writer, outbox worker, digest and report-card schedulers,
+//! router), binds, runs, and shuts down gracefully.
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -102,8 +102,9 @@ impl Application {
         let (stop_scheduler, scheduler_stopped) = watch::channel(false);
         let scheduler = tokio::spawn(crate::digest::schedule::run(
             state.clone(),
-            scheduler_stopped,
+            scheduler_stopped.clone(),
         ));
+        let rounds = tokio::spawn(crate::rounds::run(state.clone(), scheduler_stopped));
         // Ready from the start: the supervisor keeps a worker running from here on.
         state
             .outbox_alive
@@ -132,6 +133,7 @@ impl Application {
         // drains and stops.
         let _ = stop_scheduler.send(true);
         let _ = scheduler.await;
+        let _ = rounds.await;
         let _ = writer_task.await;
         let _ = stop.send(true);
         // With the server's grace, shutdown stays well within the 15 s a container is given.

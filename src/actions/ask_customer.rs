@@ -2,9 +2,9 @@
 //! internal customer, whom herobot then asks once in a DM.
 use serde_json::Value;
 
-use super::{Pressed, first_press};
+use super::Pressed;
 use crate::answers::{self, token::Link};
-use crate::domain::outbox::{Delivery, Message, Render, Visibility};
+use crate::domain::outbox::{Delivery, Message, Render};
 use crate::domain::{CustomerKind, Story, UserId};
 use crate::error::Result;
 use crate::messages::answer as say;
@@ -45,28 +45,9 @@ fn may_ask(app: &AppState, story: &Story, by: &UserId) -> bool {
     story.author_id == *by || app.config.is_leader(by.as_str())
 }
 
-/// Queues a private reply to the person who pressed a button.
+/// Queues a private reply to the person who pressed a button on the story's messages.
 async fn reply(app: &AppState, pressed: &Pressed, body: Value, story_id: i64) -> Result<()> {
-    let Some(url) = pressed.response_url.clone() else {
-        return Ok(());
-    };
-    let note = Message::fixed(
-        body,
-        Delivery::Respond {
-            url,
-            channel: pressed.channel.clone(),
-            visibility: Visibility::Private,
-        },
-    );
-    let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
-    // A replayed press is answered once.
-    if !first_press(&mut tx, Some(pressed), now_ms).await? {
-        return Ok(());
-    }
-    outbox::enqueue(&mut *tx, &[note], Some(story_id), now_ms).await?;
-    super::commit(app, tx).await?;
-    Ok(())
+    super::reply_to_press(app, pressed, body, Some(story_id)).await
 }
 
 /// **Ask the customer**, pressed by `by`: an external story's teller gets the link privately;

@@ -1,6 +1,7 @@
 //! One function per thing a person or the scheduler does. Each takes the app's handles, owns
 //! its transaction, queues typed outbox messages and wakes the worker, and returns what to show.
 //! Route handlers parse, call one action and answer.
+pub mod action_item;
 pub mod answer;
 pub mod ask_customer;
 pub mod consent;
@@ -12,15 +13,20 @@ pub mod library_link;
 pub mod limit;
 pub mod modal;
 pub mod nominate;
+pub mod rate;
+pub mod report_card;
+pub mod round;
 pub mod search;
 pub mod tell_story;
 pub mod top;
 pub mod wall_link;
 
+use serde_json::Value;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
+use crate::domain::outbox::{Delivery, Message, Visibility};
 use crate::state::AppState;
-use crate::store::requests;
+use crate::store::{outbox, requests};
 
 /// Why an action stored nothing, in words for the person who asked (a limit, say).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,5 +70,34 @@ async fn begin(app: &AppState) -> Result<Transaction<'static, Sqlite>, sqlx::Err
 async fn commit(app: &AppState, tx: Transaction<'static, Sqlite>) -> Result<(), sqlx::Error> {
     tx.commit().await?;
     app.outbox.notify_one();
+    Ok(())
+}
+
+/// Queues a private reply to the person who pressed a button, once however often the press is
+/// replayed; `subject` is the record the press was about. Without a response_url, nothing.
+async fn reply_to_press(
+    app: &AppState,
+    pressed: &Pressed,
+    body: Value,
+    subject: Option<i64>,
+) -> crate::error::Result<()> {
+    let Some(url) = pressed.response_url.clone() else {
+        return Ok(());
+    };
+    let note = Message::fixed(
+        body,
+        Delivery::Respond {
+            url,
+            channel: pressed.channel.clone(),
+            visibility: Visibility::Private,
+        },
+    );
+    let now_ms = app.clock.now_ms();
+    let mut tx = begin(app).await?;
+    if !first_press(&mut tx, Some(pressed), now_ms).await? {
+        return Ok(());
+    }
+    outbox::enqueue(&mut *tx, &[note], subject, now_ms).await?;
+    commit(app, tx).await?;
     Ok(())
 }

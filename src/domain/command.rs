@@ -22,6 +22,45 @@ pub enum Command {
     Wall {
         revoke: bool,
     },
+    /// `/hero reportcard …`: report cards.
+    ReportCard(CardCommand),
+}
+
+/// What `/hero reportcard …` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardCommand {
+    /// `/hero reportcard`: the modal for a new card.
+    New,
+    /// `/hero reportcard edit 3`.
+    Edit(i64),
+    /// `/hero reportcard retire 3`.
+    Retire(i64),
+    /// `/hero reportcard list`.
+    List,
+}
+
+const REPORT_CARD_USAGE: &str = "Use `/hero reportcard` to create a report card, `/hero reportcard list` to see them, or `/hero reportcard edit 3` or `retire 3` with a card's number from the list.";
+
+impl CardCommand {
+    fn parse(rest: &str) -> Result<Self, CommandError> {
+        let words: Vec<String> = rest
+            .split_whitespace()
+            .map(|w| w.trim_start_matches('#').to_lowercase())
+            .collect();
+        let card = |n: &str| n.parse::<i64>().ok().filter(|n| *n > 0);
+        match words
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            [] | ["new"] | ["create"] => Ok(Self::New),
+            ["list"] => Ok(Self::List),
+            ["edit", n] if let Some(id) = card(n) => Ok(Self::Edit(id)),
+            ["retire", n] if let Some(id) = card(n) => Ok(Self::Retire(id)),
+            _ => Err(CommandError::Usage(REPORT_CARD_USAGE)),
+        }
+    }
 }
 
 /// The period `/hero top` looks back over.
@@ -92,6 +131,9 @@ pub fn parse(text: &str, nominator: &UserId, min_reason: usize) -> Result<Comman
             )),
         },
         "library" => Ok(Command::Library),
+        "reportcard" | "report-card" | "reportcards" => {
+            CardCommand::parse(rest).map(Command::ReportCard)
+        }
         "wall" => match rest.to_lowercase().as_str() {
             "" => Ok(Command::Wall { revoke: false }),
             "revoke" => Ok(Command::Wall { revoke: true }),
@@ -436,6 +478,19 @@ mod tests {
         assert_eq!(p("library"), Ok(Command::Library));
         assert_eq!(p("wall"), Ok(Command::Wall { revoke: false }));
         assert_eq!(p("Wall REVOKE"), Ok(Command::Wall { revoke: true }));
+        assert_eq!(p("reportcard"), Ok(Command::ReportCard(CardCommand::New)));
+        assert_eq!(
+            p("reportcard list"),
+            Ok(Command::ReportCard(CardCommand::List))
+        );
+        assert_eq!(
+            p("ReportCard edit #3"),
+            Ok(Command::ReportCard(CardCommand::Edit(3)))
+        );
+        assert_eq!(
+            p("reportcard retire 12"),
+            Ok(Command::ReportCard(CardCommand::Retire(12)))
+        );
     }
 
     #[test]
@@ -446,6 +501,9 @@ mod tests {
             "digest now",
             "profile bob",
             "wall down",
+            "reportcard edit",
+            "reportcard retire x",
+            "reportcard delete 3",
         ] {
             assert!(
                 matches!(parse(text, &me(), 20), Err(CommandError::Usage(_))),

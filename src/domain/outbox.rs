@@ -24,6 +24,14 @@ pub enum Render {
     CustomerQuestion { customer: UserId },
     /// The DM to one credited hero that the customer was blown away.
     CustomerPraise { hero: UserId },
+    /// A report-card round's request to one rater to rate the supplier team.
+    RatingRequest { rater: UserId },
+    /// The round's one reminder to a rater who has not answered.
+    RatingReminder { rater: UserId },
+    /// A closed round's results, in the card's review channel.
+    RoundResults,
+    /// An action item's DM to its owner, with **Done**.
+    ActionItem { owner: UserId },
 }
 
 /// What a message says.

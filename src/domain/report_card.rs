@@ -37,7 +37,7 @@ impl Month {
     pub fn parse(s: &str) -> Option<Self> {
         let (year, month) = s.trim().split_once('-')?;
         let (year, month) = (year.parse().ok()?, month.parse().ok()?);
-        (year >= 1970 && year <= 9998 && (1..=12).contains(&month)).then_some(Self { year, month })
+        ((1970..=9998).contains(&year) && (1..=12).contains(&month)).then_some(Self { year, month })
     }
 
     /// The month an instant falls in, in `tz`.

@@ -3,6 +3,7 @@
 pub mod answer;
 pub mod deliveries;
 pub mod home;
+pub mod report_card;
 pub mod rollup;
 pub mod search;
 pub mod story;

@@ -1,7 +1,10 @@
-//! The modals herobot opens (nomination, recovery story): their views, and the reading of a
+//! The modals herobot opens (nomination, recovery story, report cards): their views, and the reading of a
 //! submission into domain types, with errors keyed by the input they belong to.
+pub mod action_item;
 pub mod ask;
 pub mod nomination;
+pub mod rating;
+pub mod report_card;
 pub mod story;
 
 use std::collections::BTreeMap;

@@ -10,7 +10,7 @@ use crate::domain::outbox::{Content, Render};
 use crate::messages;
 use crate::slack::client::Failure;
 use crate::store::outbox::{Claimed, overlay};
-use crate::store::{nominations, stories};
+use crate::store::{nominations, report_cards, stories};
 
 /// What rendering needs besides the store: the time zone times are shown in, and for App Home
 /// who the leaders are and the scorecard's targets.
@@ -20,6 +20,8 @@ pub struct Context {
     pub leaders: Vec<String>,
     pub target_recovery_24h: u8,
     pub target_surprise: u8,
+    /// Where the library is, for links to a report card's page.
+    pub public_url: Option<String>,
 }
 
 impl Context {
@@ -29,6 +31,7 @@ impl Context {
             leaders: config.leaders.clone(),
             target_recovery_24h: config.target_recovery_24h,
             target_surprise: config.target_surprise,
+            public_url: config.public_url.clone(),
         }
     }
 }
@@ -98,6 +101,42 @@ pub async fn body(
                 Render::CustomerPraise { hero } => messages::answer::praise(&story, hero),
                 _ => messages::story::post(&story, tz),
             }
+        }
+        Render::RatingRequest { .. } | Render::RatingReminder { .. } => {
+            let round = report_cards::get_round(db, subject()?)
+                .await
+                .map_err(unreadable)?
+                .ok_or_else(gone)?;
+            let card = report_cards::get(db, round.card_id)
+                .await
+                .map_err(unreadable)?
+                .ok_or_else(gone)?;
+            let reminder = matches!(render, Render::RatingReminder { .. });
+            messages::report_card::rating_request(&card, &round, tz, reminder)
+        }
+        Render::RoundResults => {
+            let results = report_cards::results(db, subject()?)
+                .await
+                .map_err(unreadable)?
+                .ok_or_else(gone)?;
+            let url = context
+                .public_url
+                .as_ref()
+                .map(|base| format!("{base}/library/reportcards/{}", results.card.id));
+            let today = clock.now().to_zoned(tz.clone()).date();
+            messages::report_card::results(&results, today, url.as_deref())
+        }
+        Render::ActionItem { .. } => {
+            let item = report_cards::get_action(db, subject()?)
+                .await
+                .map_err(unreadable)?
+                .ok_or_else(gone)?;
+            let card = report_cards::get(db, item.card_id)
+                .await
+                .map_err(unreadable)?
+                .ok_or_else(gone)?;
+            let today = clock.now().to_zoned(tz.clone()).date();
+            messages::report_card::action_item(&item, &card, today)
         }
     };
     Ok(overlay(body, message.delivery.fields()))

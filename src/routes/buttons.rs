@@ -1,21 +1,24 @@
 //! Buttons on herobot's messages and App Home: a hero's consent choice, Feature and Ask the
-//! customer on a story post, the internal customer's answer, and Home's buttons (the two forms, a
-//! leader's library link). Each changes state at most once however often it is pressed, and
-//! answers through the outbox.
+//! customer on a story post, the internal customer's answer, Home's buttons (the two forms, a
+//! leader's library link), and a report card's Rate, Add an action and Done. Each changes state
+//! at most once however often it is pressed, and answers through the outbox.
 use axum::response::{IntoResponse, Response};
 
 use crate::actions::Pressed;
+use crate::actions::action_item::{done as action_done, open_form as open_action_form};
 use crate::actions::answer::answer_in_slack;
 use crate::actions::ask_customer::ask;
 use crate::actions::consent::record_consent;
 use crate::actions::feature::feature;
 use crate::actions::home::send_library_link;
 use crate::actions::modal::open_modal;
+use crate::actions::rate::open_rating;
 use crate::domain::answer::comment;
 use crate::domain::{Consent, UserId};
 use crate::error::Result;
 use crate::messages::answer::{ASK, COMMENT_BLOCK, pressed_answer};
 use crate::messages::home::{LIBRARY_LINK, NOMINATE, TELL_STORY};
+use crate::messages::report_card::{ADD_ACTION, DONE, RATE};
 use crate::messages::story::{CONSENT_DECLINE, CONSENT_GRANT, FEATURE, UNFEATURE};
 use crate::modals;
 use crate::slack::payload::BlockActions;
@@ -84,6 +87,15 @@ pub async fn pressed(state: &AppState, pressed: BlockActions, signed_at: i64) ->
             (TELL_STORY, _) => {
                 let view = modals::story::view(&Default::default(), &Default::default());
                 open_modal(state, &pressed.trigger_id, &view).await;
+            }
+            (RATE, Some(round)) => {
+                open_rating(state, round, &user, &pressed.trigger_id, pressed_on).await?;
+            }
+            (ADD_ACTION, Some(round)) => {
+                open_action_form(state, round, &pressed.trigger_id, pressed_on).await?;
+            }
+            (DONE, Some(action)) => {
+                action_done(state, action, &user, pressed_on).await?;
             }
             (LIBRARY_LINK, _) => {
                 let key = on.map(|p| p.key).unwrap_or_default();

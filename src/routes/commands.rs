@@ -95,6 +95,15 @@ async fn answer(
             let key = request_key(timestamp, &cmd.trigger_id);
             actions::wall_link::wall_link(state, user.as_str(), revoke, &key).await?
         }
+        Ok(Command::ReportCard(card)) => {
+            let metadata = modals::report_card::Metadata {
+                card: None,
+                channel,
+                response_url,
+            };
+            return actions::report_card::command(state, user, card, &cmd.trigger_id, metadata)
+                .await;
+        }
         Err(CommandError::Nomination(err)) => messages::refusal(&err.to_string()),
         Err(CommandError::Usage(usage)) => messages::refusal(usage),
     };

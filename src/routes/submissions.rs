@@ -1,11 +1,14 @@
-//! Modal submissions: a nomination, a recovery story or the internal customer to ask, handed
-//! to its action. Invalid input keeps the modal open with a message beside each field and
-//! stores nothing.
+//! Modal submissions: a nomination, a recovery story, the internal customer to ask, a report
+//! card, a rater's ratings or an action item, handed to its action. Invalid input keeps the
+//! modal open with a message beside each field and stores nothing.
 use serde_json::Value;
 
 use crate::actions::Refused;
+use crate::actions::action_item::add as add_action;
 use crate::actions::ask_customer::ask_colleague;
 use crate::actions::nominate::{Request, nominate};
+use crate::actions::rate::rate;
+use crate::actions::report_card::save as save_card;
 use crate::actions::tell_story::tell_story;
 use crate::domain::UserId;
 use crate::error::{Error, Result};
@@ -64,6 +67,50 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
             match ask_colleague(state, story, &user, &customer).await? {
                 Ok(()) => Ok(None),
                 Err(problem) => Ok(Some(errors_response(&modals::ask::refused(&problem)))),
+            }
+        }
+        modals::report_card::CALLBACK_ID => {
+            let card = match modals::report_card::parse(&values) {
+                Ok(card) => card,
+                Err(errors) => return Ok(Some(errors_response(&errors))),
+            };
+            let metadata = modals::report_card::Metadata::read(&view.private_metadata);
+            match save_card(state, &user, metadata, card).await? {
+                Ok(_) => Ok(None),
+                Err(problem) => Ok(Some(errors_response(&modals::report_card::refused(
+                    &problem,
+                )))),
+            }
+        }
+        modals::rating::CALLBACK_ID => {
+            let Some(metadata) = modals::rating::Metadata::read(&view.private_metadata) else {
+                return Ok(None);
+            };
+            let answers = match modals::rating::parse(&values, &metadata) {
+                Ok(answers) => answers,
+                Err(errors) => return Ok(Some(errors_response(&errors))),
+            };
+            match rate(state, &user, &metadata, answers).await? {
+                Ok(thanks) => Ok(Some(thanks)),
+                Err(problem) => Ok(Some(errors_response(&modals::rating::refused(&problem)))),
+            }
+        }
+        modals::action_item::CALLBACK_ID => {
+            let today = state
+                .clock
+                .now()
+                .to_zoned(state.config.timezone.clone())
+                .date();
+            let (round, action) =
+                match modals::action_item::parse(&values, &view.private_metadata, today) {
+                    Ok(parsed) => parsed,
+                    Err(errors) => return Ok(Some(errors_response(&errors))),
+                };
+            match add_action(state, round, &user, action).await? {
+                Ok(_) => Ok(None),
+                Err(problem) => Ok(Some(errors_response(&modals::action_item::refused(
+                    &problem,
+                )))),
             }
         }
         other => {

@@ -235,6 +235,30 @@ impl Values<'_> {
             .map(str::to_owned)
     }
 
+    /// A conversations select (`selected_conversation`).
+    pub fn conversation(&self, block: &str) -> Option<String> {
+        self.element(block)?
+            .get("selected_conversation")?
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// A users select (`selected_user`).
+    pub fn user(&self, block: &str) -> Option<String> {
+        self.element(block)?
+            .get("selected_user")?
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// A date picker (`selected_date`, `YYYY-MM-DD`).
+    pub fn date(&self, block: &str) -> Option<String> {
+        self.element(block)?
+            .get("selected_date")?
+            .as_str()
+            .map(str::to_owned)
+    }
+
     /// A date-time picker (`selected_date_time`, epoch seconds).
     pub fn date_time(&self, block: &str) -> Option<i64> {
         self.element(block)?.get("selected_date_time")?.as_i64()

@@ -68,6 +68,10 @@ fn render_name(render: &Render) -> (&'static str, Option<&UserId>) {
         Render::StoryTold => ("story_told", None),
         Render::CustomerQuestion { customer } => ("customer_question", Some(customer)),
         Render::CustomerPraise { hero } => (PRAISE, Some(hero)),
+        Render::RatingRequest { rater } => ("rating_request", Some(rater)),
+        Render::RatingReminder { rater } => ("rating_reminder", Some(rater)),
+        Render::RoundResults => ("round_results", None),
+        Render::ActionItem { owner } => ("action_item", Some(owner)),
     }
 }
 
@@ -157,6 +161,16 @@ impl ClaimedRow {
                 customer: recipient()?,
             }),
             Some(PRAISE) => Content::Rendered(Render::CustomerPraise { hero: recipient()? }),
+            Some("rating_request") => Content::Rendered(Render::RatingRequest {
+                rater: recipient()?,
+            }),
+            Some("rating_reminder") => Content::Rendered(Render::RatingReminder {
+                rater: recipient()?,
+            }),
+            Some("round_results") => Content::Rendered(Render::RoundResults),
+            Some("action_item") => Content::Rendered(Render::ActionItem {
+                owner: recipient()?,
+            }),
             Some(other) => return Err(format!("unknown message kind {other:?}")),
         };
         Ok(Claimed {
@@ -416,7 +430,17 @@ mod tests {
             Render::CustomerQuestion {
                 customer: person.clone(),
             },
-            Render::CustomerPraise { hero: person },
+            Render::CustomerPraise {
+                hero: person.clone(),
+            },
+            Render::RatingRequest {
+                rater: person.clone(),
+            },
+            Render::RatingReminder {
+                rater: person.clone(),
+            },
+            Render::RoundResults,
+            Render::ActionItem { owner: person },
         ];
         for render in renders {
             let message = Message::rendered(render, Delivery::dm(&UserId::parse("U0BOB").unwrap()));

@@ -1,0 +1,117 @@
+//! Action items from a round's review: **Add an action** opens the form, adding one DMs its
+//! owner with **Done**, and **Done** marks it done once (the owner or a leader).
+use super::Pressed;
+use crate::domain::UserId;
+use crate::domain::outbox::{Delivery, Message, Render, Visibility};
+use crate::error::Result;
+use crate::messages::report_card as say;
+use crate::modals::action_item::{self as modal, NewAction};
+use crate::state::AppState;
+use crate::store::{outbox, report_cards as store};
+
+fn today(app: &AppState) -> jiff::civil::Date {
+    app.clock.now().to_zoned(app.config.timezone.clone()).date()
+}
+
+/// **Add an action** pressed on round `round_id`'s results: the form opens, or the person is
+/// told privately why not.
+pub async fn open_form(
+    app: &AppState,
+    round_id: i64,
+    trigger_id: &str,
+    pressed: Pressed,
+) -> Result<()> {
+    let Some(round) = store::get_round(&app.db, round_id).await? else {
+        return Ok(());
+    };
+    let Some(card) = store::get(&app.db, round.card_id).await? else {
+        return Ok(());
+    };
+    let view = modal::view(round_id, &card.supplier, today(app));
+    if let Some(problem) = super::modal::open_modal(app, trigger_id, &view).await {
+        super::reply_to_press(app, &pressed, problem, Some(round_id)).await?;
+    }
+    Ok(())
+}
+
+/// Adds the action item `by` filled in, and DMs its owner; the error is the message to show in
+/// the form.
+pub async fn add(
+    app: &AppState,
+    round_id: i64,
+    by: &UserId,
+    action: NewAction,
+) -> Result<std::result::Result<i64, String>> {
+    let Some(round) = store::get_round(&app.db, round_id).await? else {
+        return Ok(Err("This round no longer exists.".into()));
+    };
+    let now_ms = app.clock.now_ms();
+    let mut tx = super::begin(app).await?;
+    let id = store::add_action(
+        &mut tx,
+        &round,
+        &action.what,
+        &action.owner,
+        action.due_on,
+        by,
+        now_ms / 1000,
+    )
+    .await?;
+    let dm = Message::rendered(
+        Render::ActionItem {
+            owner: action.owner.clone(),
+        },
+        Delivery::dm(&action.owner),
+    );
+    outbox::enqueue(&mut *tx, &[dm], Some(id), now_ms).await?;
+    super::commit(app, tx).await?;
+    tracing::info!(
+        action = id,
+        card = round.card_id,
+        "report card action item added"
+    );
+    Ok(Ok(id))
+}
+
+/// **Done** pressed by `by` on action item `id`: marked done once, and the DM shows it.
+pub async fn done(app: &AppState, id: i64, by: &UserId, pressed: Pressed) -> Result<()> {
+    let Some(item) = store::get_action(&app.db, id).await? else {
+        return Ok(());
+    };
+    if item.owner != *by && !app.config.is_leader(by.as_str()) {
+        let text = format!(
+            "Only its owner, <@{}>, or a leader can mark this action done.",
+            item.owner
+        );
+        return super::reply_to_press(app, &pressed, say::note(&text), Some(id)).await;
+    }
+    let now_ms = app.clock.now_ms();
+    let mut tx = super::begin(app).await?;
+    if !super::first_press(&mut tx, Some(&pressed), now_ms).await?
+        || !store::mark_done(&mut *tx, id, by, now_ms / 1000).await?
+    {
+        return Ok(());
+    }
+    if let Some(url) = pressed.response_url.clone() {
+        let card = store::get(&app.db, item.card_id).await?;
+        let done = crate::domain::report_card::ActionItem {
+            done_at: Some(now_ms / 1000),
+            ..item
+        };
+        if let Some(card) = card {
+            let body = say::action_item(&done, &card, today(app));
+            let update = Message::fixed(
+                body,
+                Delivery::Respond {
+                    url,
+                    channel: pressed.channel.clone(),
+                    visibility: Visibility::ReplaceOriginal,
+                },
+            );
+            outbox::enqueue(&mut *tx, &[update], Some(id), now_ms).await?;
+        }
+    }
+    super::commit(app, tx).await?;
+    tracing::info!(action = id, "report card action item done");
+    Ok(())
+}

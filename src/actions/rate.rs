@@ -1,0 +1,89 @@
+//! Rating a round: a rater's **Rate …** button opens the rating modal (filled in with their
+//! earlier answers), and their submission replaces what they gave before, until the round
+//! closes. Only the raters a round asked can rate in it.
+use serde_json::Value;
+
+use super::Pressed;
+use crate::domain::UserId;
+use crate::domain::report_card::{Answer, Round};
+use crate::error::Result;
+use crate::messages::report_card as say;
+use crate::modals::rating::{self as modal, Metadata};
+use crate::state::AppState;
+use crate::store::report_cards as store;
+
+/// Why `rater` cannot rate in `round` now, if they cannot.
+async fn cannot_rate(app: &AppState, round: &Round, rater: &UserId) -> Result<Option<String>> {
+    if let Some(closed) = round.closed_at {
+        let when = crate::clock::local(closed, &app.config.timezone, "%a %-d %b");
+        return Ok(Some(format!(
+            "The round for {} closed on {when}: answers can no longer change. Its results were posted for review.",
+            round.month.long()
+        )));
+    }
+    if !store::invited(&app.db, round.id, rater).await? {
+        return Ok(Some(
+            "Only the raters this round asked can rate in it.".to_owned(),
+        ));
+    }
+    Ok(None)
+}
+
+/// **Rate …** pressed by `rater`: the modal opens (Slack's trigger lasts 3 seconds, so now),
+/// or they are told privately why not.
+pub async fn open_rating(
+    app: &AppState,
+    round_id: i64,
+    rater: &UserId,
+    trigger_id: &str,
+    pressed: Pressed,
+) -> Result<()> {
+    let Some(round) = store::get_round(&app.db, round_id).await? else {
+        return Ok(());
+    };
+    if let Some(why) = cannot_rate(app, &round, rater).await? {
+        return super::reply_to_press(app, &pressed, say::note(&why), Some(round_id)).await;
+    }
+    let Some(card) = store::get(&app.db, round.card_id).await? else {
+        return Ok(());
+    };
+    let earlier = store::answers_of(&app.db, round_id, rater).await?;
+    let view = modal::view(&card, round_id, round.month, &earlier);
+    if let Some(problem) = super::modal::open_modal(app, trigger_id, &view).await {
+        super::reply_to_press(app, &pressed, problem, Some(round_id)).await?;
+    }
+    Ok(())
+}
+
+/// `rater`'s answers for the round in `metadata`, replacing any they gave before: the view
+/// that thanks them, or the message to show in the modal.
+pub async fn rate(
+    app: &AppState,
+    rater: &UserId,
+    metadata: &Metadata,
+    answers: Vec<Answer>,
+) -> Result<std::result::Result<Value, String>> {
+    let Some(round) = store::get_round(&app.db, metadata.round).await? else {
+        return Ok(Err("This round no longer exists.".into()));
+    };
+    if let Some(why) = cannot_rate(app, &round, rater).await? {
+        return Ok(Err(why));
+    }
+    let Some(card) = store::get(&app.db, round.card_id).await? else {
+        return Ok(Err("This report card no longer exists.".into()));
+    };
+    let current: Vec<i64> = card.deliverables.iter().map(|d| d.id).collect();
+    if current != metadata.deliverables {
+        return Ok(Err(
+            "The card's deliverables changed since this form opened: close it and press the button again."
+                .into(),
+        ));
+    }
+    let now_ms = app.clock.now_ms();
+    let mut tx = super::begin(app).await?;
+    store::replace_answers(&mut tx, round.id, rater, &answers, now_ms / 1000).await?;
+    super::commit(app, tx).await?;
+    tracing::info!(round = round.id, "report card answers recorded");
+    let closes = crate::clock::local(round.closes_at, &app.config.timezone, "%a %-d %b, %H:%M %Z");
+    Ok(Ok(modal::thanks(&card.supplier, &closes)))
+}

@@ -1,0 +1,162 @@
+//! Report cards as leaders keep them: `/hero reportcard` (the card modal, new or `edit N`),
+//! saving a card, retiring one, and `/hero reportcard list` with each card's last result.
+use serde_json::{Value, json};
+
+use crate::domain::UserId;
+use crate::domain::command::CardCommand;
+use crate::domain::outbox::{Delivery, Message, Visibility};
+use crate::domain::report_card::NewCard;
+use crate::error::Result;
+use crate::messages::{ephemeral, report_card as say};
+use crate::modals::report_card::{self as modal, Metadata};
+use crate::slack::blocks::{self, escape_within};
+use crate::state::AppState;
+use crate::store::{outbox, report_cards as store};
+
+const LEADERS_ONLY: &str =
+    "Only leaders can create, edit or retire report cards (HEROBOT_LEADERS).";
+
+/// `/hero reportcard …` by `user`: the private reply, or None when a modal opened.
+pub async fn command(
+    app: &AppState,
+    user: &UserId,
+    command: CardCommand,
+    trigger_id: &str,
+    metadata: Metadata,
+) -> Result<Option<Value>> {
+    if command == CardCommand::List {
+        return list(app).await.map(Some);
+    }
+    if !app.config.is_leader(user.as_str()) {
+        return Ok(Some(ephemeral(LEADERS_ONLY)));
+    }
+    match command {
+        CardCommand::New => {
+            let view = modal::view(None, &metadata);
+            Ok(super::modal::open_modal(app, trigger_id, &view).await)
+        }
+        CardCommand::Edit(id) => match store::get(&app.db, id).await? {
+            Some(card) if card.retired_at.is_none() => {
+                let view = modal::view(
+                    Some(&card),
+                    &Metadata {
+                        card: Some(id),
+                        ..metadata
+                    },
+                );
+                Ok(super::modal::open_modal(app, trigger_id, &view).await)
+            }
+            _ => Ok(Some(no_card(id))),
+        },
+        CardCommand::Retire(id) => retire(app, user, id).await.map(Some),
+        CardCommand::List => unreachable!("answered above"),
+    }
+}
+
+fn no_card(id: i64) -> Value {
+    ephemeral(&format!(
+        "There is no running report card {id}. `/hero reportcard list` shows every card with its number."
+    ))
+}
+
+/// Saves a card from its modal: a new one, or the one in `metadata`. The error is the message
+/// to show in the modal.
+pub async fn save(
+    app: &AppState,
+    user: &UserId,
+    metadata: Metadata,
+    card: NewCard,
+) -> Result<std::result::Result<i64, String>> {
+    if !app.config.is_leader(user.as_str()) {
+        return Ok(Err(LEADERS_ONLY.into()));
+    }
+    let now_ms = app.clock.now_ms();
+    let mut tx = super::begin(app).await?;
+    let id = match metadata.card {
+        Some(id) => {
+            if !store::update(&mut tx, id, &card, now_ms / 1000).await? {
+                return Ok(Err(format!(
+                    "Report card {id} was retired meanwhile: nothing was saved."
+                )));
+            }
+            id
+        }
+        None => store::create(&mut tx, &card, user.as_str(), now_ms / 1000).await?,
+    };
+    if let Some(url) = metadata.response_url.clone() {
+        let first = super::round::first_round_at(&app.config, app.clock.now());
+        let when = crate::clock::local(first, &app.config.timezone, "%a %-d %b at %H:%M %Z");
+        let verb = if metadata.card.is_some() {
+            "saved"
+        } else {
+            "created"
+        };
+        let text = format!(
+            ":white_check_mark: Report card {id} for *{}* is {verb}: {} rater{} rate {} deliverable{} every month, and the results post in <#{}>. The next round opens on {when}.",
+            escape_within(card.supplier(), 100),
+            card.raters().len(),
+            if card.raters().len() == 1 { "" } else { "s" },
+            card.deliverables().len(),
+            if card.deliverables().len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            card.review_channel()
+        );
+        let note = Message::fixed(
+            json!({"text": text}),
+            Delivery::Respond {
+                url,
+                channel: metadata.channel.clone().unwrap_or_default(),
+                visibility: Visibility::Private,
+            },
+        );
+        outbox::enqueue(&mut *tx, &[note], None, now_ms).await?;
+    }
+    super::commit(app, tx).await?;
+    tracing::info!(card = id, by = %user.as_str(), "report card saved");
+    Ok(Ok(id))
+}
+
+/// Retires card `id`: it runs no more rounds; its past results stay.
+async fn retire(app: &AppState, user: &UserId, id: i64) -> Result<Value> {
+    let Some(card) = store::get(&app.db, id).await? else {
+        return Ok(no_card(id));
+    };
+    if !store::retire(&app.db, id, app.clock.now_secs()).await? {
+        return Ok(no_card(id));
+    }
+    tracing::info!(card = id, by = %user.as_str(), "report card retired");
+    Ok(ephemeral(&format!(
+        "Report card {id} for *{}* is retired: it runs no more rounds, and its past results stay in the library. A round already open still closes and posts its results.",
+        escape_within(&card.supplier, 100)
+    )))
+}
+
+/// `/hero reportcard list`: every card with its last result.
+pub async fn list(app: &AppState) -> Result<Value> {
+    let cards = store::all(&app.db).await?;
+    if cards.is_empty() {
+        return Ok(ephemeral(
+            "There are no report cards yet. A leader creates one with `/hero reportcard`.",
+        ));
+    }
+    let mut lines = Vec::with_capacity(cards.len());
+    for card in &cards {
+        let last = match store::last_closed(&app.db, card.id).await? {
+            Some(round) => store::results(&app.db, round.id).await?,
+            None => None,
+        };
+        lines.push(say::list_line(card, last.as_ref()));
+    }
+    let mut out: Vec<Value> = vec![blocks::section("*Report cards*")];
+    // Slack allows 50 blocks in a message.
+    for chunk in lines.chunks(5).take(45) {
+        out.push(blocks::section(&chunk.join("\n")));
+    }
+    out.push(blocks::context(&[
+        "Leaders: `/hero reportcard edit N` or `/hero reportcard retire N`.".to_owned(),
+    ]));
+    Ok(json!({"response_type": "ephemeral", "text": "Report cards", "blocks": out}))
+}

@@ -1,0 +1,204 @@
+//! Report-card rounds: opening one (a DM to each rater), its one reminder to those who have not
+//! answered, and closing it (the results to the review channel), each exactly once; and the
+//! scheduler's look at what is due now.
+use jiff::civil::Time;
+
+use crate::config::Config;
+use crate::domain::outbox::{Delivery, Message, Render};
+use crate::domain::report_card::{Month, OPEN_FOR_SECS, REMIND_AFTER_SECS};
+use crate::error::Result;
+use crate::state::AppState;
+use crate::store::{outbox, report_cards as store};
+
+/// What became of a request to open a card's round.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// Opened now: each rater asked gets a DM.
+    Opened { round: i64, raters: usize },
+    /// That month's round was opened before: nothing changed.
+    AlreadyOpened,
+    /// The card is retired, or there is no such card.
+    NotRunning,
+}
+
+/// The time of day rounds open: the digest's, or 09:00 when the digest is not scheduled.
+pub fn time_of_day(config: &Config) -> Time {
+    config
+        .digest_schedule
+        .map_or(Time::constant(9, 0, 0, 0), |s| s.time)
+}
+
+/// The month a round opened now rates: the month before this one.
+pub fn month_rated_now(app: &AppState) -> Month {
+    Month::of(app.clock.now(), &app.config.timezone).previous()
+}
+
+/// When a card made now gets its first round: the next round opening still to come.
+pub fn first_round_at(config: &Config, now: jiff::Timestamp) -> i64 {
+    let this_month = Month::of(now, &config.timezone);
+    let time = time_of_day(config);
+    let due = this_month.previous().round_opens_at(time, &config.timezone);
+    if due > now.as_second() {
+        due
+    } else {
+        this_month.round_opens_at(time, &config.timezone)
+    }
+}
+
+/// Opens card `card_id`'s round for `month` (once), asking each of its raters in a DM; `by`
+/// records who asked (`schedule`, `cli`).
+pub async fn open(app: &AppState, card_id: i64, month: Month, by: &str) -> Result<Opened> {
+    let Some(card) = store::get(&app.db, card_id).await? else {
+        return Ok(Opened::NotRunning);
+    };
+    if card.retired_at.is_some() {
+        return Ok(Opened::NotRunning);
+    }
+    let now_ms = app.clock.now_ms();
+    let now = now_ms / 1000;
+    let mut tx = super::begin(app).await?;
+    let Some((round, raters)) = store::open_round(
+        &mut tx,
+        card_id,
+        month,
+        by,
+        now,
+        now + REMIND_AFTER_SECS,
+        now + OPEN_FOR_SECS,
+    )
+    .await?
+    else {
+        return Ok(Opened::AlreadyOpened);
+    };
+    let requests: Vec<Message> = raters
+        .iter()
+        .map(|rater| {
+            Message::rendered(
+                Render::RatingRequest {
+                    rater: rater.clone(),
+                },
+                Delivery::dm(rater),
+            )
+        })
+        .collect();
+    outbox::enqueue(&mut *tx, &requests, Some(round), now_ms).await?;
+    super::commit(app, tx).await?;
+    tracing::info!(card = card_id, month = %month, raters = raters.len(), by, "report card round opened");
+    Ok(Opened::Opened {
+        round,
+        raters: raters.len(),
+    })
+}
+
+/// Sends the round's one reminder to the raters who have not answered; how many it went to
+/// (none if it went before).
+pub async fn remind(app: &AppState, round_id: i64) -> Result<usize> {
+    let now_ms = app.clock.now_ms();
+    let mut tx = super::begin(app).await?;
+    let Some(raters) = store::remind(&mut tx, round_id, now_ms / 1000).await? else {
+        return Ok(0);
+    };
+    let reminders: Vec<Message> = raters
+        .iter()
+        .map(|rater| {
+            Message::rendered(
+                Render::RatingReminder {
+                    rater: rater.clone(),
+                },
+                Delivery::dm(rater),
+            )
+        })
+        .collect();
+    outbox::enqueue(&mut *tx, &reminders, Some(round_id), now_ms).await?;
+    super::commit(app, tx).await?;
+    tracing::info!(
+        round = round_id,
+        raters = raters.len(),
+        "report card reminder sent"
+    );
+    Ok(raters.len())
+}
+
+/// Closes the round (once) and posts its results to the card's review channel; false if it
+/// was closed before.
+pub async fn close(app: &AppState, round_id: i64, by: &str) -> Result<bool> {
+    let Some(round) = store::get_round(&app.db, round_id).await? else {
+        return Ok(false);
+    };
+    let Some(card) = store::get(&app.db, round.card_id).await? else {
+        return Ok(false);
+    };
+    let now_ms = app.clock.now_ms();
+    let mut tx = super::begin(app).await?;
+    if !store::close(&mut *tx, round_id, by, now_ms / 1000).await? {
+        return Ok(false);
+    }
+    let results = Message::rendered(
+        Render::RoundResults,
+        Delivery::Post {
+            channel: card.review_channel.clone(),
+        },
+    );
+    outbox::enqueue(&mut *tx, &[results], Some(round_id), now_ms).await?;
+    super::commit(app, tx).await?;
+    tracing::info!(card = card.id, month = %round.month, by, "report card round closed");
+    Ok(true)
+}
+
+/// Everything due now: this month's rounds for the cards that existed when they were due
+/// (also when herobot was down at that moment), reminders, and closes.
+pub async fn due_now(app: &AppState) -> Result<()> {
+    let now = app.clock.now_secs();
+    let month = month_rated_now(app);
+    let opens_at = month.round_opens_at(time_of_day(&app.config), &app.config.timezone);
+    if now >= opens_at {
+        for card in store::due_to_open(&app.db, month, opens_at).await? {
+            open(app, card, month, "schedule").await?;
+        }
+    }
+    for round in store::due_to_remind(&app.db, now).await? {
+        remind(app, round).await?;
+    }
+    for round in store::due_to_close(&app.db, now).await? {
+        close(app, round, "schedule").await?;
+    }
+    Ok(())
+}
+
+/// `herobot reportcard open`: opens last month's round now for `card`, or for every running
+/// card; each card's supplier with what became of it.
+pub async fn open_now(app: &AppState, card: Option<i64>) -> Result<Vec<(String, Opened)>> {
+    let month = month_rated_now(app);
+    let mut done = Vec::new();
+    for c in cards(app, card).await? {
+        let opened = open(app, c.id, month, "cli").await?;
+        done.push((format!("{} ({month})", c.supplier), opened));
+    }
+    Ok(done)
+}
+
+/// `herobot reportcard close`: closes now every open round of `card`, or of every card; each
+/// round closed, by supplier and month.
+pub async fn close_now(app: &AppState, card: Option<i64>) -> Result<Vec<String>> {
+    let mut closed = Vec::new();
+    for c in cards(app, card).await? {
+        for round in store::open_rounds(&app.db, c.id).await? {
+            if close(app, round.id, "cli").await? {
+                closed.push(format!("{} ({})", c.supplier, round.month));
+            }
+        }
+    }
+    Ok(closed)
+}
+
+/// The card asked for, or every running card.
+async fn cards(app: &AppState, card: Option<i64>) -> Result<Vec<crate::domain::report_card::Card>> {
+    Ok(match card {
+        Some(id) => store::get(&app.db, id).await?.into_iter().collect(),
+        None => store::all(&app.db)
+            .await?
+            .into_iter()
+            .filter(|c| c.retired_at.is_none())
+            .collect(),
+    })
+}

@@ -1,0 +1,285 @@
+//! What herobot says about report cards: a rater's request and reminder, a round's results in
+//! the review channel, an action item's DM to its owner, and the replies to `/hero reportcard`.
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde_json::{Value, json};
+
+use crate::clock::local;
+use crate::domain::report_card::{
+    ActionItem, Card, Comments, Month, Rating, Results, Round, Tally, average_text, change_text,
+    response_rate,
+};
+use crate::slack::blocks::{self, FALLBACK_MAX, escape, escape_within, truncate_plain};
+
+/// Action ID of **Rate Marketing for November** (value: the round's ID).
+pub const RATE: &str = "reportcard_rate";
+/// Action ID of **Add an action** on a round's results (value: the round's ID).
+pub const ADD_ACTION: &str = "reportcard_add_action";
+/// Action ID of an action item's **Done** (value: the action item's ID).
+pub const DONE: &str = "reportcard_action_done";
+
+fn button(text: &str, action_id: &str, value: i64, primary: bool) -> Value {
+    let mut button = json!({"type": "button",
+        "text": {"type": "plain_text", "text": truncate_plain(text, 75), "emoji": true},
+        "action_id": action_id, "value": value.to_string()});
+    if primary {
+        button["style"] = json!("primary");
+    }
+    button
+}
+
+fn message(text: &str, blocks: Vec<Value>) -> Value {
+    json!({
+        "text": blocks::truncate(text, FALLBACK_MAX),
+        "blocks": blocks,
+        "unfurl_links": false,
+        "unfurl_media": false,
+    })
+}
+
+/// `Rate Marketing for November`.
+pub fn rate_label(card: &Card, month: Month) -> String {
+    format!("Rate {} for {}", card.supplier, month.name())
+}
+
+/// A rater's DM asking them to rate the round (`reminder`: the one reminder).
+pub fn rating_request(card: &Card, round: &Round, tz: &TimeZone, reminder: bool) -> Value {
+    let supplier = escape_within(&card.supplier, 100);
+    let closes = local(round.closes_at, tz, "%a %-d %b, %H:%M %Z");
+    let deliverables = card.deliverables.len();
+    let text = if reminder {
+        format!(
+            ":hourglass_flowing_sand: A reminder: how did *{supplier}* deliver for your team in {}? The round closes on {closes}; it takes a minute.",
+            round.month.name()
+        )
+    } else {
+        format!(
+            ":clipboard: How effectively and consistently did *{supplier}* deliver for your team in {}? Rate them on {deliverables} deliverable{} from 1 (rarely) to 5 (always, every time). You can change your answers until {closes}.",
+            round.month.name(),
+            if deliverables == 1 { "" } else { "s" }
+        )
+    };
+    let privacy = match card.comments {
+        Comments::Anonymous => {
+            "Your comments are shown without your name; averages are shown only when at least three people answer."
+        }
+        Comments::Attributed => {
+            "Your comments are shown with your name; averages are shown only when at least three people answer."
+        }
+    };
+    message(
+        &text,
+        vec![
+            blocks::section(&text),
+            json!({"type": "actions", "block_id": "rate", "elements": [
+                button(&rate_label(card, round.month), RATE, round.id, true)
+            ]}),
+            blocks::context(&[privacy.to_owned()]),
+        ],
+    )
+}
+
+/// `1 ▏2 ▏5 ▏…`: how many gave each point, as a line of text.
+fn distribution(tally: &Tally) -> String {
+    tally
+        .counts
+        .iter()
+        .zip(1..)
+        .map(|(n, point)| format!("{point}: {n}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The line of one deliverable in the results.
+fn deliverable_line(results: &Results, tally: &Tally) -> String {
+    let name = escape_within(&tally.name, 160);
+    match (results.shown(), tally.average()) {
+        (true, Some(average)) => {
+            let change = results
+                .change(tally)
+                .map(|c| {
+                    let month = results.previous.as_ref().map_or("", |(m, _)| m.name());
+                    format!(" ({} on {month})", change_text(c))
+                })
+                .unwrap_or_default();
+            format!(
+                "*{name}*: *{}*{change}\n{}",
+                average_text(average),
+                distribution(tally)
+            )
+        }
+        (true, None) => format!("*{name}*: no ratings"),
+        (false, _) => format!("*{name}*: not enough answers"),
+    }
+}
+
+/// An action item as a line: what, who, when, and whether it is overdue.
+pub fn action_line(item: &ActionItem, today: Date) -> String {
+    let due = item.due_on.strftime("%a %-d %b");
+    let status = if item.done_at.is_some() {
+        " — done".to_owned()
+    } else if item.overdue(today) {
+        " — *overdue*".to_owned()
+    } else {
+        String::new()
+    };
+    format!(
+        "• {} — <@{}>, due {due}{status}",
+        escape_within(&item.what, 200),
+        item.owner
+    )
+}
+
+/// A closed round's results for the review channel.
+pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value {
+    let card = &results.card;
+    let month = results.round.month;
+    let title = format!("{}'s report card for {}", card.supplier, month.long());
+    let rate = response_rate(results.answered, results.invited)
+        .map(|r| format!(" ({r} %)"))
+        .unwrap_or_default();
+    let mut summary = format!(
+        "{} of {} raters answered{rate}.",
+        results.answered, results.invited
+    );
+    match (results.overall(), results.overall_change()) {
+        (Some(overall), Some(change)) => summary.push_str(&format!(
+            " Overall *{}* ({} on {}).",
+            average_text(overall),
+            change_text(change),
+            results.previous.as_ref().map_or("", |(m, _)| m.name())
+        )),
+        (Some(overall), None) => {
+            summary.push_str(&format!(" Overall *{}*.", average_text(overall)))
+        }
+        (None, _) => summary.push_str(&format!(
+            " With fewer than {} answers, averages are not shown, so that no one's ratings can be told apart.",
+            crate::domain::report_card::MIN_ANSWERS
+        )),
+    }
+    let mut out = vec![blocks::header(&title), blocks::section(&summary)];
+    for tally in &results.tallies {
+        out.push(blocks::section(&deliverable_line(results, tally)));
+    }
+    if results.comments_shown() && !results.comments.is_empty() {
+        let lines: Vec<String> = results
+            .comments
+            .iter()
+            .take(30)
+            .map(|c| {
+                let by = match card.comments {
+                    Comments::Attributed => format!(" — <@{}>", c.rater),
+                    Comments::Anonymous => String::new(),
+                };
+                format!(
+                    "• _{}_: “{}”{by}",
+                    escape_within(&c.deliverable, 80),
+                    escape_within(&c.text, 300)
+                )
+            })
+            .collect();
+        out.push(blocks::section(&format!(
+            "*Comments*\n{}",
+            lines.join("\n")
+        )));
+    } else if !results.comments_shown() && !results.comments.is_empty() {
+        out.push(blocks::context(&[
+            "Comments are kept back too: with so few answers they could be told to be one person's."
+                .to_owned(),
+        ]));
+    }
+    if !results.open_actions.is_empty() {
+        let lines: Vec<String> = results
+            .open_actions
+            .iter()
+            .take(20)
+            .map(|a| action_line(a, today))
+            .collect();
+        out.push(blocks::section(&format!(
+            "*Open action items*\n{}",
+            lines.join("\n")
+        )));
+    }
+    let mut buttons = vec![button(
+        "➕ Add an action",
+        ADD_ACTION,
+        results.round.id,
+        false,
+    )];
+    if let Some(url) = card_url {
+        buttons.push(
+            json!({"type": "button", "text": {"type": "plain_text", "text": "See the card's trend"},
+            "action_id": "reportcard_open_library", "url": url}),
+        );
+    }
+    out.push(json!({"type": "actions", "block_id": "review", "elements": buttons}));
+    message(&format!("{}: {summary}", escape(&title)), out)
+}
+
+/// An action item's DM to its owner, with **Done** while it is open.
+pub fn action_item(item: &ActionItem, card: &Card, today: Date) -> Value {
+    let text = format!(
+        ":memo: You own an action from *{}*'s report card review:\n{}",
+        escape_within(&card.supplier, 100),
+        action_line(item, today)
+    );
+    let mut out = vec![blocks::section(&text)];
+    if item.done_at.is_none() {
+        out.push(
+            json!({"type": "actions", "block_id": "action", "elements": [
+                button("✅ Done", DONE, item.id, true)
+            ]}),
+        );
+    }
+    message(&text, out)
+}
+
+/// The rater's private note when rating is not possible.
+pub fn note(text: &str) -> Value {
+    json!({"text": text, "blocks": [blocks::section(text)]})
+}
+
+/// One card in `/hero reportcard list`: its raters, deliverables and last result.
+pub fn list_line(card: &Card, last: Option<&Results>) -> String {
+    let status = if card.retired_at.is_some() {
+        " _(retired)_"
+    } else {
+        ""
+    };
+    let result = match last {
+        None => "no round closed yet".to_owned(),
+        Some(r) => {
+            let overall = r
+                .overall()
+                .map_or("not enough answers".to_owned(), average_text);
+            let change = r
+                .overall_change()
+                .map(|c| format!(", {}", change_text(c)))
+                .unwrap_or_default();
+            format!(
+                "{}: {overall}{change}, {} of {} answered",
+                r.round.month.long(),
+                r.answered,
+                r.invited
+            )
+        }
+    };
+    format!(
+        "*{}. {}*{status} — rated by {} on {} deliverable{}, results in <#{}>\n    Last result: {result}",
+        card.id,
+        escape_within(&card.supplier, 100),
+        card.raters.len(),
+        card.deliverables.len(),
+        if card.deliverables.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        card.review_channel
+    )
+}
+
+/// The scale as the rating modal spells it out.
+pub fn scale() -> String {
+    (1..=5).map(Rating::label).collect::<Vec<_>>().join("   ")
+}
