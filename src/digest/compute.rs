@@ -18,6 +18,19 @@ pub struct Digest {
     /// says how many there are in all.
     pub heroes: Vec<HeroLine>,
     pub scorecard: Scorecard,
+    /// The report cards whose round closed this week.
+    pub report_cards: Vec<CardLine>,
+}
+
+/// A report card whose round closed in the digest's week: its overall average (None: too few
+/// answers to show) and its change on the round before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardLine {
+    pub card_id: i64,
+    pub supplier: String,
+    pub month: crate::domain::report_card::Month,
+    pub overall: Option<f64>,
+    pub change: Option<f64>,
 }
 
 impl Digest {
@@ -49,6 +62,7 @@ pub fn compute(
         story_of_the_week,
         heroes,
         scorecard,
+        report_cards: Vec::new(),
     }
 }
 

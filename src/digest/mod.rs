@@ -9,7 +9,7 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 
 use crate::config::Config;
-use crate::store::digests;
+use crate::store::{digests, report_cards};
 use compute::{Digest, Scorecard};
 pub use window::IsoWeek;
 
@@ -37,13 +37,35 @@ pub async fn build(
             target_surprise: config.target_surprise,
             ..digests::scorecard(db, start, end).await?
         },
+        report_cards: card_lines(db, start, end).await?,
     };
     let library = config
         .public_url
         .as_ref()
         .map(|url| format!("{url}/library/scorecard?week={week}"));
-    let message = render::render(&digest, library.as_deref());
+    let message = render::render(&digest, library.as_deref(), config.public_url.as_deref());
     Ok((digest, message))
+}
+
+/// The report cards whose round closed in `[start, end)`.
+async fn card_lines(
+    db: &SqlitePool,
+    start: i64,
+    end: i64,
+) -> Result<Vec<compute::CardLine>, sqlx::Error> {
+    let mut lines = Vec::new();
+    for round in report_cards::closed_between(db, start, end).await? {
+        if let Some(results) = report_cards::results(db, round).await? {
+            lines.push(compute::CardLine {
+                card_id: results.card.id,
+                supplier: results.card.supplier.clone(),
+                month: results.round.month,
+                overall: results.overall(),
+                change: results.overall_change(),
+            });
+        }
+    }
+    Ok(lines)
 }
 
 /// The week before the one `now` falls in: the week a digest posted now is about.

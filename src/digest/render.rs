@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use super::compute::{Digest, Scorecard};
 use crate::domain::UserId;
+use crate::domain::report_card::{average_text, change_text};
 use crate::domain::story::recovery_in_words;
 use crate::messages::people;
 use crate::slack::blocks::{self, escape_within};
@@ -14,7 +15,7 @@ pub const MAX_HEROES_LISTED: usize = 40;
 const SECTION_ROOM: usize = 2800;
 
 /// Renders a digest; `library` is the URL of the library's scorecard for that week, if there is one.
-pub fn render(d: &Digest, library: Option<&str>) -> Value {
+pub fn render(d: &Digest, library: Option<&str>, public_url: Option<&str>) -> Value {
     let mut out = vec![blocks::header(&format!(
         "🏆 Service heroes · week {}",
         d.week
@@ -31,6 +32,7 @@ pub fn render(d: &Digest, library: Option<&str>) -> Value {
              customer remarkably well? `/hero @name for what they did` takes a minute — and shows \
              everyone what great service looks like.",
         ));
+        out.extend(report_cards(d, public_url));
         out.push(blocks::context(&[more]));
         return message(d, out);
     }
@@ -61,8 +63,46 @@ pub fn render(d: &Digest, library: Option<&str>) -> Value {
     out.extend(heroes(d));
     out.push(blocks::divider());
     out.push(scorecard(&d.scorecard));
+    out.extend(report_cards(d, public_url));
     out.push(blocks::context(&[more]));
     message(d, out)
+}
+
+/// One line per report card whose round closed this week: its overall average, its change,
+/// and a link to the card's page.
+fn report_cards(d: &Digest, public_url: Option<&str>) -> Option<Value> {
+    if d.report_cards.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = d
+        .report_cards
+        .iter()
+        .map(|card| {
+            let overall = match (card.overall, card.change) {
+                (Some(overall), Some(change)) => {
+                    format!(
+                        "*{}* overall ({})",
+                        average_text(overall),
+                        change_text(change)
+                    )
+                }
+                (Some(overall), None) => format!("*{}* overall", average_text(overall)),
+                (None, _) => "not enough answers to show an average".to_owned(),
+            };
+            let link = public_url
+                .map(|url| format!(" · <{url}/library/reportcards/{}|the card>", card.card_id))
+                .unwrap_or_default();
+            format!(
+                "• *{}* for {}: {overall}{link}",
+                escape_within(&card.supplier, 100),
+                card.month.name()
+            )
+        })
+        .collect();
+    Some(blocks::section(&format!(
+        "*📋 Report cards reviewed this week*\n{}",
+        lines.join("\n")
+    )))
 }
 
 fn message(d: &Digest, blocks: Vec<Value>) -> Value {
@@ -225,6 +265,7 @@ mod tests {
         render(
             &compute(WEEK, data, 90, 80),
             Some("https://herobot.example.com/library/scorecard?week=2026-W47"),
+            Some("https://herobot.example.com"),
         )
     }
 

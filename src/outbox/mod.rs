@@ -28,6 +28,9 @@ use crate::store::outbox::{self as store, Claimed, Combinable};
 /// How often the worker rereads every pending row, to pick up rows another replica claimed
 /// and then abandoned.
 const RESYNC: Duration = Duration::from_secs(60);
+/// How often an idle worker looks for rows another process committed (`herobot digest --post`,
+/// `herobot reportcard`, another replica): they cannot wake it.
+const LOOK_AGAIN: Duration = Duration::from_secs(2);
 /// Rows read from the table per query.
 const PAGE: i64 = 2_000;
 
@@ -150,7 +153,7 @@ impl Worker {
                 state.last_id = 0;
                 resync_at = Instant::now() + RESYNC;
             }
-            let mut wake_at = resync_at;
+            let mut wake_at = resync_at.min(Instant::now() + LOOK_AGAIN);
             if let Err(err) = state.load(&self.db).await {
                 tracing::error!(error = %err, "outbox: reading pending messages failed");
                 wake_at = wake_at.min(Instant::now() + Duration::from_secs(1));
