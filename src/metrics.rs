@@ -54,12 +54,20 @@ pub static DIGESTS_POSTED: Counter = Counter::new(
     "herobot_digests_posted_total",
     "Weekly digests queued for the digest channel.",
 );
+pub static ROUNDS_OPENED: Counter = Counter::new(
+    "herobot_report_card_rounds_opened_total",
+    "Report-card rounds opened (a DM to each rater queued).",
+);
+pub static ROUNDS_CLOSED: Counter = Counter::new(
+    "herobot_report_card_rounds_closed_total",
+    "Report-card rounds closed (the results queued for the review channel).",
+);
 pub static WORKER_RESTARTS: Counter = Counter::new(
     "herobot_outbox_worker_restarts_total",
     "Times the outbox worker stopped unexpectedly and was restarted.",
 );
 
-const COUNTERS: [&Counter; 9] = [
+const COUNTERS: [&Counter; 11] = [
     &REQUESTS_REJECTED,
     &NOMINATIONS_STORED,
     &STORIES_STORED,
@@ -69,6 +77,8 @@ const COUNTERS: [&Counter; 9] = [
     &MESSAGES_FAILED,
     &MESSAGES_RETRIED,
     &DIGESTS_POSTED,
+    &ROUNDS_OPENED,
+    &ROUNDS_CLOSED,
 ];
 
 /// Requests answered, by route and status.

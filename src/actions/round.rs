@@ -84,6 +84,7 @@ pub async fn open(app: &AppState, card_id: i64, month: Month, by: &str) -> Resul
     outbox::enqueue(&mut *tx, &requests, Some(round), now_ms).await?;
     super::commit(app, tx).await?;
     tracing::info!(card = card_id, month = %month, raters = raters.len(), by, "report card round opened");
+    crate::metrics::ROUNDS_OPENED.add(1);
     Ok(Opened::Opened {
         round,
         raters: raters.len(),
@@ -142,6 +143,7 @@ pub async fn close(app: &AppState, round_id: i64, by: &str) -> Result<bool> {
     outbox::enqueue(&mut *tx, &[results], Some(round_id), now_ms).await?;
     super::commit(app, tx).await?;
     tracing::info!(card = card.id, month = %round.month, by, "report card round closed");
+    crate::metrics::ROUNDS_CLOSED.add(1);
     Ok(true)
 }
 

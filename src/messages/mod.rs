@@ -189,7 +189,8 @@ const HELP: &str = "*Recognise a service hero* — someone who served a customer
 • The celebration is posted for everyone to see, and each hero gets a DM saying who recognised them and why.
 • `/hero` — the nomination form; `/hero story` — tell a service-recovery story (a mistake fixed, and the surprise the customer did not expect).
 • `/hero find billing outage` — search every story and recognition; `/hero profile [@someone]` — recognitions received and given; `/hero top [week|month|quarter|year]` — the most-recognised heroes.
-• Leaders: `/hero digest` — preview this week's digest; `/hero digest post` — post last week's now; `/hero library` — a private sign-in link to the story library; `/hero wall` — a link to the office wallboard (`/hero wall revoke` ends every link).
+• Leaders: `/hero digest` — preview this week's digest; `/hero digest post` — post last week's now; `/hero library` — a private sign-in link to the story library; `/hero wall` — a link to the office wallboard (`/hero wall revoke` ends every link); `/hero reportcard` — a monthly report card on a team that serves yours (`edit N`, `retire N`).
+• `/hero reportcard list` — every report card with its last result.
 • `/hero help` — this message.";
 
 #[cfg(test)]

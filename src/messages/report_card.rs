@@ -178,10 +178,10 @@ pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value 
                 )
             })
             .collect();
-        out.push(blocks::section(&format!(
-            "*Comments*\n{}",
-            lines.join("\n")
-        )));
+        for (i, chunk) in sections(&lines).into_iter().enumerate() {
+            let head = if i == 0 { "*Comments*\n" } else { "" };
+            out.push(blocks::section(&format!("{head}{chunk}")));
+        }
     } else if !results.comments_shown() && !results.comments.is_empty() {
         out.push(blocks::context(&[
             "Comments are kept back too: with so few answers they could be told to be one person's."
@@ -214,6 +214,21 @@ pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value 
     }
     out.push(json!({"type": "actions", "block_id": "review", "elements": buttons}));
     message(&format!("{}: {summary}", escape(&title)), out)
+}
+
+/// Lines joined into as few sections as fit Slack's limit on a section's text.
+fn sections(lines: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in lines {
+        match out.last_mut() {
+            Some(last) if last.chars().count() + line.chars().count() < 2_800 => {
+                last.push('\n');
+                last.push_str(line);
+            }
+            _ => out.push(line.clone()),
+        }
+    }
+    out
 }
 
 /// An action item's DM to its owner, with **Done** while it is open.
