@@ -90,13 +90,21 @@ async fn requests(app: &TestApp) -> Vec<Request> {
     app.slack.received_requests().await.unwrap()
 }
 
-/// Messages posted with `chat.postMessage` to `channel`, in order.
-async fn posts_to(app: &TestApp, channel: &str) -> Vec<Value> {
+/// The JSON bodies Slack received at `path`, in order.
+async fn bodies_at(app: &TestApp, path: &str) -> Vec<Value> {
     requests(app)
         .await
         .iter()
-        .filter(|r| r.url.path() == "/chat.postMessage")
+        .filter(|r| r.url.path() == path)
         .map(body_json)
+        .collect()
+}
+
+/// Messages posted with `chat.postMessage` to `channel`, in order.
+async fn posts_to(app: &TestApp, channel: &str) -> Vec<Value> {
+    bodies_at(app, "/chat.postMessage")
+        .await
+        .into_iter()
         .filter(|b| b["channel"] == channel)
         .collect()
 }
@@ -141,11 +149,9 @@ async fn open_november(app: &TestApp, card: i64) -> i64 {
 async fn opened_view(app: &TestApp, action_ts: &str) -> Value {
     let trigger = format!("9001.{action_ts}.abc");
     eventually("the modal to open", || async {
-        requests(app)
+        bodies_at(app, "/views.open")
             .await
-            .iter()
-            .filter(|r| r.url.path() == "/views.open")
-            .map(body_json)
+            .into_iter()
             .find(|b| b["trigger_id"] == trigger.as_str())
             .map(|b| b["view"].clone())
     })
@@ -221,11 +227,9 @@ async fn a_leader_creates_and_edits_a_card_through_the_modal_with_errors_beside_
     let answer = hero(&app, LEADER, "reportcard").await;
     assert_eq!(answer.text().await.unwrap(), "", "the modal opened");
     let view = eventually("the card modal", || async {
-        requests(&app)
+        bodies_at(&app, "/views.open")
             .await
-            .iter()
-            .filter(|r| r.url.path() == "/views.open")
-            .map(body_json)
+            .into_iter()
             .find(|b| b["view"]["callback_id"] == "report_card")
     })
     .await;
@@ -287,11 +291,9 @@ async fn a_leader_creates_and_edits_a_card_through_the_modal_with_errors_beside_
 
     let card = create_card(&app, "anonymous").await;
     let confirmation = eventually("the leader's confirmation", || async {
-        requests(&app)
+        bodies_at(&app, "/response/T0TEAM/cards/leader")
             .await
-            .iter()
-            .filter(|r| r.url.path() == "/response/T0TEAM/cards/leader")
-            .map(body_json)
+            .into_iter()
             .next()
     })
     .await;
@@ -309,11 +311,9 @@ async fn a_leader_creates_and_edits_a_card_through_the_modal_with_errors_beside_
     // Edit: the modal comes filled in.
     hero(&app, LEADER, &format!("reportcard edit {card}")).await;
     let view = eventually("the edit modal", || async {
-        requests(&app)
+        bodies_at(&app, "/views.open")
             .await
-            .iter()
-            .filter(|r| r.url.path() == "/views.open")
-            .map(body_json)
+            .into_iter()
             .find(|b| b["view"]["title"]["text"] == "Edit the report card")
     })
     .await;
@@ -547,11 +547,9 @@ async fn a_rater_rates_changes_their_answers_and_only_raters_rate_until_the_roun
     ))
     .await;
     let note = eventually("the note to a non-rater", || async {
-        requests(&app)
+        bodies_at(&app, "/response/T0TEAM/press/U0ZED")
             .await
-            .iter()
-            .filter(|r| r.url.path() == "/response/T0TEAM/press/U0ZED")
-            .map(body_json)
+            .into_iter()
             .next()
     })
     .await;
@@ -902,12 +900,7 @@ async fn an_action_item_goes_from_the_results_button_to_its_owners_dm_to_done() 
         .await
         .unwrap();
     assert_eq!(done_by.as_deref(), Some("U0MARK"));
-    let replaced: Vec<Value> = requests(&app)
-        .await
-        .iter()
-        .filter(|r| r.url.path() == "/response/T0TEAM/press/U0MARK")
-        .map(body_json)
-        .collect();
+    let replaced = bodies_at(&app, "/response/T0TEAM/press/U0MARK").await;
     assert_eq!(replaced.len(), 1, "the DM is updated once");
     assert_eq!(replaced[0]["replace_original"], true);
     assert!(text_of(&replaced[0]).contains("— done"));
