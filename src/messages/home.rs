@@ -121,6 +121,35 @@ pub fn view(data: &HomeData, leader: Option<LeaderView>, tz: &TimeZone) -> Value
             button("Keep it inside", CONSENT_DECLINE, Some(story.id), None),
         ]}));
     }
+    if !data.to_rate.is_empty() {
+        out.push(blocks::divider());
+        out.push(blocks::header("Report cards to rate"));
+    }
+    for round in &data.to_rate {
+        let month = crate::domain::report_card::Month::parse(&round.month)
+            .map_or(String::new(), |m| m.name().to_owned());
+        let closes = crate::clock::local(round.closes_at, tz, "%a %-d %b, %H:%M %Z");
+        let state = if round.answered {
+            "You answered; you can change your ratings"
+        } else {
+            "Waiting for your ratings"
+        };
+        out.push(blocks::section(&format!(
+            "*{}* for {month}\n{state} until {closes}.",
+            escape_within(&round.supplier, 100)
+        )));
+        let label = if round.answered {
+            "Change your ratings".to_owned()
+        } else {
+            format!(
+                "Rate {} for {month}",
+                crate::slack::blocks::truncate_plain(&round.supplier, 40)
+            )
+        };
+        out.push(json!({"type": "actions", "block_id": format!("home_rate_{}", round.round_id), "elements": [
+            button(&label, super::report_card::RATE, Some(round.round_id), Some("primary")),
+        ]}));
+    }
     out.push(blocks::divider());
     out.push(blocks::header("Stories you told"));
     if data.told.is_empty() {
@@ -226,6 +255,7 @@ mod tests {
                 Reaction::Unknown,
                 CustomerKind::Internal,
             )],
+            to_rate: vec![],
         }
     }
 
@@ -258,6 +288,58 @@ mod tests {
         assert_eq!(consent["elements"][0]["action_id"], CONSENT_GRANT);
         assert_eq!(consent["elements"][0]["value"], "7");
         assert_eq!(consent["elements"][1]["action_id"], CONSENT_DECLINE);
+    }
+
+    #[test]
+    fn report_cards_waiting_for_a_rater_have_their_rate_button() {
+        let mut data = data();
+        data.to_rate = vec![
+            crate::store::home::ToRate {
+                round_id: 4,
+                supplier: "R&D <ops>".into(),
+                month: "2026-11".into(),
+                closes_at: 1_796_720_400,
+                answered: false,
+            },
+            crate::store::home::ToRate {
+                round_id: 5,
+                supplier: "Marketing".into(),
+                month: "2026-11".into(),
+                closes_at: 1_796_720_400,
+                answered: true,
+            },
+        ];
+        let home = view(&data, None, &TimeZone::UTC);
+        let text = home.to_string();
+        assert!(text.contains("Report cards to rate"), "{text}");
+        assert!(
+            text.contains("*R&amp;D &lt;ops&gt;* for November"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Waiting for your ratings until Tue 8 Dec, 09:00 UTC"),
+            "{text}"
+        );
+        let rate = blocks_of(&home)
+            .iter()
+            .find(|b| b["block_id"] == "home_rate_4")
+            .expect("the Rate button");
+        assert_eq!(rate["elements"][0]["action_id"], "reportcard_rate");
+        assert_eq!(rate["elements"][0]["value"], "4");
+        assert_eq!(
+            rate["elements"][0]["text"]["text"],
+            "Rate R&D <ops> for November"
+        );
+        let change = blocks_of(&home)
+            .iter()
+            .find(|b| b["block_id"] == "home_rate_5")
+            .expect("the change button");
+        assert_eq!(change["elements"][0]["text"]["text"], "Change your ratings");
+        assert!(
+            !view(&super::tests::data(), None, &TimeZone::UTC)
+                .to_string()
+                .contains("Report cards")
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! What a person's App Home shows (their recognitions, the stories waiting for their OK, the
-//! stories they told), who has opened it, and the queueing of its `views.publish`.
+//! report cards waiting for their rating, the stories they told), who has opened it, and the queueing of its `views.publish`.
 use sqlx::{FromRow, SqliteExecutor, SqlitePool};
 
 use super::stories;
@@ -33,6 +33,19 @@ pub struct HomeData {
     pub latest_received: Vec<Received>,
     pub waiting: Vec<Story>,
     pub told: Vec<Story>,
+    /// Report-card rounds still open that asked this person.
+    pub to_rate: Vec<ToRate>,
+}
+
+/// An open report-card round that asked the person.
+#[derive(Debug, Clone, FromRow)]
+pub struct ToRate {
+    pub round_id: i64,
+    pub supplier: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub closes_at: i64,
+    pub answered: bool,
 }
 
 /// `person`'s Home, counting recognitions since `since` (unix seconds).
@@ -72,12 +85,27 @@ pub async fn load(db: &SqlitePool, person: &str, since: i64) -> Result<HomeData,
     .bind(LATEST)
     .fetch_all(db)
     .await?;
+    let to_rate = sqlx::query_as(
+        "select r.id as round_id, c.supplier, r.month, r.closes_at,
+                exists (select 1 from report_card_answers a
+                        where a.round_id = r.id and a.rater_id = i.rater_id) as answered
+         from report_card_invitations i
+         join report_card_rounds r on r.id = i.round_id
+         join report_cards c on c.id = r.card_id
+         where i.rater_id = ?1 and r.closed_at is null
+         order by r.closes_at, r.id limit ?2",
+    )
+    .bind(person)
+    .bind(WAITING)
+    .fetch_all(db)
+    .await?;
     Ok(HomeData {
         received,
         given,
         latest_received,
         waiting: stories_by_id(db, &waiting).await?,
         told: stories_by_id(db, &told).await?,
+        to_rate,
     })
 }
 

@@ -30,7 +30,7 @@ async fn home_app() -> TestApp {
 }
 
 /// `user` opens the Home tab (event `id`), signed as Slack sends it.
-async fn open_home(app: &TestApp, user: &str, id: &str) {
+pub async fn open_home(app: &TestApp, user: &str, id: &str) {
     let body = json!({
         "token": "x", "team_id": "T0TEAM", "api_app_id": "A0HEROBOT", "type": "event_callback",
         "event_id": id, "event_time": now(),
@@ -46,7 +46,7 @@ async fn open_home(app: &TestApp, user: &str, id: &str) {
 }
 
 /// Every views.publish Slack received, once there are at least `n`.
-async fn publishes(app: &TestApp, n: usize) -> Vec<Value> {
+pub async fn publishes(app: &TestApp, n: usize) -> Vec<Value> {
     eventually(&format!("{n} Home publishes"), || async {
         let found: Vec<Value> = app
             .slack

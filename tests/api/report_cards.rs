@@ -1007,3 +1007,43 @@ async fn herobot_reportcard_lists_opens_and_closes_once_from_the_command_line() 
     assert_eq!(posts_to(&app, REVIEW).await.len(), 1);
     assert!(run(&["list"]).contains("not enough answers, 0 % answered"));
 }
+
+#[tokio::test]
+async fn app_home_shows_a_rater_the_rounds_waiting_for_them_until_they_close() {
+    let app = spawn_app_with(options()).await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path("/views.publish"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(json!({"ok": true, "view": {"id": "V0HOME"}})),
+        )
+        .mount(&app.slack)
+        .await;
+    crate::home::open_home(&app, "U0ANA", "Ev0HOME1").await;
+    let first = crate::home::publishes(&app, 1).await;
+    assert!(!first[0].to_string().contains("Report cards to rate"));
+
+    let card = create_card(&app, "anonymous").await;
+    let round = open_november(&app, card).await;
+    let opened = crate::home::publishes(&app, 2).await.remove(1);
+    let text = opened.to_string();
+    assert!(text.contains("Report cards to rate"), "{text}");
+    assert!(text.contains("Rate Marketing for November"), "{text}");
+    assert!(text.contains(&format!("home_rate_{round}")), "{text}");
+
+    rate(&app, "U0ANA", round, &["4", "4"], &[]).await;
+    // Re-published at most once a minute.
+    at(&app, NOVEMBER_OPENS_MS + 3 * MINUTE_MS).await;
+    let answered = crate::home::publishes(&app, 3).await.remove(2);
+    assert!(
+        answered.to_string().contains("Change your ratings"),
+        "{answered}"
+    );
+
+    at(&app, NOVEMBER_OPENS_MS + 7 * DAY_MS + MINUTE_MS).await;
+    let closed = crate::home::publishes(&app, 4).await.remove(3);
+    assert!(
+        !closed.to_string().contains("Report cards to rate"),
+        "{closed}"
+    );
+}
