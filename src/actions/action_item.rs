@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::messages::report_card as say;
 use crate::modals::action_item::{self as modal, NewAction};
 use crate::state::AppState;
-use crate::store::{outbox, report_cards as store};
+use crate::store::{outbox, report_cards as store, requests};
 
 fn today(app: &AppState) -> jiff::civil::Date {
     app.clock.now().to_zoned(app.config.timezone.clone()).date()
@@ -34,19 +34,23 @@ pub async fn open_form(
     Ok(())
 }
 
-/// Adds the action item `by` filled in, and DMs its owner; the error is the message to show in
-/// the form.
+/// Adds the action item `by` filled in, and DMs its owner; `key` names the submission, so a
+/// replay of it adds nothing again. The item's ID, or the message to show in the form.
 pub async fn add(
     app: &AppState,
     round_id: i64,
     by: &UserId,
     action: NewAction,
+    key: &str,
 ) -> Result<std::result::Result<i64, String>> {
     let Some(round) = store::get_round(&app.db, round_id).await? else {
         return Ok(Err("This round no longer exists.".into()));
     };
     let now_ms = app.clock.now_ms();
     let mut tx = super::begin(app).await?;
+    if let Some(earlier) = requests::made(&mut *tx, key).await? {
+        return Ok(Ok(earlier));
+    }
     let id = store::add_action(
         &mut tx,
         &round,
@@ -64,6 +68,7 @@ pub async fn add(
         Delivery::dm(&action.owner),
     );
     outbox::enqueue(&mut *tx, &[dm], Some(id), now_ms).await?;
+    requests::record_made(&mut *tx, key, id, now_ms / 1000).await?;
     super::commit(app, tx).await?;
     tracing::info!(
         action = id,

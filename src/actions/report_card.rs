@@ -11,7 +11,7 @@ use crate::messages::{ephemeral, report_card as say};
 use crate::modals::report_card::{self as modal, Metadata};
 use crate::slack::blocks::{self, escape_within};
 use crate::state::AppState;
-use crate::store::{outbox, report_cards as store};
+use crate::store::{outbox, report_cards as store, requests};
 
 const LEADERS_ONLY: &str =
     "Only leaders can create, edit or retire report cards (HEROBOT_LEADERS).";
@@ -59,19 +59,24 @@ fn no_card(id: i64) -> Value {
     ))
 }
 
-/// Saves a card from its modal: a new one, or the one in `metadata`. The error is the message
-/// to show in the modal.
+/// Saves a card from its modal: a new one, or the one in `metadata`; `key` names the
+/// submission, so a replay of it saves nothing again. The card's ID, or the message to show in
+/// the modal.
 pub async fn save(
     app: &AppState,
     user: &UserId,
     metadata: Metadata,
     card: NewCard,
+    key: &str,
 ) -> Result<std::result::Result<i64, String>> {
     if !app.config.is_leader(user.as_str()) {
         return Ok(Err(LEADERS_ONLY.into()));
     }
     let now_ms = app.clock.now_ms();
     let mut tx = super::begin(app).await?;
+    if let Some(earlier) = requests::made(&mut *tx, key).await? {
+        return Ok(Ok(earlier));
+    }
     let id = match metadata.card {
         Some(id) => {
             if !store::update(&mut tx, id, &card, now_ms / 1000).await? {
@@ -114,6 +119,7 @@ pub async fn save(
         );
         outbox::enqueue(&mut *tx, &[note], None, now_ms).await?;
     }
+    requests::record_made(&mut *tx, key, id, now_ms / 1000).await?;
     super::commit(app, tx).await?;
     tracing::info!(card = id, by = %user.as_str(), "report card saved");
     Ok(Ok(id))

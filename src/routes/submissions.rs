@@ -75,7 +75,7 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
                 Err(errors) => return Ok(Some(errors_response(&errors))),
             };
             let metadata = modals::report_card::Metadata::read(&view.private_metadata);
-            match save_card(state, &user, metadata, card).await? {
+            match save_card(state, &user, metadata, card, &format!("view:{}", view.id)).await? {
                 Ok(_) => Ok(None),
                 Err(problem) => Ok(Some(errors_response(&modals::report_card::refused(
                     &problem,
@@ -106,7 +106,7 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
                     Ok(parsed) => parsed,
                     Err(errors) => return Ok(Some(errors_response(&errors))),
                 };
-            match add_action(state, round, &user, action).await? {
+            match add_action(state, round, &user, action, &format!("view:{}", view.id)).await? {
                 Ok(_) => Ok(None),
                 Err(problem) => Ok(Some(errors_response(&modals::action_item::refused(
                     &problem,

@@ -13,6 +13,33 @@ pub async fn record(db: impl SqliteExecutor<'_>, key: &str, now: i64) -> Result<
     Ok(done.rows_affected() == 1)
 }
 
+/// What a request recorded with [`record_made`] made (a record's ID), if it was seen before:
+/// a replay is answered with the same and makes nothing again.
+pub async fn made(db: impl SqliteExecutor<'_>, key: &str) -> Result<Option<i64>, sqlx::Error> {
+    let earlier: Option<Option<String>> =
+        sqlx::query_scalar("select response from slack_requests where key = ?1")
+            .bind(key)
+            .fetch_optional(db)
+            .await?;
+    Ok(earlier.map(|r| r.and_then(|r| r.parse().ok()).unwrap_or_default()))
+}
+
+/// Records a request with the ID of what it made, in the transaction that made it.
+pub async fn record_made(
+    db: impl SqliteExecutor<'_>,
+    key: &str,
+    made: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("insert into slack_requests (key, response, created_at) values (?1, ?2, ?3)")
+        .bind(key)
+        .bind(made.to_string())
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// Forgets requests recorded before `before` (unix seconds), a few thousand rows at a time so
 /// the write lock is never held for long; returns how many were forgotten.
 pub async fn forget_before(db: &sqlx::SqlitePool, before: i64) -> Result<u64, sqlx::Error> {

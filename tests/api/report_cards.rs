@@ -1047,3 +1047,54 @@ async fn app_home_shows_a_rater_the_rounds_waiting_for_them_until_they_close() {
         "{closed}"
     );
 }
+
+#[tokio::test]
+async fn a_replayed_submission_saves_a_card_or_adds_an_action_once() {
+    let app = spawn_app_with(options()).await;
+    let created = submitted_by(
+        LEADER,
+        "report_card",
+        card_values("Marketing", &RATERS, "Leads", "anonymous"),
+        &metadata(&app),
+    );
+    for _ in 0..3 {
+        let answer = app.interact(&created).await;
+        assert_eq!(
+            answer.text().await.unwrap(),
+            "",
+            "the modal closes each time"
+        );
+    }
+    app.settled().await;
+    assert_eq!(app.count("report_cards").await, 1);
+    assert_eq!(
+        bodies_at(&app, "/response/T0TEAM/cards/leader").await.len(),
+        1,
+        "one confirmation"
+    );
+
+    let card: i64 = sqlx::query_scalar("select id from report_cards")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let round = open_november(&app, card).await;
+    let added = submitted_by(
+        "U0ANA",
+        "report_card_action",
+        json!({
+            "what": {"what": {"type": "plain_text_input", "value": "Weekly lead review"}},
+            "owner": {"owner": {"type": "users_select", "selected_user": "U0MARK"}},
+            "due": {"due": {"type": "datepicker", "selected_date": "2026-12-15"}},
+        }),
+        &round.to_string(),
+    );
+    app.interact(&added).await;
+    app.interact(&added).await;
+    app.settled().await;
+    assert_eq!(app.count("report_card_actions").await, 1);
+    assert_eq!(
+        posts_to(&app, "U0MARK").await.len(),
+        1,
+        "one DM to the owner"
+    );
+}
