@@ -75,12 +75,8 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
                 Err(errors) => return Ok(Some(errors_response(&errors))),
             };
             let metadata = modals::report_card::Metadata::read(&view.private_metadata);
-            match save_card(state, &user, metadata, card, &format!("view:{}", view.id)).await? {
-                Ok(_) => Ok(None),
-                Err(problem) => Ok(Some(errors_response(&modals::report_card::refused(
-                    &problem,
-                )))),
-            }
+            let saved = save_card(state, &user, metadata, card, &format!("view:{}", view.id)).await;
+            Ok(refused_beside(saved, modals::report_card::refused)?.err())
         }
         modals::rating::CALLBACK_ID => {
             let Some(metadata) = modals::rating::Metadata::read(&view.private_metadata) else {
@@ -90,10 +86,10 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
                 Ok(answers) => answers,
                 Err(errors) => return Ok(Some(errors_response(&errors))),
             };
-            match rate(state, &user, &metadata, answers).await? {
-                Ok(thanks) => Ok(Some(thanks)),
-                Err(problem) => Ok(Some(errors_response(&modals::rating::refused(&problem)))),
-            }
+            let rated = rate(state, &user, &metadata, answers).await;
+            Ok(Some(
+                refused_beside(rated, modals::rating::refused)?.unwrap_or_else(|e| e),
+            ))
         }
         modals::action_item::CALLBACK_ID => {
             let today = state
@@ -106,12 +102,8 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
                     Ok(parsed) => parsed,
                     Err(errors) => return Ok(Some(errors_response(&errors))),
                 };
-            match add_action(state, round, &user, action, &format!("view:{}", view.id)).await? {
-                Ok(_) => Ok(None),
-                Err(problem) => Ok(Some(errors_response(&modals::action_item::refused(
-                    &problem,
-                )))),
-            }
+            let added = add_action(state, round, &user, action, &format!("view:{}", view.id)).await;
+            Ok(refused_beside(added, modals::action_item::refused)?.err())
         }
         other => {
             tracing::debug!(
@@ -120,6 +112,20 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
             );
             Ok(None)
         }
+    }
+}
+
+/// What an action gave, or the answer that keeps the modal open with why not beside its field
+/// (`beside` places the message), a locked database included.
+fn refused_beside<T>(
+    outcome: Result<std::result::Result<T, String>>,
+    beside: fn(&str) -> FieldErrors,
+) -> Result<std::result::Result<T, Value>> {
+    match outcome {
+        Ok(Ok(done)) => Ok(Ok(done)),
+        Ok(Err(why)) => Ok(Err(errors_response(&beside(&why)))),
+        Err(Error::Busy) => Ok(Err(errors_response(&beside(messages::BUSY)))),
+        Err(err) => Err(err),
     }
 }
 
