@@ -20,6 +20,7 @@ create table report_card_deliverables (
     card_id integer not null references report_cards (id),
     position integer not null,
     name text not null,
+    created_at integer not null,
     retired_at integer
 );
 create index report_card_deliverables_card on report_card_deliverables (card_id, position);
@@ -39,6 +40,8 @@ create table report_card_rounds (
     month text not null,                   -- the month rated, 'YYYY-MM' in HEROBOT_TIMEZONE
     opened_at integer not null,
     opened_by text not null,               -- 'schedule', 'cli'
+    anonymous integer not null,            -- the card's setting when the round opened: what its
+                                           -- raters were told about their comments
     remind_at integer not null,            -- the one reminder is due then
     reminded_at integer,
     closes_at integer not null,

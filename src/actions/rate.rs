@@ -14,12 +14,8 @@ use crate::store::report_cards as store;
 
 /// Why `rater` cannot rate in `round` now, if they cannot.
 async fn cannot_rate(app: &AppState, round: &Round, rater: &UserId) -> Result<Option<String>> {
-    if let Some(closed) = round.closed_at {
-        let when = crate::clock::local(closed, &app.config.timezone, "%a %-d %b");
-        return Ok(Some(format!(
-            "The round for {} closed on {when}: answers can no longer change. Its results were posted for review.",
-            round.month.long()
-        )));
+    if round.closed_at.is_some() || round.closes_at <= app.clock.now_secs() {
+        return Ok(Some(closed(app, round)));
     }
     if !store::invited(&app.db, round.id, rater).await? {
         return Ok(Some(
@@ -27,6 +23,15 @@ async fn cannot_rate(app: &AppState, round: &Round, rater: &UserId) -> Result<Op
         ));
     }
     Ok(None)
+}
+
+fn closed(app: &AppState, round: &Round) -> String {
+    let at = round.closed_at.unwrap_or(round.closes_at);
+    let when = crate::clock::local(at, &app.config.timezone, "%a %-d %b");
+    format!(
+        "The round for {} closed on {when}: answers can no longer change. Its results were posted for review.",
+        round.month.long()
+    )
 }
 
 /// **Rate …** pressed by `rater`: the modal opens (Slack's trigger lasts 3 seconds, so now),
@@ -81,7 +86,10 @@ pub async fn rate(
     }
     let now_ms = app.clock.now_ms();
     let mut tx = super::begin(app).await?;
-    store::replace_answers(&mut tx, round.id, rater, &answers, now_ms / 1000).await?;
+    // The round may have closed since the look above: checked again in the transaction.
+    if !store::replace_answers(&mut tx, round.id, rater, &answers, now_ms / 1000).await? {
+        return Ok(Err(closed(app, &round)));
+    }
     super::commit(app, tx).await?;
     tracing::info!(round = round.id, "report card answers recorded");
     let closes = crate::clock::local(round.closes_at, &app.config.timezone, "%a %-d %b, %H:%M %Z");

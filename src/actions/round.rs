@@ -5,7 +5,7 @@ use jiff::civil::Time;
 
 use crate::config::Config;
 use crate::domain::outbox::{Delivery, Message, Render};
-use crate::domain::report_card::{Month, OPEN_FOR_SECS, REMIND_AFTER_SECS};
+use crate::domain::report_card::{Month, OPEN_FOR_DAYS, REMIND_AFTER_DAYS};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store::{outbox, report_cards as store};
@@ -33,6 +33,19 @@ pub fn month_rated_now(app: &AppState) -> Month {
     Month::of(app.clock.now(), &app.config.timezone).previous()
 }
 
+/// `days` calendar days after `at` in `tz`, at the same local time (a day across a
+/// daylight-saving change lasts 23 or 25 hours).
+fn days_later(at: i64, days: i64, tz: &jiff::tz::TimeZone) -> i64 {
+    jiff::Timestamp::from_second(at)
+        .ok()
+        .and_then(|t| {
+            t.to_zoned(tz.clone())
+                .checked_add(jiff::Span::new().days(days))
+                .ok()
+        })
+        .map_or(at + days * 86_400, |z| z.timestamp().as_second())
+}
+
 /// When a card made now gets its first round: the next round opening still to come.
 pub fn first_round_at(config: &Config, now: jiff::Timestamp) -> i64 {
     let this_month = Month::of(now, &config.timezone);
@@ -56,6 +69,7 @@ pub async fn open(app: &AppState, card_id: i64, month: Month, by: &str) -> Resul
     }
     let now_ms = app.clock.now_ms();
     let now = now_ms / 1000;
+    let tz = &app.config.timezone;
     let mut tx = super::begin(app).await?;
     let Some((round, raters)) = store::open_round(
         &mut tx,
@@ -63,8 +77,8 @@ pub async fn open(app: &AppState, card_id: i64, month: Month, by: &str) -> Resul
         month,
         by,
         now,
-        now + REMIND_AFTER_SECS,
-        now + OPEN_FOR_SECS,
+        days_later(now, REMIND_AFTER_DAYS, tz),
+        days_later(now, OPEN_FOR_DAYS, tz),
     )
     .await?
     else {

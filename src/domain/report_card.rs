@@ -18,9 +18,10 @@ pub const MAX_RATERS: usize = 100;
 /// Below this many answers a round's averages and distributions are not shown, and on an
 /// anonymous card neither are its comments, so that no single rater can be identified.
 pub const MIN_ANSWERS: usize = 3;
-/// The reminder goes this long after a round opens, and the round closes after `OPEN_FOR`.
-pub const REMIND_AFTER_SECS: i64 = 3 * 86_400;
-pub const OPEN_FOR_SECS: i64 = 7 * 86_400;
+/// The reminder goes this many days after a round opens, and the round closes after
+/// `OPEN_FOR_DAYS`, at the same local time.
+pub const REMIND_AFTER_DAYS: i64 = 3;
+pub const OPEN_FOR_DAYS: i64 = 7;
 /// The longest comment per deliverable, and the longest action item.
 pub const MAX_COMMENT: usize = 1000;
 pub const MAX_ACTION: usize = 200;
@@ -464,7 +465,7 @@ pub struct Results {
 }
 
 impl Results {
-    /// Whether enough raters answered for averages to be shown.
+    /// Whether enough raters answered the round for its averages to be shown.
     pub fn shown(&self) -> bool {
         shown(self.answered)
     }
@@ -475,34 +476,65 @@ impl Results {
         self.card.comments == Comments::Attributed || self.shown()
     }
 
-    /// A deliverable's change on the previous round, when both are shown.
+    /// A deliverable's average, when shown: enough raters answered the round, and enough rated
+    /// this deliverable (one added while the round was open may have fewer).
+    pub fn average(&self, tally: &Tally) -> Option<f64> {
+        (self.shown() && visible(tally))
+            .then(|| tally.average())
+            .flatten()
+    }
+
+    /// A deliverable's change on the previous round, when both averages are shown.
     pub fn change(&self, tally: &Tally) -> Option<f64> {
-        if !self.shown() {
-            return None;
-        }
+        let now = self.average(tally)?;
         let (_, previous) = self.previous.as_ref()?;
         let before = previous
             .iter()
-            .find(|t| t.deliverable_id == tally.deliverable_id)?
+            .find(|t| t.deliverable_id == tally.deliverable_id)
+            .filter(|t| visible(t))?
             .average()?;
-        Some(tally.average()? - before)
+        Some(now - before)
     }
 
-    /// Every rating of the round, averaged, when shown.
+    /// Every shown rating of the round, averaged.
     pub fn overall(&self) -> Option<f64> {
-        self.shown().then(|| overall(&self.tallies)).flatten()
+        let shown: Vec<Tally> = self
+            .tallies
+            .iter()
+            .filter(|t| self.average(t).is_some())
+            .cloned()
+            .collect();
+        overall(&shown)
     }
 
-    /// The overall average's change on the previous round, when both are shown.
+    /// The overall average's change on the previous round, over the deliverables shown in both
+    /// (so that a changed list of deliverables does not read as a change in how well they were
+    /// delivered).
     pub fn overall_change(&self) -> Option<f64> {
         let (_, previous) = self.previous.as_ref()?;
-        Some(self.overall()? - overall(previous)?)
+        let (mut now, mut before) = (Vec::new(), Vec::new());
+        for tally in &self.tallies {
+            let earlier = previous
+                .iter()
+                .find(|t| t.deliverable_id == tally.deliverable_id && visible(t));
+            if let (Some(_), Some(earlier)) = (self.average(tally), earlier) {
+                now.push(tally.clone());
+                before.push(earlier.clone());
+            }
+        }
+        Some(overall(&now)? - overall(&before)?)
     }
 
     /// The share of the raters asked who answered, in percent.
     pub fn response_rate(&self) -> Option<u32> {
         response_rate(self.answered, self.invited)
     }
+}
+
+/// Whether a deliverable's ratings can be shown: enough people rated it that no one's rating
+/// can be told apart.
+pub fn visible(tally: &Tally) -> bool {
+    tally.answers() as usize >= MIN_ANSWERS
 }
 
 /// Whether a round with `answered` raters answering shows its averages.
@@ -688,9 +720,17 @@ mod tests {
         assert_eq!(results.change(&results.tallies[0].clone()), Some(1.0));
         assert_eq!(results.change(&results.tallies[1].clone()), None);
         assert_eq!(results.overall(), Some(3.5));
-        assert_eq!(results.overall_change(), Some(0.5));
+        assert_eq!(
+            results.overall_change(),
+            Some(1.0),
+            "over the deliverables shown in both rounds"
+        );
         assert_eq!(results.response_rate(), Some(75));
         assert!(results.comments_shown());
+        // A deliverable added while the round was open, rated by one: kept back on its own.
+        results.tallies.push(tally(3, [0, 0, 0, 0, 1]));
+        assert_eq!(results.average(&results.tallies[2].clone()), None);
+        assert_eq!(results.overall(), Some(3.5), "without it");
         results.answered = 2;
         assert_eq!(results.overall(), None);
         assert_eq!(results.change(&results.tallies[0].clone()), None);

@@ -18,6 +18,9 @@ pub const ADD_ACTION: &str = "reportcard_add_action";
 /// Action ID of an action item's **Done** (value: the action item's ID).
 pub const DONE: &str = "reportcard_action_done";
 
+/// The most comments, and action items, a results post lists (the rest are on the card's page).
+const MAX_LISTED: usize = 25;
+
 fn button(text: &str, action_id: &str, value: i64, primary: bool) -> Value {
     let mut button = json!({"type": "button",
         "text": {"type": "plain_text", "text": truncate_plain(text, 75), "emoji": true},
@@ -93,8 +96,8 @@ fn distribution(tally: &Tally) -> String {
 /// The line of one deliverable in the results.
 fn deliverable_line(results: &Results, tally: &Tally) -> String {
     let name = escape_within(&tally.name, 160);
-    match (results.shown(), tally.average()) {
-        (true, Some(average)) => {
+    match (results.average(tally), tally.answers()) {
+        (Some(average), _) => {
             let change = results
                 .change(tally)
                 .map(|c| {
@@ -108,8 +111,8 @@ fn deliverable_line(results: &Results, tally: &Tally) -> String {
                 distribution(tally)
             )
         }
-        (true, None) => format!("*{name}*: no ratings"),
-        (false, _) => format!("*{name}*: not enough answers"),
+        (None, 0) if results.shown() => format!("*{name}*: no ratings"),
+        (None, _) => format!("*{name}*: not enough answers"),
     }
 }
 
@@ -162,10 +165,10 @@ pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value 
         out.push(blocks::section(&deliverable_line(results, tally)));
     }
     if results.comments_shown() && !results.comments.is_empty() {
-        let lines: Vec<String> = results
+        let mut lines: Vec<String> = results
             .comments
             .iter()
-            .take(30)
+            .take(MAX_LISTED)
             .map(|c| {
                 let by = match card.comments {
                     Comments::Attributed => format!(" — <@{}>", c.rater),
@@ -178,6 +181,14 @@ pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value 
                 )
             })
             .collect();
+        if let Some(more) = results
+            .comments
+            .len()
+            .checked_sub(MAX_LISTED)
+            .filter(|n| *n > 0)
+        {
+            lines.push(format!("…and {more} more on the card's page."));
+        }
         for (i, chunk) in sections(&lines).into_iter().enumerate() {
             let head = if i == 0 { "*Comments*\n" } else { "" };
             out.push(blocks::section(&format!("{head}{chunk}")));
@@ -189,16 +200,24 @@ pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value 
         ]));
     }
     if !results.open_actions.is_empty() {
-        let lines: Vec<String> = results
+        let mut lines: Vec<String> = results
             .open_actions
             .iter()
-            .take(20)
+            .take(MAX_LISTED)
             .map(|a| action_line(a, today))
             .collect();
-        out.push(blocks::section(&format!(
-            "*Open action items*\n{}",
-            lines.join("\n")
-        )));
+        if let Some(more) = results
+            .open_actions
+            .len()
+            .checked_sub(MAX_LISTED)
+            .filter(|n| *n > 0)
+        {
+            lines.push(format!("…and {more} more on the card's page."));
+        }
+        for (i, chunk) in sections(&lines).into_iter().enumerate() {
+            let head = if i == 0 { "*Open action items*\n" } else { "" };
+            out.push(blocks::section(&format!("{head}{chunk}")));
+        }
     }
     let mut buttons = vec![button(
         "➕ Add an action",

@@ -6,8 +6,7 @@ use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 use crate::domain::UserId;
 use crate::domain::report_card::{
-    ActionItem, Answer, Card, Comment, Comments, Deliverable, Month, NewCard, Results, Round,
-    Tally, shown,
+    ActionItem, Answer, Card, Comment, Comments, Deliverable, Month, NewCard, Results, Round, Tally,
 };
 
 /// Stores a new card; its ID.
@@ -90,8 +89,9 @@ async fn set_lists(
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
+    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
     for (deliverable, name) in &current {
-        if !card.deliverables().iter().any(|d| d == name) {
+        if !card.deliverables().iter().any(|d| same(d, name)) {
             sqlx::query("update report_card_deliverables set retired_at = ?2 where id = ?1")
                 .bind(deliverable)
                 .bind(now)
@@ -100,21 +100,27 @@ async fn set_lists(
         }
     }
     for (position, name) in card.deliverables().iter().enumerate() {
-        match current.iter().find(|(_, n)| n == name) {
+        match current.iter().find(|(_, n)| same(n, name)) {
+            // The same deliverable (its wording's case may have changed): its history stays.
             Some((deliverable, _)) => {
-                sqlx::query("update report_card_deliverables set position = ?2 where id = ?1")
-                    .bind(deliverable)
-                    .bind(position as i64)
-                    .execute(&mut *conn)
-                    .await?;
+                sqlx::query(
+                    "update report_card_deliverables set position = ?2, name = ?3 where id = ?1",
+                )
+                .bind(deliverable)
+                .bind(position as i64)
+                .bind(name)
+                .execute(&mut *conn)
+                .await?;
             }
             None => {
                 sqlx::query(
-                    "insert into report_card_deliverables (card_id, position, name) values (?1, ?2, ?3)",
+                    "insert into report_card_deliverables (card_id, position, name, created_at)
+                     values (?1, ?2, ?3, ?4)",
                 )
                 .bind(id)
                 .bind(position as i64)
                 .bind(name)
+                .bind(now)
                 .execute(&mut *conn)
                 .await?;
             }
@@ -228,8 +234,8 @@ pub async fn open_round(
     closes_at: i64,
 ) -> Result<Option<(i64, Vec<UserId>)>, sqlx::Error> {
     let id: Option<i64> = sqlx::query_scalar(
-        "insert into report_card_rounds (card_id, month, opened_at, opened_by, remind_at, closes_at)
-         values (?1, ?2, ?3, ?4, ?5, ?6)
+        "insert into report_card_rounds (card_id, month, opened_at, opened_by, remind_at, closes_at, anonymous)
+         values (?1, ?2, ?3, ?4, ?5, ?6, (select anonymous from report_cards where id = ?1))
          on conflict (card_id, month) do nothing returning id",
     )
     .bind(card_id)
@@ -337,6 +343,8 @@ pub async fn remind(
     }
     let raters: Vec<String> = sqlx::query_scalar(
         "select i.rater_id from report_card_invitations i
+         join report_card_rounds r on r.id = i.round_id
+         join report_card_raters still on still.card_id = r.card_id and still.rater_id = i.rater_id
          where i.round_id = ?1
            and not exists (select 1 from report_card_answers a
                            where a.round_id = i.round_id and a.rater_id = i.rater_id)
@@ -408,14 +416,26 @@ pub async fn answers_of(
         .collect())
 }
 
-/// Replaces `rater`'s answers in the round with `answers`.
+/// Replaces `rater`'s answers in the round with `answers`, if the round is still open at `now`
+/// (checked in the transaction, so an answer never lands in a round that closed); false if not.
 pub async fn replace_answers(
     conn: &mut SqliteConnection,
     round_id: i64,
     rater: &UserId,
     answers: &[Answer],
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
+    let open: bool = sqlx::query_scalar(
+        "select exists (select 1 from report_card_rounds
+                        where id = ?1 and closed_at is null and closes_at > ?2)",
+    )
+    .bind(round_id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !open {
+        return Ok(false);
+    }
     sqlx::query("delete from report_card_answers where round_id = ?1 and rater_id = ?2")
         .bind(round_id)
         .bind(rater.as_str())
@@ -435,11 +455,11 @@ pub async fn replace_answers(
         .execute(&mut *conn)
         .await?;
     }
-    Ok(())
+    Ok(true)
 }
 
-/// Each deliverable's ratings in the round: the card's deliverables today, and any retired
-/// since that were rated in it, in the card's order.
+/// Each deliverable's ratings in the round: those the card had when the round opened, and any
+/// rated in it, in the card's order.
 pub async fn tallies(db: &SqlitePool, round_id: i64) -> Result<Vec<Tally>, sqlx::Error> {
     let rows: Vec<(i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
         "select d.id, d.name,
@@ -450,7 +470,8 @@ pub async fn tallies(db: &SqlitePool, round_id: i64) -> Result<Vec<Tally>, sqlx:
          left join report_card_answers a on a.round_id = r.id and a.deliverable_id = d.id
          where r.id = ?1
          group by d.id
-         having d.retired_at is null or count(a.rating) > 0
+         having count(a.rating) > 0
+             or (d.created_at <= r.opened_at and (d.retired_at is null or d.retired_at > r.opened_at))
          order by d.position, d.id",
     )
     .bind(round_id)
@@ -478,13 +499,14 @@ pub async fn response(db: &SqlitePool, round_id: i64) -> Result<(u32, u32), sqlx
     Ok((invited as u32, answered as u32))
 }
 
-/// The round's comments, in the card's order of deliverables.
+/// The round's comments, in the card's order of deliverables, then alphabetically (not in the
+/// order they came, which could tell whose each is).
 pub async fn comments(db: &SqlitePool, round_id: i64) -> Result<Vec<Comment>, sqlx::Error> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "select d.name, a.rater_id, a.comment from report_card_answers a
          join report_card_deliverables d on d.id = a.deliverable_id
          where a.round_id = ?1 and a.comment is not null and a.comment != ''
-         order by d.position, d.id, a.answered_at, a.rater_id",
+         order by d.position, d.id, a.comment, a.rater_id",
     )
     .bind(round_id)
     .fetch_all(db)
@@ -546,15 +568,24 @@ pub async fn results(db: &SqlitePool, round_id: i64) -> Result<Option<Results>, 
     let Some(round) = get_round(db, round_id).await? else {
         return Ok(None);
     };
-    let Some(card) = get(db, round.card_id).await? else {
+    let Some(mut card) = get(db, round.card_id).await? else {
         return Ok(None);
+    };
+    // Comments show as the round's raters were told when it opened, whatever the card says now.
+    let anonymous: bool =
+        sqlx::query_scalar("select anonymous from report_card_rounds where id = ?1")
+            .bind(round.id)
+            .fetch_one(db)
+            .await?;
+    card.comments = if anonymous {
+        Comments::Anonymous
+    } else {
+        Comments::Attributed
     };
     let (invited, answered) = response(db, round.id).await?;
     let previous = match previous_closed(db, &round).await? {
-        Some(before) if shown(response(db, before.id).await?.1) => {
-            Some((before.month, tallies(db, before.id).await?))
-        }
-        _ => None,
+        Some(before) => Some((before.month, tallies(db, before.id).await?)),
+        None => None,
     };
     Ok(Some(Results {
         tallies: tallies(db, round.id).await?,

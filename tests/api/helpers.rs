@@ -57,6 +57,8 @@ pub struct Options {
     pub rollup_window: Duration,
     /// How long an answer may take before it follows through the response_url.
     pub answer_budget: Duration,
+    /// Where the app's clock starts (unix milliseconds); the suite's `now_ms()` unless set.
+    pub starts_at_ms: Option<i64>,
 }
 
 impl Default for Options {
@@ -81,6 +83,7 @@ impl Default for Options {
             dm_window: Duration::ZERO,
             rollup_window: Duration::from_secs(60),
             answer_budget: Duration::from_millis(2500),
+            starts_at_ms: None,
         }
     }
 }
@@ -165,7 +168,7 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
     config.server = options.server.clone();
     config.answer_budget = options.answer_budget;
     herobot::telemetry::init(herobot::config::LogFormat::Text);
-    let clock = Clock::starting_at(now_ms());
+    let clock = Clock::starting_at(options.starts_at_ms.unwrap_or_else(now_ms));
     let app = Application::build_with_clock(config, clock.clone())
         .await
         .expect("the app builds");

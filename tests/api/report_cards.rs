@@ -123,7 +123,7 @@ async fn at(app: &TestApp, ms: i64) {
     app.clock.set_ms(ms);
     // The scheduler looks again whenever the clock moves; give it a moment, then let the
     // outbox finish.
-    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     app.settled().await;
 }
 
@@ -452,10 +452,16 @@ async fn a_round_missed_while_herobot_was_down_opens_when_it_starts() {
     let app = spawn_app_with(options()).await;
     let card = create_card(&app, "anonymous").await;
     let (dir, slack) = app.stop().await;
-    // Down through 1 December 09:00; back on 2 December.
-    let app = start(dir, slack, &options()).await;
-    at(&app, NOVEMBER_OPENS_MS + DAY_MS).await;
-    assert!(round_id(&app, card, "2026-11").await.is_some(), "caught up");
+    // Down through 1 December 09:00; started again on 2 December, its clock never moved.
+    let later = Options {
+        starts_at_ms: Some(NOVEMBER_OPENS_MS + DAY_MS),
+        ..options()
+    };
+    let app = start(dir, slack, &later).await;
+    eventually("the missed round to open on start-up", || {
+        round_id(&app, card, "2026-11")
+    })
+    .await;
     wait_posts(&app, RATERS[0], 1).await;
 }
 
@@ -1097,4 +1103,58 @@ async fn a_replayed_submission_saves_a_card_or_adds_an_action_once() {
         1,
         "one DM to the owner"
     );
+}
+
+#[tokio::test]
+async fn a_card_edited_mid_round_keeps_the_round_anonymous_and_a_new_deliverable_needs_three_answers()
+ {
+    let app = spawn_app_with(options()).await;
+    let card = create_card(&app, "anonymous").await;
+    let round = open_november(&app, card).await;
+    for rater in RATERS {
+        rate(
+            &app,
+            rater,
+            round,
+            &["4", "4"],
+            &[Some(&format!("Said by {rater}"))],
+        )
+        .await;
+    }
+    // The leader makes comments attributed and adds a deliverable while the round is open.
+    let mut edit = submitted_by(
+        LEADER,
+        "report_card",
+        card_values(
+            "Marketing",
+            &RATERS,
+            "Qualified leads by the 5th\nAccurate price lists\nCase studies",
+            "attributed",
+        ),
+        &json!({"card": card}).to_string(),
+    );
+    edit["view"]["id"] = json!("V0EDITMIDROUND");
+    assert_eq!(app.interact(&edit).await.text().await.unwrap(), "");
+    // One rater changes their answers and rates the new deliverable too.
+    rate(&app, "U0ANA", round, &["5", "5", "1"], &[]).await;
+
+    at(&app, NOVEMBER_OPENS_MS + 7 * DAY_MS + MINUTE_MS).await;
+    let results = wait_posts(&app, REVIEW, 1).await.remove(0);
+    let text = text_of(&results);
+    assert!(text.contains("Said by U0BEN"), "{text}");
+    for rater in RATERS {
+        assert!(
+            !text.contains(&format!("<@{rater}>")),
+            "still anonymous: {text}"
+        );
+    }
+    assert!(
+        text.contains("*Case studies*: not enough answers"),
+        "{text}"
+    );
+    assert!(
+        text.contains("*Qualified leads by the 5th*: *4.3*"),
+        "{text}"
+    );
+    assert!(!text.contains("1: 0 · 2: 0 · 3: 0 · 4: 0 · 5: 0"), "{text}");
 }
