@@ -109,11 +109,13 @@ impl Month {
         format!("{} {:02}", &self.name()[..3], self.year % 100)
     }
 
-    /// When the round rating this month opens: the first working day (Monday to Friday) of the
-    /// month after, at `time` in `tz`.
+    /// When the round rating this month opens: the first working day of the month after (Monday
+    /// to Friday, and not New Year's Day; other public holidays differ by country and are not
+    /// known), at `time` in `tz`.
     pub fn round_opens_at(self, time: Time, tz: &TimeZone) -> i64 {
         let mut day = self.next().first_day();
-        while matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) {
+        let new_year = |d: Date| d.month() == 1 && d.day() == 1;
+        while matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) || new_year(day) {
             day = day.tomorrow().expect("a working day follows");
         }
         day.to_datetime(time)
@@ -658,6 +660,12 @@ mod tests {
         let november = october.next();
         let opens = jiff::Timestamp::from_second(november.round_opens_at(nine, &tz)).unwrap();
         assert_eq!(opens.to_string(), "2026-12-01T08:00:00Z");
+        // 1 January 2027 is a Friday, but New Year's Day: December's round opens on Monday 4.
+        let opens = jiff::Timestamp::from_second(
+            Month::parse("2026-12").unwrap().round_opens_at(nine, &tz),
+        )
+        .unwrap();
+        assert_eq!(opens.to_string(), "2027-01-04T08:00:00Z");
         // 1 January 2028 is a Saturday: December 2027's round opens on Monday 3 January.
         let december = Month::parse("2027-12").unwrap();
         let opens = jiff::Timestamp::from_second(december.round_opens_at(nine, &tz)).unwrap();

@@ -19,8 +19,8 @@ const RATERS: [&str; 3] = ["U0ANA", "U0BEN", "U0CAT"];
 const NOVEMBER_OPENS_MS: i64 = 1_796_115_600_000;
 const DAY_MS: i64 = 86_400_000;
 const MINUTE_MS: i64 = 60_000;
-/// Friday 1 January 2027, 09:00 UTC: December's round opens.
-const DECEMBER_OPENS_MS: i64 = 1_798_794_000_000;
+/// Monday 4 January 2027, 09:00 UTC: December's round opens (1 January is New Year's Day).
+const DECEMBER_OPENS_MS: i64 = 1_799_053_200_000;
 
 fn options() -> Options {
     Options {
