@@ -12,6 +12,21 @@ pub const SURPRISED: (u8, u8, u8) = (0xb7, 0x59, 0x1f);
 pub const BLOWN_AWAY: (u8, u8, u8) = (0x2f, 0x85, 0x5a);
 pub const INTERNAL: (u8, u8, u8) = (0x8a, 0x4b, 0xaf);
 pub const EXTERNAL: (u8, u8, u8) = (0x12, 0x64, 0xa3);
+/// The lines of a chart with several (a report card's deliverables), in order: dark enough to
+/// read on white, and drawn with different markers as well.
+pub const SERIES: [(u8, u8, u8); 6] = [
+    (0x12, 0x64, 0xa3),
+    (0xb7, 0x59, 0x1f),
+    (0x2f, 0x85, 0x5a),
+    (0x8a, 0x4b, 0xaf),
+    (0xc5, 0x30, 0x30),
+    (0x2c, 0x7a, 0x7b),
+];
+
+/// A colour as CSS writes it: `#1264a3`.
+pub fn hex((r, g, b): (u8, u8, u8)) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
 
 /// A finished chart: SVG markup safe to embed in a page as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]

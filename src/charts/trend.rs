@@ -1,5 +1,5 @@
-//! Week-by-week charts: shares in percent against their target lines, and counts of stories
-//! stacked by customer kind.
+//! Trend charts: shares in percent week by week against their target lines, counts of stories
+//! stacked by customer kind, and report card averages month by month on the 1–5 scale.
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -100,30 +100,102 @@ fn drawn(
     out
 }
 
+/// The y axis of a line chart: its range, how many labels, and how a label reads.
+struct Scale {
+    range: (f64, f64),
+    labels: usize,
+    label: fn(f64) -> String,
+}
+
+/// A line as drawn: its colour and marker, a point per x (None breaks the line), and an
+/// optional dashed target with its label.
+struct Series {
+    colour: (u8, u8, u8),
+    marker: Marker,
+    values: Vec<Option<f64>>,
+    target: Option<(f64, String)>,
+}
+
+/// The shape of a line's points, so that lines are told apart without their colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    Circle,
+    Square,
+    Triangle,
+    Diamond,
+}
+
+impl Marker {
+    /// The `i`th line's marker.
+    pub fn nth(i: usize) -> Self {
+        [Self::Circle, Self::Square, Self::Triangle, Self::Diamond][i % 4]
+    }
+
+    /// The marker as a character, for a key beside the chart.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Circle => "●",
+            Self::Square => "■",
+            Self::Triangle => "▲",
+            Self::Diamond => "◆",
+        }
+    }
+}
+
 fn draw_percentages<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
     weeks: &[String],
     lines: &[Line],
     look: Look,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let series: Vec<Series> = lines
+        .iter()
+        .map(|line| Series {
+            colour: line.colour,
+            marker: Marker::Circle,
+            values: line.values.iter().map(|v| v.map(f64::from)).collect(),
+            target: line.target.map(|t| (f64::from(t), format!("{t} %"))),
+        })
+        .collect();
+    let scale = Scale {
+        range: (0.0, 100.0),
+        labels: 6,
+        label: |y| format!("{y:.0} %"),
+    };
+    draw_lines(root, weeks, &series, &scale, look)
+}
+
+fn draw_lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    xs: &[String],
+    lines: &[Series],
+    scale: &Scale,
+    look: Look,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
-    let n = weeks.len().max(1);
+    let n = xs.len().max(1);
     let label_font = ("sans-serif", look.font).into_font().color(&BLACK);
+    // Room on the right for the targets' labels, when there are targets.
+    let right = if lines.iter().any(|l| l.target.is_some()) {
+        look.font * 5
+    } else {
+        look.font
+    };
     let mut chart = ChartBuilder::on(root)
         .margin(look.font / 2)
-        .margin_right(look.font * 5)
+        .margin_right(right)
         .x_label_area_size(look.font * 2)
         .y_label_area_size(look.font * 3)
-        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..100f64)?;
+        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), scale.range.0..scale.range.1)?;
     let every = look.every.max(1);
-    let x_label = |x: &f64| week_label(weeks, every, *x);
-    let y_label = |y: &f64| format!("{y:.0} %");
+    let x_label = |x: &f64| week_label(xs, every, *x);
+    let y_label = |y: &f64| (scale.label)(*y);
     chart
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(n)
         .x_label_formatter(&x_label)
-        .y_labels(6)
+        .y_labels(scale.labels)
         .y_label_formatter(&y_label)
         .label_style(label_font.clone())
         .light_line_style(WHITE)
@@ -132,8 +204,8 @@ fn draw_percentages<DB: DrawingBackend>(
         .draw()?;
     for line in lines {
         let colour = rgb(line.colour);
-        if let Some(target) = line.target {
-            let y = f64::from(target);
+        if let Some((y, label)) = &line.target {
+            let y = *y;
             chart.draw_series(DashedLineSeries::new(
                 [(-0.5, y), (n as f64 - 0.5, y)],
                 look.stroke * 3,
@@ -141,7 +213,7 @@ fn draw_percentages<DB: DrawingBackend>(
                 colour.stroke_width(look.stroke.div_ceil(2)),
             ))?;
             chart.draw_series(std::iter::once(Text::new(
-                format!("{target} %"),
+                label.clone(),
                 (n as f64 - 0.4, y),
                 ("sans-serif", look.font)
                     .into_font()
@@ -149,13 +221,14 @@ fn draw_percentages<DB: DrawingBackend>(
                     .pos(Pos::new(HPos::Left, VPos::Center)),
             )))?;
         }
-        // A week with nothing to measure breaks the line rather than dropping to zero.
+        // A point with nothing to measure breaks the line rather than dropping to zero.
         let points: Vec<Option<(f64, f64)>> = line
             .values
             .iter()
             .enumerate()
-            .map(|(i, v)| v.map(|v| (i as f64, f64::from(v))))
+            .map(|(i, v)| v.map(|v| (i as f64, v)))
             .collect();
+        let r = (look.stroke + 2) as i32;
         for run in points.split(Option::is_none) {
             let run: Vec<(f64, f64)> = run.iter().flatten().copied().collect();
             if run.len() > 1 {
@@ -164,13 +237,72 @@ fn draw_percentages<DB: DrawingBackend>(
                     colour.stroke_width(look.stroke),
                 ))?;
             }
-            chart.draw_series(
-                run.into_iter()
-                    .map(|p| Circle::new(p, look.stroke + 2, colour.filled())),
-            )?;
+            let style = colour.filled();
+            match line.marker {
+                Marker::Circle => chart.draw_series(
+                    run.into_iter()
+                        .map(|p| Circle::new(p, look.stroke + 2, style)),
+                )?,
+                Marker::Square => chart.draw_series(run.into_iter().map(|p| {
+                    EmptyElement::at(p) + Rectangle::new([(-r + 1, -r + 1), (r - 1, r - 1)], style)
+                }))?,
+                Marker::Triangle => chart.draw_series(run.into_iter().map(|p| {
+                    EmptyElement::at(p)
+                        + Polygon::new(vec![(0, -r - 1), (r + 1, r - 1), (-r - 1, r - 1)], style)
+                }))?,
+                Marker::Diamond => chart.draw_series(run.into_iter().map(|p| {
+                    EmptyElement::at(p)
+                        + Polygon::new(
+                            vec![(0, -r - 1), (r + 1, 0), (0, r + 1), (-r - 1, 0)],
+                            style,
+                        )
+                }))?,
+            };
         }
     }
     Ok(())
+}
+
+/// One deliverable of a report card drawn as a line: its average each month (None: no round
+/// closed, or too few answers to show).
+pub struct Averages<'a> {
+    pub colour: (u8, u8, u8),
+    pub marker: Marker,
+    pub values: &'a [Option<f64>],
+}
+
+/// Averages on the 1–5 scale, one line per deliverable (the page gives the key).
+pub fn ratings(
+    id: &str,
+    title: &str,
+    desc: &str,
+    months: &[String],
+    lines: &[Averages],
+    look: Look,
+) -> Svg {
+    let series: Vec<Series> = lines
+        .iter()
+        .map(|line| Series {
+            colour: line.colour,
+            marker: line.marker,
+            values: line.values.to_vec(),
+            target: None,
+        })
+        .collect();
+    // A little room above 5 and below 1, so that a point on either is drawn whole.
+    let scale = Scale {
+        range: (0.75, 5.25),
+        labels: 5,
+        label: |y| {
+            if y.fract() == 0.0 {
+                format!("{y:.0}")
+            } else {
+                String::new()
+            }
+        },
+    };
+    let out = drawn(look, |root| draw_lines(root, months, &series, &scale, look));
+    Svg::new(&out, id, title, desc)
 }
 
 /// Counts per week as stacked bars (the page gives the legend).
@@ -302,6 +434,56 @@ mod tests {
             .count(),
             1
         );
+        assert!(!text.contains("style="), "presentation attributes only");
+    }
+
+    #[test]
+    fn ratings_draw_a_line_per_deliverable_broken_where_a_month_is_not_shown() {
+        let leads = [Some(4.0), Some(3.5), None, Some(4.5), Some(5.0)];
+        let prices = [Some(2.0), Some(2.5), Some(3.0), Some(1.0), None];
+        let svg = ratings(
+            "r",
+            "Marketing",
+            "5 months",
+            &weeks(5),
+            &[
+                Averages {
+                    colour: super::super::SERIES[0],
+                    marker: Marker::nth(0),
+                    values: &leads,
+                },
+                Averages {
+                    colour: super::super::SERIES[1],
+                    marker: Marker::nth(1),
+                    values: &prices,
+                },
+            ],
+            Look {
+                every: 1,
+                ..Look::PAGE
+            },
+        );
+        let text = svg.as_str();
+        let polyline = |colour: &str| {
+            text.matches(&format!(
+                "<polyline fill=\"none\" opacity=\"1\" stroke=\"{colour}\""
+            ))
+            .count()
+        };
+        // Leads: two runs around the gap; prices: one run of four.
+        assert_eq!(polyline("#1264A3"), 2, "{text}");
+        assert_eq!(polyline("#B7591F"), 1);
+        assert_eq!(text.matches("<circle").count(), 4);
+        assert_eq!(
+            text.matches("<rect").count() - 1,
+            4,
+            "squares, and the background"
+        );
+        // The 1–5 scale, whole points only.
+        for point in 1..=5 {
+            assert!(text.contains(&format!(">\n{point}\n</text>")), "{point}");
+        }
+        assert!(!text.contains(">\n0\n</text>") && !text.contains(">\n1.5\n</text>"));
         assert!(!text.contains("style="), "presentation attributes only");
     }
 
