@@ -5,6 +5,7 @@ pub mod download;
 pub mod export;
 pub mod names;
 pub mod pages;
+pub mod report_cards;
 pub mod scorecard;
 
 use jiff::civil::Date;

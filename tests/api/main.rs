@@ -19,6 +19,7 @@ mod library;
 mod modals;
 mod outbox;
 mod properties;
+mod report_card_pages;
 mod report_cards;
 mod robustness;
 mod scorecard;

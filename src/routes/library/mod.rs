@@ -1,9 +1,12 @@
 //! `/library…`: the story library's web pages for leaders, behind a signed session cookie.
 //! Sign-in links come from `/hero library`; without a session every page redirects to an
 //! explanation of how to get one.
+mod report_cards;
 mod scorecard;
 mod session;
 mod stories;
+
+use std::time::Duration;
 
 use askama::Template;
 use axum::Router;
@@ -23,6 +26,9 @@ use crate::library::pages::{self, Layout};
 use crate::state::AppState;
 use session::Session;
 
+/// How long a page waits for Slack to name people it has not named before.
+const NAMES_BUDGET: Duration = Duration::from_secs(2);
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/library", get(stories::list))
@@ -35,6 +41,9 @@ pub fn router() -> Router<AppState> {
         .route("/library/export", get(stories::download))
         .route("/library/scorecard", get(scorecard::page))
         .route("/library/scorecard.csv", get(scorecard::csv))
+        .route("/library/reportcards", get(report_cards::list))
+        .route("/library/reportcards.csv", get(report_cards::csv))
+        .route("/library/reportcards/{id}", get(report_cards::card))
         .route("/library/{*rest}", get(not_found).post(not_found))
         .layer(map_response(protect))
 }

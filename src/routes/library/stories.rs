@@ -1,7 +1,6 @@
 //! The library's story pages: the list with its filters, a story whole, the Feature control,
 //! and downloads of the current selection.
 use std::collections::HashMap;
-use std::time::Duration;
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -10,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use super::session::{Session, stale_form};
-use super::{base, message, render};
+use super::{NAMES_BUDGET, base, message, render};
 use crate::actions;
 use crate::domain::Story;
 use crate::domain::{CustomerKind, UserId};
@@ -26,9 +25,6 @@ use crate::store::library::Filter;
 const PAGE: i64 = 25;
 /// The last page the list will go to (2.5 million stories in).
 const MAX_PAGE: i64 = 100_000;
-
-/// How long a page waits for Slack to name people it has not named before.
-const NAMES_BUDGET: Duration = Duration::from_secs(2);
 
 /// The names a page about `stories` shows: heroes, authors, and who featured them.
 async fn page_names(state: &AppState, stories: &[Story]) -> Result<HashMap<String, String>> {
