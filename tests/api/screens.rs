@@ -175,3 +175,158 @@ async fn the_wallboard_and_the_scorecard_read_at_a_glance_in_a_real_browser() {
     eprintln!("screenshots in {}", shots.display());
     browser.quit().await;
 }
+
+/// A year of monthly rounds of a card with five deliverables: one month without a round, one
+/// with too few answers, comments and action items. The card's ID.
+async fn a_year_of_rounds(app: &TestApp) -> i64 {
+    use crate::report_card_pages::{RATERS, card, name, round};
+    let (id, ds) = card(
+        app,
+        "Marketing",
+        "Qualified leads by the 5th\nAccurate price lists\nCampaign calendar shared a month ahead\nSales decks on brand and up to date\nEvent leads followed up within a week",
+        "attributed",
+    )
+    .await;
+    let base = [3i64, 2, 4, 4, 1];
+    for back in 1..=12u32 {
+        if back == 7 {
+            continue;
+        }
+        let raters = if back == 5 { 2 } else { RATERS.len() };
+        let ratings: Vec<Vec<u8>> = (0..raters)
+            .map(|r| {
+                ds.iter()
+                    .enumerate()
+                    .map(|(d, _)| {
+                        let drift = (12 - i64::from(back)) / 4;
+                        let wobble = (i64::from(back) * 7 + r as i64 * 2 + d as i64 * 5) % 3 - 1;
+                        (base[d] + drift + wobble).clamp(1, 5) as u8
+                    })
+                    .collect()
+            })
+            .collect();
+        let comments = [
+            Some("Leads came on the 3rd, and the price list was right for once"),
+            None,
+            Some("The campaign calendar arrived two weeks late again"),
+            None,
+        ];
+        let answers: Vec<(&str, &[u8], Option<&str>)> = (0..raters)
+            .map(|r| {
+                (
+                    RATERS[r],
+                    ratings[r].as_slice(),
+                    comments[r].filter(|_| back == 1),
+                )
+            })
+            .collect();
+        round(app, (id, &ds), back, &answers).await;
+    }
+    let october = herobot::store::report_cards::last_closed(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let today = jiff::Timestamp::from_second(now())
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let leader = herobot::domain::UserId::parse(LEADER).unwrap();
+    let mut conn = app.db.acquire().await.unwrap();
+    for (what, owner, days) in [
+        (
+            "Send the price list to Sales on the 1st of each month",
+            RATERS[1],
+            -4,
+        ),
+        (
+            "Share the campaign calendar at the monthly review",
+            RATERS[2],
+            12,
+        ),
+    ] {
+        let owner = herobot::domain::UserId::parse(owner).unwrap();
+        let due = today + jiff::Span::new().days(days);
+        herobot::store::report_cards::add_action(
+            &mut conn,
+            &october,
+            what,
+            &owner,
+            due,
+            &leader,
+            now(),
+        )
+        .await
+        .unwrap();
+    }
+    drop(conn);
+    for (rater, who) in RATERS
+        .iter()
+        .zip(["Ana Silva", "Ben Osei", "Chloé Martin", "Dev Patel"])
+    {
+        name(app, rater, who).await;
+    }
+    id
+}
+
+#[tokio::test]
+async fn a_report_cards_trend_reads_on_a_laptop_and_a_phone_in_a_real_browser() {
+    let Some((chromium, chromedriver)) = crate::browser::browser_tools() else {
+        return;
+    };
+    let app = spawn_app_with(Options {
+        public_url: Some(PUBLIC_URL),
+        ..Options::default()
+    })
+    .await;
+    let id = a_year_of_rounds(&app).await;
+    let scratch = tempfile::tempdir().unwrap();
+    let driver = start_driver(&chromedriver).await;
+    let browser = open_browser(
+        &driver,
+        &chromium,
+        &scratch.path().join("profile"),
+        scratch.path(),
+    )
+    .await;
+    let shots = crate::browser::screenshots();
+
+    viewport(&browser, 1280, 900).await;
+    browser.go(&sign_in_link(&app).await).await;
+    browser.wait_for_url(|url| url.ends_with("/library")).await;
+    browser
+        .go(&format!("{}/library/reportcards", app.address))
+        .await;
+    assert_eq!(browser.text("h1").await, "Report cards");
+    assert_eq!(overflow(&browser).await.0, 0, "the list scrolls sideways");
+    browser
+        .screenshot(&shots.join("reportcards-laptop.png"))
+        .await;
+    browser
+        .go(&format!("{}/library/reportcards/{id}", app.address))
+        .await;
+    assert_eq!(browser.text("h1").await, "Report card: Marketing");
+    assert_eq!(overflow(&browser).await.0, 0, "the card scrolls sideways");
+    let png = browser
+        .screenshot(&shots.join("reportcard-laptop.png"))
+        .await;
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 20_000);
+    viewport(&browser, 1280, 2600).await;
+    browser
+        .screenshot(&shots.join("reportcard-laptop-whole.png"))
+        .await;
+    viewport(&browser, 390, 844).await;
+    assert_eq!(
+        overflow(&browser).await.0,
+        0,
+        "the card scrolls sideways on a phone"
+    );
+    browser
+        .screenshot(&shots.join("reportcard-phone.png"))
+        .await;
+    viewport(&browser, 390, 3000).await;
+    browser
+        .screenshot(&shots.join("reportcard-phone-whole.png"))
+        .await;
+    eprintln!("screenshots in {}", shots.display());
+    browser.quit().await;
+}
