@@ -335,7 +335,9 @@ async fn a_story_fixed_after_three_days_says_so_without_the_tick() {
     let values = story_values(4 * 86_400, 86_400, &["U0ALICE"]);
     app.interact(&submission("story", values, &metadata(&app)))
         .await;
-    let requests = app.slack_requests(2).await;
+    // The post, the consent DM and the teller's note go in lanes of their own: all of them.
+    app.settled().await;
+    let requests = app.slack.received_requests().await.unwrap();
     let post = to_path(&requests, "/chat.postMessage")
         .into_iter()
         .map(body_json)
