@@ -27,6 +27,7 @@ const EMOJI = {
   medal: "\uD83C\uDFC5", sports_medal: "\uD83C\uDFC5", rocket: "\uD83D\uDE80", memo: "\uD83D\uDCDD",
   calendar: "\uD83D\uDCC5", mag: "\uD83D\uDD0D", handshake: "\uD83E\uDD1D", gift: "\uD83C\uDF81",
   hourglass: "\u231B", muscle: "\uD83D\uDCAA", link: "\uD83D\uDD17", eyes: "\uD83D\uDC40",
+  clipboard: "\uD83D\uDCCB", bar_chart: "\uD83D\uDCCA",
 };
 
 // ---------- small helpers ----------
@@ -197,7 +198,7 @@ function reference(inner) {
 
 // Bold, italic and strike, as Slack reads them: markers at word boundaries.
 function styled(text, parent) {
-  const pattern = /(^|[\s(\u2014-])([*_~])([^\s*_~](?:[^\n]*?[^\s])??)\2(?=$|[\s.,!?:;)\u2014-])/;
+  const pattern = /(^|[\s(\u2014-])([*_~])([^\s*_~](?:[^\n]*?[^\s])??)\2(?=$|[\s.,!?:;)'\u2019\u2014-])/;
   const match = pattern.exec(text);
   if (!match) {
     if (text) parent.appendChild(document.createTextNode(emoji(decode(text))));
@@ -291,13 +292,14 @@ function renderElement(element, block, context) {
   const label = emoji((element.text && element.text.text) || "Button");
   const style = "btn" + (element.style ? " " + element.style : "");
   if (element.url) {
+    // As in Slack, a link button opens its page in a new tab (the demo stays open here).
+    const url = String(element.url);
+    if (!/^https?:/i.test(url)) return el("span", "b-context", label);
     const link = el("a", style, label);
-    link.href = element.url;
+    link.href = url;
     link.dataset.actionId = element.action_id || "";
-    if (new URL(element.url, location.href).origin !== location.origin) {
-      link.target = "_blank";
-      link.rel = "noopener noreferrer";
-    }
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
     return link;
   }
   const button = el("button", style, label);
@@ -721,6 +723,29 @@ function control(element, id) {
       if (element.initial_date_time) input.value = localValue(element.initial_date_time);
       return input;
     }
+    case "datepicker": {
+      const input = el("input");
+      input.type = "date";
+      input.id = id;
+      if (/^\d{4}-\d{2}-\d{2}$/.test(element.initial_date || "")) input.value = element.initial_date;
+      return input;
+    }
+    case "conversations_select":
+    case "channels_select": {
+      // The sample workspace's channels, as Slack lists the ones the person can pick.
+      const select = el("select");
+      select.id = id;
+      select.appendChild(el("option", null, placeholderOf(element) || "Pick a channel"));
+      select.firstChild.value = "";
+      const initial = element.initial_conversation || element.initial_channel;
+      for (const channel of state.workspace.channels) {
+        const item = el("option", null, "# " + channel.name);
+        item.value = channel.id;
+        if (initial === channel.id) item.selected = true;
+        select.appendChild(item);
+      }
+      return select;
+    }
     default:
       return el("p", "b-context", "[" + element.type + " is not shown in the demo]");
   }
@@ -756,6 +781,12 @@ function viewValues() {
     } else if (type === "datetimepicker") {
       const text = $(id).value;
       value.selected_date_time = text ? Math.floor(new Date(text).getTime() / 1000) : null;
+    } else if (type === "datepicker") {
+      value.selected_date = $(id).value || null;
+    } else if (type === "conversations_select") {
+      value.selected_conversation = $(id).value || null;
+    } else if (type === "channels_select") {
+      value.selected_channel = $(id).value || null;
     }
     values[field.dataset.block] = { [field.dataset.action]: value };
   }

@@ -82,7 +82,14 @@ pub const DIGEST: Channel = Channel {
     purpose: "The weekly digest",
 };
 
-pub const CHANNELS: [Channel; 4] = [GENERAL, HEROES, STORIES, DIGEST];
+/// Where Sales and Marketing review Marketing's report card.
+pub const REVIEW: Channel = Channel {
+    id: "C0DSALESMKT",
+    name: "sales-marketing-review",
+    purpose: "Sales and Marketing review Marketing's report card",
+};
+
+pub const CHANNELS: [Channel; 5] = [GENERAL, HEROES, STORIES, DIGEST, REVIEW];
 
 /// The sample workspace's team.
 pub const TEAM_ID: &str = "T0DEMO";

@@ -266,3 +266,122 @@ pub const CHATTER: [&str; 4] = [
     "Heads up: the courier lost a parcel for the bakery order, {} is on it.",
     "Shout-out to {} for fixing the export that finance needed before the audit.",
 ];
+
+/// The team Marketing's report card rates, and what Sales, Customer Success and Support expect
+/// of it.
+pub const SUPPLIER: &str = "Marketing";
+
+/// One deliverable on the card and how it was delivered over the six months the demo covers:
+/// the mean rating of each round, oldest first.
+pub struct Deliverable {
+    pub name: &'static str,
+    pub trend: [f64; 6],
+}
+
+pub const DELIVERABLES: [Deliverable; 5] = [
+    // Slipping: the leads come later every month.
+    Deliverable {
+        name: "Qualified leads by the 5th",
+        trend: [4.5, 4.3, 4.0, 3.6, 3.1, 2.7],
+    },
+    // Improving after the action item agreed in the second round's review.
+    Deliverable {
+        name: "Accurate price lists",
+        trend: [2.3, 2.0, 2.7, 3.6, 4.1, 4.4],
+    },
+    Deliverable {
+        name: "Campaign calendar a month ahead",
+        trend: [3.4, 3.6, 3.3, 3.5, 3.6, 3.5],
+    },
+    Deliverable {
+        name: "Case studies for sales calls",
+        trend: [2.9, 3.0, 3.2, 3.1, 3.4, 3.5],
+    },
+    Deliverable {
+        name: "Answers to product questions within a day",
+        trend: [4.1, 4.0, 4.2, 4.0, 4.1, 4.2],
+    },
+];
+
+/// A comment a rater leaves in round `round` (0: the oldest) on deliverable `deliverable`.
+pub struct CardComment {
+    pub round: usize,
+    pub deliverable: usize,
+    pub text: &'static str,
+}
+
+pub const CARD_COMMENTS: [CardComment; 9] = [
+    CardComment {
+        round: 0,
+        deliverable: 1,
+        text: "Two quotes went out with last quarter's prices; the customer noticed before we did.",
+    },
+    CardComment {
+        round: 1,
+        deliverable: 1,
+        text: "The price list changed twice mid-month and nobody told the sales team.",
+    },
+    CardComment {
+        round: 1,
+        deliverable: 3,
+        text: "A case study for healthcare customers would help on almost every call.",
+    },
+    CardComment {
+        round: 2,
+        deliverable: 0,
+        text: "Leads arrived on the 9th; the first week of the month was quiet.",
+    },
+    CardComment {
+        round: 3,
+        deliverable: 1,
+        text: "The price list arrived on the 1st, checked by Finance. Not one correction since.",
+    },
+    CardComment {
+        round: 4,
+        deliverable: 0,
+        text: "Leads came on the 14th, and half of them were not qualified.",
+    },
+    CardComment {
+        round: 4,
+        deliverable: 4,
+        text: "Product questions are answered the same day, every time.",
+    },
+    CardComment {
+        round: 5,
+        deliverable: 0,
+        text: "Still waiting for this month's leads on the 12th. What changed?",
+    },
+    CardComment {
+        round: 5,
+        deliverable: 1,
+        text: "Prices have been right for three months now. Thank you!",
+    },
+];
+
+/// An action item agreed in the review of round `round`, owned by `owner`.
+pub struct CardAction {
+    pub round: usize,
+    pub what: &'static str,
+    pub owner: &'static str,
+    /// Days after it is added that it is due.
+    pub due_in_days: i64,
+    /// Days after it is added that its owner marks it done, if they have.
+    pub done_after_days: Option<i64>,
+}
+
+pub const CARD_ACTIONS: [CardAction; 2] = [
+    CardAction {
+        round: 1,
+        what: "Send the price list on the 1st of every month, checked by Finance",
+        owner: "U0DSOFIA",
+        due_in_days: 14,
+        done_after_days: Some(9),
+    },
+    CardAction {
+        round: 4,
+        what: "Agree the lead hand-off date with Sales and hold to it",
+        owner: "U0DSOFIA",
+        due_in_days: 21,
+        done_after_days: None,
+    },
+];

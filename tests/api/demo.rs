@@ -1,10 +1,12 @@
 //! `herobot demo`: sample data made through the actions and the same for a seed, a fake Slack
 //! that answers as Slack does, the page's requests signed like Slack's (and a forged one
-//! refused), and `--reset` starting over.
+//! refused), `--reset` starting over, and Marketing's report card: six months seeded through the
+//! modals and actions, a rater rating the open round from their DM, and an action item added
+//! from the results.
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use herobot::demo::cast::{self, GENERAL, HEROES, LEADER, STORIES};
+use herobot::demo::cast::{self, GENERAL, HEROES, LEADER, REVIEW, STORIES};
 use herobot::demo::record::Shown;
 use herobot::demo::seed::{self, Act};
 use herobot::demo::{self as demo, Options, Running};
@@ -16,15 +18,24 @@ use crate::helpers::START;
 
 pub const SEED: u64 = 2026;
 
+/// Thursday 3 December 2026, 10:00 UTC: December's round (rating November) opened on Tuesday
+/// 1st and is still open.
+pub const EARLY_DECEMBER: i64 = 1_796_292_000;
+
 /// A demo in `dir` on a free loopback port, its clock starting at the suite's `START`.
 pub async fn start_demo(dir: &std::path::Path, reset: bool, seed: u64) -> Running {
+    start_demo_at(dir, reset, seed, START).await
+}
+
+/// A demo in `dir` whose clock starts at `at` (unix seconds).
+pub async fn start_demo_at(dir: &std::path::Path, reset: bool, seed: u64, at: i64) -> Running {
     herobot::telemetry::init(herobot::config::LogFormat::Text);
     demo::start(Options {
         dir: dir.to_owned(),
         listen: "127.0.0.1:0".parse().unwrap(),
         reset,
         seed,
-        start_at_ms: Some(START * 1000),
+        start_at_ms: Some(at * 1000),
     })
     .await
     .expect("the demo starts")
@@ -54,7 +65,27 @@ async fn contents(db: &SqlitePool) -> Vec<String> {
          select * from (
            select json_array(author_id, title, happened_at, fixed_at, featured_at, created_at,
                   (select group_concat(hero_id || ':' || consent, ',') from story_heroes where story_id = s.id))
-           from stories s order by id)",
+           from stories s order by id)
+         union all
+         select * from (
+           select json_array(supplier, review_channel, anonymous, created_by, created_at,
+                  (select group_concat(name, '|') from
+                     (select name from report_card_deliverables where card_id = c.id order by position)),
+                  (select group_concat(rater_id, ',') from
+                     (select rater_id from report_card_raters where card_id = c.id order by rater_id)))
+           from report_cards c order by id)
+         union all
+         select * from (
+           select json_array(month, opened_at, reminded_at, closed_at,
+                  (select group_concat(rater_id || ':' || deliverable_id || ':' || rating || ':'
+                                       || coalesce(comment, '') || ':' || answered_at, ',') from
+                     (select * from report_card_answers where round_id = r.id
+                      order by rater_id, deliverable_id)))
+           from report_card_rounds r order by id)
+         union all
+         select * from (
+           select json_array(what, owner_id, due_on, added_by, added_at, done_at, done_by)
+           from report_card_actions order by id)",
     )
     .fetch_all(db)
     .await
@@ -671,4 +702,449 @@ async fn the_leader_opens_the_wallboard_from_the_demo() {
     assert_eq!(board.status(), 200);
     let html = board.text().await.unwrap();
     assert!(html.contains("http-equiv=\"refresh\""), "{html}");
+}
+
+/// The latest message in `channel` with a button `action_id`: its ts and the button's value.
+fn button_in(running: &Running, channel: &str, action_id: &str) -> Option<(String, String)> {
+    running
+        .recorder
+        .since(0)
+        .into_iter()
+        .rev()
+        .find_map(|call| match call.shown {
+            Some(Shown::Message { channel: c, ts, .. }) if c == channel => {
+                let (_, message) = running.recorder.message(channel, &ts)?;
+                let value = message["blocks"]
+                    .as_array()?
+                    .iter()
+                    .flat_map(|b| b["elements"].as_array().into_iter().flatten())
+                    .find(|e| e["action_id"] == action_id)?["value"]
+                    .as_str()?
+                    .to_owned();
+                Some((ts, value))
+            }
+            _ => None,
+        })
+}
+
+/// The messages the bot posted in `channel`, as they show now.
+fn bot_messages(running: &Running, channel: &str) -> Vec<Value> {
+    running
+        .recorder
+        .since(0)
+        .into_iter()
+        .filter_map(|call| match call.shown {
+            Some(Shown::Message {
+                channel: c,
+                ts,
+                user: None,
+                ..
+            }) if c == channel => running.recorder.message(channel, &ts).map(|(_, m)| m),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A round: ID, month, opened, reminded and closed at.
+type RoundRow = (i64, String, i64, Option<i64>, Option<i64>);
+/// An action item: what, owner, due on, added by, added at, done at, done by.
+type ActionRow = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+);
+
+const DELIVERABLES: [&str; 5] = [
+    "Qualified leads by the 5th",
+    "Accurate price lists",
+    "Campaign calendar a month ahead",
+    "Case studies for sales calls",
+    "Answers to product questions within a day",
+];
+
+#[tokio::test]
+async fn the_seeded_report_card_is_what_the_actions_store_for_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_demo(dir.path(), false, SEED).await;
+    let db = db(&running).await;
+    let steps = seed::plan(SEED, START);
+    let at = |act: &Act| steps.iter().find(|s| s.act == *act).map(|s| s.at);
+
+    // The card, as the leader filled in its modal about seven months ago.
+    let (card, supplier, channel, anonymous, created_by, created_at): (
+        i64,
+        String,
+        String,
+        i64,
+        String,
+        i64,
+    ) = sqlx::query_as(
+        "select id, supplier, review_channel, anonymous, created_by, created_at from report_cards",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            supplier.as_str(),
+            channel.as_str(),
+            anonymous,
+            created_by.as_str()
+        ),
+        ("Marketing", REVIEW.id, 1, LEADER.id)
+    );
+    assert_eq!(Some(created_at), at(&Act::NewCard));
+    assert!((START - created_at) / 86_400 > 180, "made months ago");
+    let names: Vec<String> = sqlx::query_scalar(
+        "select name from report_card_deliverables where card_id = ?1 order by position",
+    )
+    .bind(card)
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(names, DELIVERABLES);
+    let raters: Vec<String> =
+        sqlx::query_scalar("select rater_id from report_card_raters order by rater_id")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(raters, seed::RATERS);
+
+    // Six rounds, opened when herobot's schedule opens them, reminded after three days and
+    // closed after seven (November's closed before START).
+    let rounds: Vec<RoundRow> = sqlx::query_as(
+        "select id, month, opened_at, reminded_at, closed_at from report_card_rounds order by month",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    let months = seed::card_months(START);
+    assert_eq!(months.len(), 6);
+    let config = &running.state.config;
+    for ((_, month, opened, reminded, closed), expected) in rounds.iter().zip(&months) {
+        assert_eq!(*month, expected.to_string());
+        let due = expected.round_opens_at(
+            herobot::actions::round::time_of_day(config),
+            &config.timezone,
+        );
+        assert_eq!(*opened, due, "{month} opens as the scheduler opens it");
+        assert_eq!(*reminded, Some(opened + 3 * 86_400));
+        assert_eq!(*closed, Some(opened + 7 * 86_400));
+    }
+    assert_eq!(rounds.len(), 6);
+
+    // Each rating, as the rating modal gave it.
+    let mut given = 0;
+    for step in &steps {
+        let Act::Rate {
+            rater,
+            month,
+            ratings,
+            comments,
+        } = &step.act
+        else {
+            continue;
+        };
+        let round = rounds.iter().find(|r| r.1 == month.to_string()).unwrap().0;
+        let stored: Vec<(i64, Option<String>, i64)> = sqlx::query_as(
+            "select a.rating, a.comment, a.answered_at from report_card_answers a
+             join report_card_deliverables d on d.id = a.deliverable_id
+             where a.round_id = ?1 and a.rater_id = ?2 order by d.position",
+        )
+        .bind(round)
+        .bind(rater)
+        .fetch_all(&db)
+        .await
+        .unwrap();
+        let expected: Vec<(i64, Option<String>, i64)> = ratings
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let comment = comments
+                    .iter()
+                    .find(|(d, _)| *d == i)
+                    .map(|(_, t)| t.to_string());
+                (i64::from(*r), comment, step.at)
+            })
+            .collect();
+        assert_eq!(stored, expected, "{rater} in {month}");
+        given += ratings.len();
+    }
+    assert_eq!(count(&db, "report_card_answers").await, given as i64);
+    let comments: i64 =
+        sqlx::query_scalar("select count(*) from report_card_answers where comment is not null")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert!(comments >= 5, "{comments} comments");
+
+    // The story the trend tells: price lists better since the action item, leads slipping.
+    let average = |round: i64, position: i64| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, f64>(
+                "select avg(a.rating) from report_card_answers a
+                 join report_card_deliverables d on d.id = a.deliverable_id
+                 where a.round_id = ?1 and d.position = ?2",
+            )
+            .bind(round)
+            .bind(position)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    let (first, last) = (rounds[0].0, rounds[5].0);
+    let leads = (average(first, 0).await, average(last, 0).await);
+    let prices = (average(first, 1).await, average(last, 1).await);
+    assert!(leads.1 < leads.0 - 1.0, "leads slip: {leads:?}");
+    assert!(prices.1 > prices.0 + 1.0, "price lists improve: {prices:?}");
+
+    // One results post per round in the review channel, averages shown, with Add an action.
+    let results = bot_messages(&running, REVIEW.id);
+    let posts: Vec<&Value> = results
+        .iter()
+        .filter(|m| m.to_string().contains("reportcard_add_action"))
+        .collect();
+    assert_eq!(posts.len(), 6);
+    for (post, month) in posts.iter().zip(&months) {
+        let text = post.to_string();
+        assert!(
+            text.contains(&format!("Marketing's report card for {}", month.long())),
+            "{text}"
+        );
+        assert!(!text.contains("not enough answers"), "{text}");
+    }
+    assert!(
+        posts[5]
+            .to_string()
+            .contains("Agree the lead hand-off date"),
+        "the open action item shows in the next results"
+    );
+    assert!(
+        !posts[5].to_string().contains("Send the price list"),
+        "the one done does not"
+    );
+
+    // Every rater was asked each month.
+    for rater in seed::RATERS {
+        let asked = bot_messages(&running, &cast::dm_channel(rater))
+            .iter()
+            .filter(|m| m.to_string().contains("reportcard_rate"))
+            .count();
+        assert!(asked >= 6, "{rater} was asked {asked} times");
+    }
+
+    // The action items, added through the form: the first done by its owner from her DM.
+    let actions: Vec<ActionRow> = sqlx::query_as(
+        "select what, owner_id, due_on, added_by, added_at, done_at, done_by
+             from report_card_actions order by id",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(actions.len(), 2);
+    assert_eq!(
+        Some(actions[0].4),
+        at(&Act::AddAction {
+            month: months[1],
+            action: 0
+        })
+    );
+    assert_eq!(actions[0].5, at(&Act::ActionDone { action: 0 }));
+    assert_eq!(actions[0].6.as_deref(), Some("U0DSOFIA"));
+    assert_eq!(actions[1].5, None);
+    assert!(
+        actions
+            .iter()
+            .all(|a| a.1 == "U0DSOFIA" && a.3 == LEADER.id)
+    );
+    let sofia = bot_messages(&running, "D0DSOFIA");
+    let owned: Vec<&Value> = sofia
+        .iter()
+        .filter(|m| m.to_string().contains("You own an action"))
+        .collect();
+    assert_eq!(owned.len(), 2);
+    assert!(
+        !owned[0].to_string().contains("reportcard_action_done")
+            && owned[0].to_string().contains("done"),
+        "the done one shows it, without its button: {}",
+        owned[0]
+    );
+    assert!(owned[1].to_string().contains("reportcard_action_done"));
+    running.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_rater_rates_the_open_round_from_their_dm_and_the_leader_adds_an_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_demo_at(dir.path(), false, SEED, EARLY_DECEMBER).await;
+    let db = db(&running).await;
+    let open: Vec<(i64, String)> =
+        sqlx::query_as("select id, month from report_card_rounds where closed_at is null")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].1, "2026-11", "December's round rates November");
+    let round = open[0].0;
+    let answered = |rater: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "select count(*) from report_card_answers where round_id = ?1 and rater_id = ?2",
+            )
+            .bind(round)
+            .bind(rater)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(answered("U0DPRIYA").await, 0, "left for the visitor");
+
+    // Priya presses Rate in her DM: the rating modal opens.
+    let (ts, value) = button_in(&running, "D0DPRIYA", "reportcard_rate").unwrap();
+    assert_eq!(value, round.to_string());
+    let opened: Value = ask(
+        &running,
+        "/demo/api/press",
+        json!({"user": "U0DPRIYA", "channel": "D0DPRIYA", "ts": ts,
+               "action": {"action_id": "reportcard_rate", "block_id": "rate", "value": value}}),
+    )
+    .await;
+    let view_id = opened["view"]["id"].as_str().unwrap().to_owned();
+    let view = &opened["view"]["view"];
+    assert_eq!(view["callback_id"], "report_card_rating");
+    for name in DELIVERABLES {
+        assert!(view.to_string().contains(name), "{name}");
+    }
+    let mut values = json!({});
+    for (i, r) in ["2", "4", "3", "4", "5"].iter().enumerate() {
+        let (block, comment) = (format!("rating_{}", i + 1), format!("comment_{}", i + 1));
+        values[&block][&block] = json!({"type": "radio_buttons",
+            "selected_option": {"text": {"type": "plain_text", "text": r}, "value": r}});
+        values[&comment][&comment] = json!({"type": "plain_text_input", "value": null});
+    }
+    values["comment_1"]["comment_1"]["value"] = json!("Leads came on the 11th again.");
+    // A rating missing is refused beside it.
+    let mut missing = values.clone();
+    missing["rating_3"]["rating_3"]["selected_option"] = Value::Null;
+    let refused: Value = ask(
+        &running,
+        "/demo/api/submit",
+        json!({"user": "U0DPRIYA", "view_id": view_id, "values": missing}),
+    )
+    .await;
+    assert_eq!(refused["body"]["response_action"], "errors");
+    assert!(
+        refused["body"]["errors"]["rating_3"].is_string(),
+        "{refused}"
+    );
+    let thanked: Value = ask(
+        &running,
+        "/demo/api/submit",
+        json!({"user": "U0DPRIYA", "view_id": view_id, "values": values}),
+    )
+    .await;
+    assert_eq!(thanked["body"]["response_action"], "update", "{thanked}");
+    assert_eq!(thanked["body"]["view"]["title"]["text"], "Thank you");
+    assert_eq!(answered("U0DPRIYA").await, 5);
+    let comment: Option<String> = sqlx::query_scalar(
+        "select a.comment from report_card_answers a join report_card_deliverables d
+         on d.id = a.deliverable_id where a.round_id = ?1 and a.rater_id = 'U0DPRIYA' and d.position = 0",
+    )
+    .bind(round)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(comment.as_deref(), Some("Leads came on the 11th again."));
+
+    // The leader's list, and the card modal with its channel select.
+    let list: Value = ask(
+        &running,
+        "/demo/api/send",
+        json!({"user": LEADER.id, "channel": REVIEW.id, "text": "/hero reportcard list"}),
+    )
+    .await;
+    let text = list["body"].to_string();
+    assert!(
+        text.contains("Marketing") && text.contains("October 2026"),
+        "{text}"
+    );
+    let modal: Value = ask(
+        &running,
+        "/demo/api/send",
+        json!({"user": LEADER.id, "channel": REVIEW.id, "text": "/hero reportcard"}),
+    )
+    .await;
+    assert_eq!(modal["view"]["view"]["callback_id"], "report_card");
+    assert!(
+        modal["view"]["view"]
+            .to_string()
+            .contains("conversations_select")
+    );
+
+    // Add an action on October's results: the form, then the owner's DM with Done.
+    let (ts, value) = button_in(&running, REVIEW.id, "reportcard_add_action").unwrap();
+    let form: Value = ask(
+        &running,
+        "/demo/api/press",
+        json!({"user": LEADER.id, "channel": REVIEW.id, "ts": ts,
+               "action": {"action_id": "reportcard_add_action", "block_id": "review", "value": value}}),
+    )
+    .await;
+    let view = &form["view"]["view"];
+    assert_eq!(view["callback_id"], "report_card_action");
+    let values = json!({
+        "what": {"what": {"type": "plain_text_input", "value": "Send the lead list on the 3rd"}},
+        "owner": {"owner": {"type": "users_select", "selected_user": "U0DSOFIA"}},
+        "due": {"due": {"type": "datepicker", "selected_date": "2026-12-17"}},
+    });
+    let added: Value = ask(
+        &running,
+        "/demo/api/submit",
+        json!({"user": LEADER.id, "view_id": form["view"]["id"], "values": values}),
+    )
+    .await;
+    assert_eq!(added["status"], 200, "{added}");
+    assert!(added["body"]["response_action"].is_null(), "{added}");
+    wait_for(&running, "Sofia's DM about the action", |calls| {
+        posted_in(calls, "D0DSOFIA", "Send the lead list on the 3rd")
+    })
+    .await;
+    let (ts, value) = button_in(&running, "D0DSOFIA", "reportcard_action_done").unwrap();
+    let done: Value = ask(
+        &running,
+        "/demo/api/press",
+        json!({"user": "U0DSOFIA", "channel": "D0DSOFIA", "ts": ts,
+               "action": {"action_id": "reportcard_action_done", "block_id": "action", "value": value}}),
+    )
+    .await;
+    assert_eq!(done["status"], 200);
+    let started = Instant::now();
+    loop {
+        let (_, message) = running.recorder.message("D0DSOFIA", &ts).unwrap();
+        if !message.to_string().contains("reportcard_action_done") {
+            assert!(message.to_string().contains("done"), "{message}");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "never marked done"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let done_by: Option<String> = sqlx::query_scalar(
+        "select done_by from report_card_actions where what = 'Send the lead list on the 3rd'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(done_by.as_deref(), Some("U0DSOFIA"));
+    running.stop().await.unwrap();
 }
