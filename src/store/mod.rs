@@ -2,6 +2,7 @@
 pub mod answers;
 pub mod batch;
 pub mod digests;
+pub mod hero_days;
 pub mod home;
 pub mod library;
 pub mod nominations;

@@ -121,8 +121,9 @@ pub async fn pending(db: &SqlitePool) -> Result<bool, sqlx::Error> {
     .await
 }
 
-/// Indexes up to `batch` committed rows of each table that are not yet indexed, and records
-/// how far it got, in one transaction; answers how many rows it indexed.
+/// Indexes up to `batch` committed rows of each table that are not yet indexed, adds them to
+/// the heroes' days, and records how far it got, in one transaction; answers how many rows it
+/// indexed.
 pub async fn index_pending(db: &SqlitePool, batch: i64) -> Result<u64, sqlx::Error> {
     if !pending(db).await? {
         return Ok(0);
@@ -162,6 +163,7 @@ pub async fn index_pending(db: &SqlitePool, batch: i64) -> Result<u64, sqlx::Err
             .execute(&mut *tx)
             .await?
             .rows_affected();
+        super::hero_days::add(&mut tx, source, last, upto).await?;
         sqlx::query("update search_indexed set last_id = ?2 where source = ?1")
             .bind(source)
             .bind(upto)
@@ -199,7 +201,8 @@ pub async fn index_periodically(db: SqlitePool, every: std::time::Duration) {
     }
 }
 
-/// Rebuilds both indexes from the tables (`herobot reindex`), in one transaction.
+/// Rebuilds both indexes and the heroes' days from the tables (`herobot reindex`), in one
+/// transaction.
 pub async fn rebuild(db: &SqlitePool) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
     for statement in [
@@ -212,6 +215,7 @@ pub async fn rebuild(db: &SqlitePool) -> Result<(), sqlx::Error> {
     ] {
         sqlx::query(statement).execute(&mut *tx).await?;
     }
+    super::hero_days::rebuild(&mut tx).await?;
     tx.commit().await
 }
 

@@ -1,6 +1,8 @@
 //! Counting and ranking in SQL: the plans seek indexes (never scan a table), and the answers
 //! equal the in-memory reference the digest was first written as.
-use herobot::digest::compute::{NominationFact, Scorecard, rank_heroes, story_of_the_week};
+use herobot::digest::compute::{
+    HeroLine, NominationFact, Scorecard, rank_heroes, story_of_the_week,
+};
 use herobot::domain::Story;
 use herobot::store::{self, digests, search};
 use sqlx::SqlitePool;
@@ -38,6 +40,8 @@ fn seeks_only(name: &str, plan: &[String], indexes: &[&str]) {
         "story_heroes",
         "nomination_tags",
         "story_tags",
+        "hero_days",
+        "hero_blocks",
         "n",
         "s",
         "h",
@@ -61,13 +65,17 @@ fn seeks_only(name: &str, plan: &[String], indexes: &[&str]) {
 }
 
 #[tokio::test]
-async fn top_and_the_digest_rank_by_the_created_at_indexes() {
+async fn top_and_the_digest_rank_by_the_rollup_and_the_created_at_indexes() {
     let (_dir, db) = database().await;
-    let ranking = plan(&db, digests::RANKING, 3, "1").await;
+    let ranking = plan(&db, digests::RANKING, 11, "1").await;
     seeks_only(
         "RANKING",
         &ranking,
         &[
+            "hero_blocks USING PRIMARY KEY (block>? AND block<?)",
+            "hero_days USING PRIMARY KEY (day>? AND day<?)",
+            "PRIMARY KEY (nomination_id>?)",
+            "PRIMARY KEY (story_id>?)",
             "INDEX nominations_created_at (created_at>? AND created_at<?)",
             "INDEX stories_created_at (created_at>? AND created_at<?)",
             "PRIMARY KEY (nomination_id=?)",
@@ -129,13 +137,14 @@ impl Lcg {
     }
 }
 
-/// Nominations and stories among a dozen heroes over 20 days, with many ties in time and in
-/// count; some stories featured, some tagged, some with a permalink.
+/// Nominations and stories among a dozen heroes, most over 20 days and a quarter over 92, with
+/// many ties in time and in count; some stories featured, some tagged, some with a permalink.
 async fn fill(db: &SqlitePool) {
     let mut rng = Lcg(12);
     let hero = |i: u64| format!("U0HERO{i:02}");
     for _ in 0..600 {
-        let at = 1_000_000 + rng.below(20) * 86_400 + rng.below(3);
+        let days = if rng.below(4) == 0 { 92 } else { 20 };
+        let at = 1_000_000 + rng.below(days) * 86_400 + rng.below(3);
         let id: i64 = sqlx::query_scalar(
             "insert into nominations (team_id, nominator_id, reason, source, created_at)
              values ('T0TEAM', 'U0NOMINATOR', ?1, 'command', ?2) returning id",
@@ -161,7 +170,8 @@ async fn fill(db: &SqlitePool) {
         }
     }
     for i in 0..120 {
-        let at = 1_000_000 + rng.below(20) * 86_400 + rng.below(3);
+        let days = if rng.below(4) == 0 { 92 } else { 20 };
+        let at = 1_000_000 + rng.below(days) * 86_400 + rng.below(3);
         let happened = at as i64 - 100_000;
         let id: i64 = sqlx::query_scalar(
             "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
@@ -228,19 +238,73 @@ async fn in_memory(db: &SqlitePool, start: i64, end: i64) -> (Vec<NominationFact
     (nominations, stories)
 }
 
+/// `/hero top` as it was counted before the heroes' days: every credit of the period read
+/// directly, by the `created_at` indexes.
+const DIRECT_RANKING: &str = "with credits as materialized (
+        select credit.hero_id as hero, count(*) as recognitions,
+               max(nominated_at) as nominated_at, max(told_at) as told_at
+        from (select h.hero_id, n.created_at as nominated_at, null as told_at
+              from nominations n join nomination_heroes h on h.nomination_id = n.id
+              where n.created_at >= ?1 and n.created_at < ?2
+              union all
+              select h.hero_id, null, s.created_at
+              from stories s join story_heroes h on h.story_id = s.id
+              where s.created_at >= ?1 and s.created_at < ?2) credit
+        group by credit.hero_id
+        order by recognitions desc, coalesce(nominated_at, told_at) desc, hero
+        limit ?3)
+    select c.hero, c.recognitions,
+           coalesce(
+               (select n.reason from nominations n join nomination_heroes h on h.nomination_id = n.id
+                where n.created_at = c.nominated_at and h.hero_id = c.hero
+                order by n.id desc limit 1),
+               (select s.title from stories s join story_heroes h on h.story_id = s.id
+                where s.created_at = c.told_at and h.hero_id = c.hero
+                order by s.id desc limit 1),
+               '') as reason
+    from credits c
+    order by c.recognitions desc, coalesce(c.nominated_at, c.told_at) desc, c.hero";
+
+async fn direct_ranking(db: &SqlitePool, start: i64, end: i64) -> Vec<HeroLine> {
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(DIRECT_RANKING)
+        .bind(start)
+        .bind(end)
+        .bind(10_000)
+        .fetch_all(db)
+        .await
+        .unwrap();
+    rows.into_iter()
+        .map(|(hero, recognitions, reason)| HeroLine {
+            hero,
+            recognitions: recognitions as usize,
+            reason,
+        })
+        .collect()
+}
+
+const DAY: i64 = 86_400;
+
+/// Periods over the data (days 11 to 103 after 1970): everything, a week, part-days on both
+/// sides, no whole day, whole blocks of 32 days with days and part-days either side, exactly
+/// one block, and nothing at all.
+const PERIODS: [(i64, i64); 7] = [
+    (0, i64::MAX),
+    (1_000_000, 1_000_000 + 7 * DAY),
+    (1_000_000 + 3 * DAY + 1, 1_000_000 + 4 * DAY + 2),
+    (1_000_000 + 3 * DAY + 1, 1_000_000 + 3 * DAY + 2),
+    (1_000_000 + 5 * DAY + 77, 1_000_000 + 70 * DAY + 5),
+    (32 * DAY, 64 * DAY),
+    (5, 6),
+];
+
 #[tokio::test]
 async fn counting_in_sql_gives_what_counting_in_memory_gave() {
     let (_dir, db) = database().await;
     fill(&db).await;
-    for (start, end) in [
-        (0, i64::MAX),
-        (1_000_000, 1_000_000 + 7 * 86_400),
-        (1_000_000 + 3 * 86_400 + 1, 1_000_000 + 4 * 86_400 + 2),
-        (5, 6),
-    ] {
+    for (start, end) in PERIODS {
         let (nominations, stories) = in_memory(&db, start, end).await;
         let reference = rank_heroes(&nominations, &stories);
-        assert!(start == 5 || reference.len() >= 12, "{start}..{end}");
+        assert!(end - start < DAY || reference.len() >= 12, "{start}..{end}");
         let ranked = digests::ranking(&db, start, end, 1000).await.unwrap();
         assert_eq!(ranked, reference, "{start}..{end}");
         let top = digests::ranking(&db, start, end, 10).await.unwrap();
@@ -263,4 +327,68 @@ async fn counting_in_sql_gives_what_counting_in_memory_gave() {
             "{start}..{end}"
         );
     }
+}
+
+/// The ranking from the heroes' days equals the direct count over every period, whether the
+/// indexer has reached none of the rows, some, all, or the rollup was rebuilt (`herobot
+/// reindex`); and rows stored after it ran are counted directly until it reaches them.
+#[tokio::test]
+async fn ranking_from_the_heroes_days_gives_what_counting_every_row_gave() {
+    let (_dir, db) = database().await;
+    fill(&db).await;
+    let check = |stage: &'static str| {
+        let db = db.clone();
+        async move {
+            for (start, end) in PERIODS {
+                let direct = direct_ranking(&db, start, end).await;
+                assert!(
+                    end - start < DAY || direct.len() >= 12,
+                    "{stage} {start}..{end}"
+                );
+                let ranked = digests::ranking(&db, start, end, 10_000).await.unwrap();
+                assert_eq!(ranked, direct, "{stage}: {start}..{end}");
+                let top = digests::ranking(&db, start, end, 10).await.unwrap();
+                assert_eq!(
+                    top[..],
+                    direct[..direct.len().min(10)],
+                    "{stage}: {start}..{end}"
+                );
+            }
+        }
+    };
+    let rolled_up = || async {
+        sqlx::query_scalar::<_, i64>("select coalesce(sum(recognitions), 0) from hero_days")
+            .fetch_one(&db)
+            .await
+            .unwrap()
+    };
+    check("nothing indexed").await;
+    assert_eq!(rolled_up().await, 0);
+    search::index_pending(&db, 250).await.unwrap();
+    let some = rolled_up().await;
+    assert!(some > 0);
+    check("some indexed").await;
+    search::catch_up(&db).await.unwrap();
+    let all = rolled_up().await;
+    assert!(all > some);
+    check("all indexed").await;
+    let blocks: i64 = sqlx::query_scalar("select sum(recognitions) from hero_blocks")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(blocks, all);
+    // More rows, told and nominated on days the rollup holds already: counted directly.
+    fill(&db).await;
+    check("stored after indexing").await;
+    sqlx::query("delete from hero_days")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("delete from hero_blocks")
+        .execute(&db)
+        .await
+        .unwrap();
+    search::rebuild(&db).await.unwrap();
+    assert_eq!(rolled_up().await, 2 * all);
+    check("rebuilt").await;
 }

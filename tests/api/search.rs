@@ -218,7 +218,7 @@ async fn a_nomination_committed_before_a_crash_is_indexed_after_the_restart() {
 }
 
 #[tokio::test]
-async fn herobot_reindex_rebuilds_the_index_from_the_tables() {
+async fn herobot_reindex_rebuilds_the_index_and_the_heroes_days_from_the_tables() {
     let app = spawn_app().await;
     app.hero(NOMINATOR, "<@U0BOB> for rescuing the quarterly invoices")
         .await;
@@ -231,6 +231,22 @@ async fn herobot_reindex_rebuilds_the_index_from_the_tables() {
         .await
         .unwrap();
     assert_eq!(indexed(&app, "quarterly").await, 0);
+    let rolled_up = || async {
+        sqlx::query_scalar::<_, i64>(
+            "select (select coalesce(sum(recognitions), 0) from hero_days where hero_id = 'U0BOB')
+                  + (select coalesce(sum(recognitions), 0) from hero_blocks where hero_id = 'U0BOB')",
+        )
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+    };
+    assert_eq!(rolled_up().await, 2);
+    for table in ["hero_days", "hero_blocks"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("delete from {table}")))
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
 
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
         .arg("reindex")
@@ -243,6 +259,8 @@ async fn herobot_reindex_rebuilds_the_index_from_the_tables() {
 
     assert!(status.success());
     assert_eq!(indexed(&app, "quarterly").await, 1);
+    // The heroes' days are rebuilt too: the day's and the block's count.
+    assert_eq!(rolled_up().await, 2);
     let answer: Value = app
         .hero(NOMINATOR, "find quarterly")
         .await

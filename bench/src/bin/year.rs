@@ -46,6 +46,8 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let db = store::connect(&url).await?;
+    // A database filled by an older build gains the newer tables (the heroes' days) first.
+    store::migrate(&db).await?;
     let reads = store::connect_reads(&url).await?;
     let (start, end) = (now - DAYS * 86_400, now + 1);
     let tz = jiff::tz::TimeZone::UTC;

@@ -1,0 +1,164 @@
+//! The heroes' days: per hero and UTC day, and per hero and block of 32 days, how often they
+//! were credited and when last, kept by the search indexer behind the commit (migration 0015),
+//! so `/hero top` ranks a year from about 100,000 rows instead of every nomination.
+use sqlx::SqliteConnection;
+
+/// Seconds in a rollup day (UTC days: no time zone moves their bounds).
+pub const DAY: i64 = 86_400;
+/// Days in a block.
+pub const BLOCK_DAYS: i64 = 32;
+
+/// How a period `[start, end)` is read: whole blocks and whole days from the rollup (for rows up
+/// to the indexer's mark), everything else directly from the tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spans {
+    /// The whole days, in seconds: `start <= whole.0 <= whole.1 <= end`. Rows in
+    /// `[start, whole.0)` and `[whole.1, end)`, and rows past the mark, are read directly.
+    pub whole: (i64, i64),
+    /// The whole blocks inside the whole days, `[from, to)`.
+    pub blocks: (i64, i64),
+    /// The whole days before the first whole block and after the last, `[from, to)` each.
+    pub days: [(i64, i64); 2],
+}
+
+impl Spans {
+    pub fn of(start: i64, end: i64) -> Self {
+        let first = start.div_euclid(DAY) + i64::from(start.rem_euclid(DAY) != 0);
+        let last = end.div_euclid(DAY);
+        if first >= last {
+            return Self {
+                whole: (end, end),
+                blocks: (0, 0),
+                days: [(0, 0), (0, 0)],
+            };
+        }
+        let whole = (first * DAY, last * DAY);
+        let from = first.div_euclid(BLOCK_DAYS) + i64::from(first.rem_euclid(BLOCK_DAYS) != 0);
+        let to = last.div_euclid(BLOCK_DAYS);
+        if from >= to {
+            return Self {
+                whole,
+                blocks: (0, 0),
+                days: [(first, last), (0, 0)],
+            };
+        }
+        Self {
+            whole,
+            blocks: (from, to),
+            days: [(first, from * BLOCK_DAYS), (to * BLOCK_DAYS, last)],
+        }
+    }
+}
+
+/// Adds the nominations with IDs in `(?1, ?2]` to the days (a day is floored also before
+/// 1970: SQLite's division truncates toward zero).
+const ADD_NOMINATION_DAYS: &str = "insert into hero_days (day, hero_id, recognitions, nominated_at, told_at)
+     select (n.created_at - (n.created_at < 0) * 86399) / 86400, h.hero_id, count(*), max(n.created_at), null
+     from nominations n join nomination_heroes h on h.nomination_id = n.id
+     where n.id > ?1 and n.id <= ?2
+     group by 1, 2
+     on conflict (day, hero_id) do update set
+        recognitions = recognitions + excluded.recognitions,
+        nominated_at = max(coalesce(nominated_at, excluded.nominated_at), excluded.nominated_at)";
+
+/// Adds the nominations with IDs in `(?1, ?2]` to the blocks (86,400 × 32 = 2,764,800 s).
+const ADD_NOMINATION_BLOCKS: &str = "insert into hero_blocks (block, hero_id, recognitions, nominated_at, told_at)
+     select (n.created_at - (n.created_at < 0) * 2764799) / 2764800, h.hero_id, count(*), max(n.created_at), null
+     from nominations n join nomination_heroes h on h.nomination_id = n.id
+     where n.id > ?1 and n.id <= ?2
+     group by 1, 2
+     on conflict (block, hero_id) do update set
+        recognitions = recognitions + excluded.recognitions,
+        nominated_at = max(coalesce(nominated_at, excluded.nominated_at), excluded.nominated_at)";
+
+/// Adds the stories with IDs in `(?1, ?2]` to the days.
+const ADD_STORY_DAYS: &str = "insert into hero_days (day, hero_id, recognitions, nominated_at, told_at)
+     select (s.created_at - (s.created_at < 0) * 86399) / 86400, h.hero_id, count(*), null, max(s.created_at)
+     from stories s join story_heroes h on h.story_id = s.id
+     where s.id > ?1 and s.id <= ?2
+     group by 1, 2
+     on conflict (day, hero_id) do update set
+        recognitions = recognitions + excluded.recognitions,
+        told_at = max(coalesce(told_at, excluded.told_at), excluded.told_at)";
+
+/// Adds the stories with IDs in `(?1, ?2]` to the blocks.
+const ADD_STORY_BLOCKS: &str = "insert into hero_blocks (block, hero_id, recognitions, nominated_at, told_at)
+     select (s.created_at - (s.created_at < 0) * 2764799) / 2764800, h.hero_id, count(*), null, max(s.created_at)
+     from stories s join story_heroes h on h.story_id = s.id
+     where s.id > ?1 and s.id <= ?2
+     group by 1, 2
+     on conflict (block, hero_id) do update set
+        recognitions = recognitions + excluded.recognitions,
+        told_at = max(coalesce(told_at, excluded.told_at), excluded.told_at)";
+
+/// Adds the rows of `source` (`nominations` or `stories`) with IDs in `(after, upto]` to the
+/// rollup, in the indexer's transaction.
+pub async fn add(
+    tx: &mut SqliteConnection,
+    source: &str,
+    after: i64,
+    upto: i64,
+) -> Result<(), sqlx::Error> {
+    let statements = if source == "stories" {
+        [ADD_STORY_DAYS, ADD_STORY_BLOCKS]
+    } else {
+        [ADD_NOMINATION_DAYS, ADD_NOMINATION_BLOCKS]
+    };
+    for sql in statements {
+        sqlx::query(sql)
+            .bind(after)
+            .bind(upto)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the rollup from every row up to the indexer's marks, in the caller's transaction
+/// (`herobot reindex`).
+pub async fn rebuild(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    for sql in ["delete from hero_days", "delete from hero_blocks"] {
+        sqlx::query(sql).execute(&mut *tx).await?;
+    }
+    for source in ["nominations", "stories"] {
+        let upto: i64 = sqlx::query_scalar("select last_id from search_indexed where source = ?1")
+            .bind(source)
+            .fetch_one(&mut *tx)
+            .await?;
+        add(tx, source, i64::MIN, upto).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_days_and_blocks_lie_inside_the_period() {
+        let b = BLOCK_DAYS;
+        // Two whole blocks and some days either side.
+        let spans = Spans::of(5 * DAY - 1, (3 * b + 2) * DAY + 7);
+        assert_eq!(spans.whole, (5 * DAY, (3 * b + 2) * DAY));
+        assert_eq!(spans.blocks, (1, 3));
+        assert_eq!(spans.days, [(5, b), (3 * b, 3 * b + 2)]);
+        // Whole days but no whole block.
+        let spans = Spans::of(DAY + 1, 20 * DAY);
+        assert_eq!(spans.whole, (2 * DAY, 20 * DAY));
+        assert_eq!(spans.blocks.0, spans.blocks.1);
+        assert_eq!(spans.days, [(2, 20), (0, 0)]);
+        // No whole day.
+        let spans = Spans::of(DAY + 5, DAY + 6);
+        assert_eq!(spans.whole, (DAY + 6, DAY + 6));
+        // Aligned on blocks, before 1970 too.
+        let spans = Spans::of(-b * DAY, b * DAY);
+        assert_eq!(spans.blocks, (-1, 1));
+        assert_eq!(spans.days, [(-b, -b), (b, b)]);
+        // The widest period.
+        let spans = Spans::of(0, i64::MAX);
+        assert_eq!(spans.whole, (0, i64::MAX / DAY * DAY));
+        assert_eq!(spans.blocks, (0, i64::MAX / DAY / b));
+        let spans = Spans::of(i64::MAX - 1, i64::MAX);
+        assert_eq!(spans.whole, (i64::MAX, i64::MAX));
+    }
+}
