@@ -1,22 +1,27 @@
-//! The scorecard week by week: the digest's own computation (`Scorecard::of` over the stories
-//! created in each ISO week), for the scorecard page, the wallboard and App Home, so that their
-//! numbers are the digest's.
+//! The scorecard week by week, for the scorecard page, the wallboard and App Home: counted in
+//! SQL week by week as the digest counts its own ([`digests::scorecard`]), so their numbers are
+//! the digest's and no week's stories are read into memory.
 use jiff::tz::TimeZone;
 use sqlx::SqlitePool;
 
-use super::compute::Scorecard;
+use super::compute::{Scorecard, story_of_the_week};
 use super::window::IsoWeek;
 use crate::config::Config;
 use crate::domain::Story;
 use crate::store::digests;
 
-/// One week's scorecard and the stories it was computed from.
+/// One week's scorecard, and (for the last [`STORY_WEEKS`] weeks) its story of the week.
 #[derive(Debug, Clone)]
 pub struct WeekScore {
     pub week: IsoWeek,
     pub card: Scorecard,
-    pub stories: Vec<Story>,
+    /// The week's story, as the digest chooses it; None before the last [`STORY_WEEKS`] weeks.
+    pub story: Option<Story>,
 }
+
+/// The weeks, counted back from the last, whose story of the week is loaded (the wallboard
+/// shows this week's story, else last week's).
+pub const STORY_WEEKS: usize = 2;
 
 impl WeekScore {
     pub fn recovered(&self) -> Option<u32> {
@@ -42,7 +47,7 @@ pub fn weeks_to(last: IsoWeek, n: usize) -> Vec<IsoWeek> {
 }
 
 /// Sorts `stories` into `weeks` (by when they were told, in `tz`, as the digest does) and
-/// scores each week.
+/// scores each week in memory: the reference [`load_with`]'s counting in SQL is tested against.
 pub fn score(
     weeks: &[IsoWeek],
     tz: &TimeZone,
@@ -50,18 +55,24 @@ pub fn score(
     target_recovery_24h: u8,
     target_surprise: u8,
 ) -> Vec<WeekScore> {
+    let storied = weeks.len().saturating_sub(STORY_WEEKS);
     weeks
         .iter()
-        .map(|&week| {
+        .enumerate()
+        .map(|(i, &week)| {
             let (start, end) = week.bounds(tz);
-            let (inside, rest) = std::mem::take(&mut stories)
+            let (inside, rest): (Vec<Story>, Vec<Story>) = std::mem::take(&mut stories)
                 .into_iter()
                 .partition(|s| s.created_at >= start && s.created_at < end);
             stories = rest;
             WeekScore {
                 week,
                 card: Scorecard::of(&inside, target_recovery_24h, target_surprise),
-                stories: inside,
+                story: if i >= storied {
+                    story_of_the_week(&inside).cloned()
+                } else {
+                    None
+                },
             }
         })
         .collect()
@@ -87,23 +98,48 @@ pub async fn load_with(
     n: usize,
 ) -> Result<Vec<WeekScore>, sqlx::Error> {
     let weeks = weeks_to(last, n);
-    let (Some(first), Some(last)) = (weeks.first(), weeks.last()) else {
-        return Ok(Vec::new());
-    };
-    let stories = digests::stories(db, first.bounds(tz).0, last.bounds(tz).1).await?;
-    Ok(score(
-        &weeks,
-        tz,
-        stories,
-        target_recovery_24h,
-        target_surprise,
-    ))
+    let storied = weeks.len().saturating_sub(STORY_WEEKS);
+    let mut scores = Vec::with_capacity(weeks.len());
+    for (i, week) in weeks.into_iter().enumerate() {
+        let (start, end) = week.bounds(tz);
+        let card = digests::scorecard(db, start, end).await?;
+        let story = if i >= storied {
+            digests::story_of_the_week(db, start, end).await?
+        } else {
+            None
+        };
+        scores.push(WeekScore {
+            week,
+            card: Scorecard {
+                target_recovery_24h,
+                target_surprise,
+                ..card
+            },
+            story,
+        });
+    }
+    Ok(scores)
 }
 
-/// One scorecard over several weeks together (the wallboard's gauges).
+/// One scorecard over several weeks together (the wallboard's gauges): their counts added.
 pub fn together(weeks: &[WeekScore], target_recovery_24h: u8, target_surprise: u8) -> Scorecard {
-    let stories: Vec<Story> = weeks.iter().flat_map(|w| w.stories.clone()).collect();
-    Scorecard::of(&stories, target_recovery_24h, target_surprise)
+    weeks.iter().fold(
+        Scorecard {
+            target_recovery_24h,
+            target_surprise,
+            ..Scorecard::default()
+        },
+        |sum, w| Scorecard {
+            stories: sum.stories + w.card.stories,
+            within_24h: sum.within_24h + w.card.within_24h,
+            surprised: sum.surprised + w.card.surprised,
+            blown_away: sum.blown_away + w.card.blown_away,
+            customer_answers: sum.customer_answers + w.card.customer_answers,
+            internal: sum.internal + w.card.internal,
+            external: sum.external + w.card.external,
+            ..sum
+        },
+    )
 }
 
 /// Shares as a text sparkline, one character a week (`·` where nothing was measured).
@@ -170,7 +206,7 @@ mod tests {
         assert_eq!(scored[0].recovered(), Some(50));
         assert_eq!((scored[0].card.internal, scored[0].card.external), (1, 1));
         assert_eq!(scored[1].card.stories, 1);
-        assert_eq!(scored[1].stories[0].id, 3);
+        assert_eq!(scored[1].story.as_ref().map(|s| s.id), Some(3));
         assert_eq!(scored[1].blown_away(), Some(0));
     }
 

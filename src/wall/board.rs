@@ -8,7 +8,7 @@ use jiff::tz::TimeZone;
 use crate::charts::gauge::gauge;
 use crate::charts::trend::{self, Line, Look};
 use crate::charts::{self, Svg};
-use crate::digest::compute::{Scorecard, story_of_the_week};
+use crate::digest::compute::Scorecard;
 use crate::digest::series::{self, WeekScore};
 use crate::domain::story::recovery_in_words;
 use crate::domain::text::{Piece, pieces};
@@ -129,7 +129,7 @@ pub fn people(scores: &[WeekScore], recognitions: &[Recognition]) -> Vec<String>
                 .chain(mentioned)
         })
         .chain(scores.iter().rev().take(2).flat_map(|w| {
-            w.stories
+            w.story
                 .iter()
                 .flat_map(|s| s.heroes.iter().map(|(h, _)| h.as_str().to_owned()))
         }))
@@ -248,7 +248,7 @@ pub fn board(
         .take(2)
         .zip(["This week", "Last week"])
         .find_map(|(w, when)| {
-            story_of_the_week(&w.stories).map(|s| StoryCard {
+            w.story.as_ref().map(|s| StoryCard {
                 title: s.title.clone(),
                 heroes: s
                     .heroes

@@ -392,3 +392,52 @@ async fn ranking_from_the_heroes_days_gives_what_counting_every_row_gave() {
     assert_eq!(rolled_up().await, 2 * all);
     check("rebuilt").await;
 }
+
+/// The scorecard page, the wallboard and App Home count each week in SQL: the same cards (and
+/// stories of the week) as scoring every story of the weeks in memory, in UTC and five hours
+/// behind it, and the same four-week total.
+#[tokio::test]
+async fn weekly_scorecards_in_sql_give_what_scoring_in_memory_gave() {
+    use herobot::digest::IsoWeek;
+    use herobot::digest::series::{self, score, together, weeks_to};
+
+    let (_dir, db) = database().await;
+    fill(&db).await;
+    sqlx::query("insert into customer_answers (story_id, answer, answered_at) select id, 'blown_away', created_at from stories where id % 5 = 0")
+        .execute(&db)
+        .await
+        .unwrap();
+    let last = IsoWeek::parse("1970-W16").unwrap();
+    for tz in [
+        jiff::tz::TimeZone::UTC,
+        jiff::tz::TimeZone::fixed(jiff::tz::offset(-5)),
+    ] {
+        let weeks = weeks_to(last, 16);
+        let (start, end) = (weeks[0].bounds(&tz).0, last.bounds(&tz).1);
+        let (_, stories) = in_memory(&db, start, end).await;
+        let reference = score(&weeks, &tz, stories.clone(), 90, 80);
+        let counted = series::load_with(&db, &tz, (90, 80), last, 16)
+            .await
+            .unwrap();
+        assert_eq!(counted.len(), 16);
+        assert!(reference.iter().filter(|w| w.card.stories > 0).count() >= 12);
+        for (c, r) in counted.iter().zip(&reference) {
+            assert_eq!((c.week, c.card), (r.week, r.card), "{tz:?}");
+            assert_eq!(
+                c.story.as_ref().map(|s| s.id),
+                r.story.as_ref().map(|s| s.id),
+                "{}",
+                c.week
+            );
+        }
+        assert!(counted[15].story.is_some() || counted[14].story.is_some());
+        let recent: Vec<Story> = stories
+            .into_iter()
+            .filter(|s| s.created_at >= weeks[12].bounds(&tz).0)
+            .collect();
+        assert_eq!(
+            together(&counted[12..], 90, 80),
+            Scorecard::of(&recent, 90, 80)
+        );
+    }
+}
