@@ -31,7 +31,7 @@ PIDS+=($!)
 serve() { # name binary port
     env DATABASE_URL="sqlite://$TMP/$1.db" HEROBOT_LISTEN="127.0.0.1:$3" \
         SLACK_SIGNING_SECRET="$SECRET" SLACK_BOT_TOKEN=xoxb-bench \
-        SLACK_API_URL=http://127.0.0.1:39110 HEROBOT_HEROES_CHANNEL=C0HEROES RUST_LOG=warn \
+        SLACK_API_URL=http://127.0.0.1:39110 HEROBOT_HEROES_CHANNEL=C0HEROES HEROBOT_HOURLY_LIMIT=0 RUST_LOG=warn \
         "$2" serve >"$TMP/$1.log" 2>&1 &
     echo $!
 }

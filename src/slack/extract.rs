@@ -147,9 +147,54 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-/// Slack probes a slash command's URL with `ssl_check=1` (and no command).
+/// Slack probes a slash command's URL with `ssl_check=1` (and no command). Read without
+/// decoding unless a field's name is encoded, since every command passes here.
 fn is_ssl_check(body: &[u8]) -> bool {
-    body.len() < 512
+    if body.len() >= 512 {
+        return false;
+    }
+    let mut encoded = false;
+    for field in body.split(|b| *b == b'&') {
+        let (name, value) = match field.iter().position(|b| *b == b'=') {
+            Some(at) => (&field[..at], &field[at + 1..]),
+            None => (field, &b""[..]),
+        };
+        if name == b"ssl_check" && value == b"1" {
+            return true;
+        }
+        encoded |= name.iter().any(|b| matches!(b, b'%' | b'+'))
+            || (name == b"ssl_check" && value.iter().any(|b| matches!(b, b'%' | b'+')));
+    }
+    encoded
         && serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
             .is_ok_and(|fields| fields.iter().any(|(k, v)| k == "ssl_check" && v == "1"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_ssl_check;
+
+    #[test]
+    fn the_ssl_check_is_found_plain_or_encoded_and_nowhere_else() {
+        for body in [
+            "ssl_check=1&token=abc",
+            "token=abc&ssl_check=1",
+            "ssl%5Fcheck=1",
+            "ssl_check=%31",
+        ] {
+            assert!(is_ssl_check(body.as_bytes()), "{body}");
+        }
+        for body in [
+            "",
+            "ssl_check=0",
+            "ssl_check=11",
+            "text=ssl_check%3D1&command=%2Fhero",
+            "xssl_check=1",
+            "ssl_check",
+        ] {
+            assert!(!is_ssl_check(body.as_bytes()), "{body}");
+        }
+        let long = format!("ssl_check=1&text={}", "a".repeat(600));
+        assert!(!is_ssl_check(long.as_bytes()));
+    }
 }

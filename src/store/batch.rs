@@ -8,14 +8,12 @@ use sqlx::SqliteConnection;
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Duration, Instant};
 
-use super::outbox::{COLUMN_COUNT, COLUMNS, Row};
+use super::outbox::Row;
 use crate::clock::Clock;
 use crate::domain::Nomination;
 use crate::domain::outbox::Message;
 
-/// Most submissions committed in one transaction. With every value a bound parameter, a
-/// nomination takes at most 303 (20 heroes, 10 tags, 21 messages): 100 stay under SQLite's
-/// 32,766.
+/// Most submissions committed in one transaction.
 const MAX_BATCH: usize = 100;
 
 /// Where a nomination came from.
@@ -138,6 +136,9 @@ impl Writer {
     }
 }
 
+/// How much shorter than a batch's time left the busy timeout may be before it is set again.
+const BUSY_SLACK_MS: u128 = 50;
+
 /// How long a batch much smaller than the last one waits for the rest of its requests.
 const LINGER: Duration = Duration::from_millis(1);
 
@@ -170,6 +171,9 @@ async fn run(
 ) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     let mut last = 0;
+    // The busy timeout set on the connection, changed only when a batch needs it shorter or it
+    // is far off (a statement saved on most batches).
+    let mut busy_ms: Option<u128> = None;
     while next_batch(&mut queue, &mut jobs, last).await {
         // A submission whose person has been waiting too long is answered, not stored late.
         let now = Instant::now();
@@ -183,12 +187,16 @@ async fn run(
         let wait = earliest
             .saturating_duration_since(now)
             .max(Duration::from_millis(10));
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "pragma busy_timeout = {}",
-            wait.as_millis()
-        )))
-        .execute(&mut conn)
-        .await;
+        let wait_ms = wait.as_millis();
+        if busy_ms.is_none_or(|set| set > wait_ms || set + BUSY_SLACK_MS < wait_ms) {
+            let set = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "pragma busy_timeout = {wait_ms}"
+            )))
+            .persistent(false)
+            .execute(&mut conn)
+            .await;
+            busy_ms = set.is_ok().then_some(wait_ms);
+        }
         last = jobs.len();
         let submissions: Vec<&Submission> = jobs.iter().map(|j| &j.submission).collect();
         let started = std::time::Instant::now();
@@ -289,98 +297,94 @@ async fn try_commit(
         sqlx::query("commit").execute(&mut *conn).await?;
         return Ok(results);
     }
-    // Every value is bound as a positional parameter: no JSON to parse, and no lookup of named
-    // parameters (SQLite finds those by a linear scan, quadratic over a statement this size).
-    // The text varies with the batch's shape, so it is not kept in the statement cache.
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(insert_and_commit(&stored))).persistent(false);
+    // Each table's rows go in as one JSON array of arrays, so the statement's text is the same
+    // for every batch and stays prepared: preparing a text of hundreds of parameters anew for
+    // each batch cost more than SQLite reading the arrays.
+    let mut nominations = Vec::with_capacity(stored.len());
+    let mut heroes = Vec::new();
+    let mut tags = Vec::new();
+    let mut requests = Vec::with_capacity(stored.len());
+    let mut outbox = Vec::new();
     for (s, id) in &stored {
         let n = &s.nomination;
-        query = query
-            .bind(id)
-            .bind(s.team_id.as_str())
-            .bind(n.nominator.as_str())
-            .bind(n.category.map(|c| c.as_str()))
-            .bind(n.customer_kind.map(|k| k.as_str()))
-            .bind(n.reason.as_str())
-            .bind(s.channel_id.as_deref())
-            .bind(s.source.as_str())
-            .bind(s.message_permalink.as_deref())
-            .bind(now);
-    }
-    for (s, id) in &stored {
-        for (position, hero) in s.nomination.heroes.iter().enumerate() {
-            query = query.bind(id).bind(hero.as_str()).bind(position as i64);
+        nominations.push(json!([
+            id,
+            s.team_id,
+            n.nominator.as_str(),
+            n.category.map(|c| c.as_str()),
+            n.customer_kind.map(|k| k.as_str()),
+            n.reason.as_str(),
+            s.channel_id,
+            s.source.as_str(),
+            s.message_permalink,
+            now
+        ]));
+        for (position, hero) in n.heroes.iter().enumerate() {
+            heroes.push(json!([id, hero.as_str(), position]));
         }
-    }
-    for (s, id) in &stored {
-        for tag in &s.nomination.tags {
-            query = query.bind(id).bind(tag.as_str());
+        for tag in &n.tags {
+            tags.push(json!([id, tag.as_str()]));
         }
-    }
-    for (s, _) in &stored {
-        query = query.bind(s.key.as_str()).bind(s.ack.as_str()).bind(now);
-    }
-    for (s, id) in &stored {
+        requests.push(json!([s.key, s.ack, now]));
         for m in &s.messages {
             let row = Row::of(m);
             let subject = row.render.map(|_| *id);
-            query = query
-                .bind(row.method)
-                .bind(row.lane)
-                .bind(row.url)
-                .bind(row.payload)
-                .bind(row.render)
-                .bind(row.recipient)
-                .bind(row.channel)
-                .bind(subject)
-                .bind(now_ms)
-                .bind(now);
+            outbox.push(json!([
+                row.method,
+                row.lane,
+                row.url,
+                row.payload,
+                row.render,
+                row.recipient,
+                row.channel,
+                subject,
+                now_ms,
+                now
+            ]));
         }
     }
-    query.execute(&mut *conn).await?;
+    sqlx::query(INSERT_AND_COMMIT)
+        .bind(serde_json::Value::Array(nominations).to_string())
+        .bind(serde_json::Value::Array(heroes).to_string())
+        .bind(serde_json::Value::Array(tags).to_string())
+        .bind(serde_json::Value::Array(requests).to_string())
+        .bind(serde_json::Value::Array(outbox).to_string())
+        .execute(&mut *conn)
+        .await?;
     Ok(results)
 }
 
-/// `(?, ?, ?), (?, ?, ?)`: `rows` rows of `columns` positional parameters.
-fn values(rows: usize, columns: usize) -> String {
-    let row = format!("({})", vec!["?"; columns].join(", "));
-    vec![row; rows].join(", ")
-}
+/// The inserts of a batch, each from a JSON array of rows (nominations, heroes, tags, request
+/// keys, outbox messages, in this order, each row an array in column order), then the commit.
+/// Each statement takes one unnumbered parameter: sqlx binds a multi-statement text's
+/// parameters in order, and a numbered one past a statement's first (`?4` alone) goes unbound.
+const INSERT_AND_COMMIT: &str = concat!(
+    "insert into nominations (id, team_id, nominator_id, category, customer_kind, reason, channel_id, source,
+                              message_permalink, created_at)
+     select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
+            value->>8, value->>9 from json_each(?);
+     insert into nomination_heroes (nomination_id, hero_id, position)
+     select value->>0, value->>1, value->>2 from json_each(?);
+     insert into nomination_tags (nomination_id, tag) select value->>0, value->>1 from json_each(?);
+     insert into slack_requests (key, response, created_at)
+     select value->>0, value->>1, value->>2 from json_each(?);
+     insert into outbox (",
+    "method, lane, url, payload, render, recipient, channel, subject_id, next_attempt_at_ms, created_at",
+    ")
+     select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
+            value->>8, value->>9 from json_each(?);
+     commit;"
+);
 
-/// The inserts of a batch, table by table in the order the parameters are bound, then the commit.
-fn insert_and_commit(stored: &[(&Submission, i64)]) -> String {
-    let count = |f: fn(&Submission) -> usize| stored.iter().map(|(s, _)| f(s)).sum::<usize>();
-    let (heroes, tags, messages) = (
-        count(|s| s.nomination.heroes.len()),
-        count(|s| s.nomination.tags.len()),
-        count(|s| s.messages.len()),
-    );
-    let mut sql = format!(
-        "insert into nominations (id, team_id, nominator_id, category, customer_kind, reason, channel_id, source,
-                                  message_permalink, created_at) values {};",
-        values(stored.len(), 10)
-    );
-    if heroes > 0 {
-        sql += &format!(
-            "insert into nomination_heroes (nomination_id, hero_id, position) values {};",
-            values(heroes, 3)
-        );
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_batch_insert_names_the_outbox_columns_in_their_order() {
+        assert!(INSERT_AND_COMMIT.contains(&format!(
+            "insert into outbox ({})",
+            super::super::outbox::COLUMNS
+        )));
     }
-    if tags > 0 {
-        sql += &format!(
-            "insert into nomination_tags (nomination_id, tag) values {};",
-            values(tags, 2)
-        );
-    }
-    sql += &format!(
-        "insert into slack_requests (key, response, created_at) values {};",
-        values(stored.len(), 3)
-    );
-    if messages > 0 {
-        sql += &format!(
-            "insert into outbox ({COLUMNS}) values {};",
-            values(messages, COLUMN_COUNT)
-        );
-    }
-    sql + "commit;"
 }
