@@ -19,8 +19,11 @@ struct Args {
     #[arg(long, default_value = "bench/out/year.db")]
     db: String,
     /// What to measure: fill, top, top-before, top8, top8-before, profile, find, library,
-    /// export-{json,csv,md}, export-before-{json,csv,md}.
+    /// export-{json,csv,md}, export-before-{json,csv,md}, ready.
     measure: String,
+    /// The herobot binary `ready` starts.
+    #[arg(long, default_value = "target/release/herobot")]
+    herobot: String,
 }
 
 const DAYS: i64 = 365;
@@ -44,6 +47,9 @@ async fn main() -> anyhow::Result<()> {
         store::search::rebuild(&db).await?;
         println!("filled in {:.1} s", started.elapsed().as_secs_f64());
         return Ok(());
+    }
+    if args.measure == "ready" {
+        return ready(&args.db, &args.herobot);
     }
     let db = store::connect(&url).await?;
     // A database filled by an older build gains the newer tables (the heroes' days) first.
@@ -251,6 +257,64 @@ async fn top_in_memory(db: &SqlitePool, start: i64, end: i64) -> anyhow::Result<
         .into_iter()
         .take(10)
         .count())
+}
+
+/// Start to ready: `herobot serve` on a copy of the database (migrated already), from spawning
+/// the process to the first `200` from `/readyz`, polled every millisecond; five starts.
+fn ready(db: &str, herobot: &str) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    let dir = std::env::temp_dir().join(format!("herobot-ready-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let copy = dir.join("year.db");
+    let listen = "127.0.0.1:39130";
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        std::fs::copy(db, &copy)?;
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.join(format!("year.db{suffix}")));
+        }
+        let started = Instant::now();
+        let mut server = std::process::Command::new(herobot)
+            .arg("serve")
+            .env("DATABASE_URL", format!("sqlite://{}", copy.display()))
+            .env("HEROBOT_LISTEN", listen)
+            .env("SLACK_SIGNING_SECRET", "bench-secret")
+            .env("SLACK_BOT_TOKEN", "xoxb-bench")
+            .env("SLACK_API_URL", "http://127.0.0.1:9")
+            .env("HEROBOT_HEROES_CHANNEL", "C0HEROES")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()?;
+        let answered = loop {
+            if started.elapsed() > Duration::from_secs(30) {
+                break None;
+            }
+            let ok = std::net::TcpStream::connect(listen).and_then(|mut conn| {
+                conn.write_all(
+                    b"GET /readyz HTTP/1.1\r\nhost: bench\r\nconnection: close\r\n\r\n",
+                )?;
+                let mut answer = String::new();
+                conn.read_to_string(&mut answer)?;
+                Ok(answer.starts_with("HTTP/1.1 200"))
+            });
+            if ok.unwrap_or(false) {
+                break Some(ms(started));
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        let _ = server.kill();
+        let _ = server.wait();
+        times.push(answered.ok_or_else(|| anyhow::anyhow!("not ready within 30 s"))?);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    times.sort_by(f64::total_cmp);
+    println!(
+        "start to ready: p50 {:.0} ms, max {:.0} ms over {} starts",
+        times[times.len() / 2],
+        times[times.len() - 1],
+        times.len()
+    );
+    Ok(())
 }
 
 fn ms(started: Instant) -> f64 {
