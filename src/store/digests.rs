@@ -13,7 +13,7 @@ use crate::domain::week::{Counts, HeroLine, Scorecard};
 /// else their latest story's title; ties in count go to the latest reason, then the ID.
 ///
 /// Counted from the heroes' days (see [`super::hero_days`]): whole blocks `[?6, ?7)` and whole
-/// days `[?8, ?9)` and `[?10, ?11)` for rows up to the indexer's mark, and directly the rows
+/// days `[?8, ?9)` and `[?10, ?11)` for rows up to the rollup's mark, and directly the rows
 /// past the mark in the whole days `[?4, ?5)` (by ID) and every row of the part-days
 /// `[?1, ?4)` and `[?5, ?2)` (by time). Memory stays flat whatever the period, and a year reads
 /// about 100,000 rollup rows.
@@ -39,7 +39,7 @@ pub const RANKING: &str = "with credits as materialized (
               union all
               select h.hero_id, 1, n.created_at, null
               from nominations n join nomination_heroes h on h.nomination_id = n.id
-              where n.id > (select last_id from search_indexed where source = 'nominations')
+              where n.id > (select last_id from hero_days_indexed where source = 'nominations')
                 and +n.created_at >= ?4 and +n.created_at < ?5
               union all
               select h.hero_id, 1, null, s.created_at
@@ -52,7 +52,7 @@ pub const RANKING: &str = "with credits as materialized (
               union all
               select h.hero_id, 1, null, s.created_at
               from stories s join story_heroes h on h.story_id = s.id
-              where s.id > (select last_id from search_indexed where source = 'stories')
+              where s.id > (select last_id from hero_days_indexed where source = 'stories')
                 and +s.created_at >= ?4 and +s.created_at < ?5) credit
         group by credit.hero_id
         order by recognitions desc, coalesce(nominated_at, told_at) desc, hero

@@ -1,6 +1,7 @@
 //! The heroes' days: per hero and UTC day, and per hero and block of 32 days, how often they
 //! were credited and when last, kept by the search indexer behind the commit (migration 0015),
 //! so `/hero top` ranks a year from about 100,000 rows instead of every nomination.
+//! `hero_days_indexed` records, per table, the ID up to which every row is rolled up.
 use sqlx::SqliteConnection;
 
 /// Seconds in a rollup day (UTC days: no time zone moves their bounds).
@@ -9,7 +10,7 @@ pub const DAY: i64 = 86_400;
 pub const BLOCK_DAYS: i64 = 32;
 
 /// How a period `[start, end)` is read: whole blocks and whole days from the rollup (for rows up
-/// to the indexer's mark), everything else directly from the tables.
+/// to the rollup's mark), everything else directly from the tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Spans {
     /// The whole days, in seconds: `start <= whole.0 <= whole.1 <= end`. Rows in
@@ -91,9 +92,40 @@ const ADD_STORY_BLOCKS: &str = "insert into hero_blocks (block, hero_id, recogni
         recognitions = recognitions + excluded.recognitions,
         told_at = max(coalesce(told_at, excluded.told_at), excluded.told_at)";
 
+/// Adds up to `batch` committed rows of each table past the mark to the rollup and moves the
+/// mark, in the indexer's transaction; answers how many rows it added.
+pub async fn follow(tx: &mut SqliteConnection, batch: i64) -> Result<u64, sqlx::Error> {
+    let mut added = 0;
+    for source in ["nominations", "stories"] {
+        let last: i64 =
+            sqlx::query_scalar("select last_id from hero_days_indexed where source = ?1")
+                .bind(source)
+                .fetch_one(&mut *tx)
+                .await?;
+        // Table names come from the list above, never from input.
+        let next = format!(
+            "select count(*), max(id) from (select id from {source} where id > ?1 order by id limit ?2)"
+        );
+        let (count, upto): (i64, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(next))
+            .bind(last)
+            .bind(batch)
+            .fetch_one(&mut *tx)
+            .await?;
+        let Some(upto) = upto else { continue };
+        add(tx, source, last, upto).await?;
+        sqlx::query("update hero_days_indexed set last_id = ?2 where source = ?1")
+            .bind(source)
+            .bind(upto)
+            .execute(&mut *tx)
+            .await?;
+        added += count as u64;
+    }
+    Ok(added)
+}
+
 /// Adds the rows of `source` (`nominations` or `stories`) with IDs in `(after, upto]` to the
-/// rollup, in the indexer's transaction.
-pub async fn add(
+/// rollup.
+async fn add(
     tx: &mut SqliteConnection,
     source: &str,
     after: i64,
@@ -114,22 +146,28 @@ pub async fn add(
     Ok(())
 }
 
-/// Rebuilds the rollup from every row up to the indexer's marks, in the caller's transaction
-/// (`herobot reindex`).
+/// Rebuilds the rollup from every stored row and moves the mark past them, in the caller's
+/// transaction (`herobot reindex`).
 pub async fn rebuild(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     for sql in ["delete from hero_days", "delete from hero_blocks"] {
         sqlx::query(sql).execute(&mut *tx).await?;
     }
     for source in ["nominations", "stories"] {
-        let upto: i64 = sqlx::query_scalar("select last_id from search_indexed where source = ?1")
-            .bind(source)
-            .fetch_one(&mut *tx)
-            .await?;
+        // Table names come from the list above, never from input.
+        let upto: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select coalesce(max(id), 0) from {source}"
+        )))
+        .fetch_one(&mut *tx)
+        .await?;
         add(tx, source, i64::MIN, upto).await?;
+        sqlx::query("update hero_days_indexed set last_id = ?2 where source = ?1")
+            .bind(source)
+            .bind(upto)
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(())
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -109,21 +109,25 @@ pub const INDEX_EVERY: std::time::Duration = std::time::Duration::from_millis(25
 /// Rows indexed per table and transaction by the indexer.
 pub const INDEX_BATCH: i64 = 2_000;
 
-/// Whether committed rows wait to be indexed.
+/// Whether committed rows wait to be indexed or rolled up into the heroes' days.
 pub async fn pending(db: &SqlitePool) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
         "select exists (select 1 from nominations
                         where id > (select last_id from search_indexed where source = 'nominations'))
              or exists (select 1 from stories
-                        where id > (select last_id from search_indexed where source = 'stories'))",
+                        where id > (select last_id from search_indexed where source = 'stories'))
+             or exists (select 1 from nominations
+                        where id > (select last_id from hero_days_indexed where source = 'nominations'))
+             or exists (select 1 from stories
+                        where id > (select last_id from hero_days_indexed where source = 'stories'))",
     )
     .fetch_one(db)
     .await
 }
 
-/// Indexes up to `batch` committed rows of each table that are not yet indexed, adds them to
-/// the heroes' days, and records how far it got, in one transaction; answers how many rows it
-/// indexed.
+/// Indexes up to `batch` committed rows of each table that are not yet indexed and adds up to
+/// `batch` to the heroes' days, recording how far each got, in one transaction; answers how many
+/// rows it indexed or rolled up.
 pub async fn index_pending(db: &SqlitePool, batch: i64) -> Result<u64, sqlx::Error> {
     if !pending(db).await? {
         return Ok(0);
@@ -163,13 +167,13 @@ pub async fn index_pending(db: &SqlitePool, batch: i64) -> Result<u64, sqlx::Err
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        super::hero_days::add(&mut tx, source, last, upto).await?;
         sqlx::query("update search_indexed set last_id = ?2 where source = ?1")
             .bind(source)
             .bind(upto)
             .execute(&mut *tx)
             .await?;
     }
+    indexed += super::hero_days::follow(&mut tx, batch).await?;
     tx.commit().await?;
     Ok(indexed)
 }

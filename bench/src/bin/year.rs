@@ -52,8 +52,16 @@ async fn main() -> anyhow::Result<()> {
         return ready(&args.db, &args.herobot);
     }
     let db = store::connect(&url).await?;
-    // A database filled by an older build gains the newer tables (the heroes' days) first.
+    // A database filled by an older build gains the newer tables first, and the indexer fills
+    // the heroes' days as the service's does after a start.
     store::migrate(&db).await?;
+    let caught_up = Instant::now();
+    if store::search::catch_up(&db).await? > 0 {
+        println!(
+            "indexed and rolled up what was pending in {:.1} s",
+            caught_up.elapsed().as_secs_f64()
+        );
+    }
     let reads = store::connect_reads(&url).await?;
     let (start, end) = (now - DAYS * 86_400, now + 1);
     let tz = jiff::tz::TimeZone::UTC;
