@@ -192,6 +192,7 @@ async fn main() -> anyhow::Result<()> {
                 let source = herobot::library::download::Source {
                     reads: reads.clone(),
                     db: db.clone(),
+                    turns: Default::default(),
                     slack: None,
                     clock: Clock::system(),
                     timezone: tz.clone(),
