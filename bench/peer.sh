@@ -5,8 +5,9 @@
 # Slack; then both throughputs and their ratio, and a check that every nomination either one
 # acknowledged is stored. See bench/README.md.
 #
-# Env overrides: CONNECTIONS (64), DURATION (10s), WARMUP (2s), PEER_WORKERS (5: gunicorn's
-# 2 x cores + 1), PEER_WORKER_CLASS (sync), PEER_THREADS (1).
+# Env overrides: CONNECTIONS (64), DURATION (10s), WARMUP (2s), PEER_WORKERS (cores + 1),
+# PEER_WORKER_CLASS (gthread: threads, and keep-alive, which sync workers lack), PEER_THREADS (8).
+# The ports are below Linux's ephemeral range, so the load's own connections never hold one.
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -16,12 +17,12 @@ ROOT=$PWD
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-2s}
-PEER_WORKERS=${PEER_WORKERS:-$((2 * $(nproc) + 1))}
-PEER_WORKER_CLASS=${PEER_WORKER_CLASS:-sync}
-PEER_THREADS=${PEER_THREADS:-1}
-CEILING_ADDR=127.0.0.1:39140
-PEER_ADDR=127.0.0.1:39141
-HEROBOT_ADDR=127.0.0.1:39142
+PEER_WORKERS=${PEER_WORKERS:-$(($(nproc) + 1))}
+PEER_WORKER_CLASS=${PEER_WORKER_CLASS:-gthread}
+PEER_THREADS=${PEER_THREADS:-8}
+CEILING_ADDR=127.0.0.1:29140
+PEER_ADDR=127.0.0.1:29141
+HEROBOT_ADDR=127.0.0.1:29142
 SECRET=bench-secret
 OUT=$ROOT/bench/out
 VENV=$OUT/peer-venv

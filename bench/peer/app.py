@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 import time
 
 from flask import Flask, request
@@ -40,18 +41,19 @@ bolt = App(
     process_before_response=True,
 )
 
-_db = None
+_local = threading.local()
 
 
 def db():
-    """This worker's connection: WAL, a full sync on commit, a busy timeout for the others."""
-    global _db
-    if _db is None:
-        _db = sqlite3.connect(os.environ["PEER_DB"], isolation_level=None, timeout=5.0)
-        _db.execute("pragma journal_mode = wal")
-        _db.execute("pragma synchronous = full")
-        _db.execute("pragma foreign_keys = on")
-    return _db
+    """This thread's connection: WAL, a full sync on commit, a busy timeout for the others."""
+    conn = getattr(_local, "conn", None)
+    if conn is None:
+        conn = sqlite3.connect(os.environ["PEER_DB"], isolation_level=None, timeout=5.0)
+        conn.execute("pragma journal_mode = wal")
+        conn.execute("pragma synchronous = full")
+        conn.execute("pragma foreign_keys = on")
+        _local.conn = conn
+    return conn
 
 
 def parse(text):
