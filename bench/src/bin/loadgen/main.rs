@@ -34,6 +34,9 @@ struct Args {
     /// nomination modals, 2 story modals, 5 App Home openings and 2 `/hero find`.
     #[arg(long, default_value = "command", value_parser = ["command", "mixed"])]
     mix: String,
+    /// Mixed load: send only this kind (command, modal_nomination, story, home_opened, find).
+    #[arg(long, value_parser = parse_kind)]
+    only: Option<mixed::Kind>,
     /// Mixed load: how many colleagues send it (each request comes from one of them).
     #[arg(long, default_value_t = 20_000)]
     people: u64,
@@ -62,6 +65,10 @@ struct Args {
     /// with `--mix mixed`, the `slack_requests` key of every such request that stores one.
     #[arg(long)]
     acked_file: Option<PathBuf>,
+}
+
+fn parse_kind(s: &str) -> Result<mixed::Kind, String> {
+    mixed::Kind::named(s).ok_or_else(|| format!("unknown kind {s:?}"))
 }
 
 /// Parses `10s`, `500ms`, `2m`, `1.5s` or a bare number of seconds.
@@ -434,6 +441,7 @@ struct Plan {
     timeout: Duration,
     keep_acked: bool,
     mixed: bool,
+    only: Option<mixed::Kind>,
     people: u64,
     slack_url: String,
 }
@@ -471,7 +479,14 @@ async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
             .as_secs();
         let ts = secs.to_string();
         let (kind, path, content_type, body, acked_as) = if plan.mixed {
-            let built = mixed::build(n, &trigger_id, secs, plan.people, &plan.slack_url);
+            let built = mixed::build(
+                n,
+                plan.only,
+                &trigger_id,
+                secs,
+                plan.people,
+                &plan.slack_url,
+            );
             let path = format!("{}{}", plan.target.path.trim_end_matches('/'), built.path);
             (
                 Some(built.kind),
@@ -646,7 +661,8 @@ async fn run(args: Args, target: Target) -> Result<(), String> {
         end: measure_start + args.duration,
         timeout: args.timeout,
         keep_acked: args.acked_file.is_some(),
-        mixed: args.mix == "mixed",
+        mixed: args.mix == "mixed" || args.only.is_some(),
+        only: args.only,
         people: args.people,
         slack_url: args.slack_url.trim_end_matches('/').to_string(),
     });
