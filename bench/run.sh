@@ -92,6 +92,7 @@ env DATABASE_URL="sqlite://$DB" \
     SLACK_BOT_TOKEN=xoxb-bench \
     SLACK_API_URL="http://$CEILING_ADDR" \
     HEROBOT_HEROES_CHANNEL=C0HEROES \
+    HEROBOT_HOURLY_LIMIT=0 \
     RUST_LOG=warn \
     "$BIN/herobot" serve >"$OUT/herobot.log" 2>&1 &
 SERVER_PID=$!

@@ -177,6 +177,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let source = download::Source {
                 reads: pool.clone(),
                 db: pool.clone(),
+                turns: Default::default(),
                 slack,
                 clock: Clock::system(),
                 timezone: config.timezone.clone(),

@@ -17,6 +17,19 @@ use crate::slack::client::SlackClient;
 use crate::state::{AppState, Shared};
 use crate::store::{self, batch::Writer};
 
+/// Threads for blocking work besides the writer's: DNS look-ups for Slack's API and files
+/// (SQLite connections run on threads of their own). Idle ones exit after ten seconds.
+const BLOCKING_THREADS: usize = 8;
+
+/// The runtime `herobot` runs on: one worker thread per core (or `TOKIO_WORKER_THREADS`), and
+/// a small pool for blocking work instead of tokio's 512.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .enable_all()
+        .build()
+}
+
 /// A built application, bound to its port, not yet serving.
 pub struct Application {
     listener: TcpListener,
@@ -52,6 +65,7 @@ impl Application {
         let (state, writer_task) = app_state(config, clock).await?;
         let worker = outbox::Worker::new(
             state.db.clone(),
+            state.turns.clone(),
             outbox::Context::of(&state.config),
             state.slack.clone(),
             state.outbox.clone(),
@@ -162,9 +176,11 @@ pub async fn app_state(
     store::migrate(&db)
         .await
         .context("migrating the database")?;
+    let turns = store::WriteTurns::default();
     // Search indexing follows the commits, off the acknowledgement path.
     tokio::spawn(store::search::index_periodically(
         db.clone(),
+        turns.clone(),
         store::search::INDEX_EVERY,
     ));
     let reads = store::connect_reads(&config.database_url)
@@ -178,7 +194,12 @@ pub async fn app_state(
     let writer_conn = store::connect_writer(&config.database_url)
         .await
         .context("opening the writer's connection")?;
-    let (writer, writer_task) = Writer::spawn(writer_conn, outbox_wake.clone(), clock.clone());
+    let (writer, writer_task) = Writer::spawn(
+        writer_conn,
+        turns.clone(),
+        outbox_wake.clone(),
+        clock.clone(),
+    );
     let slack = SlackClient::new(&config.slack_api_url, config.bot_token.clone());
     let state = AppState::new(Shared {
         hourly_limit: crate::actions::limit::HourlyLimit::new(config.hourly_limit),
@@ -186,6 +207,7 @@ pub async fn app_state(
         db,
         reads,
         writer,
+        turns,
         clock,
         slack,
         outbox: outbox_wake,

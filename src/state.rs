@@ -13,6 +13,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::library::access::Key;
 use crate::slack::client::SlackClient;
+use crate::store::WriteTurns;
 use crate::store::batch::Writer;
 
 #[derive(Clone)]
@@ -25,6 +26,8 @@ pub struct Shared {
     /// slow one never holds a connection the writer's callers or the Events endpoint need.
     pub reads: SqlitePool,
     pub writer: Writer,
+    /// Turns to write: every write transaction of the process takes one (the writer's too).
+    pub turns: WriteTurns,
     /// Every "now": tests and the demo set it.
     pub clock: Clock,
     pub slack: SlackClient,

@@ -4,21 +4,31 @@ use crate::domain::UserId;
 use crate::domain::outbox::{Delivery, Message};
 use crate::error::Result;
 use crate::state::AppState;
-use crate::store::{home, outbox};
+use crate::store::{home, outbox, requests};
 
-/// `person` opened their Home tab: remember it (so later changes re-publish it), and publish it
-/// unless a fresh one was sent within the minute or is on its way.
-pub async fn opened(app: &AppState, person: &UserId) -> Result<()> {
+/// Slack delivered the event `key`: record it, so a retried delivery is a no-op, and, the
+/// first time, if it is `person` opening their Home tab, remember that (so later changes
+/// re-publish it) and publish it unless a fresh one was sent within the minute or is on its
+/// way. One transaction; answers whether the event was new.
+pub async fn event(app: &AppState, key: String, opened_home: Option<UserId>) -> Result<bool> {
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
-    home::opened(&mut *tx, person.as_str(), now_ms / 1000).await?;
-    let fresh = home::fresh(&mut *tx, person.as_str(), now_ms).await?;
-    if !fresh {
-        home::publish_now(&mut tx, person.as_str(), now_ms).await?;
-    }
-    super::commit(app, tx).await?;
-    tracing::debug!(fresh, "App Home opened");
-    Ok(())
+    super::write(app, move |conn| {
+        Box::pin(async move {
+            if !requests::record(&mut *conn, &key, now_ms / 1000).await? {
+                return Ok(false);
+            }
+            if let Some(person) = opened_home {
+                home::opened(&mut *conn, person.as_str(), now_ms / 1000).await?;
+                let fresh = home::fresh(&mut *conn, person.as_str(), now_ms).await?;
+                if !fresh {
+                    home::publish_now(conn, person.as_str(), now_ms).await?;
+                }
+                tracing::debug!(fresh, "App Home opened");
+            }
+            Ok(true)
+        })
+    })
+    .await
 }
 
 /// A leader pressed "Sign in to the story library" on their Home: the link comes as a DM; `key`

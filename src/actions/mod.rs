@@ -26,7 +26,7 @@ use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use crate::domain::outbox::{Delivery, Message, Visibility};
 use crate::state::AppState;
-use crate::store::{outbox, requests};
+use crate::store::{WriteTurn, outbox, requests};
 
 /// Why an action stored nothing, in words for the person who asked (a limit, say).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,15 +59,67 @@ async fn first_press(
     }
 }
 
-/// Opens a write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so a
-/// transaction that reads before it writes never fails half-way for want of it.
-async fn begin(app: &AppState) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-    app.db.begin_with("BEGIN IMMEDIATE").await
+/// An action's write transaction, holding the process's turn to write until it ends.
+struct Tx {
+    tx: Transaction<'static, Sqlite>,
+    _turn: WriteTurn,
+}
+
+impl Tx {
+    async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+}
+
+/// Opens a write transaction once it is this process's turn to write. `BEGIN IMMEDIATE` takes
+/// the write lock up front, so a transaction that reads before it writes never fails half-way
+/// for want of it.
+async fn begin(app: &AppState) -> Result<Tx, sqlx::Error> {
+    let turn = app.turns.take().await;
+    let tx = app.db.begin_with("BEGIN IMMEDIATE").await?;
+    Ok(Tx { tx, _turn: turn })
+}
+
+/// Runs an action's writes on the group-commit writer's connection, in its next transaction,
+/// and answers once they are committed (the writer wakes the outbox worker). Writes a request
+/// must make durable before its answer go this way: they share a commit with the others.
+async fn write<T, F>(app: &AppState, work: F) -> crate::error::Result<T>
+where
+    T: Send + 'static,
+    F: for<'c> FnOnce(
+            &'c mut SqliteConnection,
+        ) -> futures_core::future::BoxFuture<'c, Result<T, sqlx::Error>>
+        + Send
+        + 'static,
+{
+    use crate::error::Error;
+    use crate::store::batch::WriteError;
+    app.writer
+        .run(crate::store::BUSY_TIMEOUT, work)
+        .await
+        .map_err(|err| match err {
+            WriteError::Busy => Error::Busy,
+            other => Error::Internal(other.into()),
+        })
 }
 
 /// Commits an action's transaction and wakes the outbox worker for the messages it queued: the
 /// one way an action's messages leave, so none waits for the worker's idle poll.
-async fn commit(app: &AppState, tx: Transaction<'static, Sqlite>) -> Result<(), sqlx::Error> {
+async fn commit(app: &AppState, tx: Tx) -> Result<(), sqlx::Error> {
     tx.commit().await?;
     app.outbox.notify_one();
     Ok(())

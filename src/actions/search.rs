@@ -14,7 +14,7 @@ pub async fn find(app: &AppState, query: String, reply: Option<ReplyTo>) -> Resu
     in_time(app, reply, async move {
         // A search sees everything committed before it: what the indexer has not reached yet
         // is indexed first.
-        store::search::catch_up(&worker.db).await?;
+        store::search::catch_up(&worker.db, &worker.turns).await?;
         let hits = store::search::search(&worker.reads, &query, 5).await?;
         Ok(search::results(
             &query,

@@ -33,20 +33,27 @@ pub async fn tell_story(
         .or(app.config.heroes_channel.as_deref());
     let messages = messages::story_messages(story.author(), story.heroes(), channel, typed_in);
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
-    if !requests::record(&mut *tx, &request.key, now_ms / 1000).await? {
-        return Ok(Ok(None));
-    }
-    let id = stories::insert(
-        &mut tx,
-        &request.team_id,
-        &story,
-        request.permalink.as_deref(),
-        now_ms / 1000,
-    )
+    let stored = super::write(app, move |conn| {
+        Box::pin(async move {
+            if !requests::record(&mut *conn, &request.key, now_ms / 1000).await? {
+                return Ok(None);
+            }
+            let id = stories::insert(
+                conn,
+                &request.team_id,
+                &story,
+                request.permalink.as_deref(),
+                now_ms / 1000,
+            )
+            .await?;
+            outbox::enqueue(&mut *conn, &messages, Some(id), now_ms).await?;
+            Ok(Some(id))
+        })
+    })
     .await?;
-    outbox::enqueue(&mut *tx, &messages, Some(id), now_ms).await?;
-    super::commit(app, tx).await?;
+    let Some(id) = stored else {
+        return Ok(Ok(None));
+    };
     tracing::info!(story = id, "story stored");
     crate::metrics::STORIES_STORED.add(1);
     Ok(Ok(Some(id)))

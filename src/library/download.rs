@@ -21,6 +21,8 @@ pub struct Source {
     pub reads: SqlitePool,
     /// Where names are cached (written).
     pub db: SqlitePool,
+    /// Turns to write (search indexing catches up before a search).
+    pub turns: crate::store::WriteTurns,
     /// None: names from the cache only (the CLI without a token).
     pub slack: Option<SlackClient>,
     pub clock: Clock,
@@ -74,7 +76,7 @@ async fn write(
 ) -> Result<usize, sqlx::Error> {
     if filter.query.is_some() {
         // Words are searched in everything committed before the export.
-        crate::store::search::catch_up(&source.db).await?;
+        crate::store::search::catch_up(&source.db, &source.turns).await?;
     }
     let db = &source.reads;
     let (count, shareable) = match format {

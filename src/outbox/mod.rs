@@ -23,6 +23,7 @@ use crate::clock::Clock;
 use crate::config::OutboxSettings;
 use crate::domain::outbox::{Content, Delivery, Render};
 use crate::slack::client::{Failure, SlackClient};
+use crate::store::WriteTurns;
 use crate::store::outbox::{self as store, Claimed, Combinable};
 
 /// How often the worker rereads every pending row, to pick up rows another replica claimed
@@ -111,6 +112,8 @@ struct Done {
 #[derive(Clone)]
 pub struct Worker {
     db: SqlitePool,
+    /// Turns to write, shared with the rest of the process.
+    turns: WriteTurns,
     /// What rendered messages need besides the store.
     context: Arc<Context>,
     slack: SlackClient,
@@ -123,6 +126,7 @@ impl Worker {
     /// `wake` is notified whenever rows are added to the outbox.
     pub fn new(
         db: SqlitePool,
+        turns: WriteTurns,
         context: Context,
         slack: SlackClient,
         wake: Arc<Notify>,
@@ -131,6 +135,7 @@ impl Worker {
     ) -> Self {
         Self {
             db,
+            turns,
             context: Arc::new(context),
             slack,
             wake,
@@ -203,7 +208,10 @@ impl Worker {
                 break;
             }
             let lease = self.settings.lease.as_millis() as i64;
-            match store::claim_many(&self.db, &ids, now_ms, now_ms + lease).await {
+            let turn = self.turns.take().await;
+            let claimed = store::claim_many(&self.db, &ids, now_ms, now_ms + lease).await;
+            drop(turn);
+            match claimed {
                 Ok(rows) if !rows.is_empty() => {
                     for id in ids.iter().filter(|id| !rows.iter().any(|r| r.id == **id)) {
                         // Sent, failed, or held by another replica meanwhile: not ours.
@@ -213,6 +221,7 @@ impl Worker {
                     state.busy.insert(lane.clone());
                     let lane_of_task = lane.clone();
                     let (db, context) = (self.db.clone(), self.context.clone());
+                    let turns = self.turns.clone();
                     let (slack, settings) = (self.slack.clone(), self.settings.clone());
                     let clock = self.clock.clone();
                     let task = deliveries.spawn(async move {
@@ -226,7 +235,7 @@ impl Worker {
                                 Ok(c) => claimed.push(c),
                                 Err(why) => {
                                     let failed = Outcome::Failed(why);
-                                    if let Err(err) = record(&db, id, &failed, &clock).await {
+                                    if let Err(err) = record(&db, &turns, &[id], &failed, &clock).await {
                                         tracing::error!(error = %err, id, "outbox: recording a delivery outcome failed");
                                     }
                                     unreadable = Some(failed);
@@ -242,10 +251,9 @@ impl Worker {
                         };
                         // Recorded here, the moment Slack has answered, not when the worker
                         // next looks: a crash between the two would send the message again.
-                        for c in &claimed {
-                            if let Err(err) = record(&db, c.id, &outcome, &clock).await {
-                                tracing::error!(error = %err, id = c.id, "outbox: recording a delivery outcome failed");
-                            }
+                        let sent: Vec<i64> = claimed.iter().map(|c| c.id).collect();
+                        if let Err(err) = record(&db, &turns, &sent, &outcome, &clock).await {
+                            tracing::error!(error = %err, ids = ?sent, "outbox: recording a delivery outcome failed");
                         }
                         Done {
                             lane,
@@ -344,23 +352,35 @@ impl Worker {
     }
 }
 
-/// Writes what became of a delivery attempt to its row.
+/// Writes what became of a delivery attempt to its rows (several for a combined message), in
+/// one transaction.
 async fn record(
     db: &SqlitePool,
-    id: i64,
+    turns: &WriteTurns,
+    ids: &[i64],
     outcome: &Outcome,
     clock: &Clock,
 ) -> Result<(), sqlx::Error> {
-    match outcome {
-        Outcome::Sent(response) => store::mark_sent(db, id, response, clock.now_secs()).await,
-        Outcome::Failed(error) => store::mark_failed(db, id, error).await,
-        Outcome::Retry {
-            at_ms,
-            error,
-            attempted,
-            ..
-        } => store::retry_at(db, id, *at_ms, error, *attempted).await,
+    if ids.is_empty() {
+        return Ok(());
     }
+    let _turn = turns.take().await;
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    for &id in ids {
+        match outcome {
+            Outcome::Sent(response) => {
+                store::mark_sent(&mut *tx, id, response, clock.now_secs()).await?
+            }
+            Outcome::Failed(error) => store::mark_failed(&mut *tx, id, error).await?,
+            Outcome::Retry {
+                at_ms,
+                error,
+                attempted,
+                ..
+            } => store::retry_at(&mut *tx, id, *at_ms, error, *attempted).await?,
+        }
+    }
+    tx.commit().await
 }
 
 /// The worker's memory of pending rows, by lane.

@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::slack::extract::VerifiedBody;
 use crate::slack::payload::EventEnvelope;
 use crate::state::AppState;
-use crate::store;
 
 pub async fn event(
     State(state): State<AppState>,
@@ -24,25 +23,16 @@ pub async fn event(
             Ok(Json(json!({ "challenge": challenge })).into_response())
         }
         EventEnvelope::EventCallback { event_id, event } => {
-            let first = store::requests::record(
-                &state.db,
-                &format!("event:{event_id}"),
-                state.clock.now_secs(),
-            )
-            .await?;
             let kind = event
                 .get("type")
                 .and_then(|t| t.as_str())
                 .unwrap_or("unknown");
-            // Recording it makes a retried delivery a no-op.
+            let opened_home = (kind == "app_home_opened" && event["tab"] == "home")
+                .then(|| event["user"].as_str().and_then(UserId::parse))
+                .flatten();
+            let first =
+                actions::home::event(&state, format!("event:{event_id}"), opened_home).await?;
             tracing::debug!(event_id, kind, first, "event acknowledged");
-            if first
-                && kind == "app_home_opened"
-                && event["tab"] == "home"
-                && let Some(person) = event["user"].as_str().and_then(UserId::parse)
-            {
-                actions::home::opened(&state, &person).await?;
-            }
             Ok(().into_response())
         }
         EventEnvelope::Other => Ok(().into_response()),

@@ -1,5 +1,6 @@
-//! Group commit: one writer gathers concurrent nominations into one transaction, so the cost of
-//! a commit is shared by every request waiting for it.
+//! Group commit: one writer gathers concurrent nominations, and the other writes a request must
+//! make durable before its answer, into one transaction, so the cost of a commit is shared by
+//! every request waiting for it.
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -81,11 +82,44 @@ impl From<sqlx::Error> for WriteError {
     }
 }
 
+/// What a piece of work hands back, as its caller's type.
+type Output = Box<dyn std::any::Any + Send>;
+
+/// Writes of some other kind (a story, an event), run on the writer's connection inside its
+/// batch's transaction.
+type Work = Box<
+    dyn for<'c> FnOnce(
+            &'c mut SqliteConnection,
+        ) -> futures_core::future::BoxFuture<'c, Result<Output, sqlx::Error>>
+        + Send,
+>;
+
+// Nominations are most jobs: boxing them to shrink the rare work's variant would cost each an
+// allocation.
+#[allow(clippy::large_enum_variant)]
+enum Task {
+    Nomination(Submission, oneshot::Sender<Result<Committed, WriteError>>),
+    Work(Work, oneshot::Sender<Result<Output, WriteError>>),
+}
+
 struct Job {
-    submission: Submission,
-    /// Not started after this, the submission is answered Busy rather than stored late.
+    task: Task,
+    /// Not started after this, the job is answered Busy rather than stored late.
     deadline: Instant,
-    reply: oneshot::Sender<Result<Committed, WriteError>>,
+}
+
+impl Job {
+    /// Answers the job without running it.
+    fn refuse(self, err: WriteError) {
+        match self.task {
+            Task::Nomination(_, reply) => {
+                let _ = reply.send(Err(err));
+            }
+            Task::Work(_, reply) => {
+                let _ = reply.send(Err(err));
+            }
+        }
+    }
 }
 
 /// The handle request handlers submit through. Cloning is cheap.
@@ -100,6 +134,7 @@ impl Writer {
     /// queue is drained. `committed` is notified after each commit that added outbox rows.
     pub fn spawn(
         conn: SqliteConnection,
+        turns: super::WriteTurns,
         committed: Arc<Notify>,
         clock: Clock,
     ) -> (Self, tokio::task::JoinHandle<()>) {
@@ -109,7 +144,7 @@ impl Writer {
                 .enable_all()
                 .build()
                 .expect("the writer's runtime starts")
-                .block_on(run(conn, queue, committed, clock));
+                .block_on(run(conn, queue, turns, committed, clock));
         });
         (Self { jobs }, task)
     }
@@ -126,13 +161,43 @@ impl Writer {
         let deadline = Instant::now() + budget;
         self.jobs
             .send(Job {
-                submission,
+                task: Task::Nomination(submission, reply),
                 deadline,
-                reply,
             })
             .await
             .map_err(|_| WriteError::Stopped)?;
         answer.await.map_err(|_| WriteError::Stopped)?
+    }
+
+    /// Runs `work` on the writer's connection in its next transaction (in a savepoint of its
+    /// own: if it fails, its writes alone are undone); returns its output once committed, or,
+    /// if the database stays locked, by about `budget` from now with nothing stored.
+    pub async fn run<T, F>(&self, budget: Duration, work: F) -> Result<T, WriteError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(
+                &'c mut SqliteConnection,
+            )
+                -> futures_core::future::BoxFuture<'c, Result<T, sqlx::Error>>
+            + Send
+            + 'static,
+    {
+        let work: Work = Box::new(move |conn| {
+            Box::pin(async move { work(conn).await.map(|out| Box::new(out) as Output) })
+        });
+        let (reply, answer) = oneshot::channel();
+        let deadline = Instant::now() + budget;
+        self.jobs
+            .send(Job {
+                task: Task::Work(work, reply),
+                deadline,
+            })
+            .await
+            .map_err(|_| WriteError::Stopped)?;
+        let out = answer.await.map_err(|_| WriteError::Stopped)??;
+        Ok(*out
+            .downcast::<T>()
+            .expect("the writer hands back the work's own output"))
     }
 }
 
@@ -166,6 +231,7 @@ async fn next_batch(queue: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>, last: 
 async fn run(
     mut conn: SqliteConnection,
     mut queue: mpsc::Receiver<Job>,
+    turns: super::WriteTurns,
     committed: Arc<Notify>,
     clock: Clock,
 ) {
@@ -175,10 +241,17 @@ async fn run(
     // is far off (a statement saved on most batches).
     let mut busy_ms: Option<u128> = None;
     while next_batch(&mut queue, &mut jobs, last).await {
+        // The batch grows while the writer waits for its turn.
+        let turn = turns.take().await;
+        while jobs.len() < MAX_BATCH
+            && let Ok(job) = queue.try_recv()
+        {
+            jobs.push(job);
+        }
         // A submission whose person has been waiting too long is answered, not stored late.
         let now = Instant::now();
         for job in jobs.extract_if(.., |job| job.deadline <= now) {
-            let _ = job.reply.send(Err(WriteError::Busy));
+            job.refuse(WriteError::Busy);
         }
         let Some(earliest) = jobs.iter().map(|job| job.deadline).min() else {
             continue;
@@ -198,51 +271,97 @@ async fn run(
             busy_ms = set.is_ok().then_some(wait_ms);
         }
         last = jobs.len();
-        let submissions: Vec<&Submission> = jobs.iter().map(|j| &j.submission).collect();
+        let (mut submissions, mut replies, mut works) = (Vec::new(), Vec::new(), Vec::new());
+        for job in jobs.drain(..) {
+            match job.task {
+                Task::Nomination(submission, reply) => {
+                    submissions.push(submission);
+                    replies.push(reply);
+                }
+                Task::Work(work, reply) => works.push((work, reply)),
+            }
+        }
+        let submissions: Vec<&Submission> = submissions.iter().collect();
+        let mut done = Vec::with_capacity(works.len());
         let started = std::time::Instant::now();
-        let outcome = commit(&mut conn, &submissions, clock.now_ms()).await;
+        let outcome = commit(
+            &mut conn,
+            &submissions,
+            &mut works,
+            &mut done,
+            clock.now_ms(),
+        )
+        .await;
         tracing::trace!(
-            batch = jobs.len(),
+            batch = last,
             elapsed_us = started.elapsed().as_micros() as u64,
             "batch committed"
         );
+        let outcome = outcome.map_err(|err| {
+            if super::is_busy(&err) {
+                WriteError::Busy
+            } else {
+                WriteError::Failed(Arc::new(err))
+            }
+        });
+        // The works' answers: their own outcomes once committed, else the batch's failure.
+        let failure = outcome.as_ref().err().cloned();
+        let mut works_committed = 0;
+        for (reply, out) in done {
+            let answer = match &failure {
+                None => out.map_err(WriteError::from),
+                Some(err) => Err(err.clone()),
+            };
+            works_committed += usize::from(answer.is_ok());
+            let _ = reply.send(answer);
+        }
+        for (_, reply) in works {
+            let _ = reply.send(Err(failure.clone().unwrap_or(WriteError::Stopped)));
+        }
         let results = match outcome {
             Ok(results) => results.into_iter().map(Ok).collect(),
-            Err(err) if super::is_busy(&err) => {
+            Err(WriteError::Busy) => {
                 tracing::warn!(
-                    batch = jobs.len(),
+                    batch = last,
                     "the database stayed locked; the batch is answered busy"
                 );
-                jobs.iter().map(|_| Err(WriteError::Busy)).collect()
+                submissions.iter().map(|_| Err(WriteError::Busy)).collect()
             }
             // One bad submission must not sink the others: retry them one at a time.
-            Err(err) if jobs.len() > 1 => {
-                tracing::warn!(error = %err, batch = jobs.len(), "batch commit failed; retrying one by one");
-                let mut results = Vec::with_capacity(jobs.len());
+            Err(err) if last > 1 && !submissions.is_empty() => {
+                tracing::warn!(error = %err, batch = last, "batch commit failed; retrying one by one");
+                let mut results = Vec::with_capacity(submissions.len());
                 for s in &submissions {
                     results.push(
-                        commit(&mut conn, &[s], clock.now_ms())
-                            .await
-                            .map(|mut r| r.remove(0))
-                            .map_err(WriteError::from),
+                        commit(
+                            &mut conn,
+                            &[s],
+                            &mut Vec::new(),
+                            &mut Vec::new(),
+                            clock.now_ms(),
+                        )
+                        .await
+                        .map(|mut r| r.remove(0))
+                        .map_err(WriteError::from),
                     );
                 }
                 results
             }
-            Err(err) => vec![Err(WriteError::from(err))],
+            Err(err) => submissions.iter().map(|_| Err(err.clone())).collect(),
         };
+        drop(turn);
         let stored = results
             .iter()
             .filter(|r| matches!(r, Ok(Committed::Stored(_))))
             .count();
         crate::metrics::BATCHES_COMMITTED.add(1);
         crate::metrics::NOMINATIONS_STORED.add(stored as u64);
-        if stored > 0 {
+        if stored > 0 || works_committed > 0 {
             committed.notify_one();
         }
-        for (job, result) in jobs.drain(..).zip(results) {
+        for (reply, result) in replies.into_iter().zip(results) {
             // The request may have gone away (client hung up); its data is committed regardless.
-            let _ = job.reply.send(result);
+            let _ = reply.send(result);
         }
     }
 }
@@ -253,9 +372,11 @@ async fn run(
 async fn commit(
     conn: &mut SqliteConnection,
     batch: &[&Submission],
+    works: &mut Vec<(Work, WorkReply)>,
+    done: &mut Vec<(WorkReply, Result<Output, sqlx::Error>)>,
     now_ms: i64,
 ) -> Result<Vec<Committed>, sqlx::Error> {
-    let result = try_commit(conn, batch, now_ms).await;
+    let result = try_commit(conn, batch, works, done, now_ms).await;
     if result.is_err() {
         // Nothing of a failed batch may stay behind; a rollback outside a transaction is harmless.
         let _ = sqlx::query("rollback").execute(&mut *conn).await;
@@ -263,9 +384,14 @@ async fn commit(
     result
 }
 
+/// Where a work's answer goes.
+type WorkReply = oneshot::Sender<Result<Output, WriteError>>;
+
 async fn try_commit(
     conn: &mut SqliteConnection,
     batch: &[&Submission],
+    works: &mut Vec<(Work, WorkReply)>,
+    done: &mut Vec<(WorkReply, Result<Output, sqlx::Error>)>,
     now_ms: i64,
 ) -> Result<Vec<Committed>, sqlx::Error> {
     let now = now_ms / 1000;
@@ -280,6 +406,19 @@ async fn try_commit(
     .fetch_one(&mut *conn)
     .await?;
     let mut seen: HashMap<String, String> = serde_json::from_str(&seen).unwrap_or_default();
+    // The other works, each in a savepoint: one that fails is undone alone.
+    works.reverse();
+    while let Some((work, reply)) = works.pop() {
+        sqlx::query("savepoint work").execute(&mut *conn).await?;
+        let out = work(&mut *conn).await;
+        let end = if out.is_ok() {
+            "release work"
+        } else {
+            "rollback to work; release work"
+        };
+        done.push((reply, out));
+        sqlx::query(end).execute(&mut *conn).await?;
+    }
 
     let mut results = Vec::with_capacity(batch.len());
     let mut stored: Vec<(&Submission, i64)> = Vec::new();

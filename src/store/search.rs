@@ -128,10 +128,15 @@ pub async fn pending(db: &SqlitePool) -> Result<bool, sqlx::Error> {
 /// Indexes up to `batch` committed rows of each table that are not yet indexed and adds up to
 /// `batch` to the heroes' days, recording how far each got, in one transaction; answers how many
 /// rows it indexed or rolled up.
-pub async fn index_pending(db: &SqlitePool, batch: i64) -> Result<u64, sqlx::Error> {
+pub async fn index_pending(
+    db: &SqlitePool,
+    turns: &super::WriteTurns,
+    batch: i64,
+) -> Result<u64, sqlx::Error> {
     if !pending(db).await? {
         return Ok(0);
     }
+    let _turn = turns.take().await;
     let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
     let mut indexed = 0;
     for (source, insert) in [
@@ -179,10 +184,10 @@ pub async fn index_pending(db: &SqlitePool, batch: i64) -> Result<u64, sqlx::Err
 }
 
 /// Indexes everything committed so far, a batch at a time.
-pub async fn catch_up(db: &SqlitePool) -> Result<u64, sqlx::Error> {
+pub async fn catch_up(db: &SqlitePool, turns: &super::WriteTurns) -> Result<u64, sqlx::Error> {
     let mut indexed = 0;
     loop {
-        let batch = index_pending(db, INDEX_BATCH).await?;
+        let batch = index_pending(db, turns, INDEX_BATCH).await?;
         if batch == 0 {
             return Ok(indexed);
         }
@@ -192,12 +197,16 @@ pub async fn catch_up(db: &SqlitePool) -> Result<u64, sqlx::Error> {
 
 /// Follows committed rows into the index every `every` until the pool closes: search lags the
 /// commit by about that much, and indexing stays off the acknowledgement path.
-pub async fn index_periodically(db: SqlitePool, every: std::time::Duration) {
+pub async fn index_periodically(
+    db: SqlitePool,
+    turns: super::WriteTurns,
+    every: std::time::Duration,
+) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while !db.is_closed() {
         tick.tick().await;
-        if let Err(err) = catch_up(&db).await
+        if let Err(err) = catch_up(&db, &turns).await
             && !db.is_closed()
         {
             tracing::warn!(error = %err, "search indexing failed; retrying");

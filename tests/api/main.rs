@@ -27,3 +27,4 @@ mod screens;
 mod search;
 mod signature;
 mod wall;
+mod writer;

@@ -146,7 +146,7 @@ pub(super) async fn list(
             filter.offset = Some((page - 1) * PAGE);
             if filter.query.is_some() {
                 // Words are searched in everything committed before the page.
-                store::search::catch_up(&state.db).await?;
+                store::search::catch_up(&state.db, &state.turns).await?;
             }
             let mut stories = store::library::stories(&state.db, &filter).await?;
             let more = stories.len() as i64 > PAGE;

@@ -1,4 +1,5 @@
-//! Load generator that sends signed Slack slash commands over keep-alive HTTP/1.1 connections and reports latency.
+//! Load generator that sends signed Slack requests (slash commands, or a mix with modals, events and searches) over keep-alive HTTP/1.1 connections and reports latency.
+mod mixed;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -20,13 +21,28 @@ const MAX_HEAD: usize = 64 * 1024;
 /// Largest response body accepted, in bytes.
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
-/// Sends unique, signed `/hero` slash commands to one URL and measures the answers.
+/// Sends unique, signed `/hero` slash commands to one URL (or, with `--mix mixed`, a mix of
+/// Slack's requests to one server) and measures the answers.
 #[derive(Debug, Parser)]
 #[command(name = "loadgen", version)]
 struct Args {
-    /// Target, e.g. http://127.0.0.1:39101/slack/commands (plain http on a loopback address only).
+    /// Target, e.g. http://127.0.0.1:39101/slack/commands (plain http on a loopback address
+    /// only); with `--mix mixed`, the server's base URL (each request has its own path).
     #[arg(long)]
     url: String,
+    /// `command`: every request a quick nomination; `mixed`: 8 in 20 quick nominations, 3
+    /// nomination modals, 2 story modals, 5 App Home openings and 2 `/hero find`.
+    #[arg(long, default_value = "command", value_parser = ["command", "mixed"])]
+    mix: String,
+    /// Mixed load: send only this kind (command, modal_nomination, story, home_opened, find).
+    #[arg(long, value_parser = parse_kind)]
+    only: Option<mixed::Kind>,
+    /// Mixed load: how many colleagues send it (each request comes from one of them).
+    #[arg(long, default_value_t = 20_000)]
+    people: u64,
+    /// Mixed load: where the requests' response_urls point (the fake Slack).
+    #[arg(long, default_value = "https://hooks.slack.com")]
+    slack_url: String,
     /// Slack signing secret used to sign every request.
     #[arg(long)]
     secret: String,
@@ -45,9 +61,14 @@ struct Args {
     /// Runtime worker threads (default: number of CPUs).
     #[arg(long)]
     threads: Option<usize>,
-    /// Write the trigger_id of every request answered 2xx (warmup included), one per line.
+    /// Write the trigger_id of every request answered 2xx (warmup included), one per line;
+    /// with `--mix mixed`, the `slack_requests` key of every such request that stores one.
     #[arg(long)]
     acked_file: Option<PathBuf>,
+}
+
+fn parse_kind(s: &str) -> Result<mixed::Kind, String> {
+    mixed::Kind::named(s).ok_or_else(|| format!("unknown kind {s:?}"))
 }
 
 /// Parses `10s`, `500ms`, `2m`, `1.5s` or a bare number of seconds.
@@ -392,6 +413,8 @@ impl Conn {
 struct Stats {
     /// Latency in microseconds of every measured response (2xx and non-2xx).
     latencies_us: Vec<u32>,
+    /// The same, by kind of request (mixed load only).
+    by_kind: BTreeMap<mixed::Kind, Vec<u32>>,
     ok: u64,
     non_2xx: u64,
     errors: u64,
@@ -417,6 +440,10 @@ struct Plan {
     end: Instant,
     timeout: Duration,
     keep_acked: bool,
+    mixed: bool,
+    only: Option<mixed::Kind>,
+    people: u64,
+    slack_url: String,
 }
 
 /// Sends requests on one connection until the run ends.
@@ -446,12 +473,34 @@ async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
         let n = counter * plan.connections + index;
         let trigger_id = format!("{}.{}.{}", plan.run_id, index, counter);
         counter += 1;
-        let body = command_body(n, &trigger_id);
-        let ts = SystemTime::now()
+        let secs = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
-            .as_secs()
-            .to_string();
+            .as_secs();
+        let ts = secs.to_string();
+        let (kind, path, content_type, body, acked_as) = if plan.mixed {
+            let built = mixed::build(
+                n,
+                plan.only,
+                &trigger_id,
+                secs,
+                plan.people,
+                &plan.slack_url,
+            );
+            let path = format!("{}{}", plan.target.path.trim_end_matches('/'), built.path);
+            (
+                Some(built.kind),
+                path,
+                built.content_type,
+                built.body,
+                built.key,
+            )
+        } else {
+            let body = command_body(n, &trigger_id);
+            let path = plan.target.path.clone();
+            let form = "application/x-www-form-urlencoded";
+            (None, path, form, body, Some(trigger_id))
+        };
         let signature = slack_signature(&plan.secret, &ts, body.as_bytes());
         request.clear();
         let _ = write!(
@@ -460,11 +509,10 @@ async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
              Host: {host}\r\n\
              User-Agent: Slackbot 1.0 (+https://api.slack.com/robots)\r\n\
              Accept: application/json,*/*\r\n\
-             Content-Type: application/x-www-form-urlencoded\r\n\
+             Content-Type: {content_type}\r\n\
              X-Slack-Request-Timestamp: {ts}\r\n\
              X-Slack-Signature: {signature}\r\n\
              Content-Length: {len}\r\n\r\n{body}",
-            path = plan.target.path,
             host = plan.target.host,
             len = body.len(),
         );
@@ -479,8 +527,11 @@ async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
                     conn = None;
                 }
                 let ok = (200..300).contains(&response.status);
-                if ok && plan.keep_acked {
-                    stats.acked.push(trigger_id);
+                if ok
+                    && plan.keep_acked
+                    && let Some(id) = acked_as
+                {
+                    stats.acked.push(id);
                 }
                 if !measured {
                     if ok {
@@ -493,6 +544,9 @@ async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
                 let micros =
                     u32::try_from(done.duration_since(sent).as_micros()).unwrap_or(u32::MAX);
                 stats.latencies_us.push(micros);
+                if let Some(kind) = kind {
+                    stats.by_kind.entry(kind).or_default().push(micros);
+                }
                 *stats.by_status.entry(response.status).or_default() += 1;
                 if ok {
                     stats.ok += 1;
@@ -607,6 +661,10 @@ async fn run(args: Args, target: Target) -> Result<(), String> {
         end: measure_start + args.duration,
         timeout: args.timeout,
         keep_acked: args.acked_file.is_some(),
+        mixed: args.mix == "mixed" || args.only.is_some(),
+        only: args.only,
+        people: args.people,
+        slack_url: args.slack_url.trim_end_matches('/').to_string(),
     });
     let handles: Vec<_> = conns
         .into_iter()
@@ -618,6 +676,9 @@ async fn run(args: Args, target: Target) -> Result<(), String> {
     for handle in handles {
         let s = handle.await.map_err(|e| format!("worker failed: {e}"))?;
         total.latencies_us.extend_from_slice(&s.latencies_us);
+        for (kind, latencies) in s.by_kind {
+            total.by_kind.entry(kind).or_default().extend(latencies);
+        }
         total.ok += s.ok;
         total.non_2xx += s.non_2xx;
         total.errors += s.errors;
@@ -699,6 +760,25 @@ async fn run(args: Args, target: Target) -> Result<(), String> {
             .collect();
         println!("  statuses    {}", statuses.join(" "));
     }
+    let mut kinds = serde_json::Map::new();
+    for (kind, latencies) in &mut total.by_kind {
+        latencies.sort_unstable();
+        let (p50, p99) = (
+            percentile_ms(latencies, 50.0),
+            percentile_ms(latencies, 99.0),
+        );
+        let max = latencies.last().map_or(0.0, |&u| f64::from(u) / 1000.0);
+        println!(
+            "  {:<17} {:>8} answered  p50 {p50:.3}  p99 {p99:.3}  max {max:.3} ms",
+            kind.name(),
+            latencies.len()
+        );
+        kinds.insert(
+            kind.name().to_string(),
+            serde_json::json!({"requests": latencies.len(), "p50_ms": round3(p50),
+                               "p99_ms": round3(p99), "max_ms": round3(max)}),
+        );
+    }
     if let Some(e) = &total.first_error {
         println!("  first error {e}");
     }
@@ -738,6 +818,7 @@ async fn run(args: Args, target: Target) -> Result<(), String> {
         "warmup_errors": total.warmup_errors,
         "acked": total.acked.len(),
         "statuses": by_status,
+        "kinds": kinds,
     });
     println!("RESULT {result}");
     io::stdout().flush().map_err(|e| e.to_string())?;
