@@ -364,7 +364,9 @@ async fn ranking_from_the_heroes_days_gives_what_counting_every_row_gave() {
     };
     check("nothing indexed").await;
     assert_eq!(rolled_up().await, 0);
-    search::index_pending(&db, &Default::default(), 250).await.unwrap();
+    search::index_pending(&db, &Default::default(), 250)
+        .await
+        .unwrap();
     let some = rolled_up().await;
     assert!(some > 0);
     check("some indexed").await;
