@@ -478,6 +478,29 @@ impl Results {
         self.card.comments == Comments::Attributed || self.shown()
     }
 
+    /// The comments shown, None when they are kept back altogether. On an anonymous round a
+    /// comment on a deliverable kept back on its own (rated by fewer than three) is left out
+    /// too, or "I gave it a 1" would undo the hiding.
+    pub fn shown_comments(&self) -> Option<Vec<&Comment>> {
+        if !self.comments_shown() {
+            return None;
+        }
+        let attributed = self.card.comments == Comments::Attributed;
+        Some(
+            self.comments
+                .iter()
+                .filter(|c| {
+                    attributed
+                        || self
+                            .tallies
+                            .iter()
+                            .find(|t| t.name == c.deliverable)
+                            .is_some_and(visible)
+                })
+                .collect(),
+        )
+    }
+
     /// A deliverable's average, when shown: enough raters answered the round, and enough rated
     /// this deliverable (one added while the round was open may have fewer).
     pub fn average(&self, tally: &Tally) -> Option<f64> {
@@ -735,10 +758,34 @@ mod tests {
         );
         assert_eq!(results.response_rate(), Some(75));
         assert!(results.comments_shown());
-        // A deliverable added while the round was open, rated by one: kept back on its own.
+        // A deliverable added while the round was open, rated by one: kept back on its own,
+        // with its comments on an anonymous round.
         results.tallies.push(tally(3, [0, 0, 0, 0, 1]));
         assert_eq!(results.average(&results.tallies[2].clone()), None);
         assert_eq!(results.overall(), Some(3.5), "without it");
+        let comment = |deliverable: &str, text: &str| Comment {
+            deliverable: deliverable.into(),
+            rater: UserId::parse("U0ANA").unwrap(),
+            text: text.into(),
+        };
+        results.comments = vec![
+            comment("D1", "Leads were late"),
+            comment("D3", "I gave it a 5"),
+        ];
+        let shown: Vec<&str> = results
+            .shown_comments()
+            .unwrap()
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(shown, ["Leads were late"]);
+        results.card.comments = Comments::Attributed;
+        assert_eq!(
+            results.shown_comments().unwrap().len(),
+            2,
+            "attributed: all"
+        );
+        results.card.comments = Comments::Anonymous;
         results.answered = 2;
         assert_eq!(results.overall(), None);
         assert_eq!(results.change(&results.tallies[0].clone()), None);

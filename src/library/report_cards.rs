@@ -129,6 +129,9 @@ pub struct LastResults {
     pub tallies: Vec<TallyRow>,
     /// None: kept back, so that no single rater can be identified.
     pub comments: Option<Vec<CommentRow>>,
+    /// Whether this round's comments are anonymous: what its raters were told when it opened,
+    /// which the card may have changed since.
+    pub anonymous: bool,
 }
 
 pub struct ActionRow {
@@ -375,9 +378,10 @@ fn last_results(r: &Results, names: &HashMap<String, String>) -> LastResults {
                 counts: r.average(t).is_some().then_some(t.counts),
             })
             .collect(),
-        comments: r.comments_shown().then(|| {
-            r.comments
-                .iter()
+        anonymous: r.card.comments == Comments::Anonymous,
+        comments: r.shown_comments().map(|comments| {
+            comments
+                .into_iter()
                 .map(|c| CommentRow {
                     deliverable: c.deliverable.clone(),
                     by: (r.card.comments == Comments::Attributed)

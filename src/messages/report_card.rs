@@ -164,40 +164,38 @@ pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value 
     for tally in &results.tallies {
         out.push(blocks::section(&deliverable_line(results, tally)));
     }
-    if results.comments_shown() && !results.comments.is_empty() {
-        let mut lines: Vec<String> = results
-            .comments
-            .iter()
-            .take(MAX_LISTED)
-            .map(|c| {
-                let by = match card.comments {
-                    Comments::Attributed => format!(" — <@{}>", c.rater),
-                    Comments::Anonymous => String::new(),
-                };
-                format!(
-                    "• _{}_: “{}”{by}",
-                    escape_within(&c.deliverable, 80),
-                    escape_within(&c.text, 300)
-                )
-            })
-            .collect();
-        if let Some(more) = results
-            .comments
-            .len()
-            .checked_sub(MAX_LISTED)
-            .filter(|n| *n > 0)
-        {
-            lines.push(format!("…and {more} more on the card's page."));
+    match results.shown_comments() {
+        Some(comments) if !comments.is_empty() => {
+            let mut lines: Vec<String> = comments
+                .iter()
+                .take(MAX_LISTED)
+                .map(|c| {
+                    let by = match card.comments {
+                        Comments::Attributed => format!(" — <@{}>", c.rater),
+                        Comments::Anonymous => String::new(),
+                    };
+                    format!(
+                        "• _{}_: “{}”{by}",
+                        escape_within(&c.deliverable, 80),
+                        escape_within(&c.text, 300)
+                    )
+                })
+                .collect();
+            if let Some(more) = comments.len().checked_sub(MAX_LISTED).filter(|n| *n > 0) {
+                lines.push(format!("…and {more} more on the card's page."));
+            }
+            for (i, chunk) in sections(&lines).into_iter().enumerate() {
+                let head = if i == 0 { "*Comments*\n" } else { "" };
+                out.push(blocks::section(&format!("{head}{chunk}")));
+            }
         }
-        for (i, chunk) in sections(&lines).into_iter().enumerate() {
-            let head = if i == 0 { "*Comments*\n" } else { "" };
-            out.push(blocks::section(&format!("{head}{chunk}")));
+        None if !results.comments.is_empty() => {
+            out.push(blocks::context(&[
+                "Comments are kept back too: with so few answers they could be told to be one person's."
+                    .to_owned(),
+            ]));
         }
-    } else if !results.comments_shown() && !results.comments.is_empty() {
-        out.push(blocks::context(&[
-            "Comments are kept back too: with so few answers they could be told to be one person's."
-                .to_owned(),
-        ]));
+        _ => {}
     }
     if !results.open_actions.is_empty() {
         let mut lines: Vec<String> = results

@@ -1135,8 +1135,16 @@ async fn a_card_edited_mid_round_keeps_the_round_anonymous_and_a_new_deliverable
     );
     edit["view"]["id"] = json!("V0EDITMIDROUND");
     assert_eq!(app.interact(&edit).await.text().await.unwrap(), "");
-    // One rater changes their answers and rates the new deliverable too.
-    rate(&app, "U0ANA", round, &["5", "5", "1"], &[]).await;
+    // One rater changes their answers and rates the new deliverable too, with a comment that
+    // would tell their rating.
+    rate(
+        &app,
+        "U0ANA",
+        round,
+        &["5", "5", "1"],
+        &[None, None, Some("I gave it a 1")],
+    )
+    .await;
 
     at(&app, NOVEMBER_OPENS_MS + 7 * DAY_MS + MINUTE_MS).await;
     let results = wait_posts(&app, REVIEW, 1).await.remove(0);
