@@ -17,8 +17,9 @@ use crate::slack::client::SlackClient;
 use crate::state::{AppState, Shared};
 use crate::store::{self, batch::Writer};
 
-/// Threads for blocking work besides the writer's: DNS look-ups for Slack's API and files
-/// (SQLite connections run on threads of their own). Idle ones exit after ten seconds.
+/// Threads for blocking work: the group-commit writer holds one for as long as it runs, the
+/// rest serve DNS look-ups for Slack's API and files (SQLite connections run on threads of
+/// their own). Idle ones exit after ten seconds.
 const BLOCKING_THREADS: usize = 8;
 
 /// The runtime `herobot` runs on: one worker thread per core (or `TOKIO_WORKER_THREADS`), and

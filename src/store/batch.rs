@@ -410,7 +410,14 @@ async fn try_commit(
     works.reverse();
     while let Some((work, reply)) = works.pop() {
         sqlx::query("savepoint work").execute(&mut *conn).await?;
-        let out = work(&mut *conn).await;
+        // A work that panics is undone alone, like one that fails: the writer goes on.
+        let out = match Caught(work(&mut *conn)).await {
+            Ok(out) => out,
+            Err(_) => {
+                tracing::error!("a write run by the writer panicked; it is undone");
+                Err(sqlx::Error::Protocol("the write panicked".into()))
+            }
+        };
         let end = if out.is_ok() {
             "release work"
         } else {
@@ -514,6 +521,28 @@ const INSERT_AND_COMMIT: &str = concat!(
             value->>8, value->>9 from json_each(?);
      commit;"
 );
+
+/// A future whose panic, while it is polled, becomes its output instead of unwinding the
+/// writer's thread (which would stop every later write).
+struct Caught<F>(F);
+
+impl<F: std::future::Future + Unpin> std::future::Future for Caught<F> {
+    type Output = std::thread::Result<F::Output>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let inner = &mut self.0;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            std::pin::Pin::new(inner).poll(cx)
+        })) {
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Ok(std::task::Poll::Ready(out)) => std::task::Poll::Ready(Ok(out)),
+            Err(panic) => std::task::Poll::Ready(Err(panic)),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -109,6 +109,18 @@ pub const INDEX_EVERY: std::time::Duration = std::time::Duration::from_millis(25
 /// Rows indexed per table and transaction by the indexer.
 pub const INDEX_BATCH: i64 = 2_000;
 
+/// Whether committed rows wait to be indexed for search.
+async fn search_pending(db: &SqlitePool) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "select exists (select 1 from nominations
+                        where id > (select last_id from search_indexed where source = 'nominations'))
+             or exists (select 1 from stories
+                        where id > (select last_id from search_indexed where source = 'stories'))",
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// Whether committed rows wait to be indexed or rolled up into the heroes' days.
 pub async fn pending(db: &SqlitePool) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
@@ -183,8 +195,19 @@ pub async fn index_pending(
     Ok(indexed)
 }
 
-/// Indexes everything committed so far, a batch at a time.
+/// Indexes everything committed so far for search, a batch at a time: what a search waits for.
+/// The heroes' days move on a batch with each, and the indexer rolls up the rest (after an
+/// upgrade on a large database, that is seconds of work no search should wait for).
 pub async fn catch_up(db: &SqlitePool, turns: &super::WriteTurns) -> Result<u64, sqlx::Error> {
+    let mut indexed = 0;
+    while search_pending(db).await? {
+        indexed += index_pending(db, turns, INDEX_BATCH).await?;
+    }
+    Ok(indexed)
+}
+
+/// Indexes and rolls up everything committed so far, a batch at a time.
+pub async fn catch_up_all(db: &SqlitePool, turns: &super::WriteTurns) -> Result<u64, sqlx::Error> {
     let mut indexed = 0;
     loop {
         let batch = index_pending(db, turns, INDEX_BATCH).await?;
@@ -206,7 +229,7 @@ pub async fn index_periodically(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while !db.is_closed() {
         tick.tick().await;
-        if let Err(err) = catch_up(&db, &turns).await
+        if let Err(err) = catch_up_all(&db, &turns).await
             && !db.is_closed()
         {
             tracing::warn!(error = %err, "search indexing failed; retrying");

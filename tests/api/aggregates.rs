@@ -370,7 +370,9 @@ async fn ranking_from_the_heroes_days_gives_what_counting_every_row_gave() {
     let some = rolled_up().await;
     assert!(some > 0);
     check("some indexed").await;
-    search::catch_up(&db, &Default::default()).await.unwrap();
+    search::catch_up_all(&db, &Default::default())
+        .await
+        .unwrap();
     let all = rolled_up().await;
     assert!(all > some);
     check("all indexed").await;

@@ -65,6 +65,47 @@ async fn a_work_that_fails_is_undone_alone_and_the_others_are_committed() {
 }
 
 #[tokio::test]
+async fn a_work_that_panics_is_undone_and_the_writer_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("writer.db").display());
+    let db = store::connect(&url).await.unwrap();
+    store::migrate(&db).await.unwrap();
+    let conn = store::connect_writer(&url).await.unwrap();
+    let (writer, task) = Writer::spawn(
+        conn,
+        WriteTurns::default(),
+        Default::default(),
+        Clock::system(),
+    );
+    let panicked = writer
+        .run(Duration::from_secs(2), |conn| {
+            Box::pin(async move {
+                store::requests::record(&mut *conn, "event:panics", 1).await?;
+                let nothing: Option<u8> = None;
+                Ok(nothing.expect("a bug in a work"))
+            })
+        })
+        .await;
+    assert!(panicked.is_err(), "answered its error");
+    let after = writer
+        .run(Duration::from_secs(2), |conn| {
+            Box::pin(async move {
+                store::requests::record(&mut *conn, "event:after", 1).await?;
+                Ok(())
+            })
+        })
+        .await;
+    assert!(after.is_ok(), "the writer still writes: {after:?}");
+    let keys: Vec<String> = sqlx::query_scalar("select key from slack_requests order by key")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(keys, ["event:after"], "the panicking work's row is undone");
+    drop(writer);
+    task.await.unwrap();
+}
+
+#[tokio::test]
 async fn stories_events_and_nominations_sent_together_are_all_stored() {
     let app = spawn_app().await;
     let meta = json!({"channel": "C0GENERAL", "response_url": format!("{}/response/T0TEAM/1/x", app.slack.uri())})

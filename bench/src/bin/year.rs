@@ -56,7 +56,7 @@ async fn main() -> anyhow::Result<()> {
     // the heroes' days as the service's does after a start.
     store::migrate(&db).await?;
     let caught_up = Instant::now();
-    if store::search::catch_up(&db, &Default::default()).await? > 0 {
+    if store::search::catch_up_all(&db, &Default::default()).await? > 0 {
         println!(
             "indexed and rolled up what was pending in {:.1} s",
             caught_up.elapsed().as_secs_f64()
