@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::clock::local;
 use crate::domain::report_card::{
-    ActionItem, Card, Comments, Month, Rating, Results, Round, Tally, average_text, change_text,
+    ActionItem, Card, Comments, Month, Results, Round, Tally, average_text, change_text,
     response_rate,
 };
 use crate::slack::blocks::{self, FALLBACK_MAX, escape, escape_within, truncate_plain};
@@ -309,9 +309,4 @@ pub fn list_line(card: &Card, last: Option<&Results>) -> String {
         },
         card.review_channel
     )
-}
-
-/// The scale as the rating modal spells it out.
-pub fn scale() -> String {
-    (1..=5).map(Rating::label).collect::<Vec<_>>().join("   ")
 }

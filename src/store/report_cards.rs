@@ -1,7 +1,5 @@
 //! Report cards: cards with their deliverables and raters, monthly rounds opened, reminded and
 //! closed once each, the raters' answers, action items, and the results and trends read back.
-use std::collections::HashMap;
-
 use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 use crate::domain::UserId;
@@ -722,14 +720,4 @@ pub async fn mark_done(
     .await?
     .rows_affected()
         == 1)
-}
-
-/// How many open action items each card has.
-pub async fn open_action_counts(db: &SqlitePool) -> Result<HashMap<i64, u32>, sqlx::Error> {
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
-        "select card_id, count(*) from report_card_actions where done_at is null group by card_id",
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|(c, n)| (c, n as u32)).collect())
 }
