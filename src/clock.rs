@@ -67,6 +67,11 @@ impl Clock {
         jiff::Timestamp::from_millisecond(self.now_ms()).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
     }
 
+    /// Today's date in `tz`.
+    pub fn today(&self, tz: &jiff::tz::TimeZone) -> jiff::civil::Date {
+        self.now().to_zoned(tz.clone()).date()
+    }
+
     /// How long until unix millisecond `at_ms`, by this clock (zero if it has passed).
     pub fn until_ms(&self, at_ms: i64) -> Duration {
         Duration::from_millis(at_ms.saturating_sub(self.now_ms()).max(0) as u64)

@@ -9,10 +9,6 @@ use crate::modals::action_item::{self as modal, NewAction};
 use crate::state::AppState;
 use crate::store::{outbox, report_cards as store, requests};
 
-fn today(app: &AppState) -> jiff::civil::Date {
-    app.clock.now().to_zoned(app.config.timezone.clone()).date()
-}
-
 /// **Add an action** pressed on round `round_id`'s results: the form opens, or the person is
 /// told privately why not.
 pub async fn open_form(
@@ -27,7 +23,11 @@ pub async fn open_form(
     let Some(card) = store::get(&app.db, round.card_id).await? else {
         return Ok(());
     };
-    let view = modal::view(round_id, &card.supplier, today(app));
+    let view = modal::view(
+        round_id,
+        &card.supplier,
+        app.clock.today(&app.config.timezone),
+    );
     if let Some(problem) = super::modal::open_modal(app, trigger_id, &view).await {
         super::reply_to_press(app, &pressed, problem, Some(round_id)).await?;
     }
@@ -104,7 +104,7 @@ pub async fn done(app: &AppState, id: i64, by: &UserId, pressed: Pressed) -> Res
             ..item
         };
         if let Some(card) = card {
-            let body = say::action_item(&done, &card, today(app));
+            let body = say::action_item(&done, &card, app.clock.today(&app.config.timezone));
             let update = Message::fixed(
                 body,
                 Delivery::Respond {

@@ -782,7 +782,7 @@ async fn card_step(
         Act::AddAction { month, action } => {
             let round = seeded.round(*month)?;
             let item = &CARD_ACTIONS[*action];
-            let today = app.clock.now().to_zoned(app.config.timezone.clone()).date();
+            let today = app.clock.today(&app.config.timezone);
             let card = cards::get(&app.db, seeded.card()?)
                 .await?
                 .context("the report card is gone")?;

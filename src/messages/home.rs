@@ -27,18 +27,6 @@ pub struct LeaderView<'a> {
     pub weeks: &'a [WeekScore],
 }
 
-fn button(text: &str, action_id: &str, value: Option<i64>, style: Option<&str>) -> Value {
-    let mut b = json!({"type": "button", "action_id": action_id,
-                       "text": {"type": "plain_text", "text": text, "emoji": true}});
-    if let Some(value) = value {
-        b["value"] = Value::from(value.to_string());
-    }
-    if let Some(style) = style {
-        b["style"] = Value::from(style);
-    }
-    b
-}
-
 /// A date as Slack shows it in the reader's own zone, with a fallback in ours.
 fn date(unix: i64, tz: &TimeZone) -> String {
     format!(
@@ -84,8 +72,8 @@ pub fn view(data: &HomeData, leader: Option<LeaderView>, tz: &TimeZone) -> Value
             "Recognise someone who served a customer (external, or an internal team) remarkably well, or tell how a mistake was turned around.",
         ),
         json!({"type": "actions", "block_id": "home_start", "elements": [
-            button("Recognise a hero", NOMINATE, None, Some("primary")),
-            button("Tell a recovery story", TELL_STORY, None, None),
+            blocks::button("Recognise a hero", NOMINATE, None, Some("primary")),
+            blocks::button("Tell a recovery story", TELL_STORY, None, None),
         ]}),
         blocks::divider(),
         blocks::header("Your recognitions"),
@@ -117,8 +105,8 @@ pub fn view(data: &HomeData, leader: Option<LeaderView>, tz: &TimeZone) -> Value
             date(story.created_at, tz)
         )));
         out.push(json!({"type": "actions", "block_id": format!("home_consent_{}", story.id), "elements": [
-            button("Yes, tell it", CONSENT_GRANT, Some(story.id), Some("primary")),
-            button("Keep it inside", CONSENT_DECLINE, Some(story.id), None),
+            blocks::button("Yes, tell it", CONSENT_GRANT, Some(story.id), Some("primary")),
+            blocks::button("Keep it inside", CONSENT_DECLINE, Some(story.id), None),
         ]}));
     }
     if !data.to_rate.is_empty() {
@@ -147,7 +135,7 @@ pub fn view(data: &HomeData, leader: Option<LeaderView>, tz: &TimeZone) -> Value
             )
         };
         out.push(json!({"type": "actions", "block_id": format!("home_rate_{}", round.round_id), "elements": [
-            button(&label, super::report_card::RATE, Some(round.round_id), Some("primary")),
+            blocks::button(&label, super::report_card::RATE, Some(round.round_id), Some("primary")),
         ]}));
     }
     out.push(blocks::divider());
@@ -220,7 +208,7 @@ fn scorecard(leader: &LeaderView) -> Vec<Value> {
             ),
         )),
         json!({"type": "actions", "block_id": "home_leader", "elements": [
-            button("Sign in to the story library", LIBRARY_LINK, None, None),
+            blocks::button("Sign in to the story library", LIBRARY_LINK, None, None),
         ]}),
         blocks::context(&[
             "The library has the scorecard's trend, every story and the exports; the link comes to you privately.".to_owned(),

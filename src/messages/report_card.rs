@@ -9,7 +9,7 @@ use crate::domain::report_card::{
     ActionItem, Card, Comments, Month, Results, Round, Tally, average_text, change_text,
     response_rate,
 };
-use crate::slack::blocks::{self, FALLBACK_MAX, escape, escape_within, truncate_plain};
+use crate::slack::blocks::{self, FALLBACK_MAX, escape, escape_within};
 
 /// Action ID of **Rate Marketing for November** (value: the round's ID).
 pub const RATE: &str = "reportcard_rate";
@@ -20,16 +20,6 @@ pub const DONE: &str = "reportcard_action_done";
 
 /// The most comments, and action items, a results post lists (the rest are on the card's page).
 const MAX_LISTED: usize = 25;
-
-fn button(text: &str, action_id: &str, value: i64, primary: bool) -> Value {
-    let mut button = json!({"type": "button",
-        "text": {"type": "plain_text", "text": truncate_plain(text, 75), "emoji": true},
-        "action_id": action_id, "value": value.to_string()});
-    if primary {
-        button["style"] = json!("primary");
-    }
-    button
-}
 
 fn message(text: &str, blocks: Vec<Value>) -> Value {
     json!({
@@ -75,7 +65,7 @@ pub fn rating_request(card: &Card, round: &Round, tz: &TimeZone, reminder: bool)
         vec![
             blocks::section(&text),
             json!({"type": "actions", "block_id": "rate", "elements": [
-                button(&rate_label(card, round.month), RATE, round.id, true)
+                blocks::button(&rate_label(card, round.month), RATE, Some(round.id), Some("primary"))
             ]}),
             blocks::context(&[privacy.to_owned()]),
         ],
@@ -217,11 +207,11 @@ pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value 
             out.push(blocks::section(&format!("{head}{chunk}")));
         }
     }
-    let mut buttons = vec![button(
+    let mut buttons = vec![blocks::button(
         "➕ Add an action",
         ADD_ACTION,
-        results.round.id,
-        false,
+        Some(results.round.id),
+        None,
     )];
     if let Some(url) = card_url {
         buttons.push(
@@ -259,7 +249,7 @@ pub fn action_item(item: &ActionItem, card: &Card, today: Date) -> Value {
     if item.done_at.is_none() {
         out.push(
             json!({"type": "actions", "block_id": "action", "elements": [
-                button("✅ Done", DONE, item.id, true)
+                blocks::button("✅ Done", DONE, Some(item.id), Some("primary"))
             ]}),
         );
     }

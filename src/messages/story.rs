@@ -31,15 +31,6 @@ fn titled(label: &str, text: &str) -> Value {
     ))
 }
 
-fn button(text: &str, action_id: &str, value: i64, style: Option<&str>) -> Value {
-    let mut b = json!({"type": "button", "text": {"type": "plain_text", "text": text, "emoji": true},
-                       "action_id": action_id, "value": value.to_string()});
-    if let Some(style) = style {
-        b["style"] = Value::from(style);
-    }
-    b
-}
-
 /// The story as posted to the stories channel.
 pub fn post(story: &Story, tz: &TimeZone) -> Value {
     let heroes = people(&heroes(story));
@@ -76,9 +67,9 @@ pub fn post(story: &Story, tz: &TimeZone) -> Value {
         )]));
     }
     let action = if story.featured_at.is_some() {
-        button("Unfeature", UNFEATURE, story.id, None)
+        blocks::button("Unfeature", UNFEATURE, Some(story.id), None)
     } else {
-        button("⭐ Feature", FEATURE, story.id, Some("primary"))
+        blocks::button("⭐ Feature", FEATURE, Some(story.id), Some("primary"))
     };
     blocks.push(json!({"type": "actions", "block_id": "story_actions", "elements": [action, super::answer::ask_button(story.id)]}));
     json!({
@@ -111,8 +102,8 @@ pub fn consent_request(story: &Story, hero: &str) -> Value {
             blocks::section("May we tell this story outside Slack, in talks and at events? You can change your mind at any time."),
             blocks::context(&[status.to_owned()]),
             {"type": "actions", "block_id": "consent", "elements": [
-                button("Yes, tell it", CONSENT_GRANT, story.id, Some("primary")),
-                button("Keep it inside", CONSENT_DECLINE, story.id, None),
+                blocks::button("Yes, tell it", CONSENT_GRANT, Some(story.id), Some("primary")),
+                blocks::button("Keep it inside", CONSENT_DECLINE, Some(story.id), None),
             ]},
         ],
         "unfurl_links": false,

@@ -123,7 +123,7 @@ pub async fn body(
                 .public_url
                 .as_ref()
                 .map(|base| format!("{base}/library/reportcards/{}", results.card.id));
-            let today = clock.now().to_zoned(tz.clone()).date();
+            let today = clock.today(tz);
             messages::report_card::results(&results, today, url.as_deref())
         }
         Render::ActionItem { .. } => {
@@ -135,7 +135,7 @@ pub async fn body(
                 .await
                 .map_err(unreadable)?
                 .ok_or_else(gone)?;
-            let today = clock.now().to_zoned(tz.clone()).date();
+            let today = clock.today(tz);
             messages::report_card::action_item(&item, &card, today)
         }
     };

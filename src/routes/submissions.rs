@@ -92,11 +92,7 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
             ))
         }
         modals::action_item::CALLBACK_ID => {
-            let today = state
-                .clock
-                .now()
-                .to_zoned(state.config.timezone.clone())
-                .date();
+            let today = state.clock.today(&state.config.timezone);
             let (round, action) =
                 match modals::action_item::parse(&values, &view.private_metadata, today) {
                     Ok(parsed) => parsed,

@@ -112,6 +112,20 @@ pub fn context(elements: &[String]) -> Value {
     json!({"type": "context", "elements": elements})
 }
 
+/// A button (its text cut to Slack's 75 characters), with the value its press carries and an
+/// optional style (`primary`, `danger`).
+pub fn button(text: &str, action_id: &str, value: Option<i64>, style: Option<&str>) -> Value {
+    let mut b = json!({"type": "button", "action_id": action_id,
+                       "text": {"type": "plain_text", "text": truncate_plain(text, 75), "emoji": true}});
+    if let Some(value) = value {
+        b["value"] = Value::from(value.to_string());
+    }
+    if let Some(style) = style {
+        b["style"] = Value::from(style);
+    }
+    b
+}
+
 pub fn divider() -> Value {
     json!({"type": "divider"})
 }

@@ -16,11 +16,7 @@ use crate::store::report_cards as store;
 
 /// Today in the configured time zone: action items due before it are overdue.
 fn today(state: &AppState) -> Date {
-    state
-        .clock
-        .now()
-        .to_zoned(state.config.timezone.clone())
-        .date()
+    state.clock.today(&state.config.timezone)
 }
 
 /// Every card, running ones first.
