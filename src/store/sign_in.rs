@@ -2,22 +2,30 @@
 //! sessions they started.
 use sqlx::{SqliteConnection, SqlitePool};
 
-/// The library's key (32 bytes), made at random the first time it is asked for.
+/// The library's key (32 bytes), made at random the first time it is asked for. Read first, so
+/// that starting (the service, or a command beside a running service) takes no write lock once
+/// the key exists.
 pub async fn key(db: &SqlitePool, now: i64) -> Result<[u8; 32], sqlx::Error> {
-    let mut fresh = [0u8; 32];
-    getrandom::getrandom(&mut fresh).expect("the operating system provides randomness");
-    sqlx::query("insert into library_key (id, key, created_at) values (1, ?1, ?2) on conflict (id) do nothing")
-        .bind(&fresh[..])
-        .bind(now)
-        .execute(db)
-        .await?;
-    let stored: Vec<u8> = sqlx::query_scalar("select key from library_key where id = 1")
-        .fetch_one(db)
-        .await?;
-    let bytes: [u8; 32] = stored
+    let read = || sqlx::query_scalar::<_, Vec<u8>>("select key from library_key where id = 1");
+    let stored = match read().fetch_optional(db).await? {
+        Some(stored) => stored,
+        None => {
+            let mut fresh = [0u8; 32];
+            getrandom::getrandom(&mut fresh).expect("the operating system provides randomness");
+            sqlx::query(
+                "insert into library_key (id, key, created_at) values (1, ?1, ?2) on conflict (id) do nothing",
+            )
+            .bind(&fresh[..])
+            .bind(now)
+            .execute(db)
+            .await?;
+            // Another process may have made it first: the stored one is the key.
+            read().fetch_one(db).await?
+        }
+    };
+    stored
         .try_into()
-        .map_err(|_| sqlx::Error::Protocol("the library key is not 32 bytes".into()))?;
-    Ok(bytes)
+        .map_err(|_| sqlx::Error::Protocol("the library key is not 32 bytes".into()))
 }
 
 /// Records a sign-in link for `user`; forgets links that ended more than a day ago.
