@@ -44,15 +44,51 @@ impl Browser {
         path: &str,
         body: Option<Value>,
     ) -> Value {
+        self.try_call(method, path, body)
+            .await
+            .unwrap_or_else(|error| panic!("WebDriver {path}: {error}"))
+    }
+
+    /// A WebDriver call: its value, or the error WebDriver answered.
+    async fn try_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Value> {
         let mut request = self.http.request(method, format!("{}{path}", self.session));
         if let Some(body) = body {
             request = request.json(&body);
         }
         let answer: Value = request.send().await.unwrap().json().await.unwrap();
         if answer["value"]["error"].is_string() {
-            panic!("WebDriver {path}: {}", answer["value"]);
+            return Err(answer["value"].clone());
         }
-        answer["value"].clone()
+        Ok(answer["value"].clone())
+    }
+
+    /// Calls `/element/{id}/{action}` on the element `css` finds. The demo page re-renders as
+    /// messages arrive, so an element found a moment ago may be gone: it is found again.
+    async fn on_element(
+        &self,
+        css: &str,
+        method: reqwest::Method,
+        action: &str,
+        body: Option<Value>,
+    ) -> Value {
+        let mut tries = 0;
+        loop {
+            let element = self.find(css).await;
+            let path = format!("/element/{element}/{action}");
+            match self.try_call(method.clone(), &path, body.clone()).await {
+                Ok(value) => return value,
+                Err(error) if error["error"] == "stale element reference" && tries < 5 => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                Err(error) => panic!("WebDriver {path} ({css}): {error}"),
+            }
+        }
     }
 
     pub(crate) async fn go(&self, url: &str) {
@@ -88,36 +124,26 @@ impl Browser {
     }
 
     pub(crate) async fn click(&self, css: &str) {
-        let element = self.find(css).await;
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{element}/click"),
-            Some(json!({})),
-        )
-        .await;
+        self.on_element(css, reqwest::Method::POST, "click", Some(json!({})))
+            .await;
     }
 
     pub(crate) async fn type_into(&self, css: &str, text: &str) {
-        let element = self.find(css).await;
-        self.call(
+        self.on_element(
+            css,
             reqwest::Method::POST,
-            &format!("/element/{element}/value"),
+            "value",
             Some(json!({ "text": text })),
         )
         .await;
     }
 
     pub(crate) async fn text(&self, css: &str) -> String {
-        let element = self.find(css).await;
-        self.call(
-            reqwest::Method::GET,
-            &format!("/element/{element}/text"),
-            None,
-        )
-        .await
-        .as_str()
-        .unwrap()
-        .to_owned()
+        self.on_element(css, reqwest::Method::GET, "text", None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// Waits (up to 10 s) until the page's address satisfies `test`.
