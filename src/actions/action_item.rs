@@ -47,7 +47,7 @@ pub async fn add(
         return Ok(Err("This round no longer exists.".into()));
     };
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     if let Some(earlier) = requests::made(&mut *tx, key).await? {
         return Ok(Ok(earlier));
     }
@@ -69,7 +69,7 @@ pub async fn add(
     );
     outbox::enqueue(&mut *tx, &[dm], Some(id), now_ms).await?;
     requests::record_made(&mut *tx, key, id, now_ms / 1000).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(
         action = id,
         card = round.card_id,
@@ -91,7 +91,7 @@ pub async fn done(app: &AppState, id: i64, by: &UserId, pressed: Pressed) -> Res
         return super::reply_to_press(app, &pressed, say::note(&text), Some(id)).await;
     }
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     if !super::first_press(&mut tx, Some(&pressed), now_ms).await?
         || !store::mark_done(&mut *tx, id, by, now_ms / 1000).await?
     {
@@ -116,7 +116,7 @@ pub async fn done(app: &AppState, id: i64, by: &UserId, pressed: Pressed) -> Res
             outbox::enqueue(&mut *tx, &[update], Some(id), now_ms).await?;
         }
     }
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(action = id, "report card action item done");
     Ok(())
 }

@@ -98,7 +98,7 @@ pub async fn answer_by_link(
     comment: Option<String>,
 ) -> Result<Answered> {
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     let exists: bool = sqlx::query_scalar("select exists (select 1 from stories where id = ?1)")
         .bind(link.story_id)
         .fetch_one(&mut *tx)
@@ -127,7 +127,7 @@ pub async fn answer_by_link(
     answers::count_link_use(&mut *tx, link.story_id, link.made_at).await?;
     let dms = praise(&mut tx, link.story_id, answer, recorded).await?;
     outbox::enqueue(&mut *tx, &dms, Some(link.story_id), now_ms).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(
         story = link.story_id,
         answer = answer.as_str(),
@@ -147,7 +147,7 @@ pub async fn answer_in_slack(
     pressed: Pressed,
 ) -> Result<Answered> {
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     let asked = answers::asked(&mut *tx, story_id).await?;
     if asked.as_deref() != Some(by.as_str()) {
         if let (Some(url), Some(customer)) = (pressed.response_url, asked) {
@@ -161,7 +161,7 @@ pub async fn answer_in_slack(
                 },
             );
             outbox::enqueue(&mut *tx, &[note], Some(story_id), now_ms).await?;
-            super::commit(app, tx).await?;
+            tx.commit().await?;
         }
         return Ok(Answered::Refused);
     }
@@ -178,7 +178,7 @@ pub async fn answer_in_slack(
     )
     .await?;
     if !recorded.changed {
-        super::commit(app, tx).await?;
+        tx.commit().await?;
         return Ok(Answered::Unchanged);
     }
     let mut messages = praise(&mut tx, story_id, answer, recorded).await?;
@@ -195,7 +195,7 @@ pub async fn answer_in_slack(
         ));
     }
     outbox::enqueue(&mut *tx, &messages, Some(story_id), now_ms).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(
         story = story_id,
         answer = answer.as_str(),

@@ -4,6 +4,7 @@ use crate::domain::NewStory;
 use crate::error::Result;
 use crate::messages::{self, TypedIn};
 use crate::state::AppState;
+use crate::store::Work;
 use crate::store::{outbox, requests, stories};
 
 use super::Refused;
@@ -33,24 +34,26 @@ pub async fn tell_story(
         .or(app.config.heroes_channel.as_deref());
     let messages = messages::story_messages(story.author(), story.heroes(), channel, typed_in);
     let now_ms = app.clock.now_ms();
-    let stored = super::write(app, move |conn| {
-        Box::pin(async move {
-            if !requests::record(&mut *conn, &request.key, now_ms / 1000).await? {
-                return Ok(None);
-            }
-            let id = stories::insert(
-                conn,
-                &request.team_id,
-                &story,
-                request.permalink.as_deref(),
-                now_ms / 1000,
-            )
-            .await?;
-            outbox::enqueue(&mut *conn, &messages, Some(id), now_ms).await?;
-            Ok(Some(id))
-        })
-    })
-    .await?;
+    let stored = app
+        .writes
+        .run(Work::new(move |conn| {
+            Box::pin(async move {
+                if !requests::record(&mut *conn, &request.key, now_ms / 1000).await? {
+                    return Ok(None);
+                }
+                let id = stories::insert(
+                    conn,
+                    &request.team_id,
+                    &story,
+                    request.permalink.as_deref(),
+                    now_ms / 1000,
+                )
+                .await?;
+                outbox::enqueue(&mut *conn, &messages, Some(id), now_ms).await?;
+                Ok(Some(id))
+            })
+        }))
+        .await?;
     let Some(id) = stored else {
         return Ok(Ok(None));
     };

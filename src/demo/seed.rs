@@ -20,7 +20,7 @@ use crate::messages::story::{CONSENT_DECLINE, CONSENT_GRANT, FEATURE};
 use crate::modals::{self, Origin};
 use crate::slack::payload::Values;
 use crate::state::AppState;
-use crate::store::batch::Source;
+use crate::store::nominations::Source;
 
 /// The seed `herobot demo` uses.
 pub const DEFAULT_SEED: u64 = 2026;

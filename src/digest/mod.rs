@@ -1,7 +1,6 @@
-//! The weekly digest: compute (pure) · render (Block Kit) · schedule (once per week).
+//! The weekly digest: compute (pure) · render (Block Kit). Its schedule is a job (`jobs::digest`).
 pub mod compute;
 pub mod render;
-pub mod schedule;
 pub mod series;
 pub mod window;
 

@@ -19,10 +19,10 @@ use crate::store::library::{self, Filter};
 pub struct Source {
     /// Where the stories are read from.
     pub reads: SqlitePool,
-    /// Where names are cached (written).
+    /// The shared pool, where cached names and the search's progress are read.
     pub db: SqlitePool,
-    /// Turns to write (search indexing catches up before a search).
-    pub turns: crate::store::WriteTurns,
+    /// Where names are cached and search indexing catches up before a search.
+    pub writes: crate::store::Writes,
     /// None: names from the cache only (the CLI without a token).
     pub slack: Option<SlackClient>,
     pub clock: Clock,
@@ -76,7 +76,7 @@ async fn write(
 ) -> Result<usize, sqlx::Error> {
     if filter.query.is_some() {
         // Words are searched in everything committed before the export.
-        crate::store::search::catch_up(&source.db, &source.turns).await?;
+        crate::store::search::catch_up(&source.db, &source.writes).await?;
     }
     let db = &source.reads;
     let (count, shareable) = match format {
@@ -94,6 +94,7 @@ async fn write(
     let people = library::people(db, filter).await?;
     let names = names::for_export(
         &source.db,
+        &source.writes,
         source.slack.as_ref(),
         &people,
         source.names_budget,

@@ -23,7 +23,7 @@ use crate::clock::Clock;
 use crate::config::OutboxSettings;
 use crate::domain::outbox::{Content, Delivery, Render};
 use crate::slack::client::{Failure, SlackClient};
-use crate::store::WriteTurns;
+use crate::store::Writes;
 use crate::store::outbox::{self as store, Claimed, Combinable};
 
 /// How often the worker rereads every pending row, to pick up rows another replica claimed
@@ -111,9 +111,10 @@ struct Done {
 
 #[derive(Clone)]
 pub struct Worker {
+    /// Reads pending rows and what rendered messages are about.
     db: SqlitePool,
-    /// Turns to write, shared with the rest of the process.
-    turns: WriteTurns,
+    /// Claims rows and records what became of them.
+    writes: Writes,
     /// What rendered messages need besides the store.
     context: Arc<Context>,
     slack: SlackClient,
@@ -123,22 +124,21 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// `wake` is notified whenever rows are added to the outbox.
+    /// The worker wakes whenever a write through `writes` commits.
     pub fn new(
         db: SqlitePool,
-        turns: WriteTurns,
+        writes: Writes,
         context: Context,
         slack: SlackClient,
-        wake: Arc<Notify>,
         settings: OutboxSettings,
         clock: Clock,
     ) -> Self {
         Self {
             db,
-            turns,
+            wake: writes.committed(),
+            writes,
             context: Arc::new(context),
             slack,
-            wake,
             settings,
             clock,
         }
@@ -208,9 +208,7 @@ impl Worker {
                 break;
             }
             let lease = self.settings.lease.as_millis() as i64;
-            let turn = self.turns.take().await;
-            let claimed = store::claim_many(&self.db, &ids, now_ms, now_ms + lease).await;
-            drop(turn);
+            let claimed = claim(&self.writes, &ids, now_ms, now_ms + lease).await;
             match claimed {
                 Ok(rows) if !rows.is_empty() => {
                     for id in ids.iter().filter(|id| !rows.iter().any(|r| r.id == **id)) {
@@ -221,7 +219,7 @@ impl Worker {
                     state.busy.insert(lane.clone());
                     let lane_of_task = lane.clone();
                     let (db, context) = (self.db.clone(), self.context.clone());
-                    let turns = self.turns.clone();
+                    let writes = self.writes.clone();
                     let (slack, settings) = (self.slack.clone(), self.settings.clone());
                     let clock = self.clock.clone();
                     let task = deliveries.spawn(async move {
@@ -235,7 +233,7 @@ impl Worker {
                                 Ok(c) => claimed.push(c),
                                 Err(why) => {
                                     let failed = Outcome::Failed(why);
-                                    if let Err(err) = record(&db, &turns, &[id], &failed, &clock).await {
+                                    if let Err(err) = record(&writes, &[id], &failed, &clock).await {
                                         tracing::error!(error = %err, id, "outbox: recording a delivery outcome failed");
                                     }
                                     unreadable = Some(failed);
@@ -252,7 +250,7 @@ impl Worker {
                         // Recorded here, the moment Slack has answered, not when the worker
                         // next looks: a crash between the two would send the message again.
                         let sent: Vec<i64> = claimed.iter().map(|c| c.id).collect();
-                        if let Err(err) = record(&db, &turns, &sent, &outcome, &clock).await {
+                        if let Err(err) = record(&writes, &sent, &outcome, &clock).await {
                             tracing::error!(error = %err, ids = ?sent, "outbox: recording a delivery outcome failed");
                         }
                         Done {
@@ -352,11 +350,24 @@ impl Worker {
     }
 }
 
+/// Reserves the rows `ids` for this worker until `until_ms`, each unless another worker holds
+/// it; returns the ones reserved.
+async fn claim(
+    writes: &Writes,
+    ids: &[i64],
+    now_ms: i64,
+    until_ms: i64,
+) -> Result<Vec<store::ClaimedRow>, sqlx::Error> {
+    let mut tx = writes.begin().await?;
+    let claimed = store::claim_many(&mut *tx, ids, now_ms, until_ms).await?;
+    tx.commit_without_wake().await?;
+    Ok(claimed)
+}
+
 /// Writes what became of a delivery attempt to its rows (several for a combined message), in
 /// one transaction.
 async fn record(
-    db: &SqlitePool,
-    turns: &WriteTurns,
+    writes: &Writes,
     ids: &[i64],
     outcome: &Outcome,
     clock: &Clock,
@@ -364,8 +375,7 @@ async fn record(
     if ids.is_empty() {
         return Ok(());
     }
-    let _turn = turns.take().await;
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = writes.begin().await?;
     for &id in ids {
         match outcome {
             Outcome::Sent(response) => {
@@ -380,7 +390,7 @@ async fn record(
             } => store::retry_at(&mut *tx, id, *at_ms, error, *attempted).await?,
         }
     }
-    tx.commit().await
+    tx.commit_without_wake().await
 }
 
 /// The worker's memory of pending rows, by lane.

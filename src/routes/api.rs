@@ -61,7 +61,7 @@ pub(super) async fn exported(
     let source = download::Source {
         reads: state.reads.clone(),
         db: state.db.clone(),
-        turns: state.turns.clone(),
+        writes: state.writes.clone(),
         slack: Some(state.slack.clone()),
         clock: state.clock.clone(),
         timezone: state.config.timezone.clone(),

@@ -43,6 +43,7 @@ async fn show(State(state): State<AppState>, Path(key): Path<String>) -> Result<
     let recognitions = store::wall::latest_recognitions(&state.db, RECOGNITIONS).await?;
     let names = crate::library::names::resolve_within(
         &state.db,
+        &state.writes,
         Some(&state.slack),
         &board::people(&scores, &recognitions),
         Some(NAMES_BUDGET),

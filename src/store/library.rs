@@ -195,24 +195,6 @@ pub async fn names(
     Ok(rows.into_iter().collect())
 }
 
-pub async fn remember_name(
-    db: impl SqliteExecutor<'_>,
-    id: &str,
-    name: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)
-         on conflict (user_id) do update set name = excluded.name, fetched_at = excluded.fetched_at",
-    )
-    .bind(id)
-    .bind(name)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 /// Remembers many display names in one statement.
 pub async fn remember_names(
     db: impl SqliteExecutor<'_>,

@@ -87,6 +87,7 @@ async fn page(state: &AppState, session: Session, card: &Card) -> Result<CardPag
     let people = report_cards::people(last.as_ref(), &actions);
     let names = crate::library::names::resolve_within(
         db,
+        &state.writes,
         Some(&state.slack),
         &people,
         Some(NAMES_BUDGET),

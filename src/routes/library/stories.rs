@@ -36,6 +36,7 @@ async fn page_names(state: &AppState, stories: &[Story]) -> Result<HashMap<Strin
     );
     Ok(crate::library::names::resolve_within(
         &state.db,
+        &state.writes,
         Some(&state.slack),
         &people,
         Some(NAMES_BUDGET),
@@ -146,7 +147,7 @@ pub(super) async fn list(
             filter.offset = Some((page - 1) * PAGE);
             if filter.query.is_some() {
                 // Words are searched in everything committed before the page.
-                store::search::catch_up(&state.db, &state.turns).await?;
+                crate::actions::search::index_committed(&state).await?;
             }
             let mut stories = store::library::stories(&state.db, &filter).await?;
             let more = stories.len() as i64 > PAGE;
