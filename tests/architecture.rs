@@ -8,6 +8,9 @@
 //! `#[cfg(test)]` blocks inside `src/` are held to the same rules: a unit test that reads the
 //! wall clock depends on the day it runs (it should set a `Clock` instead), and one that opens a
 //! writable connection around the write handle tests a path production does not take.
+//!
+//! Rules the code breaks today are `#[ignore]`d until issue 19's refactor lands; see what they
+//! find with `cargo test --test architecture -- --include-ignored`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -940,6 +943,7 @@ fn store_writes() -> BTreeMap<String, BTreeSet<String>> {
     for src in &files {
         let module = module_of(&src.path);
         writes.entry(module.clone()).or_default();
+        // A unit test's helper that inserts rows is no write a route could call.
         let tests = src.test_lines();
         for (name, from, to) in src.fn_bodies() {
             if tests.contains(&from) {
