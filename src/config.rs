@@ -3,7 +3,6 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use jiff::civil::{Time, Weekday};
 use jiff::tz::TimeZone;
 
 /// A secret value whose `Debug` and `Display` print `[redacted]`.
@@ -40,42 +39,7 @@ pub struct ConfigError {
     pub problem: String,
 }
 
-/// When the weekly digest is posted: a weekday and a time of day, in `HEROBOT_TIMEZONE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DigestSchedule {
-    pub weekday: Weekday,
-    pub time: Time,
-}
-
-impl DigestSchedule {
-    /// Reads `MON 09:00` (any case; three-letter or full weekday names).
-    pub fn parse(s: &str) -> Option<Self> {
-        let (day, time) = s.trim().split_once(char::is_whitespace)?;
-        let weekday = match day.to_ascii_lowercase().as_str() {
-            "mon" | "monday" => Weekday::Monday,
-            "tue" | "tuesday" => Weekday::Tuesday,
-            "wed" | "wednesday" => Weekday::Wednesday,
-            "thu" | "thursday" => Weekday::Thursday,
-            "fri" | "friday" => Weekday::Friday,
-            "sat" | "saturday" => Weekday::Saturday,
-            "sun" | "sunday" => Weekday::Sunday,
-            _ => return None,
-        };
-        let (h, m) = time.trim().split_once(':')?;
-        let (h, m): (i8, i8) = (h.parse().ok()?, m.parse().ok()?);
-        let time = Time::new(h, m, 0, 0).ok()?;
-        Some(Self { weekday, time })
-    }
-}
-
-impl Default for DigestSchedule {
-    fn default() -> Self {
-        Self {
-            weekday: Weekday::Monday,
-            time: Time::constant(9, 0, 0, 0),
-        }
-    }
-}
+pub use crate::domain::calendar::DigestSchedule;
 
 /// How logs are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -201,6 +165,11 @@ pub enum Needs {
 }
 
 impl Config {
+    /// The scorecard's targets in percent: recovered within 24 h, and surprise.
+    pub fn targets(&self) -> (u8, u8) {
+        (self.target_recovery_24h, self.target_surprise)
+    }
+
     /// Whether `user` (a Slack user ID) may take leader actions: the digest, the library, Feature.
     pub fn is_leader(&self, user: &str) -> bool {
         self.leaders.iter().any(|leader| leader == user)
@@ -400,6 +369,7 @@ fn is_channel_id(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::{Time, Weekday};
     use std::collections::HashMap;
 
     fn load(needs: Needs, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {

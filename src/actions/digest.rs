@@ -2,7 +2,8 @@
 //! posting last week's digest once (`/hero digest post`, the scheduler, the CLI).
 use serde_json::{Value, json};
 
-use crate::digest::{self, IsoWeek};
+use crate::digest;
+use crate::domain::calendar::IsoWeek;
 use crate::domain::outbox::{Delivery, Message};
 use crate::error::Result;
 use crate::messages::ephemeral;

@@ -1,12 +1,11 @@
 //! Internal report cards: a card as a leader fills it in, the month a round rates and when it
 //! opens, ratings, and the rules of showing a round's results (averages, changes, the anonymity
 //! threshold) and its action items.
-use std::fmt;
 
-use jiff::civil::{Date, Time, Weekday};
-use jiff::tz::TimeZone;
+use jiff::civil::Date;
 
 use super::UserId;
+pub use super::calendar::Month;
 
 /// The most deliverables a card has.
 pub const MAX_DELIVERABLES: usize = 6;
@@ -25,121 +24,6 @@ pub const OPEN_FOR_DAYS: i64 = 7;
 /// The longest comment per deliverable, and the longest action item.
 pub const MAX_COMMENT: usize = 1000;
 pub const MAX_ACTION: usize = 200;
-
-/// A calendar month in the configured time zone: the month a round rates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Month {
-    pub year: i16,
-    pub month: i8,
-}
-
-impl Month {
-    /// Reads `YYYY-MM`.
-    pub fn parse(s: &str) -> Option<Self> {
-        let (year, month) = s.trim().split_once('-')?;
-        let (year, month) = (year.parse().ok()?, month.parse().ok()?);
-        ((1970..=9998).contains(&year) && (1..=12).contains(&month)).then_some(Self { year, month })
-    }
-
-    /// The month an instant falls in, in `tz`.
-    pub fn of(at: jiff::Timestamp, tz: &TimeZone) -> Self {
-        let date = at.to_zoned(tz.clone()).date();
-        Self {
-            year: date.year(),
-            month: date.month(),
-        }
-    }
-
-    pub fn first_day(self) -> Date {
-        Date::new(self.year, self.month, 1).expect("a parsed month exists")
-    }
-
-    pub fn previous(self) -> Self {
-        match self.month {
-            1 => Self {
-                year: self.year - 1,
-                month: 12,
-            },
-            m => Self {
-                year: self.year,
-                month: m - 1,
-            },
-        }
-    }
-
-    pub fn next(self) -> Self {
-        match self.month {
-            12 => Self {
-                year: self.year + 1,
-                month: 1,
-            },
-            m => Self {
-                year: self.year,
-                month: m + 1,
-            },
-        }
-    }
-
-    /// The month's name: `November`.
-    pub fn name(self) -> &'static str {
-        const NAMES: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        NAMES[(self.month - 1) as usize]
-    }
-
-    /// `November 2026`.
-    pub fn long(self) -> String {
-        format!("{} {}", self.name(), self.year)
-    }
-
-    /// `Nov 26`, for a chart's axis.
-    pub fn short(self) -> String {
-        format!("{} {:02}", &self.name()[..3], self.year % 100)
-    }
-
-    /// When the round rating this month opens: the first working day of the month after (Monday
-    /// to Friday, and not New Year's Day; other public holidays differ by country and are not
-    /// known), at `time` in `tz`.
-    pub fn round_opens_at(self, time: Time, tz: &TimeZone) -> i64 {
-        let mut day = self.next().first_day();
-        let new_year = |d: Date| d.month() == 1 && d.day() == 1;
-        while matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) || new_year(day) {
-            day = day.tomorrow().expect("a working day follows");
-        }
-        day.to_datetime(time)
-            .to_zoned(tz.clone())
-            .map(|z| z.timestamp().as_second())
-            .unwrap_or_default()
-    }
-
-    /// The twelve months up to and including this one, oldest first.
-    pub fn last_twelve(self) -> Vec<Month> {
-        let mut months = vec![self];
-        for _ in 1..12 {
-            months.push(months.last().expect("one at least").previous());
-        }
-        months.reverse();
-        months
-    }
-}
-
-impl fmt::Display for Month {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
 
 /// Whether a card's comments carry their rater's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -611,6 +495,8 @@ pub fn due_on(s: &str, today: Date) -> Result<Date, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::Time;
+    use jiff::tz::TimeZone;
 
     fn form(deliverables: &str) -> CardForm {
         CardForm {

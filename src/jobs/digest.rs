@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::Stop;
 use crate::actions::digest::post_digest;
-use crate::digest::IsoWeek;
+use crate::domain::calendar::IsoWeek;
 use crate::state::AppState;
 
 /// The longest sleep between checks, so a changed clock is noticed within the hour.

@@ -1,10 +1,9 @@
 //! Counting and ranking in SQL: the plans seek indexes (never scan a table), and the answers
 //! equal the in-memory reference the digest was first written as.
 use herobot::clock::Clock;
-use herobot::digest::compute::{
-    HeroLine, NominationFact, Scorecard, rank_heroes, story_of_the_week,
-};
+use herobot::digest::oracle::{NominationFact, rank_heroes, scorecard_of, story_of_the_week};
 use herobot::domain::Story;
+use herobot::domain::scorecard::HeroLine;
 use herobot::store::{self, Writes, digests, search};
 use sqlx::SqlitePool;
 
@@ -321,7 +320,7 @@ async fn counting_in_sql_gives_what_counting_in_memory_gave() {
         );
         assert_eq!(
             digests::scorecard(&db, start, end).await.unwrap(),
-            Scorecard::of(&stories, 0, 0)
+            scorecard_of(&stories, 0, 0)
         );
         assert_eq!(
             digests::story_of_the_week(&db, start, end)
@@ -403,8 +402,9 @@ async fn ranking_from_the_heroes_days_gives_what_counting_every_row_gave() {
 /// behind it, and the same four-week total.
 #[tokio::test]
 async fn weekly_scorecards_in_sql_give_what_scoring_in_memory_gave() {
-    use herobot::digest::IsoWeek;
-    use herobot::digest::series::{self, score, together, weeks_to};
+    use herobot::digest::oracle::score;
+    use herobot::domain::calendar::IsoWeek;
+    use herobot::domain::scorecard::{together, weeks_to};
 
     let (_dir, db, _writes) = database().await;
     fill(&db).await;
@@ -421,9 +421,7 @@ async fn weekly_scorecards_in_sql_give_what_scoring_in_memory_gave() {
         let (start, end) = (weeks[0].bounds(&tz).0, last.bounds(&tz).1);
         let (_, stories) = in_memory(&db, start, end).await;
         let reference = score(&weeks, &tz, stories.clone(), 90, 80);
-        let counted = series::load_with(&db, &tz, (90, 80), last, 16)
-            .await
-            .unwrap();
+        let counted = digests::weekly(&db, &tz, (90, 80), last, 16).await.unwrap();
         assert_eq!(counted.len(), 16);
         assert!(reference.iter().filter(|w| w.card.stories > 0).count() >= 12);
         for (c, r) in counted.iter().zip(&reference) {
@@ -442,7 +440,7 @@ async fn weekly_scorecards_in_sql_give_what_scoring_in_memory_gave() {
             .collect();
         assert_eq!(
             together(&counted[12..], 90, 80),
-            Scorecard::of(&recent, 90, 80)
+            scorecard_of(&recent, 90, 80)
         );
     }
 }

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use clap::Parser;
 use herobot::config::{Config, Needs};
-use herobot::digest::{self, IsoWeek};
+use herobot::digest;
+use herobot::domain::calendar::IsoWeek;
 
 #[derive(Parser)]
 struct Args {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use herobot::clock::Clock;
-use herobot::digest::compute::{NominationFact, rank_heroes};
+use herobot::digest::oracle::{NominationFact, rank_heroes};
 use herobot::library::export::Format;
 use herobot::store::{self, digests, library, search};
 use sqlx::SqlitePool;
