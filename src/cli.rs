@@ -259,7 +259,7 @@ async fn export(
     out: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
     let slack = (!app.config.bot_token.expose().is_empty()).then(|| app.slack.clone());
-    let source = download::Source {
+    let source = download::ExportSource {
         reads: app.reads.clone(),
         db: app.db.clone(),
         writes: app.writes.clone(),

@@ -16,7 +16,7 @@ use crate::store::library::{self, Filter};
 
 /// What an export reads from.
 #[derive(Clone)]
-pub struct Source {
+pub struct ExportSource {
     /// Where the stories are read from.
     pub reads: SqlitePool,
     /// The shared pool, where cached names and the search's progress are read.
@@ -47,7 +47,7 @@ const CHUNKS_AHEAD: usize = 4;
 /// Starts writing the stories `filter` selects in `format`: the chunks arrive on the receiver
 /// (an error ends it early), and the task answers how many stories were written.
 pub fn spawn(
-    source: Source,
+    source: ExportSource,
     format: Format,
     filter: Filter,
 ) -> (
@@ -69,7 +69,7 @@ pub fn spawn(
 }
 
 async fn write(
-    source: &Source,
+    source: &ExportSource,
     format: Format,
     filter: &Filter,
     tx: &mpsc::Sender<std::io::Result<String>>,

@@ -58,7 +58,7 @@ pub(super) async fn exported(
     format: Format,
     filter: &Filter,
 ) -> Result<Response> {
-    let source = download::Source {
+    let source = download::ExportSource {
         reads: state.reads.clone(),
         db: state.db.clone(),
         writes: state.writes.clone(),

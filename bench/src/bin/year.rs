@@ -207,7 +207,7 @@ async fn main() -> anyhow::Result<()> {
                 let text = herobot::library::export::render(format, &stories, &names, &tz);
                 (text.len(), ms(started), stories.len())
             } else {
-                let source = herobot::library::download::Source {
+                let source = herobot::library::download::ExportSource {
                     reads: reads.clone(),
                     db: db.clone(),
                     writes: opened.writes.clone(),
