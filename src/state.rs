@@ -55,3 +55,13 @@ impl Deref for AppState {
         &self.0
     }
 }
+
+impl crate::slack::extract::Signing for AppState {
+    fn signing_secret(&self) -> &[u8] {
+        self.config.signing_secret.expose().as_bytes()
+    }
+
+    fn now_secs(&self) -> i64 {
+        self.clock.now_secs()
+    }
+}
