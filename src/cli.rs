@@ -1,5 +1,5 @@
 //! The `herobot` command line: serve, migrate, digest, export, wall, answer-link, reportcard,
-//! demo.
+//! backup, reindex, demo.
 use clap::{Parser, Subcommand};
 
 use crate::actions::ask_customer::{LinkFor, answer_link};
@@ -55,6 +55,12 @@ pub enum Command {
     },
     /// Rebuild the full-text search index from the stored stories and nominations, and exit.
     Reindex,
+    /// Take a consistent copy of the database into FILE (a new file) while herobot runs,
+    /// checked before it reports success. Restore by starting herobot on the copy.
+    Backup {
+        /// Where the copy goes; it must not exist yet.
+        file: std::path::PathBuf,
+    },
     /// Print a week's digest as Block Kit JSON (default: last week); --post posts it, once.
     Digest {
         /// The ISO week, e.g. 2026-W47 (in HEROBOT_TIMEZONE).
@@ -133,6 +139,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             acting(config, async |_| Ok(())).await?;
             println!("migrations applied to {url}");
             Ok(())
+        }
+        Command::Backup { file } => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            acting(config, async |app| {
+                let backup = crate::actions::backup::back_up(app, &file).await?;
+                println!(
+                    "backed up {} nominations and {} stories ({:.1} MB) to {}",
+                    backup.nominations,
+                    backup.stories,
+                    backup.bytes as f64 / 1e6,
+                    backup.path.display()
+                );
+                Ok(())
+            })
+            .await
         }
         Command::Reindex => {
             let config = Config::from_env(Needs::DatabaseOnly)?;

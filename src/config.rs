@@ -153,6 +153,10 @@ pub struct Config {
     /// How long `/hero top`, `profile` and `find` may take before the command is acknowledged
     /// and the answer follows through its `response_url` (Slack waits 3 s).
     pub answer_budget: std::time::Duration,
+    /// `HEROBOT_BACKUP_DIR`: where the service takes a daily backup (None: no daily backup).
+    pub backup_dir: Option<std::path::PathBuf>,
+    /// `HEROBOT_BACKUP_KEEP`: how many daily backups stay in the folder (default 7).
+    pub backup_keep: usize,
 }
 
 /// What a command needs from the environment.
@@ -320,6 +324,20 @@ impl Config {
                 format!("must be comma-separated Slack user IDs, and {id:?} is not one"),
             ));
         }
+        let backup_keep = match get("HEROBOT_BACKUP_KEEP") {
+            None => 7,
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| {
+                    bad(
+                        "HEROBOT_BACKUP_KEEP",
+                        format!("must be how many daily backups to keep (1 or more), not {v:?}"),
+                    )
+                })?,
+        };
         let log_format = match get("HEROBOT_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -354,6 +372,10 @@ impl Config {
             outbox: OutboxSettings::default(),
             server: ServerSettings::default(),
             answer_budget: std::time::Duration::from_millis(2500),
+            backup_dir: get("HEROBOT_BACKUP_DIR")
+                .filter(|v| !v.trim().is_empty())
+                .map(std::path::PathBuf::from),
+            backup_keep,
         })
     }
 }

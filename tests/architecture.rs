@@ -34,6 +34,9 @@ const WRITABLE_ALLOWED: &[(&str, Allowance)] = &[
     // The group-commit writer, behind the write handle: its batches begin and commit on the
     // connection the handle opened for it, in the handle's write turns.
     ("src/store/write/group.rs", Allowance::Anywhere),
+    // Backups, behind the write handle: the copy is checked on a read-only connection of its
+    // own, opened on the new file, never on the database.
+    ("src/store/write/backup.rs", Allowance::Anywhere),
     // The read pool's constructor: its connections are opened `query_only`, so SQLite refuses
     // any write made on them. Nothing else in the file may open a connection or a transaction.
     ("src/store/mod.rs", Allowance::QueryOnly),

@@ -5,6 +5,7 @@
 pub mod action_item;
 pub mod answer;
 pub mod ask_customer;
+pub mod backup;
 pub mod consent;
 pub mod digest;
 pub mod feature;

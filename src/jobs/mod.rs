@@ -1,5 +1,6 @@
 //! Every scheduler and periodic loop of the service (the digest, report-card rounds, the search
-//! indexer and rollup, retention, WAL checkpoints), started, stopped and joined one way.
+//! indexer and rollup, retention, WAL checkpoints, daily backups), started, stopped and joined one way.
+pub mod backup;
 pub mod checkpoint;
 pub mod digest;
 pub mod indexer;
@@ -111,5 +112,6 @@ pub fn start(app: &AppState) -> Jobs {
     indexer::start(&mut jobs, app);
     retention::start(&mut jobs, app);
     checkpoint::start(&mut jobs, app);
+    backup::start(&mut jobs, app);
     jobs
 }

@@ -15,7 +15,7 @@ pub mod stories;
 pub mod wall;
 pub mod write;
 
-pub use write::{Work, WriteError, WriteTx, Writes};
+pub use write::{Backup, BackupError, Work, WriteError, WriteTx, Writes};
 
 use std::str::FromStr;
 use std::time::Duration;

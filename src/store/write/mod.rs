@@ -1,6 +1,7 @@
 //! The write handle: the only way to a writable connection. A transaction takes the process's
 //! turn to write and wakes the outbox worker when it commits; a job runs on the group-commit
 //! writer. Every other pool of the process is opened `query_only`.
+mod backup;
 mod group;
 
 use std::ops::{Deref, DerefMut};
@@ -11,6 +12,7 @@ use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
 use sqlx::{Connection, Sqlite, SqliteConnection, Transaction};
 use tokio::sync::Notify;
 
+pub use backup::{Backup, BackupError};
 pub use group::{Job, Work, WriteError};
 
 use crate::clock::Clock;
@@ -105,6 +107,12 @@ impl Writes {
             .execute(&self.pool)
             .await
             .map(|_| ())
+    }
+
+    /// Takes a consistent copy of the database into `target` (a new file) while writes go on,
+    /// checked whole before it is kept.
+    pub async fn backup_to(&self, target: &std::path::Path) -> Result<Backup, BackupError> {
+        backup::take(&self.pool, target).await
     }
 
     /// Whether a write connection answers (readiness).
