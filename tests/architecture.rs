@@ -1003,6 +1003,25 @@ fn store_writes() -> BTreeMap<String, BTreeSet<String>> {
             bodies.push((module.clone(), name, body));
         }
     }
+    // A submodule's function that its parent re-exports (`pub use rounds::{close, …}` in
+    // `report_cards/mod.rs`) is called through the parent's path too: (child, f, parent, name).
+    let reexports: Vec<(String, String, String, String)> = files
+        .iter()
+        .flat_map(|src| {
+            let parent = module_of(&src.path);
+            src.use_items()
+                .into_iter()
+                .filter(|(path, _, _)| path.len() == 2)
+                .map(move |(path, name, _)| {
+                    let child = match parent.as_str() {
+                        "" => path[0].clone(),
+                        p => format!("{p}::{}", path[0]),
+                    };
+                    (child, path[1].clone(), parent.clone(), name)
+                })
+        })
+        .filter(|(child, ..)| writes.contains_key(child))
+        .collect();
     // Callers of writes write too, through `f(`, `module::f(` or `super::module::f(`.
     let imports: BTreeMap<String, StoreName> = writes
         .keys()
@@ -1024,6 +1043,11 @@ fn store_writes() -> BTreeMap<String, BTreeSet<String>> {
             });
             if calls_write {
                 more.push((module.clone(), name.clone()));
+            }
+        }
+        for (child, function, parent, name) in &reexports {
+            if writes[child].contains(function) && !writes[parent].contains(name) {
+                more.push((parent.clone(), name.clone()));
             }
         }
         if more.is_empty() {

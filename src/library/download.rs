@@ -91,7 +91,7 @@ async fn write(
     {
         return Ok(0);
     }
-    let people = library::people(db, filter).await?;
+    let people = library::authors_and_heroes(db, filter).await?;
     let names = names::for_export(
         &source.db,
         &source.writes,

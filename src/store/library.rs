@@ -77,7 +77,10 @@ pub async fn tally(db: &SqlitePool, filter: &Filter) -> Result<(usize, usize), s
 }
 
 /// Everyone the stories matching `filter` name (authors and heroes), sorted.
-pub async fn people(db: &SqlitePool, filter: &Filter) -> Result<Vec<String>, sqlx::Error> {
+pub async fn authors_and_heroes(
+    db: &SqlitePool,
+    filter: &Filter,
+) -> Result<Vec<String>, sqlx::Error> {
     let Some(mut sql) = filtered(
         "with chosen as materialized (select s.id, s.author_id from stories s".to_owned(),
         filter,

@@ -179,7 +179,7 @@ async fn main() -> anyhow::Result<()> {
         &db,
         &writes,
         None,
-        &herobot::library::people(&stories),
+        &herobot::library::people_named_in(&stories),
         &herobot::clock::Clock::system(),
     )
     .await?;

@@ -200,7 +200,7 @@ async fn main() -> anyhow::Result<()> {
                     &db,
                     &opened.writes,
                     None,
-                    &herobot::library::people(&stories),
+                    &herobot::library::people_named_in(&stories),
                     &Clock::system(),
                 )
                 .await?;

@@ -16,7 +16,7 @@ use crate::domain::{CustomerKind, UserId};
 use crate::error::{Error, Result};
 use crate::library::access;
 use crate::library::export::Format;
-use crate::library::pages::{self, Card, Choice, FormValues, StoryView};
+use crate::library::pages::{self, Choice, FormValues, ListedStory, StoryView};
 use crate::state::AppState;
 use crate::store;
 use crate::store::library::Filter;
@@ -28,7 +28,7 @@ const MAX_PAGE: i64 = 100_000;
 
 /// The names a page about `stories` shows: heroes, authors, and who featured them.
 async fn page_names(state: &AppState, stories: &[Story]) -> Result<HashMap<String, String>> {
-    let mut people = crate::library::people(stories);
+    let mut people = crate::library::people_named_in(stories);
     people.extend(
         stories
             .iter()
@@ -202,7 +202,10 @@ pub(super) async fn list(
             ],
             text(&params.consent),
         ),
-        stories: stories.iter().map(|s| Card::new(s, &names, tz)).collect(),
+        stories: stories
+            .iter()
+            .map(|s| ListedStory::new(s, &names, tz))
+            .collect(),
         count: pages::count(first, stories.len(), more),
         download_query: if filters.is_empty() {
             filters
