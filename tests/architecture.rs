@@ -8,9 +8,6 @@
 //! `#[cfg(test)]` blocks inside `src/` are held to the same rules: a unit test that reads the
 //! wall clock depends on the day it runs (it should set a `Clock` instead), and one that opens a
 //! writable connection around the write handle tests a path production does not take.
-//!
-//! Rules the code breaks today are `#[ignore]`d until issue 19's refactor lands; see what they
-//! find with `cargo test --test architecture -- --include-ignored`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -262,7 +259,6 @@ fn floors_kept(dir: &str, allowed: &[&str]) {
 }
 
 #[test]
-#[ignore = "until issue 19's refactor lands"]
 fn no_source_file_passes_600_lines() {
     let mut found = Vec::new();
     for src in sources("src") {
