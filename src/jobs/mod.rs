@@ -73,18 +73,26 @@ impl Jobs {
     }
 
     /// Starts a loop that runs `tick` now and then every `every` until stopped; a failed tick
-    /// is logged, and the next one tries again.
+    /// is logged, and the next one tries again. A tick still running when stopping is asked for
+    /// is dropped: its transaction, if open, rolls back.
     pub fn every<F, Fut, E>(&mut self, name: &'static str, every: Duration, mut tick: F)
     where
         F: FnMut() -> Fut + Send + 'static,
         Fut: Future<Output = Result<(), E>> + Send,
-        E: std::fmt::Display,
+        E: std::fmt::Display + Send,
     {
         self.spawn(name, move |mut stop| async move {
             let mut interval = tokio::time::interval(every);
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             while !stop.before(interval.tick()).await {
-                if let Err(err) = tick().await {
+                let mut failed = None;
+                let ran = async {
+                    failed = tick().await.err();
+                };
+                if stop.before(ran).await {
+                    return;
+                }
+                if let Some(err) = failed {
                     tracing::warn!(job = name, error = %err, "a periodic job failed; it runs again");
                 }
             }

@@ -38,17 +38,10 @@ pub(super) async fn take(pool: &SqlitePool, target: &Path) -> Result<Backup, Bac
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "backup".into());
-    let partial = target.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-    let _ = std::fs::remove_file(&partial);
-    let outcome = copy_and_check(pool, &partial).await;
-    let backup = match outcome {
-        Ok(counts) => counts,
-        Err(err) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(err);
-        }
-    };
-    std::fs::rename(&partial, target)?;
+    let partial = Partial(target.with_file_name(format!(".{name}.partial-{}", std::process::id())));
+    let _ = std::fs::remove_file(&partial.0);
+    let counts = copy_and_check(pool, &partial.0).await?;
+    std::fs::rename(&partial.0, target)?;
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
         // The rename itself survives a power cut once the folder is synced.
         let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
@@ -56,9 +49,19 @@ pub(super) async fn take(pool: &SqlitePool, target: &Path) -> Result<Backup, Bac
     Ok(Backup {
         path: target.to_owned(),
         bytes: std::fs::metadata(target)?.len(),
-        nominations: backup.0,
-        stories: backup.1,
+        nominations: counts.0,
+        stories: counts.1,
     })
+}
+
+/// The copy being made: removed however the backup ends (an error, or the task dropped at
+/// shutdown) unless it was renamed into place.
+struct Partial(PathBuf);
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 async fn copy_and_check(pool: &SqlitePool, partial: &Path) -> Result<(i64, i64), BackupError> {
