@@ -7,9 +7,11 @@
 #
 #   bench/cpu.sh /path/to/before/herobot /path/to/after/herobot
 #
-# Env overrides: CONNECTIONS (32 per server), DURATION (10s), WARMUP (2s), BIN (target/release).
+# Env overrides: CONNECTIONS (32 per server), DURATION (10s), WARMUP (2s), BIN (target/release),
+# SERVER_RUST_LOG (warn; `info` is what operators run).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init cpu
 BEFORE=${1:?the before build\'s herobot binary}
 AFTER=${2:?the after build\'s herobot binary}
 CONNECTIONS=${CONNECTIONS:-32}
@@ -17,34 +19,16 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-2s}
 BIN=${BIN:-target/release}  # where loadgen and ceiling are
 SECRET=bench-secret
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/herobot-cpu.XXXXXX")
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
 
-"$BIN/ceiling" --listen 127.0.0.1:39110 >"$TMP/ceiling.log" 2>&1 &
-PIDS+=($!)
-serve() { # name binary port
-    env DATABASE_URL="sqlite://$TMP/$1.db" HEROBOT_LISTEN="127.0.0.1:$3" \
-        SLACK_SIGNING_SECRET="$SECRET" SLACK_BOT_TOKEN=xoxb-bench \
-        SLACK_API_URL=http://127.0.0.1:39110 HEROBOT_HEROES_CHANNEL=C0HEROES HEROBOT_HOURLY_LIMIT=0 RUST_LOG=warn \
-        "$2" serve >"$TMP/$1.log" 2>&1 &
-    echo $!
-}
-B_PID=$(serve before "$BEFORE" 39111)
-A_PID=$(serve after "$AFTER" 39112)
-PIDS+=("$B_PID" "$A_PID")
-for port in 39111 39112; do
-    for _ in $(seq 300); do
-        curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
-        sleep 0.1
-    done
-done
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+start_ceiling 127.0.0.1:39110 "$TMP/ceiling.log"
+start_herobot "$BEFORE" 127.0.0.1:39111 127.0.0.1:39110 "$TMP/before.db" "$TMP/before.log" \
+    HEROBOT_HOURLY_LIMIT=0
+B_PID=$SERVER_PID
+start_herobot "$AFTER" 127.0.0.1:39112 127.0.0.1:39110 "$TMP/after.db" "$TMP/after.log" \
+    HEROBOT_HOURLY_LIMIT=0
+A_PID=$SERVER_PID
+wait_up http://127.0.0.1:39111/healthz "$B_PID" "$TMP/before.log"
+wait_up http://127.0.0.1:39112/healthz "$A_PID" "$TMP/after.log"
 B0=$(cpu_ticks "$B_PID"); A0=$(cpu_ticks "$A_PID")
 LOADS=()
 for port in 39111 39112; do

@@ -9,43 +9,29 @@
 #
 # Env overrides: CONNECTIONS (4), BURST (2s), KILL_AFTER (1).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$PWD
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init crash
 CONNECTIONS=${CONNECTIONS:-4}
 BURST=${BURST:-2s}
 KILL_AFTER=${KILL_AFTER:-1}
 SLACK_ADDR=127.0.0.1:39110
 HEROBOT_ADDR=127.0.0.1:39111
 SECRET=crash-secret
-OUT=$ROOT/bench/out
-mkdir -p "$OUT"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/herobot-crash.XXXXXX")
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 cargo build --release --quiet --bin herobot -p herobot
 cargo build --release --quiet -p herobot-bench
-BIN=$ROOT/target/release
+BIN=$(release_dir)
 
-"$BIN/ceiling" --listen "$SLACK_ADDR" --log "$TMP/slack.log" 2>/dev/null &
-PIDS+=($!)
+start_ceiling "$SLACK_ADDR" /dev/null --log "$TMP/slack.log"
 
-serve() {
-    SLACK_SIGNING_SECRET=$SECRET SLACK_BOT_TOKEN=xoxb-crash SLACK_API_URL="http://$SLACK_ADDR" \
-    DATABASE_URL="sqlite://$TMP/herobot.db" HEROBOT_LISTEN=$HEROBOT_ADDR \
-    HEROBOT_HEROES_CHANNEL=C0HEROES HEROBOT_HOURLY_LIMIT=0 RUST_LOG=warn \
-        "$BIN/herobot" serve >>"$TMP/herobot.log" 2>&1 &
-    SERVER=$!
-    PIDS+=("$SERVER")
-    for _ in $(seq 100); do curl -sf "http://$HEROBOT_ADDR/healthz" >/dev/null && return; sleep 0.05; done
-    echo "herobot did not start"; exit 1
+serve() { # on the same database each time
+    start_herobot "$BIN/herobot" "$HEROBOT_ADDR" "$SLACK_ADDR" "$TMP/herobot.db" \
+        "$TMP/herobot-$1.log" HEROBOT_HOURLY_LIMIT=0
+    SERVER=$SERVER_PID
+    wait_up "http://$HEROBOT_ADDR/healthz" "$SERVER" "$TMP/herobot-$1.log" 100 0.05
 }
 
-serve
+serve first
 "$BIN/loadgen" --url "http://$HEROBOT_ADDR/slack/commands" --secret "$SECRET" \
     --connections "$CONNECTIONS" --duration "$BURST" --timeout 2s >"$TMP/loadgen.txt" 2>&1 &
 LOADGEN=$!
@@ -53,7 +39,7 @@ sleep "$KILL_AFTER"
 kill -KILL "$SERVER"
 wait "$LOADGEN" || true
 killed_at=$(date +%s.%N)
-serve
+serve restarted
 started=$(date +%s.%N)
 pending() { sqlite3 "$TMP/herobot.db" "select count(*) from outbox where status = 'pending'"; }
 for _ in $(seq 6000); do [ "$(pending)" = 0 ] && break; sleep 0.1; done

@@ -13,8 +13,8 @@
 # then the peak (VmHWM). Env overrides: CONNECTIONS (64), DURATION (10s), WARMUP (2s), IDLE (5).
 set -euo pipefail
 shopt -s inherit_errexit
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$PWD
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init footprint
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-2s}
@@ -22,14 +22,8 @@ IDLE=${IDLE:-5}
 CEILING_ADDR=127.0.0.1:39120
 HEROBOT_ADDR=127.0.0.1:39121
 SECRET=bench-secret
-OUT=$ROOT/bench/out
 mkdir -p "$OUT/bin"
-
-die() { echo "footprint: $*" >&2; exit 1; }
-
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps \
-    | grep -o '"target_directory":"[^"]*"' | head -n1 | cut -d'"' -f4)
-BIN=${TARGET_DIR:-$ROOT/target}/release
+BIN=$(release_dir)
 
 VARIANTS=("$@")
 if [[ ${#VARIANTS[@]} -eq 0 ]]; then
@@ -49,32 +43,9 @@ fi
 cargo build --release -p herobot-bench --bin ceiling --bin loadgen
 for b in ceiling loadgen; do [[ -x "$BIN/$b" ]] || die "missing $BIN/$b"; done
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/herobot-footprint.XXXXXX")
-CEILING_PID=
-SERVER_PID=
-stop() { # pid
-    kill -TERM "$1" 2>/dev/null || return 0
-    for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$1" 2>/dev/null || true
-}
-cleanup() {
-    for pid in $SERVER_PID $CEILING_PID; do stop "$pid"; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+start_ceiling "$CEILING_ADDR" "$OUT/footprint-ceiling.log"
 
-"$BIN/ceiling" --listen "$CEILING_ADDR" >"$OUT/footprint-ceiling.log" 2>&1 &
-CEILING_PID=$!
-for _ in $(seq 100); do
-    curl -fsS -o /dev/null "http://$CEILING_ADDR/" 2>/dev/null && break
-    sleep 0.1
-done
-
-json_field() { grep -o "\"$1\":[^,}]*" | head -n1 | cut -d: -f2 | tr -d '"'; }
 kib() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$2/status"; }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 TICK=$(getconf CLK_TCK)
 
@@ -90,22 +61,12 @@ for spec in "${VARIANTS[@]}"; do
     extra=("${parts[@]:1}")
     db=$TMP/$name.db
     echo "== $name: $binary ${extra[*]}"
-    env DATABASE_URL="sqlite://$db" HEROBOT_LISTEN="$HEROBOT_ADDR" \
-        SLACK_SIGNING_SECRET="$SECRET" SLACK_BOT_TOKEN=xoxb-bench \
-        SLACK_API_URL="http://$CEILING_ADDR" HEROBOT_HEROES_CHANNEL=C0HEROES \
-        HEROBOT_HOURLY_LIMIT=0 RUST_LOG=warn "${extra[@]}" \
-        "$binary" serve >"$OUT/footprint-$name.log" 2>&1 &
-    SERVER_PID=$!
-    up=
-    for _ in $(seq 300); do
-        if curl -fsS -o /dev/null "http://$HEROBOT_ADDR/healthz" 2>/dev/null; then up=1; break; fi
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    [[ -n "$up" ]] || { tail -n 20 "$OUT/footprint-$name.log" >&2; die "$name did not come up"; }
+    start_herobot "$binary" "$HEROBOT_ADDR" "$CEILING_ADDR" "$db" "$OUT/footprint-$name.log" \
+        HEROBOT_HOURLY_LIMIT=0 "${extra[@]}"
+    wait_up "http://$HEROBOT_ADDR/healthz" "$SERVER_PID" "$OUT/footprint-$name.log"
     sleep "$IDLE"
     idle=$(kib VmRSS "$SERVER_PID")
-    cpu0=$(ticks "$SERVER_PID")
+    cpu0=$(cpu_ticks "$SERVER_PID")
     count0=$(sqlite3 "$db" "select count(*) from nominations")
     "$BIN/loadgen" --url "http://$HEROBOT_ADDR/slack/commands" --secret "$SECRET" \
         --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" \
@@ -113,9 +74,9 @@ for spec in "${VARIANTS[@]}"; do
     sleep 1 # the outbox posts what is left
     peak=$(kib VmHWM "$SERVER_PID")
     threads=$(kib Threads "$SERVER_PID")
-    cpu1=$(ticks "$SERVER_PID")
+    cpu1=$(cpu_ticks "$SERVER_PID")
     avg=$(load)
-    stop "$SERVER_PID"
+    stop "$SERVER_PID" 100
     SERVER_PID=
     count1=$(sqlite3 "$db" "select count(*) from nominations")
     result=$(grep '^RESULT ' "$OUT/footprint-$name-loadgen.txt" | cut -d' ' -f2-)

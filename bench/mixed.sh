@@ -8,8 +8,8 @@
 set -euo pipefail
 shopt -s inherit_errexit
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$PWD
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init mixed
 
 CONNECTION_SETS=${CONNECTION_SETS:-64 256}
 DURATION=${DURATION:-10s}
@@ -18,52 +18,19 @@ PEOPLE=${PEOPLE:-20000}
 CEILING_ADDR=127.0.0.1:39130
 HEROBOT_ADDR=127.0.0.1:39131
 SECRET=bench-secret
-OUT=$ROOT/bench/out
 
-die() { echo "mixed: $*" >&2; exit 1; }
-
-for cmd in cargo curl sqlite3; do
-    command -v "$cmd" >/dev/null || die "'$cmd' is required"
-done
-port_in_use() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
-for addr in "$CEILING_ADDR" "$HEROBOT_ADDR"; do
-    if port_in_use "$addr"; then die "$addr is already in use; stop whatever listens there"; fi
-done
-
-mkdir -p "$OUT"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/herobot-mixed.XXXXXX")
-CEILING_PID=
-SERVER_PID=
-stop() { # pid
-    kill -TERM "$1" 2>/dev/null || return 0
-    for _ in $(seq 300); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$1" 2>/dev/null || true
-}
-cleanup() {
-    for pid in $SERVER_PID $CEILING_PID; do stop "$pid"; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+require cargo curl sqlite3
+ports_free "$CEILING_ADDR" "$HEROBOT_ADDR"
 
 echo "== building (release)"
 cargo build --release --bin herobot -p herobot
 cargo build --release -p herobot-bench --bin ceiling --bin loadgen
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps \
-    | grep -o '"target_directory":"[^"]*"' | head -n1 | cut -d'"' -f4)
-BIN=${TARGET_DIR:-$ROOT/target}/release
+BIN=$(release_dir)
 HEROBOT=${HEROBOT:-$BIN/herobot}
 for b in "$HEROBOT" "$BIN/ceiling" "$BIN/loadgen"; do [[ -x "$b" ]] || die "missing $b"; done
 
-"$BIN/ceiling" --listen "$CEILING_ADDR" >"$OUT/mixed-ceiling.log" 2>&1 &
-CEILING_PID=$!
-for _ in $(seq 100); do
-    curl -fsS -o /dev/null "http://$CEILING_ADDR/" 2>/dev/null && break
-    sleep 0.1
-done
+start_ceiling "$CEILING_ADDR" "$OUT/mixed-ceiling.log"
 
-json_field() { grep -o "\"$1\":[^,}]*" | head -n1 | cut -d: -f2 | tr -d '"'; }
 # kind_p99 KIND < RESULT-json: the p99 of one kind of request.
 kind_field() { grep -o "\"$1\":{[^}]*}" | json_field "$2"; }
 
@@ -78,18 +45,9 @@ for connections in $CONNECTION_SETS; do
     db=$TMP/$name.db
     acked=$TMP/$name-acked.txt
     echo "== herobot serve on $HEROBOT_ADDR, fresh database; $connections connections"
-    env DATABASE_URL="sqlite://$db" HEROBOT_LISTEN="$HEROBOT_ADDR" \
-        SLACK_SIGNING_SECRET="$SECRET" SLACK_BOT_TOKEN=xoxb-bench \
-        SLACK_API_URL="http://$CEILING_ADDR" HEROBOT_HEROES_CHANNEL=C0HEROES RUST_LOG=warn \
-        "$HEROBOT" serve >"$OUT/$name-herobot.log" 2>&1 &
-    SERVER_PID=$!
-    up=
-    for _ in $(seq 300); do
-        if curl -fsS -o /dev/null "http://$HEROBOT_ADDR/healthz" 2>/dev/null; then up=1; break; fi
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    [[ -n "$up" ]] || { tail -n 20 "$OUT/$name-herobot.log" >&2; die "herobot did not come up"; }
+    # The hourly limit stays at its default: the load comes from PEOPLE people.
+    start_herobot "$HEROBOT" "$HEROBOT_ADDR" "$CEILING_ADDR" "$db" "$OUT/$name-herobot.log"
+    wait_up "http://$HEROBOT_ADDR/healthz" "$SERVER_PID" "$OUT/$name-herobot.log"
     "$BIN/loadgen" --mix mixed --url "http://$HEROBOT_ADDR" --secret "$SECRET" \
         --connections "$connections" --duration "$DURATION" --warmup "$WARMUP" \
         --people "$PEOPLE" --slack-url "http://$CEILING_ADDR" --acked-file "$acked" \

@@ -4,35 +4,22 @@
 # it recovers, and this reports how long herobot took to deliver everything after that, and
 # whether anything was given up. Loopback only (ports 39120, 39121); stops by itself.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$PWD
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init outage
 OUTAGE=${OUTAGE:-600}
 SLACK_ADDR=127.0.0.1:39120
 HEROBOT_ADDR=127.0.0.1:39121
 SECRET=outage-secret
-OUT=$ROOT/bench/out
-mkdir -p "$OUT"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/herobot-outage.XXXXXX")
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 cargo build --release --quiet --bin herobot -p herobot
 cargo build --release --quiet -p herobot-bench
-BIN=$ROOT/target/release
+BIN=$(release_dir)
 
-"$BIN/ceiling" --listen "$SLACK_ADDR" --fail-for "$OUTAGE" 2>/dev/null &
-PIDS+=($!)
+start_ceiling "$SLACK_ADDR" /dev/null --fail-for "$OUTAGE"
 down_until=$(( $(date +%s) + OUTAGE ))
-SLACK_SIGNING_SECRET=$SECRET SLACK_BOT_TOKEN=xoxb-outage SLACK_API_URL="http://$SLACK_ADDR" \
-DATABASE_URL="sqlite://$TMP/herobot.db" HEROBOT_LISTEN=$HEROBOT_ADDR \
-HEROBOT_HEROES_CHANNEL=C0HEROES HEROBOT_HOURLY_LIMIT=0 RUST_LOG=warn \
-    "$BIN/herobot" serve >"$TMP/herobot.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do curl -sf "http://$HEROBOT_ADDR/healthz" >/dev/null && break; sleep 0.05; done
+start_herobot "$BIN/herobot" "$HEROBOT_ADDR" "$SLACK_ADDR" "$TMP/herobot.db" "$TMP/herobot.log" \
+    HEROBOT_HOURLY_LIMIT=0
+wait_up "http://$HEROBOT_ADDR/healthz" "$SERVER_PID" "$TMP/herobot.log" 100 0.05
 
 burst() {
     "$BIN/loadgen" --url "http://$HEROBOT_ADDR/slack/commands" --secret "$SECRET" \

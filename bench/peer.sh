@@ -11,8 +11,8 @@
 set -euo pipefail
 shopt -s inherit_errexit
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$PWD
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init peer
 
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-10s}
@@ -24,35 +24,10 @@ CEILING_ADDR=127.0.0.1:29140
 PEER_ADDR=127.0.0.1:29141
 HEROBOT_ADDR=127.0.0.1:29142
 SECRET=bench-secret
-OUT=$ROOT/bench/out
 VENV=$OUT/peer-venv
 
-die() { echo "peer: $*" >&2; exit 1; }
-
-for cmd in cargo curl sqlite3 python3; do
-    command -v "$cmd" >/dev/null || die "'$cmd' is required"
-done
-port_in_use() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
-for addr in "$CEILING_ADDR" "$PEER_ADDR" "$HEROBOT_ADDR"; do
-    if port_in_use "$addr"; then die "$addr is already in use; stop whatever listens there"; fi
-done
-
-mkdir -p "$OUT"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/herobot-peer.XXXXXX")
-PIDS=()
-stop() { # pid
-    kill -TERM "$1" 2>/dev/null || return 0
-    for _ in $(seq 300); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$1" 2>/dev/null || true
-}
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do stop "$pid"; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+require cargo curl sqlite3 python3
+ports_free "$CEILING_ADDR" "$PEER_ADDR" "$HEROBOT_ADDR"
 
 echo "== the peer's packages in $VENV"
 [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
@@ -61,25 +36,9 @@ echo "== the peer's packages in $VENV"
 echo "== building (release)"
 cargo build --release --bin herobot -p herobot
 cargo build --release -p herobot-bench --bin ceiling --bin loadgen
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps \
-    | grep -o '"target_directory":"[^"]*"' | head -n1 | cut -d'"' -f4)
-BIN=${TARGET_DIR:-$ROOT/target}/release
+BIN=$(release_dir)
 
-"$BIN/ceiling" --listen "$CEILING_ADDR" >"$OUT/peer-ceiling.log" 2>&1 &
-PIDS+=($!)
-
-wait_up() { # url pid log
-    for _ in $(seq 300); do
-        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-        kill -0 "$2" 2>/dev/null || break
-        sleep 0.1
-    done
-    tail -n 20 "$3" >&2
-    die "$1 did not come up"
-}
-wait_up "http://$CEILING_ADDR/" "${PIDS[0]}" "$OUT/peer-ceiling.log"
-
-json_field() { grep -o "\"$1\":[^,}]*" | head -n1 | cut -d: -f2 | tr -d '"'; }
+start_ceiling "$CEILING_ADDR" "$OUT/peer-ceiling.log"
 
 # missing DB ACKED: acknowledged trigger ids without their request key in the database.
 missing() {
@@ -115,22 +74,17 @@ DATABASE_URL="sqlite://$TMP/peer.db" "$BIN/herobot" migrate >/dev/null
         --threads "$PEER_THREADS" --bind "$PEER_ADDR" --log-level warning app:flask_app
 ) >"$OUT/peer-gunicorn.log" 2>&1 &
 PEER_PID=$!
-PIDS+=("$PEER_PID")
+BENCH_PIDS+=("$PEER_PID")
 wait_up "http://$PEER_ADDR/healthz" "$PEER_PID" "$OUT/peer-gunicorn.log"
 measure peer "http://$PEER_ADDR/slack/commands"
 stop "$PEER_PID"
 
 echo "== herobot on $HEROBOT_ADDR"
-env DATABASE_URL="sqlite://$TMP/herobot.db" HEROBOT_LISTEN="$HEROBOT_ADDR" \
-    SLACK_SIGNING_SECRET="$SECRET" SLACK_BOT_TOKEN=xoxb-bench \
-    SLACK_API_URL="http://$CEILING_ADDR" HEROBOT_HEROES_CHANNEL=C0HEROES \
-    HEROBOT_HOURLY_LIMIT=0 RUST_LOG=warn \
-    "$BIN/herobot" serve >"$OUT/peer-herobot.log" 2>&1 &
-HEROBOT_PID=$!
-PIDS+=("$HEROBOT_PID")
-wait_up "http://$HEROBOT_ADDR/healthz" "$HEROBOT_PID" "$OUT/peer-herobot.log"
+start_herobot "$BIN/herobot" "$HEROBOT_ADDR" "$CEILING_ADDR" "$TMP/herobot.db" \
+    "$OUT/peer-herobot.log" HEROBOT_HOURLY_LIMIT=0
+wait_up "http://$HEROBOT_ADDR/healthz" "$SERVER_PID" "$OUT/peer-herobot.log"
 measure herobot "http://$HEROBOT_ADDR/slack/commands"
-stop "$HEROBOT_PID"
+stop "$SERVER_PID"
 
 status=0
 declare -A ACKED LOST

@@ -6,8 +6,8 @@
 set -euo pipefail
 shopt -s inherit_errexit
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$PWD
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init bench
 
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-10s}
@@ -15,50 +15,15 @@ WARMUP=${WARMUP:-2s}
 CEILING_ADDR=127.0.0.1:39100
 HEROBOT_ADDR=127.0.0.1:39101
 SECRET=bench-secret
-OUT=$ROOT/bench/out
 
-die() { echo "bench: $*" >&2; exit 1; }
-
-for cmd in cargo curl sqlite3; do
-    command -v "$cmd" >/dev/null || die "'$cmd' is required"
-done
-
-port_in_use() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
-for addr in "$CEILING_ADDR" "$HEROBOT_ADDR"; do
-    if port_in_use "$addr"; then die "$addr is already in use; stop whatever listens there"; fi
-done
-
-mkdir -p "$OUT"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/herobot-bench.XXXXXX")
-CEILING_PID=
-SERVER_PID=
-
-cleanup() {
-    local pid
-    for pid in $SERVER_PID $CEILING_PID; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill -TERM "$pid" 2>/dev/null || true
-            for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+require cargo curl sqlite3
+ports_free "$CEILING_ADDR" "$HEROBOT_ADDR"
 
 echo "== building (release)"
 cargo build --release --bin herobot -p herobot
 cargo build --release -p herobot-bench
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps \
-    | grep -o '"target_directory":"[^"]*"' | head -n1 | cut -d'"' -f4)
-[[ -n "$TARGET_DIR" ]] || TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-BIN=$TARGET_DIR/release
+BIN=$(release_dir)
 for b in herobot ceiling loadgen; do [[ -x "$BIN/$b" ]] || die "missing $BIN/$b"; done
-
-# json_field NAME < RESULT-json: prints a top-level scalar field of loadgen's RESULT line.
-json_field() { grep -o "\"$1\":[^,}]*" | head -n1 | cut -d: -f2 | tr -d '"'; }
 
 # run_loadgen NAME URL [extra args...]: runs loadgen, keeps its report, prints the RESULT json.
 run_loadgen() {
@@ -71,14 +36,8 @@ run_loadgen() {
 }
 
 echo "== ceiling: bare axum on $CEILING_ADDR (also the fake Slack Web API)"
-"$BIN/ceiling" --listen "$CEILING_ADDR" >"$OUT/ceiling.log" 2>&1 &
-CEILING_PID=$!
-for _ in $(seq 100); do
-    curl -fsS -o /dev/null -X POST "http://$CEILING_ADDR/api/auth.test" 2>/dev/null && break
-    kill -0 "$CEILING_PID" 2>/dev/null || { cat "$OUT/ceiling.log" >&2; die "ceiling exited"; }
-    sleep 0.1
-done
-curl -fsS -o /dev/null "http://$CEILING_ADDR/" || die "ceiling did not come up"
+start_ceiling "$CEILING_ADDR" "$OUT/ceiling.log"
+curl -fsS -o /dev/null -X POST "http://$CEILING_ADDR/api/auth.test" || die "ceiling did not come up"
 
 echo "== loadgen -> ceiling: $CONNECTIONS connections, $WARMUP warmup + $DURATION"
 CEILING_RESULT=$(run_loadgen ceiling "http://$CEILING_ADDR/slack/commands")
@@ -86,26 +45,9 @@ CEILING_RESULT=$(run_loadgen ceiling "http://$CEILING_ADDR/slack/commands")
 echo "== herobot serve on $HEROBOT_ADDR"
 DB=$TMP/bench.db
 ACKED=$TMP/acked.txt
-env DATABASE_URL="sqlite://$DB" \
-    HEROBOT_LISTEN="$HEROBOT_ADDR" \
-    SLACK_SIGNING_SECRET="$SECRET" \
-    SLACK_BOT_TOKEN=xoxb-bench \
-    SLACK_API_URL="http://$CEILING_ADDR" \
-    HEROBOT_HEROES_CHANNEL=C0HEROES \
-    HEROBOT_HOURLY_LIMIT=0 \
-    RUST_LOG=warn \
-    "$BIN/herobot" serve >"$OUT/herobot.log" 2>&1 &
-SERVER_PID=$!
-up=
-for _ in $(seq 300); do
-    if curl -fsS -o /dev/null "http://$HEROBOT_ADDR/healthz" 2>/dev/null; then up=1; break; fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        tail -n 40 "$OUT/herobot.log" >&2
-        die "herobot exited before becoming healthy (log: $OUT/herobot.log)"
-    fi
-    sleep 0.1
-done
-[[ -n "$up" ]] || { tail -n 40 "$OUT/herobot.log" >&2; die "herobot not healthy after 30 s"; }
+start_herobot "$BIN/herobot" "$HEROBOT_ADDR" "$CEILING_ADDR" "$DB" "$OUT/herobot.log" \
+    HEROBOT_HOURLY_LIMIT=0
+wait_up "http://$HEROBOT_ADDR/healthz" "$SERVER_PID" "$OUT/herobot.log"
 
 echo "== loadgen -> herobot: $CONNECTIONS connections, $WARMUP warmup + $DURATION"
 HEROBOT_RESULT=$(run_loadgen herobot "http://$HEROBOT_ADDR/slack/commands" --acked-file "$ACKED")

@@ -1,6 +1,12 @@
 //! Prometheus metrics through the `metrics` facade, rendered at `GET /metrics` by
 //! metrics-exporter-prometheus (without a listener of its own): counters, requests by route and
 //! status, and the acknowledgement latency histogram; per-app gauges are appended at scrape time.
+//!
+//! Every request is counted, so the handles are looked up once and kept: through the facade, each
+//! `counter!` with labels builds its key (an allocation per label), hashes it and finds it in the
+//! registry again.
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -10,16 +16,25 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 pub struct Counter {
     name: &'static str,
     help: &'static str,
+    handle: OnceLock<metrics::Counter>,
 }
 
 impl Counter {
     const fn new(name: &'static str, help: &'static str) -> Self {
-        Self { name, help }
+        Self {
+            name,
+            help,
+            handle: OnceLock::new(),
+        }
     }
 
     pub fn add(&self, n: u64) {
-        recorder();
-        metrics::counter!(self.name).increment(n);
+        self.handle
+            .get_or_init(|| {
+                recorder();
+                metrics::counter!(self.name)
+            })
+            .increment(n);
     }
 }
 
@@ -115,12 +130,58 @@ fn recorder() -> &'static PrometheusHandle {
     })
 }
 
+/// Histogram samples are kept one by one until they are folded into the buckets: at a scrape, or
+/// after this many, so that a server nobody scrapes does not hold every sample it took.
+const FOLD_EVERY: u64 = 4096;
+
+/// One route's latency histogram and its counters by status.
+struct Route {
+    seconds: metrics::Histogram,
+    by_status: Vec<(u16, metrics::Counter)>,
+}
+
+thread_local! {
+    /// This thread's handles, by route pattern: a request touches no lock and allocates nothing
+    /// once its route and status have been seen on this thread. Route patterns and statuses are
+    /// few, so this stays small.
+    static ROUTES: RefCell<HashMap<String, Route>> = RefCell::new(HashMap::new());
+    /// Samples this thread recorded, to fold them every `FOLD_EVERY`.
+    static SAMPLES: Cell<u64> = const { Cell::new(0) };
+}
+
 /// Counts a request answered on `route` with `status`, after `took`.
 pub fn request(route: &str, status: u16, took: Duration) {
-    recorder();
-    metrics::counter!(REQUESTS, "route" => route.to_owned(), "status" => status.to_string())
-        .increment(1);
-    metrics::histogram!(REQUEST_SECONDS, "route" => route.to_owned()).record(took.as_secs_f64());
+    let handle = recorder();
+    ROUTES.with_borrow_mut(|routes| {
+        if !routes.contains_key(route) {
+            let seconds = metrics::histogram!(REQUEST_SECONDS, "route" => route.to_owned());
+            routes.insert(
+                route.to_owned(),
+                Route {
+                    seconds,
+                    by_status: Vec::new(),
+                },
+            );
+        }
+        let entry = routes.get_mut(route).expect("inserted above");
+        entry.seconds.record(took.as_secs_f64());
+        let counter = match entry.by_status.iter().find(|(s, _)| *s == status) {
+            Some((_, counter)) => counter,
+            None => {
+                let counter = metrics::counter!(
+                    REQUESTS, "route" => route.to_owned(), "status" => status.to_string()
+                );
+                entry.by_status.push((status, counter));
+                &entry.by_status.last().expect("pushed above").1
+            }
+        };
+        counter.increment(1);
+    });
+    let samples = SAMPLES.get() + 1;
+    SAMPLES.set(samples);
+    if samples.is_multiple_of(FOLD_EVERY) {
+        handle.run_upkeep();
+    }
 }
 
 /// The exposition text, with this app's gauges (read at scrape time) appended.

@@ -6,9 +6,10 @@ use governor::{Quota, RateLimiter};
 
 use crate::domain::UserId;
 
+/// Keyed by the person's ID itself: checking costs no copy of it.
 type Keyed = RateLimiter<
-    String,
-    governor::state::keyed::HashMapStateStore<String>,
+    UserId,
+    governor::state::keyed::HashMapStateStore<UserId>,
     governor::clock::DefaultClock,
 >;
 
@@ -38,7 +39,7 @@ impl HourlyLimit {
         if limiter.len() > REMEMBERED {
             limiter.retain_recent();
         }
-        limiter.check_key(&person.to_string()).map_err(|_| {
+        limiter.check_key(person).map_err(|_| {
             format!(
                 "Thank you for recognising so many colleagues! You've reached {} nominations and stories this hour, so this one wasn't saved: please try again in a few minutes.",
                 self.per_hour

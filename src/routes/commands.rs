@@ -42,7 +42,8 @@ async fn answer(
 ) -> Result<Option<Value>> {
     let channel = Some(cmd.channel_id.clone()).filter(|c| !c.is_empty());
     let response_url = Some(cmd.response_url.clone()).filter(|u| !u.is_empty());
-    let origin = Origin {
+    // Only the modals need it: a nomination, the common case, copies nothing for it.
+    let origin = || Origin {
         channel: channel.clone(),
         response_url: response_url.clone(),
         permalink: None,
@@ -72,11 +73,11 @@ async fn answer(
         Ok(Command::Help) => messages::help(),
         Ok(Command::NominationModal) => {
             let view =
-                modals::nomination::view(&Default::default(), &origin, state.config.min_reason);
+                modals::nomination::view(&Default::default(), &origin(), state.config.min_reason);
             return Ok(actions::modal::open_modal(state, &cmd.trigger_id, &view).await);
         }
         Ok(Command::StoryModal) => {
-            let view = modals::story::view(&Default::default(), &origin);
+            let view = modals::story::view(&Default::default(), &origin());
             return Ok(actions::modal::open_modal(state, &cmd.trigger_id, &view).await);
         }
         Ok(Command::Find(query)) => actions::search::find(state, query, reply_to(cmd)).await?,

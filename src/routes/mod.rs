@@ -77,12 +77,14 @@ pub fn router(state: AppState) -> Router {
 /// Counts each answered request by its route's pattern (never the path itself, which may hold a
 /// key) and status, and records how long it took.
 async fn counted(request: Request<axum::body::Body>, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    // A clone of the pattern's Arc, not a copy of its text.
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let started = std::time::Instant::now();
     let response = next.run(request).await;
-    crate::metrics::request(&route, response.status().as_u16(), started.elapsed());
+    crate::metrics::request(
+        route.as_ref().map_or("unmatched", MatchedPath::as_str),
+        response.status().as_u16(),
+        started.elapsed(),
+    );
     response
 }
