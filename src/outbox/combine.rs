@@ -30,15 +30,19 @@ pub fn group(
         return Vec::new();
     };
     let due = |q: &&Queued| q.not_before_ms <= now_ms;
-    let waiting = |kind| {
+    // Whether more than `clears_in_a_minute` celebrations are due: counted only that far, so a
+    // lane with a long backlog costs no more to look at than a short one.
+    let more_due_than = |kind, n: usize| {
         queue
             .iter()
             .filter(|q| q.combinable == kind)
             .filter(due)
+            .take(n + 1)
             .count()
+            > n
     };
     let (kind, max) = match head.combinable {
-        Combinable::Celebration if waiting(Combinable::Celebration) > clears_in_a_minute => {
+        Combinable::Celebration if more_due_than(Combinable::Celebration, clears_in_a_minute) => {
             (Combinable::Celebration, ROLLUP_MAX)
         }
         Combinable::HeroDm if combine_dms => (Combinable::HeroDm, DM_MAX),

@@ -62,9 +62,15 @@ impl State {
         }
     }
 
+    /// Forgets row `id` of `lane`: most often the lane's head, taken without walking a long
+    /// backlog behind it.
     pub(super) fn remove(&mut self, lane: &str, id: i64) {
         if let Some(queue) = self.queues.get_mut(lane) {
-            queue.retain(|q| q.id != id);
+            if queue.front().is_some_and(|q| q.id == id) {
+                queue.pop_front();
+            } else {
+                queue.retain(|q| q.id != id);
+            }
         }
     }
 }
