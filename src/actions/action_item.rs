@@ -1,22 +1,23 @@
 //! Action items from a round's review: **Add an action** opens the form, adding one DMs its
 //! owner with **Done**, and **Done** marks it done once (the owner or a leader).
 use super::Pressed;
-use crate::domain::UserId;
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
+use crate::domain::{ActionItemId, RoundId, UserId};
 use crate::error::Result;
 use crate::messages::report_card as say;
 use crate::modals::action_item::{self as modal, NewAction};
 use crate::state::AppState;
 use crate::store::{outbox, report_cards as store, requests};
 
-/// **Add an action** pressed on round `round_id`'s results: the form opens, or the person is
-/// told privately why not.
+/// **Add an action** pressed on `round`'s results: the form opens, or the person is told
+/// privately why not.
 pub async fn open_form(
     app: &AppState,
-    round_id: i64,
+    round: RoundId,
     trigger_id: &str,
     pressed: Pressed,
 ) -> Result<()> {
+    let round_id = round.get();
     let Some(round) = store::get_round(&app.db, round_id).await? else {
         return Ok(());
     };
@@ -78,8 +79,9 @@ pub async fn add(
     Ok(Ok(id))
 }
 
-/// **Done** pressed by `by` on action item `id`: marked done once, and the DM shows it.
-pub async fn done(app: &AppState, id: i64, by: &UserId, pressed: Pressed) -> Result<()> {
+/// **Done** pressed by `by` on action `item`: marked done once, and the DM shows it.
+pub async fn done(app: &AppState, item: ActionItemId, by: &UserId, pressed: Pressed) -> Result<()> {
+    let id = item.get();
     let Some(item) = store::get_action(&app.db, id).await? else {
         return Ok(());
     };

@@ -5,7 +5,7 @@ use crate::answers::token::{self, Link, Refusal};
 use crate::domain::Story;
 use crate::domain::answer::{ANSWERS_PER_LINK, open_until};
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
-use crate::domain::{Answer, UserId};
+use crate::domain::{Answer, StoryId, UserId};
 use crate::error::Result;
 use crate::messages::answer as say;
 use crate::state::AppState;
@@ -140,12 +140,13 @@ pub async fn answer_by_link(
 /// nothing. Anyone else's press is refused privately.
 pub async fn answer_in_slack(
     app: &AppState,
-    story_id: i64,
+    story: StoryId,
     by: &UserId,
     answer: Answer,
     comment: Option<String>,
     pressed: Pressed,
 ) -> Result<Answered> {
+    let story_id = story.get();
     let now_ms = app.clock.now_ms();
     let mut tx = super::begin(app).await?;
     let asked = answers::asked(&mut *tx, story_id).await?;

@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::Pressed;
 use crate::answers::{self, token::Link};
 use crate::domain::outbox::{Delivery, Message, Render};
-use crate::domain::{CustomerKind, Story, UserId};
+use crate::domain::{CustomerKind, Story, StoryId, UserId};
 use crate::error::Result;
 use crate::messages::answer as say;
 use crate::state::AppState;
@@ -54,11 +54,12 @@ async fn reply(app: &AppState, pressed: &Pressed, body: Value, story_id: i64) ->
 /// for an internal story, the picker opens (Slack's trigger lasts 3 seconds, so now).
 pub async fn ask(
     app: &AppState,
-    story_id: i64,
+    story: StoryId,
     by: &UserId,
     trigger_id: &str,
     pressed: Pressed,
 ) -> Result<()> {
+    let story_id = story.get();
     let Some(story) = stories::get(&app.db, story_id).await? else {
         return Ok(());
     };

@@ -1,22 +1,23 @@
 //! Record consent: a credited hero agrees (or not) that a story is told outside Slack; their
 //! DM is updated to show the choice.
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
-use crate::domain::{Consent, UserId};
+use crate::domain::{Consent, StoryId, UserId};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store::{outbox, stories};
 
 use super::{Pressed, first_press};
 
-/// Records `hero`'s choice for `story_id`; true if it changed anything (the same choice again,
+/// Records `hero`'s choice for `story`; true if it changed anything (the same choice again,
 /// or a person the story does not credit, changes nothing).
 pub async fn record_consent(
     app: &AppState,
-    story_id: i64,
+    story: StoryId,
     hero: &UserId,
     consent: Consent,
     pressed: Option<Pressed>,
 ) -> Result<bool> {
+    let story_id = story.get();
     let now_ms = app.clock.now_ms();
     let mut tx = super::begin(app).await?;
     if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::{Pressed, first_press};
+use crate::domain::StoryId;
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
 use crate::error::Result;
 use crate::state::AppState;
@@ -22,15 +23,16 @@ pub enum Featured {
 const NOT_A_LEADER: &str =
     "Only leaders can feature stories. Ask one of your leaders if this story deserves a stage.";
 
-/// Marks `story_id` featured (or not) for `by`. Every post of the story herobot made is updated
+/// Marks `story` featured (or not) for `by`. Every post of the story herobot made is updated
 /// in place; the message a button was pressed on is replaced through its response_url.
 pub async fn feature(
     app: &AppState,
-    story_id: i64,
+    story: StoryId,
     by: &str,
     featured: bool,
     pressed: Option<Pressed>,
 ) -> Result<Featured> {
+    let story_id = story.get();
     let now_ms = app.clock.now_ms();
     let reply = |visibility| {
         pressed.as_ref().and_then(|p| {

@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::Pressed;
-use crate::domain::UserId;
 use crate::domain::report_card::{Answer, Round};
+use crate::domain::{RoundId, UserId};
 use crate::error::Result;
 use crate::messages::report_card as say;
 use crate::modals::rating::{self as modal, Metadata};
@@ -38,11 +38,12 @@ fn closed(app: &AppState, round: &Round) -> String {
 /// or they are told privately why not.
 pub async fn open_rating(
     app: &AppState,
-    round_id: i64,
+    round: RoundId,
     rater: &UserId,
     trigger_id: &str,
     pressed: Pressed,
 ) -> Result<()> {
+    let round_id = round.get();
     let Some(round) = store::get_round(&app.db, round_id).await? else {
         return Ok(());
     };

@@ -13,10 +13,11 @@ use super::samples::{
 use super::wire::Wire;
 use crate::actions::{self, Pressed, nominate::Request};
 use crate::domain::command::{self, Command};
+use crate::domain::element::action::{
+    ADD_ACTION, CONSENT_DECLINE, CONSENT_GRANT, DONE, FEATURE, RATE,
+};
 use crate::domain::report_card::{Month, OPEN_FOR_DAYS, REMIND_AFTER_DAYS};
-use crate::domain::{Consent, UserId};
-use crate::messages::report_card::{DONE, RATE};
-use crate::messages::story::{CONSENT_DECLINE, CONSENT_GRANT, FEATURE};
+use crate::domain::{ActionItemId, Consent, StoryId, UserId};
 use crate::modals::{self, Origin};
 use crate::slack::payload::Values;
 use crate::state::AppState;
@@ -639,8 +640,14 @@ async fn take(app: &AppState, wire: &Wire, step: &Step, seeded: &mut Seeded) -> 
             } else {
                 Consent::Declined
             };
-            actions::consent::record_consent(app, *story_id, &user(hero)?, consent, Some(pressed))
-                .await?;
+            actions::consent::record_consent(
+                app,
+                StoryId(*story_id),
+                &user(hero)?,
+                consent,
+                Some(pressed),
+            )
+            .await?;
         }
         Act::Feature { story } => {
             let (story_id, ts) = &stories[story];
@@ -651,7 +658,8 @@ async fn take(app: &AppState, wire: &Wire, step: &Step, seeded: &mut Seeded) -> 
                 message_ts: Some(ts.clone()),
                 on_home: false,
             };
-            actions::feature::feature(app, *story_id, LEADER.id, true, Some(pressed)).await?;
+            actions::feature::feature(app, StoryId(*story_id), LEADER.id, true, Some(pressed))
+                .await?;
         }
         Act::PostDigest => {
             let week = actions::digest::last_week(app);
@@ -771,13 +779,8 @@ async fn card_step(
             let round = seeded.round(*month)?;
             actions::round::close(app, round, "schedule").await?;
             settle(&app.db).await?;
-            find_button(
-                wire,
-                REVIEW.id,
-                crate::messages::report_card::ADD_ACTION,
-                &round.to_string(),
-            )
-            .with_context(|| format!("the results for {month} never arrived"))?;
+            find_button(wire, REVIEW.id, ADD_ACTION, &round.to_string())
+                .with_context(|| format!("the results for {month} never arrived"))?;
         }
         Act::AddAction { month, action } => {
             let round = seeded.round(*month)?;
@@ -826,7 +829,7 @@ async fn card_step(
                 message_ts: Some(ts),
                 on_home: false,
             };
-            actions::action_item::done(app, id, &user(owner)?, pressed).await?;
+            actions::action_item::done(app, ActionItemId(id), &user(owner)?, pressed).await?;
         }
         _ => anyhow::bail!("not a report card step"),
     }

@@ -1,6 +1,8 @@
 //! Parse-don't-validate types and the pure rules of the product.
 pub mod answer;
 pub mod command;
+pub mod element;
+pub mod id;
 pub mod nomination;
 pub mod outbox;
 pub mod report_card;
@@ -10,5 +12,7 @@ pub mod week;
 
 pub use answer::{Answer, Customer, CustomerAnswer};
 pub use command::Command;
+pub use element::Element;
+pub use id::{ActionItemId, CardId, ChannelId, NominationId, RoundId, StoryId};
 pub use nomination::{Category, CustomerKind, Nomination, NominationError, Reason, Tag, UserId};
 pub use story::{Consent, NewStory, Reaction, Story, StoryError};
