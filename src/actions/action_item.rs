@@ -1,6 +1,6 @@
 //! Action items from a round's review: **Add an action** opens the form, adding one DMs its
 //! owner with **Done**, and **Done** marks it done once (the owner or a leader).
-use super::Pressed;
+use super::{Pressed, Refused};
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
 use crate::domain::{ActionItemId, RoundId, UserId};
 use crate::error::Result;
@@ -43,7 +43,7 @@ pub async fn add(
     by: &UserId,
     action: NewAction,
     key: &str,
-) -> Result<std::result::Result<i64, String>> {
+) -> Result<std::result::Result<i64, Refused>> {
     let Some(round) = store::get_round(&app.db, round_id).await? else {
         return Ok(Err("This round no longer exists.".into()));
     };

@@ -2,7 +2,7 @@
 //! internal customer, whom herobot then asks once in a DM.
 use serde_json::Value;
 
-use super::Pressed;
+use super::{Pressed, Refused};
 use crate::answers::{self, token::Link};
 use crate::domain::outbox::{Delivery, Message, Render};
 use crate::domain::{CustomerKind, Story, StoryId, UserId};
@@ -112,7 +112,7 @@ pub async fn ask_colleague(
     story_id: i64,
     by: &UserId,
     customer: &str,
-) -> Result<Result<(), String>> {
+) -> Result<Result<(), Refused>> {
     let Some(customer) = UserId::parse(customer) else {
         return Ok(Err("Pick a person.".into()));
     };

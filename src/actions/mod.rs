@@ -28,9 +28,22 @@ use crate::domain::outbox::{Delivery, Message, Visibility};
 use crate::state::AppState;
 use crate::store::{WriteTurn, outbox, requests};
 
-/// Why an action stored nothing, in words for the person who asked (a limit, say).
+/// Why an action stored nothing, in words for the person who asked (a limit, say): the one
+/// shape of every action's refusal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused(pub String);
+
+impl From<String> for Refused {
+    fn from(why: String) -> Self {
+        Self(why)
+    }
+}
+
+impl From<&str> for Refused {
+    fn from(why: &str) -> Self {
+        Self(why.to_owned())
+    }
+}
 
 /// A button press: the request it came in (a replay of it changes nothing), the message it was
 /// on, and the response_url that replaces that message.

@@ -30,8 +30,8 @@ pub async fn nominate(
     nomination: Nomination,
     request: Request,
 ) -> Result<Result<Value, Refused>> {
-    if let Err(refusal) = app.hourly_limit.check(&nomination.nominator) {
-        return Ok(Err(Refused(refusal)));
+    if let Err(refused) = app.hourly_limit.check(&nomination.nominator) {
+        return Ok(Err(refused));
     }
     let typed_in = match (&request.channel, &request.response_url) {
         (Some(channel), Some(response_url)) => Some(TypedIn {

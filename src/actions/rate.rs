@@ -3,7 +3,7 @@
 //! closes. Only the raters a round asked can rate in it.
 use serde_json::Value;
 
-use super::Pressed;
+use super::{Pressed, Refused};
 use crate::domain::report_card::{Answer, Round};
 use crate::domain::{RoundId, UserId};
 use crate::error::Result;
@@ -68,12 +68,12 @@ pub async fn rate(
     rater: &UserId,
     metadata: &Metadata,
     answers: Vec<Answer>,
-) -> Result<std::result::Result<Value, String>> {
+) -> Result<std::result::Result<Value, Refused>> {
     let Some(round) = store::get_round(&app.db, metadata.round).await? else {
         return Ok(Err("This round no longer exists.".into()));
     };
     if let Some(why) = cannot_rate(app, &round, rater).await? {
-        return Ok(Err(why));
+        return Ok(Err(Refused(why)));
     }
     let Some(card) = store::get(&app.db, round.card_id).await? else {
         return Ok(Err("This report card no longer exists.".into()));
@@ -89,7 +89,7 @@ pub async fn rate(
     let mut tx = super::begin(app).await?;
     // The round may have closed since the look above: checked again in the transaction.
     if !store::replace_answers(&mut tx, round.id, rater, &answers, now_ms / 1000).await? {
-        return Ok(Err(closed(app, &round)));
+        return Ok(Err(Refused(closed(app, &round))));
     }
     super::commit(app, tx).await?;
     tracing::info!(round = round.id, "report card answers recorded");

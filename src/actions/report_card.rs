@@ -2,6 +2,7 @@
 //! saving a card, retiring one, and `/hero reportcard list` with each card's last result.
 use serde_json::{Value, json};
 
+use super::Refused;
 use crate::domain::UserId;
 use crate::domain::command::CardCommand;
 use crate::domain::outbox::{Delivery, Message, Visibility};
@@ -68,7 +69,7 @@ pub async fn save(
     metadata: Metadata,
     card: NewCard,
     key: &str,
-) -> Result<std::result::Result<i64, String>> {
+) -> Result<std::result::Result<i64, Refused>> {
     if !app.config.is_leader(user.as_str()) {
         return Ok(Err(LEADERS_ONLY.into()));
     }
@@ -80,9 +81,9 @@ pub async fn save(
     let id = match metadata.card {
         Some(id) => {
             if !store::update(&mut tx, id, &card, now_ms / 1000).await? {
-                return Ok(Err(format!(
+                return Ok(Err(Refused(format!(
                     "Report card {id} was retired meanwhile: nothing was saved."
-                )));
+                ))));
             }
             id
         }

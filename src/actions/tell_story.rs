@@ -16,8 +16,8 @@ pub async fn tell_story(
     story: NewStory,
     request: Request,
 ) -> Result<Result<Option<i64>, Refused>> {
-    if let Err(refusal) = app.hourly_limit.check(story.author()) {
-        return Ok(Err(Refused(refusal)));
+    if let Err(refused) = app.hourly_limit.check(story.author()) {
+        return Ok(Err(refused));
     }
     let typed_in = match (&request.channel, &request.response_url) {
         (Some(channel), Some(response_url)) => Some(TypedIn {
