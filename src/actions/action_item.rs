@@ -30,7 +30,7 @@ pub async fn open_form(
         app.clock.today(&app.config.timezone),
     );
     if let Some(problem) = super::modal::open_modal(app, trigger_id, &view).await {
-        super::reply_to_press(app, &pressed, problem, Some(round_id)).await?;
+        super::reply_to_press(app, &pressed, problem).await?;
     }
     Ok(())
 }
@@ -64,11 +64,12 @@ pub async fn add(
     .await?;
     let dm = Message::rendered(
         Render::ActionItem {
+            item: ActionItemId(id),
             owner: action.owner.clone(),
         },
         Delivery::dm(&action.owner),
     );
-    outbox::enqueue(&mut *tx, &[dm], Some(id), now_ms).await?;
+    outbox::enqueue(&mut *tx, &[dm], now_ms).await?;
     requests::record_made(&mut *tx, key, id, now_ms / 1000).await?;
     super::commit(app, tx).await?;
     tracing::info!(
@@ -90,7 +91,7 @@ pub async fn done(app: &AppState, item: ActionItemId, by: &UserId, pressed: Pres
             "Only its owner, <@{}>, or a leader can mark this action done.",
             item.owner
         );
-        return super::reply_to_press(app, &pressed, say::note(&text), Some(id)).await;
+        return super::reply_to_press(app, &pressed, say::note(&text)).await;
     }
     let now_ms = app.clock.now_ms();
     let mut tx = super::begin(app).await?;
@@ -115,7 +116,7 @@ pub async fn done(app: &AppState, item: ActionItemId, by: &UserId, pressed: Pres
                     visibility: Visibility::ReplaceOriginal,
                 },
             );
-            outbox::enqueue(&mut *tx, &[update], Some(id), now_ms).await?;
+            outbox::enqueue(&mut *tx, &[update], now_ms).await?;
         }
     }
     super::commit(app, tx).await?;

@@ -83,7 +83,10 @@ async fn praise(
         .iter()
         .map(|(hero, _)| {
             Message::rendered(
-                Render::CustomerPraise { hero: hero.clone() },
+                Render::CustomerPraise {
+                    story: StoryId(story_id),
+                    hero: hero.clone(),
+                },
                 Delivery::dm(hero),
             )
         })
@@ -126,7 +129,7 @@ pub async fn answer_by_link(
     }
     answers::count_link_use(&mut *tx, link.story_id, link.made_at).await?;
     let dms = praise(&mut tx, link.story_id, answer, recorded).await?;
-    outbox::enqueue(&mut *tx, &dms, Some(link.story_id), now_ms).await?;
+    outbox::enqueue(&mut *tx, &dms, now_ms).await?;
     super::commit(app, tx).await?;
     tracing::info!(
         story = link.story_id,
@@ -161,7 +164,7 @@ pub async fn answer_in_slack(
                     visibility: Visibility::Private,
                 },
             );
-            outbox::enqueue(&mut *tx, &[note], Some(story_id), now_ms).await?;
+            outbox::enqueue(&mut *tx, &[note], now_ms).await?;
             super::commit(app, tx).await?;
         }
         return Ok(Answered::Refused);
@@ -186,6 +189,7 @@ pub async fn answer_in_slack(
     if let Some(url) = pressed.response_url {
         messages.push(Message::rendered(
             Render::CustomerQuestion {
+                story,
                 customer: by.clone(),
             },
             Delivery::Respond {
@@ -195,7 +199,7 @@ pub async fn answer_in_slack(
             },
         ));
     }
-    outbox::enqueue(&mut *tx, &messages, Some(story_id), now_ms).await?;
+    outbox::enqueue(&mut *tx, &messages, now_ms).await?;
     super::commit(app, tx).await?;
     tracing::info!(
         story = story_id,

@@ -46,8 +46,8 @@ fn may_ask(app: &AppState, story: &Story, by: &UserId) -> bool {
 }
 
 /// Queues a private reply to the person who pressed a button on the story's messages.
-async fn reply(app: &AppState, pressed: &Pressed, body: Value, story_id: i64) -> Result<()> {
-    super::reply_to_press(app, pressed, body, Some(story_id)).await
+async fn reply(app: &AppState, pressed: &Pressed, body: Value) -> Result<()> {
+    super::reply_to_press(app, pressed, body).await
 }
 
 /// **Ask the customer**, pressed by `by`: an external story's teller gets the link privately;
@@ -68,12 +68,12 @@ pub async fn ask(
             "Only the teller, <@{}>, or a leader can ask the customer about this story.",
             story.author_id
         );
-        return reply(app, &pressed, say::note(&text), story_id).await;
+        return reply(app, &pressed, say::note(&text)).await;
     }
     match story.customer_kind {
         CustomerKind::External => {
             let Some(public_url) = app.config.public_url.as_deref() else {
-                return reply(app, &pressed, say::note(NO_PUBLIC_URL), story_id).await;
+                return reply(app, &pressed, say::note(NO_PUBLIC_URL)).await;
             };
             let now = app.clock.now_secs();
             let link = Link {
@@ -87,18 +87,18 @@ pub async fn ask(
                 "%a %-d %b %Y",
             );
             let body = say::link_for_teller(&story, &url, &variants, &closes);
-            reply(app, &pressed, body, story_id).await
+            reply(app, &pressed, body).await
         }
         CustomerKind::Internal => {
             if let Some(customer) = store::asked(&app.db, story_id).await? {
                 let text = format!(
                     "herobot asked <@{customer}> already; it asks the customer once. Their answer shows on the story in the library."
                 );
-                return reply(app, &pressed, say::note(&text), story_id).await;
+                return reply(app, &pressed, say::note(&text)).await;
             }
             let view = crate::modals::ask::view(story_id, &story.title);
             if let Some(problem) = super::modal::open_modal(app, trigger_id, &view).await {
-                reply(app, &pressed, problem, story_id).await?;
+                reply(app, &pressed, problem).await?;
             }
             Ok(())
         }
@@ -146,11 +146,12 @@ pub async fn ask_colleague(
     }
     let dm = Message::rendered(
         Render::CustomerQuestion {
+            story: StoryId(story_id),
             customer: customer.clone(),
         },
         Delivery::dm(&customer),
     );
-    outbox::enqueue(&mut *tx, &[dm], Some(story_id), now_ms).await?;
+    outbox::enqueue(&mut *tx, &[dm], now_ms).await?;
     super::commit(app, tx).await?;
     tracing::info!(story = story_id, "internal customer asked");
     Ok(Ok(()))

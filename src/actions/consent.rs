@@ -31,14 +31,17 @@ pub async fn record_consent(
     }
     if let Some(url) = pressed.and_then(|p| p.response_url.map(|url| (url, p.channel))) {
         let update = Message::rendered(
-            Render::ConsentDm { hero: hero.clone() },
+            Render::ConsentDm {
+                story,
+                hero: hero.clone(),
+            },
             Delivery::Respond {
                 url: url.0,
                 channel: url.1,
                 visibility: Visibility::ReplaceOriginal,
             },
         );
-        outbox::enqueue(&mut *tx, &[update], Some(story_id), now_ms).await?;
+        outbox::enqueue(&mut *tx, &[update], now_ms).await?;
     }
     super::commit(app, tx).await?;
     tracing::info!(

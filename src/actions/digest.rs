@@ -43,7 +43,7 @@ pub async fn post_digest(app: &AppState, week: IsoWeek, by: &str) -> Result<Post
             channel: channel.clone(),
         },
     );
-    outbox::enqueue(&mut *tx, &[post], None, now_ms).await?;
+    outbox::enqueue(&mut *tx, &[post], now_ms).await?;
     super::commit(app, tx).await?;
     tracing::info!(week = %week, by, "digest queued");
     crate::metrics::DIGESTS_POSTED.add(1);

@@ -50,7 +50,7 @@ pub async fn feature(
             if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {
                 return Ok(Featured::NotALeader);
             }
-            outbox::enqueue(&mut *tx, &[note], Some(story_id), now_ms).await?;
+            outbox::enqueue(&mut *tx, &[note], now_ms).await?;
             super::commit(app, tx).await?;
         }
         return Ok(Featured::NotALeader);
@@ -70,13 +70,18 @@ pub async fn feature(
         .await?
         .into_iter()
         .filter(|(channel, ts)| pressed_on != Some((channel.as_str(), Some(ts.as_str()))))
-        .map(|(channel, ts)| Message::rendered(Render::StoryPost, Delivery::Update { channel, ts }))
+        .map(|(channel, ts)| {
+            Message::rendered(
+                Render::StoryPost { story },
+                Delivery::Update { channel, ts },
+            )
+        })
         .collect();
     updates.extend(
         reply(Visibility::ReplaceOriginal)
-            .map(|delivery| Message::rendered(Render::StoryPost, delivery)),
+            .map(|delivery| Message::rendered(Render::StoryPost { story }, delivery)),
     );
-    outbox::enqueue(&mut *tx, &updates, Some(story_id), now_ms).await?;
+    outbox::enqueue(&mut *tx, &updates, now_ms).await?;
     super::commit(app, tx).await?;
     tracing::info!(story = story_id, featured, by, "story featured");
     Ok(Featured::Changed)

@@ -139,12 +139,11 @@ async fn commit(app: &AppState, tx: Tx) -> Result<(), sqlx::Error> {
 }
 
 /// Queues a private reply to the person who pressed a button, once however often the press is
-/// replayed; `subject` is the record the press was about. Without a response_url, nothing.
+/// replayed. Without a response_url, nothing.
 async fn reply_to_press(
     app: &AppState,
     pressed: &Pressed,
     body: Value,
-    subject: Option<i64>,
 ) -> crate::error::Result<()> {
     let Some(url) = pressed.response_url.clone() else {
         return Ok(());
@@ -162,7 +161,7 @@ async fn reply_to_press(
     if !first_press(&mut tx, Some(pressed), now_ms).await? {
         return Ok(());
     }
-    outbox::enqueue(&mut *tx, &[note], subject, now_ms).await?;
+    outbox::enqueue(&mut *tx, &[note], now_ms).await?;
     commit(app, tx).await?;
     Ok(())
 }

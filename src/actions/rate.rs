@@ -48,7 +48,7 @@ pub async fn open_rating(
         return Ok(());
     };
     if let Some(why) = cannot_rate(app, &round, rater).await? {
-        return super::reply_to_press(app, &pressed, say::note(&why), Some(round_id)).await;
+        return super::reply_to_press(app, &pressed, say::note(&why)).await;
     }
     let Some(card) = store::get(&app.db, round.card_id).await? else {
         return Ok(());
@@ -56,7 +56,7 @@ pub async fn open_rating(
     let earlier = store::answers_of(&app.db, round_id, rater).await?;
     let view = modal::view(&card, round_id, round.month, &earlier);
     if let Some(problem) = super::modal::open_modal(app, trigger_id, &view).await {
-        super::reply_to_press(app, &pressed, problem, Some(round_id)).await?;
+        super::reply_to_press(app, &pressed, problem).await?;
     }
     Ok(())
 }

@@ -118,7 +118,7 @@ pub async fn save(
                 visibility: Visibility::Private,
             },
         );
-        outbox::enqueue(&mut *tx, &[note], None, now_ms).await?;
+        outbox::enqueue(&mut *tx, &[note], now_ms).await?;
     }
     requests::record_made(&mut *tx, key, id, now_ms / 1000).await?;
     super::commit(app, tx).await?;

@@ -9,7 +9,7 @@ pub mod search;
 pub mod story;
 pub mod wall;
 
-pub use deliveries::{Place, TypedIn, nomination_messages, story_messages};
+pub use deliveries::{Place, TypedIn, nomination_messages, public_place, story_messages};
 use serde_json::{Value, json};
 
 use crate::domain::{Element, Nomination, UserId};

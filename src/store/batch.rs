@@ -12,7 +12,8 @@ use tokio::time::{Duration, Instant};
 use super::outbox::Row;
 use crate::clock::Clock;
 use crate::domain::Nomination;
-use crate::domain::outbox::Message;
+use crate::domain::NominationId;
+use crate::domain::outbox::Unwritten;
 
 /// Most submissions committed in one transaction.
 const MAX_BATCH: usize = 100;
@@ -48,7 +49,7 @@ pub struct Submission {
     pub source: Source,
     pub message_permalink: Option<String>,
     pub nomination: Nomination,
-    pub messages: Vec<Message>,
+    pub messages: Unwritten<NominationId>,
 }
 
 /// What became of a submission.
@@ -472,9 +473,8 @@ async fn try_commit(
             tags.push(json!([id, tag.as_str()]));
         }
         requests.push(json!([s.key, s.ack, now]));
-        for m in &s.messages {
+        for m in &s.messages.about(NominationId(*id)) {
             let row = Row::of(m);
-            let subject = row.render.map(|_| *id);
             outbox.push(json!([
                 row.method,
                 row.lane,
@@ -483,7 +483,7 @@ async fn try_commit(
                 row.render,
                 row.recipient,
                 row.channel,
-                subject,
+                row.subject,
                 now_ms,
                 now
             ]));
