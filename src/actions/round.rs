@@ -156,7 +156,7 @@ pub async fn close(app: &AppState, round_id: i64, by: &str) -> Result<bool> {
             round: RoundId(round_id),
         },
         Delivery::Post {
-            channel: card.review_channel.clone(),
+            channel: card.review_channel.to_string(),
         },
     );
     outbox::enqueue(&mut *tx, &[results], now_ms).await?;

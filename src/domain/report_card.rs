@@ -6,7 +6,7 @@ use std::fmt;
 use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
 
-use super::UserId;
+use super::{ChannelId, UserId};
 
 /// The most deliverables a card has.
 pub const MAX_DELIVERABLES: usize = 6;
@@ -190,7 +190,7 @@ pub struct NewCard {
     supplier: String,
     raters: Vec<UserId>,
     deliverables: Vec<String>,
-    review_channel: String,
+    review_channel: ChannelId,
     comments: Comments,
 }
 
@@ -272,14 +272,8 @@ impl NewCard {
                 ),
             ));
         }
-        let review_channel = form.review_channel.unwrap_or_default();
-        let channel_ok = review_channel.len() >= 3
-            && review_channel.len() <= 32
-            && (review_channel.starts_with('C') || review_channel.starts_with('G'))
-            && review_channel
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        if !channel_ok {
+        let review_channel = form.review_channel.as_deref().and_then(ChannelId::parse);
+        if review_channel.is_none() {
             problems.push((
                 CardField::ReviewChannel,
                 "Pick the channel the results are reviewed in.".into(),
@@ -293,9 +287,9 @@ impl NewCard {
         // One message per field, the first found.
         problems.sort_by_key(|(field, _)| *field);
         problems.dedup_by_key(|(field, _)| *field);
-        if !problems.is_empty() {
+        let Some(review_channel) = review_channel.filter(|_| problems.is_empty()) else {
             return Err(problems);
-        }
+        };
         Ok(Self {
             supplier: supplier.to_owned(),
             raters,
@@ -338,7 +332,7 @@ pub struct Deliverable {
 pub struct Card {
     pub id: i64,
     pub supplier: String,
-    pub review_channel: String,
+    pub review_channel: ChannelId,
     pub comments: Comments,
     pub created_at: i64,
     pub retired_at: Option<i64>,
@@ -718,7 +712,7 @@ mod tests {
         let card = Card {
             id: 1,
             supplier: "Marketing".into(),
-            review_channel: "C0REVIEW".into(),
+            review_channel: ChannelId::parse("C0REVIEW").unwrap(),
             comments: Comments::Anonymous,
             created_at: 0,
             retired_at: None,

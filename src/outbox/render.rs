@@ -6,6 +6,7 @@ use jiff::tz::TimeZone;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::domain::UserId;
 use crate::domain::outbox::{Content, Render};
 use crate::messages;
 use crate::slack::client::Failure;
@@ -17,7 +18,7 @@ use crate::store::{nominations, report_cards, stories};
 #[derive(Debug, Clone)]
 pub struct Context {
     pub tz: TimeZone,
-    pub leaders: Vec<String>,
+    pub leaders: Vec<UserId>,
     pub target_recovery_24h: u8,
     pub target_surprise: u8,
     /// Where the library is, for links to a report card's page.
@@ -148,7 +149,7 @@ async fn home(
     use crate::digest::{IsoWeek, series};
     let since = now.as_second() - 90 * 86_400;
     let data = crate::store::home::load(db, person, since).await?;
-    let weeks = if context.leaders.iter().any(|l| l == person) {
+    let weeks = if context.leaders.iter().any(|l| l.as_str() == person) {
         let targets = (context.target_recovery_24h, context.target_surprise);
         let current = IsoWeek::of(now, &context.tz);
         Some(series::load_with(db, &context.tz, targets, current, 12).await?)

@@ -2,10 +2,10 @@
 //! closed once each, the raters' answers, action items, and the results and trends read back.
 use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
-use crate::domain::UserId;
 use crate::domain::report_card::{
     ActionItem, Answer, Card, Comment, Comments, Deliverable, Month, NewCard, Results, Round, Tally,
 };
+use crate::domain::{ChannelId, UserId};
 
 /// Stores a new card; its ID.
 pub async fn create(
@@ -190,7 +190,7 @@ async fn card(db: &SqlitePool, row: CardRow) -> Result<Card, sqlx::Error> {
     Ok(Card {
         id,
         supplier,
-        review_channel,
+        review_channel: ChannelId::stored(review_channel),
         comments: if anonymous {
             Comments::Anonymous
         } else {
