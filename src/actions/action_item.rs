@@ -25,7 +25,7 @@ pub async fn open_form(
         return Ok(());
     };
     let view = modal::view(
-        round_id,
+        RoundId(round_id),
         &card.supplier,
         app.clock.today(&app.config.timezone),
     );
@@ -39,12 +39,12 @@ pub async fn open_form(
 /// replay of it adds nothing again. The item's ID, or the message to show in the form.
 pub async fn add(
     app: &AppState,
-    round_id: i64,
+    round: RoundId,
     by: &UserId,
     action: NewAction,
     key: &str,
 ) -> Result<std::result::Result<i64, Refused>> {
-    let Some(round) = store::get_round(&app.db, round_id).await? else {
+    let Some(round) = store::get_round(&app.db, round.get()).await? else {
         return Ok(Err("This round no longer exists.".into()));
     };
     let now_ms = app.clock.now_ms();

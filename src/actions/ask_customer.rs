@@ -96,7 +96,7 @@ pub async fn ask(
                 );
                 return reply(app, &pressed, say::note(&text)).await;
             }
-            let view = crate::modals::ask::view(story_id, &story.title);
+            let view = crate::modals::ask::view(StoryId(story_id), &story.title);
             if let Some(problem) = super::modal::open_modal(app, trigger_id, &view).await {
                 reply(app, &pressed, problem).await?;
             }
@@ -105,14 +105,15 @@ pub async fn ask(
     }
 }
 
-/// The teller picked `customer` for `story_id`: herobot DMs them the question, once. An error is
+/// The teller picked `customer` for `story`: herobot DMs them the question, once. An error is
 /// the message to show beside the picker.
 pub async fn ask_colleague(
     app: &AppState,
-    story_id: i64,
+    story: StoryId,
     by: &UserId,
     customer: &str,
 ) -> Result<Result<(), Refused>> {
+    let story_id = story.get();
     let Some(customer) = UserId::parse(customer) else {
         return Ok(Err("Pick a person.".into()));
     };

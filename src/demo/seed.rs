@@ -17,7 +17,7 @@ use crate::domain::element::action::{
     ADD_ACTION, CONSENT_DECLINE, CONSENT_GRANT, DONE, FEATURE, RATE,
 };
 use crate::domain::report_card::{Month, OPEN_FOR_DAYS, REMIND_AFTER_DAYS};
-use crate::domain::{ActionItemId, Consent, StoryId, UserId};
+use crate::domain::{ActionItemId, Consent, RoundId, StoryId, UserId};
 use crate::modals::{self, Origin};
 use crate::slack::payload::Values;
 use crate::state::AppState;
@@ -789,7 +789,7 @@ async fn card_step(
             let card = cards::get(&app.db, seeded.card()?)
                 .await?
                 .context("the report card is gone")?;
-            let view = modals::action_item::view(round, &card.supplier, today);
+            let view = modals::action_item::view(RoundId(round), &card.supplier, today);
             let due = today
                 .checked_add(jiff::Span::new().days(item.due_in_days))?
                 .to_string();
@@ -1020,7 +1020,7 @@ mod tests {
             "C0DSALESMKT"
         );
         let today = jiff::civil::date(2026, 11, 18);
-        let action = crate::modals::action_item::view(7, "Marketing", today);
+        let action = crate::modals::action_item::view(RoundId(7), "Marketing", today);
         let v = values(&action, &[("owner", Answer::User("U0DSOFIA"))]);
         assert_eq!(v["owner"]["owner"]["selected_user"], "U0DSOFIA");
         assert_eq!(v["due"]["due"]["selected_date"], "2026-12-02", "as offered");
