@@ -13,11 +13,8 @@ use super::samples::{
 use super::wire::Wire;
 use crate::actions::{self, Pressed, nominate::Request};
 use crate::domain::command::{self, Command};
-use crate::domain::element::action::{
-    ADD_ACTION, CONSENT_DECLINE, CONSENT_GRANT, DONE, FEATURE, RATE,
-};
 use crate::domain::report_card::{Month, OPEN_FOR_DAYS, REMIND_AFTER_DAYS};
-use crate::domain::{ActionItemId, Consent, RoundId, StoryId, UserId};
+use crate::domain::{ActionItemId, Consent, Element, RoundId, StoryId, UserId};
 use crate::modals::{self, Origin};
 use crate::slack::payload::Values;
 use crate::state::AppState;
@@ -614,19 +611,19 @@ async fn take(app: &AppState, wire: &Wire, step: &Step, seeded: &mut Seeded) -> 
                 .map_err(refused)?
                 .context("the story was not stored")?;
             settle(&app.db).await?;
-            let ts = find_button(wire, STORIES.id, FEATURE, &story_id.to_string())
+            let ts = find_button(wire, STORIES.id, Element::Feature(StoryId(story_id)))
                 .context("the story's post never arrived")?;
             stories.insert(*sample, (story_id, ts));
         }
         Act::Consent { hero, story, grant } => {
             let (story_id, _) = &stories[story];
             let dm = cast::dm_channel(hero);
-            let action = if *grant {
-                CONSENT_GRANT
+            let button = if *grant {
+                Element::GrantConsent(StoryId(*story_id))
             } else {
-                CONSENT_DECLINE
+                Element::DeclineConsent(StoryId(*story_id))
             };
-            let ts = find_button(wire, &dm, action, &story_id.to_string())
+            let ts = find_button(wire, &dm, button)
                 .with_context(|| format!("no consent request for story {story_id} in {dm}"))?;
             let pressed = Pressed {
                 key: format!("press:{}", wire.recorder.trigger(hero, step.at * 1000)),
@@ -743,8 +740,12 @@ async fn card_step(
         } => {
             let round_id = seeded.round(*month)?;
             // The rater's DM has the **Rate …** button the modal opens from.
-            find_button(wire, &cast::dm_channel(rater), RATE, &round_id.to_string())
-                .with_context(|| format!("{rater} was not asked to rate {month}"))?;
+            find_button(
+                wire,
+                &cast::dm_channel(rater),
+                Element::Rate(RoundId(round_id)),
+            )
+            .with_context(|| format!("{rater} was not asked to rate {month}"))?;
             let card = cards::get(&app.db, seeded.card()?)
                 .await?
                 .context("the report card is gone")?;
@@ -779,7 +780,7 @@ async fn card_step(
             let round = seeded.round(*month)?;
             actions::round::close(app, round, "schedule").await?;
             settle(&app.db).await?;
-            find_button(wire, REVIEW.id, ADD_ACTION, &round.to_string())
+            find_button(wire, REVIEW.id, Element::AddAction(RoundId(round)))
                 .with_context(|| format!("the results for {month} never arrived"))?;
         }
         Act::AddAction { month, action } => {
@@ -820,7 +821,7 @@ async fn card_step(
                 .context("the action item was not added")?;
             let owner = CARD_ACTIONS[*action].owner;
             let dm = cast::dm_channel(owner);
-            let ts = find_button(wire, &dm, DONE, &id.to_string())
+            let ts = find_button(wire, &dm, Element::ActionDone(ActionItemId(id)))
                 .with_context(|| format!("no Done button for action item {id} in {dm}"))?;
             let pressed = Pressed {
                 key: format!("press:{}", wire.recorder.trigger(owner, step.at * 1000)),
@@ -847,8 +848,9 @@ fn button_value(message: &Value, action_id: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The latest message in `channel` with the button `action_id` valued `value`.
-fn find_button(wire: &Wire, channel: &str, action_id: &str, value: &str) -> Option<String> {
+/// The latest message in `channel` with the button that stands for `button`.
+fn find_button(wire: &Wire, channel: &str, button: Element) -> Option<String> {
+    let (action_id, value) = (button.action_id(), button.value());
     wire.recorder
         .since(0)
         .into_iter()
@@ -859,9 +861,7 @@ fn find_button(wire: &Wire, channel: &str, action_id: &str, value: &str) -> Opti
                 ts,
                 message,
                 ..
-            }) if c == channel && button_value(&message, action_id).as_deref() == Some(value) => {
-                Some(ts)
-            }
+            }) if c == channel && button_value(&message, &action_id) == value => Some(ts),
             _ => None,
         })
 }

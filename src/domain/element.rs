@@ -228,6 +228,39 @@ mod tests {
         ]
     }
 
+    /// Each variant's place; the compiler asks for a new variant here, and the test below then
+    /// asks for it in the list above.
+    fn ordinal(element: Element) -> usize {
+        match element {
+            Element::GrantConsent(_) => 0,
+            Element::DeclineConsent(_) => 1,
+            Element::Feature(_) => 2,
+            Element::Unfeature(_) => 3,
+            Element::AskCustomer(_) => 4,
+            Element::CustomerAnswer { .. } => 5,
+            Element::Nominate => 6,
+            Element::TellStory => 7,
+            Element::LibraryLink => 8,
+            Element::Rate(_) => 9,
+            Element::AddAction(_) => 10,
+            Element::ActionDone(_) => 11,
+            Element::OpenLibrary => 12,
+            Element::OpenWallboard => 13,
+            Element::OpenCardPage => 14,
+        }
+    }
+
+    #[test]
+    fn every_element_is_in_the_list_of_what_earlier_builds_posted() {
+        let mut seen: Vec<usize> = posted_by_earlier_builds()
+            .into_iter()
+            .map(|(_, _, element)| ordinal(element))
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen, (0..=14).collect::<Vec<_>>());
+    }
+
     #[test]
     fn a_button_posted_by_an_earlier_build_decodes_to_what_it_stood_for() {
         for (action_id, value, element) in posted_by_earlier_builds() {
