@@ -48,7 +48,7 @@ impl CardCommand {
             .split_whitespace()
             .map(|w| w.trim_start_matches('#').to_lowercase())
             .collect();
-        let card = |n: &str| n.parse::<i64>().ok().filter(|n| *n > 0).map(CardId);
+        let card = |n: &str| CardId::parse(n).filter(|id| id.get() > 0);
         match words
             .iter()
             .map(String::as_str)

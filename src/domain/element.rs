@@ -86,8 +86,8 @@ impl Element {
     /// The element a press stands for, from its action ID and value; `None` for an ID herobot
     /// never posted or a value that does not fit it.
     pub fn decode(action_id: &str, value: Option<&str>) -> Option<Self> {
-        let id = || value.and_then(|v| v.parse::<i64>().ok());
-        let story = || id().map(StoryId);
+        let story = || value.and_then(StoryId::parse);
+        let round = || value.and_then(RoundId::parse);
         Some(match action_id {
             CONSENT_GRANT => Self::GrantConsent(story()?),
             CONSENT_DECLINE => Self::DeclineConsent(story()?),
@@ -97,9 +97,9 @@ impl Element {
             NOMINATE => Self::Nominate,
             TELL_STORY => Self::TellStory,
             LIBRARY_LINK => Self::LibraryLink,
-            RATE => Self::Rate(RoundId(id()?)),
-            ADD_ACTION => Self::AddAction(RoundId(id()?)),
-            DONE => Self::ActionDone(ActionItemId(id()?)),
+            RATE => Self::Rate(round()?),
+            ADD_ACTION => Self::AddAction(round()?),
+            DONE => Self::ActionDone(value.and_then(ActionItemId::parse)?),
             OPEN_LIBRARY => Self::OpenLibrary,
             OPEN_WALLBOARD => Self::OpenWallboard,
             OPEN_CARD_PAGE => Self::OpenCardPage,

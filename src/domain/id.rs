@@ -12,6 +12,11 @@ macro_rules! record_ids {
         pub struct $name(pub i64);
 
         impl $name {
+            /// The ID written as its number (in a button's value or a modal's metadata).
+            pub fn parse(s: &str) -> Option<Self> {
+                s.parse().ok().map(Self)
+            }
+
             pub fn get(self) -> i64 {
                 self.0
             }
@@ -114,7 +119,9 @@ mod tests {
     }
 
     #[test]
-    fn a_record_id_reads_as_its_number() {
+    fn a_record_id_reads_and_is_written_as_its_number() {
+        assert_eq!(StoryId::parse("42"), Some(StoryId(42)));
+        assert_eq!(StoryId::parse("4 2"), None);
         assert_eq!(StoryId(42).to_string(), "42");
         assert_eq!(RoundId::from(7).get(), 7);
     }

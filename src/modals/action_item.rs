@@ -61,7 +61,7 @@ pub fn parse(
     if let Err(problem) = &due {
         errors.insert(DUE, problem.clone());
     }
-    let round = metadata.parse::<i64>().ok().map(RoundId);
+    let round = RoundId::parse(metadata);
     match (round, owner, due) {
         (Some(round), Some(owner), Ok(due_on)) if errors.is_empty() => Ok((
             round,

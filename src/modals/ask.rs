@@ -27,7 +27,7 @@ pub fn view(story_id: StoryId, title: &str) -> Value {
 
 /// The story and the person picked, or the message to show beside the picker.
 pub fn parse(values: &Values<'_>, metadata: &str) -> Result<(StoryId, String), FieldErrors> {
-    let story = metadata.parse::<i64>().ok().map(StoryId);
+    let story = StoryId::parse(metadata);
     let customer = values
         .0
         .get(CUSTOMER)
