@@ -1,14 +1,16 @@
 //! The `herobot` command line: serve, migrate, digest, export, wall, answer-link, reportcard,
-//! demo.
+//! backup, reindex, demo.
 use clap::{Parser, Subcommand};
 
 use crate::actions::ask_customer::{LinkFor, answer_link};
 use crate::actions::digest::{Posted, last_week, post_digest};
 use crate::clock::Clock;
 use crate::config::{Config, Needs};
-use crate::digest::{self, IsoWeek};
+use crate::digest;
+use crate::domain::calendar::IsoWeek;
 use crate::library::download;
-use crate::{startup, store, telemetry};
+use crate::state::AppState;
+use crate::{startup, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +55,12 @@ pub enum Command {
     },
     /// Rebuild the full-text search index from the stored stories and nominations, and exit.
     Reindex,
+    /// Take a consistent copy of the database into FILE (a new file) while herobot runs,
+    /// checked before it reports success. Restore by starting herobot on the copy.
+    Backup {
+        /// Where the copy goes; it must not exist yet.
+        file: std::path::PathBuf,
+    },
     /// Print a week's digest as Block Kit JSON (default: last week); --post posts it, once.
     Digest {
         /// The ISO week, e.g. 2026-W47 (in HEROBOT_TIMEZONE).
@@ -126,24 +134,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
             telemetry::init(config.log_format);
-            let pool = store::connect(&config.database_url).await?;
-            store::migrate(&pool).await?;
-            println!("migrations applied to {}", config.database_url);
+            let url = config.database_url.clone();
+            // Opening the database applies the migrations.
+            acting(config, async |_| Ok(())).await?;
+            println!("migrations applied to {url}");
             Ok(())
+        }
+        Command::Backup { file } => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            acting(config, async |app| {
+                let backup = crate::actions::backup::back_up(app, &file).await?;
+                println!(
+                    "backed up {} nominations and {} stories ({:.1} MB) to {}",
+                    backup.nominations,
+                    backup.stories,
+                    backup.bytes as f64 / 1e6,
+                    backup.path.display()
+                );
+                Ok(())
+            })
+            .await
         }
         Command::Reindex => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
             telemetry::init(config.log_format);
-            let pool = store::connect(&config.database_url).await?;
-            store::migrate(&pool).await?;
-            let started = std::time::Instant::now();
-            store::search::rebuild(&pool).await?;
-            println!(
-                "search index rebuilt in {:.1} s",
-                started.elapsed().as_secs_f64()
-            );
-            pool.close().await;
-            Ok(())
+            acting(config, async |app| {
+                let started = std::time::Instant::now();
+                crate::actions::search::rebuild_index(app).await?;
+                println!(
+                    "search index rebuilt in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
+                Ok(())
+            })
+            .await
         }
         Command::Export {
             format,
@@ -165,50 +190,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 &config.timezone,
             )
             .map_err(anyhow::Error::msg)?;
-            let pool = store::connect(&config.database_url).await?;
-            store::migrate(&pool).await?;
-            // Names come from the cache, and from Slack when a bot token is at hand.
-            let slack = (!config.bot_token.expose().is_empty()).then(|| {
-                crate::slack::client::SlackClient::new(
-                    &config.slack_api_url,
-                    config.bot_token.clone(),
-                )
-            });
-            let source = download::Source {
-                reads: pool.clone(),
-                db: pool.clone(),
-                turns: Default::default(),
-                slack,
-                clock: Clock::system(),
-                timezone: config.timezone.clone(),
-                names_budget: download::NAMES_BUDGET_CLI,
-                roster: Default::default(),
-            };
-            let (mut chunks, written) = download::spawn(source, format, filter);
-            let mut sink: Box<dyn std::io::Write + Send> = match &out {
-                Some(path) => Box::new(std::fs::File::create(path)?),
-                None => Box::new(std::io::stdout()),
-            };
-            while let Some(chunk) = chunks.recv().await {
-                sink.write_all(chunk?.as_bytes())?;
-            }
-            sink.flush()?;
-            let written = written.await??;
-            if let Some(path) = out {
-                eprintln!("{written} stories written to {}", path.display());
-            }
-            pool.close().await;
-            Ok(())
+            acting(config, async |app| export(app, format, filter, out).await).await
         }
         Command::AnswerLink { story_id } => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
             telemetry::init(config.log_format);
-            let (app, writer) = startup::app_state(config, Clock::system()).await?;
-            let link = answer_link(&app, story_id).await?;
-            let db = app.db.clone();
-            drop(app);
-            let _ = writer.await;
-            db.close().await;
+            let link = acting(config, async |app| Ok(answer_link(app, story_id).await?)).await?;
             match link {
                 LinkFor::Url(url) => {
                     println!("{url}");
@@ -221,12 +208,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Digest { week, post } => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
             telemetry::init(config.log_format);
-            let (app, writer) = startup::app_state(config, Clock::system()).await?;
-            let week = week.unwrap_or_else(|| last_week(&app));
+            acting(config, async |app| {
+            let week = week.unwrap_or_else(|| last_week(app));
             let (_, message) = digest::build(&app.db, &app.config, week, None).await?;
             println!("{}", serde_json::to_string_pretty(&message)?);
             if post {
-                match post_digest(&app, week, "cli").await? {
+                match post_digest(app, week, "cli").await? {
                     Posted::Posted { channel } => {
                         eprintln!(
                             "the digest for {week} is queued for {channel}; a running `herobot serve` delivers it"
@@ -238,45 +225,86 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     Posted::NoChannel => anyhow::bail!("HEROBOT_DIGEST_CHANNEL is not set"),
                 }
             }
-            let db = app.db.clone();
-            drop(app);
-            let _ = writer.await;
-            db.close().await;
             Ok(())
+            })
+            .await
         }
         Command::Reportcard { command } => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
             telemetry::init(config.log_format);
-            let (app, writer) = startup::app_state(config, Clock::system()).await?;
-            let outcome = report_card(&app, command).await;
-            let db = app.db.clone();
-            drop(app);
-            let _ = writer.await;
-            db.close().await;
-            outcome
+            acting(config, async |app| report_card(app, command).await).await
         }
         Command::Wall { revoke } => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
             telemetry::init(config.log_format);
-            let pool = store::connect(&config.database_url).await?;
-            store::migrate(&pool).await?;
-            let now = Clock::system().now_secs();
-            if revoke {
-                let ended = crate::wall::revoke(&pool, "cli", now).await?;
-                eprintln!("{ended} wallboard link(s) ended");
-            } else {
-                let Some(public_url) = config.public_url.as_deref() else {
-                    anyhow::bail!("HEROBOT_PUBLIC_URL is not set: the link needs it");
-                };
-                println!(
-                    "{}",
-                    crate::wall::issue(&pool, public_url, "cli", now).await?
-                );
-            }
-            pool.close().await;
-            Ok(())
+            acting(config, async |app| {
+                if revoke {
+                    let ended = crate::actions::wall_link::revoke_links(app, "cli").await?;
+                    eprintln!("{ended} wallboard link(s) ended");
+                } else {
+                    let Some(url) = crate::actions::wall_link::issue_link(app, "cli").await? else {
+                        anyhow::bail!("HEROBOT_PUBLIC_URL is not set: the link needs it");
+                    };
+                    println!("{url}");
+                }
+                Ok(())
+            })
+            .await
         }
     }
+}
+
+/// Opens the database for a command, runs `act` on the app's handles, then lets the writer
+/// drain and closes the database. No job runs: a command does its own work and exits.
+async fn acting<T>(
+    config: Config,
+    act: impl AsyncFnOnce(&AppState) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let (app, writer) = startup::app_state(config, Clock::system()).await?;
+    let outcome = act(&app).await;
+    let (db, reads, writes) = (app.db.clone(), app.reads.clone(), app.writes.clone());
+    drop(app);
+    writes.close().await;
+    drop(writes);
+    let _ = writer.await;
+    db.close().await;
+    reads.close().await;
+    outcome
+}
+
+/// `herobot export`: the stories `filter` selects, in `format`, to `out` or standard output.
+/// Names come from the cache, and from Slack when a bot token is at hand.
+async fn export(
+    app: &AppState,
+    format: crate::library::export::Format,
+    filter: crate::store::library::Filter,
+    out: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    let slack = (!app.config.bot_token.expose().is_empty()).then(|| app.slack.clone());
+    let source = download::ExportSource {
+        reads: app.reads.clone(),
+        db: app.db.clone(),
+        writes: app.writes.clone(),
+        slack,
+        clock: app.clock.clone(),
+        timezone: app.config.timezone.clone(),
+        names_budget: download::NAMES_BUDGET_CLI,
+        roster: app.roster.clone(),
+    };
+    let (mut chunks, written) = download::spawn(source, format, filter);
+    let mut sink: Box<dyn std::io::Write + Send> = match &out {
+        Some(path) => Box::new(std::fs::File::create(path)?),
+        None => Box::new(std::io::stdout()),
+    };
+    while let Some(chunk) = chunks.recv().await {
+        sink.write_all(chunk?.as_bytes())?;
+    }
+    sink.flush()?;
+    let written = written.await??;
+    if let Some(path) = out {
+        eprintln!("{written} stories written to {}", path.display());
+    }
+    Ok(())
 }
 
 /// `herobot reportcard …`: what it did goes to standard output; a running `herobot serve`

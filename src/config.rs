@@ -3,7 +3,6 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use jiff::civil::{Time, Weekday};
 use jiff::tz::TimeZone;
 
 use crate::domain::{ChannelId, UserId};
@@ -42,42 +41,7 @@ pub struct ConfigError {
     pub problem: String,
 }
 
-/// When the weekly digest is posted: a weekday and a time of day, in `HEROBOT_TIMEZONE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DigestSchedule {
-    pub weekday: Weekday,
-    pub time: Time,
-}
-
-impl DigestSchedule {
-    /// Reads `MON 09:00` (any case; three-letter or full weekday names).
-    pub fn parse(s: &str) -> Option<Self> {
-        let (day, time) = s.trim().split_once(char::is_whitespace)?;
-        let weekday = match day.to_ascii_lowercase().as_str() {
-            "mon" | "monday" => Weekday::Monday,
-            "tue" | "tuesday" => Weekday::Tuesday,
-            "wed" | "wednesday" => Weekday::Wednesday,
-            "thu" | "thursday" => Weekday::Thursday,
-            "fri" | "friday" => Weekday::Friday,
-            "sat" | "saturday" => Weekday::Saturday,
-            "sun" | "sunday" => Weekday::Sunday,
-            _ => return None,
-        };
-        let (h, m) = time.trim().split_once(':')?;
-        let (h, m): (i8, i8) = (h.parse().ok()?, m.parse().ok()?);
-        let time = Time::new(h, m, 0, 0).ok()?;
-        Some(Self { weekday, time })
-    }
-}
-
-impl Default for DigestSchedule {
-    fn default() -> Self {
-        Self {
-            weekday: Weekday::Monday,
-            time: Time::constant(9, 0, 0, 0),
-        }
-    }
-}
+pub use crate::domain::calendar::DigestSchedule;
 
 /// How logs are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -191,6 +155,10 @@ pub struct Config {
     /// How long `/hero top`, `profile` and `find` may take before the command is acknowledged
     /// and the answer follows through its `response_url` (Slack waits 3 s).
     pub answer_budget: std::time::Duration,
+    /// `HEROBOT_BACKUP_DIR`: where the service takes a daily backup (None: no daily backup).
+    pub backup_dir: Option<std::path::PathBuf>,
+    /// `HEROBOT_BACKUP_KEEP`: how many daily backups stay in the folder (default 7).
+    pub backup_keep: usize,
 }
 
 /// What a command needs from the environment.
@@ -203,6 +171,11 @@ pub enum Needs {
 }
 
 impl Config {
+    /// The scorecard's targets in percent: recovered within 24 h, and surprise.
+    pub fn targets(&self) -> (u8, u8) {
+        (self.target_recovery_24h, self.target_surprise)
+    }
+
     /// Whether `user` (a Slack user ID) may take leader actions: the digest, the library, Feature.
     pub fn is_leader(&self, user: &str) -> bool {
         self.leaders.iter().any(|leader| leader.as_str() == user)
@@ -350,6 +323,20 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let backup_keep = match get("HEROBOT_BACKUP_KEEP") {
+            None => 7,
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| {
+                    bad(
+                        "HEROBOT_BACKUP_KEEP",
+                        format!("must be how many daily backups to keep (1 or more), not {v:?}"),
+                    )
+                })?,
+        };
         let log_format = match get("HEROBOT_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -384,6 +371,10 @@ impl Config {
             outbox: OutboxSettings::default(),
             server: ServerSettings::default(),
             answer_budget: std::time::Duration::from_millis(2500),
+            backup_dir: get("HEROBOT_BACKUP_DIR")
+                .filter(|v| !v.trim().is_empty())
+                .map(std::path::PathBuf::from),
+            backup_keep,
         })
     }
 }
@@ -391,6 +382,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::{Time, Weekday};
     use std::collections::HashMap;
 
     fn load(needs: Needs, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {

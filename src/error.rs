@@ -32,6 +32,15 @@ impl From<sqlx::Error> for Error {
     }
 }
 
+impl From<crate::store::WriteError> for Error {
+    fn from(err: crate::store::WriteError) -> Self {
+        match err {
+            crate::store::WriteError::Busy => Self::Busy,
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         match self {

@@ -135,6 +135,7 @@ pub fn render(gauges: &[(&str, &str, i64)]) -> String {
 }
 
 /// The value of an unlabelled counter in `text` (for tests).
+#[cfg(test)]
 pub fn value_in(text: &str, name: &str) -> Option<u64> {
     text.lines()
         .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())

@@ -1,5 +1,5 @@
-//! Builds the application (database, writer, outbox worker, digest and report-card schedulers,
-//! router), binds, runs, and shuts down gracefully.
+//! Builds the application (database, write handle, outbox worker, jobs, router), binds, runs,
+//! and shuts down gracefully.
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
 use crate::answers::limit::AddressLimit;
 use crate::clock::Clock;
@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::outbox;
 use crate::slack::client::SlackClient;
 use crate::state::{AppState, Shared};
-use crate::store::{self, batch::Writer};
+use crate::store;
 
 /// Threads for blocking work: the group-commit writer holds one for as long as it runs, the
 /// rest serve DNS look-ups for Slack's API and files (SQLite connections run on threads of
@@ -66,10 +66,9 @@ impl Application {
         let (state, writer_task) = app_state(config, clock).await?;
         let worker = outbox::Worker::new(
             state.db.clone(),
-            state.turns.clone(),
+            state.writes.clone(),
             outbox::Context::of(&state.config),
             state.slack.clone(),
-            state.outbox.clone(),
             state.config.outbox.clone(),
             state.clock.clone(),
         );
@@ -112,14 +111,9 @@ impl Application {
             worker,
             extra,
         } = self;
-        let db = state.db.clone();
+        let (db, reads, writes) = (state.db.clone(), state.reads.clone(), state.writes.clone());
         let (stop, stopped) = watch::channel(false);
-        let (stop_scheduler, scheduler_stopped) = watch::channel(false);
-        let scheduler = tokio::spawn(crate::digest::schedule::run(
-            state.clone(),
-            scheduler_stopped.clone(),
-        ));
-        let rounds = tokio::spawn(crate::rounds::run(state.clone(), scheduler_stopped));
+        let jobs = crate::jobs::start(&state);
         // Ready from the start: the supervisor keeps a worker running from here on.
         state
             .outbox_alive
@@ -129,14 +123,6 @@ impl Application {
             stopped,
             state.outbox_alive.clone(),
         ));
-        tokio::spawn(store::checkpoint_periodically(
-            db.clone(),
-            Duration::from_millis(500),
-        ));
-        tokio::spawn(crate::retention::prune_periodically(
-            db.clone(),
-            state.clock.clone(),
-        ));
         tracing::info!(address = %listener.local_addr()?, "herobot is listening");
         let server = state.config.server.clone();
         let mut router = crate::routes::router(state);
@@ -144,12 +130,9 @@ impl Application {
             router = router.merge(extra);
         }
         crate::server::serve(listener, router, &server, shutdown).await;
-        // The router is gone; once the scheduler is too, so is every writer handle: the writer
-        // drains and stops.
-        let _ = stop_scheduler.send(true);
-        let _ = scheduler.await;
-        let _ = rounds.await;
-        let _ = writer_task.await;
+        // The router is gone; once the jobs and the worker are too, so is every write handle:
+        // the writer drains and stops.
+        jobs.stop().await;
         let _ = stop.send(true);
         // With the server's grace, shutdown stays well within the 15 s a container is given.
         if tokio::time::timeout(Duration::from_secs(8), worker_task)
@@ -158,60 +141,51 @@ impl Application {
         {
             tracing::warn!("outbox worker did not stop in time; undelivered messages stay pending");
         }
+        writes.close().await;
+        drop(writes);
+        // Every write was answered before the server finished; the writer's queue is empty.
+        if tokio::time::timeout(Duration::from_secs(2), writer_task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the writer did not stop in time");
+        }
         db.close().await;
+        reads.close().await;
         tracing::info!("herobot stopped");
         Ok(())
     }
 }
 
-/// The handles every action takes: the database (connected and migrated), the writer (started;
-/// it stops once every handle is gone, and the returned task ends then), the clock, the Slack
-/// client and the library's key. The command line acts through these too.
+/// The handles every action takes: the database (connected and migrated), the write handle
+/// (its writer started; it stops once every handle is gone, and the returned task ends then),
+/// the clock, the Slack client and the library's key. The command line acts through these too;
+/// no job is started here.
 pub async fn app_state(
     config: Config,
     clock: Clock,
 ) -> anyhow::Result<(AppState, tokio::task::JoinHandle<()>)> {
-    let db = store::connect(&config.database_url)
+    let store::Opened {
+        db,
+        reads,
+        writes,
+        writer_task,
+    } = store::open(&config.database_url, clock.clone())
         .await
         .with_context(|| format!("opening the database {}", config.database_url))?;
-    store::migrate(&db)
-        .await
-        .context("migrating the database")?;
-    let turns = store::WriteTurns::default();
-    // Search indexing follows the commits, off the acknowledgement path.
-    tokio::spawn(store::search::index_periodically(
-        db.clone(),
-        turns.clone(),
-        store::search::INDEX_EVERY,
-    ));
-    let reads = store::connect_reads(&config.database_url)
-        .await
-        .context("opening the read pool")?;
-    let library_key = store::sign_in::key(&db, clock.now_secs())
+    let library_key = store::sign_in::key(&db, &writes, clock.now_secs())
         .await
         .map(crate::library::access::Key::new)
         .context("reading the library's signing key")?;
-    let outbox_wake = Arc::new(Notify::new());
-    let writer_conn = store::connect_writer(&config.database_url)
-        .await
-        .context("opening the writer's connection")?;
-    let (writer, writer_task) = Writer::spawn(
-        writer_conn,
-        turns.clone(),
-        outbox_wake.clone(),
-        clock.clone(),
-    );
     let slack = SlackClient::new(&config.slack_api_url, config.bot_token.clone());
     let state = AppState::new(Shared {
         hourly_limit: crate::actions::limit::HourlyLimit::new(config.hourly_limit),
         config,
         db,
         reads,
-        writer,
-        turns,
+        writes,
         clock,
         slack,
-        outbox: outbox_wake,
         outbox_alive: Arc::default(),
         roster: Arc::default(),
         library_key,

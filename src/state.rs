@@ -1,11 +1,10 @@
-//! What every action shares: configuration, the database, the writer, the clock, the Slack
-//! client and the library's signing key.
+//! What every action shares: configuration, the database's read pools and write handle, the
+//! clock, the Slack client and the library's signing key.
 use std::ops::Deref;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use sqlx::SqlitePool;
-use tokio::sync::Notify;
 
 use crate::actions::limit::HourlyLimit;
 use crate::answers::limit::AddressLimit;
@@ -13,26 +12,23 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::library::access::Key;
 use crate::slack::client::SlackClient;
-use crate::store::WriteTurns;
-use crate::store::batch::Writer;
+use crate::store::Writes;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
     pub config: Config,
+    /// The shared pool for reads. It is query-only: every write goes through `writes`.
     pub db: SqlitePool,
     /// A pool of its own for the answers that read much (`/hero top`, `profile`, `find`), so a
     /// slow one never holds a connection the writer's callers or the Events endpoint need.
     pub reads: SqlitePool,
-    pub writer: Writer,
-    /// Turns to write: every write transaction of the process takes one (the writer's too).
-    pub turns: WriteTurns,
+    /// The only way to write: transactions in turn, and the group-commit writer.
+    pub writes: Writes,
     /// Every "now": tests and the demo set it.
     pub clock: Clock,
     pub slack: SlackClient,
-    /// Wakes the outbox worker; actions notify it after committing outbox rows.
-    pub outbox: Arc<Notify>,
     /// Whether an outbox worker is running (its supervisor keeps one going).
     pub outbox_alive: Arc<AtomicBool>,
     /// How many nominations and stories each person may make an hour.
@@ -57,5 +53,15 @@ impl Deref for AppState {
 
     fn deref(&self) -> &Shared {
         &self.0
+    }
+}
+
+impl crate::slack::extract::Signing for AppState {
+    fn signing_secret(&self) -> &[u8] {
+        self.config.signing_secret.expose().as_bytes()
+    }
+
+    fn now_secs(&self) -> i64 {
+        self.clock.now_secs()
     }
 }

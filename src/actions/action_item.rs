@@ -48,7 +48,7 @@ pub async fn add(
         return Ok(Err("This round no longer exists.".into()));
     };
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     if let Some(earlier) = requests::made(&mut *tx, key).await? {
         return Ok(Ok(earlier));
     }
@@ -71,7 +71,7 @@ pub async fn add(
     );
     outbox::enqueue(&mut *tx, &[dm], now_ms).await?;
     requests::record_made(&mut *tx, key, id, now_ms / 1000).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(
         action = id,
         card = round.card_id,
@@ -94,7 +94,7 @@ pub async fn done(app: &AppState, item: ActionItemId, by: &UserId, pressed: Pres
         return super::reply_to_press(app, &pressed, say::note(&text)).await;
     }
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     if !super::first_press(&mut tx, Some(&pressed), now_ms).await?
         || !store::mark_done(&mut *tx, id, by, now_ms / 1000).await?
     {
@@ -119,7 +119,7 @@ pub async fn done(app: &AppState, item: ActionItemId, by: &UserId, pressed: Pres
             outbox::enqueue(&mut *tx, &[update], now_ms).await?;
         }
     }
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(action = id, "report card action item done");
     Ok(())
 }

@@ -101,7 +101,7 @@ pub async fn answer_by_link(
     comment: Option<String>,
 ) -> Result<Answered> {
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     let exists: bool = sqlx::query_scalar("select exists (select 1 from stories where id = ?1)")
         .bind(link.story_id)
         .fetch_one(&mut *tx)
@@ -130,7 +130,7 @@ pub async fn answer_by_link(
     answers::count_link_use(&mut *tx, link.story_id, link.made_at).await?;
     let dms = praise(&mut tx, link.story_id, answer, recorded).await?;
     outbox::enqueue(&mut *tx, &dms, now_ms).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(
         story = link.story_id,
         answer = answer.as_str(),
@@ -151,7 +151,7 @@ pub async fn answer_in_slack(
 ) -> Result<Answered> {
     let story_id = story.get();
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     let asked = answers::asked(&mut *tx, story_id).await?;
     if asked.as_deref() != Some(by.as_str()) {
         if let (Some(url), Some(customer)) = (pressed.response_url, asked) {
@@ -165,7 +165,7 @@ pub async fn answer_in_slack(
                 },
             );
             outbox::enqueue(&mut *tx, &[note], now_ms).await?;
-            super::commit(app, tx).await?;
+            tx.commit().await?;
         }
         return Ok(Answered::Refused);
     }
@@ -182,7 +182,7 @@ pub async fn answer_in_slack(
     )
     .await?;
     if !recorded.changed {
-        super::commit(app, tx).await?;
+        tx.commit().await?;
         return Ok(Answered::Unchanged);
     }
     let mut messages = praise(&mut tx, story_id, answer, recorded).await?;
@@ -200,7 +200,7 @@ pub async fn answer_in_slack(
         ));
     }
     outbox::enqueue(&mut *tx, &messages, now_ms).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(
         story = story_id,
         answer = answer.as_str(),

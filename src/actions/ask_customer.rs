@@ -131,7 +131,7 @@ pub async fn ask_colleague(
         ));
     }
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     if !store::ask(
         &mut *tx,
         story_id,
@@ -153,7 +153,7 @@ pub async fn ask_colleague(
         Delivery::dm(&customer),
     );
     outbox::enqueue(&mut *tx, &[dm], now_ms).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(story = story_id, "internal customer asked");
     Ok(Ok(()))
 }

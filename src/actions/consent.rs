@@ -19,7 +19,7 @@ pub async fn record_consent(
 ) -> Result<bool> {
     let story_id = story.get();
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {
         return Ok(false);
     }
@@ -43,7 +43,7 @@ pub async fn record_consent(
         );
         outbox::enqueue(&mut *tx, &[update], now_ms).await?;
     }
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(
         story = story_id,
         consent = consent.as_str(),

@@ -2,7 +2,8 @@
 //! posting last week's digest once (`/hero digest post`, the scheduler, the CLI).
 use serde_json::{Value, json};
 
-use crate::digest::{self, IsoWeek};
+use crate::digest;
+use crate::domain::calendar::IsoWeek;
 use crate::domain::outbox::{Delivery, Message};
 use crate::error::Result;
 use crate::messages::ephemeral;
@@ -33,7 +34,7 @@ pub async fn post_digest(app: &AppState, week: IsoWeek, by: &str) -> Result<Post
     }
     let (_, message) = digest::build(&app.db, &app.config, week, None).await?;
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     if !digests::record_posted(&mut *tx, &week.to_string(), &channel, by, now_ms / 1000).await? {
         return Ok(Posted::AlreadyPosted);
     }
@@ -44,7 +45,7 @@ pub async fn post_digest(app: &AppState, week: IsoWeek, by: &str) -> Result<Post
         },
     );
     outbox::enqueue(&mut *tx, &[post], now_ms).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(week = %week, by, "digest queued");
     crate::metrics::DIGESTS_POSTED.add(1);
     Ok(Posted::Posted {

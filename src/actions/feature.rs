@@ -46,16 +46,16 @@ pub async fn feature(
     if !app.config.is_leader(by) {
         if let Some(private) = reply(Visibility::Private) {
             let note = Message::fixed(json!({ "text": NOT_A_LEADER }), private);
-            let mut tx = super::begin(app).await?;
+            let mut tx = app.writes.begin().await?;
             if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {
                 return Ok(Featured::NotALeader);
             }
             outbox::enqueue(&mut *tx, &[note], now_ms).await?;
-            super::commit(app, tx).await?;
+            tx.commit().await?;
         }
         return Ok(Featured::NotALeader);
     }
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {
         return Ok(Featured::Unchanged);
     }
@@ -82,7 +82,7 @@ pub async fn feature(
             .map(|delivery| Message::rendered(Render::StoryPost { story }, delivery)),
     );
     outbox::enqueue(&mut *tx, &updates, now_ms).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(story = story_id, featured, by, "story featured");
     Ok(Featured::Changed)
 }

@@ -4,6 +4,7 @@ use crate::domain::UserId;
 use crate::domain::outbox::{Delivery, Message};
 use crate::error::Result;
 use crate::state::AppState;
+use crate::store::Work;
 use crate::store::{home, outbox, requests};
 
 /// Slack delivered the event `key`: record it, so a retried delivery is a no-op, and, the
@@ -12,23 +13,25 @@ use crate::store::{home, outbox, requests};
 /// way. One transaction; answers whether the event was new.
 pub async fn event(app: &AppState, key: String, opened_home: Option<UserId>) -> Result<bool> {
     let now_ms = app.clock.now_ms();
-    super::write(app, move |conn| {
-        Box::pin(async move {
-            if !requests::record(&mut *conn, &key, now_ms / 1000).await? {
-                return Ok(false);
-            }
-            if let Some(person) = opened_home {
-                home::opened(&mut *conn, person.as_str(), now_ms / 1000).await?;
-                let fresh = home::fresh(&mut *conn, person.as_str(), now_ms).await?;
-                if !fresh {
-                    home::publish_now(conn, person.as_str(), now_ms).await?;
+    app.writes
+        .run(Work::new(move |conn| {
+            Box::pin(async move {
+                if !requests::record(&mut *conn, &key, now_ms / 1000).await? {
+                    return Ok(false);
                 }
-                tracing::debug!(fresh, "App Home opened");
-            }
-            Ok(true)
-        })
-    })
-    .await
+                if let Some(person) = opened_home {
+                    home::opened(&mut *conn, person.as_str(), now_ms / 1000).await?;
+                    let fresh = home::fresh(&mut *conn, person.as_str(), now_ms).await?;
+                    if !fresh {
+                        home::publish_now(conn, person.as_str(), now_ms).await?;
+                    }
+                    tracing::debug!(fresh, "App Home opened");
+                }
+                Ok(true)
+            })
+        }))
+        .await
+        .map_err(Into::into)
 }
 
 /// A leader pressed "Sign in to the story library" on their Home: the link comes as a DM; `key`
@@ -43,8 +46,8 @@ pub async fn send_library_link(app: &AppState, person: &UserId, key: &str) -> Re
         fields.remove("response_type");
     }
     let dm = Message::fixed(reply, Delivery::dm(person));
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     outbox::enqueue(&mut *tx, &[dm], app.clock.now_ms()).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -72,8 +72,8 @@ async fn deliver(app: &AppState, reply: &ReplyTo, answer: Result<Value>) -> Resu
             visibility: Visibility::Private,
         },
     );
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     outbox::enqueue(&mut *tx, &[message], app.clock.now_ms()).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     Ok(())
 }

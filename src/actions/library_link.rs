@@ -26,7 +26,7 @@ pub async fn library_link(app: &AppState, user: &str, key: &str) -> Result<Value
         expires_at: now + access::LINK_SECS,
         nonce: access::nonce(),
     };
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     if !requests::record(&mut *tx, key, now).await? {
         return Ok(messages::refusal(
             "That request was answered already with a sign-in link. Type `/hero library` again for a new one.",

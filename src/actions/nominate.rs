@@ -5,10 +5,10 @@ use serde_json::Value;
 use super::Refused;
 use crate::domain::Nomination;
 use crate::domain::outbox::Unwritten;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::messages::{self, TypedIn};
 use crate::state::AppState;
-use crate::store::batch::{Committed, Source, Submission, WriteError};
+use crate::store::nominations::{Committed, Source, Submission};
 
 /// The Slack request a nomination came in.
 #[derive(Debug, Clone)]
@@ -67,14 +67,7 @@ pub async fn nominate(
         messages: outbox,
     };
     // The writer wakes the outbox worker after each commit that queued messages.
-    match app
-        .writer
-        .submit(submission, crate::store::BUSY_TIMEOUT)
-        .await
-        .map_err(|err| match err {
-            WriteError::Busy => Error::Busy,
-            other => Error::Internal(other.into()),
-        })? {
+    match app.writes.run(submission).await? {
         Committed::Stored(id) => {
             tracing::info!(nomination = id, "nomination stored");
             Ok(Ok(ack))

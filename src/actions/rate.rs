@@ -86,12 +86,12 @@ pub async fn rate(
         ));
     }
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     // The round may have closed since the look above: checked again in the transaction.
     if !store::replace_answers(&mut tx, round.id, rater, &answers, now_ms / 1000).await? {
         return Ok(Err(Refused(closed(app, &round))));
     }
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(round = round.id, "report card answers recorded");
     let closes = crate::clock::local(round.closes_at, &app.config.timezone, "%a %-d %b, %H:%M %Z");
     Ok(Ok(modal::thanks(&card.supplier, &closes)))

@@ -74,7 +74,7 @@ pub async fn save(
         return Ok(Err(LEADERS_ONLY.into()));
     }
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     if let Some(earlier) = requests::made(&mut *tx, key).await? {
         return Ok(Ok(earlier));
     }
@@ -121,7 +121,7 @@ pub async fn save(
         outbox::enqueue(&mut *tx, &[note], now_ms).await?;
     }
     requests::record_made(&mut *tx, key, id, now_ms / 1000).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(card = id, by = %user.as_str(), "report card saved");
     Ok(Ok(id))
 }
@@ -131,9 +131,11 @@ async fn retire(app: &AppState, user: &UserId, id: i64) -> Result<Value> {
     let Some(card) = store::get(&app.db, id).await? else {
         return Ok(no_card(CardId(id)));
     };
-    if !store::retire(&app.db, id, app.clock.now_secs()).await? {
+    let mut tx = app.writes.begin().await?;
+    if !store::retire(&mut *tx, id, app.clock.now_secs()).await? {
         return Ok(no_card(CardId(id)));
     }
+    tx.commit().await?;
     tracing::info!(card = id, by = %user.as_str(), "report card retired");
     Ok(ephemeral(&format!(
         "Report card {id} for *{}* is retired: it runs no more rounds, and its past results stay in the library. A round already open still closes and posts its results.",

@@ -71,7 +71,7 @@ pub async fn open(app: &AppState, card_id: i64, month: Month, by: &str) -> Resul
     let now_ms = app.clock.now_ms();
     let now = now_ms / 1000;
     let tz = &app.config.timezone;
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     let Some((round, raters)) = store::open_round(
         &mut tx,
         card_id,
@@ -98,7 +98,7 @@ pub async fn open(app: &AppState, card_id: i64, month: Month, by: &str) -> Resul
         })
         .collect();
     outbox::enqueue(&mut *tx, &requests, now_ms).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(card = card_id, month = %month, raters = raters.len(), by, "report card round opened");
     crate::metrics::ROUNDS_OPENED.add(1);
     Ok(Opened::Opened {
@@ -111,7 +111,7 @@ pub async fn open(app: &AppState, card_id: i64, month: Month, by: &str) -> Resul
 /// (none if it went before).
 pub async fn remind(app: &AppState, round_id: i64) -> Result<usize> {
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     let Some(raters) = store::remind(&mut tx, round_id, now_ms / 1000).await? else {
         return Ok(0);
     };
@@ -128,7 +128,7 @@ pub async fn remind(app: &AppState, round_id: i64) -> Result<usize> {
         })
         .collect();
     outbox::enqueue(&mut *tx, &reminders, now_ms).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(
         round = round_id,
         raters = raters.len(),
@@ -147,7 +147,7 @@ pub async fn close(app: &AppState, round_id: i64, by: &str) -> Result<bool> {
         return Ok(false);
     };
     let now_ms = app.clock.now_ms();
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     if !store::close(&mut *tx, round_id, by, now_ms / 1000).await? {
         return Ok(false);
     }
@@ -160,7 +160,7 @@ pub async fn close(app: &AppState, round_id: i64, by: &str) -> Result<bool> {
         },
     );
     outbox::enqueue(&mut *tx, &[results], now_ms).await?;
-    super::commit(app, tx).await?;
+    tx.commit().await?;
     tracing::info!(card = card.id, month = %round.month, by, "report card round closed");
     crate::metrics::ROUNDS_CLOSED.add(1);
     Ok(true)

@@ -14,7 +14,7 @@ pub async fn find(app: &AppState, query: String, reply: Option<ReplyTo>) -> Resu
     in_time(app, reply, async move {
         // A search sees everything committed before it: what the indexer has not reached yet
         // is indexed first.
-        store::search::catch_up(&worker.db, &worker.turns).await?;
+        store::search::catch_up(&worker.db, &worker.writes).await?;
         let hits = store::search::search(&worker.reads, &query, 5).await?;
         Ok(search::results(
             &query,
@@ -24,6 +24,13 @@ pub async fn find(app: &AppState, query: String, reply: Option<ReplyTo>) -> Resu
         ))
     })
     .await
+}
+
+/// Indexes for search everything committed so far (what the indexer has not reached yet), so a
+/// search sees it: a page that searches calls this first.
+pub async fn index_committed(app: &AppState) -> Result<()> {
+    store::search::catch_up(&app.db, &app.writes).await?;
+    Ok(())
 }
 
 /// `who`'s profile, or the asker's, now or (past the budget) through `reply`.
@@ -45,4 +52,10 @@ async fn profile_of(app: &AppState, user: &UserId) -> Result<Value> {
         &profile,
         &app.config.timezone,
     ))
+}
+
+/// Rebuilds the search index and the heroes' days from the tables (`herobot reindex`).
+pub async fn rebuild_index(app: &AppState) -> Result<()> {
+    store::search::rebuild(&app.writes).await?;
+    Ok(())
 }

@@ -4,6 +4,7 @@ use crate::domain::{NewStory, StoryId};
 use crate::error::Result;
 use crate::messages;
 use crate::state::AppState;
+use crate::store::Work;
 use crate::store::{outbox, requests, stories};
 
 use super::Refused;
@@ -26,31 +27,33 @@ pub async fn tell_story(
         .clone()
         .or(app.config.heroes_channel.clone());
     let now_ms = app.clock.now_ms();
-    let stored = super::write(app, move |conn| {
-        Box::pin(async move {
-            if !requests::record(&mut *conn, &request.key, now_ms / 1000).await? {
-                return Ok(None);
-            }
-            let id = stories::insert(
-                conn,
-                &request.team_id,
-                &story,
-                request.permalink.as_deref(),
-                now_ms / 1000,
-            )
-            .await?;
-            let messages = messages::story_messages(
-                StoryId(id),
-                story.author(),
-                story.heroes(),
-                channel.as_deref(),
-                typed_in(&here),
-            );
-            outbox::enqueue(&mut *conn, &messages, now_ms).await?;
-            Ok(Some(id))
-        })
-    })
-    .await?;
+    let stored = app
+        .writes
+        .run(Work::new(move |conn| {
+            Box::pin(async move {
+                if !requests::record(&mut *conn, &request.key, now_ms / 1000).await? {
+                    return Ok(None);
+                }
+                let id = stories::insert(
+                    conn,
+                    &request.team_id,
+                    &story,
+                    request.permalink.as_deref(),
+                    now_ms / 1000,
+                )
+                .await?;
+                let messages = messages::story_messages(
+                    StoryId(id),
+                    story.author(),
+                    story.heroes(),
+                    channel.as_deref(),
+                    typed_in(&here),
+                );
+                outbox::enqueue(&mut *conn, &messages, now_ms).await?;
+                Ok(Some(id))
+            })
+        }))
+        .await?;
     let Some(id) = stored else {
         return Ok(Ok(None));
     };

@@ -17,7 +17,7 @@ pub async fn wall_link(app: &AppState, user: &str, revoke: bool, key: &str) -> R
     }
     let now = app.clock.now_secs();
     if revoke {
-        let ended = wall::revoke(&app.db, user, now).await?;
+        let ended = revoke_links(app, user).await?;
         return Ok(messages::wall::revoked(ended));
     }
     let Some(public_url) = app.config.public_url.as_deref() else {
@@ -25,7 +25,7 @@ pub async fn wall_link(app: &AppState, user: &str, revoke: bool, key: &str) -> R
             "The wallboard needs HEROBOT_PUBLIC_URL, the address people reach herobot at. Ask whoever runs herobot to set it.",
         ));
     };
-    let mut tx = super::begin(app).await?;
+    let mut tx = app.writes.begin().await?;
     if !requests::record(&mut *tx, key, now).await? {
         return Ok(messages::refusal(
             "That request was answered already with a wallboard link. Type `/hero wall` again for a new one.",
@@ -34,4 +34,23 @@ pub async fn wall_link(app: &AppState, user: &str, revoke: bool, key: &str) -> R
     let url = wall::issue(&mut *tx, public_url, user, now).await?;
     tx.commit().await?;
     Ok(messages::wall::link(&url))
+}
+
+/// A new wallboard link issued by `by` (`herobot wall` says `cli`); None without a public URL.
+pub async fn issue_link(app: &AppState, by: &str) -> Result<Option<String>> {
+    let Some(public_url) = app.config.public_url.as_deref() else {
+        return Ok(None);
+    };
+    let mut tx = app.writes.begin().await?;
+    let url = wall::issue(&mut *tx, public_url, by, app.clock.now_secs()).await?;
+    tx.commit().await?;
+    Ok(Some(url))
+}
+
+/// Ends every wallboard link, on behalf of `by`; how many were working.
+pub async fn revoke_links(app: &AppState, by: &str) -> Result<u64> {
+    let mut tx = app.writes.begin().await?;
+    let ended = wall::revoke(&mut tx, by, app.clock.now_secs()).await?;
+    tx.commit().await?;
+    Ok(ended)
 }

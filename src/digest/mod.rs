@@ -1,17 +1,19 @@
-//! The weekly digest: compute (pure) · render (Block Kit) · schedule (once per week).
-pub mod compute;
+//! The weekly digest: its content (counted and ranked by the store) and its Block Kit. Its
+//! schedule is a job (`jobs::digest`); the in-memory reference it is tested against is test
+//! support (`oracle`).
+pub mod content;
+#[doc(hidden)]
+pub mod oracle;
 pub mod render;
-pub mod schedule;
-pub mod series;
-pub mod window;
 
 use serde_json::Value;
 use sqlx::SqlitePool;
 
 use crate::config::Config;
+use crate::domain::calendar::IsoWeek;
+use crate::domain::scorecard::Scorecard;
 use crate::store::{digests, report_cards};
-use compute::{Digest, Scorecard};
-pub use window::IsoWeek;
+use content::{CardLine, Digest};
 
 /// The digest of `week` and its message, counted and ranked by the store; `until` (unix
 /// seconds) cuts a week still in progress.
@@ -48,15 +50,11 @@ pub async fn build(
 }
 
 /// The report cards whose round closed in `[start, end)`.
-async fn card_lines(
-    db: &SqlitePool,
-    start: i64,
-    end: i64,
-) -> Result<Vec<compute::CardLine>, sqlx::Error> {
+async fn card_lines(db: &SqlitePool, start: i64, end: i64) -> Result<Vec<CardLine>, sqlx::Error> {
     let mut lines = Vec::new();
     for round in report_cards::closed_between(db, start, end).await? {
         if let Some(results) = report_cards::results(db, round).await? {
-            lines.push(compute::CardLine {
+            lines.push(CardLine {
                 card_id: results.card.id,
                 supplier: results.card.supplier.clone(),
                 month: results.round.month,

@@ -2,9 +2,10 @@
 //! (at most 50 blocks, 3,000 characters a section, 150 a header), every piece of user text escaped.
 use serde_json::{Value, json};
 
-use super::compute::{Digest, Scorecard};
+use super::content::Digest;
 use crate::domain::UserId;
 use crate::domain::report_card::{average_text, change_text};
+use crate::domain::scorecard::Scorecard;
 use crate::domain::story::recovery_in_words;
 use crate::messages::people;
 use crate::slack::blocks::{self, escape_within};
@@ -207,9 +208,9 @@ fn scorecard(card: &Scorecard) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::compute::tests::story;
-    use crate::digest::compute::{NominationFact, WeekData, compute};
-    use crate::digest::window::IsoWeek;
+    use crate::digest::oracle::story;
+    use crate::digest::oracle::{NominationFact, WeekData, compute};
+    use crate::domain::calendar::IsoWeek;
     use crate::domain::{CustomerKind, Reaction};
 
     const WEEK: IsoWeek = IsoWeek {
@@ -306,7 +307,7 @@ mod tests {
             story(1, 5, true, Reaction::BlownAway, CustomerKind::External),
             story(2, 30, false, Reaction::Satisfied, CustomerKind::Internal),
         ];
-        let text = scorecard(&Scorecard::of(&stories, 90, 50)).to_string();
+        let text = scorecard(&crate::digest::oracle::scorecard_of(&stories, 90, 50)).to_string();
         assert!(
             text.contains("Recovered within 24 h*\\n50 % (1 of 2) · target 90 % ⚠️"),
             "{text}"

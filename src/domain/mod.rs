@@ -1,14 +1,15 @@
 //! Parse-don't-validate types and the pure rules of the product.
 pub mod answer;
+pub mod calendar;
 pub mod command;
 pub mod element;
 pub mod id;
 pub mod nomination;
 pub mod outbox;
 pub mod report_card;
+pub mod scorecard;
 pub mod story;
 pub mod text;
-pub mod week;
 
 pub use answer::{Answer, Customer, CustomerAnswer};
 pub use command::Command;

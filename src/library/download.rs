@@ -16,13 +16,13 @@ use crate::store::library::{self, Filter};
 
 /// What an export reads from.
 #[derive(Clone)]
-pub struct Source {
+pub struct ExportSource {
     /// Where the stories are read from.
     pub reads: SqlitePool,
-    /// Where names are cached (written).
+    /// The shared pool, where cached names and the search's progress are read.
     pub db: SqlitePool,
-    /// Turns to write (search indexing catches up before a search).
-    pub turns: crate::store::WriteTurns,
+    /// Where names are cached and search indexing catches up before a search.
+    pub writes: crate::store::Writes,
     /// None: names from the cache only (the CLI without a token).
     pub slack: Option<SlackClient>,
     pub clock: Clock,
@@ -47,7 +47,7 @@ const CHUNKS_AHEAD: usize = 4;
 /// Starts writing the stories `filter` selects in `format`: the chunks arrive on the receiver
 /// (an error ends it early), and the task answers how many stories were written.
 pub fn spawn(
-    source: Source,
+    source: ExportSource,
     format: Format,
     filter: Filter,
 ) -> (
@@ -69,14 +69,14 @@ pub fn spawn(
 }
 
 async fn write(
-    source: &Source,
+    source: &ExportSource,
     format: Format,
     filter: &Filter,
     tx: &mpsc::Sender<std::io::Result<String>>,
 ) -> Result<usize, sqlx::Error> {
     if filter.query.is_some() {
         // Words are searched in everything committed before the export.
-        crate::store::search::catch_up(&source.db, &source.turns).await?;
+        crate::store::search::catch_up(&source.db, &source.writes).await?;
     }
     let db = &source.reads;
     let (count, shareable) = match format {
@@ -91,9 +91,10 @@ async fn write(
     {
         return Ok(0);
     }
-    let people = library::people(db, filter).await?;
+    let people = library::authors_and_heroes(db, filter).await?;
     let names = names::for_export(
         &source.db,
+        &source.writes,
         source.slack.as_ref(),
         &people,
         source.names_budget,

@@ -361,7 +361,7 @@ pub fn tail(format: Format, count: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::compute::tests::story;
+    use crate::digest::oracle::story;
     use crate::domain::{Consent, CustomerKind, Reaction, UserId};
 
     fn names() -> HashMap<String, String> {

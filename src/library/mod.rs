@@ -80,7 +80,7 @@ pub fn flag(value: Option<&str>) -> bool {
 
 /// Everyone an export or page names: heroes, authors and internal customers who answered,
 /// once each.
-pub fn people(stories: &[crate::domain::Story]) -> Vec<String> {
+pub fn people_named_in(stories: &[crate::domain::Story]) -> Vec<String> {
     let mut ids: Vec<String> = stories
         .iter()
         .flat_map(|s| {

@@ -11,7 +11,7 @@ use tokio::task::JoinSet;
 
 use crate::clock::Clock;
 use crate::slack::client::SlackClient;
-use crate::store::library;
+use crate::store::{Writes, library};
 
 /// `users.info` calls in flight at once (Slack allows about 100 a minute).
 const AT_ONCE: usize = 4;
@@ -19,17 +19,19 @@ const AT_ONCE: usize = 4;
 /// A name for every ID. Without a Slack client (the CLI without a token), cached names or IDs.
 pub async fn resolve(
     db: &SqlitePool,
+    writes: &Writes,
     slack: Option<&SlackClient>,
     ids: &[String],
     clock: &Clock,
 ) -> Result<HashMap<String, String>, sqlx::Error> {
-    resolve_within(db, slack, ids, None, clock).await
+    resolve_within(db, writes, slack, ids, None, clock).await
 }
 
 /// As [`resolve`], but waits for Slack at most `budget`: names that come later are remembered
 /// for next time, and shown as IDs now (a page must not hang on a slow Slack).
 pub async fn resolve_within(
     db: &SqlitePool,
+    writes: &Writes,
     slack: Option<&SlackClient>,
     ids: &[String],
     budget: Option<Duration>,
@@ -41,12 +43,13 @@ pub async fn resolve_within(
         let permits = Arc::new(Semaphore::new(AT_ONCE));
         let mut lookups = JoinSet::new();
         for id in ids.iter().filter(|id| !names.contains_key(*id)) {
-            let (db, slack, permits, id) = (db.clone(), slack.clone(), permits.clone(), id.clone());
+            let (writes, slack, permits, id) =
+                (writes.clone(), slack.clone(), permits.clone(), id.clone());
             let clock = clock.clone();
             lookups.spawn(async move {
                 let _permit = permits.acquire_owned().await;
                 let name = look_up(&slack, &id).await?;
-                library::remember_name(&db, &id, &name, clock.now_secs())
+                remember(&writes, &[(id.clone(), name.clone())], clock.now_secs())
                     .await
                     .inspect_err(
                         |err| tracing::warn!(user = id, error = %err, "remembering a name failed"),
@@ -96,6 +99,7 @@ const ONE_BY_ONE: usize = 20;
 /// `users.info` within what is left of the budget.
 pub async fn for_export(
     db: &SqlitePool,
+    writes: &Writes,
     slack: Option<&SlackClient>,
     ids: &[String],
     budget: Duration,
@@ -112,9 +116,9 @@ pub async fn for_export(
         && let Some(warming) = Warming::start(roster.clone(), clock.now_secs())
     {
         let deadline = tokio::time::Instant::now() + budget;
-        let (pool, client, time) = (db.clone(), slack.clone(), clock.clone());
+        let (cache, client, time) = (writes.clone(), slack.clone(), clock.clone());
         let mut warm = tokio::spawn(async move {
-            let warmed = warm(&pool, &client, &time).await;
+            let warmed = warm(&cache, &client, &time).await;
             warming.finish(warmed.is_ok().then(|| time.now_secs()));
             warmed
         });
@@ -124,7 +128,8 @@ pub async fn for_export(
             Ok(_) => {
                 let left = deadline.saturating_duration_since(tokio::time::Instant::now());
                 let few = &missing[..missing.len().min(ONE_BY_ONE)];
-                names.extend(resolve_within(db, Some(slack), few, Some(left), clock).await?);
+                names
+                    .extend(resolve_within(db, writes, Some(slack), few, Some(left), clock).await?);
             }
         }
     }
@@ -181,7 +186,7 @@ impl Drop for Warming {
 }
 
 /// Reads every person of the workspace from `users.list`, 200 a call, and remembers their names.
-pub async fn warm(db: &SqlitePool, slack: &SlackClient, clock: &Clock) -> anyhow::Result<()> {
+pub async fn warm(writes: &Writes, slack: &SlackClient, clock: &Clock) -> anyhow::Result<()> {
     let mut cursor = String::new();
     loop {
         let page = slack
@@ -198,7 +203,7 @@ pub async fn warm(db: &SqlitePool, slack: &SlackClient, clock: &Clock) -> anyhow
                 Some((id.to_owned(), display_name(&json!({ "user": m }))?))
             })
             .collect();
-        library::remember_names(db, &named, clock.now_secs()).await?;
+        remember(writes, &named, clock.now_secs()).await?;
         cursor = page["response_metadata"]["next_cursor"]
             .as_str()
             .unwrap_or_default()
@@ -207,6 +212,17 @@ pub async fn warm(db: &SqlitePool, slack: &SlackClient, clock: &Clock) -> anyhow
             return Ok(());
         }
     }
+}
+
+/// Remembers display names in the cache, in a transaction of their own.
+async fn remember(
+    writes: &Writes,
+    named: &[(String, String)],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = writes.begin().await?;
+    library::remember_names(&mut *tx, named, now).await?;
+    tx.commit().await
 }
 
 async fn look_up(slack: &SlackClient, id: &str) -> Option<String> {

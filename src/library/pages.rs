@@ -56,7 +56,7 @@ pub struct FormValues {
 }
 
 /// A story in the list.
-pub struct Card {
+pub struct ListedStory {
     pub id: i64,
     pub title: String,
     pub heroes: String,
@@ -78,7 +78,7 @@ pub struct List {
     pub heroes: Vec<Choice>,
     pub consents: Vec<Choice>,
     pub error: Option<String>,
-    pub stories: Vec<Card>,
+    pub stories: Vec<ListedStory>,
     /// "3 stories", "Stories 26–50", or "No stories match."
     pub count: String,
     /// The current filters as a query string ending in `&` (or empty), for the downloads.
@@ -157,7 +157,7 @@ pub fn capitalised(text: &str) -> String {
     })
 }
 
-impl Card {
+impl ListedStory {
     pub fn new(s: &Story, names: &HashMap<String, String>, tz: &TimeZone) -> Self {
         Self {
             id: s.id,

@@ -81,7 +81,7 @@ pub fn listed(card: &Card, last: Option<&Results>, open: &[ActionItem], today: D
 }
 
 /// A deliverable in the chart's key and the table's head.
-pub struct Key {
+pub struct LegendEntry {
     pub name: String,
     pub colour: String,
     pub symbol: &'static str,
@@ -154,7 +154,7 @@ pub struct CardPage {
     pub anonymous: bool,
     pub first: String,
     pub last: String,
-    pub keys: Vec<Key>,
+    pub keys: Vec<LegendEntry>,
     pub chart: Chart,
     pub rows: Vec<TrendRow>,
     pub results: Option<LastResults>,
@@ -235,10 +235,10 @@ pub fn card_page(layout: Layout, data: CardData<'_>, tz: &TimeZone, today: Date)
         .iter()
         .map(|(id, _, _)| rows_by_month.iter().map(|r| average(*r, *id)).collect())
         .collect();
-    let keys: Vec<Key> = delivered
+    let keys: Vec<LegendEntry> = delivered
         .iter()
         .enumerate()
-        .map(|(i, (_, name, retired))| Key {
+        .map(|(i, (_, name, retired))| LegendEntry {
             name: name.clone(),
             colour: charts::hex(SERIES[i % SERIES.len()]),
             symbol: Marker::nth(i).symbol(),
@@ -395,7 +395,7 @@ fn last_results(r: &Results, names: &HashMap<String, String>) -> LastResults {
 
 /// The people a card page names: owners of action items, and on an attributed card the raters
 /// who commented.
-pub fn people(last: Option<&Results>, actions: &[ActionItem]) -> Vec<String> {
+pub fn people_named_on_card(last: Option<&Results>, actions: &[ActionItem]) -> Vec<String> {
     let mut ids: Vec<String> = actions.iter().map(|a| a.owner.to_string()).collect();
     if let Some(r) = last.filter(|r| r.card.comments == Comments::Attributed) {
         ids.extend(r.comments.iter().map(|c| c.rater.to_string()));

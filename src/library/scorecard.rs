@@ -7,8 +7,8 @@ use askama::Template;
 use super::pages::Layout;
 use crate::charts::trend::{self, Line, Look, Stack};
 use crate::charts::{self, Svg};
-use crate::digest::IsoWeek;
-use crate::digest::series::WeekScore;
+use crate::domain::calendar::IsoWeek;
+use crate::domain::scorecard::WeekScore;
 
 /// How many weeks the page shows.
 pub const WEEKS: usize = 26;
@@ -74,7 +74,7 @@ pub struct Page {
 fn cell(part: usize, whole: usize) -> Cell {
     Cell {
         count: part,
-        percent: charts::percent(crate::digest::compute::Scorecard::percent(part, whole)),
+        percent: charts::percent(crate::domain::scorecard::Scorecard::percent(part, whole)),
     }
 }
 
@@ -258,8 +258,9 @@ pub fn csv(scores: &[WeekScore]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::compute::tests::story;
-    use crate::digest::series::{score, weeks_to};
+    use crate::digest::oracle::score;
+    use crate::digest::oracle::story;
+    use crate::domain::scorecard::weeks_to;
     use crate::domain::{CustomerKind, Reaction};
 
     fn scores() -> Vec<WeekScore> {

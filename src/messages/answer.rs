@@ -164,7 +164,7 @@ pub fn note(text: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::compute::tests::story;
+    use crate::digest::oracle::story;
     use crate::domain::{Customer, CustomerAnswer, CustomerKind, Reaction};
 
     #[test]

@@ -3,9 +3,9 @@
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
-use crate::digest::IsoWeek;
-use crate::digest::compute::Scorecard;
-use crate::digest::series::{WeekScore, sparkline};
+use crate::domain::calendar::IsoWeek;
+use crate::domain::scorecard::Scorecard;
+use crate::domain::scorecard::{WeekScore, sparkline};
 use crate::domain::{Consent, Element, RoundId, Story, StoryId};
 use crate::slack::blocks::{self, escape_within};
 use crate::store::home::{HomeData, Received};
@@ -213,8 +213,9 @@ fn scorecard(leader: &LeaderView) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::compute::tests::story;
-    use crate::digest::series::{score, weeks_to};
+    use crate::digest::oracle::score;
+    use crate::digest::oracle::story;
+    use crate::domain::scorecard::weeks_to;
     use crate::domain::{CustomerKind, Reaction};
 
     fn data() -> HomeData {

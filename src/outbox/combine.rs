@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
-use super::Queued;
+use super::queue::Queued;
 use crate::domain::outbox::{Content, Render};
 use crate::messages::rollup;
 use crate::slack::client::Failure;

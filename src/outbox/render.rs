@@ -146,13 +146,14 @@ async fn home(
     now: jiff::Timestamp,
     person: &str,
 ) -> Result<Value, sqlx::Error> {
-    use crate::digest::{IsoWeek, series};
+    use crate::domain::calendar::IsoWeek;
+    use crate::store::digests;
     let since = now.as_second() - 90 * 86_400;
     let data = crate::store::home::load(db, person, since).await?;
     let weeks = if context.leaders.iter().any(|l| l.as_str() == person) {
         let targets = (context.target_recovery_24h, context.target_surprise);
         let current = IsoWeek::of(now, &context.tz);
-        Some(series::load_with(db, &context.tz, targets, current, 12).await?)
+        Some(digests::weekly(db, &context.tz, targets, current, 12).await?)
     } else {
         None
     };

@@ -58,10 +58,10 @@ pub(super) async fn exported(
     format: Format,
     filter: &Filter,
 ) -> Result<Response> {
-    let source = download::Source {
+    let source = download::ExportSource {
         reads: state.reads.clone(),
         db: state.db.clone(),
-        turns: state.turns.clone(),
+        writes: state.writes.clone(),
         slack: Some(state.slack.clone()),
         clock: state.clock.clone(),
         timezone: state.config.timezone.clone(),

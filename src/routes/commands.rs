@@ -13,7 +13,7 @@ use crate::modals::{self, Origin};
 use crate::slack::extract::VerifiedBody;
 use crate::slack::payload::SlashCommand;
 use crate::state::AppState;
-use crate::store::batch::Source;
+use crate::store::nominations::Source;
 
 pub async fn hero(
     State(state): State<AppState>,

@@ -16,7 +16,7 @@ use crate::messages;
 use crate::modals::{self, FieldErrors, Origin, errors_response};
 use crate::slack::payload::{Interaction, Values, ViewSubmission};
 use crate::state::AppState;
-use crate::store::batch::Source;
+use crate::store::nominations::Source;
 
 /// The answer to a submission: None closes the modal; Some keeps it open with errors.
 pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<Option<Value>> {

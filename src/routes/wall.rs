@@ -10,10 +10,10 @@ use axum::middleware::map_response;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
-use crate::digest::IsoWeek;
-use crate::digest::series;
+use crate::domain::calendar::IsoWeek;
 use crate::error::Result;
 use crate::state::AppState;
+use crate::store::digests;
 use crate::wall::board::{self, RECOGNITIONS, TREND_WEEKS};
 use crate::{store, wall};
 
@@ -39,10 +39,18 @@ async fn show(State(state): State<AppState>, Path(key): Path<String>) -> Result<
     let now = state.clock.now_secs();
     let tz = &state.config.timezone;
     let current = IsoWeek::of(jiff::Timestamp::from_second(now).unwrap_or_default(), tz);
-    let scores = series::load(&state.db, &state.config, current, TREND_WEEKS).await?;
+    let scores = digests::weekly(
+        &state.db,
+        &state.config.timezone,
+        state.config.targets(),
+        current,
+        TREND_WEEKS,
+    )
+    .await?;
     let recognitions = store::wall::latest_recognitions(&state.db, RECOGNITIONS).await?;
     let names = crate::library::names::resolve_within(
         &state.db,
+        &state.writes,
         Some(&state.slack),
         &board::people(&scores, &recognitions),
         Some(NAMES_BUDGET),

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 
 use super::signature::{SignatureError, check_timestamp, verify_at};
-use crate::state::AppState;
 
 /// Largest body accepted on any route; the routes set smaller limits of their own.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -54,11 +53,18 @@ impl IntoResponse for Rejection {
     }
 }
 
-impl FromRequest<AppState> for VerifiedBody {
+/// What verifying a request needs of the app: Slack's signing secret, and the time now (the
+/// app's clock, which tests set). The app's state implements it; this module needs no more.
+pub trait Signing {
+    fn signing_secret(&self) -> &[u8];
+    fn now_secs(&self) -> i64;
+}
+
+impl<S: Signing + Send + Sync> FromRequest<S> for VerifiedBody {
     type Rejection = Rejection;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let now = state.clock.now_secs();
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let now = state.now_secs();
         let raw_timestamp = header(req.headers(), "x-slack-request-timestamp").to_owned();
         let timestamp = match check_timestamp(&raw_timestamp, now) {
             Ok(timestamp) => timestamp,
@@ -79,7 +85,7 @@ impl FromRequest<AppState> for VerifiedBody {
             return Err(Rejection::SslCheck);
         }
         verify_at(
-            state.config.signing_secret.expose().as_bytes(),
+            state.signing_secret(),
             &raw_timestamp,
             &signature,
             &body,

@@ -1,12 +1,14 @@
 //! What a digest and `/hero top` read, counted and ranked in SQL (a period's counts, its heroes
 //! ranked, its scorecard and story of the week), and the record that makes a digest go out once.
+use jiff::tz::TimeZone;
 use sqlx::{SqliteExecutor, SqlitePool};
 
 use super::hero_days::Spans;
 use super::stories::STORY_COLUMNS;
 use crate::domain::Story;
+use crate::domain::calendar::IsoWeek;
+use crate::domain::scorecard::{Counts, HeroLine, STORY_WEEKS, Scorecard, WeekScore, weeks_to};
 use crate::domain::story::RECOVERY_WINDOW_SECS;
-use crate::domain::week::{Counts, HeroLine, Scorecard};
 
 /// Credits in `[?1, ?2)` per hero, most first, the first `?3`: a nomination names its heroes,
 /// a story credits its own. A hero's reason is their latest nomination's (by time, then ID),
@@ -235,4 +237,38 @@ pub async fn stories(db: &SqlitePool, start: i64, end: i64) -> Result<Vec<Story>
         "select {STORY_COLUMNS} from stories s where s.created_at >= ?1 and s.created_at < ?2"
     );
     super::stories::query(db, &sql, &[start, end]).await
+}
+
+/// The scorecards of the `n` weeks that end with `last`, counted in SQL week by week as the
+/// digest counts its own, in `tz`, against the targets (24 h, surprise): no week's stories are
+/// read into memory.
+pub async fn weekly(
+    db: &SqlitePool,
+    tz: &TimeZone,
+    (target_recovery_24h, target_surprise): (u8, u8),
+    last: IsoWeek,
+    n: usize,
+) -> Result<Vec<WeekScore>, sqlx::Error> {
+    let weeks = weeks_to(last, n);
+    let storied = weeks.len().saturating_sub(STORY_WEEKS);
+    let mut scores = Vec::with_capacity(weeks.len());
+    for (i, week) in weeks.into_iter().enumerate() {
+        let (start, end) = week.bounds(tz);
+        let card = scorecard(db, start, end).await?;
+        let story = if i >= storied {
+            story_of_the_week(db, start, end).await?
+        } else {
+            None
+        };
+        scores.push(WeekScore {
+            week,
+            card: Scorecard {
+                target_recovery_24h,
+                target_surprise,
+                ..card
+            },
+            story,
+        });
+    }
+    Ok(scores)
 }

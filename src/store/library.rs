@@ -77,7 +77,10 @@ pub async fn tally(db: &SqlitePool, filter: &Filter) -> Result<(usize, usize), s
 }
 
 /// Everyone the stories matching `filter` name (authors and heroes), sorted.
-pub async fn people(db: &SqlitePool, filter: &Filter) -> Result<Vec<String>, sqlx::Error> {
+pub async fn authors_and_heroes(
+    db: &SqlitePool,
+    filter: &Filter,
+) -> Result<Vec<String>, sqlx::Error> {
     let Some(mut sql) = filtered(
         "with chosen as materialized (select s.id, s.author_id from stories s".to_owned(),
         filter,
@@ -193,24 +196,6 @@ pub async fn names(
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().collect())
-}
-
-pub async fn remember_name(
-    db: impl SqliteExecutor<'_>,
-    id: &str,
-    name: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)
-         on conflict (user_id) do update set name = excluded.name, fetched_at = excluded.fetched_at",
-    )
-    .bind(id)
-    .bind(name)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(())
 }
 
 /// Remembers many display names in one statement.

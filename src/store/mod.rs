@@ -1,6 +1,6 @@
-//! The SQLite store: connecting, migrating, and the SQL of each table family.
+//! The SQLite store: connecting, migrating, and the SQL of each table family. Reads go through
+//! `query_only` pools; every write goes through the write handle (`write::Writes`).
 pub mod answers;
-pub mod batch;
 pub mod digests;
 pub mod hero_days;
 pub mod home;
@@ -13,6 +13,9 @@ pub mod search;
 pub mod sign_in;
 pub mod stories;
 pub mod wall;
+pub mod write;
+
+pub use write::{Backup, BackupError, Work, WriteError, WriteTx, Writes};
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -20,7 +23,8 @@ use std::time::Duration;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Connection, SqliteConnection};
+
+use crate::clock::Clock;
 
 /// How long a write waits for a lock another process holds before it gives up, so a person
 /// still gets an answer within Slack's 3 seconds (telling them to try again).
@@ -48,11 +52,32 @@ pub fn is_busy(err: &sqlx::Error) -> bool {
         if db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6)))
 }
 
-/// The shared pool for reads and the occasional small write.
+/// The database opened: the shared pool for reads, the pool for answers that read much, and
+/// the write handle (with the group-commit writer's task, which ends once every handle is gone).
+pub struct Opened {
+    pub db: SqlitePool,
+    pub reads: SqlitePool,
+    pub writes: Writes,
+    pub writer_task: tokio::task::JoinHandle<()>,
+}
+
+/// Opens the database (creating and migrating it as needed), its read pools and its write
+/// handle.
+pub async fn open(database_url: &str, clock: Clock) -> Result<Opened, sqlx::Error> {
+    let (writes, writer_task) = Writes::open(database_url, clock).await?;
+    Ok(Opened {
+        db: connect(database_url).await?,
+        reads: connect_reads(database_url).await?,
+        writes,
+        writer_task,
+    })
+}
+
+/// The shared pool, for reads (query-only: a write through it fails).
 pub async fn connect(database_url: &str) -> Result<SqlitePool, sqlx::Error> {
     SqlitePoolOptions::new()
         .max_connections(SHARED)
-        .connect_with(options(database_url)?)
+        .connect_with(options(database_url)?.pragma("query_only", "true"))
         .await
 }
 
@@ -67,60 +92,16 @@ pub async fn connect_reads(database_url: &str) -> Result<SqlitePool, sqlx::Error
         .await
 }
 
-/// Connections in the shared pool: the outbox worker, search indexing, the pages and the
-/// actions that write on their own take one each for a moment; writes take turns anyway. Each
-/// connection keeps up to 2 MiB of pages (SQLite's default `cache_size`); memory-mapped I/O stays
-/// off, as the OS's page cache holds the file already.
+/// Connections in the shared pool: the outbox worker, the pages and the actions read through
+/// it. Each connection keeps up to 2 MiB of pages (SQLite's default `cache_size`); memory-mapped
+/// I/O stays off, as the OS's page cache holds the file already.
 const SHARED: u32 = 4;
 /// Connections in the read pool: one per core of a small machine, and one spare.
 const READS: u32 = 3;
 /// How long an answer waits for a connection of the read pool.
 const READ_WAIT: Duration = Duration::from_secs(10);
 
-/// A connection of its own, for the group-commit writer. It never checkpoints the WAL itself,
-/// so copying pages back into the database stays off the acknowledgement path; the
-/// checkpointer task (and the pool's connections) do it.
-pub async fn connect_writer(database_url: &str) -> Result<SqliteConnection, sqlx::Error> {
-    SqliteConnection::connect_with(&options(database_url)?.pragma("wal_autocheckpoint", "0")).await
-}
-
-/// Checkpoints the WAL in the background until the pool closes, so it does not grow unbounded
-/// while the writer leaves checkpoints to others.
-pub async fn checkpoint_periodically(pool: SqlitePool, every: Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    while !pool.is_closed() {
-        tick.tick().await;
-        let checkpoint = sqlx::query("pragma wal_checkpoint(passive)")
-            .execute(&pool)
-            .await;
-        if let Err(err) = checkpoint
-            && !pool.is_closed()
-        {
-            tracing::warn!(error = %err, "WAL checkpoint failed");
-        }
-    }
-}
-
-/// Turns to write, one at a time in order of arrival, for every write transaction of the
-/// process (the group-commit writer's batches, the actions' transactions, search indexing).
-/// Without them, writers meet at SQLite's lock, whose busy handler retries after sleeps of up
-/// to 100 ms: a busy group-commit writer leaves few gaps, and a story or an event waited for
-/// one for hundreds of milliseconds. SQLite's busy timeout still covers other processes.
-#[derive(Clone, Default)]
-pub struct WriteTurns(std::sync::Arc<tokio::sync::Mutex<()>>);
-
-/// A turn to write: the next writer waits until it is dropped.
-pub type WriteTurn = tokio::sync::OwnedMutexGuard<()>;
-
-impl WriteTurns {
-    /// Waits for this process's turn to write.
-    pub async fn take(&self) -> WriteTurn {
-        self.0.clone().lock_owned().await
-    }
-}
-
 /// Applies the embedded migrations (forward only).
-pub async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateError> {
+pub(crate) async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateError> {
     sqlx::migrate!("./migrations").run(pool).await
 }

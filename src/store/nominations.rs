@@ -1,8 +1,144 @@
-//! Nominations read back from the store (they are written by the group-commit writer).
-use sqlx::{FromRow, SqliteExecutor};
+//! Nominations: the submission the group-commit writer stores, its set-based insert, and
+//! nominations read back.
+use serde_json::json;
+use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
+
+use super::outbox::Row as OutboxRow;
+use crate::domain::NominationId;
+use crate::domain::outbox::Unwritten;
 
 use crate::domain::nomination::StoredNomination;
 use crate::domain::{Category, CustomerKind, Nomination, Reason, Tag, UserId};
+
+/// Where a nomination came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Command,
+    Modal,
+    Shortcut,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Command => "command",
+            Self::Modal => "modal",
+            Self::Shortcut => "shortcut",
+        }
+    }
+}
+
+/// A nomination to store, with its idempotency key, its acknowledgement and its messages.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// Unique per Slack request (`command:<timestamp>:<trigger_id>`); a second submission with
+    /// the same key stores nothing and gets the first one's acknowledgement.
+    pub key: String,
+    /// The acknowledgement body, kept to answer replays the same way.
+    pub ack: String,
+    pub team_id: String,
+    pub channel_id: Option<String>,
+    pub source: Source,
+    pub message_permalink: Option<String>,
+    pub nomination: Nomination,
+    pub messages: Unwritten<NominationId>,
+}
+
+/// What became of a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Committed {
+    /// Stored now, with this nomination ID.
+    Stored(i64),
+    /// Seen before: nothing stored; answer with the first acknowledgement.
+    Replay(String),
+}
+
+/// Inserts a batch of new nominations (each with the ID the writer gave it), their heroes,
+/// tags, request keys and outbox messages, then commits the writer's transaction: one
+/// set-based insert per table, each fed a JSON array.
+pub(super) async fn insert_and_commit(
+    conn: &mut SqliteConnection,
+    stored: &[(&Submission, i64)],
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms / 1000;
+    // Each table's rows go in as one JSON array of arrays, so the statement's text is the same
+    // for every batch and stays prepared: preparing a text of hundreds of parameters anew for
+    // each batch cost more than SQLite reading the arrays.
+    let mut nominations = Vec::with_capacity(stored.len());
+    let mut heroes = Vec::new();
+    let mut tags = Vec::new();
+    let mut requests = Vec::with_capacity(stored.len());
+    let mut outbox = Vec::new();
+    for (s, id) in stored {
+        let n = &s.nomination;
+        nominations.push(json!([
+            id,
+            s.team_id,
+            n.nominator.as_str(),
+            n.category.map(|c| c.as_str()),
+            n.customer_kind.map(|k| k.as_str()),
+            n.reason.as_str(),
+            s.channel_id,
+            s.source.as_str(),
+            s.message_permalink,
+            now
+        ]));
+        for (position, hero) in n.heroes.iter().enumerate() {
+            heroes.push(json!([id, hero.as_str(), position]));
+        }
+        for tag in &n.tags {
+            tags.push(json!([id, tag.as_str()]));
+        }
+        requests.push(json!([s.key, s.ack, now]));
+        for m in &s.messages.about(NominationId(*id)) {
+            let row = OutboxRow::of(m);
+            outbox.push(json!([
+                row.method,
+                row.lane,
+                row.url,
+                row.payload,
+                row.render,
+                row.recipient,
+                row.channel,
+                row.subject,
+                now_ms,
+                now
+            ]));
+        }
+    }
+    sqlx::query(INSERT_AND_COMMIT)
+        .bind(serde_json::Value::Array(nominations).to_string())
+        .bind(serde_json::Value::Array(heroes).to_string())
+        .bind(serde_json::Value::Array(tags).to_string())
+        .bind(serde_json::Value::Array(requests).to_string())
+        .bind(serde_json::Value::Array(outbox).to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The inserts of a batch, each from a JSON array of rows (nominations, heroes, tags, request
+/// keys, outbox messages, in this order, each row an array in column order), then the commit.
+/// Each statement takes one unnumbered parameter: sqlx binds a multi-statement text's
+/// parameters in order, and a numbered one past a statement's first (`?4` alone) goes unbound.
+const INSERT_AND_COMMIT: &str = concat!(
+    "insert into nominations (id, team_id, nominator_id, category, customer_kind, reason, channel_id, source,
+                              message_permalink, created_at)
+     select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
+            value->>8, value->>9 from json_each(?);
+     insert into nomination_heroes (nomination_id, hero_id, position)
+     select value->>0, value->>1, value->>2 from json_each(?);
+     insert into nomination_tags (nomination_id, tag) select value->>0, value->>1 from json_each(?);
+     insert into slack_requests (key, response, created_at)
+     select value->>0, value->>1, value->>2 from json_each(?);
+     insert into outbox (",
+    "method, lane, url, payload, render, recipient, channel, subject_id, next_attempt_at_ms, created_at",
+    ")
+     select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
+            value->>8, value->>9 from json_each(?);
+     commit;"
+);
 
 #[derive(FromRow)]
 struct Row {
@@ -60,4 +196,17 @@ pub async fn get(
         .fetch_optional(db)
         .await?;
     Ok(row.map(StoredNomination::from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_batch_insert_names_the_outbox_columns_in_their_order() {
+        assert!(INSERT_AND_COMMIT.contains(&format!(
+            "insert into outbox ({})",
+            super::super::outbox::COLUMNS
+        )));
+    }
 }

@@ -280,25 +280,6 @@ pub async fn claim_many(
     Ok(rows)
 }
 
-/// Reserves a pending message until `until_ms`, unless another worker holds it.
-pub async fn claim(
-    db: impl SqliteExecutor<'_>,
-    id: i64,
-    now_ms: i64,
-    until_ms: i64,
-) -> Result<Option<ClaimedRow>, sqlx::Error> {
-    sqlx::query_as(
-        "update outbox set claimed_until_ms = ?3
-         where id = ?1 and status = 'pending' and coalesce(claimed_until_ms, 0) <= ?2
-         returning id, method, url, payload, render, recipient, channel, subject_id, attempts",
-    )
-    .bind(id)
-    .bind(now_ms)
-    .bind(until_ms)
-    .fetch_optional(db)
-    .await
-}
-
 pub async fn mark_sent(
     db: impl SqliteExecutor<'_>,
     id: i64,

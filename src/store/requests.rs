@@ -40,23 +40,21 @@ pub async fn record_made(
     Ok(())
 }
 
-/// Forgets requests recorded before `before` (unix seconds), a few thousand rows at a time so
-/// the write lock is never held for long; returns how many were forgotten.
-pub async fn forget_before(db: &sqlx::SqlitePool, before: i64) -> Result<u64, sqlx::Error> {
-    const BATCH: u64 = 5_000;
-    let mut forgotten = 0;
-    loop {
-        let done = sqlx::query(
-            "delete from slack_requests where key in
-               (select key from slack_requests where created_at < ?1 limit ?2)",
-        )
-        .bind(before)
-        .bind(BATCH as i64)
-        .execute(db)
-        .await?;
-        forgotten += done.rows_affected();
-        if done.rows_affected() < BATCH {
-            return Ok(forgotten);
-        }
-    }
+/// Forgets up to `limit` requests recorded before `before` (unix seconds); returns how many
+/// were forgotten. Retention calls it a few thousand rows a transaction, so the write lock is
+/// never held for long.
+pub async fn forget_before(
+    db: impl SqliteExecutor<'_>,
+    before: i64,
+    limit: u64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "delete from slack_requests where key in
+           (select key from slack_requests where created_at < ?1 limit ?2)",
+    )
+    .bind(before)
+    .bind(limit as i64)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
 }

@@ -2,6 +2,8 @@
 //! a person typed into an FTS5 query, and the indexer that follows committed rows into the index.
 use sqlx::{FromRow, SqlitePool};
 
+use super::Writes;
+
 /// Turns any text into an FTS5 query that matches all its words (the last one as a prefix):
 /// every word becomes a quoted string, so quotes, stars, `OR`, `NEAR`, hyphens and parentheses
 /// are searched for as text, never read as syntax. None when nothing searchable is left.
@@ -142,14 +144,13 @@ pub async fn pending(db: &SqlitePool) -> Result<bool, sqlx::Error> {
 /// rows it indexed or rolled up.
 pub async fn index_pending(
     db: &SqlitePool,
-    turns: &super::WriteTurns,
+    writes: &Writes,
     batch: i64,
 ) -> Result<u64, sqlx::Error> {
     if !pending(db).await? {
         return Ok(0);
     }
-    let _turn = turns.take().await;
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = writes.begin().await?;
     let mut indexed = 0;
     for (source, insert) in [
         (
@@ -198,19 +199,19 @@ pub async fn index_pending(
 /// Indexes everything committed so far for search, a batch at a time: what a search waits for.
 /// The heroes' days move on a batch with each, and the indexer rolls up the rest (after an
 /// upgrade on a large database, that is seconds of work no search should wait for).
-pub async fn catch_up(db: &SqlitePool, turns: &super::WriteTurns) -> Result<u64, sqlx::Error> {
+pub async fn catch_up(db: &SqlitePool, writes: &Writes) -> Result<u64, sqlx::Error> {
     let mut indexed = 0;
     while search_pending(db).await? {
-        indexed += index_pending(db, turns, INDEX_BATCH).await?;
+        indexed += index_pending(db, writes, INDEX_BATCH).await?;
     }
     Ok(indexed)
 }
 
 /// Indexes and rolls up everything committed so far, a batch at a time.
-pub async fn catch_up_all(db: &SqlitePool, turns: &super::WriteTurns) -> Result<u64, sqlx::Error> {
+pub async fn catch_up_all(db: &SqlitePool, writes: &Writes) -> Result<u64, sqlx::Error> {
     let mut indexed = 0;
     loop {
-        let batch = index_pending(db, turns, INDEX_BATCH).await?;
+        let batch = index_pending(db, writes, INDEX_BATCH).await?;
         if batch == 0 {
             return Ok(indexed);
         }
@@ -218,29 +219,10 @@ pub async fn catch_up_all(db: &SqlitePool, turns: &super::WriteTurns) -> Result<
     }
 }
 
-/// Follows committed rows into the index every `every` until the pool closes: search lags the
-/// commit by about that much, and indexing stays off the acknowledgement path.
-pub async fn index_periodically(
-    db: SqlitePool,
-    turns: super::WriteTurns,
-    every: std::time::Duration,
-) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    while !db.is_closed() {
-        tick.tick().await;
-        if let Err(err) = catch_up_all(&db, &turns).await
-            && !db.is_closed()
-        {
-            tracing::warn!(error = %err, "search indexing failed; retrying");
-        }
-    }
-}
-
 /// Rebuilds both indexes and the heroes' days from the tables (`herobot reindex`), in one
 /// transaction.
-pub async fn rebuild(db: &SqlitePool) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn rebuild(writes: &Writes) -> Result<(), sqlx::Error> {
+    let mut tx = writes.begin().await?;
     for statement in [
         "insert into stories_fts (stories_fts) values ('rebuild')",
         "insert into nominations_fts (nominations_fts) values ('rebuild')",

@@ -2,23 +2,27 @@
 //! sessions they started.
 use sqlx::{SqliteConnection, SqlitePool};
 
+use super::Writes;
+
 /// The library's key (32 bytes), made at random the first time it is asked for. Read first, so
 /// that starting (the service, or a command beside a running service) takes no write lock once
 /// the key exists.
-pub async fn key(db: &SqlitePool, now: i64) -> Result<[u8; 32], sqlx::Error> {
+pub async fn key(db: &SqlitePool, writes: &Writes, now: i64) -> Result<[u8; 32], sqlx::Error> {
     let read = || sqlx::query_scalar::<_, Vec<u8>>("select key from library_key where id = 1");
     let stored = match read().fetch_optional(db).await? {
         Some(stored) => stored,
         None => {
             let mut fresh = [0u8; 32];
             getrandom::getrandom(&mut fresh).expect("the operating system provides randomness");
+            let mut tx = writes.begin().await?;
             sqlx::query(
                 "insert into library_key (id, key, created_at) values (1, ?1, ?2) on conflict (id) do nothing",
             )
             .bind(&fresh[..])
             .bind(now)
-            .execute(db)
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
             // Another process may have made it first: the stored one is the key.
             read().fetch_one(db).await?
         }
@@ -50,18 +54,17 @@ pub async fn issue_link(
     Ok(())
 }
 
-/// Trades a sign-in link for a session, in one transaction: marks the link used and records the
-/// session (forgetting sessions that ended more than a day ago). False, and nothing changed, if
-/// the link was used before or never issued to `user`.
+/// Trades a sign-in link for a session, in the caller's transaction: marks the link used and
+/// records the session (forgetting sessions that ended more than a day ago). False, and nothing
+/// changed, if the link was used before or never issued to `user`.
 pub async fn redeem(
-    db: &SqlitePool,
+    tx: &mut SqliteConnection,
     link_nonce: &str,
     user: &str,
     session_nonce: &str,
     session_expires_at: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
     let used = sqlx::query(
         "update library_links set used_at = ?3 where nonce = ?1 and user_id = ?2 and used_at is null",
     )
@@ -86,7 +89,6 @@ pub async fn redeem(
     .bind(session_expires_at)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(true)
 }
 
@@ -103,11 +105,15 @@ pub async fn session_open(db: &SqlitePool, nonce: &str, user: &str) -> Result<bo
 }
 
 /// Ends a session for good (signing out).
-pub async fn end_session(db: &SqlitePool, nonce: &str, now: i64) -> Result<(), sqlx::Error> {
+pub async fn end_session(
+    conn: &mut SqliteConnection,
+    nonce: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("update library_sessions set ended_at = ?2 where nonce = ?1 and ended_at is null")
         .bind(nonce)
         .bind(now)
-        .execute(db)
+        .execute(conn)
         .await?;
     Ok(())
 }
@@ -115,15 +121,15 @@ pub async fn end_session(db: &SqlitePool, nonce: &str, now: i64) -> Result<(), s
 /// Forgets sign-in links used or expired, and sessions ended or expired, before `before` (unix
 /// seconds). Safe at any time: a link or session that is not found is refused, as a used link
 /// or an ended session is. Returns how many rows were forgotten.
-pub async fn forget_before(db: &SqlitePool, before: i64) -> Result<u64, sqlx::Error> {
+pub async fn forget_before(conn: &mut SqliteConnection, before: i64) -> Result<u64, sqlx::Error> {
     let links = sqlx::query("delete from library_links where coalesce(used_at, expires_at) < ?1")
         .bind(before)
-        .execute(db)
+        .execute(&mut *conn)
         .await?;
     let sessions =
         sqlx::query("delete from library_sessions where ended_at < ?1 or expires_at < ?1")
             .bind(before)
-            .execute(db)
+            .execute(&mut *conn)
             .await?;
     Ok(links.rows_affected() + sessions.rows_affected())
 }

@@ -29,7 +29,7 @@ pub async fn valid(db: &SqlitePool, key_hash: &str) -> Result<bool, sqlx::Error>
 }
 
 /// Ends every key still working; how many there were.
-pub async fn revoke_all(db: &SqlitePool, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn revoke_all(db: impl SqliteExecutor<'_>, now: i64) -> Result<u64, sqlx::Error> {
     Ok(
         sqlx::query("update wall_keys set revoked_at = ?1 where revoked_at is null")
             .bind(now)

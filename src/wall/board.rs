@@ -8,8 +8,8 @@ use jiff::tz::TimeZone;
 use crate::charts::gauge::gauge;
 use crate::charts::trend::{self, Line, Look};
 use crate::charts::{self, Svg};
-use crate::digest::compute::Scorecard;
-use crate::digest::series::{self, WeekScore};
+use crate::domain::scorecard::Scorecard;
+use crate::domain::scorecard::{self, WeekScore};
 use crate::domain::story::recovery_in_words;
 use crate::domain::text::{Piece, pieces};
 use crate::library::pages::excerpt;
@@ -154,7 +154,7 @@ pub fn board(
         current.card.target_surprise,
     );
     let recent = &scores[scores.len().saturating_sub(GAUGE_WEEKS)..];
-    let card = series::together(recent, t24, tsurprise);
+    let card = scorecard::together(recent, t24, tsurprise);
     let share = |part| Scorecard::percent(part, card.stories);
     let gauges = vec![
         Gauge {
@@ -283,9 +283,10 @@ pub fn board(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::IsoWeek;
-    use crate::digest::compute::tests::story;
-    use crate::digest::series::{score, weeks_to};
+    use crate::digest::oracle::score;
+    use crate::digest::oracle::story;
+    use crate::domain::calendar::IsoWeek;
+    use crate::domain::scorecard::weeks_to;
     use crate::domain::{CustomerKind, Reaction};
 
     fn scores(tz: &TimeZone) -> Vec<WeekScore> {

@@ -3,7 +3,7 @@
 pub mod board;
 
 use sha2::{Digest, Sha256};
-use sqlx::{SqliteExecutor, SqlitePool};
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 use crate::store;
 
@@ -32,9 +32,9 @@ pub async fn issue(
     Ok(format!("{}/wall/{key}", public_url.trim_end_matches('/')))
 }
 
-/// Ends every wallboard link; how many were working.
-pub async fn revoke(db: &SqlitePool, by: &str, now: i64) -> Result<u64, sqlx::Error> {
-    let ended = store::wall::revoke_all(db, now).await?;
+/// Ends every wallboard link, in the caller's transaction; how many were working.
+pub async fn revoke(conn: &mut SqliteConnection, by: &str, now: i64) -> Result<u64, sqlx::Error> {
+    let ended = store::wall::revoke_all(conn, now).await?;
     tracing::info!(by, ended, "wallboard links revoked");
     Ok(ended)
 }

@@ -1,18 +1,22 @@
 //! Counting and ranking in SQL: the plans seek indexes (never scan a table), and the answers
 //! equal the in-memory reference the digest was first written as.
-use herobot::digest::compute::{
-    HeroLine, NominationFact, Scorecard, rank_heroes, story_of_the_week,
-};
+use herobot::clock::Clock;
+use herobot::digest::oracle::{NominationFact, rank_heroes, scorecard_of, story_of_the_week};
 use herobot::domain::Story;
-use herobot::store::{self, digests, search};
+use herobot::domain::scorecard::HeroLine;
+use herobot::store::{self, Writes, digests, search};
 use sqlx::SqlitePool;
 
-async fn database() -> (tempfile::TempDir, SqlitePool) {
+/// A migrated database, a writable pool of the test's own (it fills tables directly) and the
+/// app's write handle (which the indexer writes through).
+async fn database() -> (tempfile::TempDir, SqlitePool, Writes) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/herobot.db", dir.path().display());
-    let db = store::connect(&url).await.unwrap();
-    store::migrate(&db).await.unwrap();
-    (dir, db)
+    let opened = store::open(&url, Clock::system()).await.unwrap();
+    let db = SqlitePool::connect_with(store::options(&url).unwrap())
+        .await
+        .unwrap();
+    (dir, db, opened.writes)
 }
 
 /// The plan of `sql` (each step's detail), with every parameter bound to `value`.
@@ -66,7 +70,7 @@ fn seeks_only(name: &str, plan: &[String], indexes: &[&str]) {
 
 #[tokio::test]
 async fn top_and_the_digest_rank_by_the_rollup_and_the_created_at_indexes() {
-    let (_dir, db) = database().await;
+    let (_dir, db, _writes) = database().await;
     let ranking = plan(&db, digests::RANKING, 11, "1").await;
     seeks_only(
         "RANKING",
@@ -99,7 +103,7 @@ async fn top_and_the_digest_rank_by_the_rollup_and_the_created_at_indexes() {
 
 #[tokio::test]
 async fn a_profile_seeks_the_person_in_each_index() {
-    let (_dir, db) = database().await;
+    let (_dir, db, _writes) = database().await;
     let counts = plan(&db, search::PROFILE, 1, "U0BOB").await;
     seeks_only(
         "PROFILE",
@@ -299,7 +303,7 @@ const PERIODS: [(i64, i64); 7] = [
 
 #[tokio::test]
 async fn counting_in_sql_gives_what_counting_in_memory_gave() {
-    let (_dir, db) = database().await;
+    let (_dir, db, _writes) = database().await;
     fill(&db).await;
     for (start, end) in PERIODS {
         let (nominations, stories) = in_memory(&db, start, end).await;
@@ -316,7 +320,7 @@ async fn counting_in_sql_gives_what_counting_in_memory_gave() {
         );
         assert_eq!(
             digests::scorecard(&db, start, end).await.unwrap(),
-            Scorecard::of(&stories, 0, 0)
+            scorecard_of(&stories, 0, 0)
         );
         assert_eq!(
             digests::story_of_the_week(&db, start, end)
@@ -334,7 +338,7 @@ async fn counting_in_sql_gives_what_counting_in_memory_gave() {
 /// reindex`); and rows stored after it ran are counted directly until it reaches them.
 #[tokio::test]
 async fn ranking_from_the_heroes_days_gives_what_counting_every_row_gave() {
-    let (_dir, db) = database().await;
+    let (_dir, db, writes) = database().await;
     fill(&db).await;
     let check = |stage: &'static str| {
         let db = db.clone();
@@ -364,15 +368,11 @@ async fn ranking_from_the_heroes_days_gives_what_counting_every_row_gave() {
     };
     check("nothing indexed").await;
     assert_eq!(rolled_up().await, 0);
-    search::index_pending(&db, &Default::default(), 250)
-        .await
-        .unwrap();
+    search::index_pending(&db, &writes, 250).await.unwrap();
     let some = rolled_up().await;
     assert!(some > 0);
     check("some indexed").await;
-    search::catch_up_all(&db, &Default::default())
-        .await
-        .unwrap();
+    search::catch_up_all(&db, &writes).await.unwrap();
     let all = rolled_up().await;
     assert!(all > some);
     check("all indexed").await;
@@ -392,7 +392,7 @@ async fn ranking_from_the_heroes_days_gives_what_counting_every_row_gave() {
         .execute(&db)
         .await
         .unwrap();
-    search::rebuild(&db).await.unwrap();
+    search::rebuild(&writes).await.unwrap();
     assert_eq!(rolled_up().await, 2 * all);
     check("rebuilt").await;
 }
@@ -402,10 +402,11 @@ async fn ranking_from_the_heroes_days_gives_what_counting_every_row_gave() {
 /// behind it, and the same four-week total.
 #[tokio::test]
 async fn weekly_scorecards_in_sql_give_what_scoring_in_memory_gave() {
-    use herobot::digest::IsoWeek;
-    use herobot::digest::series::{self, score, together, weeks_to};
+    use herobot::digest::oracle::score;
+    use herobot::domain::calendar::IsoWeek;
+    use herobot::domain::scorecard::{together, weeks_to};
 
-    let (_dir, db) = database().await;
+    let (_dir, db, _writes) = database().await;
     fill(&db).await;
     sqlx::query("insert into customer_answers (story_id, answer, answered_at) select id, 'blown_away', created_at from stories where id % 5 = 0")
         .execute(&db)
@@ -420,9 +421,7 @@ async fn weekly_scorecards_in_sql_give_what_scoring_in_memory_gave() {
         let (start, end) = (weeks[0].bounds(&tz).0, last.bounds(&tz).1);
         let (_, stories) = in_memory(&db, start, end).await;
         let reference = score(&weeks, &tz, stories.clone(), 90, 80);
-        let counted = series::load_with(&db, &tz, (90, 80), last, 16)
-            .await
-            .unwrap();
+        let counted = digests::weekly(&db, &tz, (90, 80), last, 16).await.unwrap();
         assert_eq!(counted.len(), 16);
         assert!(reference.iter().filter(|w| w.card.stories > 0).count() >= 12);
         for (c, r) in counted.iter().zip(&reference) {
@@ -441,7 +440,7 @@ async fn weekly_scorecards_in_sql_give_what_scoring_in_memory_gave() {
             .collect();
         assert_eq!(
             together(&counted[12..], 90, 80),
-            Scorecard::of(&recent, 90, 80)
+            scorecard_of(&recent, 90, 80)
         );
     }
 }

@@ -4,7 +4,6 @@
 //! modals and actions, a rater rating the open round from their DM, and an action item added
 //! from the results.
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
 use herobot::demo::cast::{self, GENERAL, HEROES, LEADER, REVIEW, STORIES};
 use herobot::demo::record::Shown;
@@ -14,7 +13,7 @@ use herobot::domain::command::{self, Command};
 use serde_json::{Value, json};
 use sqlx::SqlitePool;
 
-use crate::helpers::START;
+use crate::helpers::{START, eventually};
 
 pub const SEED: u64 = 2026;
 
@@ -98,14 +97,10 @@ async fn wait_for(
     what: &str,
     test: impl Fn(&[herobot::demo::record::Call]) -> bool,
 ) {
-    let started = Instant::now();
-    while !test(&running.recorder.since(0)) {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "never saw {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually(what, || async {
+        test(&running.recorder.since(0)).then_some(())
+    })
+    .await;
 }
 
 fn posted_in(calls: &[herobot::demo::record::Call], channel: &str, words: &str) -> bool {
@@ -1126,19 +1121,12 @@ async fn a_rater_rates_the_open_round_from_their_dm_and_the_leader_adds_an_actio
     )
     .await;
     assert_eq!(done["status"], 200);
-    let started = Instant::now();
-    loop {
+    let message = eventually("the item's DM marked done", || async {
         let (_, message) = running.recorder.message("D0DSOFIA", &ts).unwrap();
-        if !message.to_string().contains("reportcard_action_done") {
-            assert!(message.to_string().contains("done"), "{message}");
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "never marked done"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+        (!message.to_string().contains("reportcard_action_done")).then_some(message)
+    })
+    .await;
+    assert!(message.to_string().contains("done"), "{message}");
     let done_by: Option<String> = sqlx::query_scalar(
         "select done_by from report_card_actions where what = 'Send the lead list on the 3rd'",
     )

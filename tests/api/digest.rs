@@ -23,13 +23,16 @@ fn with_digest() -> Options {
 async fn seed_last_week(app: &TestApp, heroes: &[&str]) {
     let last_week_tuesday = crate::helpers::now() - 6 * 86_400;
     for (i, hero) in heroes.iter().enumerate() {
+        // A nomination and its hero in one transaction, as herobot stores them: the indexer
+        // must never see one without the other (it would roll up a nomination with no hero).
+        let mut tx = app.db.begin().await.unwrap();
         let id: i64 = sqlx::query_scalar(
             "insert into nominations (team_id, nominator_id, reason, channel_id, source, created_at)
              values ('T0TEAM', 'U0NOMINATOR', ?1, 'C0GENERAL', 'command', ?2) returning id",
         )
         .bind(format!("for rescuing customer number {i} before lunch"))
         .bind(last_week_tuesday)
-        .fetch_one(&app.db)
+        .fetch_one(&mut *tx)
         .await
         .unwrap();
         sqlx::query(
@@ -37,9 +40,10 @@ async fn seed_last_week(app: &TestApp, heroes: &[&str]) {
         )
         .bind(id)
         .bind(*hero)
-        .execute(&app.db)
+        .execute(&mut *tx)
         .await
         .unwrap();
+        tx.commit().await.unwrap();
     }
 }
 

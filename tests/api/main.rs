@@ -2,6 +2,7 @@
 mod aggregates;
 mod answer_page;
 mod answers;
+mod backup;
 mod browser;
 mod buttons;
 mod commands;

@@ -118,13 +118,47 @@ async fn wait_posts(app: &TestApp, channel: &str, n: usize) -> Vec<Value> {
     .await
 }
 
-/// Sets the clock and waits until the scheduler did what is due and the outbox sent it.
+/// Sets the clock and waits until the scheduler did what is due then (it looks again whenever
+/// the clock moves) and the outbox sent it.
 async fn at(app: &TestApp, ms: i64) {
     app.clock.set_ms(ms);
-    // The scheduler looks again whenever the clock moves; give it a moment, then let the
-    // outbox finish.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    eventually("the report-card scheduler to do what is due", || async {
+        (due(app, ms).await == 0).then_some(())
+    })
+    .await;
     app.settled().await;
+}
+
+/// Report-card work due at `ms` and not done yet, by the database: rounds to open, reminders
+/// to send, rounds to close. A round opens on its month's first working day (the two this suite
+/// reaches are `NOVEMBER_OPENS_MS` and `DECEMBER_OPENS_MS`) for each card running by then; the
+/// round's state change and its messages commit together, so once nothing is due, the outbox
+/// holds all there is to send.
+async fn due(app: &TestApp, ms: i64) -> i64 {
+    let opening = [
+        (DECEMBER_OPENS_MS, "2026-12"),
+        (NOVEMBER_OPENS_MS, "2026-11"),
+    ]
+    .into_iter()
+    .find(|(opens, _)| ms >= *opens);
+    let (opens_at, month) = opening.map_or((i64::MAX, ""), |(opens, month)| (opens / 1000, month));
+    sqlx::query_scalar(
+        "select (select count(*) from report_cards c
+                 where ?2 <= ?1 and c.retired_at is null and c.created_at <= ?2
+                   and not exists (select 1 from report_card_rounds r
+                                   where r.card_id = c.id and r.month = ?3))
+              + (select count(*) from report_card_rounds
+                 where closed_at is null and reminded_at is null
+                   and remind_at <= ?1 and closes_at > ?1)
+              + (select count(*) from report_card_rounds
+                 where closed_at is null and closes_at <= ?1)",
+    )
+    .bind(ms / 1000)
+    .bind(opens_at)
+    .bind(month)
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
 }
 
 async fn round_id(app: &TestApp, card: i64, month: &str) -> Option<i64> {

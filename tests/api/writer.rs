@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use herobot::clock::Clock;
-use herobot::store::{self, WriteTurns, batch::Writer};
+use herobot::store::{self, Work};
 use serde_json::json;
 
 use crate::helpers::{NOMINATOR, now, spawn_app};
@@ -13,31 +13,31 @@ use crate::modals::{story_values, submission};
 async fn a_work_that_fails_is_undone_alone_and_the_others_are_committed() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("writer.db").display());
-    let db = store::connect(&url).await.unwrap();
-    store::migrate(&db).await.unwrap();
-    let conn = store::connect_writer(&url).await.unwrap();
-    let (writer, task) = Writer::spawn(
-        conn,
-        WriteTurns::default(),
-        Default::default(),
-        Clock::system(),
-    );
+    let store::Opened {
+        db,
+        writes: writer,
+        writer_task: task,
+        ..
+    } = store::open(&url, Clock::system()).await.unwrap();
     let record = |key: &'static str, fail: bool| {
         let writer = writer.clone();
         async move {
             writer
-                .run(Duration::from_secs(2), move |conn| {
-                    Box::pin(async move {
-                        store::requests::record(&mut *conn, key, 1).await?;
-                        if fail {
-                            // Breaks after writing: its row must go with it.
-                            sqlx::query("insert into no_such_table values (1)")
-                                .execute(&mut *conn)
-                                .await?;
-                        }
-                        Ok(key)
-                    })
-                })
+                .run_within(
+                    Work::new(move |conn| {
+                        Box::pin(async move {
+                            store::requests::record(&mut *conn, key, 1).await?;
+                            if fail {
+                                // Breaks after writing: its row must go with it.
+                                sqlx::query("insert into no_such_table values (1)")
+                                    .execute(&mut *conn)
+                                    .await?;
+                            }
+                            Ok(key)
+                        })
+                    }),
+                    Duration::from_secs(2),
+                )
                 .await
         }
     };
@@ -68,32 +68,35 @@ async fn a_work_that_fails_is_undone_alone_and_the_others_are_committed() {
 async fn a_work_that_panics_is_undone_and_the_writer_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("writer.db").display());
-    let db = store::connect(&url).await.unwrap();
-    store::migrate(&db).await.unwrap();
-    let conn = store::connect_writer(&url).await.unwrap();
-    let (writer, task) = Writer::spawn(
-        conn,
-        WriteTurns::default(),
-        Default::default(),
-        Clock::system(),
-    );
+    let store::Opened {
+        db,
+        writes: writer,
+        writer_task: task,
+        ..
+    } = store::open(&url, Clock::system()).await.unwrap();
     let panicked = writer
-        .run(Duration::from_secs(2), |conn| {
-            Box::pin(async move {
-                store::requests::record(&mut *conn, "event:panics", 1).await?;
-                let nothing: Option<u8> = std::hint::black_box(None);
-                Ok(nothing.expect("a bug in a work"))
-            })
-        })
+        .run_within(
+            Work::new(|conn| {
+                Box::pin(async move {
+                    store::requests::record(&mut *conn, "event:panics", 1).await?;
+                    let nothing: Option<u8> = std::hint::black_box(None);
+                    Ok(nothing.expect("a bug in a work"))
+                })
+            }),
+            Duration::from_secs(2),
+        )
         .await;
     assert!(panicked.is_err(), "answered its error");
     let after = writer
-        .run(Duration::from_secs(2), |conn| {
-            Box::pin(async move {
-                store::requests::record(&mut *conn, "event:after", 1).await?;
-                Ok(())
-            })
-        })
+        .run_within(
+            Work::new(|conn| {
+                Box::pin(async move {
+                    store::requests::record(&mut *conn, "event:after", 1).await?;
+                    Ok(())
+                })
+            }),
+            Duration::from_secs(2),
+        )
         .await;
     assert!(after.is_ok(), "the writer still writes: {after:?}");
     let keys: Vec<String> = sqlx::query_scalar("select key from slack_requests order by key")

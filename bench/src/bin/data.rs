@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use clap::Parser;
 use herobot::config::{Config, Needs};
-use herobot::digest::{self, IsoWeek};
+use herobot::digest;
+use herobot::domain::calendar::IsoWeek;
 
 #[derive(Parser)]
 struct Args {
@@ -33,8 +34,10 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_lookup(Needs::DatabaseOnly, |k| {
         (k == "DATABASE_URL").then(|| url.clone())
     })?;
-    let db = herobot::store::connect(&url).await?;
-    herobot::store::migrate(&db).await?;
+    // Opening migrates; the generator fills tables directly through a writable pool of its own.
+    let opened = herobot::store::open(&url, herobot::clock::Clock::system()).await?;
+    let writes = opened.writes;
+    let db = sqlx::SqlitePool::connect_with(herobot::store::options(&url)?).await?;
 
     // Week 0 starts on the Monday 100 weeks before the current week (UTC).
     let this_week = IsoWeek::of(jiff::Timestamp::now(), &config.timezone);
@@ -49,7 +52,7 @@ async fn main() -> anyhow::Result<()> {
     if have < WEEKS * NOMINATIONS_PER_WEEK {
         let started = Instant::now();
         generate(&db, base).await?;
-        herobot::store::search::rebuild(&db).await?;
+        herobot::store::search::rebuild(&writes).await?;
         println!("generated in {:.1} s", started.elapsed().as_secs_f64());
     }
     let counts: (i64, i64) =
@@ -174,8 +177,9 @@ async fn main() -> anyhow::Result<()> {
     let stories = herobot::store::library::stories(&db, &filter).await?;
     let names = herobot::library::names::resolve(
         &db,
+        &writes,
         None,
-        &herobot::library::people(&stories),
+        &herobot::library::people_named_in(&stories),
         &herobot::clock::Clock::system(),
     )
     .await?;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use herobot::clock::Clock;
-use herobot::digest::compute::{NominationFact, rank_heroes};
+use herobot::digest::oracle::{NominationFact, rank_heroes};
 use herobot::library::export::Format;
 use herobot::store::{self, digests, library, search};
 use sqlx::SqlitePool;
@@ -40,23 +40,24 @@ async fn main() -> anyhow::Result<()> {
         if let Some(dir) = std::path::Path::new(&args.db).parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let db = store::connect(&url).await?;
-        store::migrate(&db).await?;
+        // Opening migrates; the generator fills tables through a writable pool of its own.
+        let opened = store::open(&url, herobot::clock::Clock::system()).await?;
+        let db = sqlx::SqlitePool::connect_with(store::options(&url)?).await?;
         let started = Instant::now();
         generate(&db, now - DAYS * 86_400).await?;
-        store::search::rebuild(&db).await?;
+        store::search::rebuild(&opened.writes).await?;
         println!("filled in {:.1} s", started.elapsed().as_secs_f64());
         return Ok(());
     }
     if args.measure == "ready" {
         return ready(&args.db, &args.herobot);
     }
-    let db = store::connect(&url).await?;
-    // A database filled by an older build gains the newer tables first, and the indexer fills
-    // the heroes' days as the service's does after a start.
-    store::migrate(&db).await?;
+    // A database filled by an older build gains the newer tables first (opening migrates), and
+    // the indexer fills the heroes' days as the service's does after a start.
+    let opened = store::open(&url, herobot::clock::Clock::system()).await?;
+    let db = opened.db.clone();
     let caught_up = Instant::now();
-    if store::search::catch_up_all(&db, &Default::default()).await? > 0 {
+    if store::search::catch_up_all(&db, &opened.writes).await? > 0 {
         println!(
             "indexed and rolled up what was pending in {:.1} s",
             caught_up.elapsed().as_secs_f64()
@@ -197,18 +198,19 @@ async fn main() -> anyhow::Result<()> {
                 let stories = library::stories(&db, &filter).await?;
                 let names = herobot::library::names::resolve(
                     &db,
+                    &opened.writes,
                     None,
-                    &herobot::library::people(&stories),
+                    &herobot::library::people_named_in(&stories),
                     &Clock::system(),
                 )
                 .await?;
                 let text = herobot::library::export::render(format, &stories, &names, &tz);
                 (text.len(), ms(started), stories.len())
             } else {
-                let source = herobot::library::download::Source {
+                let source = herobot::library::download::ExportSource {
                     reads: reads.clone(),
                     db: db.clone(),
-                    turns: Default::default(),
+                    writes: opened.writes.clone(),
                     slack: None,
                     clock: Clock::system(),
                     timezone: tz.clone(),

@@ -84,9 +84,10 @@ async fn page(state: &AppState, session: Session, card: &Card) -> Result<CardPag
     let months = end.last_twelve();
     let history = store::history(db, card.id, months[0]).await?;
     let actions = store::actions(db, card.id, false).await?;
-    let people = report_cards::people(last.as_ref(), &actions);
+    let people = report_cards::people_named_on_card(last.as_ref(), &actions);
     let names = crate::library::names::resolve_within(
         db,
+        &state.writes,
         Some(&state.slack),
         &people,
         Some(NAMES_BUDGET),

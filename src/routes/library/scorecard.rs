@@ -8,11 +8,11 @@ use serde::Deserialize;
 
 use super::session::Session;
 use super::{message, render};
-use crate::digest::IsoWeek;
-use crate::digest::series;
+use crate::domain::calendar::IsoWeek;
 use crate::error::Result;
 use crate::library::scorecard::{self, WEEKS};
 use crate::state::AppState;
+use crate::store::digests;
 
 #[derive(Deserialize)]
 pub(super) struct Params {
@@ -49,7 +49,14 @@ pub(super) async fn page(
             );
         }
     };
-    let scores = series::load(&state.db, &state.config, chosen, WEEKS).await?;
+    let scores = digests::weekly(
+        &state.db,
+        &state.config.timezone,
+        state.config.targets(),
+        chosen,
+        WEEKS,
+    )
+    .await?;
     let page = scorecard::page(session.layout(&state), &scores, current);
     Ok(render(&page)?.into_response())
 }
@@ -60,7 +67,14 @@ pub(super) async fn csv(
     Query(params): Query<Params>,
 ) -> Result<Response> {
     let (_, chosen) = weeks(&state, &params).map_err(crate::error::Error::BadRequest)?;
-    let scores = series::load(&state.db, &state.config, chosen, WEEKS).await?;
+    let scores = digests::weekly(
+        &state.db,
+        &state.config.timezone,
+        state.config.targets(),
+        chosen,
+        WEEKS,
+    )
+    .await?;
     Ok((
         [
             (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

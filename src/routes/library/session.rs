@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{base, message};
+use crate::actions::library_session;
 use crate::error::{Error, Result};
 use crate::library::access::{self, Grant, Kind, Refusal};
 use crate::library::pages::Layout;
@@ -183,15 +184,7 @@ pub(super) async fn login(
         expires_at: now + access::SESSION_SECS,
         nonce: access::nonce(),
     };
-    let redeemed = sign_in::redeem(
-        &state.db,
-        &grant.nonce,
-        &grant.user,
-        &session.nonce,
-        session.expires_at,
-        now,
-    )
-    .await?;
+    let redeemed = library_session::start_session(&state, &grant.nonce, &session).await?;
     if !redeemed {
         // Back on a link already used, in the browser it signed in: carry on.
         if current(&parts, &state)
@@ -238,7 +231,7 @@ pub(super) async fn sign_out(
     if !access::csrf_ok(&state.library_key, &session.nonce, &form.csrf) {
         return stale_form(&state, &session);
     }
-    sign_in::end_session(&state.db, &session.nonce, state.clock.now_secs()).await?;
+    library_session::end_session(&state, &session.nonce).await?;
     tracing::info!(user = session.user, "library session ended");
     let cookie = format!(
         "{COOKIE_NAME}=; Path={}; Max-Age=0; HttpOnly; SameSite=Lax{}",

@@ -16,7 +16,7 @@ use crate::domain::{CustomerKind, StoryId, UserId};
 use crate::error::{Error, Result};
 use crate::library::access;
 use crate::library::export::Format;
-use crate::library::pages::{self, Card, Choice, FormValues, StoryView};
+use crate::library::pages::{self, Choice, FormValues, ListedStory, StoryView};
 use crate::state::AppState;
 use crate::store;
 use crate::store::library::Filter;
@@ -28,7 +28,7 @@ const MAX_PAGE: i64 = 100_000;
 
 /// The names a page about `stories` shows: heroes, authors, and who featured them.
 async fn page_names(state: &AppState, stories: &[Story]) -> Result<HashMap<String, String>> {
-    let mut people = crate::library::people(stories);
+    let mut people = crate::library::people_named_in(stories);
     people.extend(
         stories
             .iter()
@@ -36,6 +36,7 @@ async fn page_names(state: &AppState, stories: &[Story]) -> Result<HashMap<Strin
     );
     Ok(crate::library::names::resolve_within(
         &state.db,
+        &state.writes,
         Some(&state.slack),
         &people,
         Some(NAMES_BUDGET),
@@ -146,7 +147,7 @@ pub(super) async fn list(
             filter.offset = Some((page - 1) * PAGE);
             if filter.query.is_some() {
                 // Words are searched in everything committed before the page.
-                store::search::catch_up(&state.db, &state.turns).await?;
+                crate::actions::search::index_committed(&state).await?;
             }
             let mut stories = store::library::stories(&state.db, &filter).await?;
             let more = stories.len() as i64 > PAGE;
@@ -201,7 +202,10 @@ pub(super) async fn list(
             ],
             text(&params.consent),
         ),
-        stories: stories.iter().map(|s| Card::new(s, &names, tz)).collect(),
+        stories: stories
+            .iter()
+            .map(|s| ListedStory::new(s, &names, tz))
+            .collect(),
         count: pages::count(first, stories.len(), more),
         download_query: if filters.is_empty() {
             filters

@@ -1,12 +1,11 @@
-//! ISO weeks in a time zone: a week's bounds as instants, the week before, and when its digest
-//! is due — correct across daylight-saving changes (a week may last 167 or 169 hours).
+//! The calendar in a time zone: ISO weeks (a week's bounds as instants, the week before, and
+//! when its digest is due, correct across daylight-saving changes: a week may last 167 or 169
+//! hours), the digest's weekly schedule, and months (the month a report-card round rates).
 use std::fmt;
 
 use jiff::Timestamp;
-use jiff::civil::{Date, ISOWeekDate, Weekday};
+use jiff::civil::{Date, ISOWeekDate, Time, Weekday};
 use jiff::tz::TimeZone;
-
-use crate::config::DigestSchedule;
 
 /// An ISO week: `2026-W47`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -84,6 +83,158 @@ fn midnight(date: Date, tz: &TimeZone) -> i64 {
     date.to_zoned(tz.clone())
         .map(|z| z.timestamp().as_second())
         .unwrap_or_default()
+}
+
+/// When the weekly digest is posted: a weekday and a time of day, in `HEROBOT_TIMEZONE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DigestSchedule {
+    pub weekday: Weekday,
+    pub time: Time,
+}
+
+impl DigestSchedule {
+    /// Reads `MON 09:00` (any case; three-letter or full weekday names).
+    pub fn parse(s: &str) -> Option<Self> {
+        let (day, time) = s.trim().split_once(char::is_whitespace)?;
+        let weekday = match day.to_ascii_lowercase().as_str() {
+            "mon" | "monday" => Weekday::Monday,
+            "tue" | "tuesday" => Weekday::Tuesday,
+            "wed" | "wednesday" => Weekday::Wednesday,
+            "thu" | "thursday" => Weekday::Thursday,
+            "fri" | "friday" => Weekday::Friday,
+            "sat" | "saturday" => Weekday::Saturday,
+            "sun" | "sunday" => Weekday::Sunday,
+            _ => return None,
+        };
+        let (h, m) = time.trim().split_once(':')?;
+        let (h, m): (i8, i8) = (h.parse().ok()?, m.parse().ok()?);
+        let time = Time::new(h, m, 0, 0).ok()?;
+        Some(Self { weekday, time })
+    }
+}
+
+impl Default for DigestSchedule {
+    fn default() -> Self {
+        Self {
+            weekday: Weekday::Monday,
+            time: Time::constant(9, 0, 0, 0),
+        }
+    }
+}
+
+/// A calendar month in the configured time zone: the month a round rates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i16,
+    pub month: i8,
+}
+
+impl Month {
+    /// Reads `YYYY-MM`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (year, month) = s.trim().split_once('-')?;
+        let (year, month) = (year.parse().ok()?, month.parse().ok()?);
+        ((1970..=9998).contains(&year) && (1..=12).contains(&month)).then_some(Self { year, month })
+    }
+
+    /// The month an instant falls in, in `tz`.
+    pub fn of(at: jiff::Timestamp, tz: &TimeZone) -> Self {
+        let date = at.to_zoned(tz.clone()).date();
+        Self {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    pub fn first_day(self) -> Date {
+        Date::new(self.year, self.month, 1).expect("a parsed month exists")
+    }
+
+    pub fn previous(self) -> Self {
+        match self.month {
+            1 => Self {
+                year: self.year - 1,
+                month: 12,
+            },
+            m => Self {
+                year: self.year,
+                month: m - 1,
+            },
+        }
+    }
+
+    pub fn next(self) -> Self {
+        match self.month {
+            12 => Self {
+                year: self.year + 1,
+                month: 1,
+            },
+            m => Self {
+                year: self.year,
+                month: m + 1,
+            },
+        }
+    }
+
+    /// The month's name: `November`.
+    pub fn name(self) -> &'static str {
+        const NAMES: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        NAMES[(self.month - 1) as usize]
+    }
+
+    /// `November 2026`.
+    pub fn long(self) -> String {
+        format!("{} {}", self.name(), self.year)
+    }
+
+    /// `Nov 26`, for a chart's axis.
+    pub fn short(self) -> String {
+        format!("{} {:02}", &self.name()[..3], self.year % 100)
+    }
+
+    /// When the round rating this month opens: the first working day of the month after (Monday
+    /// to Friday, and not New Year's Day; other public holidays differ by country and are not
+    /// known), at `time` in `tz`.
+    pub fn round_opens_at(self, time: Time, tz: &TimeZone) -> i64 {
+        let mut day = self.next().first_day();
+        let new_year = |d: Date| d.month() == 1 && d.day() == 1;
+        while matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) || new_year(day) {
+            day = day.tomorrow().expect("a working day follows");
+        }
+        day.to_datetime(time)
+            .to_zoned(tz.clone())
+            .map(|z| z.timestamp().as_second())
+            .unwrap_or_default()
+    }
+
+    /// The twelve months up to and including this one, oldest first.
+    pub fn last_twelve(self) -> Vec<Month> {
+        let mut months = vec![self];
+        for _ in 1..12 {
+            months.push(months.last().expect("one at least").previous());
+        }
+        months.reverse();
+        months
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
 }
 
 #[cfg(test)]

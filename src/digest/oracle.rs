@@ -1,41 +1,47 @@
-//! The digest's content, computed from a week's data: pure, so it is tested without Slack or a
-//! database.
+//! Test support: the in-memory reference that the store's counting and ranking in SQL is
+//! tested against (the digest of a week's records, the heroes' ranking, the story of the week,
+//! the weekly scorecards), and a story to test with. Nothing in the service calls it; the
+//! architecture test keeps it so.
 use std::collections::HashMap;
 
-use super::window::IsoWeek;
+use jiff::tz::TimeZone;
+
+use super::content::Digest;
+use crate::domain::calendar::IsoWeek;
+use crate::domain::scorecard::{Counts, HeroLine, STORY_WEEKS, Scorecard, WeekScore};
 use crate::domain::story::within_window;
-pub use crate::domain::week::{Counts, HeroLine, NominationFact, Scorecard, WeekData};
-use crate::domain::{Reaction, Story};
+use crate::domain::{Consent, CustomerKind, Reaction, Story, UserId};
 
-/// A week's digest.
-#[derive(Debug, Clone)]
-pub struct Digest {
-    pub week: IsoWeek,
-    pub counts: Counts,
+/// A nomination as the digest needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NominationFact {
+    pub heroes: Vec<String>,
+    pub reason: String,
+    pub created_at: i64,
+}
+
+/// Everything the digest of one week is made from.
+#[derive(Debug, Clone, Default)]
+pub struct WeekData {
+    pub nominations: Vec<NominationFact>,
+    pub stories: Vec<Story>,
+    /// The week before, for the change shown in the headline.
     pub previous: Counts,
-    pub story_of_the_week: Option<Story>,
-    /// Most recognised first: from the store, only the first that are listed; `counts.heroes`
-    /// says how many there are in all.
-    pub heroes: Vec<HeroLine>,
-    pub scorecard: Scorecard,
-    /// The report cards whose round closed this week.
-    pub report_cards: Vec<CardLine>,
 }
 
-/// A report card whose round closed in the digest's week: its overall average (None: too few
-/// answers to show) and its change on the round before.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CardLine {
-    pub card_id: i64,
-    pub supplier: String,
-    pub month: crate::domain::report_card::Month,
-    pub overall: Option<f64>,
-    pub change: Option<f64>,
-}
-
-impl Digest {
-    pub fn is_empty(&self) -> bool {
-        self.counts.nominations == 0 && self.counts.stories == 0
+/// The scorecard of `stories` held in memory.
+pub fn scorecard_of(stories: &[Story], target_recovery_24h: u8, target_surprise: u8) -> Scorecard {
+    let count = |f: &dyn Fn(&Story) -> bool| stories.iter().filter(|s| f(s)).count();
+    Scorecard {
+        stories: stories.len(),
+        within_24h: count(&|s| within_window(s.recovery_secs())),
+        surprised: count(&|s| s.surprise.is_some()),
+        blown_away: count(&|s| s.blown_away()),
+        customer_answers: count(&|s| s.customer_answer.is_some()),
+        internal: count(&|s| s.customer_kind == CustomerKind::Internal),
+        external: count(&|s| s.customer_kind == CustomerKind::External),
+        target_recovery_24h,
+        target_surprise,
     }
 }
 
@@ -53,7 +59,7 @@ pub fn compute(
         heroes: heroes.len(),
         stories: data.stories.len(),
     };
-    let scorecard = Scorecard::of(&data.stories, target_recovery_24h, target_surprise);
+    let scorecard = scorecard_of(&data.stories, target_recovery_24h, target_surprise);
     let story_of_the_week = story_of_the_week(&data.stories).cloned();
     Digest {
         week,
@@ -144,39 +150,81 @@ fn completeness(s: &Story) -> usize {
         + told
 }
 
-#[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use crate::domain::{Consent, CustomerKind, UserId};
+/// Sorts `stories` into `weeks` (by when they were told, in `tz`, as the digest does) and
+/// scores each week in memory: the reference [`load_with`]'s counting in SQL is tested against.
+pub fn score(
+    weeks: &[IsoWeek],
+    tz: &TimeZone,
+    mut stories: Vec<Story>,
+    target_recovery_24h: u8,
+    target_surprise: u8,
+) -> Vec<WeekScore> {
+    let storied = weeks.len().saturating_sub(STORY_WEEKS);
+    weeks
+        .iter()
+        .enumerate()
+        .map(|(i, &week)| {
+            let (start, end) = week.bounds(tz);
+            let (inside, rest): (Vec<Story>, Vec<Story>) = std::mem::take(&mut stories)
+                .into_iter()
+                .partition(|s| s.created_at >= start && s.created_at < end);
+            stories = rest;
+            WeekScore {
+                week,
+                card: scorecard_of(&inside, target_recovery_24h, target_surprise),
+                story: if i >= storied {
+                    story_of_the_week(&inside).cloned()
+                } else {
+                    None
+                },
+            }
+        })
+        .collect()
+}
 
-    pub fn story(
-        id: i64,
-        recovery_hours: i64,
-        surprise: bool,
-        reaction: Reaction,
-        kind: CustomerKind,
-    ) -> Story {
-        Story {
-            id,
-            team_id: "T0TEAM".into(),
-            author_id: UserId::parse("U0AUTHOR").unwrap(),
-            title: format!("Story {id}"),
-            what_went_wrong: "Invoices went out twice".into(),
-            happened_at: 1_000_000,
-            fixed_at: 1_000_000 + recovery_hours * 3600,
-            how_fixed: "Refunded everyone".into(),
-            surprise: surprise.then(|| "A handwritten card".into()),
-            customer_kind: kind,
-            reaction,
-            message_permalink: None,
-            featured_at: None,
-            featured_by: None,
-            created_at: 1_000_000 + id,
-            heroes: vec![(UserId::parse("U0ALICE").unwrap(), Consent::Pending)],
-            tags: vec![],
-            customer_answer: None,
-        }
+/// A story to test with: recovered in `recovery_hours`, with or without a surprise.
+pub fn story(
+    id: i64,
+    recovery_hours: i64,
+    surprise: bool,
+    reaction: Reaction,
+    kind: CustomerKind,
+) -> Story {
+    Story {
+        id,
+        team_id: "T0TEAM".into(),
+        author_id: UserId::parse("U0AUTHOR").unwrap(),
+        title: format!("Story {id}"),
+        what_went_wrong: "Invoices went out twice".into(),
+        happened_at: 1_000_000,
+        fixed_at: 1_000_000 + recovery_hours * 3600,
+        how_fixed: "Refunded everyone".into(),
+        surprise: surprise.then(|| "A handwritten card".into()),
+        customer_kind: kind,
+        reaction,
+        message_permalink: None,
+        featured_at: None,
+        featured_by: None,
+        created_at: 1_000_000 + id,
+        heroes: vec![(UserId::parse("U0ALICE").unwrap(), Consent::Pending)],
+        tags: vec![],
+        customer_answer: None,
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::scorecard::percent;
+
+    fn week(s: &str) -> IsoWeek {
+        IsoWeek::parse(s).unwrap()
+    }
+
+    fn weeks_to(last: IsoWeek, n: usize) -> Vec<IsoWeek> {
+        crate::domain::scorecard::weeks_to(last, n)
+    }
+    use crate::domain::CustomerKind;
 
     fn nomination(heroes: &[&str], reason: &str, at: i64) -> NominationFact {
         NominationFact {
@@ -188,9 +236,9 @@ pub(crate) mod tests {
 
     #[test]
     fn a_scorecard_of_no_stories_measures_nothing() {
-        let card = Scorecard::of(&[], 90, 80);
+        let card = scorecard_of(&[], 90, 80);
         assert_eq!(card.stories, 0);
-        assert_eq!(Scorecard::percent(card.within_24h, card.stories), None);
+        assert_eq!(percent(card.within_24h, card.stories), None);
     }
 
     #[test]
@@ -200,14 +248,14 @@ pub(crate) mod tests {
             story(2, 24, false, Reaction::Satisfied, CustomerKind::Internal),
             story(3, 72, true, Reaction::Unknown, CustomerKind::External),
         ];
-        let card = Scorecard::of(&stories, 90, 80);
+        let card = scorecard_of(&stories, 90, 80);
         assert_eq!(
             (card.within_24h, card.surprised, card.blown_away),
             (2, 2, 1)
         );
         assert_eq!((card.internal, card.external), (1, 2));
-        assert_eq!(Scorecard::percent(card.within_24h, card.stories), Some(67));
-        assert_eq!(Scorecard::percent(card.blown_away, card.stories), Some(33));
+        assert_eq!(percent(card.within_24h, card.stories), Some(67));
+        assert_eq!(percent(card.blown_away, card.stories), Some(33));
     }
 
     #[test]
@@ -241,7 +289,7 @@ pub(crate) mod tests {
             ),
             story(6, 5, true, Reaction::BlownAway, CustomerKind::External),
         ];
-        let card = Scorecard::of(&stories, 90, 80);
+        let card = scorecard_of(&stories, 90, 80);
         assert_eq!((card.blown_away, card.customer_answers), (4, 3));
         assert_eq!(
             card.blown_away_line(),
@@ -255,8 +303,8 @@ pub(crate) mod tests {
             story(1, 1, false, Reaction::Unknown, CustomerKind::External),
             story(2, 23, false, Reaction::Unknown, CustomerKind::External),
         ];
-        let card = Scorecard::of(&all, 90, 80);
-        assert_eq!(Scorecard::percent(card.within_24h, card.stories), Some(100));
+        let card = scorecard_of(&all, 90, 80);
+        assert_eq!(percent(card.within_24h, card.stories), Some(100));
         let none = [story(
             1,
             25,
@@ -264,8 +312,8 @@ pub(crate) mod tests {
             Reaction::Unknown,
             CustomerKind::External,
         )];
-        let card = Scorecard::of(&none, 90, 80);
-        assert_eq!(Scorecard::percent(card.within_24h, card.stories), Some(0));
+        let card = scorecard_of(&none, 90, 80);
+        assert_eq!(percent(card.within_24h, card.stories), Some(0));
     }
 
     #[test]
@@ -346,5 +394,42 @@ pub(crate) mod tests {
         );
         assert!(digest.is_empty());
         assert_eq!(digest.counts, Counts::default());
+    }
+
+    #[test]
+    fn each_story_counts_in_the_week_it_was_told() {
+        let tz = TimeZone::UTC;
+        let weeks = weeks_to(week("2026-W47"), 2);
+        let (w46, _) = weeks[0].bounds(&tz);
+        let (w47, end) = weeks[1].bounds(&tz);
+        let at = |mut s: Story, t: i64| {
+            s.created_at = t;
+            s
+        };
+        let stories = vec![
+            at(
+                story(1, 5, true, Reaction::BlownAway, CustomerKind::External),
+                w46,
+            ),
+            at(
+                story(2, 30, false, Reaction::Unknown, CustomerKind::Internal),
+                w47 - 1,
+            ),
+            at(
+                story(3, 2, true, Reaction::Satisfied, CustomerKind::Internal),
+                w47,
+            ),
+            at(
+                story(4, 2, true, Reaction::Satisfied, CustomerKind::Internal),
+                end,
+            ),
+        ];
+        let scored = score(&weeks, &tz, stories, 90, 80);
+        assert_eq!(scored[0].card.stories, 2);
+        assert_eq!(scored[0].recovered(), Some(50));
+        assert_eq!((scored[0].card.internal, scored[0].card.external), (1, 1));
+        assert_eq!(scored[1].card.stories, 1);
+        assert_eq!(scored[1].story.as_ref().map(|s| s.id), Some(3));
+        assert_eq!(scored[1].blown_away(), Some(0));
     }
 }

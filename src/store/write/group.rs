@@ -2,6 +2,8 @@
 //! make durable before its answer, into one transaction, so the cost of a commit is shared by
 //! every request waiting for it.
 use std::collections::HashMap;
+use std::future::Future;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use serde_json::json;
@@ -9,57 +11,11 @@ use sqlx::SqliteConnection;
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Duration, Instant};
 
-use super::outbox::Row;
 use crate::clock::Clock;
-use crate::domain::Nomination;
-use crate::domain::NominationId;
-use crate::domain::outbox::Unwritten;
+use crate::store::nominations::{Committed, Submission, insert_and_commit};
 
 /// Most submissions committed in one transaction.
 const MAX_BATCH: usize = 100;
-
-/// Where a nomination came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Command,
-    Modal,
-    Shortcut,
-}
-
-impl Source {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Command => "command",
-            Self::Modal => "modal",
-            Self::Shortcut => "shortcut",
-        }
-    }
-}
-
-/// A nomination to store, with its idempotency key, its acknowledgement and its messages.
-#[derive(Debug, Clone)]
-pub struct Submission {
-    /// Unique per Slack request (`command:<timestamp>:<trigger_id>`); a second submission with
-    /// the same key stores nothing and gets the first one's acknowledgement.
-    pub key: String,
-    /// The acknowledgement body, kept to answer replays the same way.
-    pub ack: String,
-    pub team_id: String,
-    pub channel_id: Option<String>,
-    pub source: Source,
-    pub message_permalink: Option<String>,
-    pub nomination: Nomination,
-    pub messages: Unwritten<NominationId>,
-}
-
-/// What became of a submission.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Committed {
-    /// Stored now, with this nomination ID.
-    Stored(i64),
-    /// Seen before: nothing stored; answer with the first acknowledgement.
-    Replay(String),
-}
 
 /// Why a submission was not stored.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -75,7 +31,7 @@ pub enum WriteError {
 
 impl From<sqlx::Error> for WriteError {
     fn from(err: sqlx::Error) -> Self {
-        if super::is_busy(&err) {
+        if crate::store::is_busy(&err) {
             Self::Busy
         } else {
             Self::Failed(Arc::new(err))
@@ -86,9 +42,8 @@ impl From<sqlx::Error> for WriteError {
 /// What a piece of work hands back, as its caller's type.
 type Output = Box<dyn std::any::Any + Send>;
 
-/// Writes of some other kind (a story, an event), run on the writer's connection inside its
-/// batch's transaction.
-type Work = Box<
+/// A work with its output type erased, as the writer's queue holds it.
+type AnyWork = Box<
     dyn for<'c> FnOnce(
             &'c mut SqliteConnection,
         ) -> futures_core::future::BoxFuture<'c, Result<Output, sqlx::Error>>
@@ -98,18 +53,18 @@ type Work = Box<
 // Nominations are most jobs: boxing them to shrink the rare work's variant would cost each an
 // allocation.
 #[allow(clippy::large_enum_variant)]
-enum Task {
+pub enum Task {
     Nomination(Submission, oneshot::Sender<Result<Committed, WriteError>>),
-    Work(Work, oneshot::Sender<Result<Output, WriteError>>),
+    Work(AnyWork, oneshot::Sender<Result<Output, WriteError>>),
 }
 
-struct Job {
+struct Queued {
     task: Task,
     /// Not started after this, the job is answered Busy rather than stored late.
     deadline: Instant,
 }
 
-impl Job {
+impl Queued {
     /// Answers the job without running it.
     fn refuse(self, err: WriteError) {
         match self.task {
@@ -123,17 +78,18 @@ impl Job {
     }
 }
 
-/// The handle request handlers submit through. Cloning is cheap.
+/// The queue into the writer. Cloning is cheap. Public only to name it in `Job`: the module is
+/// private, so no other code can make or hold one, and `Job` cannot be implemented elsewhere.
 #[derive(Clone)]
 pub struct Writer {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Queued>,
 }
 
 impl Writer {
     /// Starts the writer on its own connection and its own thread, so that it never waits
     /// behind request handlers for a turn to run; it stops once every handle is dropped and the
     /// queue is drained. `committed` is notified after each commit that added outbox rows.
-    pub fn spawn(
+    pub(super) fn spawn(
         conn: SqliteConnection,
         turns: super::WriteTurns,
         committed: Arc<Notify>,
@@ -150,51 +106,76 @@ impl Writer {
         (Self { jobs }, task)
     }
 
-    /// Stores a submission; returns once it is committed (or found to be a replay).
-    /// Stores a submission; returns once it is committed (or found to be a replay), or, if the
-    /// database stays locked, by about `budget` from now with nothing stored.
-    pub async fn submit(
-        &self,
-        submission: Submission,
-        budget: Duration,
-    ) -> Result<Committed, WriteError> {
-        let (reply, answer) = oneshot::channel();
-        let deadline = Instant::now() + budget;
+    async fn send(&self, task: Task, deadline: Instant) -> Result<(), WriteError> {
         self.jobs
-            .send(Job {
-                task: Task::Nomination(submission, reply),
-                deadline,
-            })
+            .send(Queued { task, deadline })
             .await
-            .map_err(|_| WriteError::Stopped)?;
+            .map_err(|_| WriteError::Stopped)
+    }
+}
+
+/// Something the group-commit writer stores: a nomination (`Submission`, inserted set-based
+/// with the rest of its batch) or any other write (`Work`, in a savepoint of its own).
+pub trait Job: Send + 'static {
+    /// What the caller gets back once the job is committed.
+    type Output: Send + 'static;
+
+    /// Queues the job, not to be started after `deadline`, and waits for its outcome.
+    #[doc(hidden)]
+    fn queue(
+        self,
+        writer: &Writer,
+        deadline: Instant,
+    ) -> impl Future<Output = Result<Self::Output, WriteError>> + Send;
+}
+
+impl Job for Submission {
+    type Output = Committed;
+
+    async fn queue(self, writer: &Writer, deadline: Instant) -> Result<Committed, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        writer.send(Task::Nomination(self, reply), deadline).await?;
         answer.await.map_err(|_| WriteError::Stopped)?
     }
+}
 
-    /// Runs `work` on the writer's connection in its next transaction (in a savepoint of its
-    /// own: if it fails, its writes alone are undone); returns its output once committed, or,
-    /// if the database stays locked, by about `budget` from now with nothing stored.
-    pub async fn run<T, F>(&self, budget: Duration, work: F) -> Result<T, WriteError>
-    where
-        T: Send + 'static,
-        F: for<'c> FnOnce(
-                &'c mut SqliteConnection,
-            )
-                -> futures_core::future::BoxFuture<'c, Result<T, sqlx::Error>>
-            + Send
-            + 'static,
-    {
-        let work: Work = Box::new(move |conn| {
+/// Writes of some other kind (a story, an event), run on the writer's connection inside its
+/// batch's transaction, in a savepoint of their own: if they fail, their writes alone are
+/// undone.
+pub struct Work<T, F>(F, PhantomData<fn() -> T>);
+
+impl<T, F> Work<T, F>
+where
+    T: Send + 'static,
+    F: for<'c> FnOnce(
+            &'c mut SqliteConnection,
+        ) -> futures_core::future::BoxFuture<'c, Result<T, sqlx::Error>>
+        + Send
+        + 'static,
+{
+    pub fn new(work: F) -> Self {
+        Self(work, PhantomData)
+    }
+}
+
+impl<T, F> Job for Work<T, F>
+where
+    T: Send + 'static,
+    F: for<'c> FnOnce(
+            &'c mut SqliteConnection,
+        ) -> futures_core::future::BoxFuture<'c, Result<T, sqlx::Error>>
+        + Send
+        + 'static,
+{
+    type Output = T;
+
+    async fn queue(self, writer: &Writer, deadline: Instant) -> Result<T, WriteError> {
+        let work = self.0;
+        let work: AnyWork = Box::new(move |conn| {
             Box::pin(async move { work(conn).await.map(|out| Box::new(out) as Output) })
         });
         let (reply, answer) = oneshot::channel();
-        let deadline = Instant::now() + budget;
-        self.jobs
-            .send(Job {
-                task: Task::Work(work, reply),
-                deadline,
-            })
-            .await
-            .map_err(|_| WriteError::Stopped)?;
+        writer.send(Task::Work(work, reply), deadline).await?;
         let out = answer.await.map_err(|_| WriteError::Stopped)??;
         Ok(*out
             .downcast::<T>()
@@ -212,7 +193,11 @@ const LINGER: Duration = Duration::from_millis(1);
 /// answers to the last batch are still on their way back as new requests), what arrives within
 /// `LINGER`, up to the last batch's size. Without this, batches settle into a big one and a
 /// lone straggler, each paying a whole commit. None once every handle is gone.
-async fn next_batch(queue: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>, last: usize) -> bool {
+async fn next_batch(
+    queue: &mut mpsc::Receiver<Queued>,
+    jobs: &mut Vec<Queued>,
+    last: usize,
+) -> bool {
     if queue.recv_many(jobs, MAX_BATCH).await == 0 {
         return false;
     }
@@ -231,7 +216,7 @@ async fn next_batch(queue: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>, last: 
 
 async fn run(
     mut conn: SqliteConnection,
-    mut queue: mpsc::Receiver<Job>,
+    mut queue: mpsc::Receiver<Queued>,
     turns: super::WriteTurns,
     committed: Arc<Notify>,
     clock: Clock,
@@ -299,7 +284,7 @@ async fn run(
             "batch committed"
         );
         let outcome = outcome.map_err(|err| {
-            if super::is_busy(&err) {
+            if crate::store::is_busy(&err) {
                 WriteError::Busy
             } else {
                 WriteError::Failed(Arc::new(err))
@@ -373,7 +358,7 @@ async fn run(
 async fn commit(
     conn: &mut SqliteConnection,
     batch: &[&Submission],
-    works: &mut Vec<(Work, WorkReply)>,
+    works: &mut Vec<(AnyWork, WorkReply)>,
     done: &mut Vec<(WorkReply, Result<Output, sqlx::Error>)>,
     now_ms: i64,
 ) -> Result<Vec<Committed>, sqlx::Error> {
@@ -391,11 +376,10 @@ type WorkReply = oneshot::Sender<Result<Output, WriteError>>;
 async fn try_commit(
     conn: &mut SqliteConnection,
     batch: &[&Submission],
-    works: &mut Vec<(Work, WorkReply)>,
+    works: &mut Vec<(AnyWork, WorkReply)>,
     done: &mut Vec<(WorkReply, Result<Output, sqlx::Error>)>,
     now_ms: i64,
 ) -> Result<Vec<Committed>, sqlx::Error> {
-    let now = now_ms / 1000;
     let keys: Vec<&str> = batch.iter().map(|s| s.key.as_str()).collect();
     let (mut next_id, seen): (i64, String) = sqlx::query_as(
         "begin immediate;
@@ -442,85 +426,11 @@ async fn try_commit(
     }
     if stored.is_empty() {
         sqlx::query("commit").execute(&mut *conn).await?;
-        return Ok(results);
+    } else {
+        insert_and_commit(conn, &stored, now_ms).await?;
     }
-    // Each table's rows go in as one JSON array of arrays, so the statement's text is the same
-    // for every batch and stays prepared: preparing a text of hundreds of parameters anew for
-    // each batch cost more than SQLite reading the arrays.
-    let mut nominations = Vec::with_capacity(stored.len());
-    let mut heroes = Vec::new();
-    let mut tags = Vec::new();
-    let mut requests = Vec::with_capacity(stored.len());
-    let mut outbox = Vec::new();
-    for (s, id) in &stored {
-        let n = &s.nomination;
-        nominations.push(json!([
-            id,
-            s.team_id,
-            n.nominator.as_str(),
-            n.category.map(|c| c.as_str()),
-            n.customer_kind.map(|k| k.as_str()),
-            n.reason.as_str(),
-            s.channel_id,
-            s.source.as_str(),
-            s.message_permalink,
-            now
-        ]));
-        for (position, hero) in n.heroes.iter().enumerate() {
-            heroes.push(json!([id, hero.as_str(), position]));
-        }
-        for tag in &n.tags {
-            tags.push(json!([id, tag.as_str()]));
-        }
-        requests.push(json!([s.key, s.ack, now]));
-        for m in &s.messages.about(NominationId(*id)) {
-            let row = Row::of(m);
-            outbox.push(json!([
-                row.method,
-                row.lane,
-                row.url,
-                row.payload,
-                row.render,
-                row.recipient,
-                row.channel,
-                row.subject,
-                now_ms,
-                now
-            ]));
-        }
-    }
-    sqlx::query(INSERT_AND_COMMIT)
-        .bind(serde_json::Value::Array(nominations).to_string())
-        .bind(serde_json::Value::Array(heroes).to_string())
-        .bind(serde_json::Value::Array(tags).to_string())
-        .bind(serde_json::Value::Array(requests).to_string())
-        .bind(serde_json::Value::Array(outbox).to_string())
-        .execute(&mut *conn)
-        .await?;
     Ok(results)
 }
-
-/// The inserts of a batch, each from a JSON array of rows (nominations, heroes, tags, request
-/// keys, outbox messages, in this order, each row an array in column order), then the commit.
-/// Each statement takes one unnumbered parameter: sqlx binds a multi-statement text's
-/// parameters in order, and a numbered one past a statement's first (`?4` alone) goes unbound.
-const INSERT_AND_COMMIT: &str = concat!(
-    "insert into nominations (id, team_id, nominator_id, category, customer_kind, reason, channel_id, source,
-                              message_permalink, created_at)
-     select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
-            value->>8, value->>9 from json_each(?);
-     insert into nomination_heroes (nomination_id, hero_id, position)
-     select value->>0, value->>1, value->>2 from json_each(?);
-     insert into nomination_tags (nomination_id, tag) select value->>0, value->>1 from json_each(?);
-     insert into slack_requests (key, response, created_at)
-     select value->>0, value->>1, value->>2 from json_each(?);
-     insert into outbox (",
-    "method, lane, url, payload, render, recipient, channel, subject_id, next_attempt_at_ms, created_at",
-    ")
-     select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
-            value->>8, value->>9 from json_each(?);
-     commit;"
-);
 
 /// A future whose panic, while it is polled, becomes its output instead of unwinding the
 /// writer's thread (which would stop every later write).
@@ -541,18 +451,5 @@ impl<F: std::future::Future + Unpin> std::future::Future for Caught<F> {
             Ok(std::task::Poll::Ready(out)) => std::task::Poll::Ready(Ok(out)),
             Err(panic) => std::task::Poll::Ready(Err(panic)),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_batch_insert_names_the_outbox_columns_in_their_order() {
-        assert!(INSERT_AND_COMMIT.contains(&format!(
-            "insert into outbox ({})",
-            super::super::outbox::COLUMNS
-        )));
     }
 }

@@ -3,16 +3,15 @@
 //! the same week only; the database, not memory, makes sure it goes out once.
 use std::time::Duration;
 
-use tokio::sync::watch;
-
-use super::IsoWeek;
+use super::Stop;
 use crate::actions::digest::post_digest;
+use crate::domain::calendar::IsoWeek;
 use crate::state::AppState;
 
 /// The longest sleep between checks, so a changed clock is noticed within the hour.
 const RECHECK: Duration = Duration::from_secs(3600);
 
-pub async fn run(app: AppState, mut stop: watch::Receiver<bool>) {
+pub async fn run(app: AppState, mut stop: Stop) {
     let config = &app.config;
     if config.digest_channel.is_none() {
         tracing::info!("HEROBOT_DIGEST_CHANNEL is not set: the weekly digest will not be posted");
@@ -32,7 +31,7 @@ pub async fn run(app: AppState, mut stop: watch::Receiver<bool>) {
         let next = if now >= due {
             if let Err(err) = post_digest(&app, this_week.previous(), "schedule").await {
                 tracing::error!(error = %err, "posting the weekly digest failed; retrying in a minute");
-                if wait(&mut stop, Duration::from_secs(60)).await {
+                if stop.sleep(Duration::from_secs(60)).await {
                     return;
                 }
                 continue;
@@ -42,16 +41,8 @@ pub async fn run(app: AppState, mut stop: watch::Receiver<bool>) {
             due
         };
         let sleep = Duration::from_secs((next - now).max(1) as u64).min(RECHECK);
-        if wait(&mut stop, sleep).await {
+        if stop.sleep(sleep).await {
             return;
         }
-    }
-}
-
-/// Sleeps for `duration`; true if asked to stop meanwhile.
-async fn wait(stop: &mut watch::Receiver<bool>, duration: Duration) -> bool {
-    tokio::select! {
-        _ = tokio::time::sleep(duration) => *stop.borrow(),
-        _ = stop.changed() => true,
     }
 }

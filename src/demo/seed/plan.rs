@@ -1,0 +1,186 @@
+//! The plan's recognitions, stories and chatter in #general, at moments drawn from the seed.
+use super::report_card::report_card;
+use super::{Act, DAY, DAYS, HOUR, Step};
+use crate::demo::cast::{self, LEADER, PEOPLE};
+use crate::demo::samples::{CHATTER, REASONS, STORIES as STORY_TEXTS};
+
+fn mention(id: &str) -> String {
+    let handle = cast::by_id(id).map(|p| p.handle).unwrap_or("someone");
+    format!("<@{id}|{handle}>")
+}
+
+/// Draws `n` different people, none of them `not`.
+fn people(rng: &mut fastrand::Rng, n: usize, not: &str) -> Vec<&'static str> {
+    let mut chosen = Vec::new();
+    while chosen.len() < n {
+        let p = PEOPLE[rng.usize(..PEOPLE.len())].id;
+        if p != not && !chosen.contains(&p) {
+            chosen.push(p);
+        }
+    }
+    chosen
+}
+
+/// A working-hours moment `days_ago` days before `now` (never later than an hour ago).
+fn moment(rng: &mut fastrand::Rng, now: i64, days_ago: i64) -> i64 {
+    let day_start = (now - days_ago * DAY).div_euclid(DAY) * DAY;
+    let at = day_start + rng.i64(8..18) * HOUR + rng.i64(0..60) * 60;
+    at.min(now - HOUR - rng.i64(0..60) * 60)
+}
+
+/// The sample data for `seed`, ending at `now`: the same seed and `now` give the same plan.
+pub fn plan(seed: u64, now: i64) -> Vec<Step> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut steps = Vec::new();
+    let nominators: Vec<&'static str> = PEOPLE.iter().map(|p| p.id).chain([LEADER.id]).collect();
+
+    // Nominations: most typed as quick commands, some through the modal.
+    for (i, reason) in REASONS.iter().chain(REASONS.iter().take(10)).enumerate() {
+        let user = nominators[rng.usize(..nominators.len())];
+        let n = if rng.u8(..4) == 0 { 2 } else { 1 };
+        let heroes = people(&mut rng, n, user);
+        // The last few in the past three days, so this week's digest preview has something.
+        let days_ago = rng.i64(if i >= 25 { 0..3 } else { 0..DAYS });
+        let at = moment(&mut rng, now, days_ago);
+        let act = if i % 6 == 5 {
+            let category = ["external", "internal", "recovery", "empowerment"][rng.usize(..4)];
+            Act::NominationModal {
+                user,
+                heroes,
+                category,
+                customer_kind: if category == "internal" {
+                    "internal"
+                } else {
+                    "external"
+                },
+                reason: reason.text,
+            }
+        } else {
+            let named: Vec<String> = heroes.iter().map(|h| mention(h)).collect();
+            Act::Command {
+                user,
+                text: format!("{} {} {}", named.join(" "), reason.text, reason.tags),
+            }
+        };
+        steps.push(Step { at, act });
+    }
+
+    // Recovery stories, then what their heroes and the leader make of them.
+    for (story, sample) in STORY_TEXTS.iter().enumerate() {
+        let user = nominators[rng.usize(..nominators.len())];
+        let n = 1 + usize::from(rng.bool());
+        let heroes = people(&mut rng, n, user);
+        let days_ago = rng.i64(1..DAYS);
+        let told = moment(&mut rng, now, days_ago);
+        let happened_at = told - sample.hours_to_fix * HOUR - rng.i64(1..6) * HOUR;
+        for hero in &heroes {
+            // A third agree, a sixth decline, the rest have not answered yet.
+            let grant = match rng.u8(..6) {
+                0 | 1 => Some(true),
+                2 => Some(false),
+                _ => None,
+            };
+            if let Some(grant) = grant {
+                let at = (told + rng.i64(1..30) * HOUR).min(now - 60);
+                steps.push(Step {
+                    at,
+                    act: Act::Consent { hero, story, grant },
+                });
+            }
+        }
+        if sample.reaction == "blown_away" && rng.u8(..3) != 0 {
+            let at = (told + rng.i64(2..48) * HOUR).min(now - 60);
+            steps.push(Step {
+                at,
+                act: Act::Feature { story },
+            });
+        }
+        steps.push(Step {
+            at: told,
+            act: Act::Story {
+                user,
+                heroes,
+                sample: story,
+                happened_at,
+            },
+        });
+    }
+
+    // Chatter in #general to use the message shortcuts on.
+    for template in CHATTER {
+        let user = nominators[rng.usize(..nominators.len())];
+        let about = people(&mut rng, 1, user)[0];
+        let days_ago = rng.i64(0..3);
+        let at = moment(&mut rng, now, days_ago);
+        steps.push(Step {
+            at,
+            act: Act::Say {
+                user,
+                text: template.replace("{}", &mention(about)),
+            },
+        });
+    }
+
+    steps.extend(report_card(seed, now));
+
+    // In time order: what is done with a story comes at least an hour after it is told.
+    steps.sort_by_key(|s| s.at);
+    steps.push(Step {
+        at: now,
+        act: Act::PostDigest,
+    });
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::seed::{DEFAULT_SEED, is_card};
+
+    const NOW: i64 = 1_795_000_000;
+
+    #[test]
+    fn a_seed_always_gives_the_same_plan_and_another_seed_another() {
+        assert_eq!(plan(7, NOW), plan(7, NOW));
+        assert_ne!(plan(7, NOW), plan(8, NOW));
+    }
+
+    #[test]
+    fn the_plan_covers_eight_weeks_in_order_and_ends_with_the_digest() {
+        let steps = plan(DEFAULT_SEED, NOW);
+        assert!(
+            steps.windows(2).all(|w| w[0].at <= w[1].at),
+            "in time order"
+        );
+        assert!(
+            steps
+                .iter()
+                .filter(|s| !is_card(&s.act))
+                .all(|s| s.at <= NOW && s.at > NOW - DAYS * DAY - DAY)
+        );
+        assert_eq!(steps.last().unwrap().act, Act::PostDigest);
+        let count = |f: fn(&Act) -> bool| steps.iter().filter(|s| f(&s.act)).count();
+        assert_eq!(count(|a| matches!(a, Act::Story { .. })), STORY_TEXTS.len());
+        assert!(count(|a| matches!(a, Act::Command { .. })) >= 20);
+        assert!(count(|a| matches!(a, Act::NominationModal { .. })) >= 4);
+        assert!(count(|a| matches!(a, Act::Consent { grant: true, .. })) > 0);
+        assert!(count(|a| matches!(a, Act::Consent { grant: false, .. })) > 0);
+        assert!(count(|a| matches!(a, Act::Feature { .. })) > 0);
+    }
+
+    #[test]
+    fn nobody_acts_on_a_story_before_it_is_told() {
+        for seed in 0..50 {
+            let mut told = Vec::new();
+            for step in plan(seed, NOW) {
+                match step.act {
+                    Act::Story { sample, .. } => told.push(sample),
+                    Act::Consent { story, .. } | Act::Feature { story } => {
+                        assert!(told.contains(&story), "seed {seed}")
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}

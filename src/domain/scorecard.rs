@@ -1,0 +1,153 @@
+//! The recovery scorecard: a period's counts against their targets, one week's scorecard, the
+//! weeks of a trend, and the counts and heroes of a digest.
+use super::Story;
+use super::calendar::IsoWeek;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub nominations: usize,
+    pub heroes: usize,
+    pub stories: usize,
+}
+
+/// One hero in a ranking: how often recognised, and one reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeroLine {
+    pub hero: String,
+    pub recognitions: usize,
+    pub reason: String,
+}
+
+/// The recovery measures of a period, against their targets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scorecard {
+    pub stories: usize,
+    pub within_24h: usize,
+    pub surprised: usize,
+    /// Stories whose customer was blown away: by the customer's own answer where they gave one,
+    /// else by the teller's report.
+    pub blown_away: usize,
+    /// Stories whose customer answered themselves.
+    pub customer_answers: usize,
+    pub internal: usize,
+    pub external: usize,
+    pub target_recovery_24h: u8,
+    pub target_surprise: u8,
+}
+
+impl Scorecard {
+    /// "Customer blown away" as every surface shows it: `67 % (4 of 6) · 3 confirmed by the
+    /// customer`.
+    pub fn blown_away_line(&self) -> String {
+        let pct = Self::percent(self.blown_away, self.stories).unwrap_or_default();
+        format!(
+            "{pct} % ({} of {}) · {} confirmed by the customer",
+            self.blown_away, self.stories, self.customer_answers
+        )
+    }
+
+    /// A share in whole percent, rounded; None when there is nothing to measure.
+    pub fn percent(part: usize, whole: usize) -> Option<u32> {
+        percent(part, whole)
+    }
+}
+
+/// A share in whole percent, rounded; None when there is nothing to measure.
+pub fn percent(part: usize, whole: usize) -> Option<u32> {
+    (whole > 0).then(|| ((part * 100 + whole / 2) / whole) as u32)
+}
+
+/// One week's scorecard, and (for the last [`STORY_WEEKS`] weeks) its story of the week.
+#[derive(Debug, Clone)]
+pub struct WeekScore {
+    pub week: IsoWeek,
+    pub card: Scorecard,
+    /// The week's story, as the digest chooses it; None before the last [`STORY_WEEKS`] weeks.
+    pub story: Option<Story>,
+}
+
+/// The weeks, counted back from the last, whose story of the week is loaded (the wallboard
+/// shows this week's story, else last week's).
+pub const STORY_WEEKS: usize = 2;
+
+impl WeekScore {
+    pub fn recovered(&self) -> Option<u32> {
+        Scorecard::percent(self.card.within_24h, self.card.stories)
+    }
+
+    pub fn surprised(&self) -> Option<u32> {
+        Scorecard::percent(self.card.surprised, self.card.stories)
+    }
+
+    pub fn blown_away(&self) -> Option<u32> {
+        Scorecard::percent(self.card.blown_away, self.card.stories)
+    }
+}
+
+/// The `n` weeks that end with `last`, oldest first.
+pub fn weeks_to(last: IsoWeek, n: usize) -> Vec<IsoWeek> {
+    let mut weeks: Vec<IsoWeek> = std::iter::successors(Some(last), |w| Some(w.previous()))
+        .take(n)
+        .collect();
+    weeks.reverse();
+    weeks
+}
+
+/// One scorecard over several weeks together (the wallboard's gauges): their counts added.
+pub fn together(weeks: &[WeekScore], target_recovery_24h: u8, target_surprise: u8) -> Scorecard {
+    weeks.iter().fold(
+        Scorecard {
+            target_recovery_24h,
+            target_surprise,
+            ..Scorecard::default()
+        },
+        |sum, w| Scorecard {
+            stories: sum.stories + w.card.stories,
+            within_24h: sum.within_24h + w.card.within_24h,
+            surprised: sum.surprised + w.card.surprised,
+            blown_away: sum.blown_away + w.card.blown_away,
+            customer_answers: sum.customer_answers + w.card.customer_answers,
+            internal: sum.internal + w.card.internal,
+            external: sum.external + w.card.external,
+            ..sum
+        },
+    )
+}
+
+/// Shares as a text sparkline, one character a week (`·` where nothing was measured).
+pub fn sparkline(values: &[Option<u32>]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    values
+        .iter()
+        .map(|v| match v {
+            Some(v) => BARS[((*v).min(100) as usize * 7 + 50) / 100],
+            None => '·',
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn week(s: &str) -> IsoWeek {
+        IsoWeek::parse(s).unwrap()
+    }
+
+    #[test]
+    fn the_weeks_to_one_run_oldest_first_across_a_new_year() {
+        let weeks: Vec<String> = weeks_to(week("2026-W02"), 4)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(weeks, ["2025-W51", "2025-W52", "2026-W01", "2026-W02"]);
+    }
+
+    #[test]
+    fn a_sparkline_has_a_bar_a_week_and_a_dot_where_nothing_was_measured() {
+        assert_eq!(
+            sparkline(&[Some(0), Some(50), None, Some(100), Some(93)]),
+            "▁▅·██"
+        );
+    }
+}
