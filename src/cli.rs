@@ -254,12 +254,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// How long a command's write waits for a lock a running service holds.
+const CLI_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Opens the database for a command, runs `act` on the app's handles, then lets the writer
 /// drain and closes the database. No job runs: a command does its own work and exits.
 async fn acting<T>(
-    config: Config,
+    mut config: Config,
     act: impl AsyncFnOnce(&AppState) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
+    // Beside a busy service, a command waits its turn at the lock rather than giving up.
+    config.lock_wait = CLI_LOCK_WAIT;
     let (app, writer) = startup::app_state(config, Clock::system()).await?;
     let outcome = act(&app).await;
     let (db, reads, writes) = (app.db.clone(), app.reads.clone(), app.writes.clone());

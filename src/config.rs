@@ -155,6 +155,10 @@ pub struct Config {
     /// How long `/hero top`, `profile` and `find` may take before the command is acknowledged
     /// and the answer follows through its `response_url` (Slack waits 3 s).
     pub answer_budget: std::time::Duration,
+    /// How long a write waits for a lock another process holds: `store::BUSY_TIMEOUT` for the
+    /// service, so a person still gets an answer within Slack's 3 seconds; longer for the
+    /// command line, where nobody waits on Slack (not read from the environment).
+    pub lock_wait: std::time::Duration,
     /// `HEROBOT_BACKUP_DIR`: where the service takes a daily backup (None: no daily backup).
     pub backup_dir: Option<std::path::PathBuf>,
     /// `HEROBOT_BACKUP_KEEP`: how many daily backups stay in the folder (default 7).
@@ -371,6 +375,7 @@ impl Config {
             outbox: OutboxSettings::default(),
             server: ServerSettings::default(),
             answer_budget: std::time::Duration::from_millis(2500),
+            lock_wait: crate::store::BUSY_TIMEOUT,
             backup_dir: get("HEROBOT_BACKUP_DIR")
                 .filter(|v| !v.trim().is_empty())
                 .map(std::path::PathBuf::from),

@@ -170,7 +170,7 @@ pub async fn app_state(
         reads,
         writes,
         writer_task,
-    } = store::open(&config.database_url, clock.clone())
+    } = store::open_waiting(&config.database_url, config.lock_wait, clock.clone())
         .await
         .with_context(|| format!("opening the database {}", config.database_url))?;
     let library_key = store::sign_in::key(&db, &writes, clock.now_secs())

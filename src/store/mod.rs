@@ -62,9 +62,19 @@ pub struct Opened {
 }
 
 /// Opens the database (creating and migrating it as needed), its read pools and its write
-/// handle.
+/// handle, whose writes wait up to `BUSY_TIMEOUT` for a lock another process holds.
 pub async fn open(database_url: &str, clock: Clock) -> Result<Opened, sqlx::Error> {
-    let (writes, writer_task) = Writes::open(database_url, clock).await?;
+    open_waiting(database_url, BUSY_TIMEOUT, clock).await
+}
+
+/// As `open`, with writes waiting up to `lock_wait` for another process's lock (the command
+/// line waits longer than a person in Slack can).
+pub async fn open_waiting(
+    database_url: &str,
+    lock_wait: Duration,
+    clock: Clock,
+) -> Result<Opened, sqlx::Error> {
+    let (writes, writer_task) = Writes::open(database_url, lock_wait, clock).await?;
     Ok(Opened {
         db: connect(database_url).await?,
         reads: connect_reads(database_url).await?,

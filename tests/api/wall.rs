@@ -183,7 +183,11 @@ async fn the_command_line_prints_a_link_and_revokes_every_link() {
     };
 
     let printed = run(&["wall"]);
-    assert!(printed.status.success());
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
     let link = String::from_utf8(printed.stdout).unwrap();
     let path = link
         .trim()
@@ -193,7 +197,11 @@ async fn the_command_line_prints_a_link_and_revokes_every_link() {
     assert_eq!(open(&app, &path).await.status(), StatusCode::OK);
 
     let revoked = run(&["wall", "--revoke"]);
-    assert!(revoked.status.success());
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
     assert_eq!(open(&app, &path).await.status(), StatusCode::NOT_FOUND);
 }
 

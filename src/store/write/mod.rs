@@ -36,11 +36,13 @@ impl Writes {
     /// Opens the database for writing (creating it if missing), applies the migrations and
     /// starts the group-commit writer on a connection and a thread of its own. The task ends
     /// once every handle is dropped and the writer's queue is drained.
+    /// A write waits up to `lock_wait` for a lock another process holds.
     pub async fn open(
         database_url: &str,
+        lock_wait: Duration,
         clock: Clock,
     ) -> Result<(Self, tokio::task::JoinHandle<()>), sqlx::Error> {
-        let options = super::options(database_url)?;
+        let options = super::options(database_url)?.busy_timeout(lock_wait);
         let pool = SqlitePoolOptions::new()
             .max_connections(WRITABLE)
             .connect_with(options.clone())
