@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use jiff::tz::TimeZone;
 
+use crate::domain::{ChannelId, UserId};
+
 /// A secret value whose `Debug` and `Display` print `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -130,9 +132,9 @@ pub struct Config {
     pub database_url: String,
     pub listen: SocketAddr,
     pub public_url: Option<String>,
-    pub heroes_channel: Option<String>,
-    pub stories_channel: Option<String>,
-    pub digest_channel: Option<String>,
+    pub heroes_channel: Option<ChannelId>,
+    pub stories_channel: Option<ChannelId>,
+    pub digest_channel: Option<ChannelId>,
     /// None: `HEROBOT_DIGEST_SCHEDULE=off`, the digest is posted only when asked.
     pub digest_schedule: Option<DigestSchedule>,
     pub timezone: TimeZone,
@@ -141,7 +143,7 @@ pub struct Config {
     pub min_reason: usize,
     /// Nominations and stories one person may make in an hour (0: no limit).
     pub hourly_limit: u32,
-    pub leaders: Vec<String>,
+    pub leaders: Vec<UserId>,
     pub api_token: Option<Secret>,
     /// When set, `/metrics` answers only a bearer of this token.
     pub metrics_token: Option<Secret>,
@@ -180,7 +182,7 @@ impl Config {
 
     /// Whether `user` (a Slack user ID) may take leader actions: the digest, the library, Feature.
     pub fn is_leader(&self, user: &str) -> bool {
-        self.leaders.iter().any(|leader| leader == user)
+        self.leaders.iter().any(|leader| leader.as_str() == user)
     }
 
     /// Reads the process environment (after `.env`, if present).
@@ -220,11 +222,12 @@ impl Config {
         };
         let channel = |var: &'static str| match get(var) {
             None => Ok(None),
-            Some(v) if is_channel_id(&v) => Ok(Some(v)),
-            Some(v) => Err(bad(
-                var,
-                format!("must be a Slack channel ID such as C0123ABCD, not {v:?}"),
-            )),
+            Some(v) => ChannelId::parse(&v).map(Some).ok_or_else(|| {
+                bad(
+                    var,
+                    format!("must be a Slack channel ID such as C0123ABCD, not {v:?}"),
+                )
+            }),
         };
 
         let signing_secret = required("SLACK_SIGNING_SECRET")?
@@ -311,23 +314,19 @@ impl Config {
             })?,
         };
         let leaders = get("HEROBOT_LEADERS")
-            .map(|v| {
-                v.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|id| {
+                UserId::parse(id).ok_or_else(|| {
+                    bad(
+                        "HEROBOT_LEADERS",
+                        format!("must be comma-separated Slack user IDs, and {id:?} is not one"),
+                    )
+                })
             })
-            .unwrap_or_default();
-        if let Some(id) = leaders
-            .iter()
-            .find(|id| crate::domain::UserId::parse(id).is_none())
-        {
-            return Err(bad(
-                "HEROBOT_LEADERS",
-                format!("must be comma-separated Slack user IDs, and {id:?} is not one"),
-            ));
-        }
+            .collect::<Result<Vec<_>, _>>()?;
         let backup_keep = match get("HEROBOT_BACKUP_KEEP") {
             None => 7,
             Some(v) => v
@@ -383,14 +382,6 @@ impl Config {
             backup_keep,
         })
     }
-}
-
-/// Public (`C…`) and private (`G…`) channel IDs.
-fn is_channel_id(s: &str) -> bool {
-    s.len() >= 3
-        && (s.starts_with('C') || s.starts_with('G'))
-        && s.bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 #[cfg(test)]

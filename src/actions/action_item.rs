@@ -1,22 +1,23 @@
 //! Action items from a round's review: **Add an action** opens the form, adding one DMs its
 //! owner with **Done**, and **Done** marks it done once (the owner or a leader).
-use super::Pressed;
-use crate::domain::UserId;
+use super::{Pressed, Refused};
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
+use crate::domain::{ActionItemId, RoundId, UserId};
 use crate::error::Result;
 use crate::messages::report_card as say;
 use crate::modals::action_item::{self as modal, NewAction};
 use crate::state::AppState;
 use crate::store::{outbox, report_cards as store, requests};
 
-/// **Add an action** pressed on round `round_id`'s results: the form opens, or the person is
-/// told privately why not.
+/// **Add an action** pressed on `round`'s results: the form opens, or the person is told
+/// privately why not.
 pub async fn open_form(
     app: &AppState,
-    round_id: i64,
+    round: RoundId,
     trigger_id: &str,
     pressed: Pressed,
 ) -> Result<()> {
+    let round_id = round.get();
     let Some(round) = store::get_round(&app.db, round_id).await? else {
         return Ok(());
     };
@@ -24,12 +25,12 @@ pub async fn open_form(
         return Ok(());
     };
     let view = modal::view(
-        round_id,
+        RoundId(round_id),
         &card.supplier,
         app.clock.today(&app.config.timezone),
     );
     if let Some(problem) = super::modal::open_modal(app, trigger_id, &view).await {
-        super::reply_to_press(app, &pressed, problem, Some(round_id)).await?;
+        super::reply_to_press(app, &pressed, problem).await?;
     }
     Ok(())
 }
@@ -38,12 +39,12 @@ pub async fn open_form(
 /// replay of it adds nothing again. The item's ID, or the message to show in the form.
 pub async fn add(
     app: &AppState,
-    round_id: i64,
+    round: RoundId,
     by: &UserId,
     action: NewAction,
     key: &str,
-) -> Result<std::result::Result<i64, String>> {
-    let Some(round) = store::get_round(&app.db, round_id).await? else {
+) -> Result<std::result::Result<i64, Refused>> {
+    let Some(round) = store::get_round(&app.db, round.get()).await? else {
         return Ok(Err("This round no longer exists.".into()));
     };
     let now_ms = app.clock.now_ms();
@@ -63,11 +64,12 @@ pub async fn add(
     .await?;
     let dm = Message::rendered(
         Render::ActionItem {
+            item: ActionItemId(id),
             owner: action.owner.clone(),
         },
         Delivery::dm(&action.owner),
     );
-    outbox::enqueue(&mut *tx, &[dm], Some(id), now_ms).await?;
+    outbox::enqueue(&mut *tx, &[dm], now_ms).await?;
     requests::record_made(&mut *tx, key, id, now_ms / 1000).await?;
     tx.commit().await?;
     tracing::info!(
@@ -78,8 +80,9 @@ pub async fn add(
     Ok(Ok(id))
 }
 
-/// **Done** pressed by `by` on action item `id`: marked done once, and the DM shows it.
-pub async fn done(app: &AppState, id: i64, by: &UserId, pressed: Pressed) -> Result<()> {
+/// **Done** pressed by `by` on action `item`: marked done once, and the DM shows it.
+pub async fn done(app: &AppState, item: ActionItemId, by: &UserId, pressed: Pressed) -> Result<()> {
+    let id = item.get();
     let Some(item) = store::get_action(&app.db, id).await? else {
         return Ok(());
     };
@@ -88,7 +91,7 @@ pub async fn done(app: &AppState, id: i64, by: &UserId, pressed: Pressed) -> Res
             "Only its owner, <@{}>, or a leader can mark this action done.",
             item.owner
         );
-        return super::reply_to_press(app, &pressed, say::note(&text), Some(id)).await;
+        return super::reply_to_press(app, &pressed, say::note(&text)).await;
     }
     let now_ms = app.clock.now_ms();
     let mut tx = app.writes.begin().await?;
@@ -113,7 +116,7 @@ pub async fn done(app: &AppState, id: i64, by: &UserId, pressed: Pressed) -> Res
                     visibility: Visibility::ReplaceOriginal,
                 },
             );
-            outbox::enqueue(&mut *tx, &[update], Some(id), now_ms).await?;
+            outbox::enqueue(&mut *tx, &[update], now_ms).await?;
         }
     }
     tx.commit().await?;

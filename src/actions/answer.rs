@@ -5,7 +5,7 @@ use crate::answers::token::{self, Link, Refusal};
 use crate::domain::Story;
 use crate::domain::answer::{ANSWERS_PER_LINK, open_until};
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
-use crate::domain::{Answer, UserId};
+use crate::domain::{Answer, StoryId, UserId};
 use crate::error::Result;
 use crate::messages::answer as say;
 use crate::state::AppState;
@@ -83,7 +83,10 @@ async fn praise(
         .iter()
         .map(|(hero, _)| {
             Message::rendered(
-                Render::CustomerPraise { hero: hero.clone() },
+                Render::CustomerPraise {
+                    story: StoryId(story_id),
+                    hero: hero.clone(),
+                },
                 Delivery::dm(hero),
             )
         })
@@ -126,7 +129,7 @@ pub async fn answer_by_link(
     }
     answers::count_link_use(&mut *tx, link.story_id, link.made_at).await?;
     let dms = praise(&mut tx, link.story_id, answer, recorded).await?;
-    outbox::enqueue(&mut *tx, &dms, Some(link.story_id), now_ms).await?;
+    outbox::enqueue(&mut *tx, &dms, now_ms).await?;
     tx.commit().await?;
     tracing::info!(
         story = link.story_id,
@@ -140,12 +143,13 @@ pub async fn answer_by_link(
 /// nothing. Anyone else's press is refused privately.
 pub async fn answer_in_slack(
     app: &AppState,
-    story_id: i64,
+    story: StoryId,
     by: &UserId,
     answer: Answer,
     comment: Option<String>,
     pressed: Pressed,
 ) -> Result<Answered> {
+    let story_id = story.get();
     let now_ms = app.clock.now_ms();
     let mut tx = app.writes.begin().await?;
     let asked = answers::asked(&mut *tx, story_id).await?;
@@ -160,7 +164,7 @@ pub async fn answer_in_slack(
                     visibility: Visibility::Private,
                 },
             );
-            outbox::enqueue(&mut *tx, &[note], Some(story_id), now_ms).await?;
+            outbox::enqueue(&mut *tx, &[note], now_ms).await?;
             tx.commit().await?;
         }
         return Ok(Answered::Refused);
@@ -185,6 +189,7 @@ pub async fn answer_in_slack(
     if let Some(url) = pressed.response_url {
         messages.push(Message::rendered(
             Render::CustomerQuestion {
+                story,
                 customer: by.clone(),
             },
             Delivery::Respond {
@@ -194,7 +199,7 @@ pub async fn answer_in_slack(
             },
         ));
     }
-    outbox::enqueue(&mut *tx, &messages, Some(story_id), now_ms).await?;
+    outbox::enqueue(&mut *tx, &messages, now_ms).await?;
     tx.commit().await?;
     tracing::info!(
         story = story_id,

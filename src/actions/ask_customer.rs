@@ -2,10 +2,10 @@
 //! internal customer, whom herobot then asks once in a DM.
 use serde_json::Value;
 
-use super::Pressed;
+use super::{Pressed, Refused};
 use crate::answers::{self, token::Link};
 use crate::domain::outbox::{Delivery, Message, Render};
-use crate::domain::{CustomerKind, Story, UserId};
+use crate::domain::{CustomerKind, Story, StoryId, UserId};
 use crate::error::Result;
 use crate::messages::answer as say;
 use crate::state::AppState;
@@ -46,19 +46,20 @@ fn may_ask(app: &AppState, story: &Story, by: &UserId) -> bool {
 }
 
 /// Queues a private reply to the person who pressed a button on the story's messages.
-async fn reply(app: &AppState, pressed: &Pressed, body: Value, story_id: i64) -> Result<()> {
-    super::reply_to_press(app, pressed, body, Some(story_id)).await
+async fn reply(app: &AppState, pressed: &Pressed, body: Value) -> Result<()> {
+    super::reply_to_press(app, pressed, body).await
 }
 
 /// **Ask the customer**, pressed by `by`: an external story's teller gets the link privately;
 /// for an internal story, the picker opens (Slack's trigger lasts 3 seconds, so now).
 pub async fn ask(
     app: &AppState,
-    story_id: i64,
+    story: StoryId,
     by: &UserId,
     trigger_id: &str,
     pressed: Pressed,
 ) -> Result<()> {
+    let story_id = story.get();
     let Some(story) = stories::get(&app.db, story_id).await? else {
         return Ok(());
     };
@@ -67,12 +68,12 @@ pub async fn ask(
             "Only the teller, <@{}>, or a leader can ask the customer about this story.",
             story.author_id
         );
-        return reply(app, &pressed, say::note(&text), story_id).await;
+        return reply(app, &pressed, say::note(&text)).await;
     }
     match story.customer_kind {
         CustomerKind::External => {
             let Some(public_url) = app.config.public_url.as_deref() else {
-                return reply(app, &pressed, say::note(NO_PUBLIC_URL), story_id).await;
+                return reply(app, &pressed, say::note(NO_PUBLIC_URL)).await;
             };
             let now = app.clock.now_secs();
             let link = Link {
@@ -86,32 +87,33 @@ pub async fn ask(
                 "%a %-d %b %Y",
             );
             let body = say::link_for_teller(&story, &url, &variants, &closes);
-            reply(app, &pressed, body, story_id).await
+            reply(app, &pressed, body).await
         }
         CustomerKind::Internal => {
             if let Some(customer) = store::asked(&app.db, story_id).await? {
                 let text = format!(
                     "herobot asked <@{customer}> already; it asks the customer once. Their answer shows on the story in the library."
                 );
-                return reply(app, &pressed, say::note(&text), story_id).await;
+                return reply(app, &pressed, say::note(&text)).await;
             }
-            let view = crate::modals::ask::view(story_id, &story.title);
+            let view = crate::modals::ask::view(StoryId(story_id), &story.title);
             if let Some(problem) = super::modal::open_modal(app, trigger_id, &view).await {
-                reply(app, &pressed, problem, story_id).await?;
+                reply(app, &pressed, problem).await?;
             }
             Ok(())
         }
     }
 }
 
-/// The teller picked `customer` for `story_id`: herobot DMs them the question, once. An error is
+/// The teller picked `customer` for `story`: herobot DMs them the question, once. An error is
 /// the message to show beside the picker.
 pub async fn ask_colleague(
     app: &AppState,
-    story_id: i64,
+    story: StoryId,
     by: &UserId,
     customer: &str,
-) -> Result<Result<(), String>> {
+) -> Result<Result<(), Refused>> {
+    let story_id = story.get();
     let Some(customer) = UserId::parse(customer) else {
         return Ok(Err("Pick a person.".into()));
     };
@@ -145,11 +147,12 @@ pub async fn ask_colleague(
     }
     let dm = Message::rendered(
         Render::CustomerQuestion {
+            story: StoryId(story_id),
             customer: customer.clone(),
         },
         Delivery::dm(&customer),
     );
-    outbox::enqueue(&mut *tx, &[dm], Some(story_id), now_ms).await?;
+    outbox::enqueue(&mut *tx, &[dm], now_ms).await?;
     tx.commit().await?;
     tracing::info!(story = story_id, "internal customer asked");
     Ok(Ok(()))

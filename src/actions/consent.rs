@@ -1,22 +1,23 @@
 //! Record consent: a credited hero agrees (or not) that a story is told outside Slack; their
 //! DM is updated to show the choice.
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
-use crate::domain::{Consent, UserId};
+use crate::domain::{Consent, StoryId, UserId};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store::{outbox, stories};
 
 use super::{Pressed, first_press};
 
-/// Records `hero`'s choice for `story_id`; true if it changed anything (the same choice again,
+/// Records `hero`'s choice for `story`; true if it changed anything (the same choice again,
 /// or a person the story does not credit, changes nothing).
 pub async fn record_consent(
     app: &AppState,
-    story_id: i64,
+    story: StoryId,
     hero: &UserId,
     consent: Consent,
     pressed: Option<Pressed>,
 ) -> Result<bool> {
+    let story_id = story.get();
     let now_ms = app.clock.now_ms();
     let mut tx = app.writes.begin().await?;
     if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {
@@ -30,14 +31,17 @@ pub async fn record_consent(
     }
     if let Some(url) = pressed.and_then(|p| p.response_url.map(|url| (url, p.channel))) {
         let update = Message::rendered(
-            Render::ConsentDm { hero: hero.clone() },
+            Render::ConsentDm {
+                story,
+                hero: hero.clone(),
+            },
             Delivery::Respond {
                 url: url.0,
                 channel: url.1,
                 visibility: Visibility::ReplaceOriginal,
             },
         );
-        outbox::enqueue(&mut *tx, &[update], Some(story_id), now_ms).await?;
+        outbox::enqueue(&mut *tx, &[update], now_ms).await?;
     }
     tx.commit().await?;
     tracing::info!(

@@ -41,14 +41,16 @@ pub async fn post_digest(app: &AppState, week: IsoWeek, by: &str) -> Result<Post
     let post = Message::fixed(
         message,
         Delivery::Post {
-            channel: channel.clone(),
+            channel: channel.to_string(),
         },
     );
-    outbox::enqueue(&mut *tx, &[post], None, now_ms).await?;
+    outbox::enqueue(&mut *tx, &[post], now_ms).await?;
     tx.commit().await?;
     tracing::info!(week = %week, by, "digest queued");
     crate::metrics::DIGESTS_POSTED.add(1);
-    Ok(Posted::Posted { channel })
+    Ok(Posted::Posted {
+        channel: channel.to_string(),
+    })
 }
 
 /// The week a digest posted now is about.

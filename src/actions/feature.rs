@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::{Pressed, first_press};
+use crate::domain::StoryId;
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
 use crate::error::Result;
 use crate::state::AppState;
@@ -22,15 +23,16 @@ pub enum Featured {
 const NOT_A_LEADER: &str =
     "Only leaders can feature stories. Ask one of your leaders if this story deserves a stage.";
 
-/// Marks `story_id` featured (or not) for `by`. Every post of the story herobot made is updated
+/// Marks `story` featured (or not) for `by`. Every post of the story herobot made is updated
 /// in place; the message a button was pressed on is replaced through its response_url.
 pub async fn feature(
     app: &AppState,
-    story_id: i64,
+    story: StoryId,
     by: &str,
     featured: bool,
     pressed: Option<Pressed>,
 ) -> Result<Featured> {
+    let story_id = story.get();
     let now_ms = app.clock.now_ms();
     let reply = |visibility| {
         pressed.as_ref().and_then(|p| {
@@ -48,7 +50,7 @@ pub async fn feature(
             if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {
                 return Ok(Featured::NotALeader);
             }
-            outbox::enqueue(&mut *tx, &[note], Some(story_id), now_ms).await?;
+            outbox::enqueue(&mut *tx, &[note], now_ms).await?;
             tx.commit().await?;
         }
         return Ok(Featured::NotALeader);
@@ -68,13 +70,18 @@ pub async fn feature(
         .await?
         .into_iter()
         .filter(|(channel, ts)| pressed_on != Some((channel.as_str(), Some(ts.as_str()))))
-        .map(|(channel, ts)| Message::rendered(Render::StoryPost, Delivery::Update { channel, ts }))
+        .map(|(channel, ts)| {
+            Message::rendered(
+                Render::StoryPost { story },
+                Delivery::Update { channel, ts },
+            )
+        })
         .collect();
     updates.extend(
         reply(Visibility::ReplaceOriginal)
-            .map(|delivery| Message::rendered(Render::StoryPost, delivery)),
+            .map(|delivery| Message::rendered(Render::StoryPost { story }, delivery)),
     );
-    outbox::enqueue(&mut *tx, &updates, Some(story_id), now_ms).await?;
+    outbox::enqueue(&mut *tx, &updates, now_ms).await?;
     tx.commit().await?;
     tracing::info!(story = story_id, featured, by, "story featured");
     Ok(Featured::Changed)

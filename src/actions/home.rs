@@ -47,7 +47,7 @@ pub async fn send_library_link(app: &AppState, person: &UserId, key: &str) -> Re
     }
     let dm = Message::fixed(reply, Delivery::dm(person));
     let mut tx = app.writes.begin().await?;
-    outbox::enqueue(&mut *tx, &[dm], None, app.clock.now_ms()).await?;
+    outbox::enqueue(&mut *tx, &[dm], app.clock.now_ms()).await?;
     tx.commit().await?;
     Ok(())
 }

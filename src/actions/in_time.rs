@@ -73,7 +73,7 @@ async fn deliver(app: &AppState, reply: &ReplyTo, answer: Result<Value>) -> Resu
         },
     );
     let mut tx = app.writes.begin().await?;
-    outbox::enqueue(&mut *tx, &[message], None, app.clock.now_ms()).await?;
+    outbox::enqueue(&mut *tx, &[message], app.clock.now_ms()).await?;
     tx.commit().await?;
     Ok(())
 }

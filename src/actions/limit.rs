@@ -4,6 +4,7 @@ use std::num::NonZeroU32;
 
 use governor::{Quota, RateLimiter};
 
+use super::Refused;
 use crate::domain::UserId;
 
 /// Keyed by the person's ID itself: checking costs no copy of it.
@@ -32,7 +33,7 @@ impl HourlyLimit {
     }
 
     /// Counts one for `person`; the kind refusal if they are over the limit.
-    pub fn check(&self, person: &UserId) -> Result<(), String> {
+    pub fn check(&self, person: &UserId) -> Result<(), Refused> {
         let Some(limiter) = &self.limiter else {
             return Ok(());
         };
@@ -40,10 +41,10 @@ impl HourlyLimit {
             limiter.retain_recent();
         }
         limiter.check_key(person).map_err(|_| {
-            format!(
+            Refused(format!(
                 "Thank you for recognising so many colleagues! You've reached {} nominations and stories this hour, so this one wasn't saved: please try again in a few minutes.",
                 self.per_hour
-            )
+            ))
         })
     }
 }
@@ -62,7 +63,7 @@ mod tests {
         for _ in 0..3 {
             assert!(limit.check(&alice).is_ok());
         }
-        assert!(limit.check(&alice).unwrap_err().contains("3 nominations"));
+        assert!(limit.check(&alice).unwrap_err().0.contains("3 nominations"));
         assert!(limit.check(&bob).is_ok());
         let off = HourlyLimit::new(0);
         assert!((0..100).all(|_| off.check(&alice).is_ok()));

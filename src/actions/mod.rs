@@ -31,9 +31,22 @@ use crate::domain::outbox::{Delivery, Message, Visibility};
 use crate::state::AppState;
 use crate::store::{outbox, requests};
 
-/// Why an action stored nothing, in words for the person who asked (a limit, say).
+/// Why an action stored nothing, in words for the person who asked (a limit, say): the one
+/// shape of every action's refusal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused(pub String);
+
+impl From<String> for Refused {
+    fn from(why: String) -> Self {
+        Self(why)
+    }
+}
+
+impl From<&str> for Refused {
+    fn from(why: &str) -> Self {
+        Self(why.to_owned())
+    }
+}
 
 /// A button press: the request it came in (a replay of it changes nothing), the message it was
 /// on, and the response_url that replaces that message.
@@ -63,12 +76,11 @@ async fn first_press(
 }
 
 /// Queues a private reply to the person who pressed a button, once however often the press is
-/// replayed; `subject` is the record the press was about. Without a response_url, nothing.
+/// replayed. Without a response_url, nothing.
 async fn reply_to_press(
     app: &AppState,
     pressed: &Pressed,
     body: Value,
-    subject: Option<i64>,
 ) -> crate::error::Result<()> {
     let Some(url) = pressed.response_url.clone() else {
         return Ok(());
@@ -86,7 +98,7 @@ async fn reply_to_press(
     if !first_press(&mut tx, Some(pressed), now_ms).await? {
         return Ok(());
     }
-    outbox::enqueue(&mut *tx, &[note], subject, now_ms).await?;
+    outbox::enqueue(&mut *tx, &[note], now_ms).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::Refused;
 use crate::domain::Nomination;
+use crate::domain::outbox::Unwritten;
 use crate::error::Result;
 use crate::messages::{self, TypedIn};
 use crate::state::AppState;
@@ -23,6 +24,19 @@ pub struct Request {
     pub permalink: Option<String>,
 }
 
+/// Where `/hero` was typed, from its channel and response_url.
+pub(super) fn typed_in(
+    (channel, response_url): &(Option<String>, Option<String>),
+) -> Option<TypedIn<'_>> {
+    match (channel, response_url) {
+        (Some(channel), Some(response_url)) => Some(TypedIn {
+            channel,
+            response_url,
+        }),
+        _ => None,
+    }
+}
+
 /// Stores `nomination`; returns the private confirmation for the nominator (on a replay, the
 /// first one's), or why nothing was stored.
 pub async fn nominate(
@@ -30,22 +44,18 @@ pub async fn nominate(
     nomination: Nomination,
     request: Request,
 ) -> Result<Result<Value, Refused>> {
-    if let Err(refusal) = app.hourly_limit.check(&nomination.nominator) {
-        return Ok(Err(Refused(refusal)));
+    if let Err(refused) = app.hourly_limit.check(&nomination.nominator) {
+        return Ok(Err(refused));
     }
-    let typed_in = match (&request.channel, &request.response_url) {
-        (Some(channel), Some(response_url)) => Some(TypedIn {
-            channel,
-            response_url,
-        }),
-        _ => None,
-    };
-    let (outbox, place) = messages::nomination_messages(
-        &nomination.heroes,
-        app.config.heroes_channel.as_deref(),
-        typed_in,
-    );
+    let heroes_channel = app.config.heroes_channel.clone();
+    let here = (request.channel.clone(), request.response_url.clone());
+    let place = messages::public_place(heroes_channel.as_deref(), typed_in(&here));
     let ack = messages::nomination_confirmed(&nomination, place);
+    // The messages name the nomination, whose ID the writer gives it as it stores it.
+    let heroes = nomination.heroes.clone();
+    let outbox = Unwritten::new(move |id| {
+        messages::nomination_messages(id, &heroes, heroes_channel.as_deref(), typed_in(&here))
+    });
     let submission = Submission {
         key: request.key,
         ack: ack.to_string(),

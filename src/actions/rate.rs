@@ -3,9 +3,9 @@
 //! closes. Only the raters a round asked can rate in it.
 use serde_json::Value;
 
-use super::Pressed;
-use crate::domain::UserId;
+use super::{Pressed, Refused};
 use crate::domain::report_card::{Answer, Round};
+use crate::domain::{RoundId, UserId};
 use crate::error::Result;
 use crate::messages::report_card as say;
 use crate::modals::rating::{self as modal, Metadata};
@@ -38,16 +38,17 @@ fn closed(app: &AppState, round: &Round) -> String {
 /// or they are told privately why not.
 pub async fn open_rating(
     app: &AppState,
-    round_id: i64,
+    round: RoundId,
     rater: &UserId,
     trigger_id: &str,
     pressed: Pressed,
 ) -> Result<()> {
+    let round_id = round.get();
     let Some(round) = store::get_round(&app.db, round_id).await? else {
         return Ok(());
     };
     if let Some(why) = cannot_rate(app, &round, rater).await? {
-        return super::reply_to_press(app, &pressed, say::note(&why), Some(round_id)).await;
+        return super::reply_to_press(app, &pressed, say::note(&why)).await;
     }
     let Some(card) = store::get(&app.db, round.card_id).await? else {
         return Ok(());
@@ -55,7 +56,7 @@ pub async fn open_rating(
     let earlier = store::answers_of(&app.db, round_id, rater).await?;
     let view = modal::view(&card, round_id, round.month, &earlier);
     if let Some(problem) = super::modal::open_modal(app, trigger_id, &view).await {
-        super::reply_to_press(app, &pressed, problem, Some(round_id)).await?;
+        super::reply_to_press(app, &pressed, problem).await?;
     }
     Ok(())
 }
@@ -67,12 +68,12 @@ pub async fn rate(
     rater: &UserId,
     metadata: &Metadata,
     answers: Vec<Answer>,
-) -> Result<std::result::Result<Value, String>> {
+) -> Result<std::result::Result<Value, Refused>> {
     let Some(round) = store::get_round(&app.db, metadata.round).await? else {
         return Ok(Err("This round no longer exists.".into()));
     };
     if let Some(why) = cannot_rate(app, &round, rater).await? {
-        return Ok(Err(why));
+        return Ok(Err(Refused(why)));
     }
     let Some(card) = store::get(&app.db, round.card_id).await? else {
         return Ok(Err("This report card no longer exists.".into()));
@@ -88,7 +89,7 @@ pub async fn rate(
     let mut tx = app.writes.begin().await?;
     // The round may have closed since the look above: checked again in the transaction.
     if !store::replace_answers(&mut tx, round.id, rater, &answers, now_ms / 1000).await? {
-        return Ok(Err(closed(app, &round)));
+        return Ok(Err(Refused(closed(app, &round))));
     }
     tx.commit().await?;
     tracing::info!(round = round.id, "report card answers recorded");

@@ -2,10 +2,11 @@
 //! saving a card, retiring one, and `/hero reportcard list` with each card's last result.
 use serde_json::{Value, json};
 
-use crate::domain::UserId;
+use super::Refused;
 use crate::domain::command::CardCommand;
 use crate::domain::outbox::{Delivery, Message, Visibility};
 use crate::domain::report_card::NewCard;
+use crate::domain::{CardId, UserId};
 use crate::error::Result;
 use crate::messages::{ephemeral, report_card as say};
 use crate::modals::report_card::{self as modal, Metadata};
@@ -35,7 +36,7 @@ pub async fn command(
             let view = modal::view(None, &metadata);
             Ok(super::modal::open_modal(app, trigger_id, &view).await)
         }
-        CardCommand::Edit(id) => match store::get(&app.db, id).await? {
+        CardCommand::Edit(id) => match store::get(&app.db, id.get()).await? {
             Some(card) if card.retired_at.is_none() => {
                 let view = modal::view(
                     Some(&card),
@@ -48,12 +49,12 @@ pub async fn command(
             }
             _ => Ok(Some(no_card(id))),
         },
-        CardCommand::Retire(id) => retire(app, user, id).await.map(Some),
+        CardCommand::Retire(id) => retire(app, user, id.get()).await.map(Some),
         CardCommand::List => unreachable!("answered above"),
     }
 }
 
-fn no_card(id: i64) -> Value {
+fn no_card(id: CardId) -> Value {
     ephemeral(&format!(
         "There is no running report card {id}. `/hero reportcard list` shows every card with its number."
     ))
@@ -68,7 +69,7 @@ pub async fn save(
     metadata: Metadata,
     card: NewCard,
     key: &str,
-) -> Result<std::result::Result<i64, String>> {
+) -> Result<std::result::Result<i64, Refused>> {
     if !app.config.is_leader(user.as_str()) {
         return Ok(Err(LEADERS_ONLY.into()));
     }
@@ -79,12 +80,12 @@ pub async fn save(
     }
     let id = match metadata.card {
         Some(id) => {
-            if !store::update(&mut tx, id, &card, now_ms / 1000).await? {
-                return Ok(Err(format!(
+            if !store::update(&mut tx, id.get(), &card, now_ms / 1000).await? {
+                return Ok(Err(Refused(format!(
                     "Report card {id} was retired meanwhile: nothing was saved."
-                )));
+                ))));
             }
-            id
+            id.get()
         }
         None => store::create(&mut tx, &card, user.as_str(), now_ms / 1000).await?,
     };
@@ -117,7 +118,7 @@ pub async fn save(
                 visibility: Visibility::Private,
             },
         );
-        outbox::enqueue(&mut *tx, &[note], None, now_ms).await?;
+        outbox::enqueue(&mut *tx, &[note], now_ms).await?;
     }
     requests::record_made(&mut *tx, key, id, now_ms / 1000).await?;
     tx.commit().await?;
@@ -128,11 +129,11 @@ pub async fn save(
 /// Retires card `id`: it runs no more rounds; its past results stay.
 async fn retire(app: &AppState, user: &UserId, id: i64) -> Result<Value> {
     let Some(card) = store::get(&app.db, id).await? else {
-        return Ok(no_card(id));
+        return Ok(no_card(CardId(id)));
     };
     let mut tx = app.writes.begin().await?;
     if !store::retire(&mut *tx, id, app.clock.now_secs()).await? {
-        return Ok(no_card(id));
+        return Ok(no_card(CardId(id)));
     }
     tx.commit().await?;
     tracing::info!(card = id, by = %user.as_str(), "report card retired");

@@ -4,6 +4,7 @@
 use jiff::civil::Time;
 
 use crate::config::Config;
+use crate::domain::RoundId;
 use crate::domain::outbox::{Delivery, Message, Render};
 use crate::domain::report_card::{Month, OPEN_FOR_DAYS, REMIND_AFTER_DAYS};
 use crate::error::Result;
@@ -89,13 +90,14 @@ pub async fn open(app: &AppState, card_id: i64, month: Month, by: &str) -> Resul
         .map(|rater| {
             Message::rendered(
                 Render::RatingRequest {
+                    round: RoundId(round),
                     rater: rater.clone(),
                 },
                 Delivery::dm(rater),
             )
         })
         .collect();
-    outbox::enqueue(&mut *tx, &requests, Some(round), now_ms).await?;
+    outbox::enqueue(&mut *tx, &requests, now_ms).await?;
     tx.commit().await?;
     tracing::info!(card = card_id, month = %month, raters = raters.len(), by, "report card round opened");
     crate::metrics::ROUNDS_OPENED.add(1);
@@ -118,13 +120,14 @@ pub async fn remind(app: &AppState, round_id: i64) -> Result<usize> {
         .map(|rater| {
             Message::rendered(
                 Render::RatingReminder {
+                    round: RoundId(round_id),
                     rater: rater.clone(),
                 },
                 Delivery::dm(rater),
             )
         })
         .collect();
-    outbox::enqueue(&mut *tx, &reminders, Some(round_id), now_ms).await?;
+    outbox::enqueue(&mut *tx, &reminders, now_ms).await?;
     tx.commit().await?;
     tracing::info!(
         round = round_id,
@@ -149,12 +152,14 @@ pub async fn close(app: &AppState, round_id: i64, by: &str) -> Result<bool> {
         return Ok(false);
     }
     let results = Message::rendered(
-        Render::RoundResults,
+        Render::RoundResults {
+            round: RoundId(round_id),
+        },
         Delivery::Post {
-            channel: card.review_channel.clone(),
+            channel: card.review_channel.to_string(),
         },
     );
-    outbox::enqueue(&mut *tx, &[results], Some(round_id), now_ms).await?;
+    outbox::enqueue(&mut *tx, &[results], now_ms).await?;
     tx.commit().await?;
     tracing::info!(card = card.id, month = %round.month, by, "report card round closed");
     crate::metrics::ROUNDS_CLOSED.add(1);

@@ -1,14 +1,14 @@
 //! Tell a story: store a recovery story with its post and a consent request to each credited
 //! hero, once per submission.
-use crate::domain::NewStory;
+use crate::domain::{NewStory, StoryId};
 use crate::error::Result;
-use crate::messages::{self, TypedIn};
+use crate::messages;
 use crate::state::AppState;
 use crate::store::Work;
 use crate::store::{outbox, requests, stories};
 
 use super::Refused;
-use super::nominate::Request;
+use super::nominate::{Request, typed_in};
 
 /// Stores `story`; returns its ID (None if this request was stored before), or why nothing was
 /// stored.
@@ -17,22 +17,15 @@ pub async fn tell_story(
     story: NewStory,
     request: Request,
 ) -> Result<Result<Option<i64>, Refused>> {
-    if let Err(refusal) = app.hourly_limit.check(story.author()) {
-        return Ok(Err(Refused(refusal)));
+    if let Err(refused) = app.hourly_limit.check(story.author()) {
+        return Ok(Err(refused));
     }
-    let typed_in = match (&request.channel, &request.response_url) {
-        (Some(channel), Some(response_url)) => Some(TypedIn {
-            channel,
-            response_url,
-        }),
-        _ => None,
-    };
+    let here = (request.channel.clone(), request.response_url.clone());
     let channel = app
         .config
         .stories_channel
-        .as_deref()
-        .or(app.config.heroes_channel.as_deref());
-    let messages = messages::story_messages(story.author(), story.heroes(), channel, typed_in);
+        .clone()
+        .or(app.config.heroes_channel.clone());
     let now_ms = app.clock.now_ms();
     let stored = app
         .writes
@@ -49,7 +42,14 @@ pub async fn tell_story(
                     now_ms / 1000,
                 )
                 .await?;
-                outbox::enqueue(&mut *conn, &messages, Some(id), now_ms).await?;
+                let messages = messages::story_messages(
+                    StoryId(id),
+                    story.author(),
+                    story.heroes(),
+                    channel.as_deref(),
+                    typed_in(&here),
+                );
+                outbox::enqueue(&mut *conn, &messages, now_ms).await?;
                 Ok(Some(id))
             })
         }))

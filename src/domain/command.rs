@@ -1,4 +1,5 @@
 //! The `/hero` grammar: what a person typed after the command, read into a `Command`.
+use super::CardId;
 use super::nomination::{Category, CustomerKind, Nomination, NominationError, Reason, Tag, UserId};
 use super::text::{Piece, pieces};
 
@@ -32,9 +33,9 @@ pub enum CardCommand {
     /// `/hero reportcard`: the modal for a new card.
     New,
     /// `/hero reportcard edit 3`.
-    Edit(i64),
+    Edit(CardId),
     /// `/hero reportcard retire 3`.
-    Retire(i64),
+    Retire(CardId),
     /// `/hero reportcard list`.
     List,
 }
@@ -47,7 +48,7 @@ impl CardCommand {
             .split_whitespace()
             .map(|w| w.trim_start_matches('#').to_lowercase())
             .collect();
-        let card = |n: &str| n.parse::<i64>().ok().filter(|n| *n > 0);
+        let card = |n: &str| CardId::parse(n).filter(|id| id.get() > 0);
         match words
             .iter()
             .map(String::as_str)
@@ -485,11 +486,11 @@ mod tests {
         );
         assert_eq!(
             p("ReportCard edit #3"),
-            Ok(Command::ReportCard(CardCommand::Edit(3)))
+            Ok(Command::ReportCard(CardCommand::Edit(CardId(3))))
         );
         assert_eq!(
             p("reportcard retire 12"),
-            Ok(Command::ReportCard(CardCommand::Retire(12)))
+            Ok(Command::ReportCard(CardCommand::Retire(CardId(12))))
         );
     }
 

@@ -2,6 +2,8 @@
 pub mod answer;
 pub mod calendar;
 pub mod command;
+pub mod element;
+pub mod id;
 pub mod nomination;
 pub mod outbox;
 pub mod report_card;
@@ -11,5 +13,7 @@ pub mod text;
 
 pub use answer::{Answer, Customer, CustomerAnswer};
 pub use command::Command;
+pub use element::Element;
+pub use id::{ActionItemId, CardId, ChannelId, NominationId, RoundId, StoryId};
 pub use nomination::{Category, CustomerKind, Nomination, NominationError, Reason, Tag, UserId};
 pub use story::{Consent, NewStory, Reaction, Story, StoryError};

@@ -447,7 +447,7 @@ mod tests {
         Card {
             id: 7,
             supplier: "Sales, \"North\"".into(),
-            review_channel: "C0REVIEW".into(),
+            review_channel: crate::domain::ChannelId::parse("C0REVIEW").unwrap(),
             comments: Comments::Anonymous,
             created_at: 0,
             retired_at: None,

@@ -3,28 +3,16 @@
 //! blown away.
 use serde_json::{Value, json};
 
-use super::people;
-use crate::domain::{Answer, Story, UserId};
+use super::{button, people};
+use crate::domain::{Answer, Element, Story, StoryId, UserId};
 use crate::slack::blocks::{self, FALLBACK_MAX, escape, escape_within};
 
-/// Action ID of **Ask the customer** (value: the story's ID).
-pub const ASK: &str = "ask_customer";
-/// Action IDs of the internal customer's three buttons (value: the story's ID).
-pub const ANSWER_PREFIX: &str = "customer_answer_";
 /// Where the internal customer's comment is typed in their DM.
 pub const COMMENT_BLOCK: &str = "customer_comment";
 
 /// The **Ask the customer** button of a story.
-pub fn ask_button(story_id: i64) -> Value {
-    json!({"type": "button", "text": {"type": "plain_text", "text": "🙋 Ask the customer", "emoji": true},
-           "action_id": ASK, "value": story_id.to_string()})
-}
-
-/// The answer a button's action ID stands for.
-pub fn pressed_answer(action_id: &str) -> Option<Answer> {
-    action_id
-        .strip_prefix(ANSWER_PREFIX)
-        .and_then(Answer::parse)
+pub fn ask_button(story: StoryId) -> Value {
+    button("🙋 Ask the customer", Element::AskCustomer(story), None)
 }
 
 fn heroes(story: &Story) -> String {
@@ -71,7 +59,7 @@ pub fn told(story: &Story) -> Value {
         "text": blocks::truncate(&text, FALLBACK_MAX),
         "blocks": [
             blocks::section(&text),
-            {"type": "actions", "block_id": "ask", "elements": [ask_button(story.id)]},
+            {"type": "actions", "block_id": "ask", "elements": [ask_button(StoryId(story.id))]},
         ],
         "unfurl_links": false,
         "unfurl_media": false,
@@ -108,13 +96,17 @@ pub fn question(story: &Story) -> Value {
     }
     let buttons: Vec<Value> = Answer::ALL
         .into_iter()
-        .map(|a| {
-            let mut b = json!({"type": "button", "text": {"type": "plain_text", "text": format!("{} {}", a.emoji(), a.label()), "emoji": true},
-                               "action_id": format!("{ANSWER_PREFIX}{}", a.as_str()), "value": story.id.to_string()});
-            if a == Answer::BlownAway {
-                b["style"] = Value::from("primary");
-            }
-            b
+        .map(|answer| {
+            let pressed = Element::CustomerAnswer {
+                story: StoryId(story.id),
+                answer,
+            };
+            let style = (answer == Answer::BlownAway).then_some("primary");
+            button(
+                &format!("{} {}", answer.emoji(), answer.label()),
+                pressed,
+                style,
+            )
         })
         .collect();
     blocks.push(json!({"type": "actions", "block_id": "customer_answer", "elements": buttons}));
@@ -212,11 +204,17 @@ mod tests {
 
     #[test]
     fn buttons_stand_for_their_answers() {
+        let s = story(7, 2, true, Reaction::Unknown, CustomerKind::Internal);
+        let question = question(&s);
+        let buttons = question["blocks"][2]["elements"].as_array().unwrap();
+        let pressed: Vec<Option<Element>> = buttons
+            .iter()
+            .map(|b| Element::decode(b["action_id"].as_str().unwrap(), b["value"].as_str()))
+            .collect();
+        let id = StoryId(7);
         assert_eq!(
-            pressed_answer("customer_answer_satisfied"),
-            Some(Answer::Satisfied)
+            pressed,
+            Answer::ALL.map(|answer| Some(Element::CustomerAnswer { story: id, answer }))
         );
-        assert_eq!(pressed_answer("customer_answer_"), None);
-        assert_eq!(pressed_answer(ASK), None);
     }
 }

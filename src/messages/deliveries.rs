@@ -1,7 +1,7 @@
 //! Which outbox messages a nomination or a story causes, and where each goes. The messages are
 //! rendered when sent, from the committed record.
-use crate::domain::UserId;
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
+use crate::domain::{NominationId, StoryId, UserId};
 
 /// Where `/hero` was typed (or a shortcut used), and the response_url that posts there.
 #[derive(Debug, Clone, Copy)]
@@ -20,65 +20,76 @@ pub enum Place<'a> {
     Here,
 }
 
+/// Where a public post goes: `channel` if configured, else where `/hero` was typed (if it
+/// was).
+pub fn public_place<'a>(
+    channel: Option<&'a str>,
+    typed_in: Option<TypedIn<'_>>,
+) -> Option<Place<'a>> {
+    match (channel, typed_in) {
+        (Some(channel), _) => Some(Place::Channel(channel)),
+        (None, Some(here)) if !here.response_url.is_empty() => Some(Place::Here),
+        (None, _) => None,
+    }
+}
+
 /// A public post rendered as `render`: in `channel` if configured, else where `/hero` was typed.
 fn public_post<'a>(
     render: Render,
     channel: Option<&'a str>,
     typed_in: Option<TypedIn<'_>>,
 ) -> Option<(Message, Place<'a>)> {
-    match (channel, typed_in) {
-        (Some(channel), _) => Some((
-            Message::rendered(
-                render,
-                Delivery::Post {
-                    channel: channel.to_owned(),
-                },
-            ),
-            Place::Channel(channel),
-        )),
-        (None, Some(here)) if !here.response_url.is_empty() => Some((
-            Message::rendered(
-                render,
-                Delivery::Respond {
-                    url: here.response_url.to_owned(),
-                    channel: here.channel.to_owned(),
-                    visibility: Visibility::InChannel,
-                },
-            ),
-            Place::Here,
-        )),
-        (None, _) => None,
-    }
+    let place = public_place(channel, typed_in)?;
+    let delivery = match (place, typed_in) {
+        (Place::Channel(channel), _) => Delivery::Post {
+            channel: channel.to_owned(),
+        },
+        (Place::Here, Some(here)) => Delivery::Respond {
+            url: here.response_url.to_owned(),
+            channel: here.channel.to_owned(),
+            visibility: Visibility::InChannel,
+        },
+        (Place::Here, None) => return None,
+    };
+    Some((Message::rendered(render, delivery), place))
 }
 
 /// A nomination's celebration (heroes channel, else where it was made) and a DM to each hero.
-/// Without either place, only the DMs go out.
-pub fn nomination_messages<'a>(
+/// Without either place ([`public_place`]), only the DMs go out.
+pub fn nomination_messages(
+    nomination: NominationId,
     heroes: &[UserId],
-    heroes_channel: Option<&'a str>,
+    heroes_channel: Option<&str>,
     typed_in: Option<TypedIn<'_>>,
-) -> (Vec<Message>, Option<Place<'a>>) {
-    let post = public_post(Render::Celebration, heroes_channel, typed_in);
-    let place = post.as_ref().map(|(_, place)| *place);
-    let dms = heroes
-        .iter()
-        .map(|hero| Message::rendered(Render::HeroDm { hero: hero.clone() }, Delivery::dm(hero)));
-    let messages = post.map(|(m, _)| m).into_iter().chain(dms).collect();
-    (messages, place)
+) -> Vec<Message> {
+    let post = public_post(Render::Celebration { nomination }, heroes_channel, typed_in);
+    let dms = heroes.iter().map(|hero| {
+        let dm = Render::HeroDm {
+            nomination,
+            hero: hero.clone(),
+        };
+        Message::rendered(dm, Delivery::dm(hero))
+    });
+    post.map(|(m, _)| m).into_iter().chain(dms).collect()
 }
 
 /// A story's post (stories channel, else heroes channel, else where it was told), a consent
 /// request to each credited hero, and the teller's confirmation with **Ask the customer**
 /// (privately where they told it, else in their DM).
 pub fn story_messages(
+    story: StoryId,
     teller: &UserId,
     heroes: &[UserId],
     stories_channel: Option<&str>,
     typed_in: Option<TypedIn<'_>>,
 ) -> Vec<Message> {
-    let post = public_post(Render::StoryPost, stories_channel, typed_in).map(|(m, _)| m);
+    let post = public_post(Render::StoryPost { story }, stories_channel, typed_in).map(|(m, _)| m);
     let dms = heroes.iter().map(|hero| {
-        Message::rendered(Render::ConsentDm { hero: hero.clone() }, Delivery::dm(hero))
+        let dm = Render::ConsentDm {
+            story,
+            hero: hero.clone(),
+        };
+        Message::rendered(dm, Delivery::dm(hero))
     });
     let told = match typed_in.filter(|here| !here.response_url.is_empty()) {
         Some(here) => Delivery::Respond {
@@ -88,6 +99,6 @@ pub fn story_messages(
         },
         None => Delivery::dm(teller),
     };
-    let told = Message::rendered(Render::StoryTold, told);
+    let told = Message::rendered(Render::StoryTold { story }, told);
     post.into_iter().chain(dms).chain([told]).collect()
 }

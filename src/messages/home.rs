@@ -6,17 +6,11 @@ use serde_json::{Value, json};
 use crate::domain::calendar::IsoWeek;
 use crate::domain::scorecard::Scorecard;
 use crate::domain::scorecard::{WeekScore, sparkline};
-use crate::domain::{Consent, Story};
+use crate::domain::{Consent, Element, RoundId, Story, StoryId};
 use crate::slack::blocks::{self, escape_within};
 use crate::store::home::{HomeData, Received};
 
-use super::story::{CONSENT_DECLINE, CONSENT_GRANT};
-
-/// The Home buttons: open the nomination modal, the story modal, and (leaders) send a sign-in
-/// link to the library.
-pub const NOMINATE: &str = "home_nominate";
-pub const TELL_STORY: &str = "home_tell_story";
-pub const LIBRARY_LINK: &str = "home_library_link";
+use super::button;
 
 /// Home views hold at most this many blocks.
 pub const MAX_BLOCKS: usize = 100;
@@ -72,8 +66,8 @@ pub fn view(data: &HomeData, leader: Option<LeaderView>, tz: &TimeZone) -> Value
             "Recognise someone who served a customer (external, or an internal team) remarkably well, or tell how a mistake was turned around.",
         ),
         json!({"type": "actions", "block_id": "home_start", "elements": [
-            blocks::button("Recognise a hero", NOMINATE, None, Some("primary")),
-            blocks::button("Tell a recovery story", TELL_STORY, None, None),
+            button("Recognise a hero", Element::Nominate, Some("primary")),
+            button("Tell a recovery story", Element::TellStory, None),
         ]}),
         blocks::divider(),
         blocks::header("Your recognitions"),
@@ -105,8 +99,8 @@ pub fn view(data: &HomeData, leader: Option<LeaderView>, tz: &TimeZone) -> Value
             date(story.created_at, tz)
         )));
         out.push(json!({"type": "actions", "block_id": format!("home_consent_{}", story.id), "elements": [
-            blocks::button("Yes, tell it", CONSENT_GRANT, Some(story.id), Some("primary")),
-            blocks::button("Keep it inside", CONSENT_DECLINE, Some(story.id), None),
+            button("Yes, tell it", Element::GrantConsent(StoryId(story.id)), Some("primary")),
+            button("Keep it inside", Element::DeclineConsent(StoryId(story.id)), None),
         ]}));
     }
     if !data.to_rate.is_empty() {
@@ -135,7 +129,7 @@ pub fn view(data: &HomeData, leader: Option<LeaderView>, tz: &TimeZone) -> Value
             )
         };
         out.push(json!({"type": "actions", "block_id": format!("home_rate_{}", round.round_id), "elements": [
-            blocks::button(&label, super::report_card::RATE, Some(round.round_id), Some("primary")),
+            button(&label, Element::Rate(RoundId(round.round_id)), Some("primary")),
         ]}));
     }
     out.push(blocks::divider());
@@ -208,7 +202,7 @@ fn scorecard(leader: &LeaderView) -> Vec<Value> {
             ),
         )),
         json!({"type": "actions", "block_id": "home_leader", "elements": [
-            blocks::button("Sign in to the story library", LIBRARY_LINK, None, None),
+            button("Sign in to the story library", Element::LibraryLink, None),
         ]}),
         blocks::context(&[
             "The library has the scorecard's trend, every story and the exports; the link comes to you privately.".to_owned(),
@@ -274,9 +268,9 @@ mod tests {
             .iter()
             .find(|b| b["block_id"] == "home_consent_7")
             .expect("consent buttons");
-        assert_eq!(consent["elements"][0]["action_id"], CONSENT_GRANT);
+        assert_eq!(consent["elements"][0]["action_id"], "consent_grant");
         assert_eq!(consent["elements"][0]["value"], "7");
-        assert_eq!(consent["elements"][1]["action_id"], CONSENT_DECLINE);
+        assert_eq!(consent["elements"][1]["action_id"], "consent_decline");
     }
 
     #[test]
@@ -343,7 +337,7 @@ mod tests {
         assert!(text.contains("This week's scorecard · 2026-W47"), "{text}");
         assert!(text.contains("100 % (1 of 1) · target 90 % ✅"));
         assert!(text.contains("`···········█` recovered within 24 h"));
-        assert!(text.contains(LIBRARY_LINK));
+        assert!(text.contains("home_library_link"));
     }
 
     #[test]

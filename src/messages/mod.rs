@@ -9,11 +9,26 @@ pub mod search;
 pub mod story;
 pub mod wall;
 
-pub use deliveries::{Place, TypedIn, nomination_messages, story_messages};
+pub use deliveries::{Place, TypedIn, nomination_messages, public_place, story_messages};
 use serde_json::{Value, json};
 
-use crate::domain::{Nomination, UserId};
+use crate::domain::{Element, Nomination, UserId};
 use crate::slack::blocks::{self, FALLBACK_MAX, SECTION_MAX};
+
+/// A button that stands for `element`: its action ID and the value its press carries back.
+pub(crate) fn button(text: &str, element: Element, style: Option<&str>) -> Value {
+    blocks::button(
+        text,
+        &element.action_id(),
+        element.value().as_deref(),
+        style,
+    )
+}
+
+/// A button that stands for `element` and opens `url`.
+pub(crate) fn link_button(text: &str, element: Element, url: &str, style: Option<&str>) -> Value {
+    blocks::link_button(text, &element.action_id(), url, style)
+}
 
 /// `<@A>`, `<@A> and <@B>`, `<@A>, <@B> and <@C>`.
 pub fn people(users: &[UserId]) -> String {
@@ -172,13 +187,9 @@ pub fn library_link(url: &str, minutes: i64) -> Value {
         "text": text,
         "blocks": [
             blocks::section(&text),
-            {"type": "actions", "elements": [{
-                "type": "button",
-                "action_id": "library_open",
-                "style": "primary",
-                "text": {"type": "plain_text", "text": "Open the story library"},
-                "url": url,
-            }]},
+            {"type": "actions", "elements": [
+                link_button("Open the story library", Element::OpenLibrary, url, Some("primary")),
+            ]},
         ],
     })
 }

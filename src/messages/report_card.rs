@@ -9,14 +9,10 @@ use crate::domain::report_card::{
     ActionItem, Card, Comments, Month, Results, Round, Tally, average_text, change_text,
     response_rate,
 };
+use crate::domain::{ActionItemId, Element, RoundId};
 use crate::slack::blocks::{self, FALLBACK_MAX, escape, escape_within};
 
-/// Action ID of **Rate Marketing for November** (value: the round's ID).
-pub const RATE: &str = "reportcard_rate";
-/// Action ID of **Add an action** on a round's results (value: the round's ID).
-pub const ADD_ACTION: &str = "reportcard_add_action";
-/// Action ID of an action item's **Done** (value: the action item's ID).
-pub const DONE: &str = "reportcard_action_done";
+use super::{button, link_button};
 
 /// The most comments, and action items, a results post lists (the rest are on the card's page).
 const MAX_LISTED: usize = 25;
@@ -65,7 +61,7 @@ pub fn rating_request(card: &Card, round: &Round, tz: &TimeZone, reminder: bool)
         vec![
             blocks::section(&text),
             json!({"type": "actions", "block_id": "rate", "elements": [
-                blocks::button(&rate_label(card, round.month), RATE, Some(round.id), Some("primary"))
+                button(&rate_label(card, round.month), Element::Rate(RoundId(round.id)), Some("primary"))
             ]}),
             blocks::context(&[privacy.to_owned()]),
         ],
@@ -207,17 +203,18 @@ pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value 
             out.push(blocks::section(&format!("{head}{chunk}")));
         }
     }
-    let mut buttons = vec![blocks::button(
+    let mut buttons = vec![button(
         "➕ Add an action",
-        ADD_ACTION,
-        Some(results.round.id),
+        Element::AddAction(RoundId(results.round.id)),
         None,
     )];
     if let Some(url) = card_url {
-        buttons.push(
-            json!({"type": "button", "text": {"type": "plain_text", "text": "See the card's trend"},
-            "action_id": "reportcard_open_library", "url": url}),
-        );
+        buttons.push(link_button(
+            "See the card's trend",
+            Element::OpenCardPage,
+            url,
+            None,
+        ));
     }
     out.push(json!({"type": "actions", "block_id": "review", "elements": buttons}));
     message(&format!("{}: {summary}", escape(&title)), out)
@@ -249,7 +246,7 @@ pub fn action_item(item: &ActionItem, card: &Card, today: Date) -> Value {
     if item.done_at.is_none() {
         out.push(
             json!({"type": "actions", "block_id": "action", "elements": [
-                blocks::button("✅ Done", DONE, Some(item.id), Some("primary"))
+                button("✅ Done", Element::ActionDone(ActionItemId(item.id)), Some("primary"))
             ]}),
         );
     }

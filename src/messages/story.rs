@@ -3,17 +3,11 @@
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
-use super::people;
-use crate::domain::Story;
+use super::{button, people};
 use crate::domain::story::recovery_in_words;
 use crate::domain::{Consent, UserId};
+use crate::domain::{Element, Story, StoryId};
 use crate::slack::blocks::{self, FALLBACK_MAX, SECTION_MAX, escape, escape_within};
-
-/// Action IDs of the buttons herobot puts on story messages.
-pub const FEATURE: &str = "feature_story";
-pub const UNFEATURE: &str = "unfeature_story";
-pub const CONSENT_GRANT: &str = "consent_grant";
-pub const CONSENT_DECLINE: &str = "consent_decline";
 
 /// An instant as a person reads it in the configured zone: `Mon 23 Nov 2026, 14:05 CET`.
 pub fn when(unix: i64, tz: &TimeZone) -> String {
@@ -67,11 +61,15 @@ pub fn post(story: &Story, tz: &TimeZone) -> Value {
         )]));
     }
     let action = if story.featured_at.is_some() {
-        blocks::button("Unfeature", UNFEATURE, Some(story.id), None)
+        button("Unfeature", Element::Unfeature(StoryId(story.id)), None)
     } else {
-        blocks::button("⭐ Feature", FEATURE, Some(story.id), Some("primary"))
+        button(
+            "⭐ Feature",
+            Element::Feature(StoryId(story.id)),
+            Some("primary"),
+        )
     };
-    blocks.push(json!({"type": "actions", "block_id": "story_actions", "elements": [action, super::answer::ask_button(story.id)]}));
+    blocks.push(json!({"type": "actions", "block_id": "story_actions", "elements": [action, super::answer::ask_button(StoryId(story.id))]}));
     json!({
         "text": blocks::truncate(&format!("Recovery story: {} ({heroes})", escape(&story.title)), FALLBACK_MAX),
         "blocks": blocks,
@@ -102,8 +100,8 @@ pub fn consent_request(story: &Story, hero: &str) -> Value {
             blocks::section("May we tell this story outside Slack, in talks and at events? You can change your mind at any time."),
             blocks::context(&[status.to_owned()]),
             {"type": "actions", "block_id": "consent", "elements": [
-                blocks::button("Yes, tell it", CONSENT_GRANT, Some(story.id), Some("primary")),
-                blocks::button("Keep it inside", CONSENT_DECLINE, Some(story.id), None),
+                button("Yes, tell it", Element::GrantConsent(StoryId(story.id)), Some("primary")),
+                button("Keep it inside", Element::DeclineConsent(StoryId(story.id)), None),
             ]},
         ],
         "unfurl_links": false,
@@ -167,8 +165,8 @@ mod tests {
                 .unwrap()
                 .contains("The &lt;invoice&gt; that")
         );
-        assert!(text.contains(FEATURE) && !text.contains(UNFEATURE));
-        assert!(text.contains(super::super::answer::ASK));
+        assert!(text.contains("feature_story") && !text.contains("unfeature_story"));
+        assert!(text.contains("ask_customer"));
     }
 
     #[test]

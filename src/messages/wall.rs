@@ -1,6 +1,8 @@
 //! The private replies to `/hero wall`: a wallboard link, or how many links were ended.
 use serde_json::{Value, json};
 
+use super::link_button;
+use crate::domain::Element;
 use crate::slack::blocks;
 
 /// A leader's wallboard link.
@@ -13,13 +15,9 @@ pub fn link(url: &str) -> Value {
         "text": text,
         "blocks": [
             blocks::section(&text),
-            {"type": "actions", "elements": [{
-                "type": "button",
-                "action_id": "wall_open",
-                "style": "primary",
-                "text": {"type": "plain_text", "text": "Open the wallboard"},
-                "url": url,
-            }]},
+            {"type": "actions", "elements": [
+                link_button("Open the wallboard", Element::OpenWallboard, url, Some("primary")),
+            ]},
         ],
     })
 }

@@ -3,8 +3,8 @@ use jiff::civil::Date;
 use serde_json::{Value, json};
 
 use super::{FieldErrors, input, plain, text_input};
-use crate::domain::UserId;
 use crate::domain::report_card::{MAX_ACTION, due_on};
+use crate::domain::{RoundId, UserId};
 use crate::slack::payload::Values;
 
 pub const CALLBACK_ID: &str = "report_card_action";
@@ -21,7 +21,7 @@ pub struct NewAction {
 }
 
 /// The modal for the round `round_id`, due two weeks after `today` unless changed.
-pub fn view(round_id: i64, supplier: &str, today: Date) -> Value {
+pub fn view(round_id: RoundId, supplier: &str, today: Date) -> Value {
     let due = today
         .checked_add(jiff::Span::new().days(14))
         .unwrap_or(today);
@@ -45,7 +45,7 @@ pub fn parse(
     values: &Values<'_>,
     metadata: &str,
     today: Date,
-) -> Result<(i64, NewAction), FieldErrors> {
+) -> Result<(RoundId, NewAction), FieldErrors> {
     let mut errors = FieldErrors::new();
     let what = values.text(WHAT).unwrap_or_default().trim().to_owned();
     if what.is_empty() {
@@ -61,7 +61,7 @@ pub fn parse(
     if let Err(problem) = &due {
         errors.insert(DUE, problem.clone());
     }
-    let round = metadata.parse::<i64>().ok();
+    let round = RoundId::parse(metadata);
     match (round, owner, due) {
         (Some(round), Some(owner), Ok(due_on)) if errors.is_empty() => Ok((
             round,

@@ -2,6 +2,7 @@
 use serde_json::{Value, json};
 
 use super::{FieldErrors, input, plain};
+use crate::domain::StoryId;
 use crate::slack::blocks::truncate;
 use crate::slack::payload::Values;
 
@@ -9,7 +10,7 @@ pub const CALLBACK_ID: &str = "ask_customer";
 const CUSTOMER: &str = "customer";
 
 /// The picker for the story `story_id` titled `title`; the story's ID rides in the metadata.
-pub fn view(story_id: i64, title: &str) -> Value {
+pub fn view(story_id: StoryId, title: &str) -> Value {
     json!({
         "type": "modal",
         "callback_id": CALLBACK_ID,
@@ -25,8 +26,8 @@ pub fn view(story_id: i64, title: &str) -> Value {
 }
 
 /// The story and the person picked, or the message to show beside the picker.
-pub fn parse(values: &Values<'_>, metadata: &str) -> Result<(i64, String), FieldErrors> {
-    let story = metadata.parse::<i64>().ok();
+pub fn parse(values: &Values<'_>, metadata: &str) -> Result<(StoryId, String), FieldErrors> {
+    let story = StoryId::parse(metadata);
     let customer = values
         .0
         .get(CUSTOMER)

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{FieldErrors, choice, input, plain, text_input};
+use crate::domain::CardId;
 use crate::domain::report_card::{
     Card, CardField, CardForm, Comments, MAX_DELIVERABLE, MAX_DELIVERABLES, MAX_RATERS,
     MAX_SUPPLIER, NewCard,
@@ -22,7 +23,7 @@ const COMMENTS: &str = "comments";
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<i64>,
+    pub card: Option<CardId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -64,15 +64,22 @@ pub async fn body(db: &SqlitePool, claimed: &[Claimed]) -> Result<Value, Failure
         .ok_or_else(|| Failure::Permanent("nothing to combine".into()))?;
     let mut nominations = Vec::with_capacity(claimed.len());
     for c in claimed {
-        let Some(id) = c.subject_id else { continue };
+        let id = match &c.message.content {
+            Content::Rendered(
+                Render::Celebration { nomination } | Render::HeroDm { nomination, .. },
+            ) => nomination.get(),
+            _ => continue,
+        };
         let stored = nominations::get(db, id)
             .await
             .map_err(|e| Failure::Transient(format!("reading nomination {id}: {e}")))?;
         nominations.extend(stored.map(|s| s.nomination));
     }
     let body = match &first.message.content {
-        Content::Rendered(Render::HeroDm { hero }) => rollup::recognitions_dm(hero, &nominations),
-        Content::Rendered(Render::Celebration) => rollup::rollup(&nominations),
+        Content::Rendered(Render::HeroDm { hero, .. }) => {
+            rollup::recognitions_dm(hero, &nominations)
+        }
+        Content::Rendered(Render::Celebration { .. }) => rollup::rollup(&nominations),
         other => {
             return Err(Failure::Permanent(format!(
                 "{other:?} messages are not combined"

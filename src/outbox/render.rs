@@ -6,6 +6,7 @@ use jiff::tz::TimeZone;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::domain::UserId;
 use crate::domain::outbox::{Content, Render};
 use crate::messages;
 use crate::slack::client::Failure;
@@ -17,7 +18,7 @@ use crate::store::{nominations, report_cards, stories};
 #[derive(Debug, Clone)]
 pub struct Context {
     pub tz: TimeZone,
-    pub leaders: Vec<String>,
+    pub leaders: Vec<UserId>,
     pub target_recovery_24h: u8,
     pub target_surprise: u8,
     /// Where the library is, for links to a report card's page.
@@ -52,12 +53,6 @@ pub async fn body(
         Content::Rendered(render) => render,
     };
     let broken = |what: String| Failure::Permanent(what);
-    // A Home is about a person, not a stored record.
-    let subject = || {
-        claimed
-            .subject_id
-            .ok_or_else(|| broken("a rendered message without its subject".into()))
-    };
     let unreadable = |e: sqlx::Error| {
         Failure::Transient(format!(
             "reading the subject of {render:?} message {}: {e}",
@@ -74,36 +69,38 @@ pub async fn body(
         Render::Home { person } => home(db, context, clock.now(), person.as_str())
             .await
             .map_err(unreadable)?,
-        Render::Celebration | Render::HeroDm { .. } => {
-            let stored = nominations::get(db, subject()?)
+        Render::Celebration { nomination } | Render::HeroDm { nomination, .. } => {
+            let stored = nominations::get(db, nomination.get())
                 .await
                 .map_err(unreadable)?
                 .ok_or_else(gone)?;
             let n = &stored.nomination;
             match render {
-                Render::HeroDm { hero } => messages::hero_dm(n, hero, stored.channel_id.as_deref()),
+                Render::HeroDm { hero, .. } => {
+                    messages::hero_dm(n, hero, stored.channel_id.as_deref())
+                }
                 _ => messages::celebration(n),
             }
         }
-        Render::StoryPost
-        | Render::ConsentDm { .. }
-        | Render::StoryTold
-        | Render::CustomerQuestion { .. }
-        | Render::CustomerPraise { .. } => {
-            let story = stories::get(db, subject()?)
+        Render::StoryPost { story }
+        | Render::ConsentDm { story, .. }
+        | Render::StoryTold { story }
+        | Render::CustomerQuestion { story, .. }
+        | Render::CustomerPraise { story, .. } => {
+            let story = stories::get(db, story.get())
                 .await
                 .map_err(unreadable)?
                 .ok_or_else(gone)?;
             match render {
-                Render::ConsentDm { hero } => messages::story::consent_request(&story, hero),
-                Render::StoryTold => messages::answer::told(&story),
+                Render::ConsentDm { hero, .. } => messages::story::consent_request(&story, hero),
+                Render::StoryTold { .. } => messages::answer::told(&story),
                 Render::CustomerQuestion { .. } => messages::answer::question(&story),
-                Render::CustomerPraise { hero } => messages::answer::praise(&story, hero),
+                Render::CustomerPraise { hero, .. } => messages::answer::praise(&story, hero),
                 _ => messages::story::post(&story, tz),
             }
         }
-        Render::RatingRequest { .. } | Render::RatingReminder { .. } => {
-            let round = report_cards::get_round(db, subject()?)
+        Render::RatingRequest { round, .. } | Render::RatingReminder { round, .. } => {
+            let round = report_cards::get_round(db, round.get())
                 .await
                 .map_err(unreadable)?
                 .ok_or_else(gone)?;
@@ -114,8 +111,8 @@ pub async fn body(
             let reminder = matches!(render, Render::RatingReminder { .. });
             messages::report_card::rating_request(&card, &round, tz, reminder)
         }
-        Render::RoundResults => {
-            let results = report_cards::results(db, subject()?)
+        Render::RoundResults { round } => {
+            let results = report_cards::results(db, round.get())
                 .await
                 .map_err(unreadable)?
                 .ok_or_else(gone)?;
@@ -126,8 +123,8 @@ pub async fn body(
             let today = clock.today(tz);
             messages::report_card::results(&results, today, url.as_deref())
         }
-        Render::ActionItem { .. } => {
-            let item = report_cards::get_action(db, subject()?)
+        Render::ActionItem { item, .. } => {
+            let item = report_cards::get_action(db, item.get())
                 .await
                 .map_err(unreadable)?
                 .ok_or_else(gone)?;
@@ -153,7 +150,7 @@ async fn home(
     use crate::store::digests;
     let since = now.as_second() - 90 * 86_400;
     let data = crate::store::home::load(db, person, since).await?;
-    let weeks = if context.leaders.iter().any(|l| l == person) {
+    let weeks = if context.leaders.iter().any(|l| l.as_str() == person) {
         let targets = (context.target_recovery_24h, context.target_surprise);
         let current = IsoWeek::of(now, &context.tz);
         Some(digests::weekly(db, &context.tz, targets, current, 12).await?)

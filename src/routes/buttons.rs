@@ -1,7 +1,8 @@
 //! Buttons on herobot's messages and App Home: a hero's consent choice, Feature and Ask the
 //! customer on a story post, the internal customer's answer, Home's buttons (the two forms, a
-//! leader's library link), and a report card's Rate, Add an action and Done. Each changes state
-//! at most once however often it is pressed, and answers through the outbox.
+//! leader's library link), and a report card's Rate, Add an action and Done. Each press is
+//! decoded into an [`Element`] and calls one action; each changes state at most once however
+//! often it is pressed, and answers through the outbox.
 use axum::response::{IntoResponse, Response};
 
 use crate::actions::Pressed;
@@ -14,12 +15,9 @@ use crate::actions::home::send_library_link;
 use crate::actions::modal::open_modal;
 use crate::actions::rate::open_rating;
 use crate::domain::answer::comment;
-use crate::domain::{Consent, UserId};
+use crate::domain::{Consent, Element, UserId};
 use crate::error::Result;
-use crate::messages::answer::{ASK, COMMENT_BLOCK, pressed_answer};
-use crate::messages::home::{LIBRARY_LINK, NOMINATE, TELL_STORY};
-use crate::messages::report_card::{ADD_ACTION, DONE, RATE};
-use crate::messages::story::{CONSENT_DECLINE, CONSENT_GRANT, FEATURE, UNFEATURE};
+use crate::messages::answer::COMMENT_BLOCK;
 use crate::modals;
 use crate::slack::payload::BlockActions;
 use crate::slack::payload::Values;
@@ -46,7 +44,10 @@ pub async fn pressed(state: &AppState, pressed: BlockActions, signed_at: i64) ->
             && pressed.message.is_none(),
     };
     for action in &pressed.actions {
-        let story_id = action.value.as_deref().and_then(|v| v.parse::<i64>().ok());
+        let Some(element) = Element::decode(&action.action_id, action.value.as_deref()) else {
+            tracing::debug!(action_id = action.action_id, "unknown action acknowledged");
+            continue;
+        };
         let pressed_on = Pressed {
             key: format!(
                 "press:{signed_at}:{}:{}",
@@ -54,54 +55,54 @@ pub async fn pressed(state: &AppState, pressed: BlockActions, signed_at: i64) ->
             ),
             ..on.clone()
         };
-        let on = Some(pressed_on.clone());
-        match (action.action_id.as_str(), story_id) {
-            (CONSENT_GRANT, Some(id)) => {
-                record_consent(state, id, &user, Consent::Granted, on).await?;
+        let trigger_id = &pressed.trigger_id;
+        match element {
+            Element::GrantConsent(story) => {
+                record_consent(state, story, &user, Consent::Granted, Some(pressed_on)).await?;
             }
-            (CONSENT_DECLINE, Some(id)) => {
-                record_consent(state, id, &user, Consent::Declined, on).await?;
+            Element::DeclineConsent(story) => {
+                record_consent(state, story, &user, Consent::Declined, Some(pressed_on)).await?;
             }
-            (FEATURE, Some(id)) => {
-                feature(state, id, user.as_str(), true, on).await?;
+            Element::Feature(story) => {
+                feature(state, story, user.as_str(), true, Some(pressed_on)).await?;
             }
-            (UNFEATURE, Some(id)) => {
-                feature(state, id, user.as_str(), false, on).await?;
+            Element::Unfeature(story) => {
+                feature(state, story, user.as_str(), false, Some(pressed_on)).await?;
             }
-            (ASK, Some(id)) => {
-                ask(state, id, &user, &pressed.trigger_id, pressed_on).await?;
+            Element::AskCustomer(story) => {
+                ask(state, story, &user, trigger_id, pressed_on).await?;
             }
-            (other, Some(id)) if let Some(answer) = pressed_answer(other) => {
+            Element::CustomerAnswer { story, answer } => {
                 let typed = Values(&pressed.state.values).text(COMMENT_BLOCK);
                 let comment = comment(typed.as_deref());
-                answer_in_slack(state, id, &user, answer, comment, pressed_on).await?;
+                answer_in_slack(state, story, &user, answer, comment, pressed_on).await?;
             }
-            (NOMINATE, _) => {
+            Element::Nominate => {
                 let view = modals::nomination::view(
                     &Default::default(),
                     &Default::default(),
                     state.config.min_reason,
                 );
-                open_modal(state, &pressed.trigger_id, &view).await;
+                open_modal(state, trigger_id, &view).await;
             }
-            (TELL_STORY, _) => {
+            Element::TellStory => {
                 let view = modals::story::view(&Default::default(), &Default::default());
-                open_modal(state, &pressed.trigger_id, &view).await;
+                open_modal(state, trigger_id, &view).await;
             }
-            (RATE, Some(round)) => {
-                open_rating(state, round, &user, &pressed.trigger_id, pressed_on).await?;
+            Element::Rate(round) => {
+                open_rating(state, round, &user, trigger_id, pressed_on).await?;
             }
-            (ADD_ACTION, Some(round)) => {
-                open_action_form(state, round, &pressed.trigger_id, pressed_on).await?;
+            Element::AddAction(round) => {
+                open_action_form(state, round, trigger_id, pressed_on).await?;
             }
-            (DONE, Some(action)) => {
-                action_done(state, action, &user, pressed_on).await?;
+            Element::ActionDone(item) => {
+                action_done(state, item, &user, pressed_on).await?;
             }
-            (LIBRARY_LINK, _) => {
-                let key = on.map(|p| p.key).unwrap_or_default();
-                send_library_link(state, &user, &key).await?;
+            Element::LibraryLink => {
+                send_library_link(state, &user, &pressed_on.key).await?;
             }
-            (other, _) => tracing::debug!(action_id = other, "unknown action acknowledged"),
+            // A link opens in the browser; the press only tells herobot it happened.
+            Element::OpenLibrary | Element::OpenWallboard | Element::OpenCardPage => {}
         }
     }
     Ok(().into_response())

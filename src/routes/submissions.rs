@@ -49,7 +49,7 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
                 Source::Modal
             };
             let stored = nominate(state, nomination, request(source)).await;
-            not_stored("reason", stored)
+            Ok(refused_beside(stored, beside("reason"))?.err())
         }
         modals::story::CALLBACK_ID => {
             let story = match modals::story::parse(&values, &user, state.clock.now_secs()) {
@@ -57,7 +57,7 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
                 Err(errors) => return Ok(Some(errors_response(&errors))),
             };
             let told = tell_story(state, story, request(Source::Modal)).await;
-            not_stored("title", told)
+            Ok(refused_beside(told, beside("title"))?.err())
         }
         modals::ask::CALLBACK_ID => {
             let (story, customer) = match modals::ask::parse(&values, &view.private_metadata) {
@@ -66,7 +66,7 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
             };
             match ask_colleague(state, story, &user, &customer).await? {
                 Ok(()) => Ok(None),
-                Err(problem) => Ok(Some(errors_response(&modals::ask::refused(&problem)))),
+                Err(Refused(why)) => Ok(Some(errors_response(&modals::ask::refused(&why)))),
             }
         }
         modals::report_card::CALLBACK_ID => {
@@ -114,28 +114,18 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
 /// What an action gave, or the answer that keeps the modal open with why not beside its field
 /// (`beside` places the message), a locked database included.
 fn refused_beside<T>(
-    outcome: Result<std::result::Result<T, String>>,
-    beside: fn(&str) -> FieldErrors,
+    outcome: Result<std::result::Result<T, Refused>>,
+    beside: impl Fn(&str) -> FieldErrors,
 ) -> Result<std::result::Result<T, Value>> {
     match outcome {
         Ok(Ok(done)) => Ok(Ok(done)),
-        Ok(Err(why)) => Ok(Err(errors_response(&beside(&why)))),
+        Ok(Err(Refused(why))) => Ok(Err(errors_response(&beside(&why)))),
         Err(Error::Busy) => Ok(Err(errors_response(&beside(messages::BUSY)))),
         Err(err) => Err(err),
     }
 }
 
-/// None (the modal closes) once stored; else the modal stays open with why nothing was stored,
-/// beside `field`.
-fn not_stored<T>(
-    field: &'static str,
-    outcome: Result<std::result::Result<T, Refused>>,
-) -> Result<Option<Value>> {
-    let why = match outcome {
-        Ok(Ok(_)) => return Ok(None),
-        Ok(Err(Refused(why))) => why,
-        Err(Error::Busy) => messages::BUSY.to_owned(),
-        Err(err) => return Err(err),
-    };
-    Ok(Some(errors_response(&FieldErrors::from([(field, why)]))))
+/// Places a refusal beside `field`.
+fn beside(field: &'static str) -> impl Fn(&str) -> FieldErrors {
+    move |why| FieldErrors::from([(field, why.to_owned())])
 }

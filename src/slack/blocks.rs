@@ -114,15 +114,23 @@ pub fn context(elements: &[String]) -> Value {
 
 /// A button (its text cut to Slack's 75 characters), with the value its press carries and an
 /// optional style (`primary`, `danger`).
-pub fn button(text: &str, action_id: &str, value: Option<i64>, style: Option<&str>) -> Value {
+pub fn button(text: &str, action_id: &str, value: Option<&str>, style: Option<&str>) -> Value {
     let mut b = json!({"type": "button", "action_id": action_id,
                        "text": {"type": "plain_text", "text": truncate_plain(text, 75), "emoji": true}});
     if let Some(value) = value {
-        b["value"] = Value::from(value.to_string());
+        b["value"] = Value::from(value);
     }
     if let Some(style) = style {
         b["style"] = Value::from(style);
     }
+    b
+}
+
+/// A button that opens `url` in the person's browser (Slack still tells herobot of the press,
+/// by its action ID).
+pub fn link_button(text: &str, action_id: &str, url: &str, style: Option<&str>) -> Value {
+    let mut b = button(text, action_id, None, style);
+    b["url"] = Value::from(url);
     b
 }
 
@@ -175,6 +183,15 @@ mod tests {
                 .count(),
             SECTION_MAX
         );
+    }
+
+    #[test]
+    fn a_link_button_opens_its_url() {
+        let b = link_button("Open", "x_open", "https://herobot.test/a", Some("primary"));
+        assert_eq!(b["url"], "https://herobot.test/a");
+        assert_eq!(b["action_id"], "x_open");
+        assert_eq!(b["style"], "primary");
+        assert_eq!(b.get("value"), None);
     }
 
     #[test]

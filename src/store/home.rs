@@ -173,7 +173,7 @@ pub async fn publish_now(
         let home = crate::domain::outbox::Message::home(
             crate::domain::UserId::parse(person).ok_or(sqlx::Error::RowNotFound)?,
         );
-        super::outbox::enqueue(&mut *db, &[home], None, now_ms).await?;
+        super::outbox::enqueue(&mut *db, &[home], now_ms).await?;
     }
     Ok(())
 }

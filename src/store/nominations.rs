@@ -4,7 +4,8 @@ use serde_json::json;
 use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
 
 use super::outbox::Row as OutboxRow;
-use crate::domain::outbox::Message;
+use crate::domain::NominationId;
+use crate::domain::outbox::Unwritten;
 
 use crate::domain::nomination::StoredNomination;
 use crate::domain::{Category, CustomerKind, Nomination, Reason, Tag, UserId};
@@ -40,7 +41,7 @@ pub struct Submission {
     pub source: Source,
     pub message_permalink: Option<String>,
     pub nomination: Nomination,
-    pub messages: Vec<Message>,
+    pub messages: Unwritten<NominationId>,
 }
 
 /// What became of a submission.
@@ -90,9 +91,8 @@ pub(super) async fn insert_and_commit(
             tags.push(json!([id, tag.as_str()]));
         }
         requests.push(json!([s.key, s.ack, now]));
-        for m in &s.messages {
+        for m in &s.messages.about(NominationId(*id)) {
             let row = OutboxRow::of(m);
-            let subject = row.render.map(|_| *id);
             outbox.push(json!([
                 row.method,
                 row.lane,
@@ -101,7 +101,7 @@ pub(super) async fn insert_and_commit(
                 row.render,
                 row.recipient,
                 row.channel,
-                subject,
+                row.subject,
                 now_ms,
                 now
             ]));

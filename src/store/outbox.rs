@@ -4,16 +4,12 @@ use serde_json::Value;
 use sqlx::{FromRow, SqliteExecutor};
 
 use crate::domain::UserId;
-use crate::domain::outbox::{Content, Delivery, Message, Render, Visibility};
+use crate::domain::outbox::{Content, Delivery, Kind, Message, Parts, Visibility};
 
 const POST: &str = "chat.postMessage";
-const CELEBRATION: &str = "celebration";
-const HERO_DM: &str = "hero_dm";
 const UPDATE: &str = "chat.update";
 const RESPOND: &str = "response_url";
 const PUBLISH: &str = "views.publish";
-/// The stored name of a customer's praise to a hero.
-const PRAISE: &str = "customer_praise";
 
 /// A message in the columns it is stored in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +22,8 @@ pub struct Row {
     pub render: Option<&'static str>,
     pub recipient: Option<String>,
     pub channel: Option<String>,
+    /// The record a rendered message is about.
+    pub subject: Option<i64>,
 }
 
 impl Row {
@@ -39,12 +37,9 @@ impl Row {
             }
         };
         let fields = message.delivery.fields();
-        let (payload, render, recipient) = match &message.content {
-            Content::Rendered(render) => {
-                let (name, recipient) = render_name(render);
-                (fields, Some(name), recipient.map(UserId::to_string))
-            }
-            Content::Fixed(body) => (overlay(body.clone(), fields), None, None),
+        let (payload, render, parts) = match &message.content {
+            Content::Rendered(render) => (fields, Some(render.kind().name()), render.parts()),
+            Content::Fixed(body) => (overlay(body.clone(), fields), None, Parts::default()),
         };
         Self {
             method,
@@ -52,26 +47,10 @@ impl Row {
             url,
             payload: payload.to_string(),
             render,
-            recipient,
+            recipient: parts.recipient.map(|r| r.to_string()),
             channel,
+            subject: parts.subject,
         }
-    }
-}
-
-fn render_name(render: &Render) -> (&'static str, Option<&UserId>) {
-    match render {
-        Render::Celebration => (CELEBRATION, None),
-        Render::HeroDm { hero } => (HERO_DM, Some(hero)),
-        Render::StoryPost => ("story_post", None),
-        Render::ConsentDm { hero } => ("consent_dm", Some(hero)),
-        Render::Home { person } => ("home", Some(person)),
-        Render::StoryTold => ("story_told", None),
-        Render::CustomerQuestion { customer } => ("customer_question", Some(customer)),
-        Render::CustomerPraise { hero } => (PRAISE, Some(hero)),
-        Render::RatingRequest { rater } => ("rating_request", Some(rater)),
-        Render::RatingReminder { rater } => ("rating_reminder", Some(rater)),
-        Render::RoundResults => ("round_results", None),
-        Render::ActionItem { owner } => ("action_item", Some(owner)),
     }
 }
 
@@ -102,8 +81,6 @@ pub struct ClaimedRow {
 pub struct Claimed {
     pub id: i64,
     pub message: Message,
-    /// The record a rendered message is about.
-    pub subject_id: Option<i64>,
     pub attempts: i64,
 }
 
@@ -141,42 +118,21 @@ impl ClaimedRow {
             (RESPOND, None) => return Err("a response_url message without its URL".into()),
             (other, _) => return Err(format!("unknown delivery method {other:?}")),
         };
-        let recipient = || {
-            self.recipient
-                .as_deref()
-                .and_then(UserId::parse)
-                .ok_or("a DM without its recipient")
-        };
         let content = match self.render.as_deref() {
             None => Content::Fixed(payload),
-            Some(CELEBRATION) => Content::Rendered(Render::Celebration),
-            Some(HERO_DM) => Content::Rendered(Render::HeroDm { hero: recipient()? }),
-            Some("story_post") => Content::Rendered(Render::StoryPost),
-            Some("consent_dm") => Content::Rendered(Render::ConsentDm { hero: recipient()? }),
-            Some("home") => Content::Rendered(Render::Home {
-                person: recipient()?,
-            }),
-            Some("story_told") => Content::Rendered(Render::StoryTold),
-            Some("customer_question") => Content::Rendered(Render::CustomerQuestion {
-                customer: recipient()?,
-            }),
-            Some(PRAISE) => Content::Rendered(Render::CustomerPraise { hero: recipient()? }),
-            Some("rating_request") => Content::Rendered(Render::RatingRequest {
-                rater: recipient()?,
-            }),
-            Some("rating_reminder") => Content::Rendered(Render::RatingReminder {
-                rater: recipient()?,
-            }),
-            Some("round_results") => Content::Rendered(Render::RoundResults),
-            Some("action_item") => Content::Rendered(Render::ActionItem {
-                owner: recipient()?,
-            }),
-            Some(other) => return Err(format!("unknown message kind {other:?}")),
+            Some(name) => {
+                let kind =
+                    Kind::named(name).ok_or_else(|| format!("unknown message kind {name:?}"))?;
+                let parts = Parts {
+                    recipient: self.recipient.as_deref().and_then(UserId::parse),
+                    subject: self.subject_id,
+                };
+                Content::Rendered(kind.read(&parts)?)
+            }
         };
         Ok(Claimed {
             id: self.id,
             message: Message { content, delivery },
-            subject_id: self.subject_id,
             attempts: self.attempts,
         })
     }
@@ -216,11 +172,10 @@ pub const COLUMNS: &str = "method, lane, url, payload, render, recipient, channe
 /// How many values `COLUMNS` takes.
 pub const COLUMN_COUNT: usize = 10;
 
-/// Adds messages due at once; `subject_id` is the record that rendered messages are about.
+/// Adds messages due at once.
 pub async fn enqueue(
     db: impl SqliteExecutor<'_>,
     messages: &[Message],
-    subject_id: Option<i64>,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
     let rows: Vec<Value> = messages
@@ -234,18 +189,18 @@ pub async fn enqueue(
                 r.payload,
                 r.render,
                 r.recipient,
-                r.channel
+                r.channel,
+                r.subject
             ])
         })
         .collect();
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "insert into outbox ({COLUMNS})
          select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
-                iif(value->>4 is null, null, ?2), ?3, ?3 / 1000
+                value->>7, ?2, ?2 / 1000
          from json_each(?1)"
     )))
     .bind(Value::from(rows).to_string())
-    .bind(subject_id)
     .bind(now_ms)
     .execute(db)
     .await?;
@@ -263,7 +218,7 @@ pub async fn story_posts(
            and response->>'channel' is not null and response->>'ts' is not null",
     )
     .bind(story_id)
-    .bind(render_name(&Render::StoryPost).0)
+    .bind(Kind::StoryPost.name())
     .bind(POST)
     .fetch_all(db)
     .await
@@ -276,7 +231,7 @@ pub async fn praise_queued(
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar("select exists (select 1 from outbox where subject_id = ?1 and render = ?2)")
         .bind(story_id)
-        .bind(PRAISE)
+        .bind(Kind::CustomerPraise.name())
         .fetch_one(db)
         .await
 }
@@ -296,8 +251,8 @@ pub async fn pending_after(
     .bind(after)
     .bind(limit)
     .bind(POST)
-    .bind(CELEBRATION)
-    .bind(HERO_DM)
+    .bind(Kind::Celebration.name())
+    .bind(Kind::HeroDm.name())
     .fetch_all(db)
     .await
 }
@@ -394,38 +349,15 @@ mod tests {
 
     #[test]
     fn every_kind_of_message_reads_back_as_it_was_queued() {
-        let person = UserId::parse("U0ALICE").unwrap();
-        let renders = [
-            Render::Celebration,
-            Render::HeroDm {
-                hero: person.clone(),
-            },
-            Render::StoryPost,
-            Render::ConsentDm {
-                hero: person.clone(),
-            },
-            Render::Home {
-                person: person.clone(),
-            },
-            Render::StoryTold,
-            Render::CustomerQuestion {
-                customer: person.clone(),
-            },
-            Render::CustomerPraise {
-                hero: person.clone(),
-            },
-            Render::RatingRequest {
-                rater: person.clone(),
-            },
-            Render::RatingReminder {
-                rater: person.clone(),
-            },
-            Render::RoundResults,
-            Render::ActionItem { owner: person },
-        ];
-        for render in renders {
+        let parts = Parts {
+            recipient: UserId::parse("U0ALICE"),
+            subject: Some(7),
+        };
+        for kind in Kind::ALL {
+            let render = kind.read(&parts).unwrap();
             let message = Message::rendered(render, Delivery::dm(&UserId::parse("U0BOB").unwrap()));
             let row = Row::of(&message);
+            assert_eq!(row.render, Some(kind.name()));
             let claimed = ClaimedRow {
                 id: 1,
                 method: row.method.to_owned(),
@@ -434,12 +366,32 @@ mod tests {
                 render: row.render.map(str::to_owned),
                 recipient: row.recipient,
                 channel: row.channel,
-                subject_id: Some(7),
+                subject_id: row.subject,
                 attempts: 0,
             }
             .read()
             .unwrap();
             assert_eq!(claimed.message, message);
+        }
+    }
+
+    #[test]
+    fn rows_stored_by_earlier_builds_keep_reading() {
+        for name in [
+            "celebration",
+            "hero_dm",
+            "story_post",
+            "consent_dm",
+            "home",
+            "story_told",
+            "customer_question",
+            "customer_praise",
+            "rating_request",
+            "rating_reminder",
+            "round_results",
+            "action_item",
+        ] {
+            assert!(Kind::named(name).is_some(), "{name}");
         }
     }
 }

@@ -106,7 +106,8 @@ mod tests {
             "C0DSALESMKT"
         );
         let today = jiff::civil::date(2026, 11, 18);
-        let action = crate::modals::action_item::view(7, "Marketing", today);
+        let action =
+            crate::modals::action_item::view(crate::domain::RoundId(7), "Marketing", today);
         let v = values(&action, &[("owner", Answer::User("U0DSOFIA"))]);
         assert_eq!(v["owner"]["owner"]["selected_user"], "U0DSOFIA");
         assert_eq!(v["due"]["due"]["selected_date"], "2026-12-02", "as offered");

@@ -9,7 +9,7 @@ use crate::demo::cast::{self, LEADER, REVIEW};
 use crate::demo::samples::{CARD_ACTIONS, CARD_COMMENTS, DELIVERABLES, SUPPLIER};
 use crate::demo::wire::Wire;
 use crate::domain::report_card::{Month, OPEN_FOR_DAYS, REMIND_AFTER_DAYS};
-use crate::messages::report_card::{DONE, RATE};
+use crate::domain::{ActionItemId, Element, RoundId};
 use crate::modals;
 use crate::slack::payload::Values;
 use crate::state::AppState;
@@ -202,8 +202,12 @@ pub(super) async fn card_step(
         } => {
             let round_id = seeded.round(*month)?;
             // The rater's DM has the **Rate …** button the modal opens from.
-            find_button(wire, &cast::dm_channel(rater), RATE, &round_id.to_string())
-                .with_context(|| format!("{rater} was not asked to rate {month}"))?;
+            find_button(
+                wire,
+                &cast::dm_channel(rater),
+                Element::Rate(RoundId(round_id)),
+            )
+            .with_context(|| format!("{rater} was not asked to rate {month}"))?;
             let card = cards::get(&app.db, seeded.card()?)
                 .await?
                 .context("the report card is gone")?;
@@ -238,13 +242,8 @@ pub(super) async fn card_step(
             let round = seeded.round(*month)?;
             actions::round::close(app, round, "schedule").await?;
             settle(&app.db).await?;
-            find_button(
-                wire,
-                REVIEW.id,
-                crate::messages::report_card::ADD_ACTION,
-                &round.to_string(),
-            )
-            .with_context(|| format!("the results for {month} never arrived"))?;
+            find_button(wire, REVIEW.id, Element::AddAction(RoundId(round)))
+                .with_context(|| format!("the results for {month} never arrived"))?;
         }
         Act::AddAction { month, action } => {
             let round = seeded.round(*month)?;
@@ -253,7 +252,7 @@ pub(super) async fn card_step(
             let card = cards::get(&app.db, seeded.card()?)
                 .await?
                 .context("the report card is gone")?;
-            let view = modals::action_item::view(round, &card.supplier, today);
+            let view = modals::action_item::view(RoundId(round), &card.supplier, today);
             let due = today
                 .checked_add(jiff::Span::new().days(item.due_in_days))?
                 .to_string();
@@ -284,7 +283,7 @@ pub(super) async fn card_step(
                 .context("the action item was not added")?;
             let owner = CARD_ACTIONS[*action].owner;
             let dm = cast::dm_channel(owner);
-            let ts = find_button(wire, &dm, DONE, &id.to_string())
+            let ts = find_button(wire, &dm, Element::ActionDone(ActionItemId(id)))
                 .with_context(|| format!("no Done button for action item {id} in {dm}"))?;
             let pressed = Pressed {
                 key: format!("press:{}", wire.recorder.trigger(owner, step.at * 1000)),
@@ -293,7 +292,7 @@ pub(super) async fn card_step(
                 message_ts: Some(ts),
                 on_home: false,
             };
-            actions::action_item::done(app, id, &user(owner)?, pressed).await?;
+            actions::action_item::done(app, ActionItemId(id), &user(owner)?, pressed).await?;
         }
         _ => anyhow::bail!("not a report card step"),
     }

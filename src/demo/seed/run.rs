@@ -13,8 +13,7 @@ use crate::demo::samples::STORIES as STORY_TEXTS;
 use crate::demo::wire::Wire;
 use crate::domain::command::{self, Command};
 use crate::domain::report_card::Month;
-use crate::domain::{Consent, UserId};
-use crate::messages::story::{CONSENT_DECLINE, CONSENT_GRANT, FEATURE};
+use crate::domain::{Consent, Element, StoryId, UserId};
 use crate::modals::{self, Origin};
 use crate::slack::payload::Values;
 use crate::state::AppState;
@@ -193,19 +192,19 @@ async fn take(app: &AppState, wire: &Wire, step: &Step, seeded: &mut Seeded) -> 
                 .map_err(refused)?
                 .context("the story was not stored")?;
             settle(&app.db).await?;
-            let ts = find_button(wire, STORIES.id, FEATURE, &story_id.to_string())
+            let ts = find_button(wire, STORIES.id, Element::Feature(StoryId(story_id)))
                 .context("the story's post never arrived")?;
             stories.insert(*sample, (story_id, ts));
         }
         Act::Consent { hero, story, grant } => {
             let (story_id, _) = &stories[story];
             let dm = cast::dm_channel(hero);
-            let action = if *grant {
-                CONSENT_GRANT
+            let button = if *grant {
+                Element::GrantConsent(StoryId(*story_id))
             } else {
-                CONSENT_DECLINE
+                Element::DeclineConsent(StoryId(*story_id))
             };
-            let ts = find_button(wire, &dm, action, &story_id.to_string())
+            let ts = find_button(wire, &dm, button)
                 .with_context(|| format!("no consent request for story {story_id} in {dm}"))?;
             let pressed = Pressed {
                 key: format!("press:{}", wire.recorder.trigger(hero, step.at * 1000)),
@@ -219,8 +218,14 @@ async fn take(app: &AppState, wire: &Wire, step: &Step, seeded: &mut Seeded) -> 
             } else {
                 Consent::Declined
             };
-            actions::consent::record_consent(app, *story_id, &user(hero)?, consent, Some(pressed))
-                .await?;
+            actions::consent::record_consent(
+                app,
+                StoryId(*story_id),
+                &user(hero)?,
+                consent,
+                Some(pressed),
+            )
+            .await?;
         }
         Act::Feature { story } => {
             let (story_id, ts) = &stories[story];
@@ -231,7 +236,8 @@ async fn take(app: &AppState, wire: &Wire, step: &Step, seeded: &mut Seeded) -> 
                 message_ts: Some(ts.clone()),
                 on_home: false,
             };
-            actions::feature::feature(app, *story_id, LEADER.id, true, Some(pressed)).await?;
+            actions::feature::feature(app, StoryId(*story_id), LEADER.id, true, Some(pressed))
+                .await?;
         }
         Act::PostDigest => {
             let week = actions::digest::last_week(app);
@@ -263,13 +269,9 @@ fn button_value(message: &Value, action_id: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The latest message in `channel` with the button `action_id` valued `value`.
-pub(super) fn find_button(
-    wire: &Wire,
-    channel: &str,
-    action_id: &str,
-    value: &str,
-) -> Option<String> {
+/// The latest message in `channel` with the button that stands for `button`.
+pub(super) fn find_button(wire: &Wire, channel: &str, button: Element) -> Option<String> {
+    let (action_id, value) = (button.action_id(), button.value());
     wire.recorder
         .since(0)
         .into_iter()
@@ -280,9 +282,7 @@ pub(super) fn find_button(
                 ts,
                 message,
                 ..
-            }) if c == channel && button_value(&message, action_id).as_deref() == Some(value) => {
-                Some(ts)
-            }
+            }) if c == channel && button_value(&message, &action_id) == value => Some(ts),
             _ => None,
         })
 }

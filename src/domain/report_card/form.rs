@@ -1,6 +1,7 @@
 //! The card form: a card as a leader fills it in, each field checked and every problem told
 //! beside its field.
 use super::{Comments, UserId};
+use crate::domain::ChannelId;
 
 /// The most deliverables a card has.
 pub const MAX_DELIVERABLES: usize = 6;
@@ -35,7 +36,7 @@ pub struct NewCard {
     supplier: String,
     raters: Vec<UserId>,
     deliverables: Vec<String>,
-    review_channel: String,
+    review_channel: ChannelId,
     comments: Comments,
 }
 
@@ -117,14 +118,8 @@ impl NewCard {
                 ),
             ));
         }
-        let review_channel = form.review_channel.unwrap_or_default();
-        let channel_ok = review_channel.len() >= 3
-            && review_channel.len() <= 32
-            && (review_channel.starts_with('C') || review_channel.starts_with('G'))
-            && review_channel
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        if !channel_ok {
+        let review_channel = form.review_channel.as_deref().and_then(ChannelId::parse);
+        if review_channel.is_none() {
             problems.push((
                 CardField::ReviewChannel,
                 "Pick the channel the results are reviewed in.".into(),
@@ -138,9 +133,9 @@ impl NewCard {
         // One message per field, the first found.
         problems.sort_by_key(|(field, _)| *field);
         problems.dedup_by_key(|(field, _)| *field);
-        if !problems.is_empty() {
+        let Some(review_channel) = review_channel.filter(|_| problems.is_empty()) else {
             return Err(problems);
-        }
+        };
         Ok(Self {
             supplier: supplier.to_owned(),
             raters,

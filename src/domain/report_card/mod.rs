@@ -14,8 +14,8 @@ pub use results::{
     overall, response_rate, shown, visible,
 };
 
-use super::UserId;
 pub use super::calendar::Month;
+use super::{ChannelId, UserId};
 
 /// The reminder goes this many days after a round opens, and the round closes after
 /// `OPEN_FOR_DAYS`, at the same local time.
@@ -58,7 +58,7 @@ pub struct Deliverable {
 pub struct Card {
     pub id: i64,
     pub supplier: String,
-    pub review_channel: String,
+    pub review_channel: ChannelId,
     pub comments: Comments,
     pub created_at: i64,
     pub retired_at: Option<i64>,

@@ -252,7 +252,7 @@ mod tests {
         let card = Card {
             id: 1,
             supplier: "Marketing".into(),
-            review_channel: "C0REVIEW".into(),
+            review_channel: crate::domain::ChannelId::parse("C0REVIEW").unwrap(),
             comments: Comments::Anonymous,
             created_at: 0,
             retired_at: None,

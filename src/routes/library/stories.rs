@@ -12,7 +12,7 @@ use super::session::{Session, stale_form};
 use super::{NAMES_BUDGET, base, message, render};
 use crate::actions;
 use crate::domain::Story;
-use crate::domain::{CustomerKind, UserId};
+use crate::domain::{CustomerKind, StoryId, UserId};
 use crate::error::{Error, Result};
 use crate::library::access;
 use crate::library::export::Format;
@@ -289,7 +289,7 @@ pub(super) async fn feature(
     if store::stories::get(&state.db, id).await?.is_none() {
         return no_such_story(&state, &session);
     }
-    actions::feature::feature(&state, id, &session.user, featured, None).await?;
+    actions::feature::feature(&state, StoryId(id), &session.user, featured, None).await?;
     Ok(Redirect::to(&format!("{}/stories/{id}", base(&state))).into_response())
 }
 

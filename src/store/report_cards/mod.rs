@@ -16,8 +16,8 @@ pub use rounds::{
 
 use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
-use crate::domain::UserId;
 use crate::domain::report_card::{Card, Comments, Deliverable, NewCard};
+use crate::domain::{ChannelId, UserId};
 
 /// Stores a new card; its ID.
 pub async fn create(
@@ -202,7 +202,7 @@ async fn card(db: &SqlitePool, row: CardRow) -> Result<Card, sqlx::Error> {
     Ok(Card {
         id,
         supplier,
-        review_channel,
+        review_channel: ChannelId::stored(review_channel),
         comments: if anonymous {
             Comments::Anonymous
         } else {
