@@ -163,6 +163,8 @@ pub struct Config {
     pub backup_dir: Option<std::path::PathBuf>,
     /// `HEROBOT_BACKUP_KEEP`: how many daily backups stay in the folder (default 7).
     pub backup_keep: usize,
+    /// `HEROBOT_TRUSTED_PROXIES`: the reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: crate::proxies::TrustedProxies,
 }
 
 /// What a command needs from the environment.
@@ -341,6 +343,15 @@ impl Config {
                     )
                 })?,
         };
+        let trusted_proxies = crate::proxies::TrustedProxies::parse(
+            &get("HEROBOT_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|problem| {
+            bad(
+                "HEROBOT_TRUSTED_PROXIES",
+                format!("must be comma-separated addresses or CIDR blocks, and {problem}"),
+            )
+        })?;
         let log_format = match get("HEROBOT_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -380,6 +391,7 @@ impl Config {
                 .filter(|v| !v.trim().is_empty())
                 .map(std::path::PathBuf::from),
             backup_keep,
+            trusted_proxies,
         })
     }
 }
@@ -469,6 +481,23 @@ mod tests {
                 "{var}={value}"
             );
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_read_and_a_bad_one_names_the_variable() {
+        let mut vars = SLACK.to_vec();
+        vars.push(("HEROBOT_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7"));
+        let c = load(Needs::Slack, &vars).unwrap();
+        let peer: std::net::IpAddr = [10, 1, 1, 1].into();
+        assert_eq!(
+            c.trusted_proxies.client(peer, ["198.51.100.4"].into_iter()),
+            std::net::IpAddr::from([198, 51, 100, 4])
+        );
+        // The later value wins.
+        vars.push(("HEROBOT_TRUSTED_PROXIES", "10.0.0.0/40"));
+        let err = load(Needs::Slack, &vars).unwrap_err();
+        assert_eq!(err.var, "HEROBOT_TRUSTED_PROXIES");
+        assert!(err.to_string().contains("\"10.0.0.0/40\""), "{err}");
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod messages;
 pub mod metrics;
 pub mod modals;
 pub mod outbox;
+pub mod proxies;
 pub mod routes;
 pub mod server;
 pub mod slack;

@@ -59,6 +59,9 @@ pub enum Answered {
     UsedUp,
     /// Not the person asked (or a replayed press, or no such story): nothing changed.
     Refused,
+    /// The answer would have been recorded, but its client address has recorded as many answers
+    /// as it may this minute: nothing changed.
+    TooMany,
 }
 
 /// The DMs to each credited hero when the answer became "blown away" (once per story, however
@@ -93,12 +96,15 @@ async fn praise(
         .collect())
 }
 
-/// The customer's answer through the answer link `link` (already verified and open).
+/// The customer's answer through the answer link `link` (already verified and open), sent from
+/// the client address `from`. Only an answer that is recorded counts against the address's
+/// limit: a forged link, a replay or an unchanged answer costs no one else their answer.
 pub async fn answer_by_link(
     app: &AppState,
     link: Link,
     answer: Answer,
     comment: Option<String>,
+    from: std::net::IpAddr,
 ) -> Result<Answered> {
     let now_ms = app.clock.now_ms();
     let mut tx = app.writes.begin().await?;
@@ -126,6 +132,9 @@ pub async fn answer_by_link(
     if used_up {
         // Dropping the transaction undoes the change.
         return Ok(Answered::UsedUp);
+    }
+    if !app.answer_limit.allow(from) {
+        return Ok(Answered::TooMany);
     }
     answers::count_link_use(&mut *tx, link.story_id, link.made_at).await?;
     let dms = praise(&mut tx, link.story_id, answer, recorded).await?;

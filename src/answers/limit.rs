@@ -1,6 +1,8 @@
-//! How often one client address may send answers: a burst of 20, then one every 3 seconds
-//! (20 a minute), kept in memory. Behind a reverse proxy every customer shares its address,
-//! so the limit is generous; the per-link limit is the one that binds a single customer.
+//! How often one client address may have answers recorded: a burst of 20, then one every 3
+//! seconds (20 a minute), kept in memory. Only recorded answers count (a forged link or an
+//! unchanged answer charges nothing), so no one can use up another client's allowance. Behind a
+//! reverse proxy that is not trusted, every customer shares its address, so the limit is
+//! generous; the per-link limit is the one that binds a single customer.
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 
@@ -19,7 +21,7 @@ impl AddressLimit {
         Self(RateLimiter::keyed(quota))
     }
 
-    /// Whether `address` may send one more answer now (and counts it).
+    /// Whether `address` may have one more answer recorded now (and counts it).
     pub fn allow(&self, address: IpAddr) -> bool {
         if self.0.len() > REMEMBERED {
             self.0.retain_recent();

@@ -55,9 +55,7 @@ async fn loopback_only(request: Request, next: Next) -> Response {
         .get(HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or_default();
-    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
-    let loopback = name == "localhost" || name == "[::1]" || name.starts_with("127.");
-    if !loopback {
+    if !loopback_host(host) {
         return (StatusCode::FORBIDDEN, "the demo answers on loopback only").into_response();
     }
     let mut response = next.run(request).await;
@@ -72,6 +70,34 @@ async fn loopback_only(request: Request, next: Next) -> Response {
         headers.insert(name, HeaderValue::from_static(value));
     }
     response
+}
+
+/// Whether a Host header names this machine: exactly `localhost` or a loopback IP literal
+/// (`127.0.0.1`, `[::1]`), with or without a port. A name that merely starts like one
+/// (`127.0.0.1.nip.io`) resolves wherever its owner likes, so it is refused.
+fn loopback_host(host: &str) -> bool {
+    use std::net::{Ipv4Addr, Ipv6Addr};
+    let (loopback, port) = if let Some(rest) = host.strip_prefix('[') {
+        let Some((inside, after)) = rest.split_once(']') else {
+            return false;
+        };
+        let ip = inside.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
+        match after {
+            "" => (ip, None),
+            _ => (ip, Some(after.strip_prefix(':').unwrap_or("x"))),
+        }
+    } else {
+        let (name, port) = host
+            .split_once(':')
+            .map_or((host, None), |(n, p)| (n, Some(p)));
+        let ip = name == "localhost" || name.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback());
+        (ip, port)
+    };
+    loopback
+        && port.is_none_or(|p| {
+            p.parse::<u16>()
+                .is_ok_and(|_| p.bytes().all(|b| b.is_ascii_digit()))
+        })
 }
 
 async fn asset(body: &'static str, content_type: &'static str) -> Response {
@@ -238,5 +264,41 @@ async fn library(State(wire): State<Wire>, Json(l): Json<Library>) -> Response {
     match url {
         Some(url) => Json(json!({ "url": url })).into_response(),
         None => (StatusCode::BAD_GATEWAY, "herobot gave no library link").into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loopback_host;
+
+    #[test]
+    fn only_loopback_literals_and_localhost_are_loopback_hosts() {
+        for host in [
+            "127.0.0.1:3000",
+            "127.0.0.1",
+            "127.5.6.7:80",
+            "localhost:3000",
+            "localhost",
+            "[::1]:3000",
+            "[::1]",
+        ] {
+            assert!(loopback_host(host), "{host}");
+        }
+        for host in [
+            "127.0.0.1.nip.io",
+            "127.0.0.1.nip.io:3000",
+            "127.attacker.example:3000",
+            "localhost.attacker.example:3000",
+            "attacker.example:3000",
+            "[::1].nip.io:3000",
+            "[::2]:3000",
+            "::1",
+            "10.0.0.1:3000",
+            "127.0.0.1:3000:1",
+            "127.0.0.1:http",
+            "",
+        ] {
+            assert!(!loopback_host(host), "{host}");
+        }
     }
 }

@@ -3,7 +3,8 @@
 //! with the form token of this story's link) records it.
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::middleware::map_response;
@@ -20,9 +21,20 @@ use crate::domain::answer::{ANSWERS_PER_LINK, comment};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
+/// The largest press the page takes: a comment of 2,000 characters that each take 4 bytes in
+/// UTF-8 (emoji; Chinese, Japanese and Korean take 3) is 24,000 bytes once percent-encoded, and
+/// the choice and the form token add under 200. A larger body gets the page back with a
+/// message, never a bare refusal.
+const ANSWER_BODY: usize = 32 * 1024;
+
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/answer/{token}", get(show).post(answer))
+        .route(
+            "/answer/{token}",
+            get(show)
+                .post(answer)
+                .layer(DefaultBodyLimit::max(ANSWER_BODY)),
+        )
         .layer(map_response(super::library::protect))
 }
 
@@ -80,21 +92,38 @@ async fn show(
     Path(link): Path<String>,
     Query(shown): Query<Shown>,
 ) -> Result<Response> {
-    let (link, story, until) = match open(&state, &link).await? {
+    let preselected = shown.a.as_deref().and_then(Answer::parse);
+    question(&state, &link, preselected, shown.thanks.is_some(), None).await
+}
+
+/// The question of the link `token` (`preselected` marked, thanks for a recorded answer, or
+/// `problem` said first, with its status), or why it cannot be answered.
+async fn question(
+    state: &AppState,
+    token: &str,
+    preselected: Option<Answer>,
+    thanks: bool,
+    problem: Option<(StatusCode, &str)>,
+) -> Result<Response> {
+    let (link, story, until) = match open(state, token).await? {
         Opened::Open {
             link,
             story,
             open_until,
         } => (link, story, open_until),
-        Opened::Closed { title } => return closed(&state, title),
-        Opened::NotValid => return not_valid(&state),
+        Opened::Closed { title } => return closed(state, title),
+        Opened::NotValid => return not_valid(state),
     };
     let current = story.customer_answer.as_ref();
-    let preselected = shown.a.as_deref().and_then(Answer::parse);
     let chosen = preselected.or(current.map(|a| a.answer));
     let until = crate::clock::local(until, &state.config.timezone, "%-d %B %Y");
     let mut notes = Vec::new();
-    match (current, shown.thanks.is_some()) {
+    let mut status = StatusCode::OK;
+    if let Some((problem_status, line)) = problem {
+        status = problem_status;
+        notes.push(line.to_owned());
+    }
+    match (current, thanks) {
         (Some(a), true) => notes.push(format!(
             "Thank you! Your answer, “{}”, is recorded. You can change it here until {until}.",
             a.answer.label()
@@ -111,11 +140,15 @@ async fn show(
         "Your answer"
     };
     let page = Page {
-        company: company(&state).map(str::to_owned),
-        heading: page::heading(company(&state)),
+        company: company(state).map(str::to_owned),
+        heading: page::heading(company(state)),
         title: Some(story.title.clone()),
         notes,
-        note_kind: "thanks",
+        note_kind: if problem.is_some() {
+            "closed"
+        } else {
+            "thanks"
+        },
         form: Some(PageForm {
             action: token::sign(&state.library_key, link),
             token: token::form_token(&state.library_key, link),
@@ -127,32 +160,42 @@ async fn show(
             ),
         }),
     };
-    render(StatusCode::OK, &page)
+    render(status, &page)
 }
 
-/// The client's address, where the server knows it (it always does when serving).
-fn address(parts: &Parts) -> IpAddr {
-    parts
+/// The client's address: the connecting one (the server always knows it when serving), or the
+/// one a trusted reverse proxy forwards.
+fn client(state: &AppState, parts: &Parts) -> IpAddr {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let forwarded = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    state.config.trusted_proxies.client(peer, forwarded)
 }
+
+/// Said when a press's form is over [`ANSWER_BODY`]: only a comment can make it so.
+const TOO_LONG: &str = "Your comment was too long to send, so nothing was recorded. Please shorten it to 2,000 characters or fewer, then press your answer again.";
 
 async fn answer(
     State(state): State<AppState>,
     Path(token_text): Path<String>,
     parts: Parts,
-    Form(posted): Form<Posted>,
+    posted: std::result::Result<Form<Posted>, FormRejection>,
 ) -> Result<Response> {
-    if !state.answer_limit.allow(address(&parts)) {
-        let page = page::notice(
-            company(&state),
-            "Too many answers at once",
-            None,
-            "Please wait a minute, then try again.",
-        );
-        return render(StatusCode::TOO_MANY_REQUESTS, &page);
-    }
+    let posted = match posted {
+        Ok(Form(posted)) => posted,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let problem = Some((StatusCode::PAYLOAD_TOO_LARGE, TOO_LONG));
+            return question(&state, &token_text, None, false, problem).await;
+        }
+        Err(rejection) => return Ok(rejection.into_response()),
+    };
+    // The link and the page's form token are checked before anything is counted.
     let link = match open(&state, &token_text).await? {
         Opened::Open { link, .. } => link,
         Opened::Closed { title } => return closed(&state, title),
@@ -170,7 +213,8 @@ async fn answer(
     let Some(choice) = Answer::parse(&posted.a) else {
         return Err(Error::BadRequest("unknown answer".into()));
     };
-    match answer_by_link(&state, link, choice, comment(posted.comment.as_deref())).await? {
+    let comment = comment(posted.comment.as_deref());
+    match answer_by_link(&state, link, choice, comment, client(&state, &parts)).await? {
         Answered::Recorded | Answered::Unchanged => {
             // Relative: the page's own address, under whatever path the proxy serves it at.
             let to = format!("{token_text}?thanks=1");
@@ -181,6 +225,15 @@ async fn answer(
                 "This link has recorded {ANSWERS_PER_LINK} answers, as many as it can. Thank you: the last one counts."
             );
             let page = page::notice(company(&state), "Your answer is recorded", None, &line);
+            render(StatusCode::TOO_MANY_REQUESTS, &page)
+        }
+        Answered::TooMany => {
+            let page = page::notice(
+                company(&state),
+                "Too many answers at once",
+                None,
+                "Nothing was recorded. Please wait a minute, then try again.",
+            );
             render(StatusCode::TOO_MANY_REQUESTS, &page)
         }
         Answered::Refused => not_valid(&state),

@@ -6,7 +6,9 @@ use super::Writes;
 
 /// Turns any text into an FTS5 query that matches all its words (the last one as a prefix):
 /// every word becomes a quoted string, so quotes, stars, `OR`, `NEAR`, hyphens and parentheses
-/// are searched for as text, never read as syntax. None when nothing searchable is left.
+/// are searched for as text, never read as syntax. None when nothing searchable is left. The
+/// indexes stem with the porter tokenizer, and FTS5 stems each quoted word of the query the same
+/// way, so every word matches its other forms ("refunded" finds "refund").
 pub fn fts_query(text: &str) -> Option<String> {
     let words: Vec<String> = text
         .split_whitespace()

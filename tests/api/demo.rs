@@ -622,6 +622,22 @@ async fn the_demo_listens_on_loopback_only_and_its_page_keeps_to_itself() {
         .await
         .unwrap();
     assert_eq!(rebound.status(), 403);
+    // A name that only starts like a loopback address resolves wherever its owner likes.
+    for (host, status) in [
+        ("127.0.0.1.nip.io", 403),
+        ("127.0.0.1.nip.io:3000", 403),
+        ("127.0.0.1:3000", 200),
+        ("localhost:3000", 200),
+        ("[::1]:3000", 200),
+    ] {
+        let answered = http
+            .get(format!("{}/demo/api/workspace", running.address))
+            .header("host", host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answered.status(), status, "{host}");
+    }
     running.stop().await.unwrap();
 }
 

@@ -1,5 +1,6 @@
 //! API tests: one binary, one module per area.
 mod aggregates;
+mod answer_limits;
 mod answer_page;
 mod answers;
 mod backup;

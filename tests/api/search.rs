@@ -84,6 +84,38 @@ async fn find_matches_the_start_of_the_last_word() {
 }
 
 #[tokio::test]
+async fn find_matches_other_forms_of_every_word() {
+    let app = spawn_app().await;
+    story(
+        &app,
+        "Double charge on a Sunday",
+        "We refund the customer and sent flowers",
+        "U0ALICE",
+    )
+    .await;
+    app.hero(
+        NOMINATOR,
+        "<@U0DAVE> for calling back and refunding the customer within the hour",
+    )
+    .await;
+    story(&app, "Onboarding in one afternoon", "Flowers", "U0CAROL").await;
+
+    let answer: Value = app
+        .hero(NOMINATOR, "find refunded customers")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let all = text(&answer);
+    assert!(all.contains("Double charge on a Sunday"), "{all}");
+    assert!(
+        all.contains("Recognition by <@U0NOMINATOR>") && all.contains("<@U0DAVE>"),
+        "{all}"
+    );
+    assert!(!all.contains("Onboarding"), "{all}");
+}
+
+#[tokio::test]
 async fn any_text_is_a_valid_query() {
     let app = spawn_app().await;
     story(&app, "Billing outage turned around", "A card", "U0ALICE").await;
@@ -271,4 +303,85 @@ async fn herobot_reindex_rebuilds_the_index_and_the_heroes_days_from_the_tables(
         text(&answer).contains("rescuing the *quarterly* invoices"),
         "{answer}"
     );
+}
+
+/// A database indexed by the build before word forms (migrated up to 0015, one nomination
+/// indexed and one committed after the indexer's mark) is rebuilt by the upgrade: both are
+/// found by another form of their words, and each once.
+#[tokio::test]
+async fn an_index_made_before_word_forms_is_rebuilt_on_upgrade() {
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let earlier = dir.path().join("earlier-migrations");
+    std::fs::create_dir(&earlier).unwrap();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if name.as_str() < "0016" {
+            std::fs::copy(&path, earlier.join(name)).unwrap();
+        }
+    }
+    let url = format!("sqlite://{}/herobot.db?mode=rwc", dir.path().display());
+    let db = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::migrate::Migrator::new(earlier.as_path())
+        .await
+        .unwrap()
+        .run(&db)
+        .await
+        .unwrap();
+    for reason in [
+        "for refunding the customers before they asked",
+        "for the refunds that reached every customer by Friday",
+    ] {
+        sqlx::query(
+            "insert into nominations (team_id, nominator_id, reason, source, created_at)
+             values ('T0TEAM', 'U0NOMINATOR', ?1, 'command', 300)",
+        )
+        .bind(reason)
+        .execute(&db)
+        .await
+        .unwrap();
+        // The first as the earlier indexer left it; the second committed after its mark.
+        if reason.contains("before") {
+            sqlx::query(
+                "insert into nominations_fts (rowid, reason) select id, reason from nominations",
+            )
+            .execute(&db)
+            .await
+            .unwrap();
+            sqlx::query("update search_indexed set last_id = 1 where source = 'nominations'")
+                .execute(&db)
+                .await
+                .unwrap();
+        }
+    }
+    assert_eq!(
+        sqlx::query_scalar::<_, i64>(
+            "select count(*) from nominations_fts where nominations_fts match 'refund'"
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap(),
+        0,
+        "the earlier index knew only exact forms"
+    );
+    db.close().await;
+
+    let slack = wiremock::MockServer::start().await;
+    crate::helpers::mount_slack_ok(&slack).await;
+    let app = start(dir, slack, &Options::default()).await;
+    app.settled().await;
+    assert_eq!(indexed(&app, "refund").await, 2);
+    let rows: i64 = sqlx::query_scalar(
+        "select count(*) from nominations_fts where nominations_fts match 'custom*'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(rows, 2, "each nomination is indexed once");
+    let marks: i64 =
+        sqlx::query_scalar("select last_id from search_indexed where source = 'nominations'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(marks, 2);
 }
