@@ -157,6 +157,9 @@ pub struct Config {
     pub backup_dir: Option<std::path::PathBuf>,
     /// `HEROBOT_BACKUP_KEEP`: how many daily backups stay in the folder (default 7).
     pub backup_keep: usize,
+    /// `HEROBOT_RETENTION_DAYS`: nominations, stories and answers older than this many days are
+    /// deleted daily (None: kept for good).
+    pub retention_days: Option<u32>,
 }
 
 /// What a command needs from the environment.
@@ -338,6 +341,15 @@ impl Config {
                     )
                 })?,
         };
+        let retention_days = match get("HEROBOT_RETENTION_DAYS") {
+            None => None,
+            Some(v) => Some(v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                bad(
+                    "HEROBOT_RETENTION_DAYS",
+                    format!("must be a number of days (1 or more), or unset to keep everything, not {v:?}"),
+                )
+            })?),
+        };
         let log_format = match get("HEROBOT_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -376,6 +388,7 @@ impl Config {
                 .filter(|v| !v.trim().is_empty())
                 .map(std::path::PathBuf::from),
             backup_keep,
+            retention_days,
         })
     }
 }
@@ -433,6 +446,7 @@ mod tests {
         assert_eq!(c.timezone, TimeZone::UTC);
         assert!(c.metrics_token.is_none());
         assert_eq!(c.company_name, None);
+        assert_eq!(c.retention_days, None);
     }
 
     #[test]
@@ -462,6 +476,8 @@ mod tests {
             ("HEROBOT_HEROES_CHANNEL", "#heroes"),
             ("HEROBOT_LEADERS", "U1ABC,alice"),
             ("HEROBOT_LOG_FORMAT", "xml"),
+            ("HEROBOT_RETENTION_DAYS", "0"),
+            ("HEROBOT_RETENTION_DAYS", "three years"),
             ("SLACK_BOT_TOKEN", "xoxp-user-token"),
             ("SLACK_API_URL", "slack.com/api"),
         ] {
