@@ -59,6 +59,8 @@ pub struct Options {
     pub answer_budget: Duration,
     /// Where the app's clock starts (unix milliseconds); the suite's `now_ms()` unless set.
     pub starts_at_ms: Option<i64>,
+    /// `HEROBOT_RETENTION_DAYS`.
+    pub retention_days: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -84,6 +86,7 @@ impl Default for Options {
             rollup_window: Duration::from_secs(60),
             answer_budget: Duration::from_millis(2500),
             starts_at_ms: None,
+            retention_days: None,
         }
     }
 }
@@ -147,6 +150,10 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         (
             "HEROBOT_COMPANY_NAME",
             options.company_name.unwrap_or_default().to_owned(),
+        ),
+        (
+            "HEROBOT_RETENTION_DAYS",
+            options.retention_days.unwrap_or_default().to_owned(),
         ),
     ];
     let mut config = Config::from_lookup(Needs::Slack, |k| {
