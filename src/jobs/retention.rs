@@ -103,6 +103,10 @@ impl Removed {
 /// or the demo sets the clock), until asked to stop.
 async fn keep_for(writes: Writes, clock: Clock, days: i64, mut stop: Stop) {
     let mut moves = clock.moves();
+    tracing::info!(
+        days,
+        "retention: nominations, stories and answers older than this are deleted daily"
+    );
     loop {
         let before = clock.now_secs().saturating_sub(days.saturating_mul(DAY));
         let wait = match expire(&writes, before, RETENTION_BATCH, Some(&stop)).await {

@@ -1,5 +1,6 @@
 //! The heroes' days: per hero and UTC day, and per hero and block of 32 days, how often they
-//! were credited and when last, kept by the search indexer behind the commit (migration 0015),
+//! were credited and when last, kept by the search indexer behind the commit (migration 0015)
+//! and recounted where retention deletes rows ([`recount`]),
 //! so `/hero top` ranks a year from about 100,000 rows instead of every nomination.
 //! `hero_days_indexed` records, per table, the ID up to which every row is rolled up.
 use sqlx::SqliteConnection;
