@@ -165,6 +165,9 @@ pub struct Config {
     pub backup_keep: usize,
     /// `HEROBOT_TRUSTED_PROXIES`: the reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: crate::proxies::TrustedProxies,
+    /// `HEROBOT_RETENTION_DAYS`: nominations, stories and answers older than this many days are
+    /// deleted daily (None: kept for good).
+    pub retention_days: Option<u32>,
 }
 
 /// What a command needs from the environment.
@@ -352,6 +355,15 @@ impl Config {
                 format!("must be comma-separated addresses or CIDR blocks, and {problem}"),
             )
         })?;
+        let retention_days = match get("HEROBOT_RETENTION_DAYS") {
+            None => None,
+            Some(v) => Some(v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                bad(
+                    "HEROBOT_RETENTION_DAYS",
+                    format!("must be a number of days (1 or more), or unset to keep everything, not {v:?}"),
+                )
+            })?),
+        };
         let log_format = match get("HEROBOT_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -392,6 +404,7 @@ impl Config {
                 .map(std::path::PathBuf::from),
             backup_keep,
             trusted_proxies,
+            retention_days,
         })
     }
 }
@@ -441,6 +454,7 @@ mod tests {
         assert_eq!(c.timezone, TimeZone::UTC);
         assert!(c.metrics_token.is_none());
         assert_eq!(c.company_name, None);
+        assert_eq!(c.retention_days, None);
     }
 
     #[test]
@@ -470,6 +484,8 @@ mod tests {
             ("HEROBOT_HEROES_CHANNEL", "#heroes"),
             ("HEROBOT_LEADERS", "U1ABC,alice"),
             ("HEROBOT_LOG_FORMAT", "xml"),
+            ("HEROBOT_RETENTION_DAYS", "0"),
+            ("HEROBOT_RETENTION_DAYS", "three years"),
             ("SLACK_BOT_TOKEN", "xoxp-user-token"),
             ("SLACK_API_URL", "slack.com/api"),
         ] {

@@ -96,6 +96,17 @@ const COUNTERS: [&Counter; 11] = [
     &ROUNDS_CLOSED,
 ];
 
+/// Rows deleted by retention (`HEROBOT_RETENTION_DAYS`), by kind.
+const RETENTION_DELETED: &str = "herobot_retention_deleted_total";
+/// The kinds `RETENTION_DELETED` counts, each shown from the start (at zero).
+pub const RETENTION_KINDS: [&str; 5] = [
+    "nomination",
+    "story",
+    "customer_answer",
+    "report_card_answer",
+    "outbox_message",
+];
+
 /// Requests answered, by route and status.
 const REQUESTS: &str = "herobot_requests_total";
 /// How long requests took to answer, by route: for Slack's routes, the acknowledgement latency.
@@ -121,6 +132,13 @@ fn recorder() -> &'static PrometheusHandle {
             metrics::counter!(c.name).increment(0);
         }
         metrics::describe_counter!(REQUESTS, "Requests answered, by route and status.");
+        metrics::describe_counter!(
+            RETENTION_DELETED,
+            "Rows deleted by retention (HEROBOT_RETENTION_DAYS), by kind."
+        );
+        for kind in RETENTION_KINDS {
+            metrics::counter!(RETENTION_DELETED, "kind" => kind).increment(0);
+        }
         metrics::describe_histogram!(
             REQUEST_SECONDS,
             metrics::Unit::Seconds,
@@ -182,6 +200,12 @@ pub fn request(route: &str, status: u16, took: Duration) {
     if samples.is_multiple_of(FOLD_EVERY) {
         handle.run_upkeep();
     }
+}
+
+/// Counts `n` rows of `kind` (one of [`RETENTION_KINDS`]) deleted by retention.
+pub fn retention_deleted(kind: &'static str, n: u64) {
+    recorder();
+    metrics::counter!(RETENTION_DELETED, "kind" => kind).increment(n);
 }
 
 /// The exposition text, with this app's gauges (read at scrape time) appended.

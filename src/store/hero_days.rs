@@ -1,5 +1,6 @@
 //! The heroes' days: per hero and UTC day, and per hero and block of 32 days, how often they
-//! were credited and when last, kept by the search indexer behind the commit (migration 0015),
+//! were credited and when last, kept by the search indexer behind the commit (migration 0015)
+//! and recounted where retention deletes rows ([`recount`]),
 //! so `/hero top` ranks a year from about 100,000 rows instead of every nomination.
 //! `hero_days_indexed` records, per table, the ID up to which every row is rolled up.
 use sqlx::SqliteConnection;
@@ -168,6 +169,62 @@ pub async fn rebuild(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     }
     Ok(())
 }
+/// Recounts every day and block holding an instant in `[from, to]` (unix seconds) from the rows
+/// still stored up to the mark, in the caller's transaction: after retention deleted rows there,
+/// the rollup holds again exactly what a direct count of those rows gives. A block is at most 32
+/// days of rows, so this stays a short piece of work.
+pub async fn recount(tx: &mut SqliteConnection, from: i64, to: i64) -> Result<(), sqlx::Error> {
+    let (first, last) = (from.div_euclid(DAY), to.div_euclid(DAY));
+    let units = [
+        ("hero_days", "day", DAY, first, last),
+        (
+            "hero_blocks",
+            "block",
+            DAY * BLOCK_DAYS,
+            first.div_euclid(BLOCK_DAYS),
+            last.div_euclid(BLOCK_DAYS),
+        ),
+    ];
+    for (table, key, unit, first, last) in units {
+        // Table and column names come from the lists here, never from input.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "delete from {table} where {key} >= ?1 and {key} <= ?2"
+        )))
+        .bind(first)
+        .bind(last)
+        .execute(&mut *tx)
+        .await?;
+        for (source, heroes, parent, latest) in [
+            (
+                "nominations",
+                "nomination_heroes",
+                "nomination_id",
+                "nominated_at",
+            ),
+            ("stories", "story_heroes", "story_id", "told_at"),
+        ] {
+            let sql = format!(
+                "insert into {table} ({key}, hero_id, recognitions, {latest})
+                 select (r.created_at - (r.created_at < 0) * {below}) / {unit}, h.hero_id, count(*), max(r.created_at)
+                 from {source} r join {heroes} h on h.{parent} = r.id
+                 where r.created_at >= ?1 and r.created_at < ?2
+                   and r.id <= (select last_id from hero_days_indexed where source = '{source}')
+                 group by 1, 2
+                 on conflict ({key}, hero_id) do update set
+                    recognitions = recognitions + excluded.recognitions,
+                    {latest} = max(coalesce({latest}, excluded.{latest}), excluded.{latest})",
+                below = unit - 1,
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(first.saturating_mul(unit))
+                .bind(last.saturating_add(1).saturating_mul(unit))
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ pub mod nominations;
 pub mod outbox;
 pub mod report_cards;
 pub mod requests;
+pub mod retention;
 pub mod search;
 pub mod sign_in;
 pub mod stories;

@@ -236,6 +236,55 @@ pub async fn praise_queued(
         .await
 }
 
+/// The kinds of rendered messages about a nomination (their subject is a `NominationId`), and
+/// about a story (a `StoryId`).
+const ABOUT_NOMINATIONS: [Kind; 2] = [Kind::Celebration, Kind::HeroDm];
+const ABOUT_STORIES: [Kind; 5] = [
+    Kind::StoryPost,
+    Kind::ConsentDm,
+    Kind::StoryTold,
+    Kind::CustomerQuestion,
+    Kind::CustomerPraise,
+];
+
+/// The stored names of `kinds`, as a JSON array.
+fn names(kinds: &[Kind]) -> String {
+    serde_json::json!(kinds.iter().map(|k| k.name()).collect::<Vec<_>>()).to_string()
+}
+
+/// The lowest and highest message IDs, if there are messages.
+pub async fn id_span(db: impl SqliteExecutor<'_>) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    let (low, high): (Option<i64>, Option<i64>) =
+        sqlx::query_as("select min(id), max(id) from outbox")
+            .fetch_one(db)
+            .await?;
+    Ok(low.zip(high))
+}
+
+/// Deletes the messages with IDs in `[from, to)` about a nomination or story that is no longer
+/// stored (retention deleted it), except one a worker holds right now; answers how many.
+pub async fn forget_orphans(
+    db: impl SqliteExecutor<'_>,
+    from: i64,
+    to: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "delete from outbox where id >= ?1 and id < ?2 and subject_id is not null
+           and not (status = 'pending' and claimed_until_ms is not null)
+           and ((render in (select value from json_each(?3))
+                 and not exists (select 1 from nominations where id = outbox.subject_id))
+             or (render in (select value from json_each(?4))
+                 and not exists (select 1 from stories where id = outbox.subject_id)))",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(names(&ABOUT_NOMINATIONS))
+    .bind(names(&ABOUT_STORIES))
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// Pending messages with an ID above `after`, oldest first.
 pub async fn pending_after(
     db: impl SqliteExecutor<'_>,

@@ -444,3 +444,132 @@ async fn weekly_scorecards_in_sql_give_what_scoring_in_memory_gave() {
         );
     }
 }
+
+async fn count(db: &SqlitePool, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+/// Retention deletes the oldest nominations and stories a batch at a time, with their heroes,
+/// tags, customer answers and messages, also when the indexer had reached only some of them;
+/// the ranking from the heroes' days still equals the direct count over every period, and the
+/// search index holds exactly the rows that are left.
+#[tokio::test]
+async fn after_retention_the_heroes_days_and_search_hold_exactly_the_rows_left() {
+    use herobot::jobs::retention::expire;
+
+    let (_dir, db, writes) = database().await;
+    fill(&db).await;
+    search::catch_up_all(&db, &writes).await.unwrap();
+    // More rows on the same days; the indexer reaches only some of them.
+    fill(&db).await;
+    search::index_pending(&db, &writes, 100).await.unwrap();
+    for sql in [
+        "insert into customer_answers (story_id, answer, answered_at)
+         select id, 'blown_away', created_at + 60 from stories where id % 3 = 0",
+        "insert into outbox (method, lane, payload, render, subject_id, status, next_attempt_at_ms, created_at)
+         select 'chat.postMessage', 'C0HEROES', '{}', 'celebration', id, 'sent', 0, created_at from nominations",
+        "insert into outbox (method, lane, payload, render, recipient, subject_id, status, next_attempt_at_ms, created_at)
+         select 'chat.postMessage', 'D', '{}', 'consent_dm', 'U0HERO08', id, 'sent', 0, created_at from stories",
+        "insert into outbox (method, lane, payload, status, next_attempt_at_ms, created_at)
+         values ('chat.postMessage', 'C0DIGEST', '{\"text\":\"the digest\"}', 'sent', 0, 1)",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    // Within a day (rows are stored at 0, 1 or 2 seconds past the hour) and within a block.
+    let cutoff = 1_000_000 + 10 * DAY + 1;
+    let old = |table: &str| format!("select count(*) from {table} where created_at < {cutoff}");
+    let (nominations, stories) = (
+        count(&db, &old("nominations")).await,
+        count(&db, &old("stories")).await,
+    );
+    let answers = count(
+        &db,
+        &format!(
+            "select count(*) from customer_answers where story_id in
+               (select id from stories where created_at < {cutoff})"
+        ),
+    )
+    .await;
+    assert!(nominations > 100 && stories > 10 && answers > 0);
+    let messages = count(&db, "select count(*) from outbox").await;
+
+    let removed = expire(&writes, cutoff, 37, None).await.unwrap();
+
+    assert_eq!(removed.nominations, nominations as u64);
+    assert_eq!(removed.stories, stories as u64);
+    assert_eq!(removed.customer_answers, answers as u64);
+    assert_eq!(removed.outbox_messages, (nominations + stories) as u64);
+    assert_eq!(
+        count(&db, "select count(*) from outbox").await,
+        messages - nominations - stories,
+        "the digest's post and the messages about what is left stay"
+    );
+    assert_eq!(count(&db, &old("nominations")).await, 0);
+    assert_eq!(count(&db, &old("stories")).await, 0);
+    for orphans in [
+        "select count(*) from nomination_heroes where nomination_id not in (select id from nominations)",
+        "select count(*) from story_heroes where story_id not in (select id from stories)",
+        "select count(*) from story_tags where story_id not in (select id from stories)",
+        "select count(*) from customer_answers where story_id not in (select id from stories)",
+    ] {
+        assert_eq!(count(&db, orphans).await, 0, "{orphans}");
+    }
+    let check = |stage: &'static str| {
+        let db = db.clone();
+        async move {
+            for (start, end) in PERIODS {
+                let direct = direct_ranking(&db, start, end).await;
+                let ranked = digests::ranking(&db, start, end, 10_000).await.unwrap();
+                assert_eq!(ranked, direct, "{stage}: {start}..{end}");
+            }
+        }
+    };
+    check("after retention").await;
+    search::catch_up_all(&db, &writes).await.unwrap();
+    check("after the indexer caught up").await;
+    let credits =
+        "select (select count(*) from nomination_heroes) + (select count(*) from story_heroes)";
+    let credits = count(&db, credits).await;
+    assert_eq!(
+        count(&db, "select sum(recognitions) from hero_days").await,
+        credits
+    );
+    assert_eq!(
+        count(&db, "select sum(recognitions) from hero_blocks").await,
+        credits
+    );
+    // Every reason holds the word "reason", every title "story": the index finds what is left.
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from nominations_fts where nominations_fts match 'reason'"
+        )
+        .await,
+        count(&db, "select count(*) from nominations").await
+    );
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from stories_fts where stories_fts match 'story'"
+        )
+        .await,
+        count(&db, "select count(*) from stories").await
+    );
+    for table in ["nominations_fts", "stories_fts"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into {table} ({table}, rank) values ('integrity-check', 1)"
+        )))
+        .execute(&db)
+        .await
+        .unwrap();
+    }
+    // Nothing more is older than the cutoff: a second run deletes nothing.
+    let again = expire(&writes, cutoff, 37, None).await.unwrap();
+    assert_eq!(again.total(), 0);
+}

@@ -61,6 +61,8 @@ pub struct Options {
     pub starts_at_ms: Option<i64>,
     /// `HEROBOT_TRUSTED_PROXIES` (the suite connects from 127.0.0.1).
     pub trusted_proxies: &'static str,
+    /// `HEROBOT_RETENTION_DAYS`.
+    pub retention_days: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -87,6 +89,7 @@ impl Default for Options {
             answer_budget: Duration::from_millis(2500),
             starts_at_ms: None,
             trusted_proxies: "",
+            retention_days: None,
         }
     }
 }
@@ -154,6 +157,10 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         (
             "HEROBOT_TRUSTED_PROXIES",
             options.trusted_proxies.to_owned(),
+        ),
+        (
+            "HEROBOT_RETENTION_DAYS",
+            options.retention_days.unwrap_or_default().to_owned(),
         ),
     ];
     let mut config = Config::from_lookup(Needs::Slack, |k| {

@@ -23,6 +23,7 @@ mod outbox;
 mod properties;
 mod report_card_pages;
 mod report_cards;
+mod retention;
 mod robustness;
 mod scorecard;
 mod screens;
