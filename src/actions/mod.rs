@@ -13,7 +13,6 @@ pub mod home;
 pub mod in_time;
 pub mod library_link;
 pub mod library_session;
-pub mod limit;
 pub mod modal;
 pub mod nominate;
 pub mod rate;
@@ -45,6 +44,15 @@ impl From<String> for Refused {
 impl From<&str> for Refused {
     fn from(why: &str) -> Self {
         Self(why.to_owned())
+    }
+}
+
+impl From<crate::limits::OverLimit> for Refused {
+    fn from(over: crate::limits::OverLimit) -> Self {
+        Refused(format!(
+            "Thank you for recognising so many colleagues! You've reached {} nominations and stories this hour, so this one wasn't saved: please try again in a few minutes.",
+            over.per_hour
+        ))
     }
 }
 

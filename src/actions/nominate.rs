@@ -44,8 +44,8 @@ pub async fn nominate(
     nomination: Nomination,
     request: Request,
 ) -> Result<Result<Value, Refused>> {
-    if let Err(refused) = app.hourly_limit.check(&nomination.nominator) {
-        return Ok(Err(refused));
+    if let Err(over) = app.hourly_limit.check(&nomination.nominator) {
+        return Ok(Err(over.into()));
     }
     let heroes_channel = app.config.heroes_channel.clone();
     let here = (request.channel.clone(), request.response_url.clone());
