@@ -534,10 +534,32 @@ async fn downloads_are_the_current_selection() {
     let md = response.text().await.unwrap();
     assert!(md.contains("## Billing outage turned around"), "{md}");
     assert!(
-        md.contains("## Payroll glitch for the sales team\n\n> **Internal only**"),
-        "{md}"
+        !md.contains("Payroll glitch"),
+        "the talk pack leaves out a story kept inside: {md}"
     );
     assert!(!md.contains("Old invoice"), "{md}");
+    assert!(
+        html.contains("/library/export?hero=U0BOB&#38;format=md&amp;include_internal=true"),
+        "{html}"
+    );
+    assert!(html.contains("Talk pack with the stories kept inside, each marked"));
+    let whole = get(
+        &app,
+        "/library/export?hero=U0BOB&format=md&include_internal=true",
+        Some(&cookie),
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(whole.contains("## Billing outage turned around"), "{whole}");
+    assert!(
+        whole.contains(
+            "## Payroll glitch for the sales team\n\n> **Kept inside:** not every hero has agreed to tell this story outside."
+        ),
+        "{whole}"
+    );
+    assert!(!whole.contains("Old invoice"), "{whole}");
 
     let csv = get(
         &app,

@@ -15,7 +15,7 @@ use crate::domain::Story;
 use crate::domain::{CustomerKind, UserId};
 use crate::error::{Error, Result};
 use crate::library::access;
-use crate::library::export::Format;
+use crate::library::export::{Format, KeptInside};
 use crate::library::pages::{self, Choice, FormValues, ListedStory, StoryView};
 use crate::state::AppState;
 use crate::store;
@@ -69,6 +69,9 @@ pub struct Params {
     page: Option<String>,
     #[serde(skip_serializing)]
     format: Option<String>,
+    /// The talk pack with the stories kept inside too, each marked.
+    #[serde(skip_serializing)]
+    include_internal: Option<String>,
 }
 
 fn is_blank(value: &Option<String>) -> bool {
@@ -114,6 +117,7 @@ impl Params {
         let params = Params {
             page: page.filter(|p| *p > 1).map(|p| p.to_string()),
             format: None,
+            include_internal: None,
             ..self.clone()
         };
         serde_urlencoded::to_string(&params).unwrap_or_default()
@@ -306,5 +310,7 @@ pub(super) async fn download(
         })?,
     };
     let filter = params.filter(&state).map_err(Error::BadRequest)?;
-    super::super::api::exported(&state, format, &filter).await
+    let kept_inside =
+        KeptInside::included(crate::library::flag(params.include_internal.as_deref()));
+    super::super::api::exported(&state, format, &filter, kept_inside).await
 }
