@@ -349,6 +349,49 @@ async fn featuring_needs_the_sessions_csrf_token() {
     assert_eq!(featured(&app, id).await, None);
 }
 
+/// Featuring from the library is refused, with the reason in words, when a hero asked to keep
+/// the story inside.
+#[tokio::test]
+async fn the_library_refuses_to_feature_a_story_a_hero_kept_inside_and_says_who() {
+    let app = library_app().await;
+    sqlx::query("insert into user_names (user_id, name, fetched_at) values ('U0ZAINAB', 'Zainab Bello', ?1)")
+        .bind(now())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let id = insert_story(
+        &app,
+        "Wrong prices in the partner deck",
+        "A call from our CEO",
+        &[("U0ALICE", "granted"), ("U0ZAINAB", "declined")],
+        now(),
+    )
+    .await;
+    let cookie = sign_in(&app).await;
+    let (_, html) = page(&app, &format!("/library/stories/{id}"), &cookie).await;
+    let csrf = csrf_in(&html);
+
+    let response = browser()
+        .post(format!("{}/library/stories/{id}/feature", app.address))
+        .header(COOKIE, cookie.clone())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string([("featured", "true"), ("csrf", &csrf)]).unwrap())
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("This story can&#39;t be featured: Zainab Bello asked to keep it inside.")
+            || html.contains(
+                "This story can&#x27;t be featured: Zainab Bello asked to keep it inside."
+            ),
+        "{html}"
+    );
+    assert_eq!(featured(&app, id).await, None);
+}
+
 #[tokio::test]
 async fn stored_and_typed_text_is_escaped() {
     let app = library_app().await;

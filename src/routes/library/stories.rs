@@ -293,7 +293,33 @@ pub(super) async fn feature(
     if store::stories::get(&state.db, id).await?.is_none() {
         return no_such_story(&state, &session);
     }
-    actions::feature::feature(&state, id, &session.user, featured, None).await?;
+    let done = actions::feature::feature(&state, id, &session.user, featured, None).await?;
+    if let actions::feature::Featured::KeptInside(heroes) = done {
+        let ids: Vec<String> = heroes.iter().map(UserId::to_string).collect();
+        let names = crate::library::names::resolve_within(
+            &state.db,
+            &state.writes,
+            Some(&state.slack),
+            &ids,
+            Some(NAMES_BUDGET),
+            &state.clock,
+        )
+        .await?;
+        let named: Vec<String> = ids
+            .iter()
+            .map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone()))
+            .collect();
+        return message(
+            &state,
+            Some(&session),
+            StatusCode::CONFLICT,
+            "Not featured",
+            &[
+                &actions::feature::kept_inside(&named),
+                "A story is featured for talks only while none of its heroes has asked to keep it inside.",
+            ],
+        );
+    }
     Ok(Redirect::to(&format!("{}/stories/{id}", base(&state))).into_response())
 }
 
