@@ -24,14 +24,7 @@ pub enum Featured {
     KeptInside(Vec<UserId>),
 }
 
-/// Why a story is not featured, naming (as `names` gives them: Slack mentions, or names on a
-/// page) the heroes who asked to keep it inside.
-pub fn kept_inside(names: &[String]) -> String {
-    format!(
-        "This story can't be featured: {} asked to keep it inside.",
-        crate::domain::text::listed(names)
-    )
-}
+pub use crate::domain::story::not_featurable as kept_inside;
 
 const NOT_A_LEADER: &str =
     "Only leaders can feature stories. Ask one of your leaders if this story deserves a stage.";

@@ -349,6 +349,80 @@ async fn featuring_needs_the_sessions_csrf_token() {
     assert_eq!(featured(&app, id).await, None);
 }
 
+/// The list tells apart a story that may be told outside, one waiting for some heroes and one a
+/// hero kept inside, in words, naming who; none says "internal", a customer kind.
+#[tokio::test]
+async fn the_library_list_shows_three_consent_states_in_words() {
+    let app = library_app().await;
+    for (id, name) in [
+        ("U0ZAINAB", "Zainab Bello"),
+        ("U0PEDRO", "Pedro Alves"),
+        ("U0ALICE", "Alice Doe"),
+    ] {
+        sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+            .bind(id)
+            .bind(name)
+            .bind(now())
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    insert_story(
+        &app,
+        "Told everywhere",
+        "A card",
+        &[("U0ALICE", "granted")],
+        now() - 30,
+    )
+    .await;
+    insert_story(
+        &app,
+        "Still asking",
+        "A card",
+        &[("U0ALICE", "granted"), ("U0PEDRO", "pending")],
+        now() - 20,
+    )
+    .await;
+    insert_story(
+        &app,
+        "Wrong prices in the partner deck",
+        "A card",
+        &[("U0ZAINAB", "declined"), ("U0PEDRO", "pending")],
+        now() - 10,
+    )
+    .await;
+    let cookie = sign_in(&app).await;
+
+    let (status, html) = page(&app, "/library", &cookie).await;
+
+    assert_eq!(status, StatusCode::OK);
+    let list = &html[html.find("<ol class=\"stories\">").expect("the list")..];
+    let items: Vec<&str> = list.split("<li>").skip(1).collect();
+    assert_eq!(items.len(), 3, "{list}");
+    let badge = |title: &str| {
+        let item = items
+            .iter()
+            .find(|i| i.contains(title))
+            .unwrap_or_else(|| panic!("{title} listed"));
+        let at = item.find("<span class=\"badge ").expect("a consent badge");
+        item[at..item[at..].find("</span>").unwrap() + at].to_owned()
+    };
+    assert_eq!(
+        badge("Told everywhere"),
+        "<span class=\"badge outside\">may be told outside"
+    );
+    assert_eq!(
+        badge("Still asking"),
+        "<span class=\"badge waiting\">waiting for Pedro Alves"
+    );
+    assert_eq!(
+        badge("Wrong prices"),
+        "<span class=\"badge kept\">kept inside by Zainab Bello"
+    );
+    assert!(!list.to_lowercase().contains("internal"), "{list}");
+    assert!(!html.contains("style=\""), "no inline style attribute");
+}
+
 /// Featuring from the library is refused, with the reason in words, when a hero asked to keep
 /// the story inside.
 #[tokio::test]
@@ -369,8 +443,14 @@ async fn the_library_refuses_to_feature_a_story_a_hero_kept_inside_and_says_who(
     .await;
     let cookie = sign_in(&app).await;
     let (_, html) = page(&app, &format!("/library/stories/{id}"), &cookie).await;
+    assert!(
+        !html.contains("Feature for talks"),
+        "no button that cannot work: {html}"
+    );
+    assert!(html.contains("kept inside by Zainab Bello"), "{html}");
     let csrf = csrf_in(&html);
 
+    // A form sent anyway (a page opened before Zainab answered, say).
     let response = browser()
         .post(format!("{}/library/stories/{id}/feature", app.address))
         .header(COOKIE, cookie.clone())
@@ -383,10 +463,7 @@ async fn the_library_refuses_to_feature_a_story_a_hero_kept_inside_and_says_who(
     assert_eq!(response.status(), StatusCode::CONFLICT);
     let html = response.text().await.unwrap();
     assert!(
-        html.contains("This story can&#39;t be featured: Zainab Bello asked to keep it inside.")
-            || html.contains(
-                "This story can&#x27;t be featured: Zainab Bello asked to keep it inside."
-            ),
+        html.contains("This story can&#39;t be featured: Zainab Bello asked to keep it inside."),
         "{html}"
     );
     assert_eq!(featured(&app, id).await, None);

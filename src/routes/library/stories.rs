@@ -201,8 +201,12 @@ pub(super) async fn list(
         consents: Choice::menu(
             "Any",
             vec![
-                ("shareable".into(), "Every hero agreed to share".into()),
-                ("internal".into(), "Internal only".into()),
+                ("shareable".into(), "May be told outside".into()),
+                // The value stays as bookmarks hold it; the words say what it selects.
+                (
+                    "internal".into(),
+                    "Waiting for a hero, or kept inside".into(),
+                ),
             ],
             text(&params.consent),
         ),
