@@ -32,7 +32,8 @@ pub async fn build(
         week,
         counts,
         previous: digests::counts(db, before, start).await?,
-        story_of_the_week: digests::story_of_the_week(db, start, end).await?,
+        story_of_the_week: digests::story_of_the_week(db, start, end, digests::Among::Every)
+            .await?,
         heroes: digests::ranking(db, start, end, render::MAX_HEROES_LISTED).await?,
         scorecard: Scorecard {
             target_recovery_24h: config.target_recovery_24h,
