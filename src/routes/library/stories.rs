@@ -238,9 +238,9 @@ pub(super) async fn story(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    let Some(story) = (match id.parse::<i64>() {
-        Ok(id) => store::stories::get(&state.db, id).await?,
-        Err(_) => None,
+    let Some(story) = (match StoryId::parse(&id) {
+        Some(id) => store::stories::get(&state.db, id.get()).await?,
+        None => None,
     }) else {
         return no_such_story(&state, &session);
     };
@@ -291,13 +291,13 @@ pub(super) async fn feature(
             )));
         }
     };
-    let Ok(id) = id.parse::<i64>() else {
+    let Some(id) = StoryId::parse(&id) else {
         return no_such_story(&state, &session);
     };
-    if store::stories::get(&state.db, id).await?.is_none() {
+    if store::stories::get(&state.db, id.get()).await?.is_none() {
         return no_such_story(&state, &session);
     }
-    let done = actions::feature::feature(&state, StoryId(id), &session.user, featured, None).await?;
+    let done = actions::feature::feature(&state, id, &session.user, featured, None).await?;
     if let actions::feature::Featured::KeptInside(heroes) = done {
         let ids: Vec<String> = heroes.iter().map(UserId::to_string).collect();
         let names = crate::library::names::resolve_within(
