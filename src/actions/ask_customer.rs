@@ -19,7 +19,7 @@ pub enum LinkFor {
     NoPublicUrl,
 }
 
-const NO_PUBLIC_URL: &str = "herobot cannot make an answer link: `HEROBOT_PUBLIC_URL` is not set. Ask your herobot admin to set it.";
+const NO_PUBLIC_URL: &str = super::NO_PUBLIC_ADDRESS;
 
 /// The answer link of `story_id`, made now (it works for 28 days).
 pub async fn answer_link(app: &AppState, story_id: i64) -> Result<LinkFor> {

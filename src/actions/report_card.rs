@@ -14,8 +14,7 @@ use crate::slack::blocks::{self, escape_within};
 use crate::state::AppState;
 use crate::store::{outbox, report_cards as store, requests};
 
-const LEADERS_ONLY: &str =
-    "Only leaders can create, edit or retire report cards (HEROBOT_LEADERS).";
+const LEADERS_ONLY: &str = "create, edit or retire report cards";
 
 /// `/hero reportcard …` by `user`: the private reply, or None when a modal opened.
 pub async fn command(
@@ -29,7 +28,7 @@ pub async fn command(
         return list(app).await.map(Some);
     }
     if !app.config.is_leader(user.as_str()) {
-        return Ok(Some(ephemeral(LEADERS_ONLY)));
+        return Ok(Some(ephemeral(&super::only_leaders(app, LEADERS_ONLY))));
     }
     match command {
         CardCommand::New => {
@@ -71,7 +70,7 @@ pub async fn save(
     key: &str,
 ) -> Result<std::result::Result<i64, Refused>> {
     if !app.config.is_leader(user.as_str()) {
-        return Ok(Err(LEADERS_ONLY.into()));
+        return Ok(Err(super::only_leaders(app, LEADERS_ONLY).into()));
     }
     let now_ms = app.clock.now_ms();
     let mut tx = app.writes.begin().await?;

@@ -167,10 +167,24 @@ pub fn help() -> Value {
     ephemeral(HELP)
 }
 
+/// An unknown word (already escaped), followed by the usage.
+pub fn unknown(problem: &str) -> Value {
+    ephemeral(&format!("{problem} Here is what /hero can do:\n{HELP}"))
+}
+
 /// A refusal: what was wrong, and where to find usage.
 pub fn refusal(problem: &str) -> Value {
     ephemeral(&format!(
         ":warning: {problem}\nType `/hero help` to see how /hero works."
+    ))
+}
+
+/// A refusal that gives the person's own text back (as Slack sent it), so they can shorten it
+/// and send it again.
+pub fn refusal_with_text(problem: &str, typed: &str) -> Value {
+    let typed = blocks::escape(&crate::domain::text::unescape(typed));
+    ephemeral(&format!(
+        ":warning: {problem} Nothing was saved. Here is what you wrote, to shorten and send again:\n```/hero {typed}```"
     ))
 }
 

@@ -257,7 +257,12 @@ async fn a_leader_creates_and_edits_a_card_through_the_modal_with_errors_beside_
         .json()
         .await
         .unwrap();
-    assert!(refused["text"].as_str().unwrap().contains("Only leaders"));
+    assert!(
+        refused["text"]
+            .as_str()
+            .unwrap()
+            .contains("Only the service leaders")
+    );
     let answer = hero(&app, LEADER, "reportcard").await;
     assert_eq!(answer.text().await.unwrap(), "", "the modal opened");
     let view = eventually("the card modal", || async {
@@ -319,7 +324,7 @@ async fn a_leader_creates_and_edits_a_card_through_the_modal_with_errors_beside_
         answer["errors"]["supplier"]
             .as_str()
             .unwrap()
-            .contains("Only leaders")
+            .contains("Only the service leaders")
     );
     assert_eq!(app.count("report_cards").await, 0);
 
