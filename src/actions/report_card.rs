@@ -96,7 +96,7 @@ pub async fn save(
         } else {
             "created"
         };
-        let text = format!(
+        let mut text = format!(
             ":white_check_mark: Report card {id} for *{}* is {verb}: {} rater{} rate {} deliverable{} every month, and the results post in <#{}>. The next round opens on {when}.",
             escape_within(card.supplier(), 100),
             card.raters().len(),
@@ -109,6 +109,14 @@ pub async fn save(
             },
             card.review_channel()
         );
+        let min = crate::domain::report_card::MIN_ANSWERS;
+        if card.raters().len() < min {
+            text.push_str(&format!(
+                "\n:warning: With {} rater{}, its averages can never be shown: results stay hidden until at least {min} raters answer, so nobody's rating can be picked out. Add raters with `/hero reportcard edit {id}`.",
+                card.raters().len(),
+                if card.raters().len() == 1 { "" } else { "s" },
+            ));
+        }
         let note = Message::fixed(
             json!({"text": text}),
             Delivery::Respond {
