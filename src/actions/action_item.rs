@@ -47,9 +47,16 @@ fn may_add(app: &AppState, card: &Card, by: &UserId) -> Option<Refused> {
     if app.config.is_leader(by.as_str()) || card.raters.contains(by) {
         return None;
     }
+    let mut who = app.config.leaders.clone();
+    who.extend(
+        card.raters
+            .iter()
+            .filter(|r| !app.config.leaders.contains(r))
+            .cloned(),
+    );
     Some(Refused(format!(
         "Only the service leaders and this card's raters can add action items. Ask one of them: {}.",
-        messages::people(&[app.config.leaders.as_slice(), card.raters.as_slice()].concat())
+        messages::people(&who)
     )))
 }
 
@@ -88,16 +95,17 @@ pub async fn add(
     if let Some(refused) = may_add(app, &card, by) {
         return Ok(Err(refused));
     }
+    let now_ms = app.clock.now_ms();
+    let mut tx = app.writes.begin().await?;
+    if let Some(earlier) = requests::made(&mut *tx, key).await? {
+        return Ok(Ok(earlier));
+    }
+    // Counted only for a new submission: Slack's retry of one is not a second action.
     if app.hourly_limit.check(by).is_err() {
         return Ok(Err(Refused(format!(
             "You've reached {} nominations, stories and action items this hour, so this action wasn't added: please try again in a few minutes. Your text stays here.",
             app.hourly_limit.per_hour()
         ))));
-    }
-    let now_ms = app.clock.now_ms();
-    let mut tx = app.writes.begin().await?;
-    if let Some(earlier) = requests::made(&mut *tx, key).await? {
-        return Ok(Ok(earlier));
     }
     let id = store::add_action(
         &mut tx,
