@@ -1,6 +1,6 @@
-//! The per-person limit on nominations and stories: generous for anyone recognising colleagues,
-//! a wall for a script or a hand that slipped (a burst of DMs to the same heroes). The actions
-//! say it in words (`actions::Refused` from `OverLimit`).
+//! The per-person limit on nominations, stories and action items: generous for anyone
+//! recognising colleagues, a wall for a script or a hand that slipped (a burst of DMs to the same
+//! heroes). The actions say it in words (`actions::Refused` from `OverLimit`).
 use std::num::NonZeroU32;
 
 use governor::{Quota, RateLimiter};
@@ -30,6 +30,11 @@ impl HourlyLimit {
             per_hour,
             limiter: NonZeroU32::new(per_hour).map(|n| RateLimiter::hashmap(Quota::per_hour(n))),
         }
+    }
+
+    /// How many an hour each person may make (0: no limit).
+    pub fn per_hour(&self) -> u32 {
+        self.per_hour
     }
 
     /// Counts one for `person`; `OverLimit` if they are over the limit.

@@ -27,8 +27,7 @@ pub enum Featured {
 
 pub use crate::domain::story::not_featurable as kept_inside;
 
-const NOT_A_LEADER: &str =
-    "Only leaders can feature stories. Ask one of your leaders if this story deserves a stage.";
+const NOT_A_LEADER: &str = "feature stories";
 
 /// Marks `story` featured (or not) for `by`. Every post of the story herobot made is updated
 /// in place; the message a button was pressed on is replaced through its response_url.
@@ -52,7 +51,10 @@ pub async fn feature(
     };
     if !app.config.is_leader(by) {
         if let Some(private) = reply(Visibility::Private) {
-            let note = Message::fixed(json!({ "text": NOT_A_LEADER }), private);
+            let note = Message::fixed(
+                json!({ "text": super::only_leaders(app, NOT_A_LEADER) }),
+                private,
+            );
             let mut tx = app.writes.begin().await?;
             if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {
                 return Ok(Featured::NotALeader);

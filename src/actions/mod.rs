@@ -56,6 +56,30 @@ impl From<crate::limits::OverLimit> for Refused {
     }
 }
 
+/// Why a person who is not a leader is refused `what` ("feature stories"), and who can help:
+/// "Only the service leaders can feature stories: <@L1>, <@L2>."
+pub fn only_leaders(app: &AppState, what: &str) -> String {
+    if app.config.leaders.is_empty() {
+        format!(
+            "Only the service leaders can {what}, and herobot knows none yet: ask whoever runs herobot to name them."
+        )
+    } else {
+        let leaders: Vec<String> = app
+            .config
+            .leaders
+            .iter()
+            .map(|l| format!("<@{l}>"))
+            .collect();
+        format!(
+            "Only the service leaders can {what}: {}.",
+            leaders.join(", ")
+        )
+    }
+}
+
+/// What to say when herobot has no public address for a link, and who can fix it.
+pub const NO_PUBLIC_ADDRESS: &str = "herobot doesn't know the web address people reach it at yet, so it can't make that link. Ask whoever runs herobot to set it up.";
+
 /// A button press: the request it came in (a replay of it changes nothing), the message it was
 /// on, and the response_url that replaces that message.
 #[derive(Debug, Clone)]

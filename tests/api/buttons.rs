@@ -189,7 +189,7 @@ async fn only_leaders_can_feature_stories() {
         answer["text"]
             .as_str()
             .unwrap()
-            .contains("Only leaders can feature stories")
+            .contains("Only the service leaders can feature stories: <@U0LEADER>.")
     );
 }
 

@@ -54,7 +54,10 @@ async fn only_leaders_get_a_wallboard_link() {
         let (reply, path) = wall(&app, NOMINATOR, text).await;
         assert_eq!(reply["response_type"], "ephemeral");
         assert!(
-            reply["text"].as_str().unwrap().contains("Only leaders"),
+            reply["text"]
+                .as_str()
+                .unwrap()
+                .contains("Only the service leaders"),
             "{reply}"
         );
         assert_eq!(path, None);
