@@ -326,7 +326,10 @@ async fn report_card(app: &crate::state::AppState, command: CardCommand) -> anyh
             }
             for card in cards {
                 let last = match store::last_closed(&app.db, card.id).await? {
-                    Some(round) => store::results(&app.db, round.id).await?,
+                    Some(round) => {
+                        store::results(&app.db, round.id, app.config.report_card_min_answers)
+                            .await?
+                    }
                     None => None,
                 };
                 let result = last.map_or("no round closed yet".to_owned(), |r| {
