@@ -61,6 +61,15 @@ pub enum Command {
         /// Where the copy goes; it must not exist yet.
         file: std::path::PathBuf,
     },
+    /// Erase a person: their ID, name and what they wrote alone become "a former colleague";
+    /// counts stay. Without --yes, prints what would change and changes nothing.
+    Forget {
+        /// The person's Slack user ID (U… or W…).
+        user_id: String,
+        /// Write the changes (without it, a dry run).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Print a week's digest as Block Kit JSON (default: last week); --post posts it, once.
     Digest {
         /// The ISO week, e.g. 2026-W47 (in HEROBOT_TIMEZONE).
@@ -152,6 +161,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     backup.bytes as f64 / 1e6,
                     backup.path.display()
                 );
+                Ok(())
+            })
+            .await
+        }
+        Command::Forget { user_id, yes } => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            let Some(user) = crate::domain::UserId::parse(user_id.trim()) else {
+                anyhow::bail!("{user_id:?} is not a Slack user ID (U… or W…)");
+            };
+            acting(config, async |app| {
+                let done = crate::actions::forget::forget(app, &user, yes).await?;
+                print_forgotten(&done);
                 Ok(())
             })
             .await
@@ -275,6 +297,25 @@ async fn acting<T>(
     db.close().await;
     reads.close().await;
     outcome
+}
+
+/// What `herobot forget` changed, or would change, per table.
+fn print_forgotten(done: &crate::actions::forget::Forgotten) {
+    if done.changed.is_empty() {
+        println!("nothing is held about this person; nothing changed");
+        return;
+    }
+    for c in &done.changed {
+        println!(
+            "{}\t{} deleted\t{} rewritten",
+            c.table, c.deleted, c.rewritten
+        );
+    }
+    if done.written {
+        println!("forgotten: they now read as \"a former colleague\" everywhere");
+    } else {
+        println!("a dry run: nothing changed; run again with --yes to forget them");
+    }
 }
 
 /// `herobot export`: the stories `filter` selects, in `format`, to `out` or standard output.

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod consent;
 pub mod digest;
 pub mod feature;
+pub mod forget;
 pub mod home;
 pub mod in_time;
 pub mod library_link;

@@ -2,6 +2,7 @@
 //! `query_only` pools; every write goes through the write handle (`write::Writes`).
 pub mod answers;
 pub mod digests;
+pub mod forget;
 pub mod hero_days;
 pub mod home;
 pub mod library;

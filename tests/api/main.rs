@@ -14,6 +14,7 @@ mod digest;
 mod edges;
 mod events;
 mod exports;
+mod forget;
 mod health;
 mod helpers;
 mod home;
