@@ -1,5 +1,5 @@
 //! The `herobot` command line: serve, migrate, digest, export, wall, answer-link, reportcard,
-//! backup, reindex, demo.
+//! backup, forget, person-data, reindex, demo.
 use clap::{Parser, Subcommand};
 
 use crate::actions::ask_customer::{LinkFor, answer_link};
@@ -69,6 +69,14 @@ pub enum Command {
         /// Write the changes (without it, a dry run).
         #[arg(long)]
         yes: bool,
+    },
+    /// Everything held about one person, as JSON (an access request).
+    PersonData {
+        /// The person's Slack user ID (U… or W…).
+        user_id: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
     /// Print a week's digest as Block Kit JSON (default: last week); --post posts it, once.
     Digest {
@@ -177,6 +185,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             })
             .await
+        }
+        Command::PersonData { user_id, out } => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            let Some(user) = crate::domain::UserId::parse(user_id.trim()) else {
+                anyhow::bail!("{user_id:?} is not a Slack user ID (U… or W…)");
+            };
+            let data = acting(config, async |app| {
+                Ok(crate::actions::person_data::person_data(app, &user).await?)
+            })
+            .await?;
+            let text = serde_json::to_string_pretty(&data)? + "\n";
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text)?;
+                    eprintln!(
+                        "everything held about {user_id} written to {}",
+                        path.display()
+                    );
+                }
+                None => print!("{text}"),
+            }
+            Ok(())
         }
         Command::Reindex => {
             let config = Config::from_env(Needs::DatabaseOnly)?;

@@ -17,6 +17,7 @@ pub mod library_session;
 pub mod limit;
 pub mod modal;
 pub mod nominate;
+pub mod person_data;
 pub mod rate;
 pub mod report_card;
 pub mod round;

@@ -8,6 +8,7 @@ pub mod home;
 pub mod library;
 pub mod nominations;
 pub mod outbox;
+pub mod person_data;
 pub mod report_cards;
 pub mod requests;
 pub mod retention;

@@ -21,6 +21,7 @@ mod home;
 mod library;
 mod modals;
 mod outbox;
+mod person_data;
 mod properties;
 mod report_card_pages;
 mod report_cards;
