@@ -11,7 +11,7 @@ async fn person_data_is_complete_for_someone_with_one_of_everything_and_shows_no
     let app = spawn_app().await;
     one_of_everything(&app).await;
     let file = app.dir.path().join("ana.json");
-    herobot(&app, &["person-data", ANA, "--out", file.to_str().unwrap()]);
+    herobot(&app, &["person-data", ANA, "--out", file.to_str().unwrap()]).await;
     let text = std::fs::read_to_string(&file).unwrap();
     let data: Value = serde_json::from_str(&text).unwrap();
     let len = |key: &str| data[key].as_array().map(Vec::len).unwrap_or(usize::MAX);
@@ -82,7 +82,8 @@ async fn person_data_is_complete_for_someone_with_one_of_everything_and_shows_no
     }
 
     // Standard output by default; someone unknown gets empty lists, not an error.
-    let nobody: Value = serde_json::from_str(&herobot(&app, &["person-data", "U0NOBODY"])).unwrap();
+    let nobody: Value =
+        serde_json::from_str(&herobot(&app, &["person-data", "U0NOBODY"]).await).unwrap();
     assert_eq!(nobody["recognitions_given"], serde_json::json!([]));
     assert_eq!(nobody["ratings_given"], serde_json::json!([]));
     assert!(nobody["app_home"].is_null());
