@@ -1,5 +1,5 @@
 //! The `herobot` command line: serve, migrate, digest, export, wall, answer-link, reportcard,
-//! backup, reindex, demo.
+//! backup, forget, person-data, reindex, demo.
 use clap::{Parser, Subcommand};
 
 use crate::actions::ask_customer::{LinkFor, answer_link};
@@ -66,6 +66,23 @@ pub enum Command {
     Backup {
         /// Where the copy goes; it must not exist yet.
         file: std::path::PathBuf,
+    },
+    /// Erase a person: their ID, name and what they wrote alone become "a former colleague";
+    /// counts stay. Without --yes, prints what would change and changes nothing.
+    Forget {
+        /// The person's Slack user ID (U… or W…).
+        user_id: String,
+        /// Write the changes (without it, a dry run).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Everything held about one person, as JSON (an access request).
+    PersonData {
+        /// The person's Slack user ID (U… or W…).
+        user_id: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
     /// Print a week's digest as Block Kit JSON (default: last week); --post posts it, once.
     Digest {
@@ -161,6 +178,42 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             })
             .await
+        }
+        Command::Forget { user_id, yes } => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            let Some(user) = crate::domain::UserId::parse(user_id.trim()) else {
+                anyhow::bail!("{user_id:?} is not a Slack user ID (U… or W…)");
+            };
+            acting(config, async |app| {
+                let done = crate::actions::forget::forget(app, &user, yes).await?;
+                print_forgotten(&done);
+                Ok(())
+            })
+            .await
+        }
+        Command::PersonData { user_id, out } => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            let Some(user) = crate::domain::UserId::parse(user_id.trim()) else {
+                anyhow::bail!("{user_id:?} is not a Slack user ID (U… or W…)");
+            };
+            let data = acting(config, async |app| {
+                Ok(crate::actions::person_data::person_data(app, &user).await?)
+            })
+            .await?;
+            let text = serde_json::to_string_pretty(&data)? + "\n";
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text)?;
+                    eprintln!(
+                        "everything held about {user_id} written to {}",
+                        path.display()
+                    );
+                }
+                None => print!("{text}"),
+            }
+            Ok(())
         }
         Command::Reindex => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
@@ -288,6 +341,25 @@ async fn acting<T>(
     outcome
 }
 
+/// What `herobot forget` changed, or would change, per table.
+fn print_forgotten(done: &crate::actions::forget::Forgotten) {
+    if done.changed.is_empty() {
+        println!("nothing is held about this person; nothing changed");
+        return;
+    }
+    for c in &done.changed {
+        println!(
+            "{}\t{} deleted\t{} rewritten",
+            c.table, c.deleted, c.rewritten
+        );
+    }
+    if done.written {
+        println!("forgotten: they now read as \"a former colleague\" everywhere");
+    } else {
+        println!("a dry run: nothing changed; run again with --yes to forget them");
+    }
+}
+
 /// `herobot export`: the stories `filter` selects, in `format`, to `out` or standard output.
 /// Names come from the cache, and from Slack when a bot token is at hand.
 async fn export(
@@ -338,7 +410,10 @@ async fn report_card(app: &crate::state::AppState, command: CardCommand) -> anyh
             }
             for card in cards {
                 let last = match store::last_closed(&app.db, card.id).await? {
-                    Some(round) => store::results(&app.db, round.id).await?,
+                    Some(round) => {
+                        store::results(&app.db, round.id, app.config.report_card_min_answers)
+                            .await?
+                    }
                     None => None,
                 };
                 let result = last.map_or("no round closed yet".to_owned(), |r| {

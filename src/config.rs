@@ -168,6 +168,9 @@ pub struct Config {
     /// `HEROBOT_RETENTION_DAYS`: nominations, stories and answers older than this many days are
     /// deleted daily (None: kept for good).
     pub retention_days: Option<u32>,
+    /// `HEROBOT_REPORTCARD_MIN_ANSWERS`: the report-card anonymity threshold (default 3, never
+    /// below 3).
+    pub report_card_min_answers: crate::domain::report_card::MinAnswers,
 }
 
 /// What a command needs from the environment.
@@ -364,6 +367,19 @@ impl Config {
                 )
             })?),
         };
+        let report_card_min_answers = match get("HEROBOT_REPORTCARD_MIN_ANSWERS") {
+            None => Default::default(),
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .and_then(crate::domain::report_card::MinAnswers::parse)
+                .ok_or_else(|| {
+                    bad(
+                        "HEROBOT_REPORTCARD_MIN_ANSWERS",
+                        format!("must be a number of answers, 3 or more (fewer would let a rater be told apart), not {v:?}"),
+                    )
+                })?,
+        };
         let log_format = match get("HEROBOT_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -405,6 +421,7 @@ impl Config {
             backup_keep,
             trusted_proxies,
             retention_days,
+            report_card_min_answers,
         })
     }
 }
@@ -455,6 +472,7 @@ mod tests {
         assert!(c.metrics_token.is_none());
         assert_eq!(c.company_name, None);
         assert_eq!(c.retention_days, None);
+        assert_eq!(c.report_card_min_answers.get(), 3);
     }
 
     #[test]
@@ -486,6 +504,8 @@ mod tests {
             ("HEROBOT_LOG_FORMAT", "xml"),
             ("HEROBOT_RETENTION_DAYS", "0"),
             ("HEROBOT_RETENTION_DAYS", "three years"),
+            ("HEROBOT_REPORTCARD_MIN_ANSWERS", "2"),
+            ("HEROBOT_REPORTCARD_MIN_ANSWERS", "five"),
             ("SLACK_BOT_TOKEN", "xoxp-user-token"),
             ("SLACK_API_URL", "slack.com/api"),
         ] {

@@ -161,7 +161,9 @@ pub async fn list(app: &AppState) -> Result<Value> {
     let mut lines = Vec::with_capacity(cards.len());
     for card in &cards {
         let last = match store::last_closed(&app.db, card.id).await? {
-            Some(round) => store::results(&app.db, round.id).await?,
+            Some(round) => {
+                store::results(&app.db, round.id, app.config.report_card_min_answers).await?
+            }
             None => None,
         };
         lines.push(say::list_line(card, last.as_ref()));

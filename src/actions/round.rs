@@ -149,7 +149,7 @@ pub async fn close(app: &AppState, round_id: i64, by: &str) -> Result<bool> {
     let now_ms = app.clock.now_ms();
     let closed_on = crate::clock::local(now_ms / 1000, &app.config.timezone, "%a %-d %b %Y");
     // Every rating is in by now: the round's results as its raters' DMs will say them.
-    let results = store::results(&app.db, round_id).await?;
+    let results = store::results(&app.db, round_id, app.config.report_card_min_answers).await?;
     let mut tx = app.writes.begin().await?;
     if !store::close(&mut *tx, round_id, by, now_ms / 1000).await? {
         return Ok(false);

@@ -40,7 +40,7 @@ pub async fn build(
             target_surprise: config.target_surprise,
             ..digests::scorecard(db, start, end).await?
         },
-        report_cards: card_lines(db, start, end).await?,
+        report_cards: card_lines(db, start, end, config.report_card_min_answers).await?,
     };
     let library = config
         .public_url
@@ -51,10 +51,15 @@ pub async fn build(
 }
 
 /// The report cards whose round closed in `[start, end)`.
-async fn card_lines(db: &SqlitePool, start: i64, end: i64) -> Result<Vec<CardLine>, sqlx::Error> {
+async fn card_lines(
+    db: &SqlitePool,
+    start: i64,
+    end: i64,
+    min_answers: crate::domain::report_card::MinAnswers,
+) -> Result<Vec<CardLine>, sqlx::Error> {
     let mut lines = Vec::new();
     for round in report_cards::closed_between(db, start, end).await? {
-        if let Some(results) = report_cards::results(db, round).await? {
+        if let Some(results) = report_cards::results(db, round, min_answers).await? {
             lines.push(CardLine {
                 card_id: results.card.id,
                 supplier: results.card.supplier.clone(),

@@ -3,6 +3,7 @@ pub mod answer;
 pub mod calendar;
 pub mod command;
 pub mod element;
+pub mod forgotten;
 pub mod id;
 pub mod nomination;
 pub mod outbox;

@@ -14,8 +14,8 @@ use super::scorecard::Chart;
 use crate::charts::trend::{self, Averages, Look, Marker};
 use crate::charts::{self, SERIES};
 use crate::domain::report_card::{
-    ActionItem, Card, Comments, Month, Results, Tally, average_text, change_text, response_rate,
-    shown, visible,
+    ActionItem, Card, Comments, MinAnswers, Month, Results, Tally, average_text, change_text,
+    response_rate, shown, visible,
 };
 use crate::store::report_cards::MonthRow;
 
@@ -159,6 +159,8 @@ pub struct CardPage {
     pub rows: Vec<TrendRow>,
     pub results: Option<LastResults>,
     pub actions: Vec<ActionRow>,
+    /// The anonymity threshold, for the words that explain what is kept back.
+    pub min_answers: usize,
 }
 
 /// What a card page shows, read from the store.
@@ -170,6 +172,8 @@ pub struct CardData<'a> {
     pub last: Option<&'a Results>,
     pub actions: &'a [ActionItem],
     pub names: &'a HashMap<String, String>,
+    /// The anonymity threshold averages are shown under.
+    pub min_answers: MinAnswers,
 }
 
 fn day(date: Date) -> String {
@@ -194,12 +198,12 @@ fn deliverables(card: &Card, history: &[MonthRow]) -> Vec<(i64, String, bool)> {
 
 /// A deliverable's average in a month, if a round closed with enough raters answering and
 /// enough rating the deliverable (as the results post shows it).
-fn average(row: Option<&MonthRow>, deliverable: i64) -> Option<f64> {
-    let row = row.filter(|r| shown(r.answered))?;
+fn average(row: Option<&MonthRow>, deliverable: i64, min: MinAnswers) -> Option<f64> {
+    let row = row.filter(|r| shown(r.answered, min))?;
     row.tallies
         .iter()
         .find(|t| t.deliverable_id == deliverable)
-        .filter(|t| visible(t))?
+        .filter(|t| visible(t, min))?
         .average()
 }
 
@@ -233,7 +237,12 @@ pub fn card_page(layout: Layout, data: CardData<'_>, tz: &TimeZone, today: Date)
         .collect();
     let values: Vec<Vec<Option<f64>>> = delivered
         .iter()
-        .map(|(id, _, _)| rows_by_month.iter().map(|r| average(*r, *id)).collect())
+        .map(|(id, _, _)| {
+            rows_by_month
+                .iter()
+                .map(|r| average(*r, *id, data.min_answers))
+                .collect()
+        })
         .collect();
     let keys: Vec<LegendEntry> = delivered
         .iter()
@@ -264,9 +273,10 @@ pub fn card_page(layout: Layout, data: CardData<'_>, tz: &TimeZone, today: Date)
         card.supplier
     );
     let desc = format!(
-        "Average rating from 1 (rarely) to 5 (always, every time) of each of {}'s {} deliverables, each month from {first} to {last}; a month without a closed round or with fewer than 3 answers is left out. The table below has every figure.",
+        "Average rating from 1 (rarely) to 5 (always, every time) of each of {}'s {} deliverables, each month from {first} to {last}; a month without a closed round or with fewer than {} answers is left out. The table below has every figure.",
         card.supplier,
-        delivered.len()
+        delivered.len(),
+        data.min_answers.get()
     );
     let chart = Chart {
         heading: format!("Average rating per deliverable, {first} to {last}"),
@@ -312,7 +322,7 @@ pub fn card_page(layout: Layout, data: CardData<'_>, tz: &TimeZone, today: Date)
                     None => figure(None, false, None),
                     Some(r) => figure(
                         v[m],
-                        shown(r.answered),
+                        shown(r.answered, data.min_answers),
                         r.tallies.iter().find(|t| t.deliverable_id == *id),
                     ),
                 })
@@ -349,6 +359,7 @@ pub fn card_page(layout: Layout, data: CardData<'_>, tz: &TimeZone, today: Date)
                     .map(|at| day(at.to_zoned(tz.clone()).date())),
             })
             .collect(),
+        min_answers: data.min_answers.get(),
     }
 }
 
@@ -412,7 +423,7 @@ pub const CSV_HEADER: &str =
 /// two decimals (empty below the threshold: fewer than 3 raters answering the round, or rating
 /// the deliverable), the deliverable's answers, the raters asked and the response rate in whole
 /// percent.
-pub fn csv_rows(out: &mut String, card: &Card, history: &[MonthRow]) {
+pub fn csv_rows(out: &mut String, card: &Card, history: &[MonthRow], min: MinAnswers) {
     for month in history {
         let rate = response_rate(month.answered, month.invited)
             .map(|r| r.to_string())
@@ -420,7 +431,7 @@ pub fn csv_rows(out: &mut String, card: &Card, history: &[MonthRow]) {
         for tally in &month.tallies {
             let average = tally
                 .average()
-                .filter(|_| shown(month.answered) && visible(tally))
+                .filter(|_| shown(month.answered, min) && visible(tally, min))
                 .map(|a| format!("{a:.2}"))
                 .unwrap_or_default();
             let _ = write!(
@@ -486,13 +497,17 @@ mod tests {
             ),
         ];
         let mut out = String::new();
-        csv_rows(&mut out, &card(), &history);
+        csv_rows(&mut out, &card(), &history, MinAnswers::default());
         assert_eq!(
             out,
             "7,\"Sales, \"\"North\"\"\",2026-09,Leads,,2,4,50\r\n\
              7,\"Sales, \"\"North\"\"\",2026-10,Leads,4.00,3,4,75\r\n\
              7,\"Sales, \"\"North\"\"\",2026-10,'=SUM(A1),,0,4,75\r\n"
         );
+        // With a threshold of 4, the round three answered shows no average.
+        let mut out = String::new();
+        csv_rows(&mut out, &card(), &history, MinAnswers::parse(4).unwrap());
+        assert!(out.contains("2026-10,Leads,,3,4,75"), "{out}");
     }
 
     #[test]
@@ -519,6 +534,7 @@ mod tests {
                 last: None,
                 actions: &[],
                 names: &names,
+                min_answers: MinAnswers::default(),
             },
             &TimeZone::UTC,
             Date::constant(2026, 11, 18),

@@ -160,7 +160,7 @@ pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value 
         }
         (None, _) => summary.push_str(&format!(
             " With fewer than {} answers, averages are not shown, so that no one's ratings can be told apart.",
-            crate::domain::report_card::MIN_ANSWERS
+            results.min_answers.get()
         )),
     }
     let mut out = vec![blocks::header(&title), blocks::section(&summary)];

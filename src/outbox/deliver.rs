@@ -41,7 +41,8 @@ pub(super) async fn deliver(
     let result = match body {
         Err(failure) => Err(failure),
         Ok(body) => {
-            let body = body.to_string();
+            // A forgotten person's mention reads "a former colleague" in whatever is sent.
+            let body = crate::domain::forgotten::readable(&body.to_string());
             match &message.message.delivery {
                 Delivery::Post { .. } => slack.post_message(&body).await,
                 Delivery::Update { .. } => slack.update_message(&body).await,

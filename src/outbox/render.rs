@@ -23,6 +23,8 @@ pub struct Context {
     pub target_surprise: u8,
     /// Where the library is, for links to a report card's page.
     pub public_url: Option<String>,
+    /// The report-card anonymity threshold results are shown under.
+    pub min_answers: crate::domain::report_card::MinAnswers,
 }
 
 impl Context {
@@ -33,6 +35,7 @@ impl Context {
             target_recovery_24h: config.target_recovery_24h,
             target_surprise: config.target_surprise,
             public_url: config.public_url.clone(),
+            min_answers: config.report_card_min_answers,
         }
     }
 }
@@ -112,7 +115,7 @@ pub async fn body(
             messages::report_card::rating_request(&card, &round, tz, reminder)
         }
         Render::RoundResults { round } => {
-            let results = report_cards::results(db, round.get())
+            let results = report_cards::results(db, round.get(), context.min_answers)
                 .await
                 .map_err(unreadable)?
                 .ok_or_else(gone)?;

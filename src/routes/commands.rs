@@ -131,5 +131,7 @@ fn reply_to(cmd: &SlashCommand) -> Option<ReplyTo> {
 }
 
 pub(super) fn json(body: String) -> Response {
+    // A forgotten person's mention reads "a former colleague".
+    let body = crate::domain::forgotten::readable(&body);
     ([(CONTENT_TYPE, "application/json")], body).into_response()
 }

@@ -195,7 +195,17 @@ pub async fn names(
     .bind(json)
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().collect())
+    // A forgotten person has no name to look up: they read as a former colleague.
+    let forgotten = ids
+        .iter()
+        .filter(|id| crate::domain::forgotten::is_placeholder(id))
+        .map(|id| {
+            (
+                id.clone(),
+                crate::domain::forgotten::FORMER_COLLEAGUE.to_owned(),
+            )
+        });
+    Ok(rows.into_iter().chain(forgotten).collect())
 }
 
 /// Remembers many display names in one statement.

@@ -2,11 +2,13 @@
 //! `query_only` pools; every write goes through the write handle (`write::Writes`).
 pub mod answers;
 pub mod digests;
+pub mod forget;
 pub mod hero_days;
 pub mod home;
 pub mod library;
 pub mod nominations;
 pub mod outbox;
+pub mod person_data;
 pub mod report_cards;
 pub mod requests;
 pub mod retention;

@@ -63,6 +63,8 @@ pub struct Options {
     pub trusted_proxies: &'static str,
     /// `HEROBOT_RETENTION_DAYS`.
     pub retention_days: Option<&'static str>,
+    /// `HEROBOT_REPORTCARD_MIN_ANSWERS`.
+    pub report_card_min_answers: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -90,6 +92,7 @@ impl Default for Options {
             starts_at_ms: None,
             trusted_proxies: "",
             retention_days: None,
+            report_card_min_answers: None,
         }
     }
 }
@@ -161,6 +164,13 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         (
             "HEROBOT_RETENTION_DAYS",
             options.retention_days.unwrap_or_default().to_owned(),
+        ),
+        (
+            "HEROBOT_REPORTCARD_MIN_ANSWERS",
+            options
+                .report_card_min_answers
+                .unwrap_or_default()
+                .to_owned(),
         ),
     ];
     let mut config = Config::from_lookup(Needs::Slack, |k| {

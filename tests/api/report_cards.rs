@@ -806,6 +806,35 @@ async fn fewer_than_three_answers_hide_the_averages_and_anonymous_comments() {
 }
 
 #[tokio::test]
+async fn with_a_threshold_of_four_a_round_three_answered_hides_its_averages() {
+    let app = spawn_app_with(Options {
+        report_card_min_answers: Some("4"),
+        ..options()
+    })
+    .await;
+    let card = create_card(&app, "anonymous").await;
+    let results = run_round(
+        &app,
+        card,
+        "2026-11",
+        NOVEMBER_OPENS_MS,
+        &[["3", "2"], ["4", "2"], ["5", "2"]],
+        &[Some("Three of us said so")],
+    )
+    .await;
+    let text = text_of(&results);
+    assert!(text.contains("3 of 3 raters answered (100 %)"), "{text}");
+    assert!(
+        text.contains("*Qualified leads by the 5th*: not enough answers"),
+        "{text}"
+    );
+    assert!(text.contains("With fewer than 4 answers"), "{text}");
+    for hidden in ["4.0", "2.0", "Overall", "Three of us said so"] {
+        assert!(!text.contains(hidden), "{hidden} is kept back: {text}");
+    }
+}
+
+#[tokio::test]
 async fn attributed_comments_name_their_rater() {
     let app = spawn_app_with(options()).await;
     let card = create_card(&app, "attributed").await;

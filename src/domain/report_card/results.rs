@@ -3,8 +3,31 @@
 use super::{ActionItem, Card, Comments, Month, Round, UserId};
 
 /// Below this many answers a round's averages and distributions are not shown, and on an
-/// anonymous card neither are its comments, so that no single rater can be identified.
+/// anonymous card neither are its comments, so that no single rater can be identified: the
+/// default anonymity threshold, and the lowest one allowed.
 pub const MIN_ANSWERS: usize = 3;
+
+/// The anonymity threshold in force (`HEROBOT_REPORTCARD_MIN_ANSWERS`): never below
+/// `MIN_ANSWERS`, so built only by `parse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MinAnswers(usize);
+
+impl MinAnswers {
+    /// The threshold `n`, if it is at least `MIN_ANSWERS`.
+    pub fn parse(n: usize) -> Option<Self> {
+        (n >= MIN_ANSWERS).then_some(Self(n))
+    }
+
+    pub fn get(self) -> usize {
+        self.0
+    }
+}
+
+impl Default for MinAnswers {
+    fn default() -> Self {
+        Self(MIN_ANSWERS)
+    }
+}
 /// The longest comment per deliverable.
 pub const MAX_COMMENT: usize = 1000;
 
@@ -81,7 +104,7 @@ pub struct Comment {
     pub text: String,
 }
 
-/// A closed (or closing) round's results as shown: with fewer than `MIN_ANSWERS` raters
+/// A closed (or closing) round's results as shown: with fewer than `min_answers` raters
 /// answering, averages and distributions are kept back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
@@ -96,12 +119,14 @@ pub struct Results {
     /// Action items not done yet, from this card's rounds, and those agreed in this round (done
     /// or not).
     pub open_actions: Vec<ActionItem>,
+    /// The anonymity threshold the results are shown under.
+    pub min_answers: MinAnswers,
 }
 
 impl Results {
     /// Whether enough raters answered the round for its averages to be shown.
     pub fn shown(&self) -> bool {
-        shown(self.answered)
+        shown(self.answered, self.min_answers)
     }
 
     /// Whether comments are shown: on an attributed card always; on an anonymous one only with
@@ -127,7 +152,7 @@ impl Results {
                             .tallies
                             .iter()
                             .find(|t| t.name == c.deliverable)
-                            .is_some_and(visible)
+                            .is_some_and(|t| visible(t, self.min_answers))
                 })
                 .collect(),
         )
@@ -136,7 +161,7 @@ impl Results {
     /// A deliverable's average, when shown: enough raters answered the round, and enough rated
     /// this deliverable (one added while the round was open may have fewer).
     pub fn average(&self, tally: &Tally) -> Option<f64> {
-        (self.shown() && visible(tally))
+        (self.shown() && visible(tally, self.min_answers))
             .then(|| tally.average())
             .flatten()
     }
@@ -148,7 +173,7 @@ impl Results {
         let before = previous
             .iter()
             .find(|t| t.deliverable_id == tally.deliverable_id)
-            .filter(|t| visible(t))?
+            .filter(|t| visible(t, self.min_answers))?
             .average()?;
         Some(now - before)
     }
@@ -173,7 +198,7 @@ impl Results {
         for tally in &self.tallies {
             let earlier = previous
                 .iter()
-                .find(|t| t.deliverable_id == tally.deliverable_id && visible(t));
+                .find(|t| t.deliverable_id == tally.deliverable_id && visible(t, self.min_answers));
             if let (Some(_), Some(earlier)) = (self.average(tally), earlier) {
                 now.push(tally.clone());
                 before.push(earlier.clone());
@@ -190,13 +215,13 @@ impl Results {
 
 /// Whether a deliverable's ratings can be shown: enough people rated it that no one's rating
 /// can be told apart.
-pub fn visible(tally: &Tally) -> bool {
-    tally.answers() as usize >= MIN_ANSWERS
+pub fn visible(tally: &Tally, min: MinAnswers) -> bool {
+    tally.answers() as usize >= min.get()
 }
 
 /// Whether a round with `answered` raters answering shows its averages.
-pub fn shown(answered: u32) -> bool {
-    answered as usize >= MIN_ANSWERS
+pub fn shown(answered: u32, min: MinAnswers) -> bool {
+    answered as usize >= min.get()
 }
 
 /// Every rating in `tallies`, averaged.
@@ -281,6 +306,7 @@ mod tests {
             )),
             comments: vec![],
             open_actions: vec![],
+            min_answers: MinAnswers::default(),
         };
         assert_eq!(results.tallies[0].average(), Some(4.0));
         assert_eq!(results.change(&results.tallies[0].clone()), Some(1.0));
@@ -330,5 +356,15 @@ mod tests {
         assert_eq!(change_text(0.42), "▲ 0.4");
         assert_eq!(change_text(-0.2), "▼ 0.2");
         assert_eq!(change_text(0.01), "no change");
+    }
+
+    #[test]
+    fn the_threshold_is_never_below_three_and_hides_a_round_below_it() {
+        assert_eq!(MinAnswers::parse(2), None);
+        assert_eq!(MinAnswers::default().get(), 3);
+        let four = MinAnswers::parse(4).unwrap();
+        assert!(shown(3, MinAnswers::default()));
+        assert!(!shown(3, four));
+        assert!(shown(4, four));
     }
 }

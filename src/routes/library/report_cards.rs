@@ -23,10 +23,11 @@ fn today(state: &AppState) -> Date {
 pub(super) async fn list(State(state): State<AppState>, session: Session) -> Result<Response> {
     let db = &state.db;
     let today = today(&state);
+    let min_answers = state.config.report_card_min_answers;
     let mut cards = Vec::new();
     for card in store::all(db).await? {
         let last = match store::last_closed(db, card.id).await? {
-            Some(round) => store::results(db, round.id).await?,
+            Some(round) => store::results(db, round.id, min_answers).await?,
             None => None,
         };
         let open = store::actions(db, card.id, true).await?;
@@ -71,8 +72,9 @@ pub(super) async fn card(
 async fn page(state: &AppState, session: Session, card: &Card) -> Result<CardPage> {
     let db = &state.db;
     let tz = &state.config.timezone;
+    let min_answers = state.config.report_card_min_answers;
     let last = match store::last_closed(db, card.id).await? {
-        Some(round) => store::results(db, round.id).await?,
+        Some(round) => store::results(db, round.id, min_answers).await?,
         None => None,
     };
     // Twelve months to the last month a round can have rated (the one before this), or, for a
@@ -101,6 +103,7 @@ async fn page(state: &AppState, session: Session, card: &Card) -> Result<CardPag
         last: last.as_ref(),
         actions: &actions,
         names: &names,
+        min_answers,
     };
     Ok(report_cards::card_page(
         session.layout(state),
@@ -124,7 +127,12 @@ async fn csv_of(state: &AppState, cards: &[Card], filename: &str) -> Result<Resp
     };
     for card in cards {
         let history = store::history(&state.db, card.id, since).await?;
-        report_cards::csv_rows(&mut out, card, &history);
+        report_cards::csv_rows(
+            &mut out,
+            card,
+            &history,
+            state.config.report_card_min_answers,
+        );
     }
     Ok((
         [

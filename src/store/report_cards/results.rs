@@ -5,7 +5,7 @@ use sqlx::SqlitePool;
 use super::rounds::{ROUND_COLUMNS, RoundRow, round_of};
 use super::{get, get_round, round_actions};
 use crate::domain::UserId;
-use crate::domain::report_card::{Comment, Comments, Month, Results, Round, Tally};
+use crate::domain::report_card::{Comment, Comments, MinAnswers, Month, Results, Round, Tally};
 
 /// Each deliverable's ratings in the round: those the card had when the round opened, and any
 /// rated in it, in the card's order.
@@ -112,8 +112,13 @@ pub async fn closed_between(
     .await
 }
 
-/// A round's results as shown at its close, with the open action items of its card.
-pub async fn results(db: &SqlitePool, round_id: i64) -> Result<Option<Results>, sqlx::Error> {
+/// A round's results as shown at its close under the anonymity threshold `min_answers`, with the
+/// open action items of its card.
+pub async fn results(
+    db: &SqlitePool,
+    round_id: i64,
+    min_answers: MinAnswers,
+) -> Result<Option<Results>, sqlx::Error> {
     let Some(round) = get_round(db, round_id).await? else {
         return Ok(None);
     };
@@ -145,6 +150,7 @@ pub async fn results(db: &SqlitePool, round_id: i64) -> Result<Option<Results>, 
         invited,
         answered,
         previous,
+        min_answers,
     }))
 }
 

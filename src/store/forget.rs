@@ -1,0 +1,190 @@
+//! Erasure (`herobot forget`): a person's ID becomes a placeholder in every table, what they
+//! wrote alone becomes "a former colleague", and what only served them (their name in the cache,
+//! their App Home, their sign-in links and sessions, messages still waiting for them, their place
+//! among a card's raters) goes. Counts stay: every row that is counted keeps its place, under the
+//! placeholder. The search index follows by its update triggers (migration 0011) and is then
+//! merged so no old term stays in it; the heroes' days are keyed by hero and follow the sweep.
+use sqlx::SqliteConnection;
+
+use crate::domain::forgotten::{FORMER_COLLEAGUE, rewrite};
+
+/// What a forget changed in one table: rows deleted, and values rewritten.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Changed {
+    pub table: String,
+    pub deleted: u64,
+    pub rewritten: u64,
+}
+
+/// Rows deleted outright: they held nothing but the person (their name, their Home, their
+/// sessions), or a message to them that can no longer be sent, or their place on a card.
+const DELETES: [(&str, &str); 7] = [
+    ("user_names", "delete from user_names where user_id = ?1"),
+    ("home_views", "delete from home_views where user_id = ?1"),
+    (
+        "library_links",
+        "delete from library_links where user_id = ?1",
+    ),
+    (
+        "library_sessions",
+        "delete from library_sessions where user_id = ?1",
+    ),
+    (
+        "outbox",
+        "delete from outbox where status = 'pending' and (recipient = ?1 or lane = ?1)",
+    ),
+    (
+        "report_card_raters",
+        "delete from report_card_raters where rater_id = ?1",
+    ),
+    // Their Home's publishes are theirs alone, sent or not.
+    (
+        "outbox",
+        "delete from outbox where render = 'home' and recipient = ?1",
+    ),
+];
+
+/// What they wrote alone becomes "a former colleague" (a null stays null, so a story without a
+/// surprise still counts as one without).
+const AUTHORED: [(&str, &str); 4] = [
+    (
+        "nominations",
+        "update nominations set reason = ?2 where nominator_id = ?1 and reason != ?2",
+    ),
+    (
+        "stories",
+        "update stories set title = ?2, what_went_wrong = ?2, how_fixed = ?2,
+             surprise = iif(surprise is null, null, ?2)
+         where author_id = ?1 and not (title = ?2 and what_went_wrong = ?2 and how_fixed = ?2)",
+    ),
+    (
+        "report_card_answers",
+        "update report_card_answers set comment = ?2
+         where rater_id = ?1 and comment is not null and comment != ?2",
+    ),
+    (
+        "customer_answers",
+        "update customer_answers set comment = ?2
+         where customer_id = ?1 and comment is not null and comment != ?2",
+    ),
+];
+
+/// Forgets `user` in the open transaction, putting `placeholder` in their place; answers what
+/// changed, per table (only tables with a change). Run and rolled back, it is a dry run.
+pub async fn forget(
+    tx: &mut SqliteConnection,
+    user: &str,
+    placeholder: &str,
+) -> Result<Vec<Changed>, sqlx::Error> {
+    let mut changed: Vec<Changed> = Vec::new();
+    let mut note = |table: &str, deleted: u64, rewritten: u64| {
+        if deleted + rewritten == 0 {
+            return;
+        }
+        match changed.iter_mut().find(|c| c.table == table) {
+            Some(c) => {
+                c.deleted += deleted;
+                c.rewritten += rewritten;
+            }
+            None => changed.push(Changed {
+                table: table.to_owned(),
+                deleted,
+                rewritten,
+            }),
+        }
+    };
+    for (table, sql) in DELETES {
+        let n = sqlx::query(sql).bind(user).execute(&mut *tx).await?;
+        note(table, n.rows_affected(), 0);
+    }
+    for (table, sql) in AUTHORED {
+        let n = sqlx::query(sql)
+            .bind(user)
+            .bind(FORMER_COLLEAGUE)
+            .execute(&mut *tx)
+            .await?;
+        note(table, 0, n.rows_affected());
+    }
+    // Then the sweep: every text column of every table, wherever the ID still appears.
+    for (table, column) in text_columns(tx).await? {
+        let n = sweep(tx, &table, &column, user, placeholder).await?;
+        note(&table, 0, n);
+    }
+    // Merged, the search index keeps no term of the text it held before.
+    for index in ["nominations_fts", "stories_fts"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into {index} ({index}) values ('optimize')"
+        )))
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(changed)
+}
+
+/// Every text column of every ordinary table: not SQLite's own, not the full-text indexes (they
+/// follow their tables by trigger) nor their shadow tables.
+pub async fn text_columns(tx: &mut SqliteConnection) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "select name from sqlite_master m where type = 'table'
+           and name not like 'sqlite_%' and name not like '\\_sqlx%' escape '\\'
+           and lower(sql) not like 'create virtual table%'
+           and not exists (select 1 from sqlite_master v where v.type = 'table'
+                             and lower(v.sql) like 'create virtual table%'
+                             and m.name like v.name || '\\_%' escape '\\')
+         order by name",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut columns = Vec::new();
+    for table in tables {
+        let names: Vec<(String, String)> =
+            sqlx::query_as("select name, upper(type) from pragma_table_info(?1)")
+                .bind(&table)
+                .fetch_all(&mut *tx)
+                .await?;
+        for (name, kind) in names {
+            if kind.contains("TEXT") || kind.is_empty() {
+                columns.push((table.clone(), name));
+            }
+        }
+    }
+    Ok(columns)
+}
+
+/// Rewrites each distinct value of `table.column` holding `user`; answers the rows changed.
+async fn sweep(
+    tx: &mut SqliteConnection,
+    table: &str,
+    column: &str,
+    user: &str,
+    placeholder: &str,
+) -> Result<u64, sqlx::Error> {
+    // Names come from the schema, quoted; values are bound.
+    let (t, c) = (quote(table), quote(column));
+    let values: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select distinct {c} from {t} where instr({c}, ?1) > 0"
+    )))
+    .bind(user)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut rows = 0;
+    for old in values {
+        let new = rewrite(&old, user, placeholder);
+        if new == old {
+            continue;
+        }
+        rows += sqlx::query(sqlx::AssertSqlSafe(format!(
+            "update {t} set {c} = ?2 where {c} = ?1"
+        )))
+        .bind(&old)
+        .bind(&new)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    Ok(rows)
+}
+
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
