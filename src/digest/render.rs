@@ -160,7 +160,8 @@ fn heroes(d: &Digest) -> Vec<Value> {
         let line = format!(
             "\n• <@{}>{times} — {}",
             h.hero,
-            escape_within(&h.reason.replace('\n', " "), 150)
+            blocks::escape_keeping_mentions(&h.reason.replace('\n', " "), 150, |u| u.as_str()
+                == h.hero)
         );
         if current.chars().count() + line.chars().count() > SECTION_ROOM {
             sections.push(blocks::section(&current));

@@ -29,13 +29,10 @@ fn date(unix: i64, tz: &TimeZone) -> String {
     )
 }
 
-/// A received recognition's reason: escaped, with mentions of its own heroes kept live.
+/// A received recognition's reason: escaped, with every mention kept live so Slack shows the
+/// name (a Home tab notifies nobody), never a raw ID.
 fn reason(r: &Received) -> String {
-    let mut text = escape_within(&r.reason, 600);
-    for hero in r.hero_ids() {
-        text = text.replace(&format!("&lt;@{hero}&gt;"), &format!("<@{hero}>"));
-    }
-    text
+    blocks::escape_keeping_mentions(&r.reason, 600, |_| true)
 }
 
 fn consent_word(consent: Consent) -> &'static str {

@@ -11,7 +11,7 @@ use crate::charts::{self, Svg};
 use crate::domain::scorecard::Scorecard;
 use crate::domain::scorecard::{self, WeekScore};
 use crate::domain::story::recovery_in_words;
-use crate::domain::text::{Piece, pieces};
+use crate::domain::text::{mentioned, with_names};
 use crate::library::pages::excerpt;
 use crate::store::wall::Recognition;
 
@@ -66,42 +66,10 @@ fn name(names: &HashMap<String, String>, id: &str) -> String {
     names.get(id).cloned().unwrap_or_else(|| id.to_owned())
 }
 
-/// A stored reason for people: its mentions (`<@U…>`, kept as Slack wrote them) as `@name`;
-/// everything else is what the person typed, as it is (the page escapes it).
+/// A stored text for people: its mentions (`<@U…>`, kept as Slack wrote them) as `@name`, never
+/// a raw ID; everything else is what the person typed, as it is (the page escapes it).
 pub fn plain(text: &str, names: &HashMap<String, String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("<@") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at..];
-        match after
-            .find('>')
-            .map(|end| (&after[..=end], mention(&after[..=end])))
-        {
-            Some((whole, Some(id))) => {
-                out.push('@');
-                out.push_str(&name(names, id));
-                rest = &after[whole.len()..];
-            }
-            _ => {
-                out.push_str("<@");
-                rest = &after[2..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The user ID of a mention `<@U…>` or `<@U…|name>`.
-fn mention(sequence: &str) -> Option<&str> {
-    match pieces(sequence).as_slice() {
-        [Piece::User(_)] => {
-            let inner = &sequence[2..sequence.len() - 1];
-            Some(inner.split('|').next().unwrap_or(inner))
-        }
-        _ => None,
-    }
+    with_names(text, names)
 }
 
 /// How long ago, as a person says it.
@@ -119,19 +87,22 @@ pub fn people(scores: &[WeekScore], recognitions: &[Recognition]) -> Vec<String>
     let mut ids: Vec<String> = recognitions
         .iter()
         .flat_map(|r| {
-            let mentioned = pieces(&r.reason).into_iter().filter_map(|p| match p {
-                Piece::User(user) => Some(user.as_str().to_owned()),
-                _ => None,
-            });
             r.hero_ids()
                 .into_iter()
                 .chain([r.nominator_id.clone()])
-                .chain(mentioned)
+                .chain(mentioned(&r.reason).into_iter().map(|u| u.to_string()))
         })
         .chain(scores.iter().rev().take(2).flat_map(|w| {
-            w.story
-                .iter()
-                .flat_map(|s| s.heroes.iter().map(|(h, _)| h.as_str().to_owned()))
+            w.story.iter().flat_map(|s| {
+                let texts = [&s.title, &s.what_went_wrong, &s.how_fixed];
+                s.heroes
+                    .iter()
+                    .map(|(h, _)| h.clone())
+                    .chain(texts.into_iter().flat_map(|t| mentioned(t)))
+                    .chain(s.surprise.iter().flat_map(|t| mentioned(t)))
+                    .map(|h| h.as_str().to_owned())
+                    .collect::<Vec<_>>()
+            })
         }))
         .collect();
     ids.sort();
@@ -249,7 +220,7 @@ pub fn board(
         .zip(["This week", "Last week"])
         .find_map(|(w, when)| {
             w.story.as_ref().map(|s| StoryCard {
-                title: s.title.clone(),
+                title: plain(&s.title, names),
                 heroes: s
                     .heroes
                     .iter()
@@ -257,9 +228,12 @@ pub fn board(
                     .collect::<Vec<_>>()
                     .join(", "),
                 recovery: recovery_in_words(s.recovery_secs()),
-                went_wrong: excerpt(&s.what_went_wrong, 180),
-                how_fixed: excerpt(&s.how_fixed, 180),
-                surprise: s.surprise.as_deref().map(|t| excerpt(t, 140)),
+                went_wrong: excerpt(&plain(&s.what_went_wrong, names), 180),
+                how_fixed: excerpt(&plain(&s.how_fixed, names), 180),
+                surprise: s
+                    .surprise
+                    .as_deref()
+                    .map(|t| excerpt(&plain(t, names), 140)),
                 week: when,
             })
         });
@@ -351,7 +325,7 @@ mod tests {
         assert_eq!(hero.heroes, "Alice, U0CAROL");
         assert_eq!(
             hero.reason,
-            "for helping @U0CAROL & the partner <fast>, @Bob <@nobody"
+            "for helping @someone & the partner <fast>, @Bob <@nobody"
         );
         assert_eq!((hero.by.as_str(), hero.when.as_str()), ("Bob", "2 h ago"));
         let people = people(&scores(&tz), &[recognition]);

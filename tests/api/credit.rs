@@ -1,0 +1,226 @@
+//! The person meant gets the credit: a message shortcut credits the people the message
+//! mentions, its text names them, and a stored `<@U…>` reads as a name on every page and export.
+use serde_json::{Value, json};
+use wiremock::matchers::{body_string_contains, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::helpers::{
+    LEADER, NOMINATOR, Options, TestApp, insert_story, json as body_json, now, spawn_app,
+    spawn_app_with,
+};
+use crate::library::{PUBLIC_URL, page, sign_in};
+
+const TOKEN: &str = "api-token-for-tests";
+
+/// Slack's `users.info` answering for `id` with `name`.
+async fn slack_knows(app: &TestApp, id: &str, name: &str) {
+    Mock::given(method("POST"))
+        .and(path("/users.info"))
+        .and(body_string_contains(id))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "ok": true, "user": {"id": id, "name": "x", "real_name": name, "profile": {"display_name": ""}}
+        })))
+        .mount(&app.slack)
+        .await;
+}
+
+/// A name remembered from an earlier look-up.
+async fn remembered(app: &TestApp, id: &str, name: &str) {
+    sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+        .bind(id)
+        .bind(name)
+        .bind(now())
+        .execute(&app.db)
+        .await
+        .unwrap();
+}
+
+async fn opened_views(app: &TestApp) -> Vec<Value> {
+    app.slack
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/views.open")
+        .map(body_json)
+        .collect()
+}
+
+fn shortcut(app: &TestApp, callback_id: &str, text: &str) -> Value {
+    json!({
+        "type": "message_action",
+        "team": {"id": "T0TEAM", "domain": "acme"},
+        "user": {"id": "U0PRIYA", "name": "priya"},
+        "channel": {"id": "C0SUPPORT", "name": "support"},
+        "callback_id": callback_id,
+        "trigger_id": "7002.1234.fedcba",
+        "message_ts": "1700000000.000100",
+        "message": {"type": "message", "text": text, "user": "U0PRIYA", "ts": "1700000000.000100"},
+        "response_url": format!("{}/response/T0TEAM/9/shortcut", app.slack.uri()),
+    })
+}
+
+fn block<'a>(view: &'a Value, id: &str) -> &'a Value {
+    view["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["block_id"] == id)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_shortcut_on_a_message_with_two_mentions_preselects_both_and_names_them() {
+    let app = spawn_app().await;
+    slack_knows(&app, "U0ZAINAB", "Zainab Bello").await;
+    remembered(&app, "U0OMAR", "Omar Haddad").await;
+    let text = "Huge thanks to <@U0ZAINAB> and <@U0OMAR|omar> for jumping on the escalation &amp; <@U0GONE> too";
+
+    app.interact(&shortcut(&app, "nominate_from_message", text))
+        .await;
+    app.interact(&shortcut(&app, "story_from_message", text))
+        .await;
+
+    let views = opened_views(&app).await;
+    assert_eq!(views.len(), 2);
+    let named = "Huge thanks to @Zainab Bello and @Omar Haddad for jumping on the escalation & @someone too";
+    let nomination = &views[0]["view"];
+    assert_eq!(
+        block(nomination, "heroes")["element"]["initial_users"],
+        json!(["U0ZAINAB", "U0OMAR", "U0GONE"]),
+        "the people mentioned, not Priya who wrote it and used the shortcut"
+    );
+    assert_eq!(
+        block(nomination, "reason")["element"]["initial_value"],
+        named
+    );
+    let story = &views[1]["view"];
+    assert_eq!(
+        block(story, "heroes")["element"]["initial_users"],
+        json!(["U0ZAINAB", "U0OMAR", "U0GONE"])
+    );
+    assert_eq!(
+        block(story, "what_went_wrong")["element"]["initial_value"],
+        named
+    );
+    let all = views.iter().map(Value::to_string).collect::<String>();
+    assert!(!all.contains("<@U0"), "no raw mention in the forms: {all}");
+}
+
+#[tokio::test]
+async fn a_message_that_mentions_nobody_credits_its_author() {
+    let app = spawn_app().await;
+    let mut action = shortcut(&app, "nominate_from_message", "Fixed the refund for Acme");
+    action["message"]["user"] = json!("U0ALICE");
+
+    app.interact(&action).await;
+
+    let view = &opened_views(&app).await[0]["view"];
+    assert_eq!(
+        block(view, "heroes")["element"]["initial_users"],
+        json!(["U0ALICE"])
+    );
+}
+
+#[tokio::test]
+async fn a_stored_mention_reads_as_a_name_in_the_library_the_wallboard_and_the_exports() {
+    let app = spawn_app_with(Options {
+        public_url: Some(PUBLIC_URL),
+        api_token: Some(TOKEN),
+        ..Options::default()
+    })
+    .await;
+    remembered(&app, "U0ALICE", "Alice Doe").await;
+    remembered(&app, "U0ZAINAB", "Zainab Bello").await;
+    let id = insert_story(
+        &app,
+        "Thanks to <@U0ZAINAB>",
+        "A card from <@U0ZAINAB|zainab>",
+        &[("U0ALICE", "granted")],
+        now(),
+    )
+    .await;
+    sqlx::query(
+        "update stories set what_went_wrong = 'Invoices went out twice; <@U0ZAINAB> saw it, <@U0NOBODY> did not',
+                            how_fixed = '<@U0ZAINAB> refunded everyone <!channel>' where id = ?1",
+    )
+    .bind(id)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    app.hero(
+        NOMINATOR,
+        "<@U0ALICE> for helping <@U0ZAINAB> call the partner back within ten minutes",
+    )
+    .await;
+
+    // The library: the list and the story page.
+    let cookie = sign_in(&app).await;
+    for path in ["/library".to_owned(), format!("/library/stories/{id}")] {
+        let (status, html) = page(&app, &path, &cookie).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("@Zainab Bello"), "{path}: {html}");
+        assert!(
+            !html.contains("U0ZAINAB") && !html.contains("U0NOBODY"),
+            "{path}: {html}"
+        );
+    }
+    let (_, html) = page(&app, &format!("/library/stories/{id}"), &cookie).await;
+    assert!(
+        html.contains("@Zainab Bello saw it, @someone did not"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&#60;!channel&#62;"),
+        "still disarmed: {html}"
+    );
+
+    // The wallboard: the latest heroes' reasons and the story of the week.
+    let reply: Value = app.hero(LEADER, "wall").await.json().await.unwrap();
+    let url = reply["blocks"][1]["elements"][0]["url"].as_str().unwrap();
+    let html = app
+        .http
+        .get(format!(
+            "{}{}",
+            app.address,
+            url.strip_prefix(PUBLIC_URL).unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("for helping @Zainab Bello call the partner back"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("U0ZAINAB") && !html.contains("U0NOBODY"),
+        "{html}"
+    );
+
+    // The exports: CSV, JSON and the talk pack.
+    for format in ["csv", "json", "md"] {
+        let body = app
+            .http
+            .get(format!("{}/api/stories?format={format}", app.address))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            body.contains("@Zainab Bello refunded everyone"),
+            "{format}: {body}"
+        );
+        assert!(body.contains("Thanks to @Zainab Bello"), "{format}: {body}");
+        assert!(body.contains("@someone did not"), "{format}: {body}");
+        assert!(
+            !body.contains("U0ZAINAB") && !body.contains("U0NOBODY"),
+            "{format}: {body}"
+        );
+    }
+}
