@@ -37,6 +37,7 @@ pub async fn build(
         scorecard: Scorecard {
             target_recovery_24h: config.target_recovery_24h,
             target_surprise: config.target_surprise,
+            min_sample: config.min_sample,
             ..digests::scorecard(db, start, end).await?
         },
         report_cards: card_lines(db, start, end).await?,

@@ -8,7 +8,6 @@ use jiff::tz::TimeZone;
 use crate::charts::gauge::gauge;
 use crate::charts::trend::{self, Line, Look};
 use crate::charts::{self, Svg};
-use crate::domain::scorecard::Scorecard;
 use crate::domain::scorecard::{self, WeekScore};
 use crate::domain::story::recovery_in_words;
 use crate::domain::text::{mentioned, with_names};
@@ -25,6 +24,8 @@ pub const RECOGNITIONS: i64 = 3;
 
 pub struct Gauge {
     pub label: &'static str,
+    /// How many stories the share is of: `2 of 3`, or empty when there were none.
+    pub counts: String,
     pub svg: Svg,
 }
 
@@ -126,35 +127,33 @@ pub fn board(
     );
     let recent = &scores[scores.len().saturating_sub(GAUGE_WEEKS)..];
     let card = scorecard::together(recent, t24, tsurprise);
-    let share = |part| Scorecard::percent(part, card.stories);
+    let gauge = |id: &str, label: &'static str, part: usize, target: u8| {
+        let share = card.share(part);
+        Gauge {
+            label,
+            counts: share.counts(),
+            svg: gauge(id, label, share, target),
+        }
+    };
     let gauges = vec![
-        Gauge {
-            label: "Recovered within 24 h",
-            svg: gauge(
-                "gauge-recovered",
-                "Recovered within 24 h",
-                share(card.within_24h),
-                t24,
-            ),
-        },
-        Gauge {
-            label: "Surprise given",
-            svg: gauge(
-                "gauge-surprised",
-                "Surprise given",
-                share(card.surprised),
-                tsurprise,
-            ),
-        },
-        Gauge {
-            label: "Customer blown away",
-            svg: gauge(
-                "gauge-blown-away",
-                "Customer blown away",
-                share(card.blown_away),
-                tsurprise,
-            ),
-        },
+        gauge(
+            "gauge-recovered",
+            "Recovered within 24 h",
+            card.within_24h,
+            t24,
+        ),
+        gauge(
+            "gauge-surprised",
+            "Surprise given",
+            card.surprised,
+            tsurprise,
+        ),
+        gauge(
+            "gauge-blown-away",
+            "Customer blown away",
+            card.blown_away,
+            tsurprise,
+        ),
     ];
     let labels: Vec<String> = scores
         .iter()

@@ -421,7 +421,9 @@ async fn weekly_scorecards_in_sql_give_what_scoring_in_memory_gave() {
         let (start, end) = (weeks[0].bounds(&tz).0, last.bounds(&tz).1);
         let (_, stories) = in_memory(&db, start, end).await;
         let reference = score(&weeks, &tz, stories.clone(), 90, 80);
-        let counted = digests::weekly(&db, &tz, (90, 80), last, 16).await.unwrap();
+        let counted = digests::weekly(&db, &tz, (90, 80, 0), last, 16)
+            .await
+            .unwrap();
         assert_eq!(counted.len(), 16);
         assert!(reference.iter().filter(|w| w.card.stories > 0).count() >= 12);
         for (c, r) in counted.iter().zip(&reference) {

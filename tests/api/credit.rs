@@ -224,3 +224,125 @@ async fn a_stored_mention_reads_as_a_name_in_the_library_the_wallboard_and_the_e
         );
     }
 }
+
+/// `user` opens the Home tab at the app's own time (which a test may have moved).
+async fn open_home_now(app: &TestApp, user: &str) {
+    let at = app.clock.now_secs();
+    let body = json!({
+        "token": "x", "team_id": "T0TEAM", "api_app_id": "A0HEROBOT", "type": "event_callback",
+        "event_id": "Ev0MONDAY", "event_time": at,
+        "event": {"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home",
+                  "event_ts": format!("{at}.000100")},
+        "authorizations": [{"team_id": "T0TEAM", "user_id": "U0BOT", "is_bot": true}],
+    })
+    .to_string();
+    let response = app
+        .post_signed("/slack/events", &body, "application/json", at)
+        .await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn home_on_a_monday_shows_last_weeks_scorecard() {
+    let app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/views.publish"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"ok": true, "view": {"id": "V0HOME"}})),
+        )
+        .mount(&app.slack)
+        .await;
+    // Six stories on Wednesday of 2026-W47, each fixed within the hour.
+    for n in 0..6 {
+        insert_story(
+            &app,
+            &format!("Recovery {n}"),
+            "A card",
+            &[("U0ALICE", "granted")],
+            now(),
+        )
+        .await;
+    }
+    // Monday 23 November 2026, 08:00 UTC: 2026-W48 has only begun.
+    app.clock.set_ms(1_795_392_000_000 + 8 * 3_600_000);
+
+    open_home_now(&app, LEADER).await;
+
+    let view = crate::helpers::eventually("the leader's Home", || async {
+        app.slack
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.url.path() == "/views.publish")
+            .map(body_json)
+            .next()
+    })
+    .await;
+    let text = view.to_string();
+    assert!(text.contains("Last week's scorecard · 2026-W47"), "{text}");
+    assert!(text.contains("*Recovery stories*\\n6"), "{text}");
+    assert!(
+        text.contains("*Recovered within 24 h*\\n100 % (6 of 6) · target 90 % ✅"),
+        "{text}"
+    );
+    assert!(!text.contains("This week's scorecard"), "{text}");
+}
+
+#[tokio::test]
+async fn a_share_under_the_minimum_sample_is_too_few_to_judge_and_shows_its_counts() {
+    let app = spawn_app_with(Options {
+        public_url: Some(PUBLIC_URL),
+        digest_channel: Some("C0DIGEST"),
+        ..Options::default()
+    })
+    .await;
+    insert_story(&app, "One", "A card", &[("U0ALICE", "granted")], now()).await;
+    let late = insert_story(&app, "Two", "A card", &[("U0BOB", "granted")], now()).await;
+    sqlx::query("update stories set happened_at = fixed_at - 2 * 86400 where id = ?1")
+        .bind(late)
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    // The digest (as a leader previews this week's).
+    let preview: Value = app.hero(LEADER, "digest").await.json().await.unwrap();
+    let text = preview["blocks"].to_string();
+    assert!(
+        text.contains(
+            "*Recovered within 24 h*\\ntoo few stories to judge (2): 1 of 2 · target 90 %"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("50 %"), "{text}");
+
+    // The library's scorecard: a neutral tile with the counts.
+    let cookie = sign_in(&app).await;
+    let (_, html) = page(&app, "/library/scorecard", &cookie).await;
+    assert!(
+        html.contains(
+            "<li class=\"too-few\">Recovered within 24 h<strong>too few stories to judge (2)</strong>1 of 2 · target 90 %</li>"
+        ),
+        "{html}"
+    );
+
+    // The wallboard's gauge.
+    let reply: Value = app.hero(LEADER, "wall").await.json().await.unwrap();
+    let url = reply["blocks"][1]["elements"][0]["url"].as_str().unwrap();
+    let html = app
+        .http
+        .get(format!(
+            "{}{}",
+            app.address,
+            url.strip_prefix(PUBLIC_URL).unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(">\nto judge (2)\n</text>"), "{html}");
+    assert!(html.contains(">\n1 of 2 · target 90 %\n</text>"), "{html}");
+    assert!(!html.contains(">\n50 %\n</text>"), "{html}");
+}
