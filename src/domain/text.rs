@@ -85,6 +85,17 @@ pub fn mentioned(text: &str) -> Vec<UserId> {
     out
 }
 
+/// The people a story's texts mention (title, what went wrong, how it was fixed, the
+/// surprise), each once.
+pub fn mentioned_in_story(s: &super::Story) -> Vec<UserId> {
+    let mut text = [s.title.as_str(), &s.what_went_wrong, &s.how_fixed].join("\n");
+    if let Some(surprise) = &s.surprise {
+        text.push('\n');
+        text.push_str(surprise);
+    }
+    mentioned(&text)
+}
+
 /// `text` with each user mention (`<@U…>` or `<@U…|name>`) replaced by what `with` gives for
 /// it; everything else is kept exactly as it is (escapes, other `<…>` sequences).
 pub fn replace_mentions(text: &str, mut with: impl FnMut(&UserId) -> String) -> String {
@@ -121,6 +132,22 @@ pub const SOMEONE: &str = "@someone";
 /// from `names` (ID → name), or [`SOMEONE`] when it is not known; everything else as it is.
 pub fn with_names<S: BuildHasher>(text: &str, names: &HashMap<String, String, S>) -> String {
     replace_mentions(text, |user| at_name(user, names))
+}
+
+/// `text` for a post in Slack that must ping nobody new: mentions of `keep` stay mentions
+/// (`<@U…>`), every other one becomes `@name` (from `names`, else [`SOMEONE`]).
+pub fn with_names_except<S: BuildHasher>(
+    text: &str,
+    names: &HashMap<String, String, S>,
+    keep: &str,
+) -> String {
+    replace_mentions(text, |user| {
+        if user.as_str() == keep {
+            format!("<@{user}>")
+        } else {
+            at_name(user, names)
+        }
+    })
 }
 
 /// A message's text as a person reads it and may edit it: Slack's escapes undone, references
@@ -246,6 +273,10 @@ mod tests {
             .map(ToString::to_string)
             .collect();
         assert_eq!(ids, ["U0B", "U0A"]);
+        assert_eq!(
+            with_names_except("<@U0ZAINAB|z> helped <@U0A> and <@U0NEW>", &names, "U0A"),
+            "@Zainab Bello helped <@U0A> and @someone"
+        );
         assert_eq!(
             readable(
                 "Thanks <@U0ZAINAB|zainab> &amp; <@U0NEW> in <#C1|ops>",

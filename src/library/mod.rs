@@ -78,16 +78,6 @@ pub fn flag(value: Option<&str>) -> bool {
     )
 }
 
-/// The people a story's texts mention (`<@U…>`), each once.
-pub fn mentioned_in(s: &crate::domain::Story) -> Vec<crate::domain::UserId> {
-    let mut text = [s.title.as_str(), &s.what_went_wrong, &s.how_fixed].join("\n");
-    if let Some(surprise) = &s.surprise {
-        text.push('\n');
-        text.push_str(surprise);
-    }
-    crate::domain::text::mentioned(&text)
-}
-
 /// Everyone an export or page names: heroes, authors, internal customers who answered and the
 /// people the texts mention, once each.
 pub fn people_named_in(stories: &[crate::domain::Story]) -> Vec<String> {
@@ -103,7 +93,11 @@ pub fn people_named_in(stories: &[crate::domain::Story]) -> Vec<String> {
                 .map(|(id, _)| id.to_string())
                 .chain([s.author_id.to_string()])
                 .chain(customer)
-                .chain(mentioned_in(s).into_iter().map(|id| id.to_string()))
+                .chain(
+                    crate::domain::text::mentioned_in_story(s)
+                        .into_iter()
+                        .map(|id| id.to_string()),
+                )
         })
         .collect();
     ids.sort();

@@ -200,6 +200,16 @@ async fn a_stored_mention_reads_as_a_name_in_the_library_the_wallboard_and_the_e
         "{html}"
     );
 
+    // The digest names the people a reason mentions, and pings only its hero.
+    let preview: Value = app.hero(LEADER, "digest").await.json().await.unwrap();
+    let text = preview["blocks"].to_string();
+    assert!(
+        text.contains("<@U0ALICE> ×2 — for helping @Zainab Bello call the partner back"),
+        "{text}"
+    );
+    assert!(text.contains("Thanks to @Zainab Bello"), "{text}");
+    assert!(!text.contains("&lt;@U0"), "no raw ID: {text}");
+
     // The exports: CSV, JSON and the talk pack.
     for format in ["csv", "json", "md"] {
         let body = app
