@@ -29,7 +29,9 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Export stories for talks: a Markdown talk pack, CSV or JSON, with each hero's consent.
+    /// Export stories for talks: a Markdown talk pack, CSV or JSON, with each hero's consent. The
+    /// talk pack holds only the stories every hero agreed to tell outside, unless
+    /// --include-internal; CSV and JSON hold every story.
     Export {
         /// md (talk pack), csv or json.
         #[arg(long, default_value = "md", value_parser = parse_format)]
@@ -49,6 +51,10 @@ pub enum Command {
         /// Only stories every hero agreed to tell outside Slack.
         #[arg(long)]
         shareable: bool,
+        /// Also put the stories kept inside (not every hero agreed to tell them outside) in the
+        /// talk pack, each marked as kept inside.
+        #[arg(long)]
+        include_internal: bool,
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<std::path::PathBuf>,
@@ -177,6 +183,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             query,
             featured,
             shareable,
+            include_internal,
             out,
         } => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
@@ -190,7 +197,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 &config.timezone,
             )
             .map_err(anyhow::Error::msg)?;
-            acting(config, async |app| export(app, format, filter, out).await).await
+            let kept_inside = crate::library::export::KeptInside::included(include_internal);
+            acting(config, async |app| {
+                export(app, format, filter, kept_inside, out).await
+            })
+            .await
         }
         Command::AnswerLink { story_id } => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
@@ -283,6 +294,7 @@ async fn export(
     app: &AppState,
     format: crate::library::export::Format,
     filter: crate::store::library::Filter,
+    kept_inside: crate::library::export::KeptInside,
     out: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
     let slack = (!app.config.bot_token.expose().is_empty()).then(|| app.slack.clone());
@@ -296,7 +308,7 @@ async fn export(
         names_budget: download::NAMES_BUDGET_CLI,
         roster: app.roster.clone(),
     };
-    let (mut chunks, written) = download::spawn(source, format, filter);
+    let (mut chunks, written) = download::spawn(source, format, filter, kept_inside);
     let mut sink: Box<dyn std::io::Write + Send> = match &out {
         Some(path) => Box::new(std::fs::File::create(path)?),
         None => Box::new(std::io::stdout()),

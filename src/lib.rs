@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod library;
+pub mod limits;
 pub mod messages;
 pub mod metrics;
 pub mod modals;

@@ -179,7 +179,7 @@ pub async fn app_state(
         .context("reading the library's signing key")?;
     let slack = SlackClient::new(&config.slack_api_url, config.bot_token.clone());
     let state = AppState::new(Shared {
-        hourly_limit: crate::actions::limit::HourlyLimit::new(config.hourly_limit),
+        hourly_limit: crate::limits::HourlyLimit::new(config.hourly_limit),
         config,
         db,
         reads,

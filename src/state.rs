@@ -6,11 +6,11 @@ use std::sync::atomic::AtomicBool;
 
 use sqlx::SqlitePool;
 
-use crate::actions::limit::HourlyLimit;
 use crate::answers::limit::AddressLimit;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::library::access::Key;
+use crate::limits::HourlyLimit;
 use crate::slack::client::SlackClient;
 use crate::store::Writes;
 

@@ -19,7 +19,7 @@ pub enum LinkFor {
     NoPublicUrl,
 }
 
-const NO_PUBLIC_URL: &str = "herobot cannot make an answer link: `HEROBOT_PUBLIC_URL` is not set. Ask your herobot admin to set it.";
+const NO_PUBLIC_URL: &str = super::NO_PUBLIC_ADDRESS;
 
 /// The answer link of `story_id`, made now (it works for 28 days).
 pub async fn answer_link(app: &AppState, story_id: i64) -> Result<LinkFor> {
@@ -105,14 +105,14 @@ pub async fn ask(
     }
 }
 
-/// The teller picked `customer` for `story`: herobot DMs them the question, once. An error is
-/// the message to show beside the picker.
+/// The teller picked `customer` for `story`: herobot DMs them the question, once. The person
+/// asked, or the message to show beside the picker.
 pub async fn ask_colleague(
     app: &AppState,
     story: StoryId,
     by: &UserId,
     customer: &str,
-) -> Result<Result<(), Refused>> {
+) -> Result<Result<UserId, Refused>> {
     let story_id = story.get();
     let Some(customer) = UserId::parse(customer) else {
         return Ok(Err("Pick a person.".into()));
@@ -155,5 +155,5 @@ pub async fn ask_colleague(
     outbox::enqueue(&mut *tx, &[dm], now_ms).await?;
     tx.commit().await?;
     tracing::info!(story = story_id, "internal customer asked");
-    Ok(Ok(()))
+    Ok(Ok(customer))
 }

@@ -61,9 +61,10 @@ pub fn last_week(app: &AppState) -> IsoWeek {
 /// `/hero digest [post]` by `user`: leaders only.
 pub async fn digest_command(app: &AppState, user: &str, post: bool) -> Result<Value> {
     if !app.config.is_leader(user) {
-        return Ok(ephemeral(
-            "Only leaders can preview or post the digest (HEROBOT_LEADERS).",
-        ));
+        return Ok(ephemeral(&super::only_leaders(
+            app,
+            "preview or post the digest",
+        )));
     }
     if post {
         let week = last_week(app);
@@ -74,9 +75,9 @@ pub async fn digest_command(app: &AppState, user: &str, post: bool) -> Result<Va
             Posted::AlreadyPosted => ephemeral(&format!(
                 "The digest for {week} was already posted: it goes out once a week."
             )),
-            Posted::NoChannel => {
-                ephemeral("No digest channel is configured: set HEROBOT_DIGEST_CHANNEL.")
-            }
+            Posted::NoChannel => ephemeral(
+                "herobot has no digest channel to post in yet. Ask whoever runs herobot to choose one.",
+            ),
         });
     }
     preview(app).await

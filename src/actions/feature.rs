@@ -1,16 +1,18 @@
 //! Feature or unfeature a story for talks (leaders only), from its Slack post or from the
-//! library: the same change, and the same update of the story's posts in Slack.
+//! library: the same change, and the same update of the story's posts in Slack. A story a hero
+//! asked to keep inside is never featured, whoever asks.
 use serde_json::json;
 
 use super::{Pressed, first_press};
 use crate::domain::StoryId;
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
+use crate::domain::{Consent, UserId};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store::{outbox, stories};
 
 /// What became of a request to feature a story.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Featured {
     /// Changed, and the story's posts are being updated to show it.
     Changed,
@@ -18,10 +20,14 @@ pub enum Featured {
     Unchanged,
     /// The person is not a leader: nothing changed; a button press is told so privately.
     NotALeader,
+    /// These heroes asked to keep the story inside: it is not featured, and a button press is
+    /// told why privately.
+    KeptInside(Vec<UserId>),
 }
 
-const NOT_A_LEADER: &str =
-    "Only leaders can feature stories. Ask one of your leaders if this story deserves a stage.";
+pub use crate::domain::story::not_featurable as kept_inside;
+
+const NOT_A_LEADER: &str = "feature stories";
 
 /// Marks `story` featured (or not) for `by`. Every post of the story herobot made is updated
 /// in place; the message a button was pressed on is replaced through its response_url.
@@ -45,7 +51,10 @@ pub async fn feature(
     };
     if !app.config.is_leader(by) {
         if let Some(private) = reply(Visibility::Private) {
-            let note = Message::fixed(json!({ "text": NOT_A_LEADER }), private);
+            let note = Message::fixed(
+                json!({ "text": super::only_leaders(app, NOT_A_LEADER) }),
+                private,
+            );
             let mut tx = app.writes.begin().await?;
             if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {
                 return Ok(Featured::NotALeader);
@@ -58,6 +67,31 @@ pub async fn feature(
     let mut tx = app.writes.begin().await?;
     if !first_press(&mut tx, pressed.as_ref(), now_ms).await? {
         return Ok(Featured::Unchanged);
+    }
+    let declined: Vec<UserId> = match featured {
+        true => stories::get(&mut *tx, story_id)
+            .await?
+            .map(|s| s.heroes)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, consent)| *consent == Consent::Declined)
+            .map(|(hero, _)| hero)
+            .collect(),
+        false => Vec::new(),
+    };
+    if !declined.is_empty() {
+        if let Some(private) = reply(Visibility::Private) {
+            let mentions: Vec<String> = declined.iter().map(|h| format!("<@{h}>")).collect();
+            let note = Message::fixed(json!({ "text": kept_inside(&mentions) }), private);
+            outbox::enqueue(&mut *tx, &[note], now_ms).await?;
+            tx.commit().await?;
+        }
+        tracing::info!(
+            story = story_id,
+            by,
+            "featuring refused: a hero kept it inside"
+        );
+        return Ok(Featured::KeptInside(declined));
     }
     if !stories::set_featured(&mut *tx, story_id, featured, by, now_ms / 1000).await? {
         return Ok(Featured::Unchanged);

@@ -11,14 +11,13 @@ use crate::store::{requests, sign_in};
 /// `key` identifies the Slack request: a replay of it gets no second link.
 pub async fn library_link(app: &AppState, user: &str, key: &str) -> Result<Value> {
     if !app.config.is_leader(user) {
-        return Ok(messages::refusal(
-            "Only leaders can open the story library (HEROBOT_LEADERS). `/hero find` searches the stories for everyone.",
-        ));
+        return Ok(messages::refusal(&format!(
+            "{} `/hero find` searches the stories for everyone.",
+            super::only_leaders(app, "open the story library")
+        )));
     }
     let Some(public_url) = app.config.public_url.as_deref() else {
-        return Ok(messages::refusal(
-            "The story library needs HEROBOT_PUBLIC_URL, the address people reach herobot at. Ask whoever runs herobot to set it.",
-        ));
+        return Ok(messages::refusal(super::NO_PUBLIC_ADDRESS));
     };
     let now = app.clock.now_secs();
     let grant = Grant {

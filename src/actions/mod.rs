@@ -13,7 +13,6 @@ pub mod home;
 pub mod in_time;
 pub mod library_link;
 pub mod library_session;
-pub mod limit;
 pub mod modal;
 pub mod nominate;
 pub mod rate;
@@ -48,6 +47,39 @@ impl From<&str> for Refused {
         Self(why.to_owned())
     }
 }
+
+impl From<crate::limits::OverLimit> for Refused {
+    fn from(over: crate::limits::OverLimit) -> Self {
+        Refused(format!(
+            "Thank you for recognising so many colleagues! You've reached {} nominations and stories this hour, so this one wasn't saved: please try again in a few minutes.",
+            over.per_hour
+        ))
+    }
+}
+
+/// Why a person who is not a leader is refused `what` ("feature stories"), and who can help:
+/// "Only the service leaders can feature stories: <@L1>, <@L2>."
+pub fn only_leaders(app: &AppState, what: &str) -> String {
+    if app.config.leaders.is_empty() {
+        format!(
+            "Only the service leaders can {what}, and herobot knows none yet: ask whoever runs herobot to name them."
+        )
+    } else {
+        let leaders: Vec<String> = app
+            .config
+            .leaders
+            .iter()
+            .map(|l| format!("<@{l}>"))
+            .collect();
+        format!(
+            "Only the service leaders can {what}: {}.",
+            leaders.join(", ")
+        )
+    }
+}
+
+/// What to say when herobot has no public address for a link, and who can fix it.
+pub const NO_PUBLIC_ADDRESS: &str = "herobot doesn't know the web address people reach it at yet, so it can't make that link. Ask whoever runs herobot to set it up.";
 
 /// A button press: the request it came in (a replay of it changes nothing), the message it was
 /// on, and the response_url that replaces that message.

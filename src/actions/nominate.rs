@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::Refused;
 use crate::domain::Nomination;
-use crate::domain::outbox::Unwritten;
+use crate::domain::outbox::{Message, Unwritten};
 use crate::error::Result;
 use crate::messages::{self, TypedIn};
 use crate::state::AppState;
@@ -44,8 +44,8 @@ pub async fn nominate(
     nomination: Nomination,
     request: Request,
 ) -> Result<Result<Value, Refused>> {
-    if let Err(refused) = app.hourly_limit.check(&nomination.nominator) {
-        return Ok(Err(refused));
+    if let Err(over) = app.hourly_limit.check(&nomination.nominator) {
+        return Ok(Err(over.into()));
     }
     let heroes_channel = app.config.heroes_channel.clone();
     let here = (request.channel.clone(), request.response_url.clone());
@@ -53,8 +53,18 @@ pub async fn nominate(
     let ack = messages::nomination_confirmed(&nomination, place);
     // The messages name the nomination, whose ID the writer gives it as it stores it.
     let heroes = nomination.heroes.clone();
+    // A command shows the confirmation as its answer; a submitted modal closes, so the
+    // confirmation follows privately (where `/hero` was typed, else in a DM).
+    let confirm =
+        (request.source != Source::Command).then(|| (nomination.nominator.clone(), ack.clone()));
     let outbox = Unwritten::new(move |id| {
-        messages::nomination_messages(id, &heroes, heroes_channel.as_deref(), typed_in(&here))
+        let mut messages =
+            messages::nomination_messages(id, &heroes, heroes_channel.as_deref(), typed_in(&here));
+        if let Some((nominator, ack)) = &confirm {
+            let delivery = messages::deliveries::privately(nominator, typed_in(&here));
+            messages.push(Message::fixed(ack.clone(), delivery));
+        }
+        messages
     });
     let submission = Submission {
         key: request.key,

@@ -14,8 +14,7 @@ use crate::slack::blocks::{self, escape_within};
 use crate::state::AppState;
 use crate::store::{outbox, report_cards as store, requests};
 
-const LEADERS_ONLY: &str =
-    "Only leaders can create, edit or retire report cards (HEROBOT_LEADERS).";
+const LEADERS_ONLY: &str = "create, edit or retire report cards";
 
 /// `/hero reportcard …` by `user`: the private reply, or None when a modal opened.
 pub async fn command(
@@ -29,7 +28,7 @@ pub async fn command(
         return list(app).await.map(Some);
     }
     if !app.config.is_leader(user.as_str()) {
-        return Ok(Some(ephemeral(LEADERS_ONLY)));
+        return Ok(Some(ephemeral(&super::only_leaders(app, LEADERS_ONLY))));
     }
     match command {
         CardCommand::New => {
@@ -71,7 +70,7 @@ pub async fn save(
     key: &str,
 ) -> Result<std::result::Result<i64, Refused>> {
     if !app.config.is_leader(user.as_str()) {
-        return Ok(Err(LEADERS_ONLY.into()));
+        return Ok(Err(super::only_leaders(app, LEADERS_ONLY).into()));
     }
     let now_ms = app.clock.now_ms();
     let mut tx = app.writes.begin().await?;
@@ -97,7 +96,7 @@ pub async fn save(
         } else {
             "created"
         };
-        let text = format!(
+        let mut text = format!(
             ":white_check_mark: Report card {id} for *{}* is {verb}: {} rater{} rate {} deliverable{} every month, and the results post in <#{}>. The next round opens on {when}.",
             escape_within(card.supplier(), 100),
             card.raters().len(),
@@ -110,6 +109,14 @@ pub async fn save(
             },
             card.review_channel()
         );
+        let min = crate::domain::report_card::MIN_ANSWERS;
+        if card.raters().len() < min {
+            text.push_str(&format!(
+                "\n:warning: With {} rater{}, its averages can never be shown: results stay hidden until at least {min} raters answer, so nobody's rating can be picked out. Add raters with `/hero reportcard edit {id}`.",
+                card.raters().len(),
+                if card.raters().len() == 1 { "" } else { "s" },
+            ));
+        }
         let note = Message::fixed(
             json!({"text": text}),
             Delivery::Respond {

@@ -5,7 +5,7 @@ use jiff::civil::Time;
 
 use crate::config::Config;
 use crate::domain::RoundId;
-use crate::domain::outbox::{Delivery, Message, Render};
+use crate::domain::outbox::{Delivery, Kind, Message, Render};
 use crate::domain::report_card::{Month, OPEN_FOR_DAYS, REMIND_AFTER_DAYS};
 use crate::error::Result;
 use crate::state::AppState;
@@ -147,11 +147,27 @@ pub async fn close(app: &AppState, round_id: i64, by: &str) -> Result<bool> {
         return Ok(false);
     };
     let now_ms = app.clock.now_ms();
+    let closed_on = crate::clock::local(now_ms / 1000, &app.config.timezone, "%a %-d %b %Y");
+    // Every rating is in by now: the round's results as its raters' DMs will say them.
+    let results = store::results(&app.db, round_id).await?;
     let mut tx = app.writes.begin().await?;
     if !store::close(&mut *tx, round_id, by, now_ms / 1000).await? {
         return Ok(false);
     }
-    let results = Message::rendered(
+    // Each request to rate (and reminder) is replaced, so no green **Rate** stays behind.
+    let mut closed_dms = Vec::new();
+    if let Some(results) = &results {
+        let body = crate::messages::report_card::round_closed(results, &closed_on);
+        for kind in [Kind::RatingRequest, Kind::RatingReminder] {
+            for (channel, ts) in outbox::sent_posts(&mut *tx, kind, round_id).await? {
+                closed_dms.push(Message::fixed(
+                    body.clone(),
+                    Delivery::Update { channel, ts },
+                ));
+            }
+        }
+    }
+    let results_post = Message::rendered(
         Render::RoundResults {
             round: RoundId(round_id),
         },
@@ -159,7 +175,8 @@ pub async fn close(app: &AppState, round_id: i64, by: &str) -> Result<bool> {
             channel: card.review_channel.to_string(),
         },
     );
-    outbox::enqueue(&mut *tx, &[results], now_ms).await?;
+    closed_dms.insert(0, results_post);
+    outbox::enqueue(&mut *tx, &closed_dms, now_ms).await?;
     tx.commit().await?;
     tracing::info!(card = card.id, month = %round.month, by, "report card round closed");
     crate::metrics::ROUNDS_CLOSED.add(1);

@@ -17,8 +17,8 @@ pub async fn tell_story(
     story: NewStory,
     request: Request,
 ) -> Result<Result<Option<i64>, Refused>> {
-    if let Err(refused) = app.hourly_limit.check(story.author()) {
-        return Ok(Err(refused));
+    if let Err(over) = app.hourly_limit.check(story.author()) {
+        return Ok(Err(over.into()));
     }
     let here = (request.channel.clone(), request.response_url.clone());
     let channel = app

@@ -11,9 +11,10 @@ use crate::wall;
 /// `key` identifies the Slack request: a replay of it gets no second link.
 pub async fn wall_link(app: &AppState, user: &str, revoke: bool, key: &str) -> Result<Value> {
     if !app.config.is_leader(user) {
-        return Ok(messages::refusal(
-            "Only leaders can hand out or end wallboard links (HEROBOT_LEADERS).",
-        ));
+        return Ok(messages::refusal(&super::only_leaders(
+            app,
+            "hand out or end wallboard links",
+        )));
     }
     let now = app.clock.now_secs();
     if revoke {
@@ -21,9 +22,7 @@ pub async fn wall_link(app: &AppState, user: &str, revoke: bool, key: &str) -> R
         return Ok(messages::wall::revoked(ended));
     }
     let Some(public_url) = app.config.public_url.as_deref() else {
-        return Ok(messages::refusal(
-            "The wallboard needs HEROBOT_PUBLIC_URL, the address people reach herobot at. Ask whoever runs herobot to set it.",
-        ));
+        return Ok(messages::refusal(super::NO_PUBLIC_ADDRESS));
     };
     let mut tx = app.writes.begin().await?;
     if !requests::record(&mut *tx, key, now).await? {

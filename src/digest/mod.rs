@@ -34,7 +34,9 @@ pub async fn build(
         week,
         counts,
         previous: digests::counts(db, before, start).await?,
-        story_of_the_week: match digests::story_of_the_week(db, start, end).await? {
+        story_of_the_week: match digests::story_of_the_week(db, start, end, digests::Among::Every)
+            .await?
+        {
             Some(story) => Some(story_named(db, story).await?),
             None => None,
         },

@@ -127,16 +127,24 @@ pub fn rank_heroes<'a>(nominations: &'a [NominationFact], stories: &'a [Story]) 
 
 /// The featured story if there is one (the latest featured), else the most complete, newest first.
 pub fn story_of_the_week(stories: &[Story]) -> Option<&Story> {
+    chosen(stories.iter())
+}
+
+/// The story of the week among the stories every credited hero agreed to tell outside Slack
+/// (what the wallboard shows), chosen as [`story_of_the_week`] chooses.
+pub fn shareable_story_of_the_week(stories: &[Story]) -> Option<&Story> {
+    chosen(stories.iter().filter(|s| s.shareable()))
+}
+
+fn chosen<'a>(stories: impl Iterator<Item = &'a Story> + Clone) -> Option<&'a Story> {
     if let Some(featured) = stories
-        .iter()
+        .clone()
         .filter(|s| s.featured_at.is_some())
         .max_by_key(|s| (s.featured_at, s.id))
     {
         return Some(featured);
     }
-    stories
-        .iter()
-        .max_by_key(|s| (completeness(s), s.created_at, s.id))
+    stories.max_by_key(|s| (completeness(s), s.created_at, s.id))
 }
 
 /// How much of a story there is to tell.
@@ -174,7 +182,7 @@ pub fn score(
                 week,
                 card: scorecard_of(&inside, target_recovery_24h, target_surprise),
                 story: if i >= storied {
-                    story_of_the_week(&inside).cloned()
+                    shareable_story_of_the_week(&inside).cloned()
                 } else {
                     None
                 },
@@ -417,7 +425,10 @@ mod tests {
                 w47 - 1,
             ),
             at(
-                story(3, 2, true, Reaction::Satisfied, CustomerKind::Internal),
+                Story {
+                    heroes: vec![(UserId::parse("U0ALICE").unwrap(), Consent::Granted)],
+                    ..story(3, 2, true, Reaction::Satisfied, CustomerKind::Internal)
+                },
                 w47,
             ),
             at(

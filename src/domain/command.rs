@@ -92,6 +92,9 @@ pub enum CommandError {
     Nomination(#[from] NominationError),
     #[error("{0}")]
     Usage(&'static str),
+    /// The first word is neither a subcommand nor a mention, and nobody is named: `/hero stats`.
+    #[error("I don't know `{0}`.")]
+    Unknown(String),
 }
 
 /// Reads the text of a `/hero` command typed by `nominator`.
@@ -142,8 +145,32 @@ pub fn parse(text: &str, nominator: &UserId, min_reason: usize) -> Result<Comman
                 "Use `/hero wall` for a wallboard link, or `/hero wall revoke` to end every link.",
             )),
         },
+        // `for …` reads as a nomination that forgot its hero: that refusal says more.
+        w if w != "for" && names_nobody(text) => Err(CommandError::Unknown(unknown_word(word))),
         _ => Ok(Command::Nominate(nomination(text, nominator, min_reason)?)),
     }
+}
+
+/// No mention and no typed `@name` anywhere: the text cannot be a nomination.
+fn names_nobody(text: &str) -> bool {
+    pieces(text).iter().all(|piece| match piece {
+        Piece::User(_) => false,
+        Piece::Typed(text) => words(text).all(|w| typed_name(w).is_none()),
+        Piece::Reference(_) => true,
+    })
+}
+
+/// The unknown word as it can be shown between backticks: at most 30 characters, without
+/// backticks, escaped for mrkdwn.
+fn unknown_word(word: &str) -> String {
+    let word: String = super::text::unescape(word)
+        .chars()
+        .filter(|c| *c != '`')
+        .take(30)
+        .collect();
+    word.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Words that may join the heroes named before the reason: `@a, @b and @c for …`.
@@ -405,6 +432,30 @@ mod tests {
         assert_eq!(
             nominate("for a great job on the billing outage").unwrap_err(),
             NominationError::NoHero.into()
+        );
+    }
+
+    #[test]
+    fn an_unknown_first_word_is_named_back() {
+        assert_eq!(
+            parse("stats", &me(), 20).unwrap_err(),
+            CommandError::Unknown("stats".into())
+        );
+        assert_eq!(
+            parse("st`a<ts week", &me(), 20).unwrap_err(),
+            CommandError::Unknown("sta&lt;ts".into())
+        );
+        assert!(matches!(
+            parse(
+                "thanks <@U0ALICE> for fixing the export before the demo",
+                &me(),
+                20
+            ),
+            Ok(Command::Nominate(_))
+        ));
+        assert_eq!(
+            parse("thanks @alice for fixing the export", &me(), 20).unwrap_err(),
+            NominationError::UnresolvedName("alice".into()).into()
         );
     }
 

@@ -170,6 +170,16 @@ impl Tag {
     }
 }
 
+/// Whether `s` has a letter or digit outside emoji, Slack's `:shortcode:` emoji included.
+fn has_words(s: &str) -> bool {
+    let is_code = |c: char| c.is_ascii_alphanumeric() || "_+-'".contains(c);
+    s.split(':').enumerate().any(|(i, part)| {
+        // An odd part between two colons, all shortcode characters, is an emoji.
+        let emoji = i % 2 == 1 && !part.is_empty() && part.chars().all(is_code);
+        !emoji && part.chars().any(char::is_alphanumeric)
+    })
+}
+
 /// Why the heroes are recognised: plain text (Slack's escapes undone), long enough to tell a story.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason(String);
@@ -189,6 +199,9 @@ impl Reason {
                 max: MAX_REASON,
                 len,
             });
+        }
+        if !has_words(s) {
+            return Err(NominationError::ReasonWithoutWords);
         }
         Ok(Self(s.to_owned()))
     }
@@ -306,15 +319,19 @@ pub enum NominationError {
     )]
     OnlyYourself,
     #[error(
-        "I can't tell who `@{0}` is: Slack sent the name without a user ID. Pick the person from the list that pops up as you type @, or ask your Slack admin to turn on \"Escape channels, users, and links\" for /hero (herobot's manifest.yml sets `should_escape: true`)."
+        "I can't tell who `@{0}` is: Slack sent the name without a user ID. Pick the person from the list that pops up as you type @, then send again. If no list pops up, ask your Slack admin: /hero must be allowed to receive the people it names."
     )]
     UnresolvedName(String),
     #[error(
         "Tell the story: a reason needs at least {min} characters so others can see what great service looks like (yours has {len})."
     )]
     ReasonTooShort { min: usize, len: usize },
-    #[error("That reason is {len} characters long; please keep it under {max}.")]
+    #[error("That reason is {len} characters long; please shorten it to at most {max} characters.")]
     ReasonTooLong { max: usize, len: usize },
+    #[error(
+        "Tell the story in words: a reason needs letters or digits, not only emoji and punctuation."
+    )]
+    ReasonWithoutWords,
     #[error("A nomination can name at most {max} heroes.")]
     TooManyHeroes { max: usize },
     #[error("A nomination can carry at most {max} tags.")]
@@ -415,6 +432,21 @@ mod tests {
             Reason::parse("  too short  ", 20).unwrap_err(),
             NominationError::ReasonTooShort { min: 20, len: 9 }
         );
+    }
+
+    #[test]
+    fn a_reason_needs_letters_or_digits() {
+        assert_eq!(
+            Reason::parse("🎉🎉🎉🎉🎉 !!! 🙌🙌🙌🙌🙌 ??? 🚀🚀🚀🚀🚀", 20).unwrap_err(),
+            NominationError::ReasonWithoutWords
+        );
+        assert!(Reason::parse("🎉 fixed it in 2 hours 🎉 thanks!", 20).is_ok());
+        assert_eq!(
+            Reason::parse(":tada: :tada: :raised_hands: :+1: !!!", 20).unwrap_err(),
+            NominationError::ReasonWithoutWords
+        );
+        assert!(Reason::parse(":tada: fixed the export by 10:30 :tada:", 20).is_ok());
+        assert!(Reason::parse("顧客の請求ミスを一時間で直しお詫びの手紙を送った", 20).is_ok());
     }
 
     #[test]

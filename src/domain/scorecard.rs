@@ -150,7 +150,9 @@ pub fn percent(part: usize, whole: usize) -> Option<u32> {
 pub struct WeekScore {
     pub week: IsoWeek,
     pub card: Scorecard,
-    /// The week's story, as the digest chooses it; None before the last [`STORY_WEEKS`] weeks.
+    /// The week's story, chosen as the digest chooses it but among the stories every credited hero
+    /// agreed to tell outside Slack (the wallboard shows it); None before the last [`STORY_WEEKS`]
+    /// weeks.
     pub story: Option<Story>,
 }
 

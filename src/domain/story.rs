@@ -160,6 +160,15 @@ impl Story {
     }
 }
 
+/// Why a story is not featured for talks, naming (as `names` gives them: Slack mentions, or
+/// names on a page) the heroes who asked to keep it inside.
+pub fn not_featurable(names: &[String]) -> String {
+    format!(
+        "This story can't be featured: {} asked to keep it inside.",
+        super::text::listed(names)
+    )
+}
+
 /// Which field of a story is wrong, and why; each reads as a message beside the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoryError {

@@ -175,6 +175,18 @@ fn at_name<S: BuildHasher>(user: &UserId, names: &HashMap<String, String, S>) ->
     }
 }
 
+/// A list as a sentence says it: `A`, `A and B`, `A, B and C`.
+pub fn listed<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
 /// Undoes Slack's three escapes (`&amp;` last, so `&amp;lt;` stays `&lt;`).
 pub fn unescape(s: &str) -> String {
     if !s.contains('&') {
@@ -199,6 +211,14 @@ mod tests {
 
     fn user(s: &str) -> Piece {
         Piece::User(UserId::parse(s).unwrap())
+    }
+
+    #[test]
+    fn lists_read_as_a_sentence() {
+        assert_eq!(listed::<&str>(&[]), "");
+        assert_eq!(listed(&["Ana"]), "Ana");
+        assert_eq!(listed(&["Ana", "Bo"]), "Ana and Bo");
+        assert_eq!(listed(&["Ana", "Bo", "Cy"]), "Ana, Bo and Cy");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use sqlx::SqlitePool;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::export::{self, Format};
+use super::export::{self, Format, KeptInside};
 use super::names;
 use crate::clock::Clock;
 use crate::slack::client::SlackClient;
@@ -45,18 +45,20 @@ const ROWS_AHEAD: usize = 64;
 const CHUNKS_AHEAD: usize = 4;
 
 /// Starts writing the stories `filter` selects in `format`: the chunks arrive on the receiver
-/// (an error ends it early), and the task answers how many stories were written.
+/// (an error ends it early), and the task answers how many stories were written. A talk pack
+/// leaves out the stories kept inside unless `kept_inside` includes them.
 pub fn spawn(
     source: ExportSource,
     format: Format,
     filter: Filter,
+    kept_inside: KeptInside,
 ) -> (
     mpsc::Receiver<std::io::Result<String>>,
     JoinHandle<Result<usize, sqlx::Error>>,
 ) {
     let (tx, rx) = mpsc::channel(CHUNKS_AHEAD);
     let task = tokio::spawn(async move {
-        let written = write(&source, format, &filter, &tx).await;
+        let written = write(&source, format, &filter, kept_inside, &tx).await;
         if let Err(err) = &written {
             tracing::error!(error = %err, "an export failed part-way");
             let _ = tx
@@ -72,6 +74,7 @@ async fn write(
     source: &ExportSource,
     format: Format,
     filter: &Filter,
+    kept_inside: KeptInside,
     tx: &mpsc::Sender<std::io::Result<String>>,
 ) -> Result<usize, sqlx::Error> {
     if filter.query.is_some() {
@@ -84,8 +87,18 @@ async fn write(
         Format::Markdown => library::tally(db, filter).await?,
         Format::Csv | Format::Json => (0, 0),
     };
+    // The talk pack is for talks outside the company: without the person asking, it holds only
+    // what every hero agreed to tell there.
+    let narrowed = Filter {
+        shareable: true,
+        ..filter.clone()
+    };
+    let (filter, count, left_out) = match (format, kept_inside) {
+        (Format::Markdown, KeptInside::LeftOut) => (&narrowed, shareable, count - shareable),
+        _ => (filter, count, 0),
+    };
     if tx
-        .send(Ok(export::head(format, count, shareable)))
+        .send(Ok(export::head(format, count, shareable, left_out)))
         .await
         .is_err()
     {

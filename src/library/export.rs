@@ -1,6 +1,8 @@
 //! The exports of stories: a Markdown talk pack to read aloud, RFC 4180 CSV that is safe to open
 //! in a spreadsheet, and JSON with a stable schema (`herobot.stories.v1`). Every format shows each
-//! hero's consent; a story without every hero's consent is marked internal only.
+//! hero's consent. The talk pack, meant for talks outside the company, holds only the stories every
+//! credited hero agreed to tell outside unless the person asks for the others too, and then marks
+//! each of those as kept inside; CSV and JSON, for the people who run the program, hold every story.
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -45,6 +47,28 @@ impl Format {
         }
     }
 }
+
+/// Whether a talk pack also holds the stories some credited hero has not agreed (or not yet) to
+/// tell outside the company. CSV and JSON hold them whatever this says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KeptInside {
+    /// Left out: what a talk pack holds unless the person asks for more.
+    #[default]
+    LeftOut,
+    /// Included, each marked as kept inside (`--include-internal`, `include_internal=true`).
+    Included,
+}
+
+impl KeptInside {
+    /// From the yes/no of `--include-internal` or `include_internal=true`.
+    pub fn included(yes: bool) -> Self {
+        if yes { Self::Included } else { Self::LeftOut }
+    }
+}
+
+/// What marks a story kept inside in a talk pack that holds it.
+pub const KEPT_INSIDE_MARK: &str =
+    "> **Kept inside:** not every hero has agreed to tell this story outside.\n\n";
 
 /// Renders `stories` in `format`; `names` maps user IDs to display names.
 pub fn render(
@@ -110,20 +134,36 @@ fn md_line(line: &str) -> String {
 /// One section per story, ready to read aloud.
 pub fn talk_pack(stories: &[Story], names: &HashMap<String, String>, tz: &TimeZone) -> String {
     let shareable = stories.iter().filter(|s| s.shareable()).count();
-    let mut out = talk_pack_head(stories.len(), shareable);
+    let mut out = talk_pack_head(stories.len(), shareable, 0);
     talk_pack_sections(&mut out, stories, names, tz);
     out
 }
 
-/// The talk pack's title and how many of its `count` stories are `shareable`.
-fn talk_pack_head(count: usize, shareable: usize) -> String {
+fn stories_in_words(count: usize) -> String {
+    format!("{count} {}", if count == 1 { "story" } else { "stories" })
+}
+
+/// The talk pack's title and how many of its `count` stories are `shareable`, and how many
+/// kept inside were `left_out`.
+fn talk_pack_head(count: usize, shareable: usize, left_out: usize) -> String {
     let mut out = String::from("# Service recovery stories — talk pack\n\n");
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "_{} {}; {shareable} may be told outside the company. Each hero's consent is shown with their story._\n",
-        count,
-        if count == 1 { "story" } else { "stories" }
+        "_{}; {shareable} may be told outside the company. Each hero's consent is shown with their story.",
+        stories_in_words(count),
     );
+    if shareable < count {
+        out.push_str(" A story not every hero has agreed to tell outside is marked kept inside.");
+    }
+    if left_out > 0 {
+        let _ = write!(
+            out,
+            " Left out: {} kept inside (not every hero has agreed to tell {} outside).",
+            stories_in_words(left_out),
+            if left_out == 1 { "it" } else { "them" }
+        );
+    }
+    out.push_str("_\n\n");
     out
 }
 
@@ -142,7 +182,7 @@ fn talk_pack_sections(
             .collect();
         let _ = writeln!(out, "## {}\n", md_inline(&with_names(&s.title, names)));
         if !s.shareable() {
-            out.push_str("> **Internal only** — not every hero has agreed to this story being told outside Slack.\n\n");
+            out.push_str(KEPT_INSIDE_MARK);
         }
         let _ = writeln!(out, "- **Heroes:** {}", heroes.join(", "));
         let _ = writeln!(
@@ -322,10 +362,11 @@ fn json_story(s: &Story, names: &HashMap<String, String>, tz: &TimeZone) -> Valu
 }
 
 /// What an export writes before its first story: the talk pack's title and counts (`count`
-/// stories, `shareable` of them shareable), the CSV header, or the JSON document's opening.
-pub fn head(format: Format, count: usize, shareable: usize) -> String {
+/// stories, `shareable` of them shareable, `left_out` kept inside not in it), the CSV header, or
+/// the JSON document's opening.
+pub fn head(format: Format, count: usize, shareable: usize, left_out: usize) -> String {
     match format {
-        Format::Markdown => talk_pack_head(count, shareable),
+        Format::Markdown => talk_pack_head(count, shareable, left_out),
         Format::Csv => CSV_HEADER.join(",") + "\r\n",
         Format::Json => format!("{{\n  \"schema\": \"{JSON_SCHEMA}\",\n  \"stories\": ["),
     }
@@ -400,14 +441,15 @@ mod tests {
     }
 
     #[test]
-    fn the_talk_pack_marks_stories_without_every_consent_internal_only() {
+    fn the_talk_pack_marks_stories_without_every_consent_kept_inside() {
         let pending = story(1, 5, true, Reaction::BlownAway, CustomerKind::External);
         let mut granted = story(2, 30, false, Reaction::Satisfied, CustomerKind::Internal);
         granted.heroes = vec![(UserId::parse("U0ALICE").unwrap(), Consent::Granted)];
         let md = talk_pack(&[pending, granted], &names(), &TimeZone::UTC);
         let sections: Vec<&str> = md.split("\n## ").collect();
-        assert!(sections[1].contains("**Internal only**"));
-        assert!(!sections[2].contains("Internal only"));
+        assert!(sections[1].contains(KEPT_INSIDE_MARK));
+        assert!(!sections[2].contains("Kept inside"));
+        assert!(!md.to_lowercase().contains("internal only"));
         assert!(sections[2].contains("- **Heroes:** Alice Doe"));
         assert!(sections[2].contains("fixed in 30 hours"));
         assert!(sections[2].contains("**The surprise.** None recorded."));
@@ -462,7 +504,7 @@ mod tests {
             for n in 0..=stories.len() {
                 let some = &stories[..n];
                 let shareable = some.iter().filter(|s| s.shareable()).count();
-                let mut out = head(format, n, shareable);
+                let mut out = head(format, n, shareable, 0);
                 for (i, s) in some.iter().enumerate() {
                     row(format, i, s, &names(), &TimeZone::UTC, &mut out);
                 }

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 use askama::Template;
 use jiff::tz::TimeZone;
 
-use crate::domain::story::{duration_in_words, recovery_in_words};
-use crate::domain::text::with_names;
-use crate::domain::{Customer, Story};
+use crate::domain::story::{duration_in_words, not_featurable, recovery_in_words};
+use crate::domain::text::{listed, with_names};
+use crate::domain::{Consent, Customer, Story};
 
 /// What every page shares: where the library lives, and the session's CSRF token if signed in.
 pub struct Layout {
@@ -65,7 +65,54 @@ pub struct ListedStory {
     pub recovery: String,
     pub excerpt: String,
     pub featured: bool,
-    pub shareable: bool,
+    pub consent: ConsentState,
+}
+
+/// Whether a story may be told outside Slack, in words that tell the three states apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentState {
+    /// The badge's class: `outside`, `waiting` or `kept`.
+    pub class: &'static str,
+    /// "may be told outside", "waiting for Ana and Bo", "kept inside by Cy".
+    pub words: String,
+}
+
+impl ConsentState {
+    /// A hero who asked to keep the story inside decides it, whoever else has answered; else
+    /// anyone who has not answered yet.
+    pub fn of(s: &Story, names: &HashMap<String, String>) -> Self {
+        let who = |consent: Consent| -> Vec<String> {
+            s.heroes
+                .iter()
+                .filter(|(_, c)| *c == consent)
+                .map(|(id, _)| name(names, id))
+                .collect()
+        };
+        let declined = who(Consent::Declined);
+        let pending = who(Consent::Pending);
+        if !declined.is_empty() {
+            Self {
+                class: "kept",
+                words: format!("kept inside by {}", listed(&declined)),
+            }
+        } else if !pending.is_empty() {
+            Self {
+                class: "waiting",
+                words: format!("waiting for {}", listed(&pending)),
+            }
+        } else if s.shareable() {
+            Self {
+                class: "outside",
+                words: "may be told outside".to_owned(),
+            }
+        } else {
+            // No hero credited: nobody can agree.
+            Self {
+                class: "waiting",
+                words: "waiting for a hero to be credited".to_owned(),
+            }
+        }
+    }
 }
 
 /// The story list with its filters.
@@ -100,7 +147,9 @@ pub struct StoryView {
     pub title: String,
     pub featured: bool,
     pub featured_note: String,
-    pub shareable: bool,
+    pub consent: ConsentState,
+    /// Why the story cannot be featured (a hero asked to keep it inside), instead of the button.
+    pub not_featurable: Option<String>,
     pub consents: Vec<HeroConsent>,
     pub author: String,
     pub told: String,
@@ -173,7 +222,7 @@ impl ListedStory {
             recovery: format!("fixed in {}", duration_in_words(s.recovery_secs())),
             excerpt: excerpt(&with_names(&s.what_went_wrong, names), 240),
             featured: s.featured_at.is_some(),
-            shareable: s.shareable(),
+            consent: ConsentState::of(s, names),
         }
     }
 }
@@ -194,7 +243,16 @@ impl StoryView {
             title: with_names(&s.title, names),
             featured: s.featured_at.is_some(),
             featured_note,
-            shareable: s.shareable(),
+            consent: ConsentState::of(s, names),
+            not_featurable: {
+                let declined: Vec<String> = s
+                    .heroes
+                    .iter()
+                    .filter(|(_, c)| *c == Consent::Declined)
+                    .map(|(id, _)| name(names, id))
+                    .collect();
+                (!declined.is_empty()).then(|| not_featurable(&declined))
+            },
             consents: s
                 .heroes
                 .iter()
@@ -257,6 +315,42 @@ mod tests {
         assert_eq!(count(1, 7, false), "7 stories");
         assert_eq!(count(1, 25, true), "Stories 1–25");
         assert_eq!(count(26, 5, false), "Stories 26–30");
+    }
+
+    #[test]
+    fn the_three_consent_states_read_apart_and_never_say_internal() {
+        use crate::digest::oracle::story;
+        use crate::domain::{CustomerKind, Reaction, UserId};
+        let names = HashMap::from([
+            ("U0ANA".to_owned(), "Ana".to_owned()),
+            ("U0BO".to_owned(), "Bo".to_owned()),
+        ]);
+        let with = |heroes: &[(&str, Consent)]| {
+            let mut s = story(1, 5, true, Reaction::BlownAway, CustomerKind::Internal);
+            s.heroes = heroes
+                .iter()
+                .map(|(id, c)| (UserId::parse(id).unwrap(), *c))
+                .collect();
+            ConsentState::of(&s, &names).words
+        };
+        let states = [
+            with(&[("U0ANA", Consent::Granted), ("U0BO", Consent::Granted)]),
+            with(&[("U0ANA", Consent::Pending), ("U0BO", Consent::Pending)]),
+            with(&[("U0ANA", Consent::Granted), ("U0CY", Consent::Pending)]),
+            with(&[("U0ANA", Consent::Pending), ("U0BO", Consent::Declined)]),
+            with(&[]),
+        ];
+        assert_eq!(
+            states,
+            [
+                "may be told outside",
+                "waiting for Ana and Bo",
+                "waiting for U0CY",
+                "kept inside by Bo",
+                "waiting for a hero to be credited",
+            ]
+        );
+        assert!(states.iter().all(|s| !s.contains("internal")));
     }
 
     #[test]

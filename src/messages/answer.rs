@@ -51,10 +51,13 @@ pub fn link_for_teller(
 /// The story's post or confirmation note to its teller: the story is told, and they can ask
 /// the customer.
 pub fn told(story: &Story) -> Value {
-    let text = format!(
+    let mut text = format!(
         ":white_check_mark: Thank you! Your story *{}* is told, and each hero is asked whether it may be told outside Slack. Was the customer blown away? Ask them: their answer counts in the scorecard.",
         escape_within(&story.title, 200)
     );
+    if story.surprise.is_none() {
+        text.push_str("\n:gift: A tip for next time: a fix and a surprise the customer didn't expect (a call, a note, a small gift) is what turns a recovery into a story they retell.");
+    }
     json!({
         "text": blocks::truncate(&text, FALLBACK_MAX),
         "blocks": [

@@ -54,6 +54,19 @@ fn public_post<'a>(
     Some((Message::rendered(render, delivery), place))
 }
 
+/// Only for `person`: beside where they typed `/hero` (through its response_url), else in
+/// their DM.
+pub fn privately(person: &UserId, typed_in: Option<TypedIn<'_>>) -> Delivery {
+    match typed_in.filter(|here| !here.response_url.is_empty()) {
+        Some(here) => Delivery::Respond {
+            url: here.response_url.to_owned(),
+            channel: here.channel.to_owned(),
+            visibility: Visibility::Private,
+        },
+        None => Delivery::dm(person),
+    }
+}
+
 /// A nomination's celebration (heroes channel, else where it was made) and a DM to each hero.
 /// Without either place ([`public_place`]), only the DMs go out.
 pub fn nomination_messages(
@@ -91,14 +104,6 @@ pub fn story_messages(
         };
         Message::rendered(dm, Delivery::dm(hero))
     });
-    let told = match typed_in.filter(|here| !here.response_url.is_empty()) {
-        Some(here) => Delivery::Respond {
-            url: here.response_url.to_owned(),
-            channel: here.channel.to_owned(),
-            visibility: Visibility::Private,
-        },
-        None => Delivery::dm(teller),
-    };
-    let told = Message::rendered(Render::StoryTold { story }, told);
+    let told = Message::rendered(Render::StoryTold { story }, privately(teller, typed_in));
     post.into_iter().chain(dms).chain([told]).collect()
 }

@@ -167,10 +167,24 @@ pub fn help() -> Value {
     ephemeral(HELP)
 }
 
+/// An unknown word (already escaped), followed by the usage.
+pub fn unknown(problem: &str) -> Value {
+    ephemeral(&format!("{problem} Here is what /hero can do:\n{HELP}"))
+}
+
 /// A refusal: what was wrong, and where to find usage.
 pub fn refusal(problem: &str) -> Value {
     ephemeral(&format!(
         ":warning: {problem}\nType `/hero help` to see how /hero works."
+    ))
+}
+
+/// A refusal that gives the person's own text back (as Slack sent it), so they can shorten it
+/// and send it again.
+pub fn refusal_with_text(problem: &str, typed: &str) -> Value {
+    let typed = blocks::escape(&crate::domain::text::unescape(typed));
+    ephemeral(&format!(
+        ":warning: {problem} Nothing was saved. Here is what you wrote, to shorten and send again:\n```/hero {typed}```"
     ))
 }
 
@@ -247,7 +261,7 @@ mod tests {
 
     #[test]
     fn a_huge_reason_still_fits_slacks_limits() {
-        let n = nomination(&"<&>".repeat(1000));
+        let n = nomination(&"<&>x".repeat(750));
         let c = celebration(&n);
         for block in c["blocks"].as_array().unwrap() {
             if let Some(text) = block["text"]["text"].as_str() {

@@ -68,6 +68,23 @@ pub fn rating_request(card: &Card, round: &Round, tz: &TimeZone, reminder: bool)
     )
 }
 
+/// What replaces a rater's **Rate …** DM once the round closed: no button, the overall result.
+pub fn round_closed(results: &Results, closed_on: &str) -> Value {
+    let overall = match results.overall() {
+        Some(overall) => format!("overall *{}* of 5", average_text(overall)),
+        None => format!(
+            "averages are not shown, as fewer than {} raters answered",
+            crate::domain::report_card::MIN_ANSWERS
+        ),
+    };
+    let text = format!(
+        ":lock: *{}* for {}: this round closed on {closed_on}: {overall}. Thank you for rating.",
+        escape_within(&results.card.supplier, 100),
+        results.round.month.name()
+    );
+    message(&text, vec![blocks::section(&text)])
+}
+
 /// `1 ▏2 ▏5 ▏…`: how many gave each point, as a line of text.
 fn distribution(tally: &Tally) -> String {
     tally
@@ -199,7 +216,13 @@ pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value 
             lines.push(format!("…and {more} more on the card's page."));
         }
         for (i, chunk) in sections(&lines).into_iter().enumerate() {
-            let head = if i == 0 { "*Open action items*\n" } else { "" };
+            let head = match i {
+                0 if results.open_actions.iter().all(|a| a.done_at.is_none()) => {
+                    "*Open action items*\n"
+                }
+                0 => "*Action items*\n",
+                _ => "",
+            };
             out.push(blocks::section(&format!("{head}{chunk}")));
         }
     }

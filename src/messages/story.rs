@@ -43,11 +43,9 @@ pub fn post(story: &Story, tz: &TimeZone) -> Value {
             when(story.fixed_at, tz)
         )]),
     ];
-    match &story.surprise {
-        Some(surprise) => blocks.push(titled("The surprise", surprise)),
-        None => blocks.push(blocks::context(&[
-            "No surprise recorded: next time, surprise them too.".into(),
-        ])),
+    // Without a surprise the post says nothing of it: only the teller is told, privately.
+    if let Some(surprise) = &story.surprise {
+        blocks.push(titled("The surprise", surprise));
     }
     let tags: Vec<String> = story.tags.iter().map(|t| format!("#{t}")).collect();
     blocks.push(blocks::context(&[
@@ -155,7 +153,7 @@ mod tests {
         let message = post(&story(), &TimeZone::UTC);
         let text = message.to_string();
         assert!(text.contains("fixed in 5 hours — within 24 h ✓"), "{text}");
-        assert!(text.contains("No surprise recorded"));
+        assert!(!text.contains("No surprise") && !text.contains("surprise them"));
         assert!(text.contains("<@U0ALICE> and <@U0BOB>"));
         // Plain text is never parsed for mentions; mrkdwn (the notification text) is escaped.
         assert_eq!(message["blocks"][0]["text"]["type"], "plain_text");

@@ -2,7 +2,7 @@
 use serde_json::{Value, json};
 
 use super::{FieldErrors, input, plain};
-use crate::domain::StoryId;
+use crate::domain::{StoryId, UserId};
 use crate::slack::blocks::truncate;
 use crate::slack::payload::Values;
 
@@ -42,6 +42,24 @@ pub fn parse(values: &Values<'_>, metadata: &str) -> Result<(StoryId, String), F
             "Pick the customer.".to_owned(),
         )])),
     }
+}
+
+/// The modal's answer once the customer is asked: it says privately whom herobot asked.
+pub fn asked(customer: &UserId) -> Value {
+    json!({
+        "response_action": "update",
+        "view": {
+            "type": "modal",
+            "callback_id": CALLBACK_ID,
+            "title": plain("Ask the customer"),
+            "close": plain("Done"),
+            "blocks": [
+                {"type": "section", "text": {"type": "mrkdwn", "text": format!(
+                    ":white_check_mark: herobot asked <@{customer}> in a DM whether they were blown away. Their answer shows on the story and counts in the scorecard."
+                )}},
+            ],
+        },
+    })
 }
 
 /// The message beside the picker when the answer cannot go to that person.

@@ -105,9 +105,9 @@ pub fn parse(
     Nomination::new(nominator.clone(), heroes, reason, category, kind, tags).map_err(|err| {
         let field = match err {
             NominationError::TooManyTags { .. } => "tags",
-            NominationError::ReasonTooShort { .. } | NominationError::ReasonTooLong { .. } => {
-                "reason"
-            }
+            NominationError::ReasonTooShort { .. }
+            | NominationError::ReasonTooLong { .. }
+            | NominationError::ReasonWithoutWords => "reason",
             _ => "heroes",
         };
         FieldErrors::from([(field, hero_message(&err))])

@@ -1,5 +1,7 @@
 //! `GET /api/stories`: the exports over HTTP, for a bearer of `HEROBOT_API_TOKEN` (compared in
 //! constant time; the scheme in any case). The API does not exist while the variable is unset.
+//! `format=md` (the talk pack) holds only the stories every hero agreed to tell outside unless
+//! `include_internal=true`; CSV and JSON hold every story.
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -9,7 +11,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::library::download;
-use crate::library::export::Format;
+use crate::library::export::{Format, KeptInside};
 use crate::state::AppState;
 use crate::store::library::Filter;
 
@@ -21,6 +23,7 @@ pub struct Params {
     q: Option<String>,
     featured: Option<String>,
     shareable: Option<String>,
+    include_internal: Option<String>,
 }
 
 pub async fn stories(
@@ -49,14 +52,18 @@ pub async fn stories(
         &state.config.timezone,
     )
     .map_err(Error::BadRequest)?;
-    exported(&state, format, &filter).await
+    let kept_inside =
+        KeptInside::included(crate::library::flag(params.include_internal.as_deref()));
+    exported(&state, format, &filter, kept_inside).await
 }
 
-/// The stories `filter` selects, in `format`, as a dated attachment.
+/// The stories `filter` selects, in `format`, as a dated attachment; a talk pack with the stories
+/// kept inside only if `kept_inside` includes them.
 pub(super) async fn exported(
     state: &AppState,
     format: Format,
     filter: &Filter,
+    kept_inside: KeptInside,
 ) -> Result<Response> {
     let source = download::ExportSource {
         reads: state.reads.clone(),
@@ -68,7 +75,7 @@ pub(super) async fn exported(
         names_budget: download::NAMES_BUDGET,
         roster: state.roster.clone(),
     };
-    let (chunks, _written) = download::spawn(source, format, filter.clone());
+    let (chunks, _written) = download::spawn(source, format, filter.clone(), kept_inside);
     let day = crate::clock::local(state.clock.now_secs(), &state.config.timezone, "%Y-%m-%d");
     let disposition = format!(
         "attachment; filename=\"herobot-stories-{day}.{}\"",

@@ -93,7 +93,7 @@ pub async fn pressed(state: &AppState, pressed: BlockActions, signed_at: i64) ->
                 open_rating(state, round, &user, trigger_id, pressed_on).await?;
             }
             Element::AddAction(round) => {
-                open_action_form(state, round, trigger_id, pressed_on).await?;
+                open_action_form(state, round, &user, trigger_id, pressed_on).await?;
             }
             Element::ActionDone(item) => {
                 action_done(state, item, &user, pressed_on).await?;

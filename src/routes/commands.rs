@@ -105,8 +105,12 @@ async fn answer(
             return actions::report_card::command(state, user, card, &cmd.trigger_id, metadata)
                 .await;
         }
+        Err(CommandError::Nomination(
+            err @ crate::domain::nomination::NominationError::ReasonTooLong { .. },
+        )) => messages::refusal_with_text(&err.to_string(), &cmd.text),
         Err(CommandError::Nomination(err)) => messages::refusal(&err.to_string()),
         Err(CommandError::Usage(usage)) => messages::refusal(usage),
+        Err(unknown @ CommandError::Unknown(_)) => messages::unknown(&unknown.to_string()),
     };
     Ok(Some(reply))
 }

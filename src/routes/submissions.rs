@@ -65,7 +65,7 @@ pub async fn submitted(state: &AppState, submission: ViewSubmission) -> Result<O
                 Err(errors) => return Ok(Some(errors_response(&errors))),
             };
             match ask_colleague(state, story, &user, &customer).await? {
-                Ok(()) => Ok(None),
+                Ok(customer) => Ok(Some(modals::ask::asked(&customer))),
                 Err(Refused(why)) => Ok(Some(errors_response(&modals::ask::refused(&why)))),
             }
         }

@@ -144,9 +144,10 @@ pub async fn scorecard(db: &SqlitePool, start: i64, end: i64) -> Result<Scorecar
 }
 
 /// The story of `[?1, ?2)`: the latest featured, else the most complete (what there is to tell,
-/// a surprise, a reaction, a recovery within `?3`, a permalink, tags), newest first.
+/// a surprise, a reaction, a recovery within `?3`, a permalink, tags), newest first. With `?4`
+/// true, only among stories that may be told outside Slack (every credited hero granted consent).
 pub const STORY_OF_THE_WEEK: &str = "select id from (
-        select id, 1 as featured, featured_at as score, created_at from stories
+        select id, 1 as featured, featured_at as score, created_at from stories s
         where created_at >= ?1 and created_at < ?2 and featured_at is not null
         union all
         select id, 0, min(length(what_went_wrong) + length(how_fixed), 600) / 200
@@ -154,20 +155,35 @@ pub const STORY_OF_THE_WEEK: &str = "select id from (
                       + (fixed_at - happened_at <= ?3) + (message_permalink is not null)
                       + exists (select 1 from story_tags t where t.story_id = s.id),
                created_at
-        from stories s where created_at >= ?1 and created_at < ?2)
+        from stories s where created_at >= ?1 and created_at < ?2) chosen
+     where not ?4
+        or (exists (select 1 from story_heroes h where h.story_id = chosen.id)
+            and not exists (select 1 from story_heroes h
+                            where h.story_id = chosen.id and h.consent != 'granted'))
      order by featured desc, score desc, case when featured then 0 else created_at end desc, id desc
      limit 1";
 
-/// The story of the week of `[start, end)`, if any story was told.
+/// Which stories a story of the week is chosen among.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Among {
+    /// Every story told: the digest, inside Slack.
+    Every,
+    /// Only stories every credited hero agreed to tell outside Slack: the wallboard.
+    Shareable,
+}
+
+/// The story of the week of `[start, end)` among `among`, if any such story was told.
 pub async fn story_of_the_week(
     db: &SqlitePool,
     start: i64,
     end: i64,
+    among: Among,
 ) -> Result<Option<Story>, sqlx::Error> {
     let id: Option<i64> = sqlx::query_scalar(STORY_OF_THE_WEEK)
         .bind(start)
         .bind(end)
         .bind(RECOVERY_WINDOW_SECS)
+        .bind(among == Among::Shareable)
         .fetch_optional(db)
         .await?;
     let Some(id) = id else {
@@ -240,8 +256,9 @@ pub async fn stories(db: &SqlitePool, start: i64, end: i64) -> Result<Vec<Story>
 }
 
 /// The scorecards of the `n` weeks that end with `last`, counted in SQL week by week as the
-/// digest counts its own, in `tz`, against the targets (24 h, surprise, minimum sample): no week's stories are
-/// read into memory.
+/// digest counts its own, in `tz`, against the targets (24 h, surprise, minimum sample): no
+/// week's stories are read into memory. The stories of the week are chosen among the shareable
+/// stories only, since the wallboard shows them outside Slack.
 pub async fn weekly(
     db: &SqlitePool,
     tz: &TimeZone,
@@ -256,7 +273,7 @@ pub async fn weekly(
         let (start, end) = week.bounds(tz);
         let card = scorecard(db, start, end).await?;
         let story = if i >= storied {
-            story_of_the_week(db, start, end).await?
+            story_of_the_week(db, start, end, Among::Shareable).await?
         } else {
             None
         };

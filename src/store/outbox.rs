@@ -224,6 +224,27 @@ pub async fn story_posts(
     .await
 }
 
+/// Where messages of `kind` about `subject_id` were sent with `chat.postMessage`: (channel,
+/// ts) of each, from Slack's answer, so they can be updated in place (a round's results, its
+/// requests to rate).
+pub async fn sent_posts(
+    db: impl SqliteExecutor<'_>,
+    kind: Kind,
+    subject_id: i64,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "select response->>'channel', response->>'ts' from outbox
+         where subject_id = ?1 and render = ?2 and method = ?3 and status = 'sent'
+           and response->>'channel' is not null and response->>'ts' is not null
+         order by id",
+    )
+    .bind(subject_id)
+    .bind(kind.name())
+    .bind(POST)
+    .fetch_all(db)
+    .await
+}
+
 /// Whether a customer's praise was queued for `story_id` before (the heroes hear it once).
 pub async fn praise_queued(
     db: impl SqliteExecutor<'_>,

@@ -61,6 +61,9 @@ pub struct Board {
     pub target_surprise: u8,
     pub heroes: Vec<Hero>,
     pub story: Option<StoryCard>,
+    /// No story shown although stories were told in the last two weeks: none of them may be told
+    /// outside yet.
+    pub stories_kept_inside: bool,
 }
 
 fn name(names: &HashMap<String, String>, id: &str) -> String {
@@ -211,30 +214,34 @@ pub fn board(
             when: ago(now - r.created_at),
         })
         .collect();
-    // This week's story, else last week's (the one the digest named).
+    // This week's story, else last week's: only one every credited hero agreed to tell outside
+    // (the store chose it among those), since anyone passing the screen reads it.
     let story = scores
         .iter()
         .rev()
         .take(2)
         .zip(["This week", "Last week"])
         .find_map(|(w, when)| {
-            w.story.as_ref().map(|s| StoryCard {
-                title: plain(&s.title, names),
-                heroes: s
-                    .heroes
-                    .iter()
-                    .map(|(h, _)| name(names, h))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                recovery: recovery_in_words(s.recovery_secs()),
-                went_wrong: excerpt(&plain(&s.what_went_wrong, names), 180),
-                how_fixed: excerpt(&plain(&s.how_fixed, names), 180),
-                surprise: s
-                    .surprise
-                    .as_deref()
-                    .map(|t| excerpt(&plain(t, names), 140)),
-                week: when,
-            })
+            w.story
+                .as_ref()
+                .filter(|s| s.shareable())
+                .map(|s| StoryCard {
+                    title: plain(&s.title, names),
+                    heroes: s
+                        .heroes
+                        .iter()
+                        .map(|(h, _)| name(names, h))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    recovery: recovery_in_words(s.recovery_secs()),
+                    went_wrong: excerpt(&plain(&s.what_went_wrong, names), 180),
+                    how_fixed: excerpt(&plain(&s.how_fixed, names), 180),
+                    surprise: s
+                        .surprise
+                        .as_deref()
+                        .map(|t| excerpt(&plain(t, names), 140)),
+                    week: when,
+                })
         });
     Board {
         updated: crate::clock::local(now, tz, "%a %-d %b, %H:%M"),
@@ -249,6 +256,8 @@ pub fn board(
         target_recovery_24h: t24,
         target_surprise: tsurprise,
         heroes,
+        stories_kept_inside: story.is_none()
+            && scores.iter().rev().take(2).any(|w| w.card.stories > 0),
         story,
     }
 }
@@ -260,12 +269,20 @@ mod tests {
     use crate::digest::oracle::story;
     use crate::domain::calendar::IsoWeek;
     use crate::domain::scorecard::weeks_to;
-    use crate::domain::{CustomerKind, Reaction};
+    use crate::domain::{Consent, CustomerKind, Reaction};
 
     fn scores(tz: &TimeZone) -> Vec<WeekScore> {
+        scores_with(tz, Consent::Granted)
+    }
+
+    /// The weeks' scorecards, every hero of every story having answered `consent`.
+    fn scores_with(tz: &TimeZone, consent: Consent) -> Vec<WeekScore> {
         let weeks = weeks_to(IsoWeek::parse("2026-W47").unwrap(), TREND_WEEKS);
         let at = |mut s: crate::domain::Story, week: usize| {
             s.created_at = weeks[week].bounds(tz).0 + 3_600;
+            for (_, c) in &mut s.heroes {
+                *c = consent;
+            }
             s
         };
         let stories = vec![
@@ -298,6 +315,23 @@ mod tests {
         let story = board.story.expect("last week's story");
         assert_eq!((story.title.as_str(), story.week), ("Story 2", "Last week"));
         assert_eq!(story.heroes, "Alice");
+    }
+
+    #[test]
+    fn a_story_not_every_hero_agreed_to_tell_outside_is_not_shown() {
+        let tz = TimeZone::UTC;
+        let names = HashMap::from([("U0ALICE".to_owned(), "Alice".to_owned())]);
+        for consent in [Consent::Declined, Consent::Pending] {
+            let board = board(&scores_with(&tz, consent), &[], &names, 0, &tz);
+            assert!(board.story.is_none(), "{consent:?}");
+            assert!(board.stories_kept_inside, "{consent:?}");
+            let html = board.render().unwrap();
+            assert!(!html.contains("Story 2"), "{consent:?}");
+            assert!(!html.contains("Invoices went out twice"), "{consent:?}");
+            assert!(html.contains("stay inside Slack until every hero credited agrees"));
+        }
+        let told = board(&scores(&tz), &[], &names, 0, &tz);
+        assert!(!told.stories_kept_inside);
     }
 
     #[test]

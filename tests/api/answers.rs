@@ -429,13 +429,19 @@ async fn an_internal_customers_dm_buttons_record_once_whoever_else_presses_them(
         .await
         .unwrap();
     assert_eq!(refused["response_action"], "errors");
-    assert_eq!(
-        ask_colleague(&app, story, "U0CUSTOMER")
-            .await
-            .text()
-            .await
-            .unwrap(),
-        ""
+    // The teller is told privately whom herobot asked.
+    let asked: Value = ask_colleague(&app, story, "U0CUSTOMER")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(asked["response_action"], "update");
+    assert!(
+        asked["view"]["blocks"][0]["text"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("herobot asked <@U0CUSTOMER> in a DM"),
+        "{asked}"
     );
     let again: Value = ask_colleague(&app, story, "U0OTHER")
         .await

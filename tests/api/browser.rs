@@ -327,6 +327,27 @@ async fn a_leader_searches_features_and_downloads_in_a_real_browser() {
         now() - 60,
     )
     .await;
+    insert_story(
+        &app,
+        "Wrong prices in the partner deck",
+        "A call from our CEO",
+        &[("U0ZAINAB", "declined"), ("U0BOB", "pending")],
+        now() - 120,
+    )
+    .await;
+    for (id, name) in [
+        ("U0ALICE", "Alice Doe"),
+        ("U0BOB", "Bob Okafor"),
+        ("U0ZAINAB", "Zainab Bello"),
+    ] {
+        sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+            .bind(id)
+            .bind(name)
+            .bind(now())
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
 
     let scratch = tempfile::tempdir().unwrap();
     let downloads = scratch.path().join("downloads");
@@ -353,6 +374,20 @@ async fn a_leader_searches_features_and_downloads_in_a_real_browser() {
         page.contains("Payroll glitch &lt;fixed&gt; overnight"),
         "{page}"
     );
+
+    // Each story says in words whether it may be told outside.
+    let listed = browser.text("ol.stories").await;
+    for state in [
+        "may be told outside",
+        "waiting for Bob Okafor",
+        "kept inside by Zainab Bello",
+    ] {
+        assert!(listed.contains(state), "{state}: {listed}");
+    }
+    assert!(!listed.to_lowercase().contains("internal"), "{listed}");
+    browser
+        .screenshot(&screenshots().join("library-list-consent.png"))
+        .await;
 
     // Search.
     browser.type_into("input[name=q]", "billing").await;

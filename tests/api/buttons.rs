@@ -189,8 +189,81 @@ async fn only_leaders_can_feature_stories() {
         answer["text"]
             .as_str()
             .unwrap()
-            .contains("Only leaders can feature stories")
+            .contains("Only the service leaders can feature stories: <@U0LEADER>.")
     );
+}
+
+/// A story a hero asked to keep inside is never featured, not even by a leader: nothing is
+/// stored, the post stays as it was, and the leader is told privately who asked.
+#[tokio::test]
+async fn feature_is_refused_on_a_story_a_hero_kept_inside_and_the_leader_is_told_why() {
+    let app = spawn_app().await;
+    let story = tell_story(&app, &["U0ZAINAB", "U0ALICE"]).await;
+    sqlx::query(
+        "update story_heroes set consent = 'declined' where story_id = ?1 and hero_id = 'U0ZAINAB'",
+    )
+    .bind(story)
+    .execute(&app.db)
+    .await
+    .unwrap();
+
+    let response = app
+        .interact(&press(&app, LEADER, "feature_story", story, "C0STORIES"))
+        .await;
+
+    assert_eq!(response.status(), 200);
+    let featured: (Option<i64>, Option<String>) =
+        sqlx::query_as("select featured_at, featured_by from stories where id = ?1")
+            .bind(story)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(featured, (None, None));
+    let answers = responses(&app, 1).await;
+    app.settled().await;
+    let answers_after = responses(&app, 1).await;
+    assert_eq!(answers_after.len(), 1, "{answers_after:?}");
+    let answer = &answers[0];
+    assert_eq!(answer["response_type"], "ephemeral");
+    assert_eq!(answer["replace_original"], false);
+    assert_eq!(
+        answer["text"],
+        "This story can't be featured: <@U0ZAINAB> asked to keep it inside."
+    );
+    let updated = app
+        .slack
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/chat.update")
+        .count();
+    assert_eq!(updated, 0, "the story's post is not changed");
+}
+
+/// A hero who has not answered yet does not stop a leader featuring the story.
+#[tokio::test]
+async fn feature_on_a_story_with_heroes_still_pending_is_allowed() {
+    let app = spawn_app().await;
+    let story = tell_story(&app, &["U0ALICE", "U0BOB"]).await;
+    sqlx::query(
+        "update story_heroes set consent = 'granted' where story_id = ?1 and hero_id = 'U0ALICE'",
+    )
+    .bind(story)
+    .execute(&app.db)
+    .await
+    .unwrap();
+
+    app.interact(&press(&app, LEADER, "feature_story", story, "C0STORIES"))
+        .await;
+
+    let featured_by: Option<String> =
+        sqlx::query_scalar("select featured_by from stories where id = ?1")
+            .bind(story)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(featured_by.as_deref(), Some(LEADER));
 }
 
 /// A signed press replayed later (within Slack's five minutes) changes nothing: after the

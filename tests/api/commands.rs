@@ -289,7 +289,7 @@ async fn the_unresolved_name_message_explains_how_to_fix_it() {
         .unwrap();
     let message = ack["text"].as_str().unwrap();
     assert!(
-        message.contains("should_escape: true") && message.contains("Slack admin"),
+        message.contains("Slack admin") && !message.contains("manifest"),
         "{message}"
     );
 }
@@ -398,4 +398,46 @@ async fn a_locked_database_gets_an_answer_in_time_and_keeps_nothing() {
         "{again}"
     );
     assert_eq!(app.count("nominations").await, 1);
+}
+
+#[tokio::test]
+async fn an_unknown_word_is_named_and_followed_by_the_usage() {
+    let app = spawn_app().await;
+    let ack: Value = app.hero(NOMINATOR, "stats").await.json().await.unwrap();
+    let message = ack["text"].as_str().unwrap();
+    assert!(message.starts_with("I don't know `stats`."), "{message}");
+    assert!(message.contains("/hero find billing outage"), "{message}");
+    assert_eq!(app.count("nominations").await, 0);
+}
+
+#[tokio::test]
+async fn a_reason_of_only_emoji_and_punctuation_is_refused() {
+    let app = spawn_app().await;
+    let ack: Value = app
+        .hero(
+            NOMINATOR,
+            "<@U0ALICE> :tada: :tada: :tada: !!! 🎉🎉🎉🎉🎉 ??? 🙌🙌🙌🙌",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let message = ack["text"].as_str().unwrap();
+    assert!(message.contains("letters or digits"), "{message}");
+    assert_eq!(app.count("nominations").await, 0);
+}
+
+#[tokio::test]
+async fn a_reason_over_the_limit_is_refused_with_the_text_given_back() {
+    let app = spawn_app().await;
+    let long = "fixed the billing run & wrote to every customer ".repeat(100);
+    let typed = format!("<@U0ALICE> for {}", long.trim());
+    let ack: Value = app.hero(NOMINATOR, &typed).await.json().await.unwrap();
+    let message = ack["text"].as_str().unwrap();
+    assert!(message.contains("shorten it to at most 3000"), "{message}");
+    assert!(
+        message.contains(&long.trim().replace('&', "&amp;")),
+        "the person's own text comes back"
+    );
+    assert_eq!(app.count("nominations").await, 0);
 }

@@ -66,7 +66,10 @@ async fn only_leaders_can_preview_or_post_the_digest() {
         let answer: Value = app.hero(NOMINATOR, text).await.json().await.unwrap();
         assert_eq!(answer["response_type"], "ephemeral");
         assert!(
-            answer["text"].as_str().unwrap().contains("Only leaders"),
+            answer["text"]
+                .as_str()
+                .unwrap()
+                .contains("Only the service leaders"),
             "{answer}"
         );
     }
@@ -180,7 +183,7 @@ async fn without_a_digest_channel_posting_says_so() {
         answer["text"]
             .as_str()
             .unwrap()
-            .contains("HEROBOT_DIGEST_CHANNEL")
+            .contains("no digest channel")
     );
     assert_eq!(digests_posted(&app).await, 0);
 }

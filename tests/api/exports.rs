@@ -135,8 +135,11 @@ async fn csv_export_is_rfc_4180_and_safe_in_a_spreadsheet() {
     );
 }
 
+/// The talk pack is for talks outside the company: by default it holds only the stories every
+/// hero agreed to tell there; asked for the others too, it holds every story and marks each one
+/// kept inside. CSV and JSON, for the people who run the program, hold every story.
 #[tokio::test]
-async fn the_talk_pack_marks_internal_stories_and_shareable_leaves_them_out() {
+async fn the_talk_pack_holds_only_shareable_stories_unless_the_internal_ones_are_asked_for() {
     let app = spawn_app_with(with_api()).await;
     story(
         &app,
@@ -147,7 +150,7 @@ async fn the_talk_pack_marks_internal_stories_and_shareable_leaves_them_out() {
     .await;
     story(
         &app,
-        "Kept inside",
+        "Wrong prices in the deck",
         &[("U0ALICE", "granted"), ("U0BOB", "declined")],
         1_700_000_100,
     )
@@ -159,25 +162,67 @@ async fn the_talk_pack_marks_internal_stories_and_shareable_leaves_them_out() {
         1_700_000_200,
     )
     .await;
+    let text = |query: &'static str| {
+        let app = &app;
+        async move {
+            let response = get(app, query, Some(TOKEN)).await;
+            assert_eq!(response.status(), 200, "{query}");
+            response.text().await.unwrap()
+        }
+    };
 
-    let all = get(&app, "?format=md", Some(TOKEN))
-        .await
-        .text()
-        .await
-        .unwrap();
-    let shareable = get(&app, "?format=md&shareable=true", Some(TOKEN))
-        .await
-        .text()
-        .await
-        .unwrap();
-
-    assert_eq!(all.matches("**Internal only**").count(), 2, "{all}");
-    assert!(all.contains("U0BOB declined"), "{all}");
-    assert!(shareable.contains("## Told everywhere"));
+    let pack = text("?format=md").await;
+    assert!(pack.contains("## Told everywhere"), "{pack}");
     assert!(
-        !shareable.contains("Kept inside") && !shareable.contains("Still asking"),
-        "{shareable}"
+        !pack.contains("Wrong prices") && !pack.contains("Still asking"),
+        "{pack}"
     );
+    assert!(!pack.contains("Kept inside:**"), "{pack}");
+    assert!(
+        pack.contains("_1 story; 1 may be told outside the company.")
+            && pack.contains("Left out: 2 stories kept inside"),
+        "the pack says what it left out: {pack}"
+    );
+    let asked_no = text("?format=md&include_internal=false").await;
+    assert_eq!(asked_no, pack);
+
+    let whole = text("?format=md&include_internal=true").await;
+    let sections: Vec<&str> = whole.split("\n## ").skip(1).collect();
+    assert_eq!(sections.len(), 3, "{whole}");
+    let mark = "> **Kept inside:** not every hero has agreed to tell this story outside.";
+    for section in &sections {
+        let kept_inside = !section.starts_with("Told everywhere");
+        assert_eq!(section.contains(mark), kept_inside, "{section}");
+    }
+    assert!(whole.contains("U0BOB declined"), "{whole}");
+    assert!(!whole.contains("Left out"), "{whole}");
+
+    let csv = text("?format=csv").await;
+    assert_eq!(
+        csv.split("\r\n").filter(|r| !r.is_empty()).count(),
+        4,
+        "{csv}"
+    );
+    for title in [
+        "Told everywhere",
+        "Wrong prices in the deck",
+        "Still asking",
+    ] {
+        assert!(csv.contains(title), "{csv}");
+    }
+    let json: Value = serde_json::from_str(&text("?format=json").await).unwrap();
+    let shareable: Vec<bool> = json["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["shareable"].as_bool().unwrap())
+        .collect();
+    assert_eq!(shareable.len(), 3);
+    assert_eq!(shareable.iter().filter(|s| **s).count(), 1);
+
+    let only_shareable = text("?format=md&shareable=true&include_internal=true").await;
+    assert!(only_shareable.contains("## Told everywhere"));
+    assert!(!only_shareable.contains("Still asking"), "{only_shareable}");
 }
 
 #[tokio::test]
@@ -337,29 +382,54 @@ async fn herobot_export_writes_a_talk_pack_from_the_command_line() {
         1_700_000_000,
     )
     .await;
-    let out = app.dir.path().join("talk-pack.md");
+    story(
+        &app,
+        "The parcel hand-delivered",
+        &[("U0BOB", "granted")],
+        1_700_000_100,
+    )
+    .await;
+    let export = |extra: &[&str]| {
+        let out = app.dir.path().join(format!("talk-pack{}.md", extra.len()));
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
+            .args(["export", "--format", "md"])
+            .args(extra)
+            .arg("--out")
+            .arg(&out)
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/herobot.db", app.dir.path().display()),
+            )
+            .env_remove("SLACK_BOT_TOKEN")
+            .status()
+            .unwrap();
+        assert!(status.success(), "{extra:?}");
+        std::fs::read_to_string(out).unwrap()
+    };
 
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
-        .args(["export", "--format", "md", "--out"])
-        .arg(&out)
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/herobot.db", app.dir.path().display()),
-        )
-        .env_remove("SLACK_BOT_TOKEN")
-        .status()
-        .unwrap();
-
-    assert!(status.success());
-    let pack = std::fs::read_to_string(out).unwrap();
+    let pack = export(&[]);
     assert!(pack.starts_with("# Service recovery stories — talk pack"));
+    assert!(pack.contains("## The parcel hand-delivered"), "{pack}");
     assert!(
-        pack.contains("## The invoice that went out twice") && pack.contains("**Internal only**")
+        !pack.contains("The invoice that went out twice"),
+        "a story its hero has not agreed to tell outside stays out: {pack}"
     );
     assert!(
-        pack.contains("- **Heroes:** U0ALICE"),
+        pack.contains("- **Heroes:** U0BOB"),
         "without a token the export names heroes by ID: {pack}"
     );
+
+    let whole = export(&["--include-internal"]);
+    let invoice = whole
+        .split("\n## ")
+        .find(|s| s.starts_with("The invoice that went out twice"))
+        .expect("the story kept inside, asked for");
+    assert!(
+        invoice
+            .contains("> **Kept inside:** not every hero has agreed to tell this story outside."),
+        "{whole}"
+    );
+    assert!(whole.contains("## The parcel hand-delivered"), "{whole}");
 }
 
 #[tokio::test]

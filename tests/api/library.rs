@@ -116,7 +116,7 @@ fn assert_refused(status: StatusCode, html: &str, why: &str) {
 async fn only_leaders_get_a_link() {
     let app = library_app().await;
     let refusal = link_for(&app, NOMINATOR).await.unwrap_err();
-    assert!(refusal.contains("Only leaders"), "{refusal}");
+    assert!(refusal.contains("Only the service leaders"), "{refusal}");
     let links: i64 = sqlx::query_scalar("select count(*) from library_links")
         .fetch_one(&app.db)
         .await
@@ -128,7 +128,8 @@ async fn only_leaders_get_a_link() {
 async fn without_a_public_url_the_leader_is_told_what_is_missing() {
     let app = spawn_app_with(Options::default()).await;
     let refusal = link_for(&app, LEADER).await.unwrap_err();
-    assert!(refusal.contains("HEROBOT_PUBLIC_URL"), "{refusal}");
+    assert!(refusal.contains("whoever runs herobot"), "{refusal}");
+    assert!(!refusal.contains("HEROBOT_"), "{refusal}");
 }
 
 #[tokio::test]
@@ -349,6 +350,126 @@ async fn featuring_needs_the_sessions_csrf_token() {
     assert_eq!(featured(&app, id).await, None);
 }
 
+/// The list tells apart a story that may be told outside, one waiting for some heroes and one a
+/// hero kept inside, in words, naming who; none says "internal", a customer kind.
+#[tokio::test]
+async fn the_library_list_shows_three_consent_states_in_words() {
+    let app = library_app().await;
+    for (id, name) in [
+        ("U0ZAINAB", "Zainab Bello"),
+        ("U0PEDRO", "Pedro Alves"),
+        ("U0ALICE", "Alice Doe"),
+    ] {
+        sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+            .bind(id)
+            .bind(name)
+            .bind(now())
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    insert_story(
+        &app,
+        "Told everywhere",
+        "A card",
+        &[("U0ALICE", "granted")],
+        now() - 30,
+    )
+    .await;
+    insert_story(
+        &app,
+        "Still asking",
+        "A card",
+        &[("U0ALICE", "granted"), ("U0PEDRO", "pending")],
+        now() - 20,
+    )
+    .await;
+    insert_story(
+        &app,
+        "Wrong prices in the partner deck",
+        "A card",
+        &[("U0ZAINAB", "declined"), ("U0PEDRO", "pending")],
+        now() - 10,
+    )
+    .await;
+    let cookie = sign_in(&app).await;
+
+    let (status, html) = page(&app, "/library", &cookie).await;
+
+    assert_eq!(status, StatusCode::OK);
+    let list = &html[html.find("<ol class=\"stories\">").expect("the list")..];
+    let items: Vec<&str> = list.split("<li>").skip(1).collect();
+    assert_eq!(items.len(), 3, "{list}");
+    let badge = |title: &str| {
+        let item = items
+            .iter()
+            .find(|i| i.contains(title))
+            .unwrap_or_else(|| panic!("{title} listed"));
+        let at = item.find("<span class=\"badge ").expect("a consent badge");
+        item[at..item[at..].find("</span>").unwrap() + at].to_owned()
+    };
+    assert_eq!(
+        badge("Told everywhere"),
+        "<span class=\"badge outside\">may be told outside"
+    );
+    assert_eq!(
+        badge("Still asking"),
+        "<span class=\"badge waiting\">waiting for Pedro Alves"
+    );
+    assert_eq!(
+        badge("Wrong prices"),
+        "<span class=\"badge kept\">kept inside by Zainab Bello"
+    );
+    assert!(!list.to_lowercase().contains("internal"), "{list}");
+    assert!(!html.contains("style=\""), "no inline style attribute");
+}
+
+/// Featuring from the library is refused, with the reason in words, when a hero asked to keep
+/// the story inside.
+#[tokio::test]
+async fn the_library_refuses_to_feature_a_story_a_hero_kept_inside_and_says_who() {
+    let app = library_app().await;
+    sqlx::query("insert into user_names (user_id, name, fetched_at) values ('U0ZAINAB', 'Zainab Bello', ?1)")
+        .bind(now())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let id = insert_story(
+        &app,
+        "Wrong prices in the partner deck",
+        "A call from our CEO",
+        &[("U0ALICE", "granted"), ("U0ZAINAB", "declined")],
+        now(),
+    )
+    .await;
+    let cookie = sign_in(&app).await;
+    let (_, html) = page(&app, &format!("/library/stories/{id}"), &cookie).await;
+    assert!(
+        !html.contains("Feature for talks"),
+        "no button that cannot work: {html}"
+    );
+    assert!(html.contains("kept inside by Zainab Bello"), "{html}");
+    let csrf = csrf_in(&html);
+
+    // A form sent anyway (a page opened before Zainab answered, say).
+    let response = browser()
+        .post(format!("{}/library/stories/{id}/feature", app.address))
+        .header(COOKIE, cookie.clone())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string([("featured", "true"), ("csrf", &csrf)]).unwrap())
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("This story can&#39;t be featured: Zainab Bello asked to keep it inside."),
+        "{html}"
+    );
+    assert_eq!(featured(&app, id).await, None);
+}
+
 #[tokio::test]
 async fn stored_and_typed_text_is_escaped() {
     let app = library_app().await;
@@ -534,10 +655,32 @@ async fn downloads_are_the_current_selection() {
     let md = response.text().await.unwrap();
     assert!(md.contains("## Billing outage turned around"), "{md}");
     assert!(
-        md.contains("## Payroll glitch for the sales team\n\n> **Internal only**"),
-        "{md}"
+        !md.contains("Payroll glitch"),
+        "the talk pack leaves out a story kept inside: {md}"
     );
     assert!(!md.contains("Old invoice"), "{md}");
+    assert!(
+        html.contains("/library/export?hero=U0BOB&#38;format=md&amp;include_internal=true"),
+        "{html}"
+    );
+    assert!(html.contains("Talk pack with the stories kept inside, each marked"));
+    let whole = get(
+        &app,
+        "/library/export?hero=U0BOB&format=md&include_internal=true",
+        Some(&cookie),
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(whole.contains("## Billing outage turned around"), "{whole}");
+    assert!(
+        whole.contains(
+            "## Payroll glitch for the sales team\n\n> **Kept inside:** not every hero has agreed to tell this story outside."
+        ),
+        "{whole}"
+    );
+    assert!(!whole.contains("Old invoice"), "{whole}");
 
     let csv = get(
         &app,

@@ -31,4 +31,5 @@ mod screens;
 mod search;
 mod signature;
 mod wall;
+mod words;
 mod writer;

@@ -173,12 +173,73 @@ async fn a_submitted_nomination_modal_is_stored_celebrated_and_told_to_the_hero(
             "Walked the finance team through the new invoicing flow twice".into()
         )
     );
-    let requests = app.slack_requests(2).await;
+    let requests = app.slack_requests(3).await;
     let channels: BTreeSet<String> = to_path(&requests, "/chat.postMessage")
         .iter()
         .map(|r| body_json(r)["channel"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(channels, keys(&[HEROES_CHANNEL, "U0ALICE"]));
+    // The nominator is thanked privately where they typed `/hero`, as a quick nomination is.
+    let confirmation = to_path(&requests, "/response/T0TEAM/5678/modal");
+    assert_eq!(confirmation.len(), 1);
+    let confirmation = body_json(confirmation[0]);
+    assert_eq!(confirmation["response_type"], "ephemeral");
+    assert!(
+        confirmation["text"]
+            .as_str()
+            .unwrap()
+            .contains("Thank you! <@U0ALICE> recognised."),
+        "{confirmation}"
+    );
+}
+
+#[tokio::test]
+async fn a_nomination_modal_without_a_place_to_answer_confirms_in_a_dm() {
+    let app = spawn_app().await;
+    let values = nomination_values(
+        &["U0ALICE"],
+        "Walked the finance team through the new invoicing flow twice",
+    );
+
+    let response = app.interact(&submission("nomination", values, "")).await;
+
+    assert_eq!(response.text().await.unwrap(), "");
+    let dm = crate::helpers::eventually("the nominator's DM", || async {
+        to_path(
+            &app.slack.received_requests().await.unwrap(),
+            "/chat.postMessage",
+        )
+        .into_iter()
+        .map(body_json)
+        .find(|p| p["channel"] == NOMINATOR)
+    })
+    .await;
+    assert!(dm["text"].as_str().unwrap().contains("Thank you!"), "{dm}");
+}
+
+#[tokio::test]
+async fn a_story_without_a_surprise_is_not_scolded_in_public_but_the_teller_gets_a_tip() {
+    let app = spawn_app().await;
+    let mut values = story_values(6 * 3600, 3600, &["U0ALICE"]);
+    values["surprise"]["surprise"]["value"] = Value::Null;
+    let response = app
+        .interact(&submission("story", values, &metadata(&app)))
+        .await;
+    assert_eq!(response.text().await.unwrap(), "");
+
+    let requests = app.slack_requests(3).await;
+    let post = to_path(&requests, "/chat.postMessage")
+        .into_iter()
+        .map(body_json)
+        .find(|p| p["channel"] == STORIES_CHANNEL)
+        .expect("the story post");
+    let public = post.to_string();
+    assert!(
+        !public.contains("No surprise") && !public.contains("surprise them"),
+        "{public}"
+    );
+    let told = body_json(to_path(&requests, "/response/T0TEAM/5678/modal")[0]);
+    assert!(told.to_string().contains("A tip for next time"), "{told}");
 }
 
 #[tokio::test]

@@ -257,7 +257,12 @@ async fn a_leader_creates_and_edits_a_card_through_the_modal_with_errors_beside_
         .json()
         .await
         .unwrap();
-    assert!(refused["text"].as_str().unwrap().contains("Only leaders"));
+    assert!(
+        refused["text"]
+            .as_str()
+            .unwrap()
+            .contains("Only the service leaders")
+    );
     let answer = hero(&app, LEADER, "reportcard").await;
     assert_eq!(answer.text().await.unwrap(), "", "the modal opened");
     let view = eventually("the card modal", || async {
@@ -319,7 +324,7 @@ async fn a_leader_creates_and_edits_a_card_through_the_modal_with_errors_beside_
         answer["errors"]["supplier"]
             .as_str()
             .unwrap()
-            .contains("Only leaders")
+            .contains("Only the service leaders")
     );
     assert_eq!(app.count("report_cards").await, 0);
 
@@ -337,6 +342,10 @@ async fn a_leader_creates_and_edits_a_card_through_the_modal_with_errors_beside_
         "{text}"
     );
     assert!(text.contains("3 raters rate 2 deliverables"), "{text}");
+    assert!(
+        !text.contains(":warning:"),
+        "three raters are enough: {text}"
+    );
     assert!(
         text.contains("Tue 1 Dec at 09:00 UTC"),
         "the first working day of December: {text}"
@@ -882,6 +891,19 @@ async fn an_action_item_goes_from_the_results_button_to_its_owners_dm_to_done() 
     assert_eq!(answer.text().await.unwrap(), "");
 
     let dm = wait_posts(&app, "U0MARK", 1).await.remove(0);
+    // The review channel sees it: the results post is updated in place, with owner and due date.
+    let updated = eventually("the results post updated with the action", || async {
+        bodies_at(&app, "/chat.update")
+            .await
+            .into_iter()
+            .find(|b| text_of(b).contains("Send &lt;leads&gt; by the 3rd"))
+    })
+    .await;
+    assert_eq!(updated["ts"], "1700000000.000100");
+    assert!(
+        text_of(&updated).contains("<@U0MARK>, due Sun 20 Dec"),
+        "{updated}"
+    );
     let text = text_of(&dm);
     assert!(text.contains("Send &lt;leads&gt; by the 3rd"), "{text}");
     assert!(text.contains("due Sun 20 Dec"), "{text}");
@@ -944,6 +966,18 @@ async fn an_action_item_goes_from_the_results_button_to_its_owners_dm_to_done() 
     assert_eq!(replaced.len(), 1, "the DM is updated once");
     assert_eq!(replaced[0]["replace_original"], true);
     assert!(text_of(&replaced[0]).contains("— done"));
+    // …and November's results post, where it was agreed, shows it done.
+    let updates = bodies_at(&app, "/chat.update").await;
+    let last = updates
+        .iter()
+        .rev()
+        .find(|b| text_of(b).contains("Send &lt;leads&gt;"))
+        .unwrap();
+    assert!(text_of(last).contains("November"), "{last}");
+    assert!(
+        text_of(last).contains("<@U0MARK>, due Sun 20 Dec — done"),
+        "{last}"
+    );
     assert!(
         !text_of(&replaced[0]).contains("reportcard_action_done"),
         "no Done button left"
@@ -1199,4 +1233,131 @@ async fn a_card_edited_mid_round_keeps_the_round_anonymous_and_a_new_deliverable
         "{text}"
     );
     assert!(!text.contains("1: 0 · 2: 0 · 3: 0 · 4: 0 · 5: 0"), "{text}");
+}
+
+#[tokio::test]
+async fn when_a_round_closes_each_raters_rate_dm_is_replaced_with_the_result() {
+    let app = spawn_app_with(options()).await;
+    let card = create_card(&app, "anonymous").await;
+    run_round(
+        &app,
+        card,
+        "2026-11",
+        NOVEMBER_OPENS_MS,
+        &[["2", "4"], ["2", "4"], ["2", "4"]],
+        &[],
+    )
+    .await;
+    let closed: Vec<Value> = bodies_at(&app, "/chat.update")
+        .await
+        .into_iter()
+        .filter(|b| text_of(b).contains("this round closed on"))
+        .collect();
+    assert_eq!(closed.len(), RATERS.len(), "one per request to rate");
+    let text = text_of(&closed[0]);
+    assert!(
+        text.contains("this round closed on Tue 8 Dec 2026: overall *3.0* of 5"),
+        "{text}"
+    );
+    assert!(!text.contains("reportcard_rate"), "no Rate button left");
+}
+
+/// `user` submits an action item for `round` (no press first); herobot's answer.
+async fn add_action(app: &TestApp, user: &str, round: i64, what: &str) -> String {
+    let values = json!({
+        "what": {"what": {"type": "plain_text_input", "value": what}},
+        "owner": {"owner": {"type": "users_select", "selected_user": "U0MARK"}},
+        "due": {"due": {"type": "datepicker", "selected_date": "2026-12-20"}},
+    });
+    app.interact(&submitted_by(
+        user,
+        "report_card_action",
+        values,
+        &round.to_string(),
+    ))
+    .await
+    .text()
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn only_leaders_and_the_cards_raters_add_actions_and_the_41st_in_an_hour_is_refused() {
+    let app = spawn_app_with(Options {
+        hourly_limit: "40",
+        ..options()
+    })
+    .await;
+    let card = create_card(&app, "anonymous").await;
+    run_round(
+        &app,
+        card,
+        "2026-11",
+        NOVEMBER_OPENS_MS,
+        &[["2", "2"], ["2", "2"], ["2", "2"]],
+        &[],
+    )
+    .await;
+    let round = round_id(&app, card, "2026-11").await.unwrap();
+
+    // Someone neither a leader nor a rater: told at the press, and refused at the submission.
+    app.interact(&press(
+        &app,
+        "U0MARK",
+        "reportcard_add_action",
+        round,
+        "addx",
+        None,
+    ))
+    .await;
+    let note = eventually("the refusal", || async {
+        bodies_at(&app, "/response/T0TEAM/press/U0MARK")
+            .await
+            .into_iter()
+            .next()
+    })
+    .await;
+    assert!(
+        text_of(&note).contains("Only the service leaders and this card's raters"),
+        "{note}"
+    );
+    let refused = add_action(&app, "U0MARK", round, "Flood the owner with DMs").await;
+    assert!(refused.contains("Only the service leaders"), "{refused}");
+    assert_eq!(app.count("report_card_actions").await, 0);
+
+    for i in 0..40 {
+        let answer = add_action(&app, "U0ANA", round, &format!("Action number {i}")).await;
+        assert_eq!(answer, "", "action {i}");
+    }
+    let refused = add_action(&app, "U0ANA", round, "One too many").await;
+    assert!(refused.contains("this hour"), "{refused}");
+    assert_eq!(app.count("report_card_actions").await, 40);
+}
+
+#[tokio::test]
+async fn a_card_with_fewer_raters_than_the_threshold_is_created_with_a_warning() {
+    let app = spawn_app_with(options()).await;
+    let answer = app
+        .interact(&submitted_by(
+            LEADER,
+            "report_card",
+            card_values("Marketing", &RATERS[..2], "Qualified leads", "anonymous"),
+            &metadata(&app),
+        ))
+        .await;
+    assert_eq!(answer.text().await.unwrap(), "");
+    let confirmation = eventually("the leader's confirmation", || async {
+        bodies_at(&app, "/response/T0TEAM/cards/leader")
+            .await
+            .into_iter()
+            .next()
+    })
+    .await;
+    let text = confirmation["text"].as_str().unwrap();
+    assert!(text.contains("2 raters rate 1 deliverable"), "{text}");
+    assert!(
+        text.contains("With 2 raters, its averages can never be shown"),
+        "{text}"
+    );
+    assert!(text.contains("at least 3 raters"), "{text}");
 }

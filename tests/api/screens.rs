@@ -143,6 +143,27 @@ async fn the_wallboard_and_the_scorecard_read_at_a_glance_in_a_real_browser() {
         .screenshot(&shots.join("wallboard-1920x1080.png"))
         .await;
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 20_000);
+    assert!(
+        browser
+            .text("section.story")
+            .await
+            .contains("Billing outage turned into a thank-you note")
+    );
+
+    // Once a hero asks to keep the recent stories inside, the wall shows none of them.
+    sqlx::query("update story_heroes set consent = 'declined' where story_id in (select id from stories where created_at >= ?1)")
+        .bind(now() - 14 * 86_400)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    browser.go(&wall).await;
+    let story = browser.text("section.story").await;
+    assert!(!story.contains("Billing outage"), "{story}");
+    assert!(story.contains("stay inside Slack"), "{story}");
+    assert_eq!(overflow(&browser).await, (0, 0), "the wallboard scrolls");
+    browser
+        .screenshot(&shots.join("wallboard-kept-inside-1920x1080.png"))
+        .await;
 
     // The scorecard at laptop and phone widths: no sideways scrolling of the page (the table
     // scrolls in its own box on a phone).

@@ -54,7 +54,10 @@ async fn only_leaders_get_a_wallboard_link() {
         let (reply, path) = wall(&app, NOMINATOR, text).await;
         assert_eq!(reply["response_type"], "ephemeral");
         assert!(
-            reply["text"].as_str().unwrap().contains("Only leaders"),
+            reply["text"]
+                .as_str()
+                .unwrap()
+                .contains("Only the service leaders"),
             "{reply}"
         );
         assert_eq!(path, None);
@@ -219,4 +222,73 @@ async fn a_replayed_wall_request_gives_one_link() {
     assert!(!replies[1].contains("/wall/"), "{}", replies[1]);
     assert!(replies[1].contains("answered already"), "{}", replies[1]);
     assert_eq!(app.count("wall_keys").await, 1);
+}
+
+/// The wallboard hangs where visitors pass: a story shows on it only when every hero credited
+/// agreed to tell it outside Slack, and the one that may be told is chosen over the rest.
+#[tokio::test]
+async fn the_wallboard_shows_no_story_its_heroes_kept_inside_or_have_not_agreed_to() {
+    let app = wall_app().await;
+    name(&app, "U0ALICE", "Alice Doe").await;
+    name(&app, "U0ZAINAB", "Zainab Bello").await;
+    name(&app, "U0PEDRO", "Pedro Alves").await;
+    insert_story(
+        &app,
+        "Wrong prices in the partner deck",
+        "A call from our CEO",
+        &[("U0ZAINAB", "declined"), ("U0ALICE", "declined")],
+        now() - 60,
+    )
+    .await;
+    insert_story(
+        &app,
+        "Double charge refunded overnight",
+        "Flowers to the office",
+        &[("U0ALICE", "granted"), ("U0PEDRO", "pending")],
+        now() - 120,
+    )
+    .await;
+    let (_, path) = wall(&app, LEADER, "wall").await;
+    let path = path.expect("a link");
+
+    let html = open(&app, &path).await.text().await.unwrap();
+    assert!(
+        html.contains("<h2 id=\"story\">Story of the week</h2>"),
+        "{html}"
+    );
+    for kept in [
+        "Wrong prices in the partner deck",
+        "A call from our CEO",
+        "Double charge refunded overnight",
+        "Flowers to the office",
+        "Invoices went out twice",
+        "Refunded everyone",
+        "Zainab Bello",
+        "Alice Doe",
+        "Pedro Alves",
+    ] {
+        assert!(!html.contains(kept), "{kept} is on the wall:\n{html}");
+    }
+    assert!(html.contains("stay inside Slack until every hero credited agrees"));
+
+    insert_story(
+        &app,
+        "Lost parcel found and hand-delivered",
+        "A note from the driver",
+        &[("U0PEDRO", "granted")],
+        now() - 180,
+    )
+    .await;
+    let html = open(&app, &path).await.text().await.unwrap();
+    assert!(html.contains("Story of the week · This week"), "{html}");
+    assert!(html.contains("Lost parcel found and hand-delivered"));
+    assert!(html.contains("Pedro Alves"));
+    for kept in [
+        "Wrong prices in the partner deck",
+        "Double charge refunded overnight",
+        "Zainab Bello",
+        "Alice Doe",
+    ] {
+        assert!(!html.contains(kept), "{kept} is on the wall:\n{html}");
+    }
 }

@@ -217,8 +217,13 @@ async fn main() -> anyhow::Result<()> {
                     names_budget: Duration::from_secs(3),
                     roster: Default::default(),
                 };
-                let (mut chunks, written) =
-                    herobot::library::download::spawn(source, format, filter);
+                // Every story, as the whole-render above writes it.
+                let (mut chunks, written) = herobot::library::download::spawn(
+                    source,
+                    format,
+                    filter,
+                    herobot::library::export::KeptInside::Included,
+                );
                 let mut bytes = 0;
                 let mut first = None;
                 while let Some(chunk) = chunks.recv().await {

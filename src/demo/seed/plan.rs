@@ -73,6 +73,7 @@ pub fn plan(seed: u64, now: i64) -> Vec<Step> {
         let days_ago = rng.i64(1..DAYS);
         let told = moment(&mut rng, now, days_ago);
         let happened_at = told - sample.hours_to_fix * HOUR - rng.i64(1..6) * HOUR;
+        let mut declined = false;
         for hero in &heroes {
             // A third agree, a sixth decline, the rest have not answered yet.
             let grant = match rng.u8(..6) {
@@ -80,6 +81,7 @@ pub fn plan(seed: u64, now: i64) -> Vec<Step> {
                 2 => Some(false),
                 _ => None,
             };
+            declined |= grant == Some(false);
             if let Some(grant) = grant {
                 let at = (told + rng.i64(1..30) * HOUR).min(now - 60);
                 steps.push(Step {
@@ -88,7 +90,9 @@ pub fn plan(seed: u64, now: i64) -> Vec<Step> {
                 });
             }
         }
-        if sample.reaction == "blown_away" && rng.u8(..3) != 0 {
+        // The leader features the blown-away stories no hero asked to keep inside: herobot
+        // refuses the others.
+        if sample.reaction == "blown_away" && !declined {
             let at = (told + rng.i64(2..48) * HOUR).min(now - 60);
             steps.push(Step {
                 at,

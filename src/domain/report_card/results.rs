@@ -93,7 +93,8 @@ pub struct Results {
     /// The previous closed round's tallies, when it had enough answers to show.
     pub previous: Option<(Month, Vec<Tally>)>,
     pub comments: Vec<Comment>,
-    /// Action items not done yet, from this card's rounds.
+    /// Action items not done yet, from this card's rounds, and those agreed in this round (done
+    /// or not).
     pub open_actions: Vec<ActionItem>,
 }
 

@@ -49,9 +49,9 @@ pub(super) async fn card(
         Some(id) => (id, true),
         None => (id.as_str(), false),
     };
-    let Some(card) = (match id.parse::<i64>() {
-        Ok(id) => store::get(&state.db, id).await?,
-        Err(_) => None,
+    let Some(card) = (match crate::domain::CardId::parse(id) {
+        Some(id) => store::get(&state.db, id.get()).await?,
+        None => None,
     }) else {
         return message(
             &state,

@@ -135,7 +135,7 @@ fn wanted_page(parts: &Parts, state: &AppState) -> Option<String> {
     own.then_some(page)
 }
 
-const GET_A_LINK: &str = "In Slack, type /hero library. If you are one of the leaders herobot knows (HEROBOT_LEADERS), you get a private sign-in link that works once, for 15 minutes; your session then lasts 12 hours.";
+const GET_A_LINK: &str = "In Slack, type /hero library. If you are one of the service leaders, you get a private sign-in link that works once, for 15 minutes; your session then lasts 12 hours.";
 
 pub(super) async fn how_to_sign_in(State(state): State<AppState>) -> Result<Response> {
     message(

@@ -15,7 +15,7 @@ use crate::domain::Story;
 use crate::domain::{CustomerKind, StoryId, UserId};
 use crate::error::{Error, Result};
 use crate::library::access;
-use crate::library::export::Format;
+use crate::library::export::{Format, KeptInside};
 use crate::library::pages::{self, Choice, FormValues, ListedStory, StoryView};
 use crate::state::AppState;
 use crate::store;
@@ -69,6 +69,9 @@ pub struct Params {
     page: Option<String>,
     #[serde(skip_serializing)]
     format: Option<String>,
+    /// The talk pack with the stories kept inside too, each marked.
+    #[serde(skip_serializing)]
+    include_internal: Option<String>,
 }
 
 fn is_blank(value: &Option<String>) -> bool {
@@ -114,6 +117,7 @@ impl Params {
         let params = Params {
             page: page.filter(|p| *p > 1).map(|p| p.to_string()),
             format: None,
+            include_internal: None,
             ..self.clone()
         };
         serde_urlencoded::to_string(&params).unwrap_or_default()
@@ -197,8 +201,12 @@ pub(super) async fn list(
         consents: Choice::menu(
             "Any",
             vec![
-                ("shareable".into(), "Every hero agreed to share".into()),
-                ("internal".into(), "Internal only".into()),
+                ("shareable".into(), "May be told outside".into()),
+                // The value stays as bookmarks hold it; the words say what it selects.
+                (
+                    "internal".into(),
+                    "Waiting for a hero, or kept inside".into(),
+                ),
             ],
             text(&params.consent),
         ),
@@ -230,9 +238,9 @@ pub(super) async fn story(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    let Some(story) = (match id.parse::<i64>() {
-        Ok(id) => store::stories::get(&state.db, id).await?,
-        Err(_) => None,
+    let Some(story) = (match StoryId::parse(&id) {
+        Some(id) => store::stories::get(&state.db, id.get()).await?,
+        None => None,
     }) else {
         return no_such_story(&state, &session);
     };
@@ -283,13 +291,39 @@ pub(super) async fn feature(
             )));
         }
     };
-    let Ok(id) = id.parse::<i64>() else {
+    let Some(id) = StoryId::parse(&id) else {
         return no_such_story(&state, &session);
     };
-    if store::stories::get(&state.db, id).await?.is_none() {
+    if store::stories::get(&state.db, id.get()).await?.is_none() {
         return no_such_story(&state, &session);
     }
-    actions::feature::feature(&state, StoryId(id), &session.user, featured, None).await?;
+    let done = actions::feature::feature(&state, id, &session.user, featured, None).await?;
+    if let actions::feature::Featured::KeptInside(heroes) = done {
+        let ids: Vec<String> = heroes.iter().map(UserId::to_string).collect();
+        let names = crate::library::names::resolve_within(
+            &state.db,
+            &state.writes,
+            Some(&state.slack),
+            &ids,
+            Some(NAMES_BUDGET),
+            &state.clock,
+        )
+        .await?;
+        let named: Vec<String> = ids
+            .iter()
+            .map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone()))
+            .collect();
+        return message(
+            &state,
+            Some(&session),
+            StatusCode::CONFLICT,
+            "Not featured",
+            &[
+                &actions::feature::kept_inside(&named),
+                "A story is featured for talks only while none of its heroes has asked to keep it inside.",
+            ],
+        );
+    }
     Ok(Redirect::to(&format!("{}/stories/{id}", base(&state))).into_response())
 }
 
@@ -306,5 +340,7 @@ pub(super) async fn download(
         })?,
     };
     let filter = params.filter(&state).map_err(Error::BadRequest)?;
-    super::super::api::exported(&state, format, &filter).await
+    let kept_inside =
+        KeptInside::included(crate::library::flag(params.include_internal.as_deref()));
+    super::super::api::exported(&state, format, &filter, kept_inside).await
 }

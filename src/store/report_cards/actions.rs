@@ -55,6 +55,36 @@ pub async fn get_action(
     Ok(row.map(action))
 }
 
+/// The round an action item was agreed in.
+pub async fn action_round(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("select round_id from report_card_actions where id = ?1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// What a round's results post lists: the card's open action items, and every one agreed in
+/// `round_id` (done ones marked so), open ones first, by due date.
+pub async fn round_actions(
+    db: &SqlitePool,
+    card_id: i64,
+    round_id: i64,
+) -> Result<Vec<ActionItem>, sqlx::Error> {
+    let rows: Vec<ActionRow> = sqlx::query_as(
+        "select id, card_id, what, owner_id, due_on, done_at from report_card_actions
+         where card_id = ?1 and (done_at is null or round_id = ?2)
+         order by done_at is not null, due_on, id",
+    )
+    .bind(card_id)
+    .bind(round_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(action).collect())
+}
+
 /// The card's action items (only those not done, if `open_only`), by due date.
 pub async fn actions(
     db: &SqlitePool,

@@ -4,7 +4,7 @@ mod actions;
 mod results;
 mod rounds;
 
-pub use actions::{actions, add_action, get_action, mark_done};
+pub use actions::{action_round, actions, add_action, get_action, mark_done, round_actions};
 pub use results::{
     MonthRow, closed_between, comments, history, last_closed, previous_closed, response, results,
     tallies,

@@ -3,7 +3,7 @@
 use sqlx::SqlitePool;
 
 use super::rounds::{ROUND_COLUMNS, RoundRow, round_of};
-use super::{actions, get, get_round};
+use super::{get, get_round, round_actions};
 use crate::domain::UserId;
 use crate::domain::report_card::{Comment, Comments, Month, Results, Round, Tally};
 
@@ -139,7 +139,7 @@ pub async fn results(db: &SqlitePool, round_id: i64) -> Result<Option<Results>, 
     Ok(Some(Results {
         tallies: tallies(db, round.id).await?,
         comments: comments(db, round.id).await?,
-        open_actions: actions(db, card.id, true).await?,
+        open_actions: round_actions(db, card.id, round.id).await?,
         card,
         round,
         invited,

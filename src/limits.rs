@@ -1,10 +1,10 @@
-//! The per-person limit on nominations and stories: generous for anyone recognising colleagues,
-//! a wall for a script or a hand that slipped (a burst of DMs to the same heroes).
+//! The per-person limit on nominations, stories and action items: generous for anyone
+//! recognising colleagues, a wall for a script or a hand that slipped (a burst of DMs to the same
+//! heroes). The actions say it in words (`actions::Refused` from `OverLimit`).
 use std::num::NonZeroU32;
 
 use governor::{Quota, RateLimiter};
 
-use super::Refused;
 use crate::domain::UserId;
 
 /// Keyed by the person's ID itself: checking costs no copy of it.
@@ -32,21 +32,29 @@ impl HourlyLimit {
         }
     }
 
-    /// Counts one for `person`; the kind refusal if they are over the limit.
-    pub fn check(&self, person: &UserId) -> Result<(), Refused> {
+    /// How many an hour each person may make (0: no limit).
+    pub fn per_hour(&self) -> u32 {
+        self.per_hour
+    }
+
+    /// Counts one for `person`; `OverLimit` if they are over the limit.
+    pub fn check(&self, person: &UserId) -> Result<(), OverLimit> {
         let Some(limiter) = &self.limiter else {
             return Ok(());
         };
         if limiter.len() > REMEMBERED {
             limiter.retain_recent();
         }
-        limiter.check_key(person).map_err(|_| {
-            Refused(format!(
-                "Thank you for recognising so many colleagues! You've reached {} nominations and stories this hour, so this one wasn't saved: please try again in a few minutes.",
-                self.per_hour
-            ))
+        limiter.check_key(person).map_err(|_| OverLimit {
+            per_hour: self.per_hour,
         })
     }
+}
+
+/// A person reached the hourly limit: this many nominations and stories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverLimit {
+    pub per_hour: u32,
 }
 
 #[cfg(test)]
@@ -63,7 +71,7 @@ mod tests {
         for _ in 0..3 {
             assert!(limit.check(&alice).is_ok());
         }
-        assert!(limit.check(&alice).unwrap_err().0.contains("3 nominations"));
+        assert_eq!(limit.check(&alice), Err(OverLimit { per_hour: 3 }));
         assert!(limit.check(&bob).is_ok());
         let off = HourlyLimit::new(0);
         assert!((0..100).all(|_| off.check(&alice).is_ok()));
