@@ -141,6 +141,9 @@ pub struct Config {
     pub target_recovery_24h: u8,
     pub target_surprise: u8,
     pub min_reason: usize,
+    /// Fewest stories in a window for a share to be shown as a percentage
+    /// (`HEROBOT_MIN_SAMPLE`, default 5); below it a tile says "too few stories to judge".
+    pub min_sample: usize,
     /// Nominations and stories one person may make in an hour (0: no limit).
     pub hourly_limit: u32,
     pub leaders: Vec<UserId>,
@@ -183,9 +186,14 @@ pub enum Needs {
 }
 
 impl Config {
-    /// The scorecard's targets in percent: recovered within 24 h, and surprise.
-    pub fn targets(&self) -> (u8, u8) {
-        (self.target_recovery_24h, self.target_surprise)
+    /// The scorecard's targets in percent (recovered within 24 h, and surprise), and the fewest
+    /// stories a share is judged from.
+    pub fn targets(&self) -> (u8, u8, usize) {
+        (
+            self.target_recovery_24h,
+            self.target_surprise,
+            self.min_sample,
+        )
     }
 
     /// Whether `user` (a Slack user ID) may take leader actions: the digest, the library, Feature.
@@ -310,6 +318,15 @@ impl Config {
                 })?
                 .max(1),
         };
+        let min_sample = match get("HEROBOT_MIN_SAMPLE") {
+            None => 5,
+            Some(v) => v.trim().parse::<usize>().map_err(|_| {
+                bad(
+                    "HEROBOT_MIN_SAMPLE",
+                    format!("must be a number of stories, not {v:?}"),
+                )
+            })?,
+        };
         let hourly_limit = match get("HEROBOT_HOURLY_LIMIT") {
             None => 30,
             Some(v) => v.trim().parse::<u32>().map_err(|_| {
@@ -405,6 +422,7 @@ impl Config {
             target_recovery_24h: percent("HEROBOT_TARGET_RECOVERY_24H", 90)?,
             target_surprise: percent("HEROBOT_TARGET_SURPRISE", 80)?,
             min_reason,
+            min_sample,
             hourly_limit,
             leaders,
             api_token: get("HEROBOT_API_TOKEN").map(Secret),

@@ -21,6 +21,7 @@ pub mod rate;
 pub mod report_card;
 pub mod round;
 pub mod search;
+pub mod shortcut;
 pub mod tell_story;
 pub mod top;
 pub mod wall_link;

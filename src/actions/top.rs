@@ -5,7 +5,7 @@ use super::in_time::{ReplyTo, in_time};
 use crate::domain::command::Period;
 use crate::error::Result;
 use crate::messages::{ephemeral, times};
-use crate::slack::blocks::{self, escape_within};
+use crate::slack::blocks::{self, escape_keeping_mentions};
 use crate::state::AppState;
 use crate::store::digests;
 
@@ -36,7 +36,7 @@ async fn ranking(app: &AppState, period: Period) -> Result<Value> {
             rank + 1,
             h.hero,
             times(h.recognitions as i64),
-            escape_within(&h.reason.replace('\n', " "), 200)
+            escape_keeping_mentions(&h.reason.replace('\n', " "), 200, |_| true)
         ));
     }
     Ok(json!({"response_type": "ephemeral", "text": blocks::truncate(&text, 3000)}))

@@ -4,6 +4,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Svg;
+use crate::domain::scorecard::Share;
 
 const WIDTH: u32 = 400;
 const HEIGHT: u32 = 250;
@@ -13,27 +14,41 @@ const RING: u32 = 44;
 const ON_TARGET: RGBColor = RGBColor(0x2f, 0x85, 0x5a);
 const BELOW_TARGET: RGBColor = RGBColor(0xc0, 0x56, 0x21);
 const TRACK: RGBColor = RGBColor(0xe2, 0xe2, 0xe2);
+/// Too few stories to judge: neither on nor below target.
+const NEUTRAL: RGBColor = RGBColor(0x5f, 0x63, 0x68);
 
-/// A gauge of `value` (None: nothing measured) against `target`, both in percent.
-pub fn gauge(id: &str, title: &str, value: Option<u32>, target: u8) -> Svg {
-    let desc = match value {
-        Some(v) => format!(
-            "{v} % against a target of {target} %: {}.",
+/// A gauge of `share` against `target` (in percent): a percentage only from enough stories.
+pub fn gauge(id: &str, title: &str, share: Share, target: u8) -> Svg {
+    let value = share.percent();
+    let desc = match (share, value) {
+        (_, Some(v)) => format!(
+            "{} against a target of {target} %: {}.",
+            share.line(),
             if v >= u32::from(target) {
                 "on target"
             } else {
                 "below target"
             }
         ),
-        None => format!("Nothing to measure yet; the target is {target} %."),
+        (Share::TooFew { .. }, None) => {
+            format!("{}; the target is {target} %.", capitalised(&share.line()))
+        }
+        _ => format!("Nothing to measure yet; the target is {target} %."),
     };
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, value, target).expect("drawing into a string cannot fail");
+        draw(&root, share, target).expect("drawing into a string cannot fail");
         root.present().expect("drawing into a string cannot fail");
     }
     Svg::new(&out, id, title, &desc)
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// The point at `share` (0 to 1) along the half ring, from the left end over the top.
@@ -55,9 +70,10 @@ fn arc(to: f64, radius: f64) -> Vec<(i32, i32)> {
 
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
-    value: Option<u32>,
+    share: Share,
     target: u8,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let value = share.percent();
     root.fill(&WHITE)?;
     let radius = f64::from(WIDTH) / 2.0 - f64::from(RING) / 2.0 - 20.0;
     root.draw(&PathElement::new(
@@ -80,6 +96,32 @@ fn draw<DB: DrawingBackend>(
         BLACK.stroke_width(6),
     ))?;
     let (cx, base) = (WIDTH as i32 / 2, HEIGHT as i32 - 40);
+    if let Share::TooFew { part, whole } = share {
+        // No big percentage from a handful of stories: the words, in a neutral colour.
+        for (line, at) in [
+            ("too few stories".to_owned(), base - 58),
+            (format!("to judge ({whole})"), base - 8),
+        ] {
+            root.draw(&Text::new(
+                line,
+                (cx, at),
+                ("sans-serif", 44)
+                    .into_font()
+                    .style(FontStyle::Bold)
+                    .color(&NEUTRAL)
+                    .pos(Pos::new(HPos::Center, VPos::Bottom)),
+            ))?;
+        }
+        root.draw(&Text::new(
+            format!("{part} of {whole} · target {target} %"),
+            (cx, base + 8),
+            ("sans-serif", 36)
+                .into_font()
+                .color(&RGBColor(0x30, 0x30, 0x30))
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+        return Ok(());
+    }
     let figure = value.map_or_else(|| "–".to_owned(), |v| format!("{v} %"));
     root.draw(&Text::new(
         figure,
@@ -112,21 +154,38 @@ mod tests {
 
     #[test]
     fn a_gauge_shows_its_figure_and_says_whether_it_is_on_target() {
-        let below = gauge("g", "Recovered within 24 h", Some(67), 90);
+        let judged = |part, whole| Share::of(part, whole, 0);
+        let below = gauge("g", "Recovered within 24 h", judged(2, 3), 90);
         assert!(below.as_str().contains(">\n67 %\n</text>"), "{below}");
         assert!(below.as_str().contains(">\ntarget 90 %\n</text>"));
         assert!(below.as_str().contains("#C05621"));
-        assert!(below.as_str().contains("below target.</desc>"));
-        let on = gauge("g", "Surprise given", Some(80), 80);
+        assert!(
+            below
+                .as_str()
+                .contains("67 % (2 of 3) against a target of 90 %: below target.</desc>")
+        );
+        let on = gauge("g", "Surprise given", judged(4, 5), 80);
         assert!(on.as_str().contains(">\non target (80 %)\n</text>"));
         assert!(on.as_str().contains("#2F855A"));
     }
 
     #[test]
     fn a_gauge_with_nothing_measured_says_so() {
-        let none = gauge("g", "Customer blown away", None, 80);
+        let none = gauge("g", "Customer blown away", Share::Nothing, 80);
         assert!(none.as_str().contains(">\n–\n</text>"));
         assert!(none.as_str().contains("Nothing to measure yet"));
+    }
+
+    #[test]
+    fn a_gauge_from_too_few_stories_says_so_in_a_neutral_colour() {
+        let few = gauge("g", "Recovered within 24 h", Share::of(1, 2, 5), 90);
+        let svg = few.as_str();
+        assert!(svg.contains(">\ntoo few stories\n</text>"), "{few}");
+        assert!(svg.contains(">\nto judge (2)\n</text>"));
+        assert!(svg.contains(">\n1 of 2 · target 90 %\n</text>"));
+        assert!(svg.contains("#5F6368"));
+        assert!(!svg.contains("#C05621") && !svg.contains("#2F855A"));
+        assert!(svg.contains("Too few stories to judge (2): 1 of 2; the target is 90 %."));
     }
 
     #[test]

@@ -10,8 +10,10 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 
 use crate::config::Config;
+use crate::domain::Story;
 use crate::domain::calendar::IsoWeek;
-use crate::domain::scorecard::Scorecard;
+use crate::domain::scorecard::{HeroLine, Scorecard};
+use crate::domain::text::{mentioned, mentioned_in_story, with_names, with_names_except};
 use crate::store::{digests, report_cards};
 use content::{CardLine, Digest};
 
@@ -32,12 +34,21 @@ pub async fn build(
         week,
         counts,
         previous: digests::counts(db, before, start).await?,
-        story_of_the_week: digests::story_of_the_week(db, start, end, digests::Among::Every)
-            .await?,
-        heroes: digests::ranking(db, start, end, render::MAX_HEROES_LISTED).await?,
+        story_of_the_week: match digests::story_of_the_week(db, start, end, digests::Among::Every)
+            .await?
+        {
+            Some(story) => Some(story_named(db, story).await?),
+            None => None,
+        },
+        heroes: named(
+            db,
+            digests::ranking(db, start, end, render::MAX_HEROES_LISTED).await?,
+        )
+        .await?,
         scorecard: Scorecard {
             target_recovery_24h: config.target_recovery_24h,
             target_surprise: config.target_surprise,
+            min_sample: config.min_sample,
             ..digests::scorecard(db, start, end).await?
         },
         report_cards: card_lines(db, start, end, config.report_card_min_answers).await?,
@@ -48,6 +59,43 @@ pub async fn build(
         .map(|url| format!("{url}/library/scorecard?week={week}"));
     let message = render::render(&digest, library.as_deref(), config.public_url.as_deref());
     Ok((digest, message))
+}
+
+/// The heroes' reasons with the people they mention by name (from the names cache), except
+/// the hero's own mention: a digest post pings no one else, and shows no raw ID.
+async fn named(db: &SqlitePool, mut heroes: Vec<HeroLine>) -> Result<Vec<HeroLine>, sqlx::Error> {
+    let ids: Vec<String> = heroes
+        .iter()
+        .flat_map(|h| mentioned(&h.reason))
+        .map(|id| id.to_string())
+        .collect();
+    if ids.is_empty() {
+        return Ok(heroes);
+    }
+    let names = crate::store::library::names(db, &ids).await?;
+    for h in &mut heroes {
+        h.reason = with_names_except(&h.reason, &names, &h.hero);
+    }
+    Ok(heroes)
+}
+
+/// The story of the week with the people its texts mention by name: its heroes are credited
+/// beside it, and a digest post pings no one else.
+async fn story_named(db: &SqlitePool, mut story: Story) -> Result<Story, sqlx::Error> {
+    let ids: Vec<String> = mentioned_in_story(&story)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if ids.is_empty() {
+        return Ok(story);
+    }
+    let names = crate::store::library::names(db, &ids).await?;
+    let named = |text: &str| with_names(text, &names);
+    story.title = named(&story.title);
+    story.what_went_wrong = named(&story.what_went_wrong);
+    story.how_fixed = named(&story.how_fixed);
+    story.surprise = story.surprise.as_deref().map(named);
+    Ok(story)
 }
 
 /// The report cards whose round closed in `[start, end)`.

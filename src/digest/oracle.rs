@@ -42,6 +42,7 @@ pub fn scorecard_of(stories: &[Story], target_recovery_24h: u8, target_surprise:
         external: count(&|s| s.customer_kind == CustomerKind::External),
         target_recovery_24h,
         target_surprise,
+        min_sample: 0,
     }
 }
 

@@ -160,7 +160,8 @@ fn heroes(d: &Digest) -> Vec<Value> {
         let line = format!(
             "\n• <@{}>{times} — {}",
             h.hero,
-            escape_within(&h.reason.replace('\n', " "), 150)
+            blocks::escape_keeping_mentions(&h.reason.replace('\n', " "), 150, |u| u.as_str()
+                == h.hero)
         );
         if current.chars().count() + line.chars().count() > SECTION_ROOM {
             sections.push(blocks::section(&current));
@@ -184,15 +185,7 @@ fn scorecard(card: &Scorecard) -> Value {
             "*Recovery scorecard*\nNo recovery stories this week. Fixed a mistake and surprised the customer? Tell it with `/hero story`.",
         );
     }
-    let measure = |label: &str, part: usize, target: Option<u8>| {
-        let pct = Scorecard::percent(part, card.stories).unwrap_or_default();
-        let against = match target {
-            Some(t) if pct >= u32::from(t) => format!(" · target {t} % ✅"),
-            Some(t) => format!(" · target {t} % ⚠️"),
-            None => String::new(),
-        };
-        json!({"type": "mrkdwn", "text": format!("*{label}*\n{pct} % ({part} of {}){against}", card.stories)})
-    };
+    let measure = |label: &str, part: usize, target: Option<u8>| json!({"type": "mrkdwn", "text": format!("*{label}*\n{}", card.share(part).against(target))});
     json!({
         "type": "section",
         "text": {"type": "mrkdwn", "text": "*Recovery scorecard*"},

@@ -33,16 +33,104 @@ pub struct Scorecard {
     pub external: usize,
     pub target_recovery_24h: u8,
     pub target_surprise: u8,
+    /// Fewest stories for a share to be judged as a percentage (`HEROBOT_MIN_SAMPLE`); 0 judges
+    /// any number.
+    pub min_sample: usize,
+}
+
+/// A share as every surface shows it: with its counts, and judged only from enough stories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Share {
+    /// No stories: nothing to measure.
+    Nothing,
+    /// Fewer stories than the minimum sample: the counts, but no percentage to judge by.
+    TooFew { part: usize, whole: usize },
+    /// A percentage of enough stories.
+    Judged {
+        percent: u32,
+        part: usize,
+        whole: usize,
+    },
+}
+
+impl Share {
+    /// `part` of `whole` stories, judged when `whole` reaches `min_sample`.
+    pub fn of(part: usize, whole: usize, min_sample: usize) -> Self {
+        match percent(part, whole) {
+            None => Self::Nothing,
+            Some(_) if whole < min_sample => Self::TooFew { part, whole },
+            Some(percent) => Self::Judged {
+                percent,
+                part,
+                whole,
+            },
+        }
+    }
+
+    /// The percentage, when there are enough stories to judge by.
+    pub fn percent(self) -> Option<u32> {
+        match self {
+            Self::Judged { percent, .. } => Some(percent),
+            _ => None,
+        }
+    }
+
+    /// The big figure of a tile or gauge: `67 %`, `too few stories to judge (2)`, or `–`.
+    pub fn figure(self) -> String {
+        match self {
+            Self::Nothing => "–".to_owned(),
+            Self::TooFew { whole, .. } => format!("too few stories to judge ({whole})"),
+            Self::Judged { percent, .. } => format!("{percent} %"),
+        }
+    }
+
+    /// The counts beside it: `2 of 3`, or nothing when there were no stories.
+    pub fn counts(self) -> String {
+        match self {
+            Self::Nothing => String::new(),
+            Self::TooFew { part, whole } | Self::Judged { part, whole, .. } => {
+                format!("{part} of {whole}")
+            }
+        }
+    }
+
+    /// The line of a scorecard in Slack: [`Share::line`], then the target and whether it was met
+    /// (judged shares only): `67 % (2 of 3) · target 90 % ⚠️`.
+    pub fn against(self, target: Option<u8>) -> String {
+        let line = self.line();
+        match (self, target) {
+            (Self::Judged { percent, .. }, Some(t)) if percent >= u32::from(t) => {
+                format!("{line} · target {t} % ✅")
+            }
+            (Self::Judged { .. }, Some(t)) => format!("{line} · target {t} % ⚠️"),
+            (Self::TooFew { .. }, Some(t)) => format!("{line} · target {t} %"),
+            _ => line,
+        }
+    }
+
+    /// The whole: `67 % (2 of 3)`, `too few stories to judge (2): 1 of 2`, or `–`.
+    pub fn line(self) -> String {
+        match self {
+            Self::Nothing => self.figure(),
+            Self::TooFew { .. } => format!("{}: {}", self.figure(), self.counts()),
+            Self::Judged { .. } => format!("{} ({})", self.figure(), self.counts()),
+        }
+    }
 }
 
 impl Scorecard {
+    /// `part` of this period's stories as a [`Share`], judged against the minimum sample.
+    pub fn share(&self, part: usize) -> Share {
+        Share::of(part, self.stories, self.min_sample)
+    }
+
     /// "Customer blown away" as every surface shows it: `67 % (4 of 6) · 3 confirmed by the
-    /// customer`.
+    /// customer` (or `too few stories to judge (2): 1 of 2 · …`).
     pub fn blown_away_line(&self) -> String {
-        let pct = Self::percent(self.blown_away, self.stories).unwrap_or_default();
         format!(
-            "{pct} % ({} of {}) · {} confirmed by the customer",
-            self.blown_away, self.stories, self.customer_answers
+            "{} · {} confirmed by the customer",
+            self.share(self.blown_away).line(),
+            self.customer_answers
         )
     }
 
@@ -73,6 +161,12 @@ pub struct WeekScore {
 pub const STORY_WEEKS: usize = 2;
 
 impl WeekScore {
+    /// The week's shares, judged against the minimum sample: within 24 h, surprised, blown away.
+    pub fn shares(&self) -> [Share; 3] {
+        let c = &self.card;
+        [c.within_24h, c.surprised, c.blown_away].map(|part| c.share(part))
+    }
+
     pub fn recovered(&self) -> Option<u32> {
         Scorecard::percent(self.card.within_24h, self.card.stories)
     }
@@ -95,12 +189,14 @@ pub fn weeks_to(last: IsoWeek, n: usize) -> Vec<IsoWeek> {
     weeks
 }
 
-/// One scorecard over several weeks together (the wallboard's gauges): their counts added.
+/// One scorecard over several weeks together (the wallboard's gauges, Home): their counts
+/// added, judged against the targets and minimum sample of the last.
 pub fn together(weeks: &[WeekScore], target_recovery_24h: u8, target_surprise: u8) -> Scorecard {
     weeks.iter().fold(
         Scorecard {
             target_recovery_24h,
             target_surprise,
+            min_sample: weeks.last().map_or(0, |w| w.card.min_sample),
             ..Scorecard::default()
         },
         |sum, w| Scorecard {
@@ -143,6 +239,19 @@ mod tests {
             .map(ToString::to_string)
             .collect();
         assert_eq!(weeks, ["2025-W51", "2025-W52", "2026-W01", "2026-W02"]);
+    }
+
+    #[test]
+    fn a_share_says_how_many_and_is_judged_only_from_enough_stories() {
+        assert_eq!(Share::of(2, 3, 0).line(), "67 % (2 of 3)");
+        assert_eq!(
+            Share::of(2, 3, 5).line(),
+            "too few stories to judge (3): 2 of 3"
+        );
+        assert_eq!(Share::of(2, 3, 5).percent(), None);
+        assert_eq!(Share::of(4, 5, 5).line(), "80 % (4 of 5)");
+        assert_eq!(Share::of(0, 0, 5), Share::Nothing);
+        assert_eq!(Share::of(0, 0, 5).line(), "–");
     }
 
     #[test]

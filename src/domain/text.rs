@@ -1,4 +1,7 @@
 //! Reading Slack's message text: its `<…>` control sequences and its `&amp;` `&lt;` `&gt;` escapes.
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
 use super::nomination::UserId;
 
 /// A piece of text as Slack sent it, with control sequences told apart from what a person typed.
@@ -68,6 +71,108 @@ fn control(inner: &str) -> Piece {
         Some(label) => label,
         None => url,
     })
+}
+
+/// The people `text` mentions (`<@U…>`, `<@U…|name>`), in order, each once.
+pub fn mentioned(text: &str) -> Vec<UserId> {
+    let mut out: Vec<UserId> = Vec::new();
+    replace_mentions(text, |user| {
+        if !out.contains(user) {
+            out.push(user.clone());
+        }
+        String::new()
+    });
+    out
+}
+
+/// The people a story's texts mention (title, what went wrong, how it was fixed, the
+/// surprise), each once.
+pub fn mentioned_in_story(s: &super::Story) -> Vec<UserId> {
+    let mut text = [s.title.as_str(), &s.what_went_wrong, &s.how_fixed].join("\n");
+    if let Some(surprise) = &s.surprise {
+        text.push('\n');
+        text.push_str(surprise);
+    }
+    mentioned(&text)
+}
+
+/// `text` with each user mention (`<@U…>` or `<@U…|name>`) replaced by what `with` gives for
+/// it; everything else is kept exactly as it is (escapes, other `<…>` sequences).
+pub fn replace_mentions(text: &str, mut with: impl FnMut(&UserId) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("<@") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        let user = after
+            .find('>')
+            .and_then(|end| match control(&after[1..end]) {
+                Piece::User(user) => Some((user, end)),
+                _ => None,
+            });
+        match user {
+            Some((user, end)) => {
+                out.push_str(&with(&user));
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str("<@");
+                rest = &after[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What stands for a person whose name is not known: never their raw ID.
+pub const SOMEONE: &str = "@someone";
+
+/// `text` for people outside Slack (pages, exports): each mention as `@name`, with the name
+/// from `names` (ID → name), or [`SOMEONE`] when it is not known; everything else as it is.
+pub fn with_names<S: BuildHasher>(text: &str, names: &HashMap<String, String, S>) -> String {
+    replace_mentions(text, |user| at_name(user, names))
+}
+
+/// `text` for a post in Slack that must ping nobody new: mentions of `keep` stay mentions
+/// (`<@U…>`), every other one becomes `@name` (from `names`, else [`SOMEONE`]).
+pub fn with_names_except<S: BuildHasher>(
+    text: &str,
+    names: &HashMap<String, String, S>,
+    keep: &str,
+) -> String {
+    replace_mentions(text, |user| {
+        if user.as_str() == keep {
+            format!("<@{user}>")
+        } else {
+            at_name(user, names)
+        }
+    })
+}
+
+/// A message's text as a person reads it and may edit it: Slack's escapes undone, references
+/// made readable, mentions as `@name` (from `names`, else [`SOMEONE`]).
+pub fn readable<S: BuildHasher>(text: &str, names: &HashMap<String, String, S>) -> String {
+    pieces(text)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::User(user) => at_name(&user, names),
+            Piece::Typed(text) | Piece::Reference(text) => text,
+        })
+        .collect()
+}
+
+/// `@name` for `user`, or [`SOMEONE`] when `names` does not know them (a name that is only the
+/// ID again, as a failed look-up leaves it, counts as not known).
+fn at_name<S: BuildHasher>(user: &UserId, names: &HashMap<String, String, S>) -> String {
+    match names
+        .get(user.as_str())
+        .map(|n| n.trim().trim_start_matches('@'))
+        .filter(|n| !n.is_empty() && *n != user.as_str())
+    {
+        Some(name) => format!("@{name}"),
+        None => SOMEONE.to_owned(),
+    }
 }
 
 /// A list as a sentence says it: `A`, `A and B`, `A, B and C`.
@@ -168,5 +273,36 @@ mod tests {
     #[test]
     fn a_malformed_user_id_is_not_a_mention() {
         assert_eq!(pieces("<@alice>"), vec![reference("@alice")]);
+    }
+
+    #[test]
+    fn mentions_become_names_and_never_raw_ids() {
+        let names = std::collections::HashMap::from([
+            ("U0ZAINAB".to_owned(), "Zainab Bello".to_owned()),
+            ("U0RAW".to_owned(), "U0RAW".to_owned()),
+        ]);
+        assert_eq!(
+            with_names(
+                "thanks <@U0ZAINAB> &amp; <@U0BOB|bob>, <@U0RAW>, <!channel> <@nobody <@U0ZAINAB",
+                &names
+            ),
+            "thanks @Zainab Bello &amp; @someone, @someone, <!channel> <@nobody <@U0ZAINAB"
+        );
+        let ids: Vec<String> = mentioned("<@U0B> <@U0A|a> <@U0B> <#C1>")
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(ids, ["U0B", "U0A"]);
+        assert_eq!(
+            with_names_except("<@U0ZAINAB|z> helped <@U0A> and <@U0NEW>", &names, "U0A"),
+            "@Zainab Bello helped <@U0A> and @someone"
+        );
+        assert_eq!(
+            readable(
+                "Thanks <@U0ZAINAB|zainab> &amp; <@U0NEW> in <#C1|ops>",
+                &names
+            ),
+            "Thanks @Zainab Bello & @someone in #ops"
+        );
     }
 }

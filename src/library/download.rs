@@ -104,7 +104,16 @@ async fn write(
     {
         return Ok(0);
     }
-    let people = library::authors_and_heroes(db, filter).await?;
+    let mut people = library::authors_and_heroes(db, filter).await?;
+    for text in library::texts_with_mentions(db, filter).await? {
+        people.extend(
+            crate::domain::text::mentioned(&text)
+                .iter()
+                .map(ToString::to_string),
+        );
+    }
+    people.sort();
+    people.dedup();
     let names = names::for_export(
         &source.db,
         &source.writes,

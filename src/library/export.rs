@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::domain::Story;
 use crate::domain::story::{duration_in_words, recovery_in_words, within_window};
+use crate::domain::text::with_names;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,7 +180,7 @@ fn talk_pack_sections(
             .iter()
             .map(|(id, _)| md_inline(name(names, id)))
             .collect();
-        let _ = writeln!(out, "## {}\n", md_inline(&s.title));
+        let _ = writeln!(out, "## {}\n", md_inline(&with_names(&s.title, names)));
         if !s.shareable() {
             out.push_str(KEPT_INSIDE_MARK);
         }
@@ -223,11 +224,16 @@ fn talk_pack_sections(
         if s.featured_at.is_some() {
             out.push_str("- **Featured** for talks\n");
         }
-        let _ = writeln!(out, "\n**What went wrong.** {}\n", md(&s.what_went_wrong));
-        let _ = writeln!(out, "**How it was fixed.** {}\n", md(&s.how_fixed));
+        let named = |text: &str| with_names(text, names);
+        let _ = writeln!(
+            out,
+            "\n**What went wrong.** {}\n",
+            md(&named(&s.what_went_wrong))
+        );
+        let _ = writeln!(out, "**How it was fixed.** {}\n", md(&named(&s.how_fixed)));
         match &s.surprise {
             Some(surprise) => {
-                let _ = writeln!(out, "**The surprise.** {}\n", md(surprise));
+                let _ = writeln!(out, "**The surprise.** {}\n", md(&named(surprise)));
             }
             None => out.push_str("**The surprise.** None recorded.\n\n"),
         }
@@ -290,7 +296,7 @@ fn csv_rows(out: &mut String, stories: &[Story], names: &HashMap<String, String>
         let answer = s.customer_answer.as_ref();
         let row = [
             s.id.to_string(),
-            s.title.clone(),
+            with_names(&s.title, names),
             heroes.join("; "),
             consent.join("; "),
             s.shareable().to_string(),
@@ -299,9 +305,9 @@ fn csv_rows(out: &mut String, stories: &[Story], names: &HashMap<String, String>
             rfc3339(s.fixed_at, tz),
             duration_in_words(s.recovery_secs()),
             within_window(s.recovery_secs()).to_string(),
-            s.what_went_wrong.clone(),
-            s.how_fixed.clone(),
-            s.surprise.clone().unwrap_or_default(),
+            with_names(&s.what_went_wrong, names),
+            with_names(&s.how_fixed, names),
+            with_names(s.surprise.as_deref().unwrap_or_default(), names),
             s.customer_kind.as_str().to_owned(),
             s.reaction.as_str().to_owned(),
             s.featured_at.is_some().to_string(),
@@ -332,7 +338,7 @@ const JSON_SCHEMA: &str = "herobot.stories.v1";
 fn json_story(s: &Story, names: &HashMap<String, String>, tz: &TimeZone) -> Value {
     json!({
         "id": s.id,
-        "title": s.title,
+        "title": with_names(&s.title, names),
         "heroes": s.heroes.iter().map(|(id, c)| json!({"id": id, "name": name(names, id), "consent": c.as_str()})).collect::<Vec<_>>(),
         "shareable": s.shareable(),
         "told_by": {"id": s.author_id, "name": name(names, &s.author_id)},
@@ -340,9 +346,9 @@ fn json_story(s: &Story, names: &HashMap<String, String>, tz: &TimeZone) -> Valu
         "fixed_at": rfc3339(s.fixed_at, tz),
         "recovery_seconds": s.recovery_secs(),
         "within_24h": within_window(s.recovery_secs()),
-        "what_went_wrong": s.what_went_wrong,
-        "how_fixed": s.how_fixed,
-        "surprise": s.surprise,
+        "what_went_wrong": with_names(&s.what_went_wrong, names),
+        "how_fixed": with_names(&s.how_fixed, names),
+        "surprise": s.surprise.as_deref().map(|t| with_names(t, names)),
         "customer_kind": s.customer_kind.as_str(),
         "reaction": s.reaction.as_str(),
         "featured": s.featured_at.is_some(),

@@ -78,8 +78,8 @@ pub fn flag(value: Option<&str>) -> bool {
     )
 }
 
-/// Everyone an export or page names: heroes, authors and internal customers who answered,
-/// once each.
+/// Everyone an export or page names: heroes, authors, internal customers who answered and the
+/// people the texts mention, once each.
 pub fn people_named_in(stories: &[crate::domain::Story]) -> Vec<String> {
     let mut ids: Vec<String> = stories
         .iter()
@@ -93,6 +93,11 @@ pub fn people_named_in(stories: &[crate::domain::Story]) -> Vec<String> {
                 .map(|(id, _)| id.to_string())
                 .chain([s.author_id.to_string()])
                 .chain(customer)
+                .chain(
+                    crate::domain::text::mentioned_in_story(s)
+                        .into_iter()
+                        .map(|id| id.to_string()),
+                )
         })
         .collect();
     ids.sort();

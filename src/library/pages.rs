@@ -5,7 +5,7 @@ use askama::Template;
 use jiff::tz::TimeZone;
 
 use crate::domain::story::{duration_in_words, not_featurable, recovery_in_words};
-use crate::domain::text::listed;
+use crate::domain::text::{listed, with_names};
 use crate::domain::{Consent, Customer, Story};
 
 /// What every page shares: where the library lives, and the session's CSRF token if signed in.
@@ -211,7 +211,7 @@ impl ListedStory {
     pub fn new(s: &Story, names: &HashMap<String, String>, tz: &TimeZone) -> Self {
         Self {
             id: s.id,
-            title: s.title.clone(),
+            title: with_names(&s.title, names),
             heroes: s
                 .heroes
                 .iter()
@@ -220,7 +220,7 @@ impl ListedStory {
                 .join(", "),
             date: crate::clock::local(s.happened_at, tz, "%-d %b %Y"),
             recovery: format!("fixed in {}", duration_in_words(s.recovery_secs())),
-            excerpt: excerpt(&s.what_went_wrong, 240),
+            excerpt: excerpt(&with_names(&s.what_went_wrong, names), 240),
             featured: s.featured_at.is_some(),
             consent: ConsentState::of(s, names),
         }
@@ -240,7 +240,7 @@ impl StoryView {
         };
         Self {
             id: s.id,
-            title: s.title.clone(),
+            title: with_names(&s.title, names),
             featured: s.featured_at.is_some(),
             featured_note,
             consent: ConsentState::of(s, names),
@@ -279,7 +279,10 @@ impl StoryView {
                     crate::clock::date_time(a.answered_at, tz)
                 )
             }),
-            customer_comment: s.customer_answer.as_ref().and_then(|a| a.comment.clone()),
+            customer_comment: s
+                .customer_answer
+                .as_ref()
+                .and_then(|a| a.comment.as_deref().map(|c| with_names(c, names))),
             tags: s
                 .tags
                 .iter()
@@ -291,12 +294,12 @@ impl StoryView {
                 .message_permalink
                 .clone()
                 .filter(|link| link.starts_with("https://")),
-            what_went_wrong: s.what_went_wrong.clone(),
-            how_fixed: s.how_fixed.clone(),
+            what_went_wrong: with_names(&s.what_went_wrong, names),
+            how_fixed: with_names(&s.how_fixed, names),
             surprise: s
                 .surprise
-                .clone()
-                .unwrap_or_else(|| "None recorded.".to_owned()),
+                .as_deref()
+                .map_or_else(|| "None recorded.".to_owned(), |t| with_names(t, names)),
         }
     }
 }

@@ -8,7 +8,7 @@ use super::pages::Layout;
 use crate::charts::trend::{self, Line, Look, Stack};
 use crate::charts::{self, Svg};
 use crate::domain::calendar::IsoWeek;
-use crate::domain::scorecard::WeekScore;
+use crate::domain::scorecard::{Share, WeekScore};
 
 /// How many weeks the page shows.
 pub const WEEKS: usize = 26;
@@ -44,12 +44,31 @@ pub struct Chart {
     pub phone: Svg,
 }
 
+/// One tile of the summary: the big figure (a percentage, or "too few stories to judge (2)"
+/// below the minimum sample), the counts it is of, and whether it was judged (else it is drawn
+/// in a neutral colour).
+pub struct Tile {
+    pub figure: String,
+    pub counts: String,
+    pub judged: bool,
+}
+
+impl Tile {
+    fn of(share: Share) -> Self {
+        Self {
+            figure: share.figure(),
+            counts: share.counts(),
+            judged: share.percent().is_some(),
+        }
+    }
+}
+
 /// The chosen week in words, above the charts.
 pub struct Summary {
     pub stories: usize,
-    pub recovered: String,
-    pub surprised: String,
-    pub blown_away: String,
+    pub recovered: Tile,
+    pub surprised: Tile,
+    pub blown_away: Tile,
     /// `67 % (4 of 6) · 3 confirmed by the customer`, as every scorecard says it.
     pub blown_away_line: String,
 }
@@ -209,9 +228,9 @@ pub fn page(layout: Layout, scores: &[WeekScore], current: IsoWeek) -> Page {
         first: scores[0].week.to_string(),
         summary: Summary {
             stories: card.stories,
-            recovered: charts::percent(chosen.recovered()),
-            surprised: charts::percent(chosen.surprised()),
-            blown_away: charts::percent(chosen.blown_away()),
+            recovered: Tile::of(card.share(card.within_24h)),
+            surprised: Tile::of(card.share(card.surprised)),
+            blown_away: Tile::of(card.share(card.blown_away)),
             blown_away_line: card.blown_away_line(),
         },
         target_recovery_24h: t24,

@@ -15,7 +15,7 @@ use super::button;
 /// Home views hold at most this many blocks.
 pub const MAX_BLOCKS: usize = 100;
 
-/// What a leader's Home adds: the current week's scorecard and the weeks before it.
+/// What a leader's Home adds: the last complete week's scorecard and the weeks' trend.
 pub struct LeaderView<'a> {
     /// Oldest first, ending with the current week.
     pub weeks: &'a [WeekScore],
@@ -29,13 +29,10 @@ fn date(unix: i64, tz: &TimeZone) -> String {
     )
 }
 
-/// A received recognition's reason: escaped, with mentions of its own heroes kept live.
+/// A received recognition's reason: escaped, with every mention kept live so Slack shows the
+/// name (a Home tab notifies nobody), never a raw ID.
 fn reason(r: &Received) -> String {
-    let mut text = escape_within(&r.reason, 600);
-    for hero in r.hero_ids() {
-        text = text.replace(&format!("&lt;@{hero}&gt;"), &format!("<@{hero}>"));
-    }
-    text
+    blocks::escape_keeping_mentions(&r.reason, 600, |_| true)
 }
 
 fn consent_word(consent: Consent) -> &'static str {
@@ -47,15 +44,7 @@ fn consent_word(consent: Consent) -> &'static str {
 }
 
 fn measure(label: &str, part: usize, card: &Scorecard, target: Option<u8>) -> String {
-    let Some(pct) = Scorecard::percent(part, card.stories) else {
-        return format!("*{label}*\n–");
-    };
-    let against = match target {
-        Some(t) if pct >= u32::from(t) => format!(" · target {t} % ✅"),
-        Some(t) => format!(" · target {t} % ⚠️"),
-        None => String::new(),
-    };
-    format!("*{label}*\n{pct} % ({part} of {}){against}", card.stories)
+    format!("*{label}*\n{}", card.share(part).against(target))
 }
 
 /// The Home of `person` from `data`; `leader` adds the scorecard.
@@ -167,13 +156,15 @@ fn scorecard(leader: &LeaderView) -> Vec<Value> {
     let Some(current) = leader.weeks.last() else {
         return Vec::new();
     };
-    let card = &current.card;
+    // The last complete week: the current one is empty on a Monday morning.
+    let shown = leader.weeks.iter().rev().nth(1).unwrap_or(current);
+    let card = &shown.card;
     let line = |label: &str, values: Vec<Option<u32>>| format!("`{}` {label}", sparkline(&values));
     let weeks = leader.weeks;
     let first: IsoWeek = weeks[0].week;
     vec![
         blocks::divider(),
-        blocks::header(&format!("This week's scorecard · {}", current.week)),
+        blocks::header(&format!("Last week's scorecard · {}", shown.week)),
         json!({"type": "section", "fields": [
             {"type": "mrkdwn", "text": format!("*Recovery stories*\n{}", card.stories)},
             {"type": "mrkdwn", "text": measure("Recovered within 24 h", card.within_24h, card, Some(card.target_recovery_24h))},
@@ -330,14 +321,24 @@ mod tests {
         let tz = TimeZone::UTC;
         let weeks = weeks_to(IsoWeek::parse("2026-W47").unwrap(), 12);
         let mut s = story(1, 3, true, Reaction::BlownAway, CustomerKind::External);
-        s.created_at = weeks[11].bounds(&tz).0;
-        let scores = score(&weeks, &tz, vec![s], 90, 80);
+        s.created_at = weeks[10].bounds(&tz).0;
+        let mut scores = score(&weeks, &tz, vec![s], 90, 80);
         let view = view(&data(), Some(LeaderView { weeks: &scores }), &tz);
         let text = view.to_string();
-        assert!(text.contains("This week's scorecard · 2026-W47"), "{text}");
+        assert!(text.contains("Last week's scorecard · 2026-W46"), "{text}");
         assert!(text.contains("100 % (1 of 1) · target 90 % ✅"));
-        assert!(text.contains("`···········█` recovered within 24 h"));
+        assert!(text.contains("`··········█·` recovered within 24 h"));
         assert!(text.contains("home_library_link"));
+        for week in &mut scores {
+            week.card.min_sample = 5;
+        }
+        let text = super::view(&data(), Some(LeaderView { weeks: &scores }), &tz).to_string();
+        assert!(
+            text.contains(
+                "*Recovered within 24 h*\\ntoo few stories to judge (1): 1 of 1 · target 90 %"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -95,7 +95,7 @@ pub fn profile(user: &str, p: &Profile, tz: &TimeZone) -> Value {
             text.push_str(&format!(
                 "\n• {} — <@{by}>: {}",
                 day(*at, tz),
-                escape_within(&reason.replace('\n', " "), 300)
+                blocks::escape_keeping_mentions(&reason.replace('\n', " "), 300, |_| true)
             ));
         }
     }

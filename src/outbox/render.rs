@@ -21,6 +21,8 @@ pub struct Context {
     pub leaders: Vec<UserId>,
     pub target_recovery_24h: u8,
     pub target_surprise: u8,
+    /// Fewest stories a share is judged from (`HEROBOT_MIN_SAMPLE`).
+    pub min_sample: usize,
     /// Where the library is, for links to a report card's page.
     pub public_url: Option<String>,
     /// The report-card anonymity threshold results are shown under.
@@ -34,6 +36,7 @@ impl Context {
             leaders: config.leaders.clone(),
             target_recovery_24h: config.target_recovery_24h,
             target_surprise: config.target_surprise,
+            min_sample: config.min_sample,
             public_url: config.public_url.clone(),
             min_answers: config.report_card_min_answers,
         }
@@ -154,7 +157,11 @@ async fn home(
     let since = now.as_second() - 90 * 86_400;
     let data = crate::store::home::load(db, person, since).await?;
     let weeks = if context.leaders.iter().any(|l| l.as_str() == person) {
-        let targets = (context.target_recovery_24h, context.target_surprise);
+        let targets = (
+            context.target_recovery_24h,
+            context.target_surprise,
+            context.min_sample,
+        );
         let current = IsoWeek::of(now, &context.tz);
         Some(digests::weekly(db, &context.tz, targets, current, 12).await?)
     } else {

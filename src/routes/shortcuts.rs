@@ -1,8 +1,10 @@
 //! Message shortcuts: "Nominate as service hero" and "Save as recovery story" open the modals
-//! pre-filled from the message (its author as hero, its text as the story) and keep its link.
+//! pre-filled from the message (the people it mentions as heroes, else its author; its text as
+//! the story, mentions as names) and keep its link.
 use axum::response::{IntoResponse, Response};
 
-use crate::domain::text::{Piece, pieces};
+use crate::actions::shortcut::{self, Form, Message};
+use crate::domain::UserId;
 use crate::error::Result;
 use crate::modals::{self, Origin};
 use crate::slack::payload::MessageAction;
@@ -27,43 +29,27 @@ pub async fn used(state: &AppState, action: MessageAction) -> Result<Response> {
         channel,
         response_url: action.response_url.clone(),
     };
-    let heroes: Vec<String> = action.message.user.iter().cloned().collect();
-    let text = readable(&action.message.text);
-    let view = match action.callback_id.as_str() {
-        NOMINATE => modals::nomination::view(
-            &modals::nomination::Prefill {
-                heroes,
-                reason: Some(text),
-            },
-            &origin,
-            state.config.min_reason,
-        ),
-        SAVE_STORY => modals::story::view(
-            &modals::story::Prefill {
-                heroes,
-                what_went_wrong: Some(text),
-            },
-            &origin,
-        ),
+    let form = match action.callback_id.as_str() {
+        NOMINATE => Form::Nomination,
+        SAVE_STORY => Form::Story,
         other => {
             tracing::debug!(callback_id = other, "unknown message shortcut acknowledged");
             return Ok(().into_response());
         }
     };
-    if let Err(err) = state.slack.open_view(&action.trigger_id, &view).await {
-        tracing::warn!(error = %err, "views.open failed for a message shortcut");
-    }
+    let message = Message {
+        text: action.message.text.clone(),
+        author: action.message.user.as_deref().and_then(UserId::parse),
+    };
+    // A failure is logged by the action; the person sees the modal or nothing, as before.
+    let _ = shortcut::open(
+        state,
+        form,
+        &action.user.id,
+        &message,
+        &origin,
+        &action.trigger_id,
+    )
+    .await;
     Ok(().into_response())
-}
-
-/// A message's text as a person reads it: mentions kept as `<@U…>` (the modal shows them as
-/// typed), Slack's escapes undone, references made readable.
-fn readable(text: &str) -> String {
-    pieces(text)
-        .into_iter()
-        .map(|piece| match piece {
-            Piece::User(user) => format!("<@{user}>"),
-            Piece::Typed(text) | Piece::Reference(text) => text,
-        })
-        .collect()
 }

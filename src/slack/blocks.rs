@@ -1,6 +1,9 @@
 //! The Block Kit we send, and mrkdwn escaping: every piece of user text passes through here.
 use serde_json::{Value, json};
 
+use crate::domain::UserId;
+use crate::domain::text::{mentioned, replace_mentions};
+
 /// Slack's limit on a section's text, in characters.
 pub const SECTION_MAX: usize = 3000;
 /// Slack's limit on a header's text, in characters.
@@ -48,6 +51,18 @@ pub fn escape_within(text: &str, max: usize) -> String {
         }
         out.push_str(&piece);
         len += piece_len;
+    }
+    out
+}
+
+/// Escapes `text` within `max` as [`escape_within`] does, but keeps the mentions of the people
+/// `live` allows as mentions (`<@U…>`, also when written `<@U…|name>`), so Slack shows their
+/// names; every other control sequence (`<!channel>`, …) stays disarmed.
+pub fn escape_keeping_mentions(text: &str, max: usize, live: impl Fn(&UserId) -> bool) -> String {
+    let plain = replace_mentions(text, |user| format!("<@{user}>"));
+    let mut out = escape_within(&plain, max);
+    for user in mentioned(text).iter().filter(|u| live(u)) {
+        out = out.replace(&format!("&lt;@{user}&gt;"), &format!("<@{user}>"));
     }
     out
 }

@@ -256,13 +256,13 @@ pub async fn stories(db: &SqlitePool, start: i64, end: i64) -> Result<Vec<Story>
 }
 
 /// The scorecards of the `n` weeks that end with `last`, counted in SQL week by week as the
-/// digest counts its own, in `tz`, against the targets (24 h, surprise): no week's stories are
-/// read into memory. The stories of the week are chosen among the shareable stories only, since
-/// the wallboard shows them outside Slack.
+/// digest counts its own, in `tz`, against the targets (24 h, surprise, minimum sample): no
+/// week's stories are read into memory. The stories of the week are chosen among the shareable
+/// stories only, since the wallboard shows them outside Slack.
 pub async fn weekly(
     db: &SqlitePool,
     tz: &TimeZone,
-    (target_recovery_24h, target_surprise): (u8, u8),
+    (target_recovery_24h, target_surprise, min_sample): (u8, u8, usize),
     last: IsoWeek,
     n: usize,
 ) -> Result<Vec<WeekScore>, sqlx::Error> {
@@ -282,6 +282,7 @@ pub async fn weekly(
             card: Scorecard {
                 target_recovery_24h,
                 target_surprise,
+                min_sample,
                 ..card
             },
             story,

@@ -95,6 +95,26 @@ pub async fn authors_and_heroes(
     sql.build_query_scalar().fetch_all(db).await
 }
 
+/// The texts of the stories `filter` selects that mention someone (`<@…`), for their names.
+pub async fn texts_with_mentions(
+    db: &SqlitePool,
+    filter: &Filter,
+) -> Result<Vec<String>, sqlx::Error> {
+    let Some(mut sql) = filtered(
+        "with chosen as materialized (select s.id from stories s".to_owned(),
+        filter,
+    ) else {
+        return Ok(Vec::new());
+    };
+    sql.push(
+        ") select s.title || char(10) || s.what_went_wrong || char(10) || s.how_fixed
+             || char(10) || coalesce(s.surprise, '')
+         from chosen join stories s on s.id = chosen.id
+         where instr(s.title || s.what_went_wrong || s.how_fixed || coalesce(s.surprise, ''), '<@') > 0",
+    );
+    sql.build_query_scalar().fetch_all(db).await
+}
+
 /// `head` (which selects from `stories s`) narrowed, ordered and limited by `filter`; None when
 /// the filter's words leave nothing to search for, so nothing matches.
 fn filtered(head: String, filter: &Filter) -> Option<QueryBuilder<Sqlite>> {

@@ -8,10 +8,9 @@ use jiff::tz::TimeZone;
 use crate::charts::gauge::gauge;
 use crate::charts::trend::{self, Line, Look};
 use crate::charts::{self, Svg};
-use crate::domain::scorecard::Scorecard;
 use crate::domain::scorecard::{self, WeekScore};
 use crate::domain::story::recovery_in_words;
-use crate::domain::text::{Piece, pieces};
+use crate::domain::text::{mentioned, with_names};
 use crate::library::pages::excerpt;
 use crate::store::wall::Recognition;
 
@@ -25,6 +24,8 @@ pub const RECOGNITIONS: i64 = 3;
 
 pub struct Gauge {
     pub label: &'static str,
+    /// How many stories the share is of: `2 of 3`, or empty when there were none.
+    pub counts: String,
     pub svg: Svg,
 }
 
@@ -69,42 +70,10 @@ fn name(names: &HashMap<String, String>, id: &str) -> String {
     names.get(id).cloned().unwrap_or_else(|| id.to_owned())
 }
 
-/// A stored reason for people: its mentions (`<@U…>`, kept as Slack wrote them) as `@name`;
-/// everything else is what the person typed, as it is (the page escapes it).
+/// A stored text for people: its mentions (`<@U…>`, kept as Slack wrote them) as `@name`, never
+/// a raw ID; everything else is what the person typed, as it is (the page escapes it).
 pub fn plain(text: &str, names: &HashMap<String, String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("<@") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at..];
-        match after
-            .find('>')
-            .map(|end| (&after[..=end], mention(&after[..=end])))
-        {
-            Some((whole, Some(id))) => {
-                out.push('@');
-                out.push_str(&name(names, id));
-                rest = &after[whole.len()..];
-            }
-            _ => {
-                out.push_str("<@");
-                rest = &after[2..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The user ID of a mention `<@U…>` or `<@U…|name>`.
-fn mention(sequence: &str) -> Option<&str> {
-    match pieces(sequence).as_slice() {
-        [Piece::User(_)] => {
-            let inner = &sequence[2..sequence.len() - 1];
-            Some(inner.split('|').next().unwrap_or(inner))
-        }
-        _ => None,
-    }
+    with_names(text, names)
 }
 
 /// How long ago, as a person says it.
@@ -122,19 +91,22 @@ pub fn people(scores: &[WeekScore], recognitions: &[Recognition]) -> Vec<String>
     let mut ids: Vec<String> = recognitions
         .iter()
         .flat_map(|r| {
-            let mentioned = pieces(&r.reason).into_iter().filter_map(|p| match p {
-                Piece::User(user) => Some(user.as_str().to_owned()),
-                _ => None,
-            });
             r.hero_ids()
                 .into_iter()
                 .chain([r.nominator_id.clone()])
-                .chain(mentioned)
+                .chain(mentioned(&r.reason).into_iter().map(|u| u.to_string()))
         })
         .chain(scores.iter().rev().take(2).flat_map(|w| {
-            w.story
-                .iter()
-                .flat_map(|s| s.heroes.iter().map(|(h, _)| h.as_str().to_owned()))
+            w.story.iter().flat_map(|s| {
+                let texts = [&s.title, &s.what_went_wrong, &s.how_fixed];
+                s.heroes
+                    .iter()
+                    .map(|(h, _)| h.clone())
+                    .chain(texts.into_iter().flat_map(|t| mentioned(t)))
+                    .chain(s.surprise.iter().flat_map(|t| mentioned(t)))
+                    .map(|h| h.as_str().to_owned())
+                    .collect::<Vec<_>>()
+            })
         }))
         .collect();
     ids.sort();
@@ -158,35 +130,33 @@ pub fn board(
     );
     let recent = &scores[scores.len().saturating_sub(GAUGE_WEEKS)..];
     let card = scorecard::together(recent, t24, tsurprise);
-    let share = |part| Scorecard::percent(part, card.stories);
+    let gauge = |id: &str, label: &'static str, part: usize, target: u8| {
+        let share = card.share(part);
+        Gauge {
+            label,
+            counts: share.counts(),
+            svg: gauge(id, label, share, target),
+        }
+    };
     let gauges = vec![
-        Gauge {
-            label: "Recovered within 24 h",
-            svg: gauge(
-                "gauge-recovered",
-                "Recovered within 24 h",
-                share(card.within_24h),
-                t24,
-            ),
-        },
-        Gauge {
-            label: "Surprise given",
-            svg: gauge(
-                "gauge-surprised",
-                "Surprise given",
-                share(card.surprised),
-                tsurprise,
-            ),
-        },
-        Gauge {
-            label: "Customer blown away",
-            svg: gauge(
-                "gauge-blown-away",
-                "Customer blown away",
-                share(card.blown_away),
-                tsurprise,
-            ),
-        },
+        gauge(
+            "gauge-recovered",
+            "Recovered within 24 h",
+            card.within_24h,
+            t24,
+        ),
+        gauge(
+            "gauge-surprised",
+            "Surprise given",
+            card.surprised,
+            tsurprise,
+        ),
+        gauge(
+            "gauge-blown-away",
+            "Customer blown away",
+            card.blown_away,
+            tsurprise,
+        ),
     ];
     let labels: Vec<String> = scores
         .iter()
@@ -256,7 +226,7 @@ pub fn board(
                 .as_ref()
                 .filter(|s| s.shareable())
                 .map(|s| StoryCard {
-                    title: s.title.clone(),
+                    title: plain(&s.title, names),
                     heroes: s
                         .heroes
                         .iter()
@@ -264,9 +234,12 @@ pub fn board(
                         .collect::<Vec<_>>()
                         .join(", "),
                     recovery: recovery_in_words(s.recovery_secs()),
-                    went_wrong: excerpt(&s.what_went_wrong, 180),
-                    how_fixed: excerpt(&s.how_fixed, 180),
-                    surprise: s.surprise.as_deref().map(|t| excerpt(t, 140)),
+                    went_wrong: excerpt(&plain(&s.what_went_wrong, names), 180),
+                    how_fixed: excerpt(&plain(&s.how_fixed, names), 180),
+                    surprise: s
+                        .surprise
+                        .as_deref()
+                        .map(|t| excerpt(&plain(t, names), 140)),
                     week: when,
                 })
         });
@@ -385,7 +358,7 @@ mod tests {
         assert_eq!(hero.heroes, "Alice, U0CAROL");
         assert_eq!(
             hero.reason,
-            "for helping @U0CAROL & the partner <fast>, @Bob <@nobody"
+            "for helping @someone & the partner <fast>, @Bob <@nobody"
         );
         assert_eq!((hero.by.as_str(), hero.when.as_str()), ("Bob", "2 h ago"));
         let people = people(&scores(&tz), &[recognition]);

@@ -566,7 +566,9 @@ async fn the_scorecard_counts_the_customers_answer_over_the_tellers() {
     external_story(&app, "Taken at the teller's word", &[("U0BOB", "pending")]).await;
     let before = preview(&app).await;
     assert!(
-        before.contains("Customer blown away*\\n100 % (2 of 2) · 0 confirmed by the customer"),
+        before.contains(
+            "Customer blown away*\\ntoo few stories to judge (2): 2 of 2 · 0 confirmed by the customer"
+        ),
         "{before}"
     );
 
@@ -576,7 +578,9 @@ async fn the_scorecard_counts_the_customers_answer_over_the_tellers() {
 
     let after = preview(&app).await;
     assert!(
-        after.contains("Customer blown away*\\n50 % (1 of 2) · 1 confirmed by the customer"),
+        after.contains(
+            "Customer blown away*\\ntoo few stories to judge (2): 1 of 2 · 1 confirmed by the customer"
+        ),
         "{after}"
     );
 
@@ -584,7 +588,7 @@ async fn the_scorecard_counts_the_customers_answer_over_the_tellers() {
     let cookie = sign_in(&app).await;
     let (_, html) = page(&app, "/library/scorecard", &cookie).await;
     assert!(
-        html.contains("50 % (1 of 2) · 1 confirmed by the customer"),
+        html.contains("too few stories to judge (2): 1 of 2 · 1 confirmed by the customer"),
         "{html}"
     );
 }

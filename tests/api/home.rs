@@ -182,17 +182,31 @@ async fn opening_home_publishes_the_persons_view_with_each_section() {
 #[tokio::test]
 async fn leaders_see_the_scorecard_and_get_a_library_link_privately() {
     let app = home_app().await;
-    insert_story(&app, "A recovery", "A card", &[(ALICE, "granted")], now()).await;
+    // Last week's: the current week is not over.
+    let last_week = now() - 7 * 86_400;
+    insert_story(
+        &app,
+        "A recovery",
+        "A card",
+        &[(ALICE, "granted")],
+        last_week,
+    )
+    .await;
 
     open_home(&app, LEADER, "Ev0LEAD").await;
 
     let view = publishes(&app, 1).await[0].clone();
     assert_eq!(view["user_id"], LEADER);
     let text = view.to_string();
-    assert!(text.contains("This week's scorecard"), "{text}");
-    assert!(text.contains("100 % (1 of 1) · target 90 % ✅"), "{text}");
+    assert!(text.contains("Last week's scorecard · 2026-W46"), "{text}");
     assert!(
-        text.contains("*Customer blown away*\\n100 % (1 of 1) · 0 confirmed by the customer"),
+        text.contains("too few stories to judge (1): 1 of 1 · target 90 %"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "*Customer blown away*\\ntoo few stories to judge (1): 1 of 1 · 0 confirmed by the customer"
+        ),
         "{text}"
     );
     assert!(text.contains("recovered within 24 h"));

@@ -8,6 +8,7 @@ mod browser;
 mod buttons;
 mod commands;
 mod connections;
+mod credit;
 mod demo;
 mod demo_browser;
 mod digest;

@@ -111,11 +111,11 @@ async fn a_leaders_link_opens_the_wallboard_with_heroes_by_name_and_the_story_of
     // Three gauges against their targets, and the 12-week trend.
     assert_eq!(html.matches("<svg class=\"chart\" role=\"img\"").count(), 4);
     assert!(html.contains("<title id=\"gauge-recovered-title\">Recovered within 24 h</title>"));
-    assert!(
-        html.contains(">\n100 %\n</text>"),
-        "one story, fixed within an hour"
-    );
-    assert!(html.contains(">\non target (90 %)\n</text>"));
+    // One story, fixed within an hour: too few to judge, with its counts.
+    assert!(html.contains(">\ntoo few stories\n</text>"), "{html}");
+    assert!(html.contains(">\nto judge (1)\n</text>"));
+    assert!(html.contains(">\n1 of 1 · target 90 %\n</text>"));
+    assert!(html.contains("Recovered within 24 h<span class=\"counts\"> · 1 of 1</span>"));
     assert!(html.contains("<title id=\"trend-title\">The recovery measures over 12 weeks</title>"));
     // The latest hero by name, the reason escaped, and who recognised them.
     assert!(
