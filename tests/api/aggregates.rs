@@ -458,7 +458,9 @@ async fn weekly_scorecards_in_sql_give_what_scoring_in_memory_gave() {
         let busy_weeks = weeks_to(busy, 2);
         let (_, told) = in_memory(&db, busy_weeks[0].bounds(&tz).0, busy.bounds(&tz).1).await;
         let chosen_in_memory = score(&busy_weeks, &tz, told, 90, 80);
-        let chosen_in_sql = digests::weekly(&db, &tz, (90, 80, 0), busy, 2).await.unwrap();
+        let chosen_in_sql = digests::weekly(&db, &tz, (90, 80, 0), busy, 2)
+            .await
+            .unwrap();
         for (c, r) in chosen_in_sql.iter().zip(&chosen_in_memory) {
             let chosen = c.story.as_ref().expect("a shareable story of the week");
             assert!(chosen.shareable());

@@ -708,7 +708,8 @@ async fn the_story_page_and_the_exports_carry_the_customers_answer() {
     assert!(html.contains("Best, ever"), "{html}");
 }
 
-#[tokio::test]
+// The command blocks a thread while it runs; the app serving beside it keeps the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn herobot_answer_link_prints_a_signed_link_for_the_story() {
     let app = spawn_app_with(with_answers()).await;
     let story = external_story(&app, "From the command line", &[("U0ALICE", "pending")]).await;

@@ -273,7 +273,8 @@ async fn filters_by_words_and_dates_and_refuses_bad_dates() {
     assert_eq!(get(&app, "?format=pdf", Some(TOKEN)).await.status(), 400);
 }
 
-#[tokio::test]
+// The command blocks a thread while it runs; the app serving beside it keeps the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dates_past_what_a_calendar_holds_are_a_plain_400() {
     let app = spawn_app_with(with_api()).await;
     for query in [
@@ -372,7 +373,8 @@ async fn the_talk_pack_shows_names_and_links_as_text() {
     assert!(!pack.contains(" <img"), "{pack}");
 }
 
-#[tokio::test]
+// The command blocks a thread while it runs; the app serving beside it keeps the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn herobot_export_writes_a_talk_pack_from_the_command_line() {
     let app = spawn_app().await;
     story(

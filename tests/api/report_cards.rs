@@ -699,7 +699,8 @@ async fn run_round(
     posts[before].clone()
 }
 
-#[tokio::test]
+// The command blocks a thread while it runs; the app serving beside it keeps the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_round_closes_once_with_averages_distributions_and_the_change_on_last_month() {
     let app = spawn_app_with(options()).await;
     let card = create_card(&app, "anonymous").await;
@@ -1047,7 +1048,8 @@ async fn the_weekly_digest_has_a_line_per_card_whose_round_closed_that_week() {
     assert!(!preview.to_string().contains("Report cards reviewed"));
 }
 
-#[tokio::test]
+// The command blocks a thread while it runs; the app serving beside it keeps the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn herobot_reportcard_lists_opens_and_closes_once_from_the_command_line() {
     let app = spawn_app_with(options()).await;
     let card = create_card(&app, "anonymous").await;

@@ -249,7 +249,8 @@ async fn a_nomination_committed_before_a_crash_is_indexed_after_the_restart() {
     .await;
 }
 
-#[tokio::test]
+// The command blocks a thread while it runs; the app serving beside it keeps the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn herobot_reindex_rebuilds_the_index_and_the_heroes_days_from_the_tables() {
     let app = spawn_app().await;
     app.hero(NOMINATOR, "<@U0BOB> for rescuing the quarterly invoices")

@@ -170,7 +170,8 @@ async fn revoking_ends_every_link_and_a_wrong_key_is_not_found() {
     assert_eq!(open(&app, &third.unwrap()).await.status(), StatusCode::OK);
 }
 
-#[tokio::test]
+// The command blocks a thread while it runs; the app serving beside it keeps the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_command_line_prints_a_link_and_revokes_every_link() {
     let app = wall_app().await;
     let run = |args: &[&str]| {
