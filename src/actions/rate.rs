@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::{Pressed, Refused};
-use crate::domain::report_card::{Answer, Round};
+use crate::domain::report_card::{Rated, Round};
 use crate::domain::{RoundId, UserId};
 use crate::error::Result;
 use crate::messages::report_card as say;
@@ -67,7 +67,7 @@ pub async fn rate(
     app: &AppState,
     rater: &UserId,
     metadata: &Metadata,
-    answers: Vec<Answer>,
+    answers: Vec<Rated>,
 ) -> Result<std::result::Result<Value, Refused>> {
     let Some(round) = store::get_round(&app.db, metadata.round).await? else {
         return Ok(Err("This round no longer exists.".into()));

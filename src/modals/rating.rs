@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{FieldErrors, choice, input, plain, text_input};
-use crate::domain::report_card::{Answer, Card, MAX_COMMENT, MAX_DELIVERABLES, Month, Rating};
+use crate::domain::report_card::{Card, MAX_COMMENT, MAX_DELIVERABLES, Month, Rated, Rating};
 use crate::slack::blocks::{self, escape_within, truncate_plain};
 use crate::slack::payload::Values;
 
@@ -37,7 +37,7 @@ impl Metadata {
 }
 
 /// The modal for `card`'s round `round_id` rating `month`, filled in with `earlier` answers.
-pub fn view(card: &Card, round_id: i64, month: Month, earlier: &[Answer]) -> Value {
+pub fn view(card: &Card, round_id: i64, month: Month, earlier: &[Rated]) -> Value {
     let scale: Vec<Value> = (1..=5)
         .map(|v| choice(Rating::label(v), &v.to_string()))
         .collect();
@@ -92,7 +92,7 @@ pub fn view(card: &Card, round_id: i64, month: Month, earlier: &[Answer]) -> Val
 
 /// The answers given, one per deliverable in `metadata`, or the messages to show beside the
 /// fields: every rating must be a whole number from 1 to 5.
-pub fn parse(values: &Values<'_>, metadata: &Metadata) -> Result<Vec<Answer>, FieldErrors> {
+pub fn parse(values: &Values<'_>, metadata: &Metadata) -> Result<Vec<Rated>, FieldErrors> {
     let mut answers = Vec::new();
     let mut errors = FieldErrors::new();
     for (i, &deliverable_id) in metadata
@@ -103,7 +103,7 @@ pub fn parse(values: &Values<'_>, metadata: &Metadata) -> Result<Vec<Answer>, Fi
     {
         let rating = values.option(RATINGS[i]);
         match rating.as_deref().and_then(Rating::parse) {
-            Some(rating) => answers.push(Answer {
+            Some(rating) => answers.push(Rated {
                 deliverable_id,
                 rating,
                 comment: values

@@ -52,7 +52,7 @@ async fn show(State(state): State<AppState>, Path(key): Path<String>) -> Result<
         &state.db,
         &state.writes,
         Some(&state.slack),
-        &board::people(&scores, &recognitions),
+        &board::people_to_name(&scores, &recognitions),
         Some(NAMES_BUDGET),
         &state.clock,
     )

@@ -87,7 +87,7 @@ pub fn ago(secs: i64) -> String {
 }
 
 /// Everyone the board names: heroes and nominators, the story's heroes, mentions in reasons.
-pub fn people(scores: &[WeekScore], recognitions: &[Recognition]) -> Vec<String> {
+pub fn people_to_name(scores: &[WeekScore], recognitions: &[Recognition]) -> Vec<String> {
     let mut ids: Vec<String> = recognitions
         .iter()
         .flat_map(|r| {
@@ -361,7 +361,7 @@ mod tests {
             "for helping @someone & the partner <fast>, @Bob <@nobody"
         );
         assert_eq!((hero.by.as_str(), hero.when.as_str()), ("Bob", "2 h ago"));
-        let people = people(&scores(&tz), &[recognition]);
+        let people = people_to_name(&scores(&tz), &[recognition]);
         assert_eq!(people, ["U0ALICE", "U0BOB", "U0CAROL"]);
     }
 }

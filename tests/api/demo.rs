@@ -507,19 +507,19 @@ async fn the_story_modal_opens_refuses_what_is_missing_and_posts_the_story() {
     let values = seed::values(
         &opened["view"]["view"],
         &[
-            ("title", seed::Answer::Text("The pallet that went to Porto")),
+            ("title", seed::Field::Text("The pallet that went to Porto")),
             (
                 "what_went_wrong",
-                seed::Answer::Text("A pallet of monitors went to the wrong city."),
+                seed::Field::Text("A pallet of monitors went to the wrong city."),
             ),
-            ("happened_at", seed::Answer::DateTime(now - 7200)),
-            ("fixed_at", seed::Answer::DateTime(now - 3600)),
+            ("happened_at", seed::Field::DateTime(now - 7200)),
+            ("fixed_at", seed::Field::DateTime(now - 3600)),
             (
                 "how_fixed",
-                seed::Answer::Text("Rebooked it on the first truck."),
+                seed::Field::Text("Rebooked it on the first truck."),
             ),
-            ("customer_kind", seed::Answer::Choice("external")),
-            ("heroes", seed::Answer::Users(&["U0DKENJI"])),
+            ("customer_kind", seed::Field::Choice("external")),
+            ("heroes", seed::Field::Users(&["U0DKENJI"])),
         ],
     );
     let before = count(&db, "stories").await;

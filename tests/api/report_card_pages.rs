@@ -2,7 +2,7 @@
 //! results under the anonymity threshold, attributed comments with names, action items, the
 //! CSV downloads, sessions, escaping and the strict CSP.
 use herobot::domain::UserId;
-use herobot::domain::report_card::{Answer, CardForm, Month, NewCard, Rating};
+use herobot::domain::report_card::{CardForm, Month, NewCard, Rated, Rating};
 use herobot::store::report_cards as store;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION};
@@ -75,11 +75,11 @@ pub(crate) async fn round(
     .expect("a new round");
     assert_eq!(asked.len(), RATERS.len());
     for (rater, ratings, comment) in answers {
-        let answers: Vec<Answer> = deliverables
+        let answers: Vec<Rated> = deliverables
             .iter()
             .zip(*ratings)
             .enumerate()
-            .map(|(i, (d, r))| Answer {
+            .map(|(i, (d, r))| Rated {
                 deliverable_id: *d,
                 rating: Rating::parse(&r.to_string()).unwrap(),
                 comment: comment.filter(|_| i == 0).map(str::to_owned),

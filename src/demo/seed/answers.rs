@@ -3,9 +3,9 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-/// An answer to one input of a modal.
+/// What is filled into one input of a modal.
 #[derive(Debug, Clone)]
-pub enum Answer<'a> {
+pub enum Field<'a> {
     Text(&'a str),
     Users(&'a [&'static str]),
     User(&'a str),
@@ -18,7 +18,7 @@ pub enum Answer<'a> {
 
 /// `state.values` for `view` as Slack sends them: each input's element by its action ID, with
 /// the given answers and every other input as left.
-pub fn values(view: &Value, answers: &[(&str, Answer<'_>)]) -> Value {
+pub fn values(view: &Value, answers: &[(&str, Field<'_>)]) -> Value {
     let mut values = json!({});
     for block in view["blocks"].as_array().into_iter().flatten() {
         let (Some(block_id), Some(action_id)) = (
@@ -40,36 +40,36 @@ pub fn values(view: &Value, answers: &[(&str, Answer<'_>)]) -> Value {
                 .unwrap_or(Value::Null)
         };
         let value = match (kind, answer) {
-            ("plain_text_input", Some(Answer::Text(t))) => json!({"type": kind, "value": t}),
+            ("plain_text_input", Some(Field::Text(t))) => json!({"type": kind, "value": t}),
             ("plain_text_input", _) => {
                 json!({"type": kind, "value": element.get("initial_value").cloned().unwrap_or(Value::Null)})
             }
-            ("multi_users_select", Some(Answer::Users(u))) => {
+            ("multi_users_select", Some(Field::Users(u))) => {
                 json!({"type": kind, "selected_users": u})
             }
             ("multi_users_select", _) => {
                 json!({"type": kind, "selected_users": element.get("initial_users").cloned().unwrap_or(json!([]))})
             }
-            ("static_select" | "radio_buttons", Some(Answer::Choice(c))) => {
+            ("static_select" | "radio_buttons", Some(Field::Choice(c))) => {
                 json!({"type": kind, "selected_option": option(c)})
             }
             ("static_select" | "radio_buttons", _) => {
                 json!({"type": kind, "selected_option": element.get("initial_option").cloned().unwrap_or(Value::Null)})
             }
-            ("users_select", Some(Answer::User(u))) => json!({"type": kind, "selected_user": u}),
+            ("users_select", Some(Field::User(u))) => json!({"type": kind, "selected_user": u}),
             ("users_select", _) => {
                 json!({"type": kind, "selected_user": element.get("initial_user").cloned().unwrap_or(Value::Null)})
             }
-            ("conversations_select", Some(Answer::Conversation(c))) => {
+            ("conversations_select", Some(Field::Conversation(c))) => {
                 json!({"type": kind, "selected_conversation": c})
             }
             ("conversations_select", _) => {
                 json!({"type": kind, "selected_conversation": element.get("initial_conversation").cloned().unwrap_or(Value::Null)})
             }
-            ("datetimepicker", Some(Answer::DateTime(t))) => {
+            ("datetimepicker", Some(Field::DateTime(t))) => {
                 json!({"type": kind, "selected_date_time": t})
             }
-            ("datepicker", Some(Answer::Date(d))) => json!({"type": kind, "selected_date": d}),
+            ("datepicker", Some(Field::Date(d))) => json!({"type": kind, "selected_date": d}),
             ("datepicker", _) => {
                 json!({"type": kind, "selected_date": element.get("initial_date").cloned().unwrap_or(Value::Null)})
             }
@@ -83,7 +83,7 @@ pub fn values(view: &Value, answers: &[(&str, Answer<'_>)]) -> Value {
 /// A modal herobot would open, filled in and read back as Slack submits it.
 pub(super) fn submitted(
     view: &Value,
-    answers: &[(&str, Answer<'_>)],
+    answers: &[(&str, Field<'_>)],
 ) -> anyhow::Result<SubmittedValues> {
     Ok(serde_json::from_value(values(view, answers))?)
 }
@@ -99,7 +99,7 @@ mod tests {
         let card = crate::modals::report_card::view(None, &Default::default());
         let v = values(
             &card,
-            &[("review_channel", Answer::Conversation("C0DSALESMKT"))],
+            &[("review_channel", Field::Conversation("C0DSALESMKT"))],
         );
         assert_eq!(
             v["review_channel"]["review_channel"]["selected_conversation"],
@@ -108,10 +108,10 @@ mod tests {
         let today = jiff::civil::date(2026, 11, 18);
         let action =
             crate::modals::action_item::view(crate::domain::RoundId(7), "Marketing", today);
-        let v = values(&action, &[("owner", Answer::User("U0DSOFIA"))]);
+        let v = values(&action, &[("owner", Field::User("U0DSOFIA"))]);
         assert_eq!(v["owner"]["owner"]["selected_user"], "U0DSOFIA");
         assert_eq!(v["due"]["due"]["selected_date"], "2026-12-02", "as offered");
-        let v = values(&action, &[("due", Answer::Date("2026-12-24"))]);
+        let v = values(&action, &[("due", Field::Date("2026-12-24"))]);
         assert_eq!(v["due"]["due"]["selected_date"], "2026-12-24");
         assert!(v["owner"]["owner"]["selected_user"].is_null());
     }
@@ -122,10 +122,10 @@ mod tests {
         let v = values(
             &view,
             &[
-                ("title", Answer::Text("T")),
-                ("happened_at", Answer::DateTime(5)),
-                ("customer_kind", Answer::Choice("internal")),
-                ("heroes", Answer::Users(&["U0DPRIYA"])),
+                ("title", Field::Text("T")),
+                ("happened_at", Field::DateTime(5)),
+                ("customer_kind", Field::Choice("internal")),
+                ("heroes", Field::Users(&["U0DPRIYA"])),
             ],
         );
         assert_eq!(v["title"]["title"]["value"], "T");

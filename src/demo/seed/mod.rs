@@ -9,7 +9,7 @@ mod run;
 use crate::demo::samples::DELIVERABLES;
 use crate::domain::report_card::Month;
 
-pub use answers::{Answer, values};
+pub use answers::{Field, values};
 pub use plan::plan;
 pub use report_card::{card_months, opens_at};
 pub use run::run;

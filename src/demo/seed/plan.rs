@@ -10,7 +10,7 @@ fn mention(id: &str) -> String {
 }
 
 /// Draws `n` different people, none of them `not`.
-fn people(rng: &mut fastrand::Rng, n: usize, not: &str) -> Vec<&'static str> {
+fn pick_people(rng: &mut fastrand::Rng, n: usize, not: &str) -> Vec<&'static str> {
     let mut chosen = Vec::new();
     while chosen.len() < n {
         let p = PEOPLE[rng.usize(..PEOPLE.len())].id;
@@ -38,7 +38,7 @@ pub fn plan(seed: u64, now: i64) -> Vec<Step> {
     for (i, reason) in REASONS.iter().chain(REASONS.iter().take(10)).enumerate() {
         let user = nominators[rng.usize(..nominators.len())];
         let n = if rng.u8(..4) == 0 { 2 } else { 1 };
-        let heroes = people(&mut rng, n, user);
+        let heroes = pick_people(&mut rng, n, user);
         // The last few in the past three days, so this week's digest preview has something.
         let days_ago = rng.i64(if i >= 25 { 0..3 } else { 0..DAYS });
         let at = moment(&mut rng, now, days_ago);
@@ -69,7 +69,7 @@ pub fn plan(seed: u64, now: i64) -> Vec<Step> {
     for (story, sample) in STORY_TEXTS.iter().enumerate() {
         let user = nominators[rng.usize(..nominators.len())];
         let n = 1 + usize::from(rng.bool());
-        let heroes = people(&mut rng, n, user);
+        let heroes = pick_people(&mut rng, n, user);
         let days_ago = rng.i64(1..DAYS);
         let told = moment(&mut rng, now, days_ago);
         let happened_at = told - sample.hours_to_fix * HOUR - rng.i64(1..6) * HOUR;
@@ -113,7 +113,7 @@ pub fn plan(seed: u64, now: i64) -> Vec<Step> {
     // Chatter in #general to use the message shortcuts on.
     for template in CHATTER {
         let user = nominators[rng.usize(..nominators.len())];
-        let about = people(&mut rng, 1, user)[0];
+        let about = pick_people(&mut rng, 1, user)[0];
         let days_ago = rng.i64(0..3);
         let at = moment(&mut rng, now, days_ago);
         steps.push(Step {

@@ -1,7 +1,7 @@
 //! Marketing's report card in the demo: six months of rounds planned, then carried out.
 use anyhow::Context;
 
-use super::answers::{Answer, submitted};
+use super::answers::{Field, submitted};
 use super::run::{Seeded, find_button, refused, settle, user};
 use super::{Act, DAY, HOUR, LEFT_TO_THE_VISITOR, RATERS, ROUND_TIME, ROUNDS, Step};
 use crate::actions::{self, Pressed};
@@ -162,11 +162,11 @@ pub(super) async fn card_step(
             let values = submitted(
                 &view,
                 &[
-                    ("supplier", Answer::Text(SUPPLIER)),
-                    ("raters", Answer::Users(&RATERS)),
-                    ("deliverables", Answer::Text(&deliverables)),
-                    ("review_channel", Answer::Conversation(REVIEW.id)),
-                    ("comments", Answer::Choice("anonymous")),
+                    ("supplier", Field::Text(SUPPLIER)),
+                    ("raters", Field::Users(&RATERS)),
+                    ("deliverables", Field::Text(&deliverables)),
+                    ("review_channel", Field::Conversation(REVIEW.id)),
+                    ("comments", Field::Choice("anonymous")),
                 ],
             )?;
             let card = modals::report_card::parse(&Values(&values)).map_err(refused)?;
@@ -222,11 +222,11 @@ pub(super) async fn card_step(
             let blocks: Vec<(String, String)> = (1..=ratings.len())
                 .map(|i| (format!("rating_{i}"), format!("comment_{i}")))
                 .collect();
-            let mut answers: Vec<(&str, Answer<'_>)> = Vec::new();
+            let mut answers: Vec<(&str, Field<'_>)> = Vec::new();
             for (i, (rating, comment)) in blocks.iter().enumerate() {
-                answers.push((rating.as_str(), Answer::Choice(&values[i])));
+                answers.push((rating.as_str(), Field::Choice(&values[i])));
                 if let Some((_, text)) = comments.iter().find(|(d, _)| *d == i) {
-                    answers.push((comment.as_str(), Answer::Text(text)));
+                    answers.push((comment.as_str(), Field::Text(text)));
                 }
             }
             let values = submitted(&view, &answers)?;
@@ -259,9 +259,9 @@ pub(super) async fn card_step(
             let values = submitted(
                 &view,
                 &[
-                    ("what", Answer::Text(item.what)),
-                    ("owner", Answer::User(item.owner)),
-                    ("due", Answer::Date(&due)),
+                    ("what", Field::Text(item.what)),
+                    ("owner", Field::User(item.owner)),
+                    ("due", Field::Date(&due)),
                 ],
             )?;
             let (round, new) = modals::action_item::parse(

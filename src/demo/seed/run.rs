@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use anyhow::Context;
 use serde_json::Value;
 
-use super::answers::{Answer, submitted};
+use super::answers::{Field, submitted};
 use super::report_card::card_step;
 use super::{Act, HOUR, Step};
 use crate::actions::{self, Pressed, nominate::Request};
@@ -143,10 +143,10 @@ async fn take(app: &AppState, wire: &Wire, step: &Step, seeded: &mut Seeded) -> 
             let values = submitted(
                 &view,
                 &[
-                    ("heroes", Answer::Users(heroes)),
-                    ("category", Answer::Choice(category)),
-                    ("reason", Answer::Text(&reason)),
-                    ("customer_kind", Answer::Choice(customer_kind)),
+                    ("heroes", Field::Users(heroes)),
+                    ("category", Field::Choice(category)),
+                    ("reason", Field::Text(&reason)),
+                    ("customer_kind", Field::Choice(customer_kind)),
                 ],
             )?;
             let nomination = modals::nomination::parse(&Values(&values), &user(id)?, min_reason)
@@ -168,19 +168,19 @@ async fn take(app: &AppState, wire: &Wire, step: &Step, seeded: &mut Seeded) -> 
             let values = submitted(
                 &view,
                 &[
-                    ("title", Answer::Text(s.title)),
-                    ("what_went_wrong", Answer::Text(s.what_went_wrong)),
-                    ("happened_at", Answer::DateTime(*happened_at)),
+                    ("title", Field::Text(s.title)),
+                    ("what_went_wrong", Field::Text(s.what_went_wrong)),
+                    ("happened_at", Field::DateTime(*happened_at)),
                     (
                         "fixed_at",
-                        Answer::DateTime(happened_at + s.hours_to_fix * HOUR),
+                        Field::DateTime(happened_at + s.hours_to_fix * HOUR),
                     ),
-                    ("how_fixed", Answer::Text(s.how_fixed)),
-                    ("surprise", Answer::Text(s.surprise.unwrap_or_default())),
-                    ("customer_kind", Answer::Choice(s.customer_kind)),
-                    ("reaction", Answer::Choice(s.reaction)),
-                    ("heroes", Answer::Users(heroes)),
-                    ("tags", Answer::Text(s.tags)),
+                    ("how_fixed", Field::Text(s.how_fixed)),
+                    ("surprise", Field::Text(s.surprise.unwrap_or_default())),
+                    ("customer_kind", Field::Choice(s.customer_kind)),
+                    ("reaction", Field::Choice(s.reaction)),
+                    ("heroes", Field::Users(heroes)),
+                    ("tags", Field::Text(s.tags)),
                 ],
             )?;
             let story = modals::story::parse(&Values(&values), &user(id)?, app.clock.now_secs())

@@ -10,7 +10,7 @@ pub use form::{
     CardField, CardForm, MAX_DELIVERABLE, MAX_DELIVERABLES, MAX_RATERS, MAX_SUPPLIER, NewCard,
 };
 pub use results::{
-    Answer, Comment, MAX_COMMENT, MIN_ANSWERS, MinAnswers, Rating, Results, Tally, average_text,
+    Comment, MAX_COMMENT, MIN_ANSWERS, MinAnswers, Rated, Rating, Results, Tally, average_text,
     change_text, overall, response_rate, shown, visible,
 };
 

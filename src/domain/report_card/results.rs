@@ -59,9 +59,9 @@ impl Rating {
     }
 }
 
-/// One rater's answer on one deliverable.
+/// One rater's rating (and comment) of one deliverable.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
+pub struct Rated {
     pub deliverable_id: i64,
     pub rating: Rating,
     pub comment: Option<String>,

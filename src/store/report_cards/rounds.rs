@@ -3,7 +3,7 @@
 use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 use crate::domain::UserId;
-use crate::domain::report_card::{Answer, Month, Round};
+use crate::domain::report_card::{Month, Rated, Round};
 
 /// Running cards that were made by `due` (unix seconds) and have no round for `month` yet.
 pub async fn due_to_open(db: &SqlitePool, month: Month, due: i64) -> Result<Vec<i64>, sqlx::Error> {
@@ -195,7 +195,7 @@ pub async fn answers_of(
     db: &SqlitePool,
     round_id: i64,
     rater: &UserId,
-) -> Result<Vec<Answer>, sqlx::Error> {
+) -> Result<Vec<Rated>, sqlx::Error> {
     let rows: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
         "select deliverable_id, rating, comment from report_card_answers
          where round_id = ?1 and rater_id = ?2",
@@ -207,7 +207,7 @@ pub async fn answers_of(
     Ok(rows
         .into_iter()
         .filter_map(|(deliverable_id, rating, comment)| {
-            Some(Answer {
+            Some(Rated {
                 deliverable_id,
                 rating: crate::domain::report_card::Rating::parse(&rating.to_string())?,
                 comment,
@@ -222,7 +222,7 @@ pub async fn replace_answers(
     conn: &mut SqliteConnection,
     round_id: i64,
     rater: &UserId,
-    answers: &[Answer],
+    answers: &[Rated],
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let open: bool = sqlx::query_scalar(
