@@ -50,56 +50,69 @@ record_ids! {
     ActionItemId,
 }
 
-/// A Slack channel ID: `C…` for public channels, `G…` for private ones. The one rule for every
-/// channel herobot is configured with or told (a report card's review channel).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ChannelId(String);
+/// IDs Slack gives: one letter of a few, then capitals and digits (at most 32 characters),
+/// each parsed by one rule and read back as the text Slack knows it by.
+macro_rules! slack_ids {
+    ($($(#[$doc:meta])* $name:ident starts with $($first:literal)|+,)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
 
-impl ChannelId {
-    pub fn parse(s: &str) -> Option<Self> {
-        let ok = s.len() >= 3
-            && s.len() <= 32
-            && (s.starts_with('C') || s.starts_with('G'))
-            && s.bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        ok.then(|| Self(s.to_owned()))
-    }
+        impl $name {
+            pub fn parse(s: &str) -> Option<Self> {
+                let ok = s.len() >= 3
+                    && s.len() <= 32
+                    && ($(s.starts_with($first))||+)
+                    && s.bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+                ok.then(|| Self(s.to_owned()))
+            }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
 
-    /// A value read back from the store, where only parsed values are written.
-    pub fn stored(s: String) -> Self {
-        Self(s)
-    }
+            /// A value read back from the store, where only parsed values are written.
+            pub fn stored(s: String) -> Self {
+                Self(s)
+            }
+        }
+
+        /// Reads as the text Slack knows it by.
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    )*};
 }
 
-/// A channel ID reads as the text Slack knows it by.
-impl std::ops::Deref for ChannelId {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl PartialEq<str> for ChannelId {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
-    }
-}
-
-impl serde::Serialize for ChannelId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl fmt::Display for ChannelId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+slack_ids! {
+    /// A Slack user ID: `U…` for workspace users, `W…` for Enterprise Grid users.
+    UserId starts with 'U' | 'W',
+    /// A Slack channel ID: `C…` for public channels, `G…` for private ones. The one rule for
+    /// every channel herobot is configured with or told (a report card's review channel).
+    ChannelId starts with 'C' | 'G',
 }
 
 #[cfg(test)]

@@ -1,5 +1,4 @@
 //! A nomination and the types it is made of, each built once by `parse` and trusted after.
-use std::fmt;
 
 /// Most heroes one nomination may name: enough for a whole team, few enough to stay readable.
 pub const MAX_HEROES: usize = 20;
@@ -10,56 +9,7 @@ pub const MAX_TAGS: usize = 10;
 /// Longest tag, in characters.
 pub const MAX_TAG_LEN: usize = 40;
 
-/// A Slack user ID: `U…` for workspace users, `W…` for Enterprise Grid users.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UserId(String);
-
-impl UserId {
-    pub fn parse(s: &str) -> Option<Self> {
-        let ok = s.len() >= 3
-            && s.len() <= 32
-            && (s.starts_with('U') || s.starts_with('W'))
-            && s.bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        ok.then(|| Self(s.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// A value read back from the store, where only parsed values are written.
-    pub fn stored(s: String) -> Self {
-        Self(s)
-    }
-}
-
-/// A user ID reads as the text Slack knows it by.
-impl std::ops::Deref for UserId {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl PartialEq<str> for UserId {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
-    }
-}
-
-impl serde::Serialize for UserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl fmt::Display for UserId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use super::id::UserId;
 
 /// What kind of service a nomination recognises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
