@@ -267,6 +267,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 LinkFor::NoStory => anyhow::bail!("there is no story {story_id}"),
                 LinkFor::NoPublicUrl => anyhow::bail!("HEROBOT_PUBLIC_URL is not set"),
+                LinkFor::InternalCustomer => anyhow::bail!(
+                    "story {story_id}'s customer is a colleague: herobot asks them in Slack (Ask the customer on the story's post), never by a link"
+                ),
             }
         }
         Command::Digest { week, post } => {

@@ -37,6 +37,11 @@ pub async fn open(app: &AppState, token: &str) -> Result<Opened> {
     let Some(story) = stories::get(&app.db, link.story_id).await? else {
         return Ok(Opened::NotValid);
     };
+    // A colleague answers in Slack, where herobot knows who they are; a link to their story
+    // would let anyone holding it overwrite their answer and read their comment.
+    if story.customer_kind == crate::domain::CustomerKind::Internal {
+        return Ok(Opened::NotValid);
+    }
     Ok(if closed {
         Opened::Closed { title: story.title }
     } else {

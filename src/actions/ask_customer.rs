@@ -17,6 +17,8 @@ pub enum LinkFor {
     Url(String),
     NoStory,
     NoPublicUrl,
+    /// The story's customer is a colleague: herobot asks them in Slack, never by a link.
+    InternalCustomer,
 }
 
 const NO_PUBLIC_URL: &str = super::NO_PUBLIC_ADDRESS;
@@ -26,8 +28,11 @@ pub async fn answer_link(app: &AppState, story_id: i64) -> Result<LinkFor> {
     let Some(public_url) = app.config.public_url.as_deref() else {
         return Ok(LinkFor::NoPublicUrl);
     };
-    if stories::get(&app.db, story_id).await?.is_none() {
+    let Some(story) = stories::get(&app.db, story_id).await? else {
         return Ok(LinkFor::NoStory);
+    };
+    if story.customer_kind == CustomerKind::Internal {
+        return Ok(LinkFor::InternalCustomer);
     }
     let link = Link {
         story_id,

@@ -746,4 +746,24 @@ async fn herobot_answer_link_prints_a_signed_link_for_the_story() {
         "signed with the library's key for this story"
     );
     assert!(!run(story + 100).status.success(), "no such story");
+
+    // A colleague is asked in Slack, never by a link: no link is made for their story, and a
+    // link made before cannot show their story or answer in their place.
+    sqlx::query("update stories set customer_kind = 'internal' where id = ?1")
+        .bind(story)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let refused = run(story);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("customer is a colleague"), "{said}");
+    let earlier = app
+        .http
+        .get(&url.replace(PUBLIC_URL, &app.address))
+        .send()
+        .await
+        .unwrap();
+    let html = earlier.text().await.unwrap();
+    assert!(!html.contains("From the command line"), "{html}");
 }
