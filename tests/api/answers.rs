@@ -760,7 +760,7 @@ async fn herobot_answer_link_prints_a_signed_link_for_the_story() {
     assert!(said.contains("customer is a colleague"), "{said}");
     let earlier = app
         .http
-        .get(&url.replace(PUBLIC_URL, &app.address))
+        .get(url.replace(PUBLIC_URL, &app.address))
         .send()
         .await
         .unwrap();
