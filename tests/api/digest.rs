@@ -12,6 +12,35 @@ use crate::helpers::{
 
 const DIGEST_CHANNEL: &str = "C0DIGEST";
 
+/// Fails unless `message` keeps within Slack's limits for a message: at most 50 blocks, 3,000
+/// characters a section, 2,000 a field or context element, 150 a header, and its charts as
+/// Slack takes them (at most two, titles of at most 50 characters, labels of at most 20,
+/// finite values, points at categories).
+pub fn within_slack_limits(message: &Value) {
+    let blocks = message["blocks"].as_array().expect("blocks");
+    assert!(blocks.len() <= 50, "{} blocks", blocks.len());
+    for block in blocks {
+        let text = block["text"]["text"].as_str().unwrap_or_default();
+        let limit = if block["type"] == "header" { 150 } else { 3000 };
+        assert!(
+            text.chars().count() <= limit,
+            "{} characters in a {}",
+            text.chars().count(),
+            block["type"]
+        );
+        for small in ["fields", "elements"] {
+            for field in block[small].as_array().into_iter().flatten() {
+                let text = field["text"].as_str().unwrap_or_default();
+                assert!(text.chars().count() <= 2000, "{block}");
+            }
+        }
+    }
+    if let Err(e) = herobot::slack::chart::check(blocks) {
+        panic!("{e}");
+    }
+    assert!(message["text"].as_str().unwrap_or_default().chars().count() <= 40_000);
+}
+
 fn with_digest() -> Options {
     Options {
         digest_channel: Some(DIGEST_CHANNEL),

@@ -90,6 +90,7 @@ pub(crate) async fn round(
             id,
             &UserId::parse(rater).unwrap(),
             &answers,
+            None,
             opened + DAY,
         )
         .await

@@ -336,10 +336,7 @@ mod tests {
             rater: UserId::parse("U0ANA").unwrap(),
             text: text.into(),
         };
-        results.comments = vec![
-            comment(1, "Leads were late"),
-            comment(3, "I gave it a 5"),
-        ];
+        results.comments = vec![comment(1, "Leads were late"), comment(3, "I gave it a 5")];
         let shown: Vec<&str> = results
             .shown_comments()
             .unwrap()
