@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use wiremock::Request;
 
 use crate::answers::press;
+use crate::digest::within_slack_limits;
 use crate::helpers::{
     LEADER, Options, TestApp, command_body, eventually, json as body_json, spawn_app_with, start,
     trigger_id,
@@ -828,7 +829,7 @@ async fn a_round_closes_once_with_averages_distributions_and_the_change_on_last_
             {"label": "Accurate price lists", "value": 2.0}
         ])
     );
-    crate::digest::within_slack_limits(&november);
+    within_slack_limits(&november);
     assert!(text.contains("Overall *3.0*"), "{text}");
     assert!(
         text.contains("More &lt;b&gt;leads&lt;/b&gt; &amp; sooner"),
@@ -863,7 +864,7 @@ async fn a_round_closes_once_with_averages_distributions_and_the_change_on_last_
         text.contains("Biggest mover: *Qualified leads by the 5th*, up 1.0 on November."),
         "{text}"
     );
-    crate::digest::within_slack_limits(&december);
+    within_slack_limits(&december);
     assert!(text.contains("Overall *3.5* (▲ 0.5 on November)"), "{text}");
 
     // Closed once each: a restart and the CLI's close change nothing.
@@ -1499,4 +1500,234 @@ async fn a_card_with_fewer_raters_than_the_threshold_is_created_with_a_warning()
         "{text}"
     );
     assert!(text.contains("at least 3 raters"), "{text}");
+}
+
+#[tokio::test]
+async fn a_comment_on_a_deliverable_removed_and_re_added_mid_round_is_kept_back_with_it() {
+    let app = spawn_app_with(options()).await;
+    let raters = ["U0ANA", "U0BEN", "U0CAT", "U0DAN"];
+    let both = "Qualified leads by the 5th\nAccurate price lists";
+    let created = app
+        .interact(&submitted_by(
+            LEADER,
+            "report_card",
+            card_values("Marketing", &raters, both, "anonymous"),
+            &metadata(&app),
+        ))
+        .await;
+    assert_eq!(created.text().await.unwrap(), "");
+    let card: i64 = sqlx::query_scalar("select max(id) from report_cards")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let round = open_november(&app, card).await;
+    for rater in raters {
+        let answer = rate(&app, rater, round, &["4", "4"], &[]).await;
+        assert_eq!(answer["response_action"], "update", "{answer}");
+    }
+    // The leader drops the price lists, then puts them back: a new deliverable of that name.
+    for (deliverables, view) in [("Qualified leads by the 5th", "V0DROP"), (both, "V0READD")] {
+        let mut edit = submitted_by(
+            LEADER,
+            "report_card",
+            card_values("Marketing", &raters, deliverables, "anonymous"),
+            &json!({"card": card}).to_string(),
+        );
+        edit["view"]["id"] = json!(view);
+        assert_eq!(app.interact(&edit).await.text().await.unwrap(), "");
+    }
+    let prices: Vec<i64> = sqlx::query_scalar(
+        "select id from report_card_deliverables where card_id = ?1 and name = 'Accurate price lists' order by id",
+    )
+    .bind(card)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(prices.len(), 2, "two deliverables of one name");
+    // One rater rates again, alone on the re-added one, with a comment that tells their rating.
+    let answer = rate(
+        &app,
+        "U0ANA",
+        round,
+        &["5", "1"],
+        &[None, Some("I gave it a 1")],
+    )
+    .await;
+    assert_eq!(answer["response_action"], "update", "{answer}");
+    let commented: i64 = sqlx::query_scalar(
+        "select deliverable_id from report_card_answers where comment = 'I gave it a 1'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(commented, prices[1], "on the re-added deliverable");
+
+    at(&app, NOVEMBER_OPENS_MS + 7 * DAY_MS + MINUTE_MS).await;
+    let results = wait_posts(&app, REVIEW, 1).await.remove(0);
+    let text = text_of(&results);
+    assert!(
+        text.contains("▰▰▰▰▱ *4.0*  Accurate price lists"),
+        "the one rated by three shows: {text}"
+    );
+    assert!(
+        text.contains("▱▱▱▱▱  Accurate price lists: not enough answers"),
+        "the re-added one, rated by one, is kept back: {text}"
+    );
+    assert!(!text.contains("I gave it a 1"), "and its comment: {text}");
+    within_slack_limits(&results);
+
+    let cookie = crate::library::sign_in(&app).await;
+    let (_, html) =
+        crate::library::page(&app, &format!("/library/reportcards/{card}"), &cookie).await;
+    assert!(html.contains("Results for November 2026"), "{html}");
+    assert!(!html.contains("I gave it a 1"), "kept back on the page too");
+}
+
+#[tokio::test]
+async fn one_comment_names_what_it_is_about_and_a_modal_of_the_earlier_shape_is_still_accepted() {
+    let app = spawn_app_with(options()).await;
+    let card = create_card(&app, "attributed").await;
+    let round = open_november(&app, card).await;
+
+    // Today's modal: one comment, about the whole card.
+    let action_ts = "whole1";
+    app.interact(&press(
+        &app,
+        "U0ANA",
+        "reportcard_rate",
+        round,
+        action_ts,
+        None,
+    ))
+    .await;
+    let view = opened_view(&app, action_ts).await;
+    let metadata = view["private_metadata"].as_str().unwrap().to_owned();
+    let answer: Value = app
+        .interact(&submitted_by(
+            "U0ANA",
+            "report_card_rating",
+            select_values(
+                &["4", "3"],
+                Some(("card", "  A steady month & no surprises  ")),
+            ),
+            &metadata,
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["response_action"], "update", "{answer}");
+    let kept: Vec<(String, String)> =
+        sqlx::query_as("select rater_id, comment from report_card_round_comments")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        kept,
+        [(
+            "U0ANA".to_owned(),
+            "A steady month & no surprises".to_owned()
+        )]
+    );
+    let on_answers: i64 =
+        sqlx::query_scalar("select count(*) from report_card_answers where comment is not null")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(on_answers, 0, "not on a deliverable");
+
+    // Pressed again, the modal brings the comment back, about the whole card.
+    app.interact(&press(
+        &app,
+        "U0ANA",
+        "reportcard_rate",
+        round,
+        "whole2",
+        None,
+    ))
+    .await;
+    let again = opened_view(&app, "whole2").await;
+    let block = |id: &str| {
+        again["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["block_id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        block("comment")["element"]["initial_value"],
+        "A steady month & no surprises"
+    );
+    assert_eq!(
+        block("comment_about")["element"]["initial_option"]["value"],
+        "card"
+    );
+
+    // A comment about something not on the card is refused beside the select; nothing changes.
+    let answer: Value = app
+        .interact(&submitted_by(
+            "U0ANA",
+            "report_card_rating",
+            select_values(&["4", "3"], Some(("999999", "Wrong place"))),
+            &metadata,
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["response_action"], "errors", "{answer}");
+    assert!(
+        answer["errors"]["comment_about"]
+            .as_str()
+            .unwrap()
+            .contains("Pick what the comment is about"),
+        "{answer}"
+    );
+    assert_eq!(app.count("report_card_round_comments").await, 1);
+
+    // A modal of the earlier shape (radio buttons, a comment per deliverable), opened before an
+    // upgrade and sent after it, is accepted; its metadata is the same.
+    let answer: Value = app
+        .interact(&submitted_by(
+            "U0BEN",
+            "report_card_rating",
+            rating_values(
+                &["5", "2"],
+                &[Some("Leads early"), Some("Two price errors")],
+            ),
+            &metadata,
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["response_action"], "update", "{answer}");
+    let stored: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "select rating, comment from report_card_answers where rater_id = 'U0BEN' order by deliverable_id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        stored,
+        [
+            (5, Some("Leads early".into())),
+            (2, Some("Two price errors".into()))
+        ]
+    );
+    rate(&app, "U0CAT", round, &["4", "4"], &[]).await;
+
+    at(&app, NOVEMBER_OPENS_MS + 7 * DAY_MS + MINUTE_MS).await;
+    let results = wait_posts(&app, REVIEW, 1).await.remove(0);
+    let text = text_of(&results);
+    assert!(
+        text.contains("• _The whole card_: “A steady month &amp; no surprises” — <@U0ANA>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("• _Accurate price lists_: “Two price errors” — <@U0BEN>"),
+        "{text}"
+    );
 }
