@@ -113,7 +113,7 @@ pub fn view(
         });
     out.push(input(
         COMMENT,
-        "Comment (optional)",
+        "Comment",
         text_input(
             COMMENT,
             true,
