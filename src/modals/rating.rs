@@ -53,18 +53,6 @@ pub struct Answers {
     pub card_comment: Option<String>,
 }
 
-/// How each point of the scale reads in the select: `5 — Always, every time`.
-fn point(value: u8) -> String {
-    let words = match value {
-        1 => "Rarely",
-        2 => "Sometimes",
-        3 => "Often",
-        4 => "Almost always",
-        _ => "Always, every time",
-    };
-    format!("{value} — {words}")
-}
-
 /// The modal for `card`'s round `round_id` rating `month`, filled in with `earlier` answers and
 /// the earlier comment about the whole card.
 pub fn view(
@@ -76,7 +64,7 @@ pub fn view(
 ) -> Value {
     let scale: Vec<Value> = (1..=5)
         .rev()
-        .map(|v| choice(&point(v), &v.to_string()))
+        .map(|v| choice(Rating::label(v), &v.to_string()))
         .collect();
     let mut out = vec![blocks::section(&format!(
         "How effectively and consistently did *{}* deliver for your team in {}?",

@@ -47,14 +47,14 @@ impl Rating {
         self.0
     }
 
-    /// How each point of the scale reads.
+    /// How each point of the scale reads, as the rating modal offers it: `5 — Always, every time`.
     pub fn label(value: u8) -> &'static str {
         match value {
-            1 => "1 · rarely",
-            2 => "2 · sometimes",
-            3 => "3 · often",
-            4 => "4 · almost always",
-            _ => "5 · always, every time",
+            1 => "1 — Rarely",
+            2 => "2 — Sometimes",
+            3 => "3 — Often",
+            4 => "4 — Almost always",
+            _ => "5 — Always, every time",
         }
     }
 }
