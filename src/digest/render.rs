@@ -192,23 +192,28 @@ fn week_label(week: IsoWeek) -> String {
 }
 
 /// The 12-week trend as a line chart of the two shares with their targets, and beside it the
-/// same in words (for clients and screen readers that do not draw charts). A week with fewer
-/// stories than the minimum sample has no point: one story is no percentage to judge by.
+/// same in words (for clients and screen readers that do not draw charts). The chart's axis
+/// holds only the weeks judged: a week with fewer stories than the minimum sample is no
+/// percentage to judge by, and leaving it off the axis (rather than leaving a gap in a series)
+/// keeps every series one value per category, which Slack's chart block requires. The words
+/// beside it name every week, judged or not.
 fn trend(weeks: &[(IsoWeek, Scorecard)]) -> Vec<Value> {
-    let judged = |card: &Scorecard, part: usize| match card.share(part) {
+    let percent = |card: &Scorecard, part: usize| match card.share(part) {
         Share::Judged { percent, .. } => Some(f64::from(percent)),
         _ => None,
     };
-    let within: Vec<Option<f64>> = weeks.iter().map(|(_, c)| judged(c, c.within_24h)).collect();
-    let surprised: Vec<Option<f64>> = weeks.iter().map(|(_, c)| judged(c, c.surprised)).collect();
-    if within.iter().all(Option::is_none) {
-        return Vec::new();
-    }
+    let judged: Vec<(IsoWeek, f64, f64)> = weeks
+        .iter()
+        .filter_map(|(w, c)| Some((*w, percent(c, c.within_24h)?, percent(c, c.surprised)?)))
+        .collect();
     let Some((_, last)) = weeks.last() else {
         return Vec::new();
     };
-    let target = |t: u8| vec![Some(f64::from(t)); weeks.len()];
-    let labels: Vec<String> = weeks.iter().map(|(w, _)| week_label(*w)).collect();
+    if judged.is_empty() {
+        return Vec::new();
+    }
+    let target = |t: u8| vec![f64::from(t); judged.len()];
+    let labels: Vec<String> = judged.iter().map(|(w, _, _)| week_label(*w)).collect();
     let chart = Chart {
         kind: Kind::Line,
         title: format!("Recovery scorecard, last {} weeks", weeks.len()),
@@ -216,11 +221,11 @@ fn trend(weeks: &[(IsoWeek, Scorecard)]) -> Vec<Value> {
         series: vec![
             Series {
                 name: Label::cut("Within 24 h (%)"),
-                values: within,
+                values: judged.iter().map(|(_, within, _)| *within).collect(),
             },
             Series {
                 name: Label::cut("Surprise given (%)"),
-                values: surprised,
+                values: judged.iter().map(|(_, _, surprised)| *surprised).collect(),
             },
             Series {
                 name: Label::cut("24 h target"),
@@ -231,7 +236,7 @@ fn trend(weeks: &[(IsoWeek, Scorecard)]) -> Vec<Value> {
                 values: target(last.target_surprise),
             },
         ],
-        x_title: Some("ISO week".to_owned()),
+        x_title: Some("ISO week (weeks judged)".to_owned()),
         y_title: Some("Share of recovery stories (%)".to_owned()),
     };
     let block = match chart.block(Some("scorecard_trend")) {
@@ -430,9 +435,10 @@ mod tests {
         let categories = chart["chart"]["axis_config"]["categories"]
             .as_array()
             .unwrap();
-        assert_eq!(categories.len(), 12);
-        assert_eq!(categories[0], "W36");
-        assert_eq!(categories[11], "W47");
+        // Only the weeks judged are on the axis: W36 had no stories, W37 too few.
+        assert_eq!(categories.len(), 10);
+        assert_eq!(categories[0], "W38");
+        assert_eq!(categories[9], "W47");
         let series = chart["chart"]["series"].as_array().unwrap();
         let names: Vec<&str> = series.iter().map(|s| s["name"].as_str().unwrap()).collect();
         assert_eq!(
@@ -444,11 +450,11 @@ mod tests {
                 "Surprise target"
             ]
         );
-        // No point for a week without stories or with too few to judge.
-        let within = series[0]["data"].as_array().unwrap();
-        assert_eq!(within.len(), 10);
-        assert_eq!(within[0], json!({"label": "W38", "value": 83.0}));
-        assert_eq!(series[2]["data"].as_array().unwrap().len(), 12);
+        // Every series has one value per category.
+        for s in series {
+            assert_eq!(s["data"].as_array().unwrap().len(), 10, "{s}");
+        }
+        assert_eq!(series[0]["data"][0], json!({"label": "W38", "value": 83.0}));
         assert_eq!(series[2]["data"][0]["value"], 90.0);
         // The same in words beside it.
         let words = blocks[at + 1].to_string();

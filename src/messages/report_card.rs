@@ -155,7 +155,7 @@ fn averages_chart(results: &Results) -> Option<Value> {
         categories: Label::distinct(&names),
         series: vec![Series {
             name: Label::cut(&results.round.month.short()),
-            values: shown.iter().map(|(_, a)| Some(*a)).collect(),
+            values: shown.iter().map(|(_, a)| *a).collect(),
         }],
         x_title: Some("Deliverable".to_owned()),
         y_title: Some("Average, 1 (rarely) to 5 (always)".to_owned()),

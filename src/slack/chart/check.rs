@@ -85,13 +85,17 @@ fn check_one(block: &Value) -> Result<(), String> {
                 }
                 seen.push(name);
                 let data = s["data"].as_array().ok_or("a series without data")?;
-                if data.is_empty() || data.len() > MAX_POINTS {
-                    return Err(format!("{} points in a series", data.len()));
+                if data.len() != names.len() {
+                    return Err(format!(
+                        "{} points in a series of {} categories",
+                        data.len(),
+                        names.len()
+                    ));
                 }
-                for point in data {
+                for (point, category) in data.iter().zip(&names) {
                     let label = text(&point["label"], LABEL_MAX, "a point's label")?;
-                    if !names.contains(&label) {
-                        return Err(format!("the point {label} is at no category"));
+                    if &label != category {
+                        return Err(format!("the point {label} is not at its category"));
                     }
                     finite(&point["value"], "a point's value")?;
                 }
@@ -116,7 +120,7 @@ mod tests {
             categories: Label::distinct(&["A", "B"]),
             series: vec![Series {
                 name: Label::cut("Average"),
-                values: vec![Some(1.0), Some(2.0)],
+                values: vec![1.0, 2.0],
             }],
             x_title: None,
             y_title: None,

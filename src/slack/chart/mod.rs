@@ -38,8 +38,6 @@ pub enum ChartError {
         series: String,
         values: usize,
     },
-    /// A series has no value at all to plot.
-    EmptySeries(String),
     NotFinite {
         label: String,
     },
@@ -70,7 +68,6 @@ impl fmt::Display for ChartError {
                     "the series \"{series}\" has {values} values, not one per category"
                 )
             }
-            Self::EmptySeries(s) => write!(f, "the series \"{s}\" has no value to plot"),
             Self::NotFinite { label } => {
                 write!(f, "the value of \"{label}\" is not a finite number")
             }
@@ -142,12 +139,13 @@ impl Kind {
     }
 }
 
-/// One series: a value per category, None where there is nothing to plot (that category gets
-/// no data point).
+/// One series: exactly one value per category, in the categories' order. Slack's chart block
+/// wants every series to cover every category, so a category with nothing to plot is left
+/// off the axis by the caller rather than given a gap here.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     pub name: Label,
-    pub values: Vec<Option<f64>>,
+    pub values: Vec<f64>,
 }
 
 /// A line, bar or area chart, checked against Slack's limits by [`Chart::block`].
@@ -204,14 +202,9 @@ impl Chart {
                     values: s.values.len(),
                 });
             }
-            let mut data = Vec::new();
+            let mut data = Vec::with_capacity(s.values.len());
             for (category, value) in self.categories.iter().zip(&s.values) {
-                if let Some(value) = value {
-                    data.push(json!({"label": category.0, "value": number(*value, category)?}));
-                }
-            }
-            if data.is_empty() {
-                return Err(ChartError::EmptySeries(s.name.0.clone()));
+                data.push(json!({"label": category.0, "value": number(*value, category)?}));
             }
             series.push(json!({"name": s.name.0, "data": data}));
         }
@@ -287,7 +280,7 @@ pub fn count(blocks: &[Value]) -> usize {
 mod tests {
     use super::*;
 
-    fn bar(categories: &[&str], values: Vec<Option<f64>>) -> Chart {
+    fn bar(categories: &[&str], values: Vec<f64>) -> Chart {
         Chart {
             kind: Kind::Bar,
             title: "Averages".into(),
@@ -303,7 +296,7 @@ mod tests {
 
     #[test]
     fn a_bar_chart_has_slacks_shape() {
-        let block = bar(&["Leads", "Prices"], vec![Some(4.0), Some(10.0 / 3.0)])
+        let block = bar(&["Leads", "Prices"], vec![4.0, 10.0 / 3.0])
             .block(Some("averages"))
             .unwrap();
         assert_eq!(
@@ -329,14 +322,14 @@ mod tests {
     }
 
     #[test]
-    fn a_line_chart_leaves_out_the_points_it_has_no_value_for() {
+    fn a_line_chart_has_a_point_for_every_category() {
         let chart = Chart {
             kind: Kind::Line,
             title: "x".repeat(80),
             categories: Label::distinct(&["W1", "W2", "W3"]),
             series: vec![Series {
                 name: Label::cut("Within 24 h (%)"),
-                values: vec![Some(50.0), None, Some(100.0)],
+                values: vec![50.0, 75.0, 100.0],
             }],
             x_title: None,
             y_title: None,
@@ -345,7 +338,11 @@ mod tests {
         assert_eq!(block["chart"]["type"], "line");
         assert_eq!(
             block["chart"]["series"][0]["data"],
-            json!([{"label": "W1", "value": 50.0}, {"label": "W3", "value": 100.0}])
+            json!([
+                {"label": "W1", "value": 50.0},
+                {"label": "W2", "value": 75.0},
+                {"label": "W3", "value": 100.0}
+            ])
         );
         assert_eq!(block["title"].as_str().unwrap().chars().count(), TITLE_MAX);
         assert!(block.get("block_id").is_none());
@@ -375,40 +372,36 @@ mod tests {
 
     #[test]
     fn an_invalid_chart_is_refused_with_the_reason() {
-        let nan = bar(&["A"], vec![Some(f64::NAN)]).block(None);
+        let nan = bar(&["A"], vec![f64::NAN]).block(None);
         assert_eq!(nan, Err(ChartError::NotFinite { label: "A".into() }));
-        let inf = bar(&["A"], vec![Some(f64::INFINITY)]).block(None);
+        let inf = bar(&["A"], vec![f64::INFINITY]).block(None);
         assert!(matches!(inf, Err(ChartError::NotFinite { .. })));
         assert_eq!(bar(&[], vec![]).block(None), Err(ChartError::NoCategories));
         assert_eq!(
-            bar(&["A", "B"], vec![Some(1.0)]).block(None),
+            bar(&["A", "B"], vec![1.0]).block(None),
             Err(ChartError::SeriesLength {
                 series: "Average".into(),
                 values: 1
             })
         );
-        assert_eq!(
-            bar(&["A"], vec![None]).block(None),
-            Err(ChartError::EmptySeries("Average".into()))
-        );
         let many: Vec<String> = (0..21).map(|i| format!("C{i}")).collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         assert_eq!(
-            bar(&many, vec![Some(1.0); 21]).block(None),
+            bar(&many, vec![1.0; 21]).block(None),
             Err(ChartError::TooManyCategories(21))
         );
-        let mut chart = bar(&["A"], vec![Some(1.0)]);
+        let mut chart = bar(&["A"], vec![1.0]);
         chart.categories.push(Label::cut("A"));
-        chart.series[0].values.push(Some(2.0));
+        chart.series[0].values.push(2.0);
         assert_eq!(
             chart.block(None),
             Err(ChartError::DuplicateCategory("A".into()))
         );
-        let mut chart = bar(&["A"], vec![Some(1.0)]);
+        let mut chart = bar(&["A"], vec![1.0]);
         chart.series = (0..7)
             .map(|i| Series {
                 name: Label::cut(&format!("S{i}")),
-                values: vec![Some(1.0)],
+                values: vec![1.0],
             })
             .collect();
         assert_eq!(chart.block(None), Err(ChartError::TooManySeries(7)));
