@@ -15,7 +15,8 @@ pub fn day(unix: i64, tz: &TimeZone) -> String {
 
 /// A snippet with its matched words in bold, everything else escaped.
 fn snippet(text: &str) -> String {
-    escape_within(&text.replace('\n', " "), 600).replace([MATCH_START, MATCH_END], "*")
+    blocks::escape_with_mentions(&text.replace('\n', " "), 600)
+        .replace([MATCH_START, MATCH_END], "*")
 }
 
 fn heroes(ids: &[String]) -> String {
@@ -48,7 +49,7 @@ pub fn results(query: &str, hits: &[Hit], tz: &TimeZone, public_url: Option<&str
             _ => String::new(),
         };
         let head = match &hit.title {
-            Some(title) => format!("📖 *{}*", escape_within(title, 200)),
+            Some(title) => format!("📖 *{}*", blocks::escape_with_mentions(title, 200)),
             None => format!("🎉 Recognition by <@{}>", hit.by_id),
         };
         out.push(blocks::section(&format!(

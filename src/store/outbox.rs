@@ -245,6 +245,39 @@ pub async fn sent_posts(
     .await
 }
 
+/// Adds each of `messages` unless the same message (its kind, subject and delivery) still
+/// waits unclaimed: that one renders the record as it is when it is sent, so a burst of changes
+/// (colleagues adding their thanks) updates a post a few times, not once per change. A message
+/// a worker holds may already be rendered, so it does not count. Answers how many were added.
+pub async fn enqueue_coalesced(
+    db: &mut sqlx::SqliteConnection,
+    messages: &[Message],
+    now_ms: i64,
+) -> Result<usize, sqlx::Error> {
+    let mut fresh = Vec::new();
+    for message in messages {
+        let row = Row::of(message);
+        let waiting: bool = sqlx::query_scalar(
+            "select exists (select 1 from outbox where status = 'pending' and claimed_until_ms is null
+               and render is ?1 and subject_id is ?2 and method = ?3 and payload = ?4 and url is ?5)",
+        )
+        .bind(row.render)
+        .bind(row.subject)
+        .bind(row.method)
+        .bind(&row.payload)
+        .bind(&row.url)
+        .fetch_one(&mut *db)
+        .await?;
+        if !waiting {
+            fresh.push(message.clone());
+        }
+    }
+    if !fresh.is_empty() {
+        enqueue(&mut *db, &fresh, now_ms).await?;
+    }
+    Ok(fresh.len())
+}
+
 /// Whether a customer's praise was queued for `story_id` before (the heroes hear it once).
 pub async fn praise_queued(
     db: impl SqliteExecutor<'_>,
@@ -260,12 +293,13 @@ pub async fn praise_queued(
 /// The kinds of rendered messages about a nomination (their subject is a `NominationId`), and
 /// about a story (a `StoryId`).
 const ABOUT_NOMINATIONS: [Kind; 2] = [Kind::Celebration, Kind::HeroDm];
-const ABOUT_STORIES: [Kind; 5] = [
+const ABOUT_STORIES: [Kind; 6] = [
     Kind::StoryPost,
     Kind::ConsentDm,
     Kind::StoryTold,
     Kind::CustomerQuestion,
     Kind::CustomerPraise,
+    Kind::FeatureAsk,
 ];
 
 /// The stored names of `kinds`, as a JSON array.
