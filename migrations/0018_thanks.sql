@@ -35,3 +35,7 @@ begin
       and not exists (select 1 from outbox where render = 'home' and recipient = h.hero_id
                       and status = 'pending' and claimed_until_ms is null);
 end;
+
+-- Where a celebration was posted (`store::outbox::sent_posts`), to update it in place as thanks
+-- are added, as `outbox_story_posts` (migration 0006) does for stories.
+create index outbox_celebrations on outbox (subject_id) where render = 'celebration';

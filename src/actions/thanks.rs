@@ -100,7 +100,7 @@ async fn post_updates(
         ),
     };
     let pressed_on = (pressed.channel.as_str(), pressed.message_ts.as_deref());
-    let stored: Vec<Message> = outbox::sent_posts(&mut *tx, kind, subject)
+    let stored: Vec<Message> = outbox::posts_of(&mut *tx, kind, subject)
         .await?
         .into_iter()
         .filter(|(channel, ts)| pressed_on == (channel.as_str(), Some(ts.as_str())))

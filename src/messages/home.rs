@@ -61,8 +61,10 @@ pub fn view(data: &HomeData, leader: Option<LeaderView>, tz: &TimeZone) -> Value
         blocks::divider(),
         blocks::header("Your recognitions"),
         blocks::section(&format!(
-            "*{}* received · *{}* given in the last 90 days",
-            data.received, data.given
+            "*{}* received · *{}* given in the last 90 days{}",
+            data.received,
+            data.given,
+            super::search::thanks_from_colleagues(data.thanks)
         )),
     ];
     for r in &data.latest_received {
@@ -215,6 +217,7 @@ mod tests {
         HomeData {
             received: 3,
             given: 1,
+            thanks: 0,
             latest_received: vec![Received {
                 nominator_id: "U0BOB".into(),
                 reason: "for helping <@U0ALICE> with <!channel> stuff".into(),

@@ -75,6 +75,9 @@ pub fn profile(user: &str, p: &Profile, tz: &TimeZone) -> Value {
         plural(p.stories, "recovery story", "recovery stories"),
         times(p.given)
     );
+    if p.thanks > 0 {
+        text.push_str(&thanks_from_colleagues(p.thanks));
+    }
     if let (Some(first), Some(latest)) = (p.first, p.latest) {
         text.push_str(&format!(
             "\nFirst recognised {} · latest {}",
@@ -101,6 +104,15 @@ pub fn profile(user: &str, p: &Profile, tz: &TimeZone) -> Value {
         }
     }
     json!({"response_type": "ephemeral", "text": blocks::truncate(&text, 3000)})
+}
+
+/// " · 👏 3 thanks from colleagues", or nothing before the first.
+pub fn thanks_from_colleagues(n: i64) -> String {
+    match n {
+        n if n <= 0 => String::new(),
+        1 => " · 👏 1 thank-you from a colleague".to_owned(),
+        n => format!(" · 👏 {n} thanks from colleagues"),
+    }
 }
 
 fn plural(n: i64, one: &str, many: &str) -> String {

@@ -278,6 +278,28 @@ pub async fn enqueue_coalesced(
     Ok(fresh.len())
 }
 
+/// Where messages of `kind` about `subject_id` were posted, as [`sent_posts`], with the kind's
+/// name written into the statement so that a partial index on it (celebrations: migration
+/// 0018; stories: 0006) finds them without reading the whole outbox.
+pub async fn posts_of(
+    db: impl SqliteExecutor<'_>,
+    kind: Kind,
+    subject_id: i64,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    // A kind's name is one of the constants of `renders!`, never input.
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select response->>'channel', response->>'ts' from outbox
+         where subject_id = ?1 and render = '{}' and method = ?2 and status = 'sent'
+           and response->>'channel' is not null and response->>'ts' is not null
+         order by id",
+        kind.name()
+    )))
+    .bind(subject_id)
+    .bind(POST)
+    .fetch_all(db)
+    .await
+}
+
 /// Whether a customer's praise was queued for `story_id` before (the heroes hear it once).
 pub async fn praise_queued(
     db: impl SqliteExecutor<'_>,
