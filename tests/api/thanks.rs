@@ -107,7 +107,11 @@ async fn a_colleague_thanks_once_and_the_celebration_counts_it_in_place() {
     let posted = posts(&app).await;
     let celebration: Value = {
         let requests = app.slack.received_requests().await.unwrap();
-        body_json(to_path(&requests, "/chat.postMessage")[0])
+        to_path(&requests, "/chat.postMessage")
+            .into_iter()
+            .map(body_json)
+            .find(|p| p["channel"] == HEROES_CHANNEL)
+            .expect("the celebration")
     };
     let button = celebration["blocks"]
         .as_array()
@@ -181,7 +185,7 @@ async fn heroes_and_the_nominator_cannot_add_thanks_and_nothing_changes() {
 #[tokio::test]
 async fn a_burst_of_thanks_loses_no_count_and_updates_the_post_a_few_times() {
     let app = spawn_app().await;
-    mount_update(&app, Duration::from_millis(300)).await;
+    mount_update(&app, Duration::from_millis(500)).await;
     let nomination = celebrated(&app).await;
 
     let mut presses = tokio::task::JoinSet::new();
@@ -204,7 +208,9 @@ async fn a_burst_of_thanks_loses_no_count_and_updates_the_post_a_few_times() {
     app.settled().await;
     let updated = updates(&app).await;
     assert!(
-        (1..=5).contains(&updated.len()),
+        // Measured here: one. A slow machine spreads the presses over more updates, but far
+        // fewer than one each.
+        (1..=8).contains(&updated.len()),
         "{} updates for 20 presses",
         updated.len()
     );
@@ -329,4 +335,51 @@ async fn an_old_thanks_button_for_a_recognition_no_longer_kept_is_answered_in_wo
         .await;
     assert!(notes_to(&app, "U0CAROL", 1).await[0].contains("no longer kept"));
     assert_eq!(thanks_stored(&app).await, 0);
+}
+
+/// A celebration posted where `/hero` was typed (no heroes channel) has no `ts` herobot keeps:
+/// the press's response_url replaces it, counting the thanks.
+#[tokio::test]
+async fn a_celebration_posted_where_hero_was_typed_is_replaced_through_the_press() {
+    let app = spawn_app_with(Options {
+        heroes_channel: None,
+        ..Options::default()
+    })
+    .await;
+    let nomination = celebrated(&app).await;
+
+    app.interact(&thank(
+        &app,
+        "U0CAROL",
+        "thanks_nomination",
+        nomination,
+        "C0GENERAL",
+    ))
+    .await;
+
+    let at = "/response/T0TEAM/thanks/U0CAROL";
+    let replies = eventually("the replacement and the note", || async {
+        let found: Vec<Value> = app
+            .slack
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.url.path() == at)
+            .map(body_json)
+            .collect();
+        (found.len() >= 2).then_some(found)
+    })
+    .await;
+    let replaced = replies
+        .iter()
+        .find(|r| r["replace_original"] == true)
+        .expect("the celebration replaced");
+    assert!(
+        replaced["blocks"]
+            .to_string()
+            .contains("+1 colleague added their thanks"),
+        "{replaced}"
+    );
+    assert!(updates(&app).await.is_empty());
 }
