@@ -94,14 +94,18 @@ pub fn post(story: &Story, tz: &TimeZone) -> Value {
     })
 }
 
-/// The DM asking one credited hero whether the story may be told outside Slack.
-pub fn consent_request(story: &Story, hero: &str) -> Value {
-    let consent = story
+/// `hero`'s choice for `story` (pending for someone it does not credit).
+fn consent_of(story: &Story, hero: &str) -> Consent {
+    story
         .heroes
         .iter()
         .find(|(id, _)| id == hero)
-        .map_or(Consent::Pending, |(_, c)| *c);
-    let status = match consent {
+        .map_or(Consent::Pending, |(_, c)| *c)
+}
+
+/// The DM asking one credited hero whether the story may be told outside Slack.
+pub fn consent_request(story: &Story, hero: &str) -> Value {
+    let status = match consent_of(story, hero) {
         Consent::Pending => ":hourglass_flowing_sand: You haven't chosen yet.",
         Consent::Granted => {
             ":white_check_mark: You agreed that this story can be told outside Slack."
@@ -127,7 +131,7 @@ pub fn consent_request(story: &Story, hero: &str) -> Value {
 
 /// The one polite ask a credited hero who has not answered gets when a leader features the
 /// story: the leader would like to tell it in talks — OK? With the same consent buttons.
-pub fn feature_ask(story: &Story) -> Value {
+pub fn feature_ask(story: &Story, hero: &str) -> Value {
     let who = match &story.featured_by {
         Some(leader) => format!("<@{leader}>"),
         None => "A leader".to_owned(),
@@ -141,7 +145,12 @@ pub fn feature_ask(story: &Story) -> Value {
         "blocks": [
             blocks::section(&ask),
             blocks::section(&blocks::block_quote(&escape_with_mentions(&story.what_went_wrong, 500))),
-            blocks::context(&["It is told only if every hero it credits agrees. You can change your mind at any time.".to_owned()]),
+            blocks::context(&[match consent_of(story, hero) {
+                // Answered by the time the ask went out: it says so, and the buttons change it.
+                Consent::Granted => ":white_check_mark: You already agreed. You can change your mind at any time.",
+                Consent::Declined => ":lock: You chose to keep it inside. You can change your mind at any time.",
+                Consent::Pending => "It is told only if every hero it credits agrees. You can change your mind at any time.",
+            }.to_owned()]),
             {"type": "actions", "block_id": "consent", "elements": [
                 button("Yes, tell it", Element::GrantConsent(StoryId(story.id)), Some("primary")),
                 button("Keep it inside", Element::DeclineConsent(StoryId(story.id)), None),

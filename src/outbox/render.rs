@@ -107,7 +107,7 @@ pub async fn body(
                 Render::StoryTold { .. } => messages::answer::told(&story),
                 Render::CustomerQuestion { .. } => messages::answer::question(&story),
                 Render::CustomerPraise { hero, .. } => messages::answer::praise(&story, hero),
-                Render::FeatureAsk { .. } => messages::story::feature_ask(&story),
+                Render::FeatureAsk { hero, .. } => messages::story::feature_ask(&story, hero),
                 _ => messages::story::post(&story, tz),
             }
         }

@@ -192,10 +192,12 @@ pub async fn ask_pending_once(
     let heroes: Vec<String> = sqlx::query_scalar(
         "update story_heroes set feature_asked_at = ?2
          where story_id = ?1 and consent = 'pending' and feature_asked_at is null
+           and substr(hero_id, 1, length(?3)) != ?3 -- a forgotten person has no DM to ask in
          returning hero_id",
     )
     .bind(story_id)
     .bind(now)
+    .bind(crate::domain::forgotten::PREFIX)
     .fetch_all(db)
     .await?;
     Ok(heroes.into_iter().map(UserId::stored).collect())
