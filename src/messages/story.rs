@@ -224,6 +224,30 @@ mod tests {
     }
 
     #[test]
+    fn a_post_counts_its_thanks_and_the_polite_ask_names_the_leader() {
+        let mut s = story();
+        s.thanks = 2;
+        let post = post(&s, &TimeZone::UTC).to_string();
+        assert!(
+            post.contains(":clap: +2 colleagues added their thanks"),
+            "{post}"
+        );
+        assert!(post.contains("\"action_id\":\"thanks_story\""), "{post}");
+        s.featured_by = UserId::parse("U0LEADER");
+        let ask = feature_ask(&s, "U0BOB").to_string();
+        assert!(
+            ask.contains("<@U0LEADER> would like to tell your recovery story *The &lt;invoice&gt; that went out twice* in talks"),
+            "{ask}"
+        );
+        assert!(ask.contains("consent_grant") && ask.contains("every hero it credits agrees"));
+        assert!(
+            feature_ask(&s, "U0ALICE")
+                .to_string()
+                .contains("You already agreed")
+        );
+    }
+
+    #[test]
     fn each_hero_sees_their_own_choice() {
         let s = story();
         assert!(
