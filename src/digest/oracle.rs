@@ -219,6 +219,8 @@ pub fn story(
         heroes: vec![(UserId::parse("U0ALICE").unwrap(), Consent::Pending)],
         tags: vec![],
         customer_answer: None,
+        customer_title: None,
+        thanks: 0,
     }
 }
 

@@ -52,7 +52,7 @@ async fn delete_all(
 }
 
 /// Deletes up to `limit` of the oldest nominations stored before `before` (unix seconds), with
-/// their heroes and tags, and recounts the heroes' days they were in.
+/// their heroes, tags and colleagues' thanks, and recounts the heroes' days they were in.
 pub async fn nominations_before(
     tx: &mut SqliteConnection,
     before: i64,
@@ -64,6 +64,7 @@ pub async fn nominations_before(
     let rows = delete_all(
         tx,
         &[
+            "delete from thanks where nomination_id in (select value from json_each(?1))",
             "delete from nomination_tags where nomination_id in (select value from json_each(?1))",
             "delete from nomination_heroes where nomination_id in (select value from json_each(?1))",
             "delete from nominations where id in (select value from json_each(?1))",
@@ -99,6 +100,7 @@ pub async fn stories_before(
         tx,
         &[
             "delete from customer_asks where story_id in (select value from json_each(?1))",
+            "delete from thanks where story_id in (select value from json_each(?1))",
             "delete from answer_link_uses where story_id in (select value from json_each(?1))",
             "delete from story_tags where story_id in (select value from json_each(?1))",
             "delete from story_heroes where story_id in (select value from json_each(?1))",

@@ -56,6 +56,11 @@ async fn person_data_is_complete_for_someone_with_one_of_everything_and_shows_no
         data["customer_answers_given"][0]["comment"],
         "Ana made my week"
     );
+    assert_eq!(len("thanks_given"), 1, "{data:#}");
+    assert!(
+        data["thanks_given"][0]["nomination_id"].is_number(),
+        "{data:#}"
+    );
     assert_eq!(len("report_card_rounds_asked"), 1, "{data:#}");
     assert_eq!(len("report_card_comments_given"), 1, "{data:#}");
     assert_eq!(

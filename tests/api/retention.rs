@@ -82,6 +82,16 @@ async fn what_is_older_than_the_retention_is_gone_from_search_and_top_and_what_i
         .execute(&app.db)
         .await
         .unwrap();
+    // Colleagues' thanks go with what they thanked.
+    sqlx::query(
+        "insert into thanks (nomination_id, story_id, by_id, created_at)
+         values (1, null, 'U0CAROL', ?2), (null, ?1, 'U0CAROL', ?2)",
+    )
+    .bind(old_story)
+    .bind(app.clock.now_secs())
+    .execute(&app.db)
+    .await
+    .unwrap();
     app.settled().await;
     let found = answer(&app, "find zeppelin").await;
     assert!(
@@ -116,7 +126,7 @@ async fn what_is_older_than_the_retention_is_gone_from_search_and_top_and_what_i
         .await
         .unwrap();
     assert!(reasons[0].contains("lighthouse"), "{reasons:?}");
-    for table in ["story_heroes", "customer_answers"] {
+    for table in ["story_heroes", "customer_answers", "thanks"] {
         assert_eq!(
             count(&app, &format!("select count(*) from {table}")).await,
             0,
