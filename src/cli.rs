@@ -7,6 +7,7 @@ use crate::actions::digest::{Posted, last_week, post_digest};
 use crate::clock::Clock;
 use crate::config::{Config, Needs};
 use crate::digest;
+use crate::domain::audit::Actor;
 use crate::domain::calendar::IsoWeek;
 use crate::library::download;
 use crate::state::AppState;
@@ -186,7 +187,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("{user_id:?} is not a Slack user ID (U… or W…)");
             };
             acting(config, async |app| {
-                let done = crate::actions::forget::forget(app, &user, yes).await?;
+                let done = crate::actions::forget::forget(app, &user, yes, Actor::Cli).await?;
                 print_forgotten(&done);
                 Ok(())
             })
