@@ -134,8 +134,20 @@ pub struct ExportFilter {
     pub featured: bool,
     #[serde(default)]
     pub shareable: bool,
+    /// Only the stories kept inside.
+    #[serde(default)]
+    pub internal_only: bool,
     #[serde(default)]
     pub include_internal: bool,
+    /// `external` or `internal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// A tag was chosen (tags are typed by people: not which).
+    #[serde(default)]
+    pub tag: bool,
+    /// One hero's stories (not whose: the trail names nobody but who acted).
+    #[serde(default)]
+    pub hero: bool,
 }
 
 /// What it was about. Stored as JSON by these names, which never change.
@@ -185,10 +197,14 @@ impl Subject {
                 if filter.query {
                     parts.push("query: yes".to_owned());
                 }
+                parts.extend(filter.customer.as_ref().map(|c| format!("{c} customer")));
                 for (on, what) in [
                     (filter.featured, "featured only"),
                     (filter.shareable, "shareable only"),
+                    (filter.internal_only, "kept inside only"),
                     (filter.include_internal, "kept-inside included"),
+                    (filter.tag, "tag: yes"),
+                    (filter.hero, "hero: yes"),
                 ] {
                     if on {
                         parts.push(what.to_owned());

@@ -47,18 +47,17 @@ fn recorded((id, at, actor, event, subject): Row) -> Recorded {
     }
 }
 
-/// Up to `limit` rows, newest first, older than the row `before` (all: None).
+/// Up to `limit` rows, newest first, after skipping the `offset` newest.
 pub async fn newest<'e>(
     db: impl SqliteExecutor<'e>,
-    before: Option<i64>,
+    offset: i64,
     limit: i64,
 ) -> Result<Vec<Recorded>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
-        "select id, at, actor, event, subject from audit
-          where id < ?1 order by id desc limit ?2",
+        "select id, at, actor, event, subject from audit order by id desc limit ?1 offset ?2",
     )
-    .bind(before.unwrap_or(i64::MAX))
     .bind(limit)
+    .bind(offset)
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(recorded).collect())
