@@ -171,6 +171,9 @@ pub struct Config {
     /// `HEROBOT_RETENTION_DAYS`: nominations, stories and answers older than this many days are
     /// deleted daily (None: kept for good).
     pub retention_days: Option<u32>,
+    /// `HEROBOT_FORGET_DEPARTED_AFTER_DAYS`: a person whose Slack account was deactivated this
+    /// many days ago is forgotten (None: departures are not tracked).
+    pub forget_departed_after_days: Option<u32>,
     /// `HEROBOT_REPORTCARD_MIN_ANSWERS`: the report-card anonymity threshold (default 3, never
     /// below 3).
     pub report_card_min_answers: crate::domain::report_card::MinAnswers,
@@ -384,6 +387,16 @@ impl Config {
                 )
             })?),
         };
+        let forget_departed_after_days = match get("HEROBOT_FORGET_DEPARTED_AFTER_DAYS") {
+            None => None,
+            // At least a day: an account deactivated by mistake has time to come back.
+            Some(v) => Some(v.trim().parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                bad(
+                    "HEROBOT_FORGET_DEPARTED_AFTER_DAYS",
+                    format!("must be a number of days (1 or more), or unset to never forget people who left, not {v:?}"),
+                )
+            })?),
+        };
         let report_card_min_answers = match get("HEROBOT_REPORTCARD_MIN_ANSWERS") {
             None => Default::default(),
             Some(v) => v
@@ -439,6 +452,7 @@ impl Config {
             backup_keep,
             trusted_proxies,
             retention_days,
+            forget_departed_after_days,
             report_card_min_answers,
         })
     }
@@ -490,6 +504,7 @@ mod tests {
         assert!(c.metrics_token.is_none());
         assert_eq!(c.company_name, None);
         assert_eq!(c.retention_days, None);
+        assert_eq!(c.forget_departed_after_days, None);
         assert_eq!(c.report_card_min_answers.get(), 3);
     }
 
@@ -522,6 +537,8 @@ mod tests {
             ("HEROBOT_LOG_FORMAT", "xml"),
             ("HEROBOT_RETENTION_DAYS", "0"),
             ("HEROBOT_RETENTION_DAYS", "three years"),
+            ("HEROBOT_FORGET_DEPARTED_AFTER_DAYS", "a month"),
+            ("HEROBOT_FORGET_DEPARTED_AFTER_DAYS", "0"),
             ("HEROBOT_REPORTCARD_MIN_ANSWERS", "2"),
             ("HEROBOT_REPORTCARD_MIN_ANSWERS", "five"),
             ("SLACK_BOT_TOKEN", "xoxp-user-token"),

@@ -36,3 +36,26 @@ pub async fn due<'e>(db: impl SqliteExecutor<'e>, before: i64) -> Result<Vec<Str
     .fetch_all(db)
     .await
 }
+
+/// Whether herobot holds anything under `user`'s ID where people are named (their name, Home,
+/// recognitions given or received, stories, report cards, answers, the audit trail). A
+/// deactivated account it holds nothing about is not tracked, so someone already forgotten is
+/// not marked again by the next `users.list` reading.
+pub async fn known<'e>(db: impl SqliteExecutor<'e>, user: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "select exists (select 1 from user_names where user_id = ?1)
+             or exists (select 1 from home_views where user_id = ?1)
+             or exists (select 1 from nominations where nominator_id = ?1)
+             or exists (select 1 from hero_blocks where hero_id = ?1)
+             or exists (select 1 from stories where author_id = ?1)
+             or exists (select 1 from story_heroes where hero_id = ?1)
+             or exists (select 1 from report_card_raters where rater_id = ?1)
+             or exists (select 1 from report_card_answers where rater_id = ?1)
+             or exists (select 1 from report_card_actions where owner_id = ?1)
+             or exists (select 1 from customer_answers where customer_id = ?1)
+             or exists (select 1 from audit where actor = ?1)",
+    )
+    .bind(user)
+    .fetch_one(db)
+    .await
+}
