@@ -179,7 +179,7 @@ impl Subject {
     }
 
     /// The subject in words: "story 12", "card 3, round 7", "csv · since 2026-11-01 · query:
-    /// yes · 12 stories", "4 deleted · 9 rewritten".
+    /// yes · 12 stories", "deleted: 4 · rewritten: 9".
     pub fn words(&self) -> String {
         match self {
             Self::Nothing => String::new(),
@@ -218,7 +218,7 @@ impl Subject {
             }
             Self::Counts(counts) => counts
                 .iter()
-                .map(|(kind, n)| format!("{n} {}", kind.replace('_', " ")))
+                .map(|(kind, n)| format!("{}: {n}", kind.replace('_', " ")))
                 .collect::<Vec<_>>()
                 .join(" · "),
         }
@@ -307,7 +307,7 @@ mod tests {
         );
         assert_eq!(
             Subject::counts(&[("deleted", 4), ("outbox_messages", 1)]).words(),
-            "4 deleted · 1 outbox messages"
+            "deleted: 4 · outbox messages: 1"
         );
     }
 

@@ -175,7 +175,7 @@ async fn the_audit_page_is_for_leaders_only_escaped_and_its_csv_is_safe_for_spre
         "{html}"
     );
     assert!(html.contains("revoked the wallboard links"), "{html}");
-    assert!(html.contains("0 links ended"), "{html}");
+    assert!(html.contains("links ended: 0"), "{html}");
     assert!(html.contains("signed in to the library"), "{html}");
     // Newest first.
     let revoked_at = html.find("revoked the wallboard links").unwrap();
@@ -244,6 +244,17 @@ async fn herobot_audit_prints_the_trail_since_a_day_and_refuses_a_bad_date() {
         since,
         format!("2026-11-18 10:00:00 UTC\t{LEADER}\tstory_featured\tstory 7\n")
     );
+
+    // A backup by the command line leaves its row once the copy is kept.
+    let copy = app.dir.path().join("copy.db");
+    herobot(&app, &["backup", copy.to_str().unwrap()]).await;
+    let after = herobot(&app, &["audit", "--since", "2026-11-17"]).await;
+    let last = after.lines().last().unwrap();
+    assert!(
+        last.contains("\tthe command line\tbackup_taken\t"),
+        "{after}"
+    );
+    assert!(last.contains("\tnominations: "), "{after}");
 
     let url = format!("sqlite://{}/herobot.db", app.dir.path().display());
     let out = tokio::task::spawn_blocking(move || {
