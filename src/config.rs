@@ -171,8 +171,7 @@ pub struct Config {
     /// `HEROBOT_RETENTION_DAYS`: nominations, stories and answers older than this many days are
     /// deleted daily (None: kept for good).
     pub retention_days: Option<u32>,
-    /// `HEROBOT_FORGET_DEPARTED_AFTER_DAYS`: a person whose Slack account was deactivated this
-    /// many days ago is forgotten (None: departures are not tracked).
+    /// `HEROBOT_FORGET_DEPARTED_AFTER_DAYS`: people deactivated in Slack this long are forgotten.
     pub forget_departed_after_days: Option<u32>,
     /// `HEROBOT_REPORTCARD_MIN_ANSWERS`: the report-card anonymity threshold (default 3, never
     /// below 3).
@@ -378,25 +377,21 @@ impl Config {
                 format!("must be comma-separated addresses or CIDR blocks, and {problem}"),
             )
         })?;
-        let retention_days = match get("HEROBOT_RETENTION_DAYS") {
-            None => None,
-            Some(v) => Some(v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                bad(
-                    "HEROBOT_RETENTION_DAYS",
-                    format!("must be a number of days (1 or more), or unset to keep everything, not {v:?}"),
-                )
-            })?),
+        // Whole days, at least one (a mistaken deactivation has a day to be undone), or unset.
+        let days = |var: &'static str, unset: &str| {
+            get(var)
+                .map(|v| {
+                    v.trim().parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                        bad(var, format!("must be a number of days (1 or more), or unset {unset}, not {v:?}"))
+                    })
+                })
+                .transpose()
         };
-        let forget_departed_after_days = match get("HEROBOT_FORGET_DEPARTED_AFTER_DAYS") {
-            None => None,
-            // At least a day: an account deactivated by mistake has time to come back.
-            Some(v) => Some(v.trim().parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                bad(
-                    "HEROBOT_FORGET_DEPARTED_AFTER_DAYS",
-                    format!("must be a number of days (1 or more), or unset to never forget people who left, not {v:?}"),
-                )
-            })?),
-        };
+        let retention_days = days("HEROBOT_RETENTION_DAYS", "to keep everything")?;
+        let forget_departed_after_days = days(
+            "HEROBOT_FORGET_DEPARTED_AFTER_DAYS",
+            "to never forget people who left",
+        )?;
         let report_card_min_answers = match get("HEROBOT_REPORTCARD_MIN_ANSWERS") {
             None => Default::default(),
             Some(v) => v
