@@ -70,6 +70,7 @@ pub fn compute(
         heroes,
         scorecard,
         report_cards: Vec::new(),
+        trend: Vec::new(),
     }
 }
 

@@ -68,6 +68,14 @@ select json_object(
       join report_cards c on c.id = r.card_id
       join report_card_deliverables d on d.id = a.deliverable_id
       where a.rater_id = ?1 order by r.month, c.id, d.position))),
+  'report_card_comments_given', json((select json_group_array(json(o)) from (
+      select json_object('card_id', c.id, 'supplier', c.supplier, 'month', r.month,
+        'about', 'the whole card', 'comment', k.comment,
+        'answered_at', T(k.answered_at, 'unixepoch')) o
+      from report_card_round_comments k
+      join report_card_rounds r on r.id = k.round_id
+      join report_cards c on c.id = r.card_id
+      where k.rater_id = ?1 order by r.month, c.id))),
   'report_card_rounds_asked', json((select json_group_array(json(o)) from (
       select json_object('card_id', c.id, 'supplier', c.supplier, 'month', r.month) o
       from report_card_invitations i

@@ -133,7 +133,7 @@ pub async fn customer_answers_before(
 }
 
 /// Deletes up to `limit` report-card answers given before `before` in closed rounds (a round
-/// still open keeps its answers until it closes).
+/// still open keeps its answers until it closes), and as many comments about a whole card.
 pub async fn report_card_answers_before(
     tx: &mut SqliteConnection,
     before: i64,
@@ -149,5 +149,16 @@ pub async fn report_card_answers_before(
     .bind(limit)
     .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected())
+    // Comments about the whole card go with the answers, by the same rule.
+    let comments = sqlx::query(
+        "delete from report_card_round_comments where (round_id, rater_id) in
+           (select k.round_id, k.rater_id
+            from report_card_round_comments k join report_card_rounds r on r.id = k.round_id
+            where k.answered_at < ?1 and r.closed_at is not null limit ?2)",
+    )
+    .bind(before)
+    .bind(limit)
+    .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected() + comments.rows_affected())
 }

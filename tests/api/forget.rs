@@ -123,6 +123,8 @@ pub async fn one_of_everything(app: &TestApp) -> i64 {
          insert into report_card_answers (round_id, rater_id, deliverable_id, rating, comment, answered_at)
            values (1, '{ANA}', 1, 2, 'Leads come late, says Ana', {now}), (1, 'U0BEN', 1, 4, 'Better than <@U0ANA> thinks', {now}),
                   (1, 'U0CAT', 1, 5, null, {now});
+         insert into report_card_round_comments (round_id, rater_id, comment, answered_at)
+           values (1, '{ANA}', 'A good month overall, says Ana', {now});
          insert into report_card_actions (card_id, round_id, what, owner_id, due_on, added_by, added_at)
            values (1, 1, 'Send leads by the 5th', '{ANA}', '2026-12-05', 'U0BEN', {now});"
     )).await;
@@ -283,6 +285,15 @@ async fn a_forgotten_person_is_in_no_column_of_any_table_and_the_counts_stay() {
         )
         .await,
         1
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("select count(*) from report_card_round_comments where comment = 'a former colleague' and rater_id = '{placeholder}'")
+        )
+        .await,
+        1,
+        "her comment about the whole card"
     );
     assert_eq!(
         count(&app, "select count(*) from report_card_raters").await,

@@ -206,6 +206,8 @@ async fn report_card_answers_older_than_the_retention_go_once_their_round_has_cl
         "insert into report_card_answers (round_id, rater_id, deliverable_id, rating, comment, answered_at)
          values (1, 'U0RATER1', 1, 4, 'Solid', ?1), (1, 'U0RATER2', 1, 2, 'Slow', ?1),
                 (2, 'U0RATER1', 1, 5, 'Great', ?1), (2, 'U0RATER2', 1, 3, null, ?1)",
+        "insert into report_card_round_comments (round_id, rater_id, comment, answered_at)
+         values (1, 'U0RATER1', 'A quiet month', ?1), (2, 'U0RATER1', 'Still open', ?1)",
     ] {
         sqlx::query(sql).bind(t).execute(&app.db).await.unwrap();
     }
@@ -222,6 +224,16 @@ async fn report_card_answers_older_than_the_retention_go_once_their_round_has_cl
     })
     .await;
     assert_eq!(left, [2, 2], "the open round keeps its answers");
+    let comments: Vec<String> =
+        sqlx::query_scalar("select comment from report_card_round_comments")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        comments,
+        ["Still open"],
+        "comments about the whole card go the same way"
+    );
     assert_eq!(
         count(&app, "select count(*) from report_card_rounds").await,
         2
