@@ -43,6 +43,17 @@ pub struct ConfigError {
 
 pub use crate::domain::calendar::DigestSchedule;
 
+/// What a `postgres://` `DATABASE_URL` is told until herobot runs on PostgreSQL.
+const POSTGRES_NOT_YET: &str = "is a PostgreSQL URL, but this version of herobot stores its data \
+    in SQLite (sqlite://…, the default sqlite://herobot.db); PostgreSQL support is being built, \
+    see docs/operating.md (\"PostgreSQL\")";
+
+/// Whether `url` names a PostgreSQL server (the schemes libpq and sqlx accept).
+fn is_postgres(url: &str) -> bool {
+    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+    scheme.eq_ignore_ascii_case("postgres") || scheme.eq_ignore_ascii_case("postgresql")
+}
+
 /// How logs are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LogFormat {
@@ -246,6 +257,12 @@ impl Config {
             }),
         };
 
+        // Before anything else, so an operator trying PostgreSQL learns why it does not run yet
+        // instead of meeting an error from the SQLite driver.
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| "sqlite://herobot.db".into());
+        if is_postgres(&database_url) {
+            return Err(bad("DATABASE_URL", POSTGRES_NOT_YET.into()));
+        }
         let signing_secret = required("SLACK_SIGNING_SECRET")?
             .map(Secret)
             .unwrap_or_else(|| Secret::new(""));
@@ -411,7 +428,7 @@ impl Config {
             signing_secret,
             bot_token,
             slack_api_url: slack_api_url.trim_end_matches('/').to_owned(),
-            database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://herobot.db".into()),
+            database_url,
             listen,
             public_url,
             heroes_channel: channel("HEROBOT_HEROES_CHANNEL")?,
@@ -491,6 +508,32 @@ mod tests {
         assert_eq!(c.company_name, None);
         assert_eq!(c.retention_days, None);
         assert_eq!(c.report_card_min_answers.get(), 3);
+    }
+
+    #[test]
+    fn a_postgres_url_is_refused_by_name_until_herobot_runs_on_postgresql() {
+        for url in [
+            "postgres://herobot@db/herobot",
+            "POSTGRESQL://db:5432/herobot",
+        ] {
+            for needs in [Needs::Slack, Needs::DatabaseOnly] {
+                let mut vars = SLACK.to_vec();
+                vars.push(("DATABASE_URL", url));
+                let err = load(needs, &vars).unwrap_err();
+                assert_eq!(err.var, "DATABASE_URL");
+                let said = err.to_string();
+                assert!(said.contains("stores its data in SQLite"), "{said}");
+                assert!(said.contains("docs/operating.md"), "{said}");
+            }
+        }
+        for url in [
+            "sqlite://herobot.db",
+            "sqlite:data/postgres.db",
+            "herobot.db",
+        ] {
+            let c = load(Needs::DatabaseOnly, &[("DATABASE_URL", url)]).unwrap();
+            assert_eq!(c.database_url, url);
+        }
     }
 
     #[test]

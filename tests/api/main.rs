@@ -20,6 +20,7 @@ mod health;
 mod helpers;
 mod home;
 mod library;
+mod migrations;
 mod modals;
 mod outbox;
 mod person_data;
