@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::str::FromStr;
 
-use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{Connection, Executor, Row};
+use sqlx_postgres::{PgConnectOptions, PgConnection};
 
 /// The checksums (SHA-384 of each file) that every database migrated before the move to
 /// `migrations/sqlite/` holds in `_sqlx_migrations`, as recorded from such a database. sqlx
