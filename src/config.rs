@@ -257,8 +257,7 @@ impl Config {
             }),
         };
 
-        // Before anything else, so an operator trying PostgreSQL learns why it does not run yet
-        // instead of meeting an error from the SQLite driver.
+        // First, so an operator trying PostgreSQL is told why it does not run (docs/operating.md).
         let database_url = get("DATABASE_URL").unwrap_or_else(|| "sqlite://herobot.db".into());
         if is_postgres(&database_url) {
             return Err(bad("DATABASE_URL", POSTGRES_NOT_YET.into()));
@@ -508,32 +507,6 @@ mod tests {
         assert_eq!(c.company_name, None);
         assert_eq!(c.retention_days, None);
         assert_eq!(c.report_card_min_answers.get(), 3);
-    }
-
-    #[test]
-    fn a_postgres_url_is_refused_by_name_until_herobot_runs_on_postgresql() {
-        for url in [
-            "postgres://herobot@db/herobot",
-            "POSTGRESQL://db:5432/herobot",
-        ] {
-            for needs in [Needs::Slack, Needs::DatabaseOnly] {
-                let mut vars = SLACK.to_vec();
-                vars.push(("DATABASE_URL", url));
-                let err = load(needs, &vars).unwrap_err();
-                assert_eq!(err.var, "DATABASE_URL");
-                let said = err.to_string();
-                assert!(said.contains("stores its data in SQLite"), "{said}");
-                assert!(said.contains("docs/operating.md"), "{said}");
-            }
-        }
-        for url in [
-            "sqlite://herobot.db",
-            "sqlite:data/postgres.db",
-            "herobot.db",
-        ] {
-            let c = load(Needs::DatabaseOnly, &[("DATABASE_URL", url)]).unwrap();
-            assert_eq!(c.database_url, url);
-        }
     }
 
     #[test]

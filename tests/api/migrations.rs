@@ -90,6 +90,35 @@ fn herobot_refuses_a_postgres_url_by_name_and_creates_nothing() {
     assert!(made.is_empty(), "{made:?}");
 }
 
+#[test]
+fn a_postgres_url_is_refused_by_name_and_a_sqlite_one_kept() {
+    use herobot::config::{Config, Needs};
+    let load = |url: &str| {
+        let url = url.to_owned();
+        Config::from_lookup(Needs::DatabaseOnly, move |var| {
+            (var == "DATABASE_URL").then(|| url.clone())
+        })
+    };
+    for url in [
+        "postgres://herobot@db/herobot",
+        "POSTGRESQL://db:5432/herobot",
+    ] {
+        let err = load(url).unwrap_err();
+        assert_eq!(err.var, "DATABASE_URL");
+        assert!(
+            err.to_string().contains("stores its data in SQLite"),
+            "{err}"
+        );
+    }
+    for url in [
+        "sqlite://herobot.db",
+        "sqlite:data/postgres.db",
+        "herobot.db",
+    ] {
+        assert_eq!(load(url).unwrap().database_url, url);
+    }
+}
+
 /// What the two schemas are known to differ in, and why.
 const SQLITE_ONLY_TABLES: &[&str] = &[
     // FTS5 indexes over stories and nominations; PostgreSQL keeps a `search` tsvector column in
