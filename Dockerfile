@@ -15,7 +15,7 @@
 FROM rust:1-bookworm AS builder
 WORKDIR /src
 
-# The whole context (minus .dockerignore): Cargo.toml, Cargo.lock, src/, migrations/
+# The whole context (minus .dockerignore): Cargo.toml, Cargo.lock, src/, migrations/sqlite/
 # (embedded at compile time by sqlx::migrate!), templates/ (the library's pages, compiled in
 # by askama) and the bench/ workspace member, which
 # Cargo needs to load the workspace even though only herobot is built.

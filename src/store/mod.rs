@@ -119,5 +119,5 @@ const READ_WAIT: Duration = Duration::from_secs(10);
 
 /// Applies the embedded migrations (forward only).
 pub(crate) async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateError> {
-    sqlx::migrate!("./migrations").run(pool).await
+    sqlx::migrate!("./migrations/sqlite").run(pool).await
 }

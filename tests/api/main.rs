@@ -23,6 +23,7 @@ mod helpers;
 mod home;
 mod library;
 mod mentions;
+mod migrations;
 mod modals;
 mod outbox;
 mod person_data;

@@ -288,7 +288,9 @@ async fn messages_queued_before_the_typed_outbox_are_delivered_after_the_upgrade
     // The database as the earlier build left it: migrated up to 0006, with rows pending.
     let earlier = dir.path().join("earlier-migrations");
     std::fs::create_dir(&earlier).unwrap();
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap() {
+    for entry in
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap()
+    {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_owned();
         if name.as_str() < "0007" {

@@ -314,7 +314,9 @@ async fn an_index_made_before_word_forms_is_rebuilt_on_upgrade() {
     let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
     let earlier = dir.path().join("earlier-migrations");
     std::fs::create_dir(&earlier).unwrap();
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap() {
+    for entry in
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap()
+    {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_owned();
         if name.as_str() < "0016" {
