@@ -189,7 +189,8 @@ function reference(inner) {
   const label = bar < 0 ? null : inner.slice(bar + 1);
   if (target.startsWith("@")) {
     const p = person(target.slice(1));
-    return el("span", "mention", "@" + (p ? p.name : label || target.slice(1)));
+    // Never a raw ID: a person the page does not know reads as their label, or "someone".
+    return el("span", "mention", "@" + (p ? p.name : decode(label || "someone")));
   }
   if (target.startsWith("#")) {
     const id = target.slice(1);
@@ -968,7 +969,9 @@ async function start() {
     if (wasDm) state.channel = dmChannel(state.you);
     openChannel(state.channel);
   });
-  window.addEventListener("beforeunload", () => sessionStorage.setItem("herobot-demo-channel", state.channel));
+  window.addEventListener("beforeunload", () => {
+    if (!state.startingOver) sessionStorage.setItem("herobot-demo-channel", state.channel);
+  });
   $("composer-form").addEventListener("submit", send);
   $("composer").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey) {

@@ -195,22 +195,25 @@ function askButtons() {
 function storyPost(story) {
   const entries = entriesOf(state.workspace.stories_channel);
   for (let i = entries.length - 1; i >= 0; i--) {
+    if (entries[i].ephemeralFor) continue;
     const blocks = (entries[i].message && entries[i].message.blocks) || [];
     const buttons = blocks.flatMap((b) => b.elements || []).filter((e) => e.value === story && e.action_id);
     if (!buttons.length) continue;
     const words = JSON.stringify(blocks);
     const header = blocks.find((b) => b.type === "header" || b.type === "section");
     const title = header && header.text ? decode(header.text.text).replace(/[*:]/g, "").replace(/^\s*\S+\s+/, "") : "their story";
-    return { external: /Customer: external/.test(words), title: title.slice(0, 80) };
+    return { posted: true, external: /Customer: external/.test(words), title: title.slice(0, 80) };
   }
-  return { external: false, title: "their story" };
+  // The post is on its way (a confirmation can arrive before it).
+  return { posted: false, external: false, title: "your story" };
 }
 
-// A confirmation to ask from: yours for an external customer, else a colleague's, else yours.
+// A confirmation to ask from: yours for an external customer (or one just told, whose post is
+// still on its way), else a colleague's, else yours.
 function askable() {
   const all = askButtons();
   return (
-    all.find((f) => f.teller === state.you && f.external) ||
+    all.find((f) => f.teller === state.you && (f.external || !f.posted)) ||
     all.find((f) => f.external) ||
     all.find((f) => f.teller === state.you) ||
     null
@@ -267,6 +270,8 @@ async function resetDemo() {
     try {
       const workspace = await api("/demo/api/workspace");
       if (workspace.ready && workspace.started !== state.workspace.started) {
+        // A first visit again: nothing remembered, not even the channel this tab leaves.
+        state.startingOver = true;
         sessionStorage.clear();
         location.replace("/demo");
         return;

@@ -11,6 +11,7 @@ mod connections;
 mod credit;
 mod demo;
 mod demo_browser;
+mod demo_start;
 mod digest;
 mod edges;
 mod events;
