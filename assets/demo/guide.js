@@ -95,8 +95,12 @@ const STEP_ACTIONS = {
     openChannel(state.workspace.stories_channel);
     const reply = await run(() => api("/demo/api/send", { user: state.you, channel: state.channel, text: "/hero story" }));
     if (!reply || !reply.view) return;
-    fillStory(someoneElse());
-    note("The story form is filled in with a sample. Change anything, then press " + submitLabel() + ".");
+    const hero = someoneElse();
+    fillStory(hero);
+    const words = "A sample story is filled in for you, crediting " + hero.name + ". Change anything, then press " + submitLabel() + ".";
+    note(words);
+    // The note above the channel is behind the form: the form says it too.
+    $("modal").querySelector(".modal-body").prepend(el("p", "modal-note", words));
     markDone("story");
   },
 
@@ -137,7 +141,7 @@ const STEP_ACTIONS = {
         "scorecard; herobot's answer (below) opens the wallboard.",
       [
         ["Open the wallboard", () => openWallboard()],
-        ["Open the scorecard page", () => openLibrary("/library/scorecard")],
+        ["Open the scorecard page", () => openLibrary(digestScorecard())],
       ],
     );
   },
@@ -228,6 +232,14 @@ function openAnswerLink(channel) {
     return;
   }
   openChannel(channel);
+}
+
+// The scorecard page of the digest's week (the digest links to it), else the current one.
+function digestScorecard() {
+  const links = Array.from(document.querySelectorAll('#messages a[href*="/library/scorecard"]'));
+  if (!links.length) return "/library/scorecard";
+  const url = new URL(links[links.length - 1].href);
+  return url.pathname + url.search;
 }
 
 function openWallboard() {

@@ -189,6 +189,7 @@ async fn walk(browser: &Browser, address: &str, size: &str) {
     );
     assert!(!dm.contains(":star-struck:"), "{dm}");
     assert!(dm.contains("You saved our first week of term!"), "{dm}");
+    shot(browser, "praise-dm", size).await;
 
     // 4. The wallboard and the scorecard, as the leader.
     step(browser, "board").await;
@@ -211,6 +212,7 @@ async fn walk(browser: &Browser, address: &str, size: &str) {
     wait_text(browser, "body", "Back to the demo").await;
     shot(browser, "wallboard", size).await;
     browser.go(&format!("{address}/demo")).await;
+    wait_text(browser, "#messages", "herobot").await;
     step(browser, "board").await;
     wait_text(browser, "#step-note", "Open the scorecard page").await;
     browser.click("#step-note .note-link:nth-of-type(2)").await;
