@@ -441,3 +441,100 @@ async fn the_demo_renders_mrkdwn_emoji_and_blocks_as_slack_does_and_escapes_ever
     drop(driver);
     running.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_internal_customer_answers_in_their_dm_with_a_comment_typed_beside_the_buttons() {
+    let Some((chromium, chromedriver)) = crate::browser::browser_tools() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_demo(dir.path(), false, SEED).await;
+    let scratch = tempfile::tempdir().unwrap();
+    let driver = start_driver(&chromedriver).await;
+    let browser = open_browser(
+        &driver,
+        &chromium,
+        &scratch.path().join("profile"),
+        scratch.path(),
+    )
+    .await;
+    browser.resize(1400, 900).await;
+    browser.go(&format!("{}/demo", running.address)).await;
+    wait_text(&browser, "#messages", "Recognised by").await;
+    let be = |who: &'static str| {
+        script(
+            &browser,
+            "const s = document.getElementById('you'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
+            json!([who]),
+        )
+    };
+
+    // The leader asks the internal customer of a seeded story: Sofia, in Marketing.
+    be("U0DLEADER").await;
+    browser.click("[data-channel='C0DSTORIES']").await;
+    wait_text(&browser, "#messages", "Customer: internal customer").await;
+    let pressed = script(
+        &browser,
+        "const posts = Array.from(document.querySelectorAll('#messages article.message')) \
+           .filter((m) => m.innerText.includes('Customer: internal customer') && m.querySelector(\"button[data-action-id='ask_customer']\")); \
+         if (!posts.length) return false; \
+         posts[posts.length - 1].querySelector(\"button[data-action-id='ask_customer']\").click(); return true;",
+        json!([]),
+    )
+    .await;
+    assert_eq!(pressed, json!(true), "an internal story's post to ask from");
+    wait_modal(&browser, true).await;
+    browser
+        .click("#modal .person-chip[data-user='U0DSOFIA']")
+        .await;
+    browser.click("#modal-submit").await;
+    wait_text(&browser, "#modal", "herobot asked @Sofia Rossi in a DM").await;
+    browser.click("#modal .modal-footer .btn").await;
+    wait_modal(&browser, false).await;
+
+    // Sofia's DM: the question, a comment box (an input block) and three buttons.
+    be("U0DSOFIA").await;
+    browser.click("[data-channel='D0DSOFIA']").await;
+    wait_text(&browser, "#messages", "Anything to add?").await;
+    let boxes = script(
+        &browser,
+        "return document.querySelectorAll('#messages .field.in-message textarea').length;",
+        json!([]),
+    )
+    .await;
+    assert!(boxes.as_u64().unwrap_or_default() >= 1, "{boxes}");
+    let shown = browser.text("#messages").await;
+    assert!(!shown.contains("[input block]"), "{shown}");
+    script(
+        &browser,
+        "const all = document.querySelectorAll('#messages .field.in-message textarea');          all[all.length - 1].id = 'typed-comment';",
+        json!([]),
+    )
+    .await;
+    browser
+        .type_into(
+            "#typed-comment",
+            "The new deck saved my <b>Monday</b> & more",
+        )
+        .await;
+    shot(&browser, "internal-customer-dm", "laptop").await;
+    let clicked = script(
+        &browser,
+        "const all = Array.from(document.querySelectorAll('#messages .b-actions button')) \
+           .filter((b) => b.textContent.includes('blown away')); \
+         if (!all.length) return false; all[all.length - 1].click(); return true;",
+        json!([]),
+    )
+    .await;
+    assert_eq!(clicked, json!(true));
+    let answered = wait_text(&browser, "#messages", "You answered").await;
+    assert!(
+        answered.contains("The new deck saved my <b>Monday</b> & more"),
+        "the comment typed beside the buttons went with the answer, as text: {answered}"
+    );
+    shot(&browser, "internal-customer-answered", "laptop").await;
+
+    browser.quit().await;
+    drop(driver);
+    running.stop().await.unwrap();
+}
