@@ -32,6 +32,9 @@ fn moment(rng: &mut fastrand::Rng, now: i64, days_ago: i64) -> i64 {
 /// percentages (`HEROBOT_MIN_SAMPLE`, 5 by default), fixed fast and slow, with and without a
 /// surprise.
 const LAST_WEEKS_STORIES: [usize; 6] = [0, 2, 4, 6, 9, 10];
+/// The stories told the week before: enough again, so the scorecard's trend is a line and the
+/// digest's change against the week before means something.
+const WEEK_BEFORES_STORIES: [usize; 5] = [1, 3, 5, 7, 8];
 /// Days ago before which the rest of the sample data happens: before last week, whatever the
 /// weekday today.
 const EARLIER: i64 = 15;
@@ -46,7 +49,12 @@ fn last_week_start(now: i64) -> i64 {
 
 /// A working-hours moment on a weekday of last week.
 fn in_last_week(rng: &mut fastrand::Rng, now: i64) -> i64 {
-    last_week_start(now) + rng.i64(0..5) * DAY + rng.i64(8..18) * HOUR + rng.i64(0..60) * 60
+    in_week(rng, last_week_start(now))
+}
+
+/// A working-hours moment on a weekday of the week starting at `monday`.
+fn in_week(rng: &mut fastrand::Rng, monday: i64) -> i64 {
+    monday + rng.i64(0..5) * DAY + rng.i64(8..18) * HOUR + rng.i64(0..60) * 60
 }
 
 /// The sample data for `seed`, ending at `now`: the same seed and `now` give the same plan.
@@ -103,6 +111,8 @@ pub fn plan(seed: u64, now: i64) -> Vec<Step> {
         let heroes = pick_people(&mut rng, n, user);
         let told = if LAST_WEEKS_STORIES.contains(&story) {
             in_last_week(&mut rng, now)
+        } else if WEEK_BEFORES_STORIES.contains(&story) {
+            in_week(&mut rng, last_week_start(now) - 7 * DAY)
         } else {
             let days_ago = rng.i64(EARLIER..DAYS);
             moment(&mut rng, now, days_ago)
@@ -231,6 +241,12 @@ mod tests {
                 .filter(in_week)
                 .filter(|s| matches!(s.act, Act::Story { .. }))
                 .count();
+            let before = steps
+                .iter()
+                .filter(|s| s.at >= start - 7 * DAY && s.at < start)
+                .filter(|s| matches!(s.act, Act::Story { .. }))
+                .count();
+            assert!(before >= 5, "{before} stories the week before");
             let nominations = steps
                 .iter()
                 .filter(in_week)
