@@ -43,6 +43,9 @@ function note(text, links) {
     box.appendChild(link);
   }
   box.hidden = false;
+  // The note takes room from the channel: keep its newest messages, the step's result, in view.
+  const list = $("messages");
+  list.scrollTop = list.scrollHeight;
 }
 
 // Becomes `id`, as the "You are" picker does.
