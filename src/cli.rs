@@ -1,5 +1,5 @@
 //! The `herobot` command line: serve, migrate, digest, export, wall, answer-link, reportcard,
-//! backup, forget, person-data, reindex, demo.
+//! backup, forget, person-data, audit, reindex, demo.
 use clap::{Parser, Subcommand};
 
 use crate::actions::ask_customer::{LinkFor, answer_link};
@@ -7,6 +7,7 @@ use crate::actions::digest::{Posted, last_week, post_digest};
 use crate::clock::Clock;
 use crate::config::{Config, Needs};
 use crate::digest;
+use crate::domain::audit::Actor;
 use crate::domain::calendar::IsoWeek;
 use crate::library::download;
 use crate::state::AppState;
@@ -84,6 +85,13 @@ pub enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Print the audit trail, oldest first, one event a line (tab-separated: time in UTC, who,
+    /// event, about what).
+    Audit {
+        /// Only events from this day on, YYYY-MM-DD (UTC).
+        #[arg(long, value_parser = parse_day)]
+        since: Option<jiff::civil::Date>,
+    },
     /// Print a week's digest as Block Kit JSON (default: last week); --post posts it, once.
     Digest {
         /// The ISO week, e.g. 2026-W47 (in HEROBOT_TIMEZONE).
@@ -137,6 +145,12 @@ fn parse_format(s: &str) -> Result<crate::library::export::Format, String> {
     crate::library::export::Format::parse(s).ok_or_else(|| format!("{s:?} is not md, csv or json"))
 }
 
+fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a date like 2026-11-23 (UTC)"))
+}
+
 fn parse_week(s: &str) -> Result<IsoWeek, String> {
     IsoWeek::parse(s).ok_or_else(|| format!("{s:?} is not an ISO week like 2026-W47"))
 }
@@ -167,7 +181,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let config = Config::from_env(Needs::DatabaseOnly)?;
             telemetry::init(config.log_format);
             acting(config, async |app| {
-                let backup = crate::actions::backup::back_up(app, &file).await?;
+                let backup = crate::actions::backup::back_up(app, &file, Actor::Cli).await?;
                 println!(
                     "backed up {} nominations and {} stories ({:.1} MB) to {}",
                     backup.nominations,
@@ -186,7 +200,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("{user_id:?} is not a Slack user ID (U… or W…)");
             };
             acting(config, async |app| {
-                let done = crate::actions::forget::forget(app, &user, yes).await?;
+                let done = crate::actions::forget::forget(app, &user, yes, Actor::Cli).await?;
                 print_forgotten(&done);
                 Ok(())
             })
@@ -214,6 +228,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => print!("{text}"),
             }
             Ok(())
+        }
+        Command::Audit { since } => {
+            let config = Config::from_env(Needs::DatabaseOnly)?;
+            telemetry::init(config.log_format);
+            let from = match since {
+                None => i64::MIN,
+                Some(day) => day
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .map_err(|_| anyhow::anyhow!("{day} is too far in the past or future"))?
+                    .timestamp()
+                    .as_second(),
+            };
+            acting(config, async |app| {
+                let rows = crate::store::audit::since(&app.db, from).await?;
+                let ids = crate::library::audit::people(&rows);
+                let names = crate::store::library::names(&app.db, &ids).await?;
+                if rows.is_empty() {
+                    eprintln!("nothing recorded in the audit trail for that time");
+                }
+                for row in &rows {
+                    let l = crate::library::audit::line(row, &names);
+                    let who = match &l.person {
+                        Some(id) if *id != l.who => format!("{} ({id})", l.who),
+                        _ => l.who.clone(),
+                    };
+                    // A name from Slack never moves a terminal's cursor or splits a column.
+                    let who: String = who.chars().filter(|c| !c.is_control()).collect();
+                    println!("{}\t{who}\t{}\t{}", l.at, l.event, l.about);
+                }
+                Ok(())
+            })
+            .await
         }
         Command::Reindex => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
@@ -382,6 +428,7 @@ async fn export(
         timezone: app.config.timezone.clone(),
         names_budget: download::NAMES_BUDGET_CLI,
         roster: app.roster.clone(),
+        by: Actor::Cli,
     };
     let (mut chunks, written) = download::spawn(source, format, filter, kept_inside);
     let mut sink: Box<dyn std::io::Write + Send> = match &out {

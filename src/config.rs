@@ -171,6 +171,8 @@ pub struct Config {
     /// `HEROBOT_RETENTION_DAYS`: nominations, stories and answers older than this many days are
     /// deleted daily (None: kept for good).
     pub retention_days: Option<u32>,
+    /// `HEROBOT_FORGET_DEPARTED_AFTER_DAYS`: people deactivated in Slack this long are forgotten.
+    pub forget_departed_after_days: Option<u32>,
     /// `HEROBOT_REPORTCARD_MIN_ANSWERS`: the report-card anonymity threshold (default 3, never
     /// below 3).
     pub report_card_min_answers: crate::domain::report_card::MinAnswers,
@@ -375,15 +377,21 @@ impl Config {
                 format!("must be comma-separated addresses or CIDR blocks, and {problem}"),
             )
         })?;
-        let retention_days = match get("HEROBOT_RETENTION_DAYS") {
-            None => None,
-            Some(v) => Some(v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                bad(
-                    "HEROBOT_RETENTION_DAYS",
-                    format!("must be a number of days (1 or more), or unset to keep everything, not {v:?}"),
-                )
-            })?),
+        // Whole days, at least one (a mistaken deactivation has a day to be undone), or unset.
+        let days = |var: &'static str, unset: &str| {
+            get(var)
+                .map(|v| {
+                    v.trim().parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                        bad(var, format!("must be a number of days (1 or more), or unset {unset}, not {v:?}"))
+                    })
+                })
+                .transpose()
         };
+        let retention_days = days("HEROBOT_RETENTION_DAYS", "to keep everything")?;
+        let forget_departed_after_days = days(
+            "HEROBOT_FORGET_DEPARTED_AFTER_DAYS",
+            "to never forget people who left",
+        )?;
         let report_card_min_answers = match get("HEROBOT_REPORTCARD_MIN_ANSWERS") {
             None => Default::default(),
             Some(v) => v
@@ -439,6 +447,7 @@ impl Config {
             backup_keep,
             trusted_proxies,
             retention_days,
+            forget_departed_after_days,
             report_card_min_answers,
         })
     }
@@ -490,6 +499,7 @@ mod tests {
         assert!(c.metrics_token.is_none());
         assert_eq!(c.company_name, None);
         assert_eq!(c.retention_days, None);
+        assert_eq!(c.forget_departed_after_days, None);
         assert_eq!(c.report_card_min_answers.get(), 3);
     }
 
@@ -522,6 +532,8 @@ mod tests {
             ("HEROBOT_LOG_FORMAT", "xml"),
             ("HEROBOT_RETENTION_DAYS", "0"),
             ("HEROBOT_RETENTION_DAYS", "three years"),
+            ("HEROBOT_FORGET_DEPARTED_AFTER_DAYS", "a month"),
+            ("HEROBOT_FORGET_DEPARTED_AFTER_DAYS", "0"),
             ("HEROBOT_REPORTCARD_MIN_ANSWERS", "2"),
             ("HEROBOT_REPORTCARD_MIN_ANSWERS", "five"),
             ("SLACK_BOT_TOKEN", "xoxp-user-token"),

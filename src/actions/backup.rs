@@ -4,12 +4,26 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
+use crate::domain::audit::{Actor, Entry, Event, Subject};
 use crate::state::AppState;
-use crate::store::{Backup, BackupError};
+use crate::store::{Backup, BackupError, audit};
 
-/// Takes a backup into `target`, a new file.
-pub async fn back_up(app: &AppState, target: &Path) -> Result<Backup, BackupError> {
+/// Takes a backup into `target`, a new file, on behalf of `by` (`cli` or `schedule`). Its
+/// audit row is written once the copy is kept (so the copy itself does not hold it).
+pub async fn back_up(app: &AppState, target: &Path, by: Actor) -> Result<Backup, BackupError> {
     let backup = app.writes.backup_to(target).await?;
+    let entry = Entry::new(
+        by,
+        Event::BackupTaken,
+        Subject::counts(&[
+            ("nominations", backup.nominations as u64),
+            ("stories", backup.stories as u64),
+            ("bytes", backup.bytes),
+        ]),
+    );
+    let mut tx = app.writes.begin().await?;
+    audit::record(&mut tx, app.clock.now_secs(), &entry).await?;
+    tx.commit().await?;
     tracing::info!(
         path = %backup.path.display(),
         bytes = backup.bytes,
@@ -39,7 +53,7 @@ pub async fn daily(
     let taken = if target.exists() {
         None
     } else {
-        Some(back_up(app, &target).await?)
+        Some(back_up(app, &target, Actor::Schedule).await?)
     };
     let mut dailies: Vec<String> = std::fs::read_dir(dir)?
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())

@@ -6,11 +6,12 @@ use serde_json::json;
 
 use super::{Pressed, first_press};
 use crate::domain::StoryId;
+use crate::domain::audit::{Actor, Entry, Event, Subject};
 use crate::domain::outbox::{Delivery, Message, Render, Visibility};
 use crate::domain::{Consent, UserId};
 use crate::error::Result;
 use crate::state::AppState;
-use crate::store::{outbox, stories};
+use crate::store::{audit, outbox, stories};
 
 /// What became of a request to feature a story.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +98,13 @@ pub async fn feature(
     if !stories::set_featured(&mut *tx, story_id, featured, by, now_ms / 1000).await? {
         return Ok(Featured::Unchanged);
     }
+    let event = if featured {
+        Event::Featured
+    } else {
+        Event::Unfeatured
+    };
+    let entry = Entry::new(Actor::of(by), event, Subject::Story(story));
+    audit::record(&mut tx, now_ms / 1000, &entry).await?;
     let pressed_on = pressed
         .as_ref()
         .filter(|p| p.response_url.is_some())

@@ -2,11 +2,12 @@
 //! per request, however often the request is replayed.
 use serde_json::Value;
 
+use crate::domain::audit::{Actor, Entry, Event, Subject};
 use crate::error::Result;
 use crate::library::access::{self, Grant, Kind};
 use crate::messages;
 use crate::state::AppState;
-use crate::store::{requests, sign_in};
+use crate::store::{audit, requests, sign_in};
 
 /// `key` identifies the Slack request: a replay of it gets no second link.
 pub async fn library_link(app: &AppState, user: &str, key: &str) -> Result<Value> {
@@ -32,6 +33,8 @@ pub async fn library_link(app: &AppState, user: &str, key: &str) -> Result<Value
         ));
     }
     sign_in::issue_link(&mut tx, &grant.nonce, user, grant.expires_at, now).await?;
+    let entry = Entry::new(Actor::of(user), Event::LibraryLinkIssued, Subject::Nothing);
+    audit::record(&mut tx, now, &entry).await?;
     tx.commit().await?;
     let token = access::sign(&app.library_key, Kind::Link, &grant);
     tracing::info!(user, "library sign-in link issued");

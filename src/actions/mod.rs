@@ -7,6 +7,7 @@ pub mod answer;
 pub mod ask_customer;
 pub mod backup;
 pub mod consent;
+pub mod departed;
 pub mod digest;
 pub mod feature;
 pub mod forget;

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::Refused;
+use crate::domain::audit::{Actor, Entry, Event, Subject};
 use crate::domain::command::CardCommand;
 use crate::domain::outbox::{Delivery, Message, Visibility};
 use crate::domain::report_card::NewCard;
@@ -12,7 +13,7 @@ use crate::messages::{ephemeral, report_card as say};
 use crate::modals::report_card::{self as modal, Metadata};
 use crate::slack::blocks::{self, escape_within};
 use crate::state::AppState;
-use crate::store::{outbox, report_cards as store, requests};
+use crate::store::{audit, outbox, report_cards as store, requests};
 
 const LEADERS_ONLY: &str = "create, edit or retire report cards";
 
@@ -77,17 +78,26 @@ pub async fn save(
     if let Some(earlier) = requests::made(&mut *tx, key).await? {
         return Ok(Ok(earlier));
     }
-    let id = match metadata.card {
+    let (id, event) = match metadata.card {
         Some(id) => {
             if !store::update(&mut tx, id.get(), &card, now_ms / 1000).await? {
                 return Ok(Err(Refused(format!(
                     "Report card {id} was retired meanwhile: nothing was saved."
                 ))));
             }
-            id.get()
+            (id.get(), Event::CardEdited)
         }
-        None => store::create(&mut tx, &card, user.as_str(), now_ms / 1000).await?,
+        None => (
+            store::create(&mut tx, &card, user.as_str(), now_ms / 1000).await?,
+            Event::CardCreated,
+        ),
     };
+    let entry = Entry::new(
+        Actor::Person(user.clone()),
+        event,
+        Subject::Card(CardId(id)),
+    );
+    audit::record(&mut tx, now_ms / 1000, &entry).await?;
     if let Some(url) = metadata.response_url.clone() {
         let first = super::round::first_round_at(&app.config, app.clock.now());
         let when = crate::clock::local(first, &app.config.timezone, "%a %-d %b at %H:%M %Z");
@@ -139,9 +149,16 @@ async fn retire(app: &AppState, user: &UserId, id: i64) -> Result<Value> {
         return Ok(no_card(CardId(id)));
     };
     let mut tx = app.writes.begin().await?;
-    if !store::retire(&mut *tx, id, app.clock.now_secs()).await? {
+    let now = app.clock.now_secs();
+    if !store::retire(&mut *tx, id, now).await? {
         return Ok(no_card(CardId(id)));
     }
+    let entry = Entry::new(
+        Actor::Person(user.clone()),
+        Event::CardRetired,
+        Subject::Card(CardId(id)),
+    );
+    audit::record(&mut tx, now, &entry).await?;
     tx.commit().await?;
     tracing::info!(card = id, by = %user.as_str(), "report card retired");
     Ok(ephemeral(&format!(

@@ -4,9 +4,10 @@
 use jiff::civil::Time;
 
 use crate::config::Config;
-use crate::domain::RoundId;
+use crate::domain::audit::{Actor, Entry, Event, Subject};
 use crate::domain::outbox::{Delivery, Kind, Message, Render};
 use crate::domain::report_card::{Month, OPEN_FOR_DAYS, REMIND_AFTER_DAYS};
+use crate::domain::{CardId, RoundId};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store::{outbox, report_cards as store};
@@ -98,6 +99,7 @@ pub async fn open(app: &AppState, card_id: i64, month: Month, by: &str) -> Resul
         })
         .collect();
     outbox::enqueue(&mut *tx, &requests, now_ms).await?;
+    by_hand(&mut tx, by, Event::RoundOpened, card_id, round, now).await?;
     tx.commit().await?;
     tracing::info!(card = card_id, month = %month, raters = raters.len(), by, "report card round opened");
     crate::metrics::ROUNDS_OPENED.add(1);
@@ -177,10 +179,39 @@ pub async fn close(app: &AppState, round_id: i64, by: &str) -> Result<bool> {
     );
     closed_dms.insert(0, results_post);
     outbox::enqueue(&mut *tx, &closed_dms, now_ms).await?;
+    by_hand(
+        &mut tx,
+        by,
+        Event::RoundClosed,
+        card.id,
+        round_id,
+        now_ms / 1000,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(card = card.id, month = %round.month, by, "report card round closed");
     crate::metrics::ROUNDS_CLOSED.add(1);
     Ok(true)
+}
+
+/// The audit row of a round opened or closed by hand (not by the schedule), in its transaction.
+async fn by_hand(
+    tx: &mut sqlx::SqliteConnection,
+    by: &str,
+    event: Event,
+    card: i64,
+    round: i64,
+    now: i64,
+) -> Result<()> {
+    if by == "schedule" {
+        return Ok(());
+    }
+    let subject = Subject::Round {
+        card: CardId(card),
+        round: RoundId(round),
+    };
+    let entry = Entry::new(Actor::of(by), event, subject);
+    Ok(crate::store::audit::record(tx, now, &entry).await?)
 }
 
 /// Everything due now: this month's rounds for the cards that existed when they were due

@@ -2,10 +2,11 @@
 //! link. One link per request, however often the request is replayed.
 use serde_json::Value;
 
+use crate::domain::audit::{Actor, Entry, Event, Subject};
 use crate::error::Result;
 use crate::messages;
 use crate::state::AppState;
-use crate::store::requests;
+use crate::store::{audit, requests};
 use crate::wall;
 
 /// `key` identifies the Slack request: a replay of it gets no second link.
@@ -31,6 +32,7 @@ pub async fn wall_link(app: &AppState, user: &str, revoke: bool, key: &str) -> R
         ));
     }
     let url = wall::issue(&mut *tx, public_url, user, now).await?;
+    made(&mut tx, user, now).await?;
     tx.commit().await?;
     Ok(messages::wall::link(&url))
 }
@@ -41,7 +43,9 @@ pub async fn issue_link(app: &AppState, by: &str) -> Result<Option<String>> {
         return Ok(None);
     };
     let mut tx = app.writes.begin().await?;
-    let url = wall::issue(&mut *tx, public_url, by, app.clock.now_secs()).await?;
+    let now = app.clock.now_secs();
+    let url = wall::issue(&mut *tx, public_url, by, now).await?;
+    made(&mut tx, by, now).await?;
     tx.commit().await?;
     Ok(Some(url))
 }
@@ -49,7 +53,20 @@ pub async fn issue_link(app: &AppState, by: &str) -> Result<Option<String>> {
 /// Ends every wallboard link, on behalf of `by`; how many were working.
 pub async fn revoke_links(app: &AppState, by: &str) -> Result<u64> {
     let mut tx = app.writes.begin().await?;
-    let ended = wall::revoke(&mut tx, by, app.clock.now_secs()).await?;
+    let now = app.clock.now_secs();
+    let ended = wall::revoke(&mut tx, by, now).await?;
+    let entry = Entry::new(
+        Actor::of(by),
+        Event::WallLinksRevoked,
+        Subject::counts(&[("links_ended", ended)]),
+    );
+    audit::record(&mut tx, now, &entry).await?;
     tx.commit().await?;
     Ok(ended)
+}
+
+/// The audit row of a wallboard link made by `by`, in the transaction that made it.
+async fn made(tx: &mut sqlx::SqliteConnection, by: &str, now: i64) -> Result<()> {
+    let entry = Entry::new(Actor::of(by), Event::WallLinkMade, Subject::Nothing);
+    Ok(audit::record(tx, now, &entry).await?)
 }

@@ -1,5 +1,6 @@
 //! Parse-don't-validate types and the pure rules of the product.
 pub mod answer;
+pub mod audit;
 pub mod calendar;
 pub mod command;
 pub mod element;

@@ -1,7 +1,9 @@
 //! Every scheduler and periodic loop of the service (the digest, report-card rounds, the search
-//! indexer and rollup, retention, WAL checkpoints, daily backups), started, stopped and joined one way.
+//! indexer and rollup, retention, WAL checkpoints, daily backups, departed accounts), started,
+//! stopped and joined one way.
 pub mod backup;
 pub mod checkpoint;
+pub mod departed;
 pub mod digest;
 pub mod indexer;
 pub mod retention;
@@ -121,5 +123,6 @@ pub fn start(app: &AppState) -> Jobs {
     retention::start(&mut jobs, app);
     checkpoint::start(&mut jobs, app);
     backup::start(&mut jobs, app);
+    departed::start(&mut jobs, app);
     jobs
 }

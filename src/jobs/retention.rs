@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::{Jobs, Stop};
 use crate::clock::Clock;
+use crate::domain::audit::{Actor, Entry, Event, Subject};
 use crate::metrics;
 use crate::state::AppState;
 use crate::store::retention::Deleted;
@@ -112,6 +113,9 @@ async fn keep_for(writes: Writes, clock: Clock, days: i64, mut stop: Stop) {
         let wait = match expire(&writes, before, RETENTION_BATCH, Some(&stop)).await {
             Ok(removed) => {
                 report(&removed, days);
+                if let Err(err) = audited(&writes, &clock, &removed).await {
+                    tracing::warn!(error = %err, "retention: recording the run in the audit trail failed");
+                }
                 DAILY
             }
             Err(err) => {
@@ -129,6 +133,22 @@ async fn keep_for(writes: Writes, clock: Clock, days: i64, mut stop: Stop) {
             return;
         }
     }
+}
+
+/// A run that removed something leaves a row in the audit trail, with its counts per kind. The
+/// run spans many transactions (a batch each), so its row is written once it ends.
+async fn audited(writes: &Writes, clock: &Clock, removed: &Removed) -> Result<(), sqlx::Error> {
+    if removed.total() == 0 {
+        return Ok(());
+    }
+    let entry = Entry::new(
+        Actor::Schedule,
+        Event::RetentionRun,
+        Subject::counts(&removed.by_kind()),
+    );
+    let mut tx = writes.begin().await?;
+    store::audit::record(&mut tx, clock.now_secs(), &entry).await?;
+    tx.commit().await
 }
 
 /// Logs how much a run removed (counts per kind, never content) and counts it in `/metrics`.

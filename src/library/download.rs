@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use super::export::{self, Format, KeptInside};
 use super::names;
 use crate::clock::Clock;
+use crate::domain::audit::{Actor, Entry, Event, ExportFilter, Subject};
 use crate::slack::client::SlackClient;
 use crate::store::library::{self, Filter};
 
@@ -31,6 +32,8 @@ pub struct ExportSource {
     pub names_budget: Duration,
     /// When `users.list` was last read, so it is not read again and again.
     pub roster: std::sync::Arc<names::Roster>,
+    /// Who asks: the export's row in the audit trail names them.
+    pub by: Actor,
 }
 
 /// How long an export over HTTP waits for names before IDs stand in.
@@ -59,15 +62,53 @@ pub fn spawn(
     let (tx, rx) = mpsc::channel(CHUNKS_AHEAD);
     let task = tokio::spawn(async move {
         let written = write(&source, format, &filter, kept_inside, &tx).await;
-        if let Err(err) = &written {
-            tracing::error!(error = %err, "an export failed part-way");
-            let _ = tx
-                .send(Err(std::io::Error::other("the export failed")))
-                .await;
+        match &written {
+            Ok(rows) => audited(&source, format, &filter, kept_inside, *rows).await?,
+            Err(err) => {
+                tracing::error!(error = %err, "an export failed part-way");
+                let _ = tx
+                    .send(Err(std::io::Error::other("the export failed")))
+                    .await;
+            }
         }
         written
     });
     (rx, task)
+}
+
+/// The export's row in the audit trail: who, the format, the filter's structured parts (never
+/// the words searched for) and the stories written (also when the reader left early). An export
+/// changes nothing, so its row is written once it is done.
+async fn audited(
+    source: &ExportSource,
+    format: Format,
+    filter: &Filter,
+    kept_inside: KeptInside,
+    rows: usize,
+) -> Result<(), sqlx::Error> {
+    let day = |at: i64| crate::clock::local(at, &source.timezone, "%Y-%m-%d");
+    let parts = ExportFilter {
+        since: filter.since.map(day),
+        // `until` is the start of the day after the last one included.
+        until: filter.until.map(|at| day(at - 1)),
+        query: filter.query.is_some(),
+        featured: filter.featured,
+        shareable: filter.shareable,
+        internal_only: filter.internal_only,
+        include_internal: format == Format::Markdown && kept_inside == KeptInside::Included,
+        customer: filter.customer_kind.map(|k| k.as_str().to_owned()),
+        tag: filter.tag.is_some(),
+        hero: filter.hero.is_some(),
+    };
+    let subject = Subject::Export {
+        format: format.extension().to_owned(),
+        filter: parts,
+        rows: rows as u64,
+    };
+    let entry = Entry::new(source.by.clone(), Event::Exported, subject);
+    let mut tx = source.writes.begin().await?;
+    crate::store::audit::record(&mut tx, source.clock.now_secs(), &entry).await?;
+    tx.commit().await
 }
 
 async fn write(

@@ -1,6 +1,7 @@
 //! The story library for the CSO: who may read it, its web pages, consent-aware exports (talk
 //! pack, CSV, JSON) and the names they show.
 pub mod access;
+pub mod audit;
 pub mod download;
 pub mod export;
 pub mod names;

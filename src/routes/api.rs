@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::domain::audit::Actor;
 use crate::error::{Error, Result};
 use crate::library::download;
 use crate::library::export::{Format, KeptInside};
@@ -54,16 +55,17 @@ pub async fn stories(
     .map_err(Error::BadRequest)?;
     let kept_inside =
         KeptInside::included(crate::library::flag(params.include_internal.as_deref()));
-    exported(&state, format, &filter, kept_inside).await
+    exported(&state, format, &filter, kept_inside, Actor::Api).await
 }
 
 /// The stories `filter` selects, in `format`, as a dated attachment; a talk pack with the stories
-/// kept inside only if `kept_inside` includes them.
+/// kept inside only if `kept_inside` includes them. The audit trail records that `by` exported.
 pub(super) async fn exported(
     state: &AppState,
     format: Format,
     filter: &Filter,
     kept_inside: KeptInside,
+    by: Actor,
 ) -> Result<Response> {
     let source = download::ExportSource {
         reads: state.reads.clone(),
@@ -74,6 +76,7 @@ pub(super) async fn exported(
         timezone: state.config.timezone.clone(),
         names_budget: download::NAMES_BUDGET,
         roster: state.roster.clone(),
+        by,
     };
     let (chunks, _written) = download::spawn(source, format, filter.clone(), kept_inside);
     let day = crate::clock::local(state.clock.now_secs(), &state.config.timezone, "%Y-%m-%d");

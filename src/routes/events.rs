@@ -1,11 +1,13 @@
 //! `POST /slack/events`: answers Slack's URL check and acknowledges each event once; opening
-//! the App Home tab publishes the person's Home.
+//! the App Home tab publishes the person's Home; `user_change` says whether an account was
+//! deactivated or is active.
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::actions;
+use crate::actions::departed::Account;
 use crate::domain::UserId;
 use crate::error::{Error, Result};
 use crate::slack::extract::VerifiedBody;
@@ -27,14 +29,31 @@ pub async fn event(
                 .get("type")
                 .and_then(|t| t.as_str())
                 .unwrap_or("unknown");
-            let opened_home = (kind == "app_home_opened" && event["tab"] == "home")
-                .then(|| event["user"].as_str().and_then(UserId::parse))
-                .flatten();
-            let first =
-                actions::home::event(&state, format!("event:{event_id}"), opened_home).await?;
+            let key = format!("event:{event_id}");
+            let first = match account(kind, &event) {
+                Some(account) => actions::departed::account_changed(&state, key, account).await?,
+                None => {
+                    let opened_home = (kind == "app_home_opened" && event["tab"] == "home")
+                        .then(|| event["user"].as_str().and_then(UserId::parse))
+                        .flatten();
+                    actions::home::event(&state, key, opened_home).await?
+                }
+            };
             tracing::debug!(event_id, kind, first, "event acknowledged");
             Ok(().into_response())
         }
         EventEnvelope::Other => Ok(().into_response()),
     }
+}
+
+/// A `user_change` event's account: deactivated (`deleted: true`) or active.
+fn account(kind: &str, event: &serde_json::Value) -> Option<Account> {
+    if kind != "user_change" {
+        return None;
+    }
+    let user = UserId::parse(event["user"]["id"].as_str()?)?;
+    Some(match event["user"]["deleted"].as_bool().unwrap_or(false) {
+        true => Account::Deactivated(user),
+        false => Account::Active(user),
+    })
 }

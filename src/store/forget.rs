@@ -18,8 +18,10 @@ pub struct Changed {
 
 /// Rows deleted outright: they held nothing but the person (their name, their Home, their
 /// sessions), or a message to them that can no longer be sent, or their place on a card.
-const DELETES: [(&str, &str); 7] = [
+const DELETES: [(&str, &str); 8] = [
     ("user_names", "delete from user_names where user_id = ?1"),
+    // Their account's departure: once forgotten, there is nothing left to forget.
+    ("departures", "delete from departures where user_id = ?1"),
     ("home_views", "delete from home_views where user_id = ?1"),
     (
         "library_links",
@@ -110,8 +112,15 @@ pub async fn forget(
             .await?;
         note(table, 0, n.rows_affected());
     }
-    // Then the sweep: every text column of every table, wherever the ID still appears.
+    // The audit trail keeps what they did and when, under the placeholder: its own module
+    // makes the change, as the trail is otherwise append-only.
+    let audited = super::audit::forget_actor(tx, user, placeholder).await?;
+    note("audit", 0, audited);
+    // Then the sweep: every text column of every other table, wherever the ID still appears.
     for (table, column) in text_columns(tx).await? {
+        if table == "audit" {
+            continue;
+        }
         let n = sweep(tx, &table, &column, user, placeholder).await?;
         note(&table, 0, n);
     }

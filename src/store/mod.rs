@@ -1,6 +1,8 @@
 //! The SQLite store: connecting, migrating, and the SQL of each table family. Reads go through
 //! `query_only` pools; every write goes through the write handle (`write::Writes`).
 pub mod answers;
+pub mod audit;
+pub mod departures;
 pub mod digests;
 pub mod forget;
 pub mod hero_days;

@@ -93,5 +93,9 @@ select json_object(
         'created_at', T(created_at, 'unixepoch')) o
       from thanks where by_id = ?1 order by id))),
   'app_home', (select json_object('first_opened_at', T(first_opened_at, 'unixepoch'),
-        'last_opened_at', T(last_opened_at, 'unixepoch')) from home_views where user_id = ?1)
+        'last_opened_at', T(last_opened_at, 'unixepoch')) from home_views where user_id = ?1),
+  'audited_actions', json((select json_group_array(json(o)) from (
+      select json_object('at', T(at, 'unixepoch'), 'event', event, 'about', json(subject)) o
+      from audit where actor = ?1 order by id))),
+  'account_deactivated_at', (select T(departed_at, 'unixepoch') from departures where user_id = ?1)
 )";

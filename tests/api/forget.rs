@@ -50,7 +50,8 @@ pub async fn herobot(app: &TestApp, args: &[&str]) -> String {
 /// Ana with one of everything: recognitions given and received (one mentioning her in the
 /// reason), a story told and one credited (with consent), a customer's answer she gave, a report
 /// card she rates (one answer with a comment, beside two other raters) and an action item she
-/// owns, her App Home, her name in the cache, a wallboard link and a library sign-in link.
+/// owns, her App Home, her name in the cache, a wallboard link and a library sign-in link, a
+/// row of the audit trail she did, and her deactivated account.
 /// Answers the report card's round.
 pub async fn one_of_everything(app: &TestApp) -> i64 {
     let now = app.clock.now_secs();
@@ -109,6 +110,14 @@ pub async fn one_of_everything(app: &TestApp) -> i64 {
         &format!(
             "insert into library_links (nonce, user_id, expires_at) values ('n1', '{ANA}', {now})"
         ),
+    )
+    .await;
+    // As a leader she featured a story (the audit trail names her), and her account was
+    // deactivated.
+    exec(app, &format!("insert into audit (at, actor, event, subject) values ({now}, '{ANA}', 'story_featured', '{{\"story\":{credited}}}')")).await;
+    exec(
+        app,
+        &format!("insert into departures (user_id, departed_at) values ('{ANA}', {now})"),
     )
     .await;
     exec(app, &format!(
@@ -203,9 +212,39 @@ async fn a_forgotten_person_is_in_no_column_of_any_table_and_the_counts_stay() {
         "a dry run changes nothing"
     );
 
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from audit where event = 'person_forgotten'"
+        )
+        .await,
+        0,
+        "a dry run leaves no audit row"
+    );
     let done = herobot(&app, &["forget", ANA, "--yes"]).await;
     assert!(done.contains("forgotten"), "{done}");
     assert_eq!(appearances(&app, ANA).await, Vec::<String>::new());
+    // The audit row says a person was forgotten and how much changed, never who; what she did
+    // stays in the trail, under her placeholder.
+    let (actor, subject): (String, String) =
+        sqlx::query_as("select actor, subject from audit where event = 'person_forgotten'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(actor, "cli");
+    assert!(
+        subject.contains("\"deleted\"") && subject.contains("\"rewritten\""),
+        "{subject}"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from audit where event = 'story_featured' and actor like 'UFORGOTTEN%'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(count(&app, "select count(*) from departures").await, 0);
     assert_eq!(
         appearances(&app, "Ana Lopez").await,
         Vec::<String>::new(),

@@ -65,6 +65,8 @@ pub struct Options {
     pub retention_days: Option<&'static str>,
     /// `HEROBOT_REPORTCARD_MIN_ANSWERS`.
     pub report_card_min_answers: Option<&'static str>,
+    /// `HEROBOT_FORGET_DEPARTED_AFTER_DAYS`.
+    pub forget_departed_after_days: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -93,6 +95,7 @@ impl Default for Options {
             trusted_proxies: "",
             retention_days: None,
             report_card_min_answers: None,
+            forget_departed_after_days: None,
         }
     }
 }
@@ -164,6 +167,13 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         (
             "HEROBOT_RETENTION_DAYS",
             options.retention_days.unwrap_or_default().to_owned(),
+        ),
+        (
+            "HEROBOT_FORGET_DEPARTED_AFTER_DAYS",
+            options
+                .forget_departed_after_days
+                .unwrap_or_default()
+                .to_owned(),
         ),
         (
             "HEROBOT_REPORTCARD_MIN_ANSWERS",

@@ -23,7 +23,7 @@ async fn story(app: &TestApp, title: &str) -> i64 {
 }
 
 /// A client that shows redirects instead of following them.
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -65,7 +65,7 @@ pub(crate) async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode
     (response.status(), response.text().await.unwrap())
 }
 
-fn csrf_in(html: &str) -> String {
+pub(crate) fn csrf_in(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
     html[at..].split('"').next().unwrap().to_owned()
 }

@@ -80,6 +80,15 @@ async fn person_data_is_complete_for_someone_with_one_of_everything_and_shows_no
         "{opened}"
     );
 
+    // What she did as a leader, from the audit trail, and her deactivated account.
+    assert_eq!(len("audited_actions"), 1, "{data:#}");
+    assert_eq!(data["audited_actions"][0]["event"], "story_featured");
+    assert!(
+        data["audited_actions"][0]["about"]["story"].is_i64(),
+        "{data:#}"
+    );
+    assert!(data["account_deactivated_at"].is_string(), "{data:#}");
+
     // Her own rating, and nobody else's (nor their comments).
     assert_eq!(len("ratings_given"), 1, "{data:#}");
     let rating = &data["ratings_given"][0];
@@ -101,4 +110,6 @@ async fn person_data_is_complete_for_someone_with_one_of_everything_and_shows_no
     assert_eq!(nobody["recognitions_given"], serde_json::json!([]));
     assert_eq!(nobody["ratings_given"], serde_json::json!([]));
     assert!(nobody["app_home"].is_null());
+    assert_eq!(nobody["audited_actions"], serde_json::json!([]));
+    assert!(nobody["account_deactivated_at"].is_null());
 }

@@ -153,6 +153,19 @@ async fn what_is_older_than_the_retention_is_gone_from_search_and_top_and_what_i
     })
     .await;
 
+    // The run leaves its counts in the audit trail, which retention never deletes from.
+    let run: String = eventually("the run's audit row", || async {
+        sqlx::query_scalar(
+            "select subject from audit where event = 'retention_run' and actor = 'schedule'",
+        )
+        .fetch_optional(&app.db)
+        .await
+        .unwrap()
+    })
+    .await;
+    assert!(run.contains(r#"["nomination",1]"#), "{run}");
+    assert!(run.contains(r#"["story",1]"#), "{run}");
+
     // Counters are process-wide and tests run side by side: each moved at least this much.
     assert!(deleted(&app, "nomination").await > before.0);
     assert!(deleted(&app, "story").await > before.1);

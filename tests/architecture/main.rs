@@ -261,6 +261,71 @@ fn floors_kept(dir: &str, allowed: &[&str]) {
     );
 }
 
+/// The one module that may write to the audit trail (migration 0019), and only by inserting,
+/// plus forget's rewrite of a forgotten person's ID.
+const AUDIT_MODULE: &str = "src/store/audit.rs";
+
+/// Whether `sql` changes the audit table (`insert`, `update`, `delete`, `replace`, `drop`,
+/// `alter`), in any case and spacing.
+fn writes_audit(sql: &str) -> bool {
+    let sql = sql.to_lowercase();
+    let words: Vec<&str> = sql
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let at = |i: usize| words.get(i).copied().unwrap_or_default();
+    (0..words.len()).any(|i| match at(i) {
+        "insert" | "replace" => at(i + 1) == "into" && at(i + 2) == "audit",
+        // `update audit`, `update or replace audit`
+        "update" => at(i + 1) == "audit" || at(i + 1) == "or" && at(i + 3) == "audit",
+        "delete" => at(i + 1) == "from" && at(i + 2) == "audit",
+        "drop" | "alter" => at(i + 1) == "table" && at(i + 2) == "audit",
+        _ => false,
+    })
+}
+
+/// The audit trail is append-only: nothing outside its module writes to it, and the module
+/// itself never deletes from it (retention keeps it whole).
+#[test]
+fn the_audit_trail_is_append_only() {
+    let mut found = Vec::new();
+    for src in sources("src") {
+        for (n, sql) in &src.literals {
+            let lower = sql.to_lowercase();
+            let outside = src.path != AUDIT_MODULE && writes_audit(sql);
+            let deletes = lower.contains("delete") && writes_audit(sql);
+            if outside || deletes {
+                found.push(src.at(*n, sql));
+            }
+        }
+    }
+    fail_on(
+        "the audit trail is written outside src/store/audit.rs, or deleted from: it is \
+         append-only (record through store::audit::record)",
+        found,
+    );
+}
+
+#[test]
+fn the_audit_check_catches_writes_to_the_trail_and_not_reads() {
+    for bad in [
+        "insert into audit (at) values (1)",
+        "DELETE FROM audit where id = 1",
+        "update  audit set actor = 'x'",
+        "drop table audit",
+    ] {
+        assert!(writes_audit(bad), "{bad}");
+    }
+    for fine in [
+        "select id from audit order by id",
+        "select id, at from audit where at >= ?1",
+        "insert into audit_notes values (1)",
+        "delete from departures where user_id = ?1",
+    ] {
+        assert!(!writes_audit(fine), "{fine}");
+    }
+}
+
 #[test]
 fn no_source_file_passes_600_lines() {
     let mut found = Vec::new();

@@ -216,6 +216,7 @@ async fn main() -> anyhow::Result<()> {
                     timezone: tz.clone(),
                     names_budget: Duration::from_secs(3),
                     roster: Default::default(),
+                    by: herobot::domain::audit::Actor::Cli,
                 };
                 // Every story, as the whole-render above writes it.
                 let (mut chunks, written) = herobot::library::download::spawn(

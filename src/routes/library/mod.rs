@@ -1,6 +1,7 @@
 //! `/library…`: the story library's web pages for leaders, behind a signed session cookie.
 //! Sign-in links come from `/hero library`; without a session every page redirects to an
 //! explanation of how to get one.
+mod audit;
 mod report_cards;
 mod scorecard;
 mod session;
@@ -44,6 +45,8 @@ pub fn router() -> Router<AppState> {
         .route("/library/reportcards", get(report_cards::list))
         .route("/library/reportcards.csv", get(report_cards::csv))
         .route("/library/reportcards/{id}", get(report_cards::card))
+        .route("/library/audit", get(audit::page))
+        .route("/library/audit.csv", get(audit::csv))
         .route("/library/{*rest}", get(not_found).post(not_found))
         .layer(map_response(protect))
 }

@@ -12,6 +12,7 @@ use super::session::{Session, stale_form};
 use super::{NAMES_BUDGET, base, message, render};
 use crate::actions;
 use crate::domain::Story;
+use crate::domain::audit::Actor;
 use crate::domain::{CustomerKind, StoryId, UserId};
 use crate::error::{Error, Result};
 use crate::library::access;
@@ -330,7 +331,7 @@ pub(super) async fn feature(
 /// The current selection (every page) as a talk pack, CSV or JSON.
 pub(super) async fn download(
     State(state): State<AppState>,
-    _session: Session,
+    session: Session,
     Query(params): Query<Params>,
 ) -> Result<Response> {
     let format = match params.format.as_deref() {
@@ -342,5 +343,6 @@ pub(super) async fn download(
     let filter = params.filter(&state).map_err(Error::BadRequest)?;
     let kept_inside =
         KeptInside::included(crate::library::flag(params.include_internal.as_deref()));
-    super::super::api::exported(&state, format, &filter, kept_inside).await
+    let by = Actor::of(&session.user);
+    super::super::api::exported(&state, format, &filter, kept_inside, by).await
 }
