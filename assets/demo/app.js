@@ -577,7 +577,7 @@ function isLeader() {
   return state.you === state.workspace.leader.id;
 }
 
-// Someone to recognise who is not you: Omar, or Lena when you are Omar.
+// Someone to recognise who is not you: Omar, or the first other person when you are Omar.
 function someoneElse() {
   const people = state.workspace.people;
   return people.find((p) => p.handle === "omar" && p.id !== state.you) || people.find((p) => p.id !== state.you);
