@@ -39,6 +39,8 @@ pub struct Application {
     worker: outbox::Worker,
     /// Routes served beside herobot's own (the demo's page and fake Slack).
     extra: Option<axum::Router>,
+    /// Wraps the whole router (the demo adds its way back to herobot's own pages).
+    wrap: Option<fn(axum::Router) -> axum::Router>,
 }
 
 impl Application {
@@ -78,12 +80,19 @@ impl Application {
             writer_task,
             worker,
             extra: None,
+            wrap: None,
         })
     }
 
     /// Serves `routes` beside herobot's own.
     pub fn with_routes(mut self, routes: axum::Router) -> Self {
         self.extra = Some(routes);
+        self
+    }
+
+    /// Wraps the whole router, herobot's routes and the extra ones, with `wrap`.
+    pub fn wrapped(mut self, wrap: fn(axum::Router) -> axum::Router) -> Self {
+        self.wrap = Some(wrap);
         self
     }
 
@@ -110,6 +119,7 @@ impl Application {
             writer_task,
             worker,
             extra,
+            wrap,
         } = self;
         let (db, reads, writes) = (state.db.clone(), state.reads.clone(), state.writes.clone());
         let (stop, stopped) = watch::channel(false);
@@ -128,6 +138,9 @@ impl Application {
         let mut router = crate::routes::router(state);
         if let Some(extra) = extra {
             router = router.merge(extra);
+        }
+        if let Some(wrap) = wrap {
+            router = wrap(router);
         }
         crate::server::serve(listener, router, &server, shutdown).await;
         // The router is gone; once the jobs and the worker are too, so is every write handle:

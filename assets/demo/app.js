@@ -16,6 +16,10 @@ const state = {
   modal: null,
   busy: false,
   atBottom: true,
+  // What is typed into inputs on messages, by message and block.
+  drafts: new Map(),
+  // The demo's clock minus this browser's, in seconds.
+  skew: 0,
 };
 
 const EMOJI = {
@@ -28,6 +32,11 @@ const EMOJI = {
   calendar: "\uD83D\uDCC5", mag: "\uD83D\uDD0D", handshake: "\uD83E\uDD1D", gift: "\uD83C\uDF81",
   hourglass: "\u231B", muscle: "\uD83D\uDCAA", link: "\uD83D\uDD17", eyes: "\uD83D\uDC40",
   clipboard: "\uD83D\uDCCB", bar_chart: "\uD83D\uDCCA",
+  "star-struck": "\uD83E\uDD29", star_struck: "\uD83E\uDD29", slightly_smiling_face: "\uD83D\uDE42",
+  neutral_face: "\uD83D\uDE10", raising_hand: "\uD83D\uDE4B", heavy_check_mark: "\u2714\uFE0F",
+  point_right: "\uD83D\uDC49", arrow_right: "\u27A1\uFE0F", fire: "\uD83D\uDD25", pray: "\uD83D\uDE4F",
+  smile: "\uD83D\uDE04", "100": "\uD83D\uDCAF", busts_in_silhouette: "\uD83D\uDC65",
+  bell: "\uD83D\uDD14", envelope: "\u2709\uFE0F", chart_with_downwards_trend: "\uD83D\uDCC9",
 };
 
 // ---------- small helpers ----------
@@ -144,20 +153,34 @@ function mrkdwn(text, parent) {
   });
 }
 
+// Mentions, links, bare URLs and inline code are atoms: each stands in the text as one
+// private-use character while bold, italic and strike are read around them, so a bold span
+// may hold a mention (`*Service profile of <@U…>*`), and a URL's underscores stay its own.
+const ATOM = 0xE000;
+
 function inline(text, parent) {
-  const token = /<([^>\n]+)>|`([^`\n]+)`/g;
+  const atoms = [];
+  const token = /<([^>\n]+)>|`([^`\n]+)`|(https?:\/\/[^\s<>]*[^\s<>.,;:!?)'"\u2019])/g;
+  const marked = String(text).replace(/[\uE000-\uF8FF]/g, "\uFFFD").replace(token, (whole, ref, code, url) => {
+    if (code !== undefined) atoms.push(el("code", "code", decode(code)));
+    else if (url !== undefined) atoms.push(reference(url));
+    else atoms.push(reference(ref));
+    return String.fromCharCode(ATOM + atoms.length - 1);
+  });
+  styled(marked, parent, atoms);
+}
+
+// Plain text with its atoms put back as nodes; only the text's own characters become text.
+function plain(text, parent, atoms) {
   let last = 0;
-  let match;
-  while ((match = token.exec(text))) {
-    styled(text.slice(last, match.index), parent);
-    if (match[2] !== undefined) {
-      parent.appendChild(el("code", "code", decode(match[2])));
-    } else {
-      parent.appendChild(reference(match[1]));
-    }
-    last = token.lastIndex;
+  for (let i = 0; i < text.length; i++) {
+    const n = text.charCodeAt(i) - ATOM;
+    if (n < 0 || n >= atoms.length) continue;
+    if (i > last) parent.appendChild(document.createTextNode(emoji(decode(text.slice(last, i)))));
+    parent.appendChild(atoms[n]);
+    last = i + 1;
   }
-  styled(text.slice(last), parent);
+  if (last < text.length) parent.appendChild(document.createTextNode(emoji(decode(text.slice(last)))));
 }
 
 function reference(inner) {
@@ -166,7 +189,8 @@ function reference(inner) {
   const label = bar < 0 ? null : inner.slice(bar + 1);
   if (target.startsWith("@")) {
     const p = person(target.slice(1));
-    return el("span", "mention", "@" + (p ? p.name : label || target.slice(1)));
+    // Never a raw ID: a person the page does not know reads as their label, or "someone".
+    return el("span", "mention", "@" + (p ? p.name : decode(label || "someone")));
   }
   if (target.startsWith("#")) {
     const id = target.slice(1);
@@ -189,28 +213,40 @@ function reference(inner) {
   if (!/^(https?:|mailto:)/i.test(url)) return document.createTextNode(decode(label || target));
   const link = el("a", null, decode(label || target));
   link.href = url;
-  if (new URL(url, location.href).origin !== location.origin) {
-    link.target = "_blank";
-    link.rel = "noopener noreferrer";
-  }
+  opensHere(link, url);
   return link;
 }
 
+// herobot's own pages (an answer link, the library, the wallboard) open in this tab, with a
+// bar that leads back to the demo; anywhere else opens a new tab, as Slack does.
+function opensHere(link, url) {
+  let origin = null;
+  try {
+    origin = new URL(url, location.href).origin;
+  } catch (err) {
+    origin = null;
+  }
+  if (origin !== location.origin) {
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+  }
+}
+
 // Bold, italic and strike, as Slack reads them: markers at word boundaries.
-function styled(text, parent) {
-  const pattern = /(^|[\s(\u2014-])([*_~])([^\s*_~](?:[^\n]*?[^\s])??)\2(?=$|[\s.,!?:;)'\u2019\u2014-])/;
+function styled(text, parent, atoms) {
+  const pattern = /(^|[\s(\u2014\u201C"-])([*_~])([^\s*_~](?:[^\n]*?[^\s])??)\2(?=$|[\s.,!?:;)'"\u2019\u201D\u2014-])/;
   const match = pattern.exec(text);
   if (!match) {
-    if (text) parent.appendChild(document.createTextNode(emoji(decode(text))));
+    if (text) plain(text, parent, atoms || []);
     return;
   }
   const start = match.index + match[1].length;
-  styled(text.slice(0, start), parent);
+  styled(text.slice(0, start), parent, atoms);
   const tag = { "*": "strong", _: "em", "~": "s" }[match[2]];
   const node = el(tag);
-  styled(match[3], node);
+  styled(match[3], node, atoms);
   parent.appendChild(node);
-  styled(text.slice(start + match[2].length * 2 + match[3].length), parent);
+  styled(text.slice(start + match[2].length * 2 + match[3].length), parent, atoms);
 }
 
 function textObject(object, parent) {
@@ -277,11 +313,40 @@ function renderBlock(block, context) {
       return el("div", "b-context", "[image: " + (block.alt_text || "") + "]");
     case "rich_text":
       return el("div", "b-text", richText(block.elements));
+    case "input":
+      return messageInput(block, context);
     case "data_visualization":
       return chartTable(block);
     default:
-      return el("div", "b-context", "[" + block.type + " block]");
+      return unknownBlock(block);
   }
+}
+
+// A block this page does not draw: its kind and whatever text it carries, so nothing reads as
+// a bare placeholder.
+function unknownBlock(block) {
+  const node = el("div", "b-unknown");
+  const words = [block.title, block.text, block.alt_text, block.fallback]
+    .map((t) => (t && typeof t === "object" ? t.text : t))
+    .filter((t) => typeof t === "string" && t.trim());
+  node.appendChild(el("span", "b-unknown-kind", String(block.type || "block").replace(/_/g, " ")));
+  if (words.length) node.appendChild(el("span", null, " \u00B7 " + decode(words.join(" \u00B7 "))));
+  return node;
+}
+
+// An input in a message (the internal customer's comment box): what is typed is kept across
+// redraws and sent with the message's buttons, as Slack sends `state.values`.
+function messageInput(block, context) {
+  const key = context ? (context.ts || context.home || "") + "/" + block.block_id : null;
+  state.inputs = state.inputs || 0;
+  const field = inputBlock(block, "m" + ++state.inputs + "-");
+  field.classList.add("in-message");
+  const control = field.querySelector("[data-control]");
+  if (key && control && "value" in control) {
+    if (state.drafts.has(key)) control.value = state.drafts.get(key);
+    control.addEventListener("input", () => state.drafts.set(key, control.value));
+  }
+  return field;
 }
 
 // A chart block drawn as Slack's clients without charts would need it: its title and its data
@@ -324,24 +389,27 @@ function richText(elements) {
 }
 
 function renderElement(element, block, context) {
-  if (element.type !== "button") return el("span", "b-context", "[" + element.type + "]");
+  if (element.type !== "button") {
+    const text = element.text && element.text.text ? element.text.text : element.alt_text || "";
+    return el("span", "b-context", emoji(text || String(element.type).replace(/_/g, " ")));
+  }
   const label = emoji((element.text && element.text.text) || "Button");
   const style = "btn" + (element.style ? " " + element.style : "");
   if (element.url) {
-    // As in Slack, a link button opens its page in a new tab (the demo stays open here).
+    // A link button opens its page: herobot's own here, anything else in a new tab.
     const url = String(element.url);
     if (!/^https?:/i.test(url)) return el("span", "b-context", label);
     const link = el("a", style, label);
     link.href = url;
     link.dataset.actionId = element.action_id || "";
-    link.target = "_blank";
-    link.rel = "noopener noreferrer";
+    opensHere(link, url);
     return link;
   }
   const button = el("button", style, label);
   button.type = "button";
   button.dataset.actionId = element.action_id || "";
-  if (!context || !(context.ts || context.home)) {
+  if (element.value) button.dataset.value = element.value;
+  if (!context || !(context.ts || context.home || context.ephemeral)) {
     button.disabled = true;
     return button;
   }
@@ -444,7 +512,9 @@ function renderMessage(entry, stamp, continued) {
   if (entry.ephemeralFor) body.appendChild(el("div", "only-you", "Only visible to you"));
   const content = el("div", "content");
   const message = entry.message || {};
-  const context = entry.ts ? { channel: state.channel, ts: entry.ts } : null;
+  const context = entry.ts
+    ? { channel: state.channel, ts: entry.ts }
+    : entry.ephemeralFor && entry.seq ? { channel: state.channel, ephemeral: true } : null;
   if (Array.isArray(message.blocks) && message.blocks.length) renderBlocks(message.blocks, content, context);
   else mrkdwn(message.text || "", content);
   body.appendChild(content);
@@ -498,6 +568,19 @@ function renderSidebar() {
   $("composer").placeholder = "Message " + (info.dm ? "herobot" : info.label.replace("# ", "#"));
   $("composer-form").hidden = state.channel === "home";
   $("library").hidden = false;
+  const other = someoneElse();
+  $("hint-example").textContent = "/hero @" + other.handle + " for \u2026";
+  $("you-note").textContent = isLeader() ? "You are the leader: the digest, the wallboard and the library are yours." : "";
+}
+
+function isLeader() {
+  return state.you === state.workspace.leader.id;
+}
+
+// Someone to recognise who is not you: Omar, or the first other person when you are Omar.
+function someoneElse() {
+  const people = state.workspace.people;
+  return people.find((p) => p.handle === "omar" && p.id !== state.you) || people.find((p) => p.id !== state.you);
 }
 
 function channelItem(id, label) {
@@ -568,7 +651,10 @@ async function send(event) {
 async function press(context, block, element, button) {
   button.disabled = true;
   const action = { action_id: element.action_id, block_id: block.block_id || "", value: element.value || "" };
-  const where = context.home ? { view_id: context.home } : { channel: context.channel, ts: context.ts };
+  const message = button.closest(".content, .home");
+  const where = context.home
+    ? { view_id: context.home }
+    : { channel: context.channel, ts: context.ts || "", ephemeral: !!context.ephemeral, values: message ? valuesOf(message) : {} };
   await run(() => api("/demo/api/press", Object.assign({ user: state.you, action }, where)));
   button.disabled = false;
 }
@@ -586,7 +672,7 @@ function suggest() {
   const mention = currentMention();
   const list = $("suggestions");
   if (!mention) return hideSuggestions();
-  const found = everyone().filter((p) => p.handle.startsWith(mention.query) || fold(p.name).includes(mention.query)).slice(0, 6);
+  const found = matches(mention.query).slice(0, 6);
   if (!found.length) return hideSuggestions();
   list.replaceChildren();
   for (const p of found) {
@@ -603,6 +689,22 @@ function suggest() {
     list.appendChild(item);
   }
   list.hidden = false;
+}
+
+// The people an @query may mean, best first: a handle or a first or last name that starts with
+// it, then any name that contains it; within each, in the workspace's order.
+function matches(query) {
+  const rank = (p) => {
+    const words = fold(p.name).split(/\s+/);
+    if (p.handle.startsWith(query) || words.some((w) => w.startsWith(query))) return 0;
+    if (fold(p.name).includes(query) || p.handle.includes(query)) return 1;
+    return 2;
+  };
+  return everyone()
+    .map((p, i) => ({ p, i, r: rank(p) }))
+    .filter((x) => x.r < 2)
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.p);
 }
 
 function pick(p) {
@@ -666,18 +768,20 @@ function closeModal() {
   $("modal").replaceChildren();
 }
 
-function inputBlock(block) {
+function inputBlock(block, prefix) {
   const element = block.element || {};
   const field = el("div", "field");
   field.dataset.block = block.block_id;
   field.dataset.action = element.action_id || "";
   field.dataset.type = element.type || "";
-  const id = "f-" + block.block_id;
+  const id = (prefix || "f-") + block.block_id;
   const label = el("label", "field-label", emoji((block.label && block.label.text) || ""));
   label.htmlFor = id;
   if (block.optional) label.appendChild(el("span", "optional", " (optional)"));
   field.appendChild(label);
-  field.appendChild(control(element, id));
+  const input = control(element, id);
+  input.dataset.control = "1";
+  field.appendChild(input);
   if (block.hint) field.appendChild(el("p", "field-hint", block.hint.text || ""));
   const error = el("p", "field-error");
   error.hidden = true;
@@ -795,16 +899,21 @@ function localValue(unix) {
 
 // state.values as Slack sends them: {block_id: {action_id: {type, …}}}.
 function viewValues() {
+  return valuesOf($("modal"));
+}
+
+// The values of the inputs in `root` (a modal, or a message with a comment box).
+function valuesOf(root) {
   const values = {};
-  for (const field of document.querySelectorAll("#modal .field")) {
+  for (const field of root.querySelectorAll(".field")) {
     const type = field.dataset.type;
-    const id = "f-" + field.dataset.block;
+    const input = field.querySelector("[data-control]");
     let value = { type };
     if (type === "plain_text_input") {
-      const text = $(id).value;
+      const text = input.value;
       value.value = text === "" ? null : text;
     } else if (type === "static_select") {
-      const select = $(id);
+      const select = input;
       value.selected_option = select.value ? { text: { type: "plain_text", text: select.selectedOptions[0].textContent }, value: select.value } : null;
     } else if (type === "radio_buttons") {
       const checked = field.querySelector("input:checked");
@@ -815,14 +924,14 @@ function viewValues() {
       const chip = field.querySelector('.person-chip[aria-pressed="true"]');
       value.selected_user = chip ? chip.dataset.user : null;
     } else if (type === "datetimepicker") {
-      const text = $(id).value;
+      const text = input.value;
       value.selected_date_time = text ? Math.floor(new Date(text).getTime() / 1000) : null;
     } else if (type === "datepicker") {
-      value.selected_date = $(id).value || null;
+      value.selected_date = input.value || null;
     } else if (type === "conversations_select") {
-      value.selected_conversation = $(id).value || null;
+      value.selected_conversation = input.value || null;
     } else if (type === "channels_select") {
-      value.selected_channel = $(id).value || null;
+      value.selected_channel = input.value || null;
     }
     values[field.dataset.block] = { [field.dataset.action]: value };
   }
@@ -872,6 +981,8 @@ async function poll() {
 
 async function start() {
   state.workspace = await api("/demo/api/workspace");
+  state.skew = state.workspace.now - Date.now() / 1000;
+  $("workspace-name").textContent = state.workspace.team.name;
   const you = $("you");
   for (const p of everyone()) {
     const option = el("option", null, p.name + " \u00B7 " + p.title + (p.id === state.workspace.leader.id ? " (leader)" : ""));
@@ -883,7 +994,10 @@ async function start() {
   you.value = state.you;
   // `/demo#C0DHEROES` opens a channel; else the one last open in this tab, else #general.
   const linked = location.hash.slice(1);
-  state.channel = ((/^[CD][0-9A-Z]+$/.test(linked) || linked === "home") && linked) || sessionStorage.getItem("herobot-demo-channel") || state.workspace.channels[0].id;
+  state.channel = ((/^[CD][0-9A-Z]+$/.test(linked) || linked === "home") && linked) || sessionStorage.getItem("herobot-demo-channel") || state.workspace.heroes_channel;
+  // A first visit on a phone opens the sidebar, where "Start here" is.
+  const firstOnPhone = !sessionStorage.getItem("herobot-demo-channel") && window.matchMedia("(max-width: 720px)").matches;
+  showDone();
   you.addEventListener("change", () => {
     const wasDm = state.channel.startsWith("D");
     state.you = you.value;
@@ -891,7 +1005,9 @@ async function start() {
     if (wasDm) state.channel = dmChannel(state.you);
     openChannel(state.channel);
   });
-  window.addEventListener("beforeunload", () => sessionStorage.setItem("herobot-demo-channel", state.channel));
+  window.addEventListener("beforeunload", () => {
+    if (!state.startingOver) sessionStorage.setItem("herobot-demo-channel", state.channel);
+  });
   $("composer-form").addEventListener("submit", send);
   $("composer").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey) {
@@ -916,10 +1032,19 @@ async function start() {
     const open = document.body.classList.toggle("sidebar-open");
     $("menu").setAttribute("aria-expanded", open ? "true" : "false");
   });
-  $("library").addEventListener("click", async () => {
-    const answer = await run(() => api("/demo/api/library", { channel: state.channel }));
-    if (answer && answer.url) location.assign(answer.url);
+  $("library").addEventListener("click", () => openLibrary(null));
+  for (const button of document.querySelectorAll("#start .step")) {
+    button.addEventListener("click", () => guide(button.dataset.step));
+  }
+  $("reset").addEventListener("click", () => {
+    $("reset-confirm").hidden = false;
+    $("reset").hidden = true;
   });
+  $("reset-cancel").addEventListener("click", () => {
+    $("reset-confirm").hidden = true;
+    $("reset").hidden = false;
+  });
+  $("reset-yes").addEventListener("click", resetDemo);
   document.addEventListener("click", (e) => {
     if (!e.target.closest(".more")) for (const menu of document.querySelectorAll(".more-menu")) menu.hidden = true;
   });
@@ -933,6 +1058,10 @@ async function start() {
   });
   await poll();
   openChannel(state.channel);
+  if (firstOnPhone) {
+    document.body.classList.add("sidebar-open");
+    $("menu").setAttribute("aria-expanded", "true");
+  }
   setInterval(() => poll().catch(() => {}), 1000);
 }
 

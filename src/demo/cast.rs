@@ -91,6 +91,10 @@ pub const REVIEW: Channel = Channel {
 
 pub const CHANNELS: [Channel; 5] = [GENERAL, HEROES, STORIES, DIGEST, REVIEW];
 
+/// The sample company: the workspace's name, and `HEROBOT_COMPANY_NAME`, which the customer's
+/// answer page names.
+pub const COMPANY: &str = "Northwind";
+
 /// The sample workspace's team.
 pub const TEAM_ID: &str = "T0DEMO";
 pub const TEAM_DOMAIN: &str = "herobot-demo";

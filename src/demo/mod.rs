@@ -1,5 +1,6 @@
 //! `herobot demo`: herobot on loopback with sample data, an in-process fake of Slack and a
 //! Slack-like page at `/demo`, so the whole product can be tried without a workspace.
+mod back;
 pub mod cast;
 pub mod fake_slack;
 pub mod page;
@@ -51,6 +52,8 @@ pub struct Running {
     pub wire: Wire,
     /// The app's handles (its database, its clock).
     pub state: crate::state::AppState,
+    /// How it was started, to start it over the same way.
+    options: Options,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -70,10 +73,42 @@ impl Running {
         task.await?
     }
 
-    /// Serves until `shutdown` completes.
+    /// Serves until `shutdown` completes, starting over whenever the page's reset button asks.
     pub async fn serve_until(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
-        shutdown.await;
-        self.stop().await
+        let mut running = self;
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            tokio::select! {
+                () = &mut shutdown => return running.stop().await,
+                () = running.reset_asked() => {
+                    eprintln!("herobot demo: starting over with fresh sample data…");
+                    running = running.start_over().await?;
+                    println!("herobot demo is ready again: open {}/demo", running.address);
+                }
+            }
+        }
+    }
+
+    /// Completes when the page's reset button is pressed.
+    pub async fn reset_asked(&self) {
+        self.wire.resets.notified().await;
+    }
+
+    /// Stops the demo and starts it again from fresh sample data, on the same address and the
+    /// same seed (and, where a test set it, the same starting clock).
+    pub async fn start_over(self) -> anyhow::Result<Running> {
+        let listen: SocketAddr = self
+            .address
+            .trim_start_matches("http://")
+            .parse()
+            .context("the demo's own address")?;
+        let options = Options {
+            listen,
+            reset: true,
+            ..self.options.clone()
+        };
+        self.stop().await?;
+        start(options).await
     }
 }
 
@@ -131,6 +166,7 @@ fn config(base: &str, database: &Path, secret: &Secret, token: &Secret) -> anyho
         ("HEROBOT_STORIES_CHANNEL", cast::STORIES.id.to_owned()),
         ("HEROBOT_DIGEST_CHANNEL", cast::DIGEST.id.to_owned()),
         ("HEROBOT_LEADERS", cast::LEADER.id.to_owned()),
+        ("HEROBOT_COMPANY_NAME", cast::COMPANY.to_owned()),
         // The sample data posts last week's digest itself, as a leader would.
         ("HEROBOT_DIGEST_SCHEDULE", "off".to_owned()),
     ];
@@ -192,21 +228,27 @@ pub async fn start(options: Options) -> anyhow::Result<Running> {
         secret,
         recorder: recorder.clone(),
         time: time.clone(),
+        resets: Default::default(),
+        ready: Default::default(),
+        started: random_hex(8)?,
     };
     let app = Application::build_on(config, time.clone(), listener)
         .await?
-        .with_routes(fake_slack::router(fake).merge(page::router(wire.clone())));
+        .with_routes(fake_slack::router(fake).merge(page::router(wire.clone())))
+        .wrapped(back::way_back);
     let state = app.state();
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
+    let options_kept = options.clone();
     let seeded = if fresh {
         let steps = seed::plan(options.seed, wire.time.now_secs());
         seed::run(&state, &wire, &steps).await?
     } else {
         0
     };
+    wire.ready.store(true, std::sync::atomic::Ordering::Release);
     Ok(Running {
         address: base,
         database,
@@ -214,6 +256,7 @@ pub async fn start(options: Options) -> anyhow::Result<Running> {
         recorder,
         wire,
         state,
+        options: options_kept,
         shutdown,
         task,
     })

@@ -19,6 +19,7 @@ use super::wire::Wire;
 
 const PAGE: &str = include_str!("../../assets/demo/index.html");
 const SCRIPT: &str = include_str!("../../assets/demo/app.js");
+const GUIDE: &str = include_str!("../../assets/demo/guide.js");
 const STYLE: &str = include_str!("../../assets/demo/app.css");
 
 /// The page's own script and style only; it talks to this server alone.
@@ -32,6 +33,10 @@ pub fn router(wire: Wire) -> Router {
             get(|| asset(SCRIPT, "text/javascript; charset=utf-8")),
         )
         .route(
+            "/demo/guide.js",
+            get(|| asset(GUIDE, "text/javascript; charset=utf-8")),
+        )
+        .route(
             "/demo/app.css",
             get(|| asset(STYLE, "text/css; charset=utf-8")),
         )
@@ -43,6 +48,7 @@ pub fn router(wire: Wire) -> Router {
         .route("/demo/api/shortcut", post(shortcut))
         .route("/demo/api/home", post(home))
         .route("/demo/api/library", post(library))
+        .route("/demo/api/reset", post(reset))
         .layer(from_fn(loopback_only))
         .with_state(wire)
 }
@@ -104,15 +110,21 @@ async fn asset(body: &'static str, content_type: &'static str) -> Response {
     ([(CONTENT_TYPE, content_type)], body).into_response()
 }
 
-/// Who and what the page shows: the people, the leader, the bot and the channels.
-async fn workspace() -> Json<Value> {
+/// Who and what the page shows: the people, the leader, the bot and the channels; the demo's
+/// clock, and whether its sample data is in yet.
+async fn workspace(State(wire): State<Wire>) -> Json<Value> {
     Json(json!({
-        "team": {"id": cast::TEAM_ID, "domain": cast::TEAM_DOMAIN},
+        "team": {"id": cast::TEAM_ID, "domain": cast::TEAM_DOMAIN, "name": cast::COMPANY},
         "people": cast::PEOPLE,
         "leader": cast::LEADER,
         "bot": cast::BOT,
         "channels": cast::CHANNELS,
         "heroes_channel": cast::HEROES.id,
+        "stories_channel": cast::STORIES.id,
+        "digest_channel": cast::DIGEST.id,
+        "now": wire.time.now_secs(),
+        "ready": wire.ready.load(std::sync::atomic::Ordering::Acquire),
+        "started": wire.started,
     }))
 }
 
@@ -189,7 +201,9 @@ async fn submit(State(wire): State<Wire>, Json(s): Json<Submit>) -> Response {
     answer(wire.submit(&s.user, &s.view_id, s.values).await)
 }
 
-/// A button on a message (`channel`, `ts`) or on the person's App Home (`view_id`).
+/// A button on a message (`channel`, `ts`), on a message only the person sees (`channel`,
+/// `ephemeral`) or on the person's App Home (`view_id`), with what was typed into the
+/// message's inputs (`values`, as Slack's `state.values`).
 #[derive(Deserialize)]
 struct Press {
     user: String,
@@ -198,17 +212,29 @@ struct Press {
     #[serde(default)]
     ts: String,
     #[serde(default)]
+    ephemeral: bool,
+    #[serde(default)]
     view_id: Option<String>,
     action: Value,
+    #[serde(default)]
+    values: Option<Value>,
 }
 
 async fn press(State(wire): State<Wire>, Json(p): Json<Press>) -> Response {
     if cast::by_id(&p.user).is_none() {
         return stranger();
     }
+    let values = p
+        .values
+        .filter(Value::is_object)
+        .unwrap_or_else(|| json!({}));
     match &p.view_id {
         Some(view_id) => answer(wire.press_on_home(&p.user, view_id, &p.action).await),
-        None => answer(wire.press(&p.user, &p.channel, &p.ts, &p.action).await),
+        None if p.ephemeral => answer(wire.press_ephemeral(&p.user, &p.channel, &p.action).await),
+        None => answer(
+            wire.press(&p.user, &p.channel, &p.ts, &p.action, &values)
+                .await,
+        ),
     }
 }
 
@@ -245,13 +271,18 @@ async fn shortcut(State(wire): State<Wire>, Json(s): Json<Shortcut>) -> Response
 
 #[derive(Deserialize)]
 struct Library {
+    user: String,
     channel: String,
 }
 
-/// The story library, one click away: the leader types `/hero library` and the page follows
-/// the sign-in link herobot answers with.
+/// The story library, one click away as whoever the person is: they type `/hero library` and
+/// the page follows the sign-in link herobot answers a leader with; anyone else sees herobot's
+/// answer in the channel, as in Slack.
 async fn library(State(wire): State<Wire>, Json(l): Json<Library>) -> Response {
-    let reply = match wire.command(cast::LEADER.id, &l.channel, "library").await {
+    if cast::by_id(&l.user).is_none() {
+        return stranger();
+    }
+    let reply = match wire.command(&l.user, &l.channel, "library").await {
         Ok(reply) => reply,
         Err(err) => return answer(Err(err)),
     };
@@ -261,10 +292,14 @@ async fn library(State(wire): State<Wire>, Json(l): Json<Library>) -> Response {
         .flatten()
         .flat_map(|b| b["elements"].as_array().into_iter().flatten())
         .find_map(|e| e["url"].as_str().map(str::to_owned));
-    match url {
-        Some(url) => Json(json!({ "url": url })).into_response(),
-        None => (StatusCode::BAD_GATEWAY, "herobot gave no library link").into_response(),
-    }
+    Json(json!({ "url": url })).into_response()
+}
+
+/// The reset button: the demo starts over from its sample data (`herobot demo --reset`), on
+/// the same address, once this answer is sent.
+async fn reset(State(wire): State<Wire>) -> Response {
+    wire.resets.notify_one();
+    (StatusCode::ACCEPTED, Json(json!({ "resetting": true }))).into_response()
 }
 
 #[cfg(test)]

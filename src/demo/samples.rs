@@ -6,7 +6,8 @@ pub struct Reason {
     pub tags: &'static str,
 }
 
-pub const REASONS: [Reason; 20] = [
+/// One reason per nomination the demo seeds: no sentence is said twice.
+pub const REASONS: [Reason; 30] = [
     Reason {
         text: "for staying on the phone until the clinic's order system was back up, then calling them the next morning to check",
         tags: "#external #support",
@@ -86,6 +87,46 @@ pub const REASONS: [Reason; 20] = [
     Reason {
         text: "for replying to a one-star review with an apology, a fix and a follow-up call",
         tags: "#external #reviews",
+    },
+    Reason {
+        text: "for reading the whole contract history before the renewal call, so the customer never had to repeat themselves",
+        tags: "#external #renewals",
+    },
+    Reason {
+        text: "for staying late to re-run the failed data migration and checking every account by hand",
+        tags: "#recovery #data",
+    },
+    Reason {
+        text: "for giving the warehouse team a dashboard they actually use, built from their own wish list",
+        tags: "#internal #operations",
+    },
+    Reason {
+        text: "for offering a free replacement on the spot when a bakery's mixer broke on a Saturday",
+        tags: "#empowerment #external",
+    },
+    Reason {
+        text: "for turning three angry emails into one calm call and a plan the customer agreed to",
+        tags: "#external #escalation",
+    },
+    Reason {
+        text: "for answering every question in the all-hands chat within the hour, with links to the docs",
+        tags: "#internal #support",
+    },
+    Reason {
+        text: "for noticing the typo in the price email before it went to ten thousand customers",
+        tags: "#internal #marketing",
+    },
+    Reason {
+        text: "for flying out to the Rotterdam depot to retrain the night shift after the scanner change",
+        tags: "#external #logistics",
+    },
+    Reason {
+        text: "for rewriting the refund policy page in words a customer can follow on a phone",
+        tags: "#external #billing",
+    },
+    Reason {
+        text: "for lending two engineers to support during the holiday rush without being asked",
+        tags: "#internal #teamwork",
     },
 ];
 

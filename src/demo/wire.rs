@@ -20,6 +20,12 @@ pub struct Wire {
     pub secret: Secret,
     pub recorder: Recorder,
     pub time: Clock,
+    /// Rung by the page's reset button; whoever runs the demo starts it over.
+    pub resets: std::sync::Arc<tokio::sync::Notify>,
+    /// Set once the sample data is in, so a page waiting after a reset opens on all of it.
+    pub ready: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Which start of the demo this is (random), so the page sees that it started over.
+    pub started: String,
 }
 
 /// What herobot answered, and any modal it opened meanwhile.
@@ -217,13 +223,15 @@ impl Wire {
     }
 
     /// `user` presses a button (`action`: its `action_id`, `block_id`, `value`) on the message
-    /// `channel`/`ts`.
+    /// `channel`/`ts`, with what they typed into the message's inputs (`values`, as
+    /// `state.values`).
     pub async fn press(
         &self,
         user: &str,
         channel: &str,
         ts: &str,
         action: &Value,
+        values: &Value,
     ) -> anyhow::Result<Reply> {
         let (_, mut message) = self
             .recorder
@@ -245,6 +253,35 @@ impl Wire {
             "channel": channel_of(channel),
             "message": message,
             "response_url": self.response_url(channel, user, Some(ts)),
+            "actions": [action],
+            "state": {"values": values},
+        });
+        self.interaction(&payload, user).await
+    }
+
+    /// `user` presses a button on a message only they can see (such as the teller's
+    /// confirmation) in `channel`: Slack sends no message then, only where it was and a
+    /// response URL that answers privately.
+    pub async fn press_ephemeral(
+        &self,
+        user: &str,
+        channel: &str,
+        action: &Value,
+    ) -> anyhow::Result<Reply> {
+        let mut action = action.clone();
+        action["type"] = json!("button");
+        let now = self.time.now_secs();
+        action["action_ts"] = json!(format!("{now}.000001"));
+        let payload = json!({
+            "type": "block_actions",
+            "team": team(),
+            "user": user_of(user),
+            "api_app_id": "A0DHEROBOT",
+            "token": "demo-verification-token",
+            "container": {"type": "message", "message_ts": format!("{now}.000000"), "channel_id": channel, "is_ephemeral": true},
+            "trigger_id": self.recorder.trigger(user, self.time.now_ms()),
+            "channel": channel_of(channel),
+            "response_url": self.response_url(channel, user, None),
             "actions": [action],
         });
         self.interaction(&payload, user).await

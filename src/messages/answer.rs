@@ -89,7 +89,7 @@ pub fn question(story: &Story) -> Value {
             story.author_id
         )),
         json!({"type": "input", "block_id": COMMENT_BLOCK, "optional": true,
-               "label": {"type": "plain_text", "text": "Anything to add? (optional)"},
+               "label": {"type": "plain_text", "text": "Anything to add?"},
                "element": {"type": "plain_text_input", "action_id": "comment", "multiline": true,
                            "max_length": crate::domain::answer::MAX_COMMENT}}),
     ];

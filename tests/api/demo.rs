@@ -576,6 +576,131 @@ async fn an_existing_demo_is_reused_and_reset_starts_over() {
 }
 
 #[tokio::test]
+async fn the_reset_button_starts_the_demo_over_on_the_same_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_demo(dir.path(), false, SEED).await;
+    let (address, seeded) = (running.address.clone(), running.seeded);
+    let sample = count(&db(&running).await, "nominations").await;
+    page(
+        &running,
+        "/demo/api/send",
+        json!({"user": "U0DAMARA", "channel": GENERAL.id,
+        "text": "/hero <@U0DOMAR|omar> for finding the lost pallet within the hour"}),
+    )
+    .await;
+    assert_eq!(count(&db(&running).await, "nominations").await, sample + 1);
+    let before: Value = reqwest::get(format!("{address}/demo/api/workspace"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    let pressed = page(&running, "/demo/api/reset", json!({})).await;
+    assert_eq!(pressed.status(), 202);
+    tokio::time::timeout(std::time::Duration::from_secs(5), running.reset_asked())
+        .await
+        .expect("the press asks whoever runs the demo to start over");
+    let running = running.start_over().await.unwrap();
+
+    assert_eq!(running.address, address, "the page's address still works");
+    assert_eq!(running.seeded, seeded, "seeded again");
+    assert_eq!(count(&db(&running).await, "nominations").await, sample);
+    let after: Value = reqwest::get(format!("{address}/demo/api/workspace"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["ready"], true);
+    assert_ne!(
+        after["started"], before["started"],
+        "the page sees a new start"
+    );
+    assert_eq!(after["team"]["name"], cast::COMPANY);
+    running.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_teller_asks_the_customer_from_their_confirmation_and_the_library_opens_only_for_a_leader()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_demo(dir.path(), false, SEED).await;
+    // A seeded teller's confirmation, only they can see, with its Ask the customer button.
+    let (teller, channel, story) = running
+        .recorder
+        .since(0)
+        .into_iter()
+        .rev()
+        .find_map(|call| match call.shown {
+            Some(Shown::Ephemeral {
+                channel,
+                user,
+                message,
+            }) => message["blocks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|b| b["elements"].as_array().into_iter().flatten())
+                .find(|e| e["action_id"] == "ask_customer")
+                .map(|e| (user, channel, e["value"].as_str().unwrap().to_owned())),
+            _ => None,
+        })
+        .expect("a teller's confirmation");
+    let before = running.recorder.len() as u64;
+    let reply = ask(
+        &running,
+        "/demo/api/press",
+        json!({"user": teller, "channel": channel, "ephemeral": true,
+               "action": {"action_id": "ask_customer", "block_id": "ask", "value": story}}),
+    )
+    .await;
+    assert_eq!(reply["status"], 200, "{reply}");
+    // An external customer's link, privately; for an internal one, the picker opens.
+    wait_for(&running, "the answer link or the picker", |calls| {
+        calls.iter().skip(before as usize).any(|c| {
+            matches!(&c.shown, Some(Shown::Ephemeral { user, message, .. })
+                if *user == teller && message.to_string().contains("/answer/"))
+        }) || reply["view"].is_object()
+    })
+    .await;
+
+    // The library: a sign-in link for the leader, herobot's refusal for anyone else.
+    let led = ask(
+        &running,
+        "/demo/api/library",
+        json!({"user": LEADER.id, "channel": GENERAL.id}),
+    )
+    .await;
+    assert!(
+        led["url"].as_str().unwrap().contains("/library/login"),
+        "{led}"
+    );
+    let refused = ask(
+        &running,
+        "/demo/api/library",
+        json!({"user": "U0DPRIYA", "channel": GENERAL.id}),
+    )
+    .await;
+    assert!(refused["url"].is_null(), "{refused}");
+    // herobot's own pages lead back to the demo.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = client
+        .get(format!("{}/library/sign-in", running.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Back to the demo"), "{page}");
+    running.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn the_demo_listens_on_loopback_only_and_its_page_keeps_to_itself() {
     assert_eq!(
         demo::listen_address(None).unwrap().to_string(),

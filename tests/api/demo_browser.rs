@@ -82,6 +82,9 @@ async fn a_newcomer_tries_herobot_in_the_demo_page() {
     std::fs::create_dir_all(&shots).unwrap();
 
     browser.go(&format!("{}/demo", running.address)).await;
+    // A first visit opens on the celebrations; the chatter is in #general.
+    wait_text(&browser, "#channel-name", "service-heroes").await;
+    browser.click("[data-channel='C0DGENERAL']").await;
     wait_text(&browser, "#messages", "Shout-out").await;
 
     // A quick nomination, typed as in Slack: @lena becomes a mention of Lena Fischer.
@@ -328,7 +331,10 @@ async fn a_rater_rates_marketing_and_the_leader_reviews_the_results() {
             .contains("/library/reportcards/"),
         "{trend}"
     );
-    assert_eq!(trend[1], "_blank", "a link button opens a new tab");
+    assert_eq!(
+        trend[1], "",
+        "herobot's own page opens in the demo's tab, with a way back"
+    );
 
     // The card modal picks its review channel from the workspace's channels.
     type_line(&browser, "/hero reportcard").await;

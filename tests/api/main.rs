@@ -12,6 +12,7 @@ mod connections;
 mod credit;
 mod demo;
 mod demo_browser;
+mod demo_start;
 mod departed;
 mod digest;
 mod edges;

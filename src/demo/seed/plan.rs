@@ -28,20 +28,59 @@ fn moment(rng: &mut fastrand::Rng, now: i64, days_ago: i64) -> i64 {
     at.min(now - HOUR - rng.i64(0..60) * 60)
 }
 
+/// The stories told last week (by sample): enough for the digest's scorecard to show
+/// percentages (`HEROBOT_MIN_SAMPLE`, 5 by default), fixed fast and slow, with and without a
+/// surprise.
+const LAST_WEEKS_STORIES: [usize; 6] = [0, 2, 4, 6, 9, 10];
+/// The stories told the week before: enough again, so the scorecard's trend is a line and the
+/// digest's change against the week before means something.
+const WEEK_BEFORES_STORIES: [usize; 5] = [1, 3, 5, 7, 8];
+/// Days ago before which the rest of the sample data happens: before last week, whatever the
+/// weekday today.
+const EARLIER: i64 = 15;
+
+/// Monday 00:00 UTC of the ISO week before the one `now` is in: the week the digest covers.
+fn last_week_start(now: i64) -> i64 {
+    let days = now.div_euclid(DAY);
+    // 1 January 1970 was a Thursday, three days after a Monday.
+    let monday = days - (days + 3).rem_euclid(7);
+    (monday - 7) * DAY
+}
+
+/// A working-hours moment on a weekday of last week.
+fn in_last_week(rng: &mut fastrand::Rng, now: i64) -> i64 {
+    in_week(rng, last_week_start(now))
+}
+
+/// A working-hours moment on a weekday of the week starting at `monday`.
+fn in_week(rng: &mut fastrand::Rng, monday: i64) -> i64 {
+    monday + rng.i64(0..5) * DAY + rng.i64(8..18) * HOUR + rng.i64(0..60) * 60
+}
+
 /// The sample data for `seed`, ending at `now`: the same seed and `now` give the same plan.
 pub fn plan(seed: u64, now: i64) -> Vec<Step> {
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut steps = Vec::new();
     let nominators: Vec<&'static str> = PEOPLE.iter().map(|p| p.id).chain([LEADER.id]).collect();
 
-    // Nominations: most typed as quick commands, some through the modal.
-    for (i, reason) in REASONS.iter().chain(REASONS.iter().take(10)).enumerate() {
+    // Nominations: most typed as quick commands, some through the modal. A third of them in
+    // last week, the digest's week; the last few in the past three days, so this week's
+    // digest preview has something; the rest before.
+    for (i, reason) in REASONS.iter().enumerate() {
         let user = nominators[rng.usize(..nominators.len())];
         let n = if rng.u8(..4) == 0 { 2 } else { 1 };
         let heroes = pick_people(&mut rng, n, user);
-        // The last few in the past three days, so this week's digest preview has something.
-        let days_ago = rng.i64(if i >= 25 { 0..3 } else { 0..DAYS });
-        let at = moment(&mut rng, now, days_ago);
+        let at = match i {
+            25.. => {
+                let days_ago = rng.i64(0..3);
+                moment(&mut rng, now, days_ago)
+            }
+            15..25 => in_last_week(&mut rng, now),
+            _ => {
+                let days_ago = rng.i64(EARLIER..DAYS);
+                moment(&mut rng, now, days_ago)
+            }
+        };
         let act = if i % 6 == 5 {
             let category = ["external", "internal", "recovery", "empowerment"][rng.usize(..4)];
             Act::NominationModal {
@@ -70,8 +109,14 @@ pub fn plan(seed: u64, now: i64) -> Vec<Step> {
         let user = nominators[rng.usize(..nominators.len())];
         let n = 1 + usize::from(rng.bool());
         let heroes = pick_people(&mut rng, n, user);
-        let days_ago = rng.i64(1..DAYS);
-        let told = moment(&mut rng, now, days_ago);
+        let told = if LAST_WEEKS_STORIES.contains(&story) {
+            in_last_week(&mut rng, now)
+        } else if WEEK_BEFORES_STORIES.contains(&story) {
+            in_week(&mut rng, last_week_start(now) - 7 * DAY)
+        } else {
+            let days_ago = rng.i64(EARLIER..DAYS);
+            moment(&mut rng, now, days_ago)
+        };
         let happened_at = told - sample.hours_to_fix * HOUR - rng.i64(1..6) * HOUR;
         let mut declined = false;
         for hero in &heroes {
@@ -170,6 +215,60 @@ mod tests {
         assert!(count(|a| matches!(a, Act::Consent { grant: true, .. })) > 0);
         assert!(count(|a| matches!(a, Act::Consent { grant: false, .. })) > 0);
         assert!(count(|a| matches!(a, Act::Feature { .. })) > 0);
+    }
+
+    #[test]
+    fn last_week_is_the_iso_week_before_nows_whatever_the_day() {
+        // Monday 16 November 2026 00:00 UTC.
+        let monday = 1_794_787_200;
+        for now in [
+            monday + 7 * DAY,
+            monday + 7 * DAY + 5,
+            monday + 14 * DAY - 1,
+        ] {
+            assert_eq!(last_week_start(now), monday, "{now}");
+        }
+    }
+
+    #[test]
+    fn last_week_has_heroes_and_enough_stories_for_percentages_on_any_day() {
+        for now in (0..7).map(|d| NOW + d * DAY + d * 3 * HOUR) {
+            let start = last_week_start(now);
+            let steps = plan(DEFAULT_SEED, now);
+            let in_week = |s: &&Step| s.at >= start && s.at < start + 7 * DAY;
+            let stories = steps
+                .iter()
+                .filter(in_week)
+                .filter(|s| matches!(s.act, Act::Story { .. }))
+                .count();
+            let before = steps
+                .iter()
+                .filter(|s| s.at >= start - 7 * DAY && s.at < start)
+                .filter(|s| matches!(s.act, Act::Story { .. }))
+                .count();
+            assert!(before >= 5, "{before} stories the week before");
+            let nominations = steps
+                .iter()
+                .filter(in_week)
+                .filter(|s| matches!(s.act, Act::Command { .. } | Act::NominationModal { .. }))
+                .count();
+            assert!(stories >= 5, "{stories} stories last week");
+            assert!(nominations >= 8, "{nominations} nominations last week");
+        }
+    }
+
+    #[test]
+    fn no_reason_is_given_twice() {
+        let mut reasons: Vec<&str> = REASONS.iter().map(|r| r.text).collect();
+        reasons.sort();
+        reasons.dedup();
+        assert_eq!(reasons.len(), REASONS.len());
+        let steps = plan(DEFAULT_SEED, NOW);
+        let given = steps
+            .iter()
+            .filter(|s| matches!(s.act, Act::Command { .. } | Act::NominationModal { .. }))
+            .count();
+        assert_eq!(given, REASONS.len(), "each reason once");
     }
 
     #[test]
