@@ -44,7 +44,7 @@ pub async fn open(app: &AppState, token: &str) -> Result<Opened> {
     }
     Ok(if closed {
         Opened::Closed {
-            title: story.customer_sees().to_owned(),
+            title: story.customer_reads(),
         }
     } else {
         Opened::Open {

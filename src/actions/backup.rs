@@ -21,9 +21,11 @@ pub async fn back_up(app: &AppState, target: &Path, by: Actor) -> Result<Backup,
             ("bytes", backup.bytes),
         ]),
     );
-    let mut tx = app.writes.begin().await?;
-    audit::record(&mut tx, app.clock.now_secs(), &entry).await?;
-    tx.commit().await?;
+    // The copy is kept whatever happens here: a busy database must not make a good backup
+    // read as failed (nor stop the daily job pruning old copies).
+    if let Err(err) = record(app, &entry).await {
+        tracing::warn!(error = %err, "a backup was taken but its audit row was not written");
+    }
     tracing::info!(
         path = %backup.path.display(),
         bytes = backup.bytes,
@@ -74,6 +76,14 @@ fn is_daily(name: &str) -> bool {
     name.strip_prefix("herobot-")
         .and_then(|rest| rest.strip_suffix(".db"))
         .is_some_and(|day| day.parse::<Date>().is_ok() && day.len() == 10)
+}
+
+/// The audit row of a backup, in a transaction of its own.
+async fn record(app: &AppState, entry: &Entry) -> Result<(), crate::error::Error> {
+    let mut tx = app.writes.begin().await?;
+    audit::record(&mut tx, app.clock.now_secs(), entry).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

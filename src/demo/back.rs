@@ -60,9 +60,23 @@ async fn add_bar(request: Request, next: Next) -> Response {
     if !html {
         return response;
     }
+    let too_big = response
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|length| length > MAX_PAGE);
+    if too_big {
+        return response;
+    }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_PAGE).await else {
-        return Response::from_parts(parts, Body::empty());
+        // A page streamed past the limit, or cut off: say so rather than show half of it.
+        parts.headers.remove(CONTENT_LENGTH);
+        parts.status = axum::http::StatusCode::BAD_GATEWAY;
+        return Response::from_parts(
+            parts,
+            Body::from("This page could not be shown in the demo."),
+        );
     };
     let page = String::from_utf8_lossy(&bytes);
     let Some(page) = with_bar(&page, &bar(words)) else {

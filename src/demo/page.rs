@@ -296,8 +296,10 @@ async fn library(State(wire): State<Wire>, Json(l): Json<Library>) -> Response {
 }
 
 /// The reset button: the demo starts over from its sample data (`herobot demo --reset`), on
-/// the same address, once this answer is sent.
-async fn reset(State(wire): State<Wire>) -> Response {
+/// the same address, once this answer is sent. It takes a JSON body, as the page sends, so a
+/// form on another site cannot post it (a cross-site `application/json` post needs CORS, which
+/// the demo never grants).
+async fn reset(State(wire): State<Wire>, Json(_): Json<Value>) -> Response {
     wire.resets.notify_one();
     (StatusCode::ACCEPTED, Json(json!({ "resetting": true }))).into_response()
 }

@@ -168,6 +168,13 @@ impl Story {
         self.customer_title.as_deref().unwrap_or(&self.title)
     }
 
+    /// What the customer's own page shows as the story's title: [`Self::customer_sees`] with
+    /// every mention of a colleague read as "our team". A name would carry a hero outside Slack
+    /// without their consent, and a raw `<@U…>` means nothing to a customer.
+    pub fn customer_reads(&self) -> String {
+        super::text::replace_mentions(self.customer_sees(), |_| "our team".to_owned())
+    }
+
     /// Every credited hero has agreed to the story being told outside Slack.
     pub fn shareable(&self) -> bool {
         !self.heroes.is_empty() && self.heroes.iter().all(|(_, c)| *c == Consent::Granted)
@@ -565,5 +572,20 @@ mod tests {
             })
         );
         assert_eq!(optional_text("surprise", Some(" "), 5), Ok(None));
+    }
+}
+
+#[cfg(test)]
+mod customer_tests {
+    use crate::digest::oracle::story;
+    use crate::domain::{CustomerKind, Reaction};
+
+    #[test]
+    fn the_customer_reads_our_team_where_the_title_mentions_a_colleague() {
+        let mut s = story(1, 5, true, Reaction::BlownAway, CustomerKind::External);
+        s.title = "<@U0ZAINAB> and <@U0OMAR|omar> rebuilt the deck".to_owned();
+        assert_eq!(s.customer_reads(), "our team and our team rebuilt the deck");
+        s.customer_title = Some("Your price list, fixed by <@U0ZAINAB>".to_owned());
+        assert_eq!(s.customer_reads(), "Your price list, fixed by our team");
     }
 }

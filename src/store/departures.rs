@@ -38,7 +38,8 @@ pub async fn due<'e>(db: impl SqliteExecutor<'e>, before: i64) -> Result<Vec<Str
 }
 
 /// Whether herobot holds anything under `user`'s ID where people are named (their name, Home,
-/// recognitions given or received, stories, report cards, answers, the audit trail). A
+/// recognitions given or received, thanks added, stories told, credited or featured, report
+/// cards made, rated or commented on, answers asked for or given, wall links, the audit trail). A
 /// deactivated account it holds nothing about is not tracked, so someone already forgotten is
 /// not marked again by the next `users.list` reading.
 pub async fn known<'e>(db: impl SqliteExecutor<'e>, user: &str) -> Result<bool, sqlx::Error> {
@@ -53,7 +54,14 @@ pub async fn known<'e>(db: impl SqliteExecutor<'e>, user: &str) -> Result<bool, 
              or exists (select 1 from report_card_answers where rater_id = ?1)
              or exists (select 1 from report_card_actions where owner_id = ?1)
              or exists (select 1 from customer_answers where customer_id = ?1)
-             or exists (select 1 from audit where actor = ?1)",
+             or exists (select 1 from audit where actor = ?1)
+             or exists (select 1 from thanks where by_id = ?1)
+             or exists (select 1 from report_card_round_comments where rater_id = ?1)
+             or exists (select 1 from report_card_invitations where rater_id = ?1)
+             or exists (select 1 from report_cards where created_by = ?1)
+             or exists (select 1 from customer_asks where customer_id = ?1 or asked_by = ?1)
+             or exists (select 1 from stories where featured_by = ?1)
+             or exists (select 1 from wall_keys where issued_by = ?1)",
     )
     .bind(user)
     .fetch_one(db)

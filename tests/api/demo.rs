@@ -596,6 +596,21 @@ async fn the_reset_button_starts_the_demo_over_on_the_same_address() {
         .await
         .unwrap();
 
+    // A form posted from another site (no JSON body) resets nothing.
+    let forged = reqwest::Client::new()
+        .post(format!("{address}/demo/api/reset"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("x=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        forged.status(),
+        415,
+        "a cross-site form cannot reset the demo"
+    );
+    assert_eq!(count(&db(&running).await, "nominations").await, sample + 1);
+
     let pressed = page(&running, "/demo/api/reset", json!({})).await;
     assert_eq!(pressed.status(), 202);
     tokio::time::timeout(std::time::Duration::from_secs(5), running.reset_asked())

@@ -208,9 +208,9 @@ async fn a_burst_of_thanks_loses_no_count_and_updates_the_post_a_few_times() {
     app.settled().await;
     let updated = updates(&app).await;
     assert!(
-        // Measured here: one. A slow machine spreads the presses over more updates, but far
-        // fewer than one each.
-        (1..=8).contains(&updated.len()),
+        // Measured here: one. A slow machine spreads the presses over more updates, but never
+        // one each: a press finds the update still waiting and adds nothing to the queue.
+        (1..20).contains(&updated.len()),
         "{} updates for 20 presses",
         updated.len()
     );
