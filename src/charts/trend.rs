@@ -13,6 +13,15 @@ pub struct Line<'a> {
     pub target: Option<u8>,
 }
 
+/// The weeks of a trend of shares: their labels, how many stories each share is of (written
+/// under each week), and the fewest stories for a week's share to be judged: a week with fewer
+/// is drawn as a hollow point, so that one story's 0 or 100 % does not pass for a result.
+pub struct Weeks<'a> {
+    pub labels: &'a [String],
+    pub counts: &'a [usize],
+    pub min_sample: usize,
+}
+
 /// One series of counts stacked in the bars.
 pub struct Stack<'a> {
     pub colour: (u8, u8, u8),
@@ -32,22 +41,22 @@ pub struct Look {
 impl Look {
     /// For a page read at a desk.
     pub const PAGE: Look = Look {
-        size: (960, 300),
+        size: (960, 320),
         font: 18,
         stroke: 3,
         every: 4,
     };
     /// For a phone: fewer, larger labels.
     pub const PHONE: Look = Look {
-        size: (480, 320),
+        size: (480, 340),
         font: 20,
         stroke: 3,
         every: 8,
     };
-    /// For a screen read from across a room.
+    /// For a screen read from across a room: one strip per measure.
     pub const WALL: Look = Look {
-        size: (1100, 440),
-        font: 28,
+        size: (1000, 480),
+        font: 46,
         stroke: 7,
         every: 2,
     };
@@ -56,6 +65,9 @@ impl Look {
 fn rgb((r, g, b): (u8, u8, u8)) -> RGBColor {
     RGBColor(r, g, b)
 }
+
+/// The grey of counts and axis words: dark enough to read on white (7:1).
+const MUTED: RGBColor = RGBColor(0x4a, 0x4a, 0x4a);
 
 fn week_label(weeks: &[String], every: usize, x: f64) -> String {
     let i = x.round();
@@ -71,12 +83,14 @@ fn week_label(weeks: &[String], every: usize, x: f64) -> String {
     weeks[i as usize].clone()
 }
 
-/// Shares in percent, one line per measure, each with its target as a dashed line.
+/// Shares in percent, each measure in a strip of its own (named on its left, when there are
+/// several, over a swatch of its line: keep such names short), with its own dashed target line in its colour, so that no line hides
+/// another; under the weeks, how many stories each week had.
 pub fn percentages(
     id: &str,
     title: &str,
     desc: &str,
-    weeks: &[String],
+    weeks: &Weeks,
     lines: &[Line],
     look: Look,
 ) -> Svg {
@@ -107,13 +121,25 @@ struct Scale {
     label: fn(f64) -> String,
 }
 
-/// A line as drawn: its colour and marker, a point per x (None breaks the line), and an
-/// optional dashed target with its label.
+/// A line as drawn: its colour and marker, a point per x (None breaks the line), which points
+/// are hollow (too few stories to judge), and an optional dashed target with its label.
 struct Series {
     colour: (u8, u8, u8),
     marker: Marker,
     values: Vec<Option<f64>>,
+    hollow: Vec<bool>,
     target: Option<(f64, String)>,
+}
+
+/// What a strip draws besides its line: the x axis's labels (the bottom strip only), the
+/// counts under them, and a heading with a swatch of the line.
+#[derive(Clone, Copy, Default)]
+struct Frame<'a> {
+    x_labels: bool,
+    counts: Option<&'a [usize]>,
+    heading: Option<&'a str>,
+    /// The width left of the plot for the strips' names, the same for every strip.
+    names: u32,
 }
 
 /// The shape of a line's points, so that lines are told apart without their colour.
@@ -142,50 +168,127 @@ impl Marker {
     }
 }
 
+/// How many rows the counts under the weeks take: one, or two (alternate weeks) where the
+/// weeks are too close for their numbers side by side.
+/// `sides`: the width left and right of the plot.
+fn count_rows(look: Look, weeks: usize, counts: &[usize], sides: u32) -> u32 {
+    let plot = look.size.0.saturating_sub(look.font + sides);
+    let spacing = plot / weeks.max(1) as u32;
+    let digits = counts.iter().max().map_or(1, |c| c.to_string().len()) as u32;
+    // A digit is drawn about 0.45 of the font size wide, and wants a little room around it.
+    if spacing * 20 >= look.font * (9 * digits + 6) {
+        1
+    } else {
+        2
+    }
+}
+
 fn draw_percentages<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
-    weeks: &[String],
+    weeks: &Weeks,
     lines: &[Line],
     look: Look,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let series: Vec<Series> = lines
-        .iter()
-        .map(|line| Series {
+    root.fill(&WHITE)?;
+    let several = lines.len() > 1;
+    let (_, height) = root.dim_in_pixel();
+    let sides = if several {
+        look.font * 3 + names_width(look, lines)
+    } else {
+        look.font * 8
+    };
+    let axis = x_axis_height(look, weeks.labels.len(), Some(weeks.counts), sides);
+    let strip = (height.saturating_sub(axis) / lines.len().max(1) as u32).max(1);
+    // With several strips, each is named where the y axis's labels would be (its target's
+    // label gives the scale), so that the name takes no height from the line.
+    let scale = Scale {
+        range: (0.0, 100.0),
+        labels: if several { 0 } else { 6 },
+        label: |y| format!("{y:.0} %"),
+    };
+    let names = names_width(look, lines);
+    let mut rest = root.clone();
+    for (i, line) in lines.iter().enumerate() {
+        let last = i + 1 == lines.len();
+        let area = if last {
+            rest.clone()
+        } else {
+            let (area, below) = rest.split_vertically(strip);
+            rest = below;
+            area
+        };
+        let series = Series {
             colour: line.colour,
             marker: Marker::Circle,
             values: line.values.iter().map(|v| v.map(f64::from)).collect(),
+            hollow: weeks.counts.iter().map(|c| *c < weeks.min_sample).collect(),
             target: line.target.map(|t| (f64::from(t), format!("{t} %"))),
-        })
-        .collect();
-    let scale = Scale {
-        range: (0.0, 100.0),
-        labels: 6,
-        label: |y| format!("{y:.0} %"),
-    };
-    draw_lines(root, weeks, &series, &scale, look)
+        };
+        let frame = Frame {
+            x_labels: last,
+            counts: last.then_some(weeks.counts),
+            heading: several.then_some(line.label),
+            names,
+        };
+        draw_lines(&area, weeks.labels, &[series], &scale, look, frame)?;
+    }
+    Ok(())
+}
+
+/// The width left of strips for their names: wide enough for the longest (plotters draws text
+/// at 1/1.24 of the size asked, and a bold letter is about 0.6 of that wide).
+fn names_width(look: Look, lines: &[Line]) -> u32 {
+    let longest = lines.iter().map(|l| l.label.chars().count()).max();
+    longest.map_or(0, |c| (c as u32 + 2) * look.font / 2)
+}
+
+/// The height under a chart for the x axis's labels, and the counts under them if any.
+fn x_axis_height(look: Look, n: usize, counts: Option<&[usize]>, sides: u32) -> u32 {
+    let labels = look.font * 3 / 2;
+    match counts {
+        Some(counts) => {
+            labels + count_rows(look, n, counts, sides) * look.font * 6 / 5 + look.font / 4
+        }
+        None => labels,
+    }
 }
 
 fn draw_lines<DB: DrawingBackend>(
-    root: &DrawingArea<DB, plotters::coord::Shift>,
+    area: &DrawingArea<DB, plotters::coord::Shift>,
     xs: &[String],
     lines: &[Series],
     scale: &Scale,
     look: Look,
+    frame: Frame,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    root.fill(&WHITE)?;
+    area.fill(&WHITE)?;
     let n = xs.len().max(1);
     let label_font = ("sans-serif", look.font).into_font().color(&BLACK);
-    // Room on the right for the targets' labels, when there are targets.
-    let right = if lines.iter().any(|l| l.target.is_some()) {
-        look.font * 5
-    } else {
-        look.font
+    // Room on the right for the targets' labels, when there are targets (and for "stories"
+    // after the counts, without strip names to put it under).
+    let right = match (lines.iter().any(|l| l.target.is_some()), frame.heading) {
+        (true, Some(_)) => look.font * 3,
+        (true, None) => look.font * 5,
+        (false, _) => look.font,
     };
-    let mut chart = ChartBuilder::on(root)
+    let left = if frame.heading.is_some() {
+        frame.names
+    } else {
+        look.font * 3
+    };
+    let x_area = if frame.x_labels {
+        x_axis_height(look, n, frame.counts, left + right)
+    } else {
+        0
+    };
+    let mut chart = ChartBuilder::on(area)
         .margin(look.font / 2)
+        // Room above 100 % for half a target's label.
+        .margin_top(look.font * 2 / 5)
+        .margin_bottom(look.font / 4)
         .margin_right(right)
-        .x_label_area_size(look.font * 2)
-        .y_label_area_size(look.font * 3)
+        .x_label_area_size(x_area)
+        .y_label_area_size(left)
         .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), scale.range.0..scale.range.1)?;
     let every = look.every.max(1);
     let x_label = |x: &f64| week_label(xs, every, *x);
@@ -193,7 +296,7 @@ fn draw_lines<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_labels(n)
+        .x_labels(if frame.x_labels { n } else { 0 })
         .x_label_formatter(&x_label)
         .y_labels(scale.labels)
         .y_label_formatter(&y_label)
@@ -202,6 +305,72 @@ fn draw_lines<DB: DrawingBackend>(
         .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
         .axis_style(RGBColor(0x61, 0x60, 0x61))
         .draw()?;
+    if let Some(heading) = frame.heading {
+        // The strip's name left of it, in two lines broken at the middle space, under a swatch
+        // of its line: the legend, where the line is; a light line at 100 % and the baseline.
+        chart.draw_series(LineSeries::new(
+            [(-0.5, 100.0), (n as f64 - 0.5, 100.0)],
+            RGBColor(0xdd, 0xdd, 0xdd).stroke_width(2),
+        ))?;
+        chart.draw_series(LineSeries::new(
+            [(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
+            RGBColor(0x61, 0x60, 0x61).stroke_width(2),
+        ))?;
+        let colour = lines.first().map_or(BLACK, |l| rgb(l.colour));
+        let base = area.get_base_pixel();
+        let (_, top) = chart.backend_coord(&(-0.5, scale.range.1));
+        let (_, bottom) = chart.backend_coord(&(-0.5, scale.range.0));
+        let x = (look.font / 3) as i32;
+        let middle = (top + bottom) / 2 - base.1;
+        let y = middle - (look.font / 3) as i32;
+        area.draw(&Text::new(
+            heading.to_owned(),
+            (x, y),
+            ("sans-serif", look.font)
+                .into_font()
+                .style(FontStyle::Bold)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        let under = y + (look.font * 4 / 5) as i32;
+        area.draw(&PathElement::new(
+            vec![(x, under), (x + (look.font * 3) as i32, under)],
+            colour.stroke_width(look.stroke),
+        ))?;
+    }
+    if let Some(counts) = frame.counts {
+        // Each week's number of stories, under its label; alternate weeks take a second row
+        // where the weeks are too close.
+        let rows = count_rows(look, n, counts, left + right);
+        let base = area.get_base_pixel();
+        let font = ("sans-serif", look.font)
+            .into_font()
+            .color(&MUTED)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        for (i, count) in counts.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(i as f64, scale.range.0));
+            let row = if rows > 1 { (n - 1 - i) % 2 } else { 0 } as u32;
+            let y = y - base.1 + (look.font * 3 / 2 + row * look.font * 6 / 5) as i32;
+            area.draw(&Text::new(count.to_string(), (x - base.0, y), font.clone()))?;
+        }
+        // What the numbers are: under the strips' names, else after the newest week's.
+        let row = if rows > 1 { look.font * 6 / 5 } else { 0 };
+        let (x, anchor) = if frame.heading.is_some() {
+            ((look.font / 3) as i32, HPos::Left)
+        } else {
+            let (x, _) = chart.backend_coord(&(n as f64 - 0.5, scale.range.0));
+            (x - base.0 + (look.font / 3) as i32, HPos::Left)
+        };
+        let (_, y) = chart.backend_coord(&(0.0, scale.range.0));
+        area.draw(&Text::new(
+            "stories".to_owned(),
+            (x, y - base.1 + (look.font * 3 / 2 + row) as i32),
+            ("sans-serif", look.font)
+                .into_font()
+                .color(&MUTED)
+                .pos(Pos::new(anchor, VPos::Top)),
+        ))?;
+    }
     for line in lines {
         let colour = rgb(line.colour);
         if let Some((y, label)) = &line.target {
@@ -214,7 +383,7 @@ fn draw_lines<DB: DrawingBackend>(
             ))?;
             chart.draw_series(std::iter::once(Text::new(
                 label.clone(),
-                (n as f64 - 0.4, y),
+                (n as f64 - 0.35, y),
                 ("sans-serif", look.font)
                     .into_font()
                     .color(&colour)
@@ -237,20 +406,33 @@ fn draw_lines<DB: DrawingBackend>(
                     colour.stroke_width(look.stroke),
                 ))?;
             }
+            let hollow = |p: &(f64, f64)| line.hollow.get(p.0 as usize).copied().unwrap_or(false);
+            let (open, solid): (Vec<_>, Vec<_>) = run.into_iter().partition(hollow);
+            // A week of too few stories: a white point ringed in the line's colour.
+            let ring = look.stroke + 3;
+            chart.draw_series(open.iter().map(|p| Circle::new(*p, ring, WHITE.filled())))?;
+            chart.draw_series(open.iter().map(|p| {
+                Circle::new(
+                    *p,
+                    ring,
+                    colour.stroke_width(look.stroke.div_ceil(2).max(2)),
+                )
+            }))?;
             let style = colour.filled();
             match line.marker {
                 Marker::Circle => chart.draw_series(
-                    run.into_iter()
+                    solid
+                        .into_iter()
                         .map(|p| Circle::new(p, look.stroke + 2, style)),
                 )?,
-                Marker::Square => chart.draw_series(run.into_iter().map(|p| {
+                Marker::Square => chart.draw_series(solid.into_iter().map(|p| {
                     EmptyElement::at(p) + Rectangle::new([(-r + 1, -r + 1), (r - 1, r - 1)], style)
                 }))?,
-                Marker::Triangle => chart.draw_series(run.into_iter().map(|p| {
+                Marker::Triangle => chart.draw_series(solid.into_iter().map(|p| {
                     EmptyElement::at(p)
                         + Polygon::new(vec![(0, -r - 1), (r + 1, r - 1), (-r - 1, r - 1)], style)
                 }))?,
-                Marker::Diamond => chart.draw_series(run.into_iter().map(|p| {
+                Marker::Diamond => chart.draw_series(solid.into_iter().map(|p| {
                     EmptyElement::at(p)
                         + Polygon::new(
                             vec![(0, -r - 1), (r + 1, 0), (0, r + 1), (-r - 1, 0)],
@@ -286,6 +468,7 @@ pub fn ratings(
             colour: line.colour,
             marker: line.marker,
             values: line.values.to_vec(),
+            hollow: Vec::new(),
             target: None,
         })
         .collect();
@@ -301,7 +484,13 @@ pub fn ratings(
             }
         },
     };
-    let out = drawn(look, |root| draw_lines(root, months, &series, &scale, look));
+    let frame = Frame {
+        x_labels: true,
+        ..Frame::default()
+    };
+    let out = drawn(look, |root| {
+        draw_lines(root, months, &series, &scale, look, frame)
+    });
     Svg::new(&out, id, title, desc)
 }
 
@@ -409,7 +598,11 @@ mod tests {
             "t",
             "Recovered within 24 h",
             "4 weeks",
-            &weeks(4),
+            &Weeks {
+                labels: &weeks(4),
+                counts: &[6, 0, 7, 8],
+                min_sample: 5,
+            },
             &[Line {
                 label: "Recovered within 24 h",
                 colour: super::super::RECOVERED,
@@ -434,7 +627,69 @@ mod tests {
             .count(),
             1
         );
+        // Each week's count under it, the empty week's too; no strip heading for one line.
+        for count in ["6", "0", "7", "8", "stories"] {
+            assert!(text.contains(&format!(">\n{count}\n</text>")), "{count}");
+        }
+        assert!(!text.contains(">\nRecovered within 24 h\n</text>"));
         assert!(!text.contains("style="), "presentation attributes only");
+    }
+
+    #[test]
+    fn a_week_of_too_few_stories_is_a_hollow_point_and_each_measure_has_its_strip_and_target() {
+        let recovered = [Some(100), Some(50), Some(80)];
+        let surprised = [Some(100), Some(50), Some(80)];
+        let svg = percentages(
+            "t",
+            "Trend",
+            "3 weeks",
+            &Weeks {
+                labels: &weeks(3),
+                counts: &[1, 2, 5],
+                min_sample: 5,
+            },
+            &[
+                Line {
+                    label: "Recovered within 24 h",
+                    colour: super::super::RECOVERED,
+                    values: &recovered,
+                    target: Some(90),
+                },
+                Line {
+                    label: "Surprise given",
+                    colour: super::super::SURPRISED,
+                    values: &surprised,
+                    target: Some(80),
+                },
+            ],
+            Look::WALL,
+        );
+        let text = svg.as_str();
+        // Per line: two hollow weeks (a white disc and a ring) and one solid point.
+        let circles = |colour: &str, fill: &str| {
+            text.lines()
+                .filter(|l| l.starts_with("<circle") && l.contains(fill) && l.contains(colour))
+                .count()
+        };
+        assert_eq!(text.matches("<circle").count(), 2 * (2 * 2 + 1), "{text}");
+        assert_eq!(circles("#FFFFFF", "fill=\"#FFFFFF\""), 4);
+        for colour in ["#1264A3", "#9C4A10"] {
+            assert_eq!(circles(colour, "fill=\"none\""), 2, "{colour} rings");
+            assert_eq!(
+                circles(colour, &format!("fill=\"{colour}\"")),
+                1,
+                "{colour} point"
+            );
+        }
+        // Each strip is named, with its own target in its own colour; the same values in both
+        // strips do not hide one another.
+        for heading in ["Recovered within 24 h", "Surprise given", "90 %", "80 %"] {
+            assert!(
+                text.contains(&format!(">\n{heading}\n</text>")),
+                "{heading}"
+            );
+        }
+        assert_eq!(text.matches(">\nW03\n</text>").count(), 1, "one x axis");
     }
 
     #[test]

@@ -111,22 +111,24 @@ async fn a_leaders_link_opens_the_wallboard_with_heroes_by_name_and_the_story_of
     // Three gauges against their targets, and the 12-week trend.
     assert_eq!(html.matches("<svg class=\"chart\" role=\"img\"").count(), 4);
     assert!(html.contains("<title id=\"gauge-recovered-title\">Recovered within 24 h</title>"));
-    // One story, fixed within an hour: too few to judge, with its counts.
-    assert!(html.contains(">\ntoo few stories\n</text>"), "{html}");
-    assert!(html.contains(">\nto judge (1)\n</text>"));
-    assert!(html.contains(">\n1 of 1 · target 90 %\n</text>"));
-    assert!(html.contains("Recovered within 24 h<span class=\"counts\"> · 1 of 1</span>"));
+    // One story, fixed within an hour: too few to judge, with its counts and no percentage.
+    assert!(html.contains(">\n1 of 1\n</text>"), "{html}");
+    assert!(html.contains("<div class=\"counts clip\">too few to judge</div>"));
+    assert!(html.contains("<div class=\"verdict clamp2\">target 90\u{a0}%</div>"));
+    assert!(!html.contains(">\n100 %\n</text>"));
     assert!(html.contains("<title id=\"trend-title\">The recovery measures over 12 weeks</title>"));
     // The latest hero by name, the reason escaped, and who recognised them.
     assert!(
-        html.contains("<div class=\"who\">Alice Doe</div>"),
+        html.contains(
+            "<span class=\"who clip\">Alice Doe</span><span class=\"when\">· just now</span>"
+        ),
         "{html}"
     );
     assert!(
         html.contains("calling the &#60;partner&#62; back within ten minutes &#38; fixing it"),
         "{html}"
     );
-    assert!(html.contains("from Nora Nominator · just now"));
+    assert!(html.contains("<span class=\"by\">from Nora Nominator:</span>"));
     assert!(html.contains("Story of the week · This week"));
     assert!(html.contains("Billing outage turned into a thank-you note"));
 }
