@@ -295,3 +295,111 @@ async fn the_wallboard_shows_no_story_its_heroes_kept_inside_or_have_not_agreed_
         assert!(!html.contains(kept), "{kept} is on the wall:\n{html}");
     }
 }
+
+/// A customer's own "blown away" with a comment.
+async fn answer(app: &TestApp, story: i64, comment: &str, at: i64, customer: Option<&str>) {
+    sqlx::query("insert into customer_answers (story_id, answer, comment, answered_at, customer_id) values (?1, 'blown_away', ?2, ?3, ?4)")
+        .bind(story)
+        .bind(comment)
+        .bind(at)
+        .bind(customer)
+        .execute(&app.db)
+        .await
+        .unwrap();
+}
+
+/// The newest customer quote has a place of its own, chosen as the story is: only from a story
+/// every credited hero agreed to tell outside Slack; it credits the heroes by name and never
+/// names the customer who answered.
+#[tokio::test]
+async fn the_wallboard_quotes_the_newest_customer_of_a_story_that_may_be_told() {
+    let app = wall_app().await;
+    name(&app, "U0ALICE", "Alice Doe").await;
+    name(&app, "U0PEDRO", "Pedro Alves").await;
+    name(&app, "U0CUSTOMER", "Carla Customer").await;
+    let (_, path) = wall(&app, LEADER, "wall").await;
+    let path = path.expect("a link");
+    let html = open(&app, &path).await.text().await.unwrap();
+    assert!(html.contains("No customer quote yet"), "{html}");
+
+    let told = insert_story(
+        &app,
+        "Lost parcel found and hand-delivered",
+        "A note from the driver",
+        &[("U0ALICE", "granted")],
+        now() - 3 * 86_400,
+    )
+    .await;
+    let kept = insert_story(
+        &app,
+        "Wrong prices in the partner deck",
+        "A call from our CEO",
+        &[("U0ALICE", "granted"), ("U0PEDRO", "declined")],
+        now() - 86_400,
+    )
+    .await;
+    let satisfied = insert_story(
+        &app,
+        "Refund sent the same day",
+        "Flowers",
+        &[("U0PEDRO", "granted")],
+        now() - 3_600,
+    )
+    .await;
+    answer(
+        &app,
+        told,
+        "Thank you <@U0ALICE>, we never expected a note & a visit!",
+        now() - 2 * 86_400,
+        Some("U0CUSTOMER"),
+    )
+    .await;
+    answer(
+        &app,
+        kept,
+        "The CEO called us, unbelievable",
+        now() - 600,
+        None,
+    )
+    .await;
+    sqlx::query("insert into customer_answers (story_id, answer, comment, answered_at) values (?1, 'satisfied', 'Fine, thanks', ?2)")
+        .bind(satisfied)
+        .bind(now() - 60)
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    let html = open(&app, &path).await.text().await.unwrap();
+    let quote = html
+        .split_once("<section class=\"panel quote\"")
+        .and_then(|(_, rest)| rest.split_once("</section>"))
+        .map(|(quote, _)| quote)
+        .expect("the quote's place");
+    assert!(
+        quote.contains("“Thank you @Alice Doe, we never expected a note &#38; a visit!”"),
+        "{quote}"
+    );
+    assert!(
+        quote.contains("the customer of Alice Doe · 2 days ago"),
+        "{quote}"
+    );
+    for absent in [
+        "U0ALICE",
+        "U0CUSTOMER",
+        "Carla Customer",
+        "unbelievable",
+        "Fine, thanks",
+    ] {
+        assert!(!html.contains(absent), "{absent} is on the wall:\n{quote}");
+    }
+
+    // Once its hero keeps it inside, the quote goes with the story.
+    sqlx::query("update story_heroes set consent = 'declined' where story_id = ?1")
+        .bind(told)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let html = open(&app, &path).await.text().await.unwrap();
+    assert!(!html.contains("we never expected a note"), "{html}");
+    assert!(html.contains("No customer quote yet"));
+}
