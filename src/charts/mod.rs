@@ -1,6 +1,7 @@
 //! Charts drawn on the server as SVG with plotters' SVG backend: each carries a `<title>` and a
 //! `<desc>`, and is styled by presentation attributes only, so it needs no script and no CSS.
 pub mod gauge;
+mod lines;
 pub mod trend;
 
 use std::fmt;
