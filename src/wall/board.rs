@@ -293,7 +293,8 @@ pub fn board(
                             .map(|(h, _)| h.to_string())
                             .collect::<Vec<_>>(),
                     ),
-                    recovery: recovery_in_words(s.recovery_secs()),
+                    // Its mark kept with its words when the line breaks.
+                    recovery: recovery_in_words(s.recovery_secs()).replace(" ✓", "\u{a0}✓"),
                     went_wrong: excerpt(&plain(&s.what_went_wrong, names), 180),
                     how_fixed: excerpt(&plain(&s.how_fixed, names), 180),
                     surprise: s
