@@ -277,9 +277,45 @@ function renderBlock(block, context) {
       return el("div", "b-context", "[image: " + (block.alt_text || "") + "]");
     case "rich_text":
       return el("div", "b-text", richText(block.elements));
+    case "data_visualization":
+      return chartTable(block);
     default:
       return el("div", "b-context", "[" + block.type + " block]");
   }
+}
+
+// A chart block drawn as Slack's clients without charts would need it: its title and its data
+// as a small table (a row per category, a column per series; a pie's slices as rows).
+function chartTable(block) {
+  const chart = block.chart || {};
+  const node = el("figure", "b-chart");
+  node.appendChild(el("figcaption", "b-chart-title", block.title || ""));
+  const table = el("table");
+  const row = (cells, tag) => {
+    const tr = el("tr");
+    for (const cell of cells) tr.appendChild(el(tag, null, cell == null ? "–" : String(cell)));
+    table.appendChild(tr);
+  };
+  if (chart.type === "pie") {
+    for (const s of chart.segments || []) row([s.label, s.value], "td");
+  } else {
+    const series = chart.series || [];
+    const axes = chart.axis_config || {};
+    row([axes.x_label || ""].concat(series.map((s) => s.name)), "th");
+    for (const category of axes.categories || []) {
+      row(
+        [category].concat(
+          series.map((s) => {
+            const point = (s.data || []).find((p) => p.label === category);
+            return point ? point.value : null;
+          }),
+        ),
+        "td",
+      );
+    }
+  }
+  node.appendChild(table);
+  return node;
 }
 
 // The plain text of a rich_text block's elements.

@@ -43,7 +43,9 @@ pub async fn open(app: &AppState, token: &str) -> Result<Opened> {
         return Ok(Opened::NotValid);
     }
     Ok(if closed {
-        Opened::Closed { title: story.title }
+        Opened::Closed {
+            title: story.customer_sees().to_owned(),
+        }
     } else {
         Opened::Open {
             link,

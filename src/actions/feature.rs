@@ -1,6 +1,7 @@
 //! Feature or unfeature a story for talks (leaders only), from its Slack post or from the
 //! library: the same change, and the same update of the story's posts in Slack. A story a hero
-//! asked to keep inside is never featured, whoever asks.
+//! asked to keep inside is never featured, whoever asks; featuring a story some heroes have not
+//! answered for yet sends each of them one polite ask.
 use serde_json::json;
 
 use super::{Pressed, first_press};
@@ -115,6 +116,15 @@ pub async fn feature(
         reply(Visibility::ReplaceOriginal)
             .map(|delivery| Message::rendered(Render::StoryPost { story }, delivery)),
     );
+    if featured {
+        for hero in stories::ask_pending_once(&mut *tx, story_id, now_ms / 1000).await? {
+            let delivery = Delivery::dm(&hero);
+            updates.push(Message::rendered(
+                Render::FeatureAsk { story, hero },
+                delivery,
+            ));
+        }
+    }
     outbox::enqueue(&mut *tx, &updates, now_ms).await?;
     tx.commit().await?;
     tracing::info!(story = story_id, featured, by, "story featured");

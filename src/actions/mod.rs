@@ -23,6 +23,7 @@ pub mod round;
 pub mod search;
 pub mod shortcut;
 pub mod tell_story;
+pub mod thanks;
 pub mod top;
 pub mod wall_link;
 

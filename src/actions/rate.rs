@@ -4,11 +4,11 @@
 use serde_json::Value;
 
 use super::{Pressed, Refused};
-use crate::domain::report_card::{Rated, Round};
+use crate::domain::report_card::Round;
 use crate::domain::{RoundId, UserId};
 use crate::error::Result;
 use crate::messages::report_card as say;
-use crate::modals::rating::{self as modal, Metadata};
+use crate::modals::rating::{self as modal, Answers, Metadata};
 use crate::state::AppState;
 use crate::store::report_cards as store;
 
@@ -54,7 +54,14 @@ pub async fn open_rating(
         return Ok(());
     };
     let earlier = store::answers_of(&app.db, round_id, rater).await?;
-    let view = modal::view(&card, round_id, round.month, &earlier);
+    let card_comment = store::card_comment_of(&app.db, round_id, rater).await?;
+    let view = modal::view(
+        &card,
+        round_id,
+        round.month,
+        &earlier,
+        card_comment.as_deref(),
+    );
     if let Some(problem) = super::modal::open_modal(app, trigger_id, &view).await {
         super::reply_to_press(app, &pressed, problem).await?;
     }
@@ -67,7 +74,7 @@ pub async fn rate(
     app: &AppState,
     rater: &UserId,
     metadata: &Metadata,
-    answers: Vec<Rated>,
+    answers: Answers,
 ) -> Result<std::result::Result<Value, Refused>> {
     let Some(round) = store::get_round(&app.db, metadata.round).await? else {
         return Ok(Err("This round no longer exists.".into()));
@@ -88,7 +95,16 @@ pub async fn rate(
     let now_ms = app.clock.now_ms();
     let mut tx = app.writes.begin().await?;
     // The round may have closed since the look above: checked again in the transaction.
-    if !store::replace_answers(&mut tx, round.id, rater, &answers, now_ms / 1000).await? {
+    let replaced = store::replace_answers(
+        &mut tx,
+        round.id,
+        rater,
+        &answers.ratings,
+        answers.card_comment.as_deref(),
+        now_ms / 1000,
+    )
+    .await?;
+    if !replaced {
         return Ok(Err(Refused(closed(app, &round))));
     }
     tx.commit().await?;

@@ -17,6 +17,9 @@ pub struct Digest {
     pub scorecard: Scorecard,
     /// The report cards whose round closed this week.
     pub report_cards: Vec<CardLine>,
+    /// The scorecard of each of the 12 weeks that end with this one, oldest first (drawn as a
+    /// line chart); empty when not counted.
+    pub trend: Vec<(IsoWeek, Scorecard)>,
 }
 
 /// A report card whose round closed in the digest's week: its overall average (None: too few

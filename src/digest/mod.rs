@@ -52,6 +52,7 @@ pub async fn build(
             ..digests::scorecard(db, start, end).await?
         },
         report_cards: card_lines(db, start, end, config.report_card_min_answers).await?,
+        trend: trend(db, config, week, end).await?,
     };
     let library = config
         .public_url
@@ -96,6 +97,31 @@ async fn story_named(db: &SqlitePool, mut story: Story) -> Result<Story, sqlx::E
     story.how_fixed = named(&story.how_fixed);
     story.surprise = story.surprise.as_deref().map(named);
     Ok(story)
+}
+
+/// The scorecards of the 12 weeks that end with `last` (cut at `until`), oldest first, each
+/// counted in SQL as the week's own.
+async fn trend(
+    db: &SqlitePool,
+    config: &Config,
+    last: IsoWeek,
+    until: i64,
+) -> Result<Vec<(IsoWeek, Scorecard)>, sqlx::Error> {
+    let mut weeks = Vec::with_capacity(render::TREND_WEEKS);
+    for week in crate::domain::scorecard::weeks_to(last, render::TREND_WEEKS) {
+        let (start, end) = week.bounds(&config.timezone);
+        let card = digests::scorecard(db, start, end.min(until)).await?;
+        weeks.push((
+            week,
+            Scorecard {
+                target_recovery_24h: config.target_recovery_24h,
+                target_surprise: config.target_surprise,
+                min_sample: config.min_sample,
+                ..card
+            },
+        ));
+    }
+    Ok(weeks)
 }
 
 /// The report cards whose round closed in `[start, end)`.

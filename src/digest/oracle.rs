@@ -70,6 +70,7 @@ pub fn compute(
         heroes,
         scorecard,
         report_cards: Vec::new(),
+        trend: Vec::new(),
     }
 }
 
@@ -218,6 +219,8 @@ pub fn story(
         heroes: vec![(UserId::parse("U0ALICE").unwrap(), Consent::Pending)],
         tags: vec![],
         customer_answer: None,
+        customer_title: None,
+        thanks: 0,
     }
 }
 

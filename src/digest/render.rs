@@ -4,11 +4,17 @@ use serde_json::{Value, json};
 
 use super::content::Digest;
 use crate::domain::UserId;
+use crate::domain::calendar::IsoWeek;
 use crate::domain::report_card::{average_text, change_text};
 use crate::domain::scorecard::Scorecard;
+use crate::domain::scorecard::Share;
 use crate::domain::story::recovery_in_words;
 use crate::messages::people;
 use crate::slack::blocks::{self, escape_within};
+use crate::slack::chart::{Chart, Kind, Label, Series};
+
+/// The weeks of the scorecard's trend drawn beside the week's own.
+pub const TREND_WEEKS: usize = 12;
 
 /// Heroes listed by name; the rest are counted and left to the library.
 pub const MAX_HEROES_LISTED: usize = 40;
@@ -64,6 +70,7 @@ pub fn render(d: &Digest, library: Option<&str>, public_url: Option<&str>) -> Va
     out.extend(heroes(d));
     out.push(blocks::divider());
     out.push(scorecard(&d.scorecard));
+    out.extend(trend(&d.trend));
     out.extend(report_cards(d, public_url));
     out.push(blocks::context(&[more]));
     message(d, out)
@@ -179,6 +186,87 @@ fn heroes(d: &Digest) -> Vec<Value> {
     sections
 }
 
+/// `W47`, for the chart's axis and the lines beside it.
+fn week_label(week: IsoWeek) -> String {
+    format!("W{:02}", week.week)
+}
+
+/// The 12-week trend as a line chart of the two shares with their targets, and beside it the
+/// same in words (for clients and screen readers that do not draw charts). The chart's axis
+/// holds only the weeks judged: a week with fewer stories than the minimum sample is no
+/// percentage to judge by, and leaving it off the axis (rather than leaving a gap in a series)
+/// keeps every series one value per category, which Slack's chart block requires. The words
+/// beside it name every week, judged or not.
+fn trend(weeks: &[(IsoWeek, Scorecard)]) -> Vec<Value> {
+    let percent = |card: &Scorecard, part: usize| match card.share(part) {
+        Share::Judged { percent, .. } => Some(f64::from(percent)),
+        _ => None,
+    };
+    let judged: Vec<(IsoWeek, f64, f64)> = weeks
+        .iter()
+        .filter_map(|(w, c)| Some((*w, percent(c, c.within_24h)?, percent(c, c.surprised)?)))
+        .collect();
+    let Some((_, last)) = weeks.last() else {
+        return Vec::new();
+    };
+    if judged.is_empty() {
+        return Vec::new();
+    }
+    let target = |t: u8| vec![f64::from(t); judged.len()];
+    let labels: Vec<String> = judged.iter().map(|(w, _, _)| week_label(*w)).collect();
+    let chart = Chart {
+        kind: Kind::Line,
+        title: format!("Recovery scorecard, last {} weeks", weeks.len()),
+        categories: Label::distinct(&labels),
+        series: vec![
+            Series {
+                name: Label::cut("Within 24 h (%)"),
+                values: judged.iter().map(|(_, within, _)| *within).collect(),
+            },
+            Series {
+                name: Label::cut("Surprise given (%)"),
+                values: judged.iter().map(|(_, _, surprised)| *surprised).collect(),
+            },
+            Series {
+                name: Label::cut("24 h target"),
+                values: target(last.target_recovery_24h),
+            },
+            Series {
+                name: Label::cut("Surprise target"),
+                values: target(last.target_surprise),
+            },
+        ],
+        x_title: Some("ISO week (weeks judged)".to_owned()),
+        y_title: Some("Share of recovery stories (%)".to_owned()),
+    };
+    let block = match chart.block(Some("scorecard_trend")) {
+        Ok(block) => block,
+        Err(e) => {
+            tracing::warn!(error = %e, "the scorecard's chart was left out");
+            return Vec::new();
+        }
+    };
+    let words: Vec<String> = weeks
+        .iter()
+        .map(|(w, c)| {
+            let figure = match (c.share(c.within_24h), c.share(c.surprised)) {
+                (Share::Nothing, _) => "no stories".to_owned(),
+                (Share::TooFew { whole, .. }, _) => format!("too few to judge ({whole})"),
+                (a, b) => format!("{} · {} of {}", a.figure(), b.figure(), c.stories),
+            };
+            format!("{} {figure}", week_label(*w))
+        })
+        .collect();
+    vec![
+        block,
+        blocks::context(&[format!(
+            "*Last {} weeks* (within 24 h · surprise given, of the week's stories): {}",
+            weeks.len(),
+            words.join(" · ")
+        )]),
+    ]
+}
+
 fn scorecard(card: &Scorecard) -> Value {
     if card.stories == 0 {
         return blocks::section(
@@ -229,6 +317,7 @@ mod tests {
         }
         assert!(message["text"].as_str().unwrap().chars().count() <= 300);
         assert!(message.to_string().len() < 40_000);
+        crate::slack::chart::check(blocks).unwrap();
     }
 
     fn week_with(nominations: usize, stories: usize) -> Value {
@@ -292,6 +381,93 @@ mod tests {
         assert!(text.contains("more heroes"));
         assert!(text.contains("Story of the week"));
         assert!(text.contains("the story library"));
+    }
+
+    #[test]
+    fn the_digest_carries_the_twelve_week_scorecard_as_a_line_chart_with_words_beside_it() {
+        let mut digest = compute(
+            WEEK,
+            WeekData {
+                stories: (0..6)
+                    .map(|i| {
+                        story(
+                            i,
+                            5,
+                            i % 2 == 0,
+                            Reaction::BlownAway,
+                            CustomerKind::External,
+                        )
+                    })
+                    .collect(),
+                ..Default::default()
+            },
+            90,
+            80,
+        );
+        let card = |stories, within_24h, surprised| Scorecard {
+            stories,
+            within_24h,
+            surprised,
+            target_recovery_24h: 90,
+            target_surprise: 80,
+            min_sample: 5,
+            ..Scorecard::default()
+        };
+        digest.trend = crate::domain::scorecard::weeks_to(WEEK, TREND_WEEKS)
+            .into_iter()
+            .enumerate()
+            .map(|(i, w)| match i {
+                0 => (w, card(0, 0, 0)),
+                1 => (w, card(2, 2, 1)),
+                _ => (w, card(6, 5, 3)),
+            })
+            .collect();
+        let message = render(&digest, None, None);
+        within_limits(&message);
+        let blocks = message["blocks"].as_array().unwrap();
+        let at = blocks
+            .iter()
+            .position(|b| b["type"] == "data_visualization")
+            .expect("a chart");
+        let chart = &blocks[at];
+        assert_eq!(chart["title"], "Recovery scorecard, last 12 weeks");
+        assert_eq!(chart["chart"]["type"], "line");
+        let categories = chart["chart"]["axis_config"]["categories"]
+            .as_array()
+            .unwrap();
+        // Only the weeks judged are on the axis: W36 had no stories, W37 too few.
+        assert_eq!(categories.len(), 10);
+        assert_eq!(categories[0], "W38");
+        assert_eq!(categories[9], "W47");
+        let series = chart["chart"]["series"].as_array().unwrap();
+        let names: Vec<&str> = series.iter().map(|s| s["name"].as_str().unwrap()).collect();
+        assert_eq!(
+            names,
+            [
+                "Within 24 h (%)",
+                "Surprise given (%)",
+                "24 h target",
+                "Surprise target"
+            ]
+        );
+        // Every series has one value per category.
+        for s in series {
+            assert_eq!(s["data"].as_array().unwrap().len(), 10, "{s}");
+        }
+        assert_eq!(series[0]["data"][0], json!({"label": "W38", "value": 83.0}));
+        assert_eq!(series[2]["data"][0]["value"], 90.0);
+        // The same in words beside it.
+        let words = blocks[at + 1].to_string();
+        assert!(words.contains("W36 no stories"), "{words}");
+        assert!(words.contains("W37 too few to judge (2)"), "{words}");
+        assert!(words.contains("W47 83 % · 50 % of 6"), "{words}");
+        // Nothing judged in 12 weeks: no chart, the scorecard's words only.
+        digest
+            .trend
+            .iter_mut()
+            .for_each(|(_, c)| c.stories = c.stories.min(2));
+        let message = render(&digest, None, None);
+        assert!(!message.to_string().contains("data_visualization"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! by an earlier build is pressed after an upgrade, so an ID or a value's shape never changes;
 //! a new shape is a new action ID.
 use super::Answer;
-use super::id::{ActionItemId, RoundId, StoryId};
+use super::id::{ActionItemId, NominationId, RoundId, StoryId};
 
 /// Action IDs, as posted by every build since each was introduced.
 pub mod action {
@@ -42,6 +42,10 @@ pub mod action {
     pub const OPEN_WALLBOARD: &str = "wall_open";
     /// The link button to a report card's page, on a round's results.
     pub const OPEN_CARD_PAGE: &str = "reportcard_open_library";
+    /// **👏 Add your thanks** on a celebration (value: the nomination's ID).
+    pub const THANK_NOMINATION: &str = "thanks_nomination";
+    /// **👏 Add your thanks** on a story post (value: the story's ID).
+    pub const THANK_STORY: &str = "thanks_story";
 }
 
 use action::*;
@@ -80,6 +84,10 @@ pub enum Element {
     OpenWallboard,
     /// A link to a report card's page.
     OpenCardPage,
+    /// A colleague adds their thanks to a celebration.
+    ThankNomination(NominationId),
+    /// A colleague adds their thanks to a story post.
+    ThankStory(StoryId),
 }
 
 impl Element {
@@ -103,6 +111,8 @@ impl Element {
             OPEN_LIBRARY => Self::OpenLibrary,
             OPEN_WALLBOARD => Self::OpenWallboard,
             OPEN_CARD_PAGE => Self::OpenCardPage,
+            THANK_NOMINATION => Self::ThankNomination(value.and_then(NominationId::parse)?),
+            THANK_STORY => Self::ThankStory(story()?),
             other => {
                 let answer = other.strip_prefix(ANSWER_PREFIX).and_then(Answer::parse)?;
                 Self::CustomerAnswer {
@@ -133,6 +143,8 @@ impl Element {
             Self::OpenLibrary => OPEN_LIBRARY,
             Self::OpenWallboard => OPEN_WALLBOARD,
             Self::OpenCardPage => OPEN_CARD_PAGE,
+            Self::ThankNomination(_) => THANK_NOMINATION,
+            Self::ThankStory(_) => THANK_STORY,
         }
         .to_owned()
     }
@@ -145,7 +157,9 @@ impl Element {
             | Self::Feature(story)
             | Self::Unfeature(story)
             | Self::AskCustomer(story)
-            | Self::CustomerAnswer { story, .. } => Some(story.to_string()),
+            | Self::CustomerAnswer { story, .. }
+            | Self::ThankStory(story) => Some(story.to_string()),
+            Self::ThankNomination(nomination) => Some(nomination.to_string()),
             Self::Rate(round) | Self::AddAction(round) => Some(round.to_string()),
             Self::ActionDone(item) => Some(item.to_string()),
             Self::Nominate
@@ -225,6 +239,12 @@ mod tests {
             ("library_open", None, Element::OpenLibrary),
             ("wall_open", None, Element::OpenWallboard),
             ("reportcard_open_library", None, Element::OpenCardPage),
+            (
+                "thanks_nomination",
+                Some("8"),
+                Element::ThankNomination(NominationId(8)),
+            ),
+            ("thanks_story", Some("3"), Element::ThankStory(StoryId(3))),
         ]
     }
 
@@ -247,6 +267,8 @@ mod tests {
             Element::OpenLibrary => 12,
             Element::OpenWallboard => 13,
             Element::OpenCardPage => 14,
+            Element::ThankNomination(_) => 15,
+            Element::ThankStory(_) => 16,
         }
     }
 
@@ -258,7 +280,7 @@ mod tests {
             .collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=14).collect::<Vec<_>>());
+        assert_eq!(seen, (0..=16).collect::<Vec<_>>());
     }
 
     #[test]
@@ -293,6 +315,8 @@ mod tests {
             "customer_answer_satisfied",
             "reportcard_rate",
             "reportcard_action_done",
+            "thanks_nomination",
+            "thanks_story",
         ] {
             assert_eq!(Element::decode(action_id, None), None, "{action_id}");
             assert_eq!(Element::decode(action_id, Some("x")), None, "{action_id}");

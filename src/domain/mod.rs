@@ -11,6 +11,7 @@ pub mod report_card;
 pub mod scorecard;
 pub mod story;
 pub mod text;
+pub mod thanks;
 
 pub use answer::{Answer, Customer, CustomerAnswer};
 pub use command::Command;

@@ -135,6 +135,9 @@ renders! {
     RoundResults { round: RoundId } = "round_results",
     /// An action item's DM to its owner, with **Done**.
     ActionItem { item: ActionItemId, owner: UserId } = "action_item",
+    /// A featured story's one polite ask to a credited hero who has not answered yet, with
+    /// the consent buttons.
+    FeatureAsk { story: StoryId, hero: UserId } = "feature_ask",
 }
 
 /// Messages about a record the same write stores, made once the write has given it its ID (a

@@ -86,6 +86,8 @@ impl Consent {
 pub struct NewStory {
     author: UserId,
     title: String,
+    /// What the customer reads instead of the title; `None`: the title.
+    customer_title: Option<String>,
     what_went_wrong: String,
     happened_at: i64,
     fixed_at: i64,
@@ -101,6 +103,8 @@ pub struct NewStory {
 #[derive(Debug, Clone, Default)]
 pub struct StoryForm {
     pub title: Option<String>,
+    /// What the customer sees (optional): the title, worded for the customer.
+    pub customer_title: Option<String>,
     pub what_went_wrong: Option<String>,
     /// Unix seconds.
     pub happened_at: Option<i64>,
@@ -121,6 +125,8 @@ pub struct Story {
     pub team_id: String,
     pub author_id: UserId,
     pub title: String,
+    /// What the customer reads instead of the title, if the teller worded it.
+    pub customer_title: Option<String>,
     pub what_went_wrong: String,
     pub happened_at: i64,
     pub fixed_at: i64,
@@ -137,6 +143,8 @@ pub struct Story {
     pub tags: Vec<String>,
     /// The customer's own answer, once they gave one.
     pub customer_answer: Option<CustomerAnswer>,
+    /// How many colleagues added their thanks to the story.
+    pub thanks: i64,
 }
 
 impl Story {
@@ -152,6 +160,12 @@ impl Story {
             Some(a) => a.answer == Answer::BlownAway,
             None => self.reaction == Reaction::BlownAway,
         }
+    }
+
+    /// What the customer reads as the story's title: the line the teller worded for them, else
+    /// the title.
+    pub fn customer_sees(&self) -> &str {
+        self.customer_title.as_deref().unwrap_or(&self.title)
     }
 
     /// Every credited hero has agreed to the story being told outside Slack.
@@ -279,6 +293,12 @@ impl NewStory {
         let surprise = optional_text("surprise", form.surprise.as_deref(), MAX_TEXT)
             .map_err(|e| errors.push(e))
             .unwrap_or_default();
+        // The same words as the title are no wording of their own.
+        let customer_title =
+            optional_text("customer_title", form.customer_title.as_deref(), MAX_TITLE)
+                .map_err(|e| errors.push(e))
+                .unwrap_or_default()
+                .filter(|line| *line != title);
         // Each time given and not in the future (a minute of slack for clocks that disagree a
         // little); their order is checked only when both are.
         let mut time = |field: &'static str, at: Option<i64>| match at {
@@ -318,6 +338,7 @@ impl NewStory {
         Ok(Self {
             author: author.clone(),
             title,
+            customer_title,
             what_went_wrong,
             happened_at: happened_at.unwrap_or_default(),
             fixed_at: fixed_at.unwrap_or_default(),
@@ -335,6 +356,9 @@ impl NewStory {
     }
     pub fn title(&self) -> &str {
         &self.title
+    }
+    pub fn customer_title(&self) -> Option<&str> {
+        self.customer_title.as_deref()
     }
     pub fn what_went_wrong(&self) -> &str {
         &self.what_went_wrong

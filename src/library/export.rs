@@ -254,7 +254,7 @@ pub fn cell(text: &str) -> String {
     }
 }
 
-const CSV_HEADER: [&str; 20] = [
+const CSV_HEADER: [&str; 22] = [
     "id",
     "title",
     "heroes",
@@ -275,6 +275,8 @@ const CSV_HEADER: [&str; 20] = [
     "customer_answer",
     "customer_comment",
     "answered_at",
+    "customer_sees",
+    "thanks",
 ];
 
 /// RFC 4180: CRLF line ends, one header row.
@@ -319,6 +321,8 @@ fn csv_rows(out: &mut String, stories: &[Story], names: &HashMap<String, String>
             answer
                 .map(|a| rfc3339(a.answered_at, tz))
                 .unwrap_or_default(),
+            with_names(s.customer_sees(), names),
+            s.thanks.to_string(),
         ];
         out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
@@ -358,6 +362,8 @@ fn json_story(s: &Story, names: &HashMap<String, String>, tz: &TimeZone) -> Valu
         "customer_answer": s.customer_answer.as_ref().map(|a| a.answer.as_str()),
         "customer_comment": s.customer_answer.as_ref().and_then(|a| a.comment.as_deref()),
         "answered_at": s.customer_answer.as_ref().map(|a| rfc3339(a.answered_at, tz)),
+        "customer_sees": with_names(s.customer_sees(), names),
+        "thanks": s.thanks,
     })
 }
 

@@ -88,11 +88,14 @@ pub struct LegendEntry {
     pub retired: bool,
 }
 
-/// One month of the trend table: the response, and each deliverable's average.
+/// One month of the trend table: the response, and each deliverable's average; or, for a round
+/// still open, how many answered so far and nothing else.
 pub struct TrendRow {
     pub month: String,
     pub response: String,
     pub averages: Vec<Figure>,
+    /// The round is open: `response` says so and how many answered, and there is no average.
+    pub open: bool,
 }
 
 /// An average in the table, or words in its place (`words`: shown in a quieter style).
@@ -169,6 +172,8 @@ pub struct CardData<'a> {
     /// The twelve months of the trend, oldest first.
     pub months: &'a [Month],
     pub history: &'a [MonthRow],
+    /// The rounds still open, with how many raters answered so far.
+    pub open: &'a [(Month, u32)],
     pub last: Option<&'a Results>,
     pub actions: &'a [ActionItem],
     pub names: &'a HashMap<String, String>,
@@ -309,24 +314,43 @@ pub fn card_page(layout: Layout, data: CardData<'_>, tz: &TimeZone, today: Date)
         .zip(&rows_by_month)
         .enumerate()
         .rev()
-        .map(|(m, (month, row))| TrendRow {
-            month: month.long(),
-            response: row.map_or_else(
-                || "no round".to_owned(),
-                |r| response(r.answered, r.invited),
-            ),
-            averages: values
+        .map(|(m, (month, row))| {
+            let open = data
+                .open
                 .iter()
-                .zip(&delivered)
-                .map(|(v, (id, _, _))| match row {
-                    None => figure(None, false, None),
-                    Some(r) => figure(
-                        v[m],
-                        shown(r.answered, data.min_answers),
-                        r.tallies.iter().find(|t| t.deliverable_id == *id),
+                .find(|(o, _)| o == month)
+                .filter(|_| row.is_none());
+            if let Some((_, answered)) = open {
+                return TrendRow {
+                    month: month.long(),
+                    response: format!(
+                        "open, {answered} {} so far",
+                        if *answered == 1 { "answer" } else { "answers" }
                     ),
-                })
-                .collect(),
+                    averages: Vec::new(),
+                    open: true,
+                };
+            }
+            TrendRow {
+                month: month.long(),
+                open: false,
+                response: row.map_or_else(
+                    || "no round".to_owned(),
+                    |r| response(r.answered, r.invited),
+                ),
+                averages: values
+                    .iter()
+                    .zip(&delivered)
+                    .map(|(v, (id, _, _))| match row {
+                        None => figure(None, false, None),
+                        Some(r) => figure(
+                            v[m],
+                            shown(r.answered, data.min_answers),
+                            r.tallies.iter().find(|t| t.deliverable_id == *id),
+                        ),
+                    })
+                    .collect(),
+            }
         })
         .collect();
     CardPage {
@@ -394,7 +418,10 @@ fn last_results(r: &Results, names: &HashMap<String, String>) -> LastResults {
             comments
                 .into_iter()
                 .map(|c| CommentRow {
-                    deliverable: c.deliverable.clone(),
+                    deliverable: c
+                        .deliverable
+                        .clone()
+                        .unwrap_or_else(|| "The whole card".to_owned()),
                     by: (r.card.comments == Comments::Attributed)
                         .then(|| name(names, c.rater.as_str())),
                     text: c.text.clone(),
@@ -531,6 +558,7 @@ mod tests {
                 card: &card(),
                 months: &months,
                 history: &history,
+                open: &[],
                 last: None,
                 actions: &[],
                 names: &names,

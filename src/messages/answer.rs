@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::{button, people};
 use crate::domain::{Answer, Element, Story, StoryId, UserId};
-use crate::slack::blocks::{self, FALLBACK_MAX, escape, escape_within};
+use crate::slack::blocks::{self, FALLBACK_MAX, escape_with_mentions, escape_within};
 
 /// Where the internal customer's comment is typed in their DM.
 pub const COMMENT_BLOCK: &str = "customer_comment";
@@ -34,14 +34,14 @@ pub fn link_for_teller(
         .collect();
     let text = format!(
         "Here is the link to ask your customer whether they were blown away by *{}*. Paste it into your own email or chat; it works until {closes}, and they can change their answer until then.\n{url}",
-        escape_within(&story.title, 200)
+        escape_with_mentions(story.customer_sees(), 200)
     );
     json!({
         "text": text,
         "blocks": [
             blocks::section(&text),
             blocks::section(&format!("*One-click variants* (for an email with three buttons; each only preselects the answer, the customer confirms with one press):\n{}", one_click.join("\n"))),
-            blocks::context(&["The page shows your company's name and the story's title, nothing else. Their answer counts in the scorecard instead of yours.".to_owned()]),
+            blocks::context(&["The page shows your company's name and what the customer sees (the story's title unless you worded it for them), nothing else. Their answer counts in the scorecard instead of yours.".to_owned()]),
         ],
         "unfurl_links": false,
         "unfurl_media": false,
@@ -53,8 +53,14 @@ pub fn link_for_teller(
 pub fn told(story: &Story) -> Value {
     let mut text = format!(
         ":white_check_mark: Thank you! Your story *{}* is told, and each hero is asked whether it may be told outside Slack. Was the customer blown away? Ask them: their answer counts in the scorecard.",
-        escape_within(&story.title, 200)
+        escape_with_mentions(&story.title, 200)
     );
+    if let Some(line) = &story.customer_title {
+        text.push_str(&format!(
+            "\nWhat the customer sees, if you ask them: *{}*",
+            escape_with_mentions(line, 200)
+        ));
+    }
     if story.surprise.is_none() {
         text.push_str("\n:gift: A tip for next time: a fix and a surprise the customer didn't expect (a call, a note, a small gift) is what turns a recovery into a story they retell.");
     }
@@ -75,7 +81,7 @@ pub fn question(story: &Story) -> Value {
     let heroes = heroes(story);
     let question = format!(
         "Were you blown away by how {heroes} handled *{}*?",
-        escape_within(&story.title, 200)
+        escape_with_mentions(story.customer_sees(), 200)
     );
     let mut blocks = vec![
         blocks::section(&format!(
@@ -114,7 +120,7 @@ pub fn question(story: &Story) -> Value {
         .collect();
     blocks.push(json!({"type": "actions", "block_id": "customer_answer", "elements": buttons}));
     json!({
-        "text": blocks::truncate(&format!("Were you blown away by how {heroes} handled {}?", escape(&story.title)), FALLBACK_MAX),
+        "text": blocks::truncate(&format!("Were you blown away by how {heroes} handled {}?", escape_with_mentions(story.customer_sees(), 200)), FALLBACK_MAX),
         "blocks": blocks,
         "unfurl_links": false,
         "unfurl_media": false,
@@ -131,7 +137,7 @@ pub fn praise(story: &Story, hero: &UserId) -> Value {
         .collect();
     let mut headline = format!(
         ":star-struck: The customer was *blown away* by how you handled *{}*",
-        escape_within(&story.title, 200)
+        escape_with_mentions(&story.title, 200)
     );
     if !others.is_empty() {
         headline.push_str(&format!(", together with {}", people(&others)));
@@ -152,7 +158,7 @@ pub fn praise(story: &Story, hero: &UserId) -> Value {
         "This is the customer's own answer, not the teller's.".to_owned(),
     ]));
     json!({
-        "text": blocks::truncate(&format!("The customer was blown away by how you handled {}", escape(&story.title)), FALLBACK_MAX),
+        "text": blocks::truncate(&format!("The customer was blown away by how you handled {}", escape_with_mentions(&story.title, 200)), FALLBACK_MAX),
         "blocks": blocks,
         "unfurl_links": false,
         "unfurl_media": false,

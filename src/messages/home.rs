@@ -7,7 +7,7 @@ use crate::domain::calendar::IsoWeek;
 use crate::domain::scorecard::Scorecard;
 use crate::domain::scorecard::{WeekScore, sparkline};
 use crate::domain::{Consent, Element, RoundId, Story, StoryId};
-use crate::slack::blocks::{self, escape_within};
+use crate::slack::blocks::{self, escape_with_mentions, escape_within};
 use crate::store::home::{HomeData, Received};
 
 use super::button;
@@ -61,8 +61,10 @@ pub fn view(data: &HomeData, leader: Option<LeaderView>, tz: &TimeZone) -> Value
         blocks::divider(),
         blocks::header("Your recognitions"),
         blocks::section(&format!(
-            "*{}* received · *{}* given in the last 90 days",
-            data.received, data.given
+            "*{}* received · *{}* given in the last 90 days{}",
+            data.received,
+            data.given,
+            super::search::thanks_from_colleagues(data.thanks)
         )),
     ];
     for r in &data.latest_received {
@@ -83,7 +85,7 @@ pub fn view(data: &HomeData, leader: Option<LeaderView>, tz: &TimeZone) -> Value
     for story in &data.waiting {
         out.push(blocks::section(&format!(
             "*{}*\n<@{}> told it on {}. May we tell it outside Slack, in talks and at events?",
-            escape_within(&story.title, 200),
+            escape_with_mentions(&story.title, 200),
             story.author_id,
             date(story.created_at, tz)
         )));
@@ -146,7 +148,7 @@ fn told(story: &Story, tz: &TimeZone) -> String {
         .collect();
     format!(
         "*{}*\n{} · {}",
-        escape_within(&story.title, 200),
+        escape_with_mentions(&story.title, 200),
         date(story.created_at, tz),
         consents.join(", ")
     )
@@ -215,6 +217,7 @@ mod tests {
         HomeData {
             received: 3,
             given: 1,
+            thanks: 0,
             latest_received: vec![Received {
                 nominator_id: "U0BOB".into(),
                 reason: "for helping <@U0ALICE> with <!channel> stuff".into(),

@@ -12,7 +12,8 @@ pub mod wall;
 pub use deliveries::{Place, TypedIn, nomination_messages, public_place, story_messages};
 use serde_json::{Value, json};
 
-use crate::domain::{Element, Nomination, UserId};
+use crate::domain::thanks::count_line;
+use crate::domain::{Element, Nomination, NominationId, UserId};
 use crate::slack::blocks::{self, FALLBACK_MAX, SECTION_MAX};
 
 /// A button that stands for `element`: its action ID and the value its press carries back.
@@ -40,13 +41,25 @@ pub fn people(users: &[UserId]) -> String {
     }
 }
 
-/// The reason as mrkdwn: escaped, except that mentions of the nomination's own heroes stay live.
+/// The reason as mrkdwn: escaped, with every mention of a person live (Slack shows their name,
+/// whoever wrote it, by whatever path), and `<!channel>`-style pings disarmed.
 pub fn reason_mrkdwn(n: &Nomination, max: usize) -> String {
-    let mut text = blocks::escape_within(n.reason.as_str(), max);
-    for hero in &n.heroes {
-        text = text.replace(&format!("&lt;@{hero}&gt;"), &format!("<@{hero}>"));
+    blocks::escape_with_mentions(n.reason.as_str(), max)
+}
+
+/// The **👏 Add your thanks** button and, once colleagues pressed it, how many did: the end of
+/// a celebration or a story post.
+pub(crate) fn thanks_blocks(element: Element, thanks: i64) -> Vec<Value> {
+    let mut out = Vec::new();
+    if let Some(line) = count_line(thanks) {
+        out.push(blocks::context(&[line]));
     }
-    text
+    out.push(
+        json!({"type": "actions", "block_id": "thanks", "elements": [
+            button("👏 Add your thanks", element, None),
+        ]}),
+    );
+    out
 }
 
 /// The reason as a block quote.
@@ -78,10 +91,11 @@ fn details(n: &Nomination) -> String {
     parts.join("  ·  ")
 }
 
-/// The public celebration of a nomination: who, by whom, and the story.
-pub fn celebration(n: &Nomination) -> Value {
+/// The public celebration of a nomination `id`: who, by whom, and the story, with how many
+/// colleagues added their thanks and the button to add one's own.
+pub fn celebration(n: &Nomination, id: NominationId, thanks: i64) -> Value {
     let heroes = people(&n.heroes);
-    let blocks = vec![
+    let mut blocks = vec![
         blocks::section(&format!(
             ":tada: *Service {}:* {heroes}",
             if n.heroes.len() == 1 {
@@ -93,6 +107,7 @@ pub fn celebration(n: &Nomination) -> Value {
         blocks::section(&reason_quote(n)),
         blocks::context(&[format!("Recognised by <@{}>", n.nominator), details(n)]),
     ];
+    blocks.extend(thanks_blocks(Element::ThankNomination(id), thanks));
     json!({
         "text": format!("{heroes} recognised by <@{}>: {}", n.nominator, reason_mrkdwn(n, FALLBACK_MAX)),
         "blocks": blocks,
@@ -248,21 +263,41 @@ mod tests {
     }
 
     #[test]
-    fn user_text_cannot_ping_anyone_but_the_heroes_stay_linked() {
-        let n = nomination("told <!channel> & <@U0ALICE> fixed it, not <@U0EVE>");
+    fn user_text_cannot_ping_a_channel_but_every_mention_stays_a_mention() {
+        let n = nomination("told <!channel> & <@U0ALICE> fixed it, thanks to <@U0EVE|eve>");
         let text = reason_mrkdwn(&n, 1000);
         assert_eq!(
             text,
-            "told &lt;!channel&gt; &amp; <@U0ALICE> fixed it, not &lt;@U0EVE&gt;"
+            "told &lt;!channel&gt; &amp; <@U0ALICE> fixed it, thanks to <@U0EVE>"
         );
-        let all = celebration(&n).to_string() + &hero_dm(&n, &n.heroes[0], None).to_string();
-        assert!(!all.contains("<!channel>") && !all.contains("<@U0EVE>"));
+        let all = celebration(&n, NominationId(1), 0).to_string()
+            + &hero_dm(&n, &n.heroes[0], None).to_string()
+            + &rollup::rollup(std::slice::from_ref(&n)).to_string();
+        assert!(!all.contains("<!channel>"), "{all}");
+        assert!(!all.contains("&lt;@U0EVE"), "{all}");
+        assert!(!all.contains("<@U0EVE|eve>"), "{all}");
+    }
+
+    #[test]
+    fn a_celebration_counts_the_thanks_and_offers_the_button() {
+        let n = nomination("turned a billing outage into a thank-you note");
+        let fresh = celebration(&n, NominationId(8), 0);
+        let blocks = fresh["blocks"].as_array().unwrap();
+        let button = &blocks.last().unwrap()["elements"][0];
+        assert_eq!(button["action_id"], "thanks_nomination");
+        assert_eq!(button["value"], "8");
+        assert!(!fresh.to_string().contains("added their thanks"));
+        let thanked = celebration(&n, NominationId(8), 3).to_string();
+        assert!(
+            thanked.contains(":clap: +3 colleagues added their thanks"),
+            "{thanked}"
+        );
     }
 
     #[test]
     fn a_huge_reason_still_fits_slacks_limits() {
         let n = nomination(&"<&>x".repeat(750));
-        let c = celebration(&n);
+        let c = celebration(&n, NominationId(1), 0);
         for block in c["blocks"].as_array().unwrap() {
             if let Some(text) = block["text"]["text"].as_str() {
                 assert!(text.chars().count() <= SECTION_MAX);

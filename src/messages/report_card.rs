@@ -11,6 +11,7 @@ use crate::domain::report_card::{
 };
 use crate::domain::{ActionItemId, Element, RoundId};
 use crate::slack::blocks::{self, FALLBACK_MAX, escape, escape_within};
+use crate::slack::chart::{Chart, Kind, Label, Series};
 
 use super::{button, link_button};
 
@@ -85,18 +86,13 @@ pub fn round_closed(results: &Results, closed_on: &str) -> Value {
     message(&text, vec![blocks::section(&text)])
 }
 
-/// `1 ▏2 ▏5 ▏…`: how many gave each point, as a line of text.
-fn distribution(tally: &Tally) -> String {
-    tally
-        .counts
-        .iter()
-        .zip(1..)
-        .map(|(n, point)| format!("{point}: {n}"))
-        .collect::<Vec<_>>()
-        .join(" · ")
+/// An average as five segments, filled to the nearest whole point: `▰▰▰▰▱` for 4.0.
+pub fn bar(average: f64) -> String {
+    let filled = (average.round().clamp(0.0, 5.0)) as usize;
+    format!("{}{}", "▰".repeat(filled), "▱".repeat(5 - filled))
 }
 
-/// The line of one deliverable in the results.
+/// The line of one deliverable in the results: its bar and average, and its change.
 fn deliverable_line(results: &Results, tally: &Tally) -> String {
     let name = escape_within(&tally.name, 160);
     match (results.average(tally), tally.answers()) {
@@ -105,17 +101,71 @@ fn deliverable_line(results: &Results, tally: &Tally) -> String {
                 .change(tally)
                 .map(|c| {
                     let month = results.previous.as_ref().map_or("", |(m, _)| m.name());
-                    format!(" ({} on {month})", change_text(c))
+                    format!("  ({} on {month})", change_text(c))
                 })
                 .unwrap_or_default();
             format!(
-                "*{name}*: *{}*{change}\n{}",
-                average_text(average),
-                distribution(tally)
+                "{} *{}*  {name}{change}",
+                bar(average),
+                average_text(average)
             )
         }
-        (None, 0) if results.shown() => format!("*{name}*: no ratings"),
-        (None, _) => format!("*{name}*: not enough answers"),
+        (None, 0) if results.shown() => format!("▱▱▱▱▱  {name}: no ratings"),
+        (None, _) => format!("▱▱▱▱▱  {name}: not enough answers"),
+    }
+}
+
+/// The one line naming the deliverable that moved most since the round before, if any moved.
+fn biggest_mover(results: &Results) -> Option<String> {
+    let (month, _) = results.previous.as_ref()?;
+    let (tally, change) = results
+        .tallies
+        .iter()
+        .filter_map(|t| Some((t, results.change(t)?)))
+        .filter(|(_, c)| c.abs() >= 0.05)
+        .max_by(|(_, a), (_, b)| a.abs().total_cmp(&b.abs()))?;
+    let way = if change > 0.0 { "up" } else { "down" };
+    Some(format!(
+        "Biggest mover: *{}*, {way} {:.1} on {}.",
+        escape_within(&tally.name, 160),
+        change.abs(),
+        month.name()
+    ))
+}
+
+/// The deliverables' averages as a bar chart (Slack draws it; the lines beside it say the same
+/// for clients and screen readers that do not), when any average is shown.
+fn averages_chart(results: &Results) -> Option<Value> {
+    let shown: Vec<(&Tally, f64)> = results
+        .tallies
+        .iter()
+        .filter_map(|t| Some((t, results.average(t)?)))
+        .collect();
+    if shown.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = shown.iter().map(|(t, _)| t.name.as_str()).collect();
+    let chart = Chart {
+        kind: Kind::Bar,
+        title: format!(
+            "{}: averages for {}",
+            results.card.supplier,
+            results.round.month.short()
+        ),
+        categories: Label::distinct(&names),
+        series: vec![Series {
+            name: Label::cut(&results.round.month.short()),
+            values: shown.iter().map(|(_, a)| *a).collect(),
+        }],
+        x_title: Some("Deliverable".to_owned()),
+        y_title: Some("Average, 1 (rarely) to 5 (always)".to_owned()),
+    };
+    match chart.block(Some("averages")) {
+        Ok(block) => Some(block),
+        Err(e) => {
+            tracing::warn!(error = %e, "the averages chart was left out");
+            None
+        }
     }
 }
 
@@ -164,8 +214,15 @@ pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value 
         )),
     }
     let mut out = vec![blocks::header(&title), blocks::section(&summary)];
-    for tally in &results.tallies {
-        out.push(blocks::section(&deliverable_line(results, tally)));
+    out.extend(averages_chart(results));
+    let mut lines: Vec<String> = results
+        .tallies
+        .iter()
+        .map(|t| deliverable_line(results, t))
+        .collect();
+    lines.extend(biggest_mover(results));
+    for chunk in sections(&lines) {
+        out.push(blocks::section(&chunk));
     }
     match results.shown_comments() {
         Some(comments) if !comments.is_empty() => {
@@ -177,9 +234,10 @@ pub fn results(results: &Results, today: Date, card_url: Option<&str>) -> Value 
                         Comments::Attributed => format!(" — <@{}>", c.rater),
                         Comments::Anonymous => String::new(),
                     };
+                    let about = c.deliverable.as_deref().unwrap_or("The whole card");
                     format!(
                         "• _{}_: “{}”{by}",
-                        escape_within(&c.deliverable, 80),
+                        escape_within(about, 80),
                         escape_within(&c.text, 300)
                     )
                 })

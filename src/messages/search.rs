@@ -15,7 +15,8 @@ pub fn day(unix: i64, tz: &TimeZone) -> String {
 
 /// A snippet with its matched words in bold, everything else escaped.
 fn snippet(text: &str) -> String {
-    escape_within(&text.replace('\n', " "), 600).replace([MATCH_START, MATCH_END], "*")
+    blocks::escape_with_mentions(&text.replace('\n', " "), 600)
+        .replace([MATCH_START, MATCH_END], "*")
 }
 
 fn heroes(ids: &[String]) -> String {
@@ -48,7 +49,7 @@ pub fn results(query: &str, hits: &[Hit], tz: &TimeZone, public_url: Option<&str
             _ => String::new(),
         };
         let head = match &hit.title {
-            Some(title) => format!("📖 *{}*", escape_within(title, 200)),
+            Some(title) => format!("📖 *{}*", blocks::escape_with_mentions(title, 200)),
             None => format!("🎉 Recognition by <@{}>", hit.by_id),
         };
         out.push(blocks::section(&format!(
@@ -74,6 +75,9 @@ pub fn profile(user: &str, p: &Profile, tz: &TimeZone) -> Value {
         plural(p.stories, "recovery story", "recovery stories"),
         times(p.given)
     );
+    if p.thanks > 0 {
+        text.push_str(&thanks_from_colleagues(p.thanks));
+    }
     if let (Some(first), Some(latest)) = (p.first, p.latest) {
         text.push_str(&format!(
             "\nFirst recognised {} · latest {}",
@@ -100,6 +104,15 @@ pub fn profile(user: &str, p: &Profile, tz: &TimeZone) -> Value {
         }
     }
     json!({"response_type": "ephemeral", "text": blocks::truncate(&text, 3000)})
+}
+
+/// " · 👏 3 thanks from colleagues", or nothing before the first.
+pub fn thanks_from_colleagues(n: i64) -> String {
+    match n {
+        n if n <= 0 => String::new(),
+        1 => " · 👏 1 thank-you from a colleague".to_owned(),
+        n => format!(" · 👏 {n} thanks from colleagues"),
+    }
 }
 
 fn plural(n: i64, one: &str, many: &str) -> String {

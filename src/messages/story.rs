@@ -5,9 +5,10 @@ use serde_json::{Value, json};
 
 use super::{button, people};
 use crate::domain::story::recovery_in_words;
+use crate::domain::text::mentioned;
 use crate::domain::{Consent, UserId};
 use crate::domain::{Element, Story, StoryId};
-use crate::slack::blocks::{self, FALLBACK_MAX, SECTION_MAX, escape, escape_within};
+use crate::slack::blocks::{self, FALLBACK_MAX, SECTION_MAX, escape_with_mentions};
 
 /// An instant as a person reads it in the configured zone: `Mon 23 Nov 2026, 14:05 CET`.
 pub fn when(unix: i64, tz: &TimeZone) -> String {
@@ -21,15 +22,28 @@ fn heroes(story: &Story) -> Vec<UserId> {
 fn titled(label: &str, text: &str) -> Value {
     blocks::section(&format!(
         "*{label}*\n{}",
-        escape_within(text, SECTION_MAX - label.len() - 10)
+        escape_with_mentions(text, SECTION_MAX - label.len() - 10)
     ))
+}
+
+/// The story's title at the top of its post: a header, or where the title mentions someone, a
+/// bold line (a header is plain text, where a mention would show as a raw ID).
+fn title_block(story: &Story) -> Value {
+    if mentioned(&story.title).is_empty() {
+        blocks::header(&format!("📖 {}", story.title))
+    } else {
+        blocks::section(&format!(
+            "📖 *{}*",
+            escape_with_mentions(&story.title, blocks::HEADER_MAX)
+        ))
+    }
 }
 
 /// The story as posted to the stories channel.
 pub fn post(story: &Story, tz: &TimeZone) -> Value {
     let heroes = people(&heroes(story));
     let mut blocks = vec![
-        blocks::header(&format!("📖 {}", story.title)),
+        title_block(story),
         blocks::section(&format!(
             "*Heroes:* {heroes}  ·  told by <@{}>",
             story.author_id
@@ -68,22 +82,30 @@ pub fn post(story: &Story, tz: &TimeZone) -> Value {
         )
     };
     blocks.push(json!({"type": "actions", "block_id": "story_actions", "elements": [action, super::answer::ask_button(StoryId(story.id))]}));
+    blocks.extend(super::thanks_blocks(
+        Element::ThankStory(StoryId(story.id)),
+        story.thanks,
+    ));
     json!({
-        "text": blocks::truncate(&format!("Recovery story: {} ({heroes})", escape(&story.title)), FALLBACK_MAX),
+        "text": blocks::truncate(&format!("Recovery story: {} ({heroes})", escape_with_mentions(&story.title, 200)), FALLBACK_MAX),
         "blocks": blocks,
         "unfurl_links": false,
         "unfurl_media": false,
     })
 }
 
-/// The DM asking one credited hero whether the story may be told outside Slack.
-pub fn consent_request(story: &Story, hero: &str) -> Value {
-    let consent = story
+/// `hero`'s choice for `story` (pending for someone it does not credit).
+fn consent_of(story: &Story, hero: &str) -> Consent {
+    story
         .heroes
         .iter()
         .find(|(id, _)| id == hero)
-        .map_or(Consent::Pending, |(_, c)| *c);
-    let status = match consent {
+        .map_or(Consent::Pending, |(_, c)| *c)
+}
+
+/// The DM asking one credited hero whether the story may be told outside Slack.
+pub fn consent_request(story: &Story, hero: &str) -> Value {
+    let status = match consent_of(story, hero) {
         Consent::Pending => ":hourglass_flowing_sand: You haven't chosen yet.",
         Consent::Granted => {
             ":white_check_mark: You agreed that this story can be told outside Slack."
@@ -91,12 +113,44 @@ pub fn consent_request(story: &Story, hero: &str) -> Value {
         Consent::Declined => ":lock: You chose to keep this story inside Slack.",
     };
     json!({
-        "text": blocks::truncate(&format!("<@{}> told a recovery story that credits you: {}", story.author_id, escape(&story.title)), FALLBACK_MAX),
+        "text": blocks::truncate(&format!("<@{}> told a recovery story that credits you: {}", story.author_id, escape_with_mentions(&story.title, 200)), FALLBACK_MAX),
         "blocks": [
-            blocks::section(&format!(":book: <@{}> told a recovery story that credits you: *{}*", story.author_id, escape_within(&story.title, 200))),
-            blocks::section(&blocks::block_quote(&escape_within(&story.what_went_wrong, 500))),
+            blocks::section(&format!(":book: <@{}> told a recovery story that credits you: *{}*", story.author_id, escape_with_mentions(&story.title, 200))),
+            blocks::section(&blocks::block_quote(&escape_with_mentions(&story.what_went_wrong, 500))),
             blocks::section("May we tell this story outside Slack, in talks and at events? You can change your mind at any time."),
             blocks::context(&[status.to_owned()]),
+            {"type": "actions", "block_id": "consent", "elements": [
+                button("Yes, tell it", Element::GrantConsent(StoryId(story.id)), Some("primary")),
+                button("Keep it inside", Element::DeclineConsent(StoryId(story.id)), None),
+            ]},
+        ],
+        "unfurl_links": false,
+        "unfurl_media": false,
+    })
+}
+
+/// The one polite ask a credited hero who has not answered gets when a leader features the
+/// story: the leader would like to tell it in talks — OK? With the same consent buttons.
+pub fn feature_ask(story: &Story, hero: &str) -> Value {
+    let who = match &story.featured_by {
+        Some(leader) => format!("<@{leader}>"),
+        None => "A leader".to_owned(),
+    };
+    let ask = format!(
+        ":star: {who} would like to tell your recovery story *{}* in talks. Is that OK with you?",
+        escape_with_mentions(&story.title, 200)
+    );
+    json!({
+        "text": blocks::truncate(&format!("{who} would like to tell your recovery story {} in talks. Is that OK with you?", escape_with_mentions(&story.title, 200)), FALLBACK_MAX),
+        "blocks": [
+            blocks::section(&ask),
+            blocks::section(&blocks::block_quote(&escape_with_mentions(&story.what_went_wrong, 500))),
+            blocks::context(&[match consent_of(story, hero) {
+                // Answered by the time the ask went out: it says so, and the buttons change it.
+                Consent::Granted => ":white_check_mark: You already agreed. You can change your mind at any time.",
+                Consent::Declined => ":lock: You chose to keep it inside. You can change your mind at any time.",
+                Consent::Pending => "It is told only if every hero it credits agrees. You can change your mind at any time.",
+            }.to_owned()]),
             {"type": "actions", "block_id": "consent", "elements": [
                 button("Yes, tell it", Element::GrantConsent(StoryId(story.id)), Some("primary")),
                 button("Keep it inside", Element::DeclineConsent(StoryId(story.id)), None),
@@ -135,6 +189,8 @@ mod tests {
             ],
             tags: vec!["billing".into()],
             customer_answer: None,
+            customer_title: None,
+            thanks: 0,
         }
     }
 
@@ -165,6 +221,30 @@ mod tests {
         );
         assert!(text.contains("feature_story") && !text.contains("unfeature_story"));
         assert!(text.contains("ask_customer"));
+    }
+
+    #[test]
+    fn a_post_counts_its_thanks_and_the_polite_ask_names_the_leader() {
+        let mut s = story();
+        s.thanks = 2;
+        let post = post(&s, &TimeZone::UTC).to_string();
+        assert!(
+            post.contains(":clap: +2 colleagues added their thanks"),
+            "{post}"
+        );
+        assert!(post.contains("\"action_id\":\"thanks_story\""), "{post}");
+        s.featured_by = UserId::parse("U0LEADER");
+        let ask = feature_ask(&s, "U0BOB").to_string();
+        assert!(
+            ask.contains("<@U0LEADER> would like to tell your recovery story *The &lt;invoice&gt; that went out twice* in talks"),
+            "{ask}"
+        );
+        assert!(ask.contains("consent_grant") && ask.contains("every hero it credits agrees"));
+        assert!(
+            feature_ask(&s, "U0ALICE")
+                .to_string()
+                .contains("You already agreed")
+        );
     }
 
     #[test]

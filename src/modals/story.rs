@@ -40,6 +40,21 @@ pub fn view(prefill: &Prefill, origin: &Origin) -> Value {
             None,
         ),
         input(
+            "customer_title",
+            "What the customer sees",
+            text_input(
+                "customer_title",
+                false,
+                MAX_TITLE,
+                None,
+                Some("The title, in words for the customer"),
+            ),
+            true,
+            Some(
+                "If you ask the customer, this is the title they read. Leave it empty to show the title.",
+            ),
+        ),
+        input(
             "what_went_wrong",
             "What went wrong?",
             text_input(
@@ -130,6 +145,7 @@ pub fn parse(values: &Values<'_>, author: &UserId, now: i64) -> Result<NewStory,
     });
     let form = StoryForm {
         title: values.text("title"),
+        customer_title: values.text("customer_title"),
         what_went_wrong: values.text("what_went_wrong"),
         happened_at: values.date_time("happened_at"),
         fixed_at: values.date_time("fixed_at"),

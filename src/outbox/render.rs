@@ -11,7 +11,7 @@ use crate::domain::outbox::{Content, Render};
 use crate::messages;
 use crate::slack::client::Failure;
 use crate::store::outbox::{Claimed, overlay};
-use crate::store::{nominations, report_cards, stories};
+use crate::store::{nominations, report_cards, stories, thanks};
 
 /// What rendering needs besides the store: the time zone times are shown in, and for App Home
 /// who the leaders are and the scorecard's targets.
@@ -85,14 +85,19 @@ pub async fn body(
                 Render::HeroDm { hero, .. } => {
                     messages::hero_dm(n, hero, stored.channel_id.as_deref())
                 }
-                _ => messages::celebration(n),
+                _ => {
+                    let thanked = crate::domain::thanks::Thanked::Nomination(*nomination);
+                    let thanks = thanks::count(db, thanked).await.map_err(unreadable)?;
+                    messages::celebration(n, *nomination, thanks)
+                }
             }
         }
         Render::StoryPost { story }
         | Render::ConsentDm { story, .. }
         | Render::StoryTold { story }
         | Render::CustomerQuestion { story, .. }
-        | Render::CustomerPraise { story, .. } => {
+        | Render::CustomerPraise { story, .. }
+        | Render::FeatureAsk { story, .. } => {
             let story = stories::get(db, story.get())
                 .await
                 .map_err(unreadable)?
@@ -102,6 +107,7 @@ pub async fn body(
                 Render::StoryTold { .. } => messages::answer::told(&story),
                 Render::CustomerQuestion { .. } => messages::answer::question(&story),
                 Render::CustomerPraise { hero, .. } => messages::answer::praise(&story, hero),
+                Render::FeatureAsk { hero, .. } => messages::story::feature_ask(&story, hero),
                 _ => messages::story::post(&story, tz),
             }
         }

@@ -142,7 +142,7 @@ async fn question(
     let page = Page {
         company: company(state).map(str::to_owned),
         heading: page::heading(company(state)),
-        title: Some(story.title.clone()),
+        title: Some(story.customer_sees().to_owned()),
         notes,
         note_kind: if problem.is_some() {
             "closed"

@@ -1,6 +1,7 @@
 //! Buttons on herobot's messages and App Home: a hero's consent choice, Feature and Ask the
 //! customer on a story post, the internal customer's answer, Home's buttons (the two forms, a
-//! leader's library link), and a report card's Rate, Add an action and Done. Each press is
+//! leader's library link), a report card's Rate, Add an action and Done, and **👏 Add your
+//! thanks** on a celebration or a story post. Each press is
 //! decoded into an [`Element`] and calls one action; each changes state at most once however
 //! often it is pressed, and answers through the outbox.
 use axum::response::{IntoResponse, Response};
@@ -14,7 +15,9 @@ use crate::actions::feature::feature;
 use crate::actions::home::send_library_link;
 use crate::actions::modal::open_modal;
 use crate::actions::rate::open_rating;
+use crate::actions::thanks::add_thanks;
 use crate::domain::answer::comment;
+use crate::domain::thanks::Thanked;
 use crate::domain::{Consent, Element, UserId};
 use crate::error::Result;
 use crate::messages::answer::COMMENT_BLOCK;
@@ -100,6 +103,12 @@ pub async fn pressed(state: &AppState, pressed: BlockActions, signed_at: i64) ->
             }
             Element::LibraryLink => {
                 send_library_link(state, &user, &pressed_on.key).await?;
+            }
+            Element::ThankNomination(nomination) => {
+                add_thanks(state, Thanked::Nomination(nomination), &user, pressed_on).await?;
+            }
+            Element::ThankStory(story) => {
+                add_thanks(state, Thanked::Story(story), &user, pressed_on).await?;
             }
             // A link opens in the browser; the press only tells herobot it happened.
             Element::OpenLibrary | Element::OpenWallboard | Element::OpenCardPage => {}

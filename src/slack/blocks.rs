@@ -67,6 +67,13 @@ pub fn escape_keeping_mentions(text: &str, max: usize, live: impl Fn(&UserId) ->
     out
 }
 
+/// User text as mrkdwn for Slack: escaped within `max`, with every mention of a person kept a
+/// live mention (Slack shows the name; never a raw ID, never escaped into `&lt;@U…&gt;`), and
+/// every other control sequence (`<!channel>`, …) disarmed.
+pub fn escape_with_mentions(text: &str, max: usize) -> String {
+    escape_keeping_mentions(text, max, |_| true)
+}
+
 /// Cuts plain text (which has no escapes: an `&` is just an `&`) to `max` characters, ending in
 /// `…` when cut.
 pub fn truncate_plain(text: &str, max: usize) -> String {

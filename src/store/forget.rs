@@ -46,7 +46,7 @@ const DELETES: [(&str, &str); 7] = [
 
 /// What they wrote alone becomes "a former colleague" (a null stays null, so a story without a
 /// surprise still counts as one without).
-const AUTHORED: [(&str, &str); 4] = [
+const AUTHORED: [(&str, &str); 5] = [
     (
         "nominations",
         "update nominations set reason = ?2 where nominator_id = ?1 and reason != ?2",
@@ -61,6 +61,11 @@ const AUTHORED: [(&str, &str); 4] = [
         "report_card_answers",
         "update report_card_answers set comment = ?2
          where rater_id = ?1 and comment is not null and comment != ?2",
+    ),
+    (
+        "report_card_round_comments",
+        "update report_card_round_comments set comment = ?2
+         where rater_id = ?1 and comment != ?2",
     ),
     (
         "customer_answers",

@@ -30,6 +30,8 @@ impl Received {
 pub struct HomeData {
     pub received: i64,
     pub given: i64,
+    /// Thanks colleagues added to the recognitions and stories that credit the person.
+    pub thanks: i64,
     pub latest_received: Vec<Received>,
     pub waiting: Vec<Story>,
     pub told: Vec<Story>,
@@ -102,6 +104,7 @@ pub async fn load(db: &SqlitePool, person: &str, since: i64) -> Result<HomeData,
     Ok(HomeData {
         received,
         given,
+        thanks: super::thanks::received(db, person, since).await?,
         latest_received,
         waiting: stories_by_id(db, &waiting).await?,
         told: stories_by_id(db, &told).await?,

@@ -15,6 +15,7 @@ pub mod retention;
 pub mod search;
 pub mod sign_in;
 pub mod stories;
+pub mod thanks;
 pub mod wall;
 pub mod write;
 

@@ -245,6 +245,61 @@ pub async fn sent_posts(
     .await
 }
 
+/// Adds each of `messages` unless the same message (its kind, subject and delivery) still
+/// waits unclaimed: that one renders the record as it is when it is sent, so a burst of changes
+/// (colleagues adding their thanks) updates a post a few times, not once per change. A message
+/// a worker holds may already be rendered, so it does not count. Answers how many were added.
+pub async fn enqueue_coalesced(
+    db: &mut sqlx::SqliteConnection,
+    messages: &[Message],
+    now_ms: i64,
+) -> Result<usize, sqlx::Error> {
+    let mut fresh = Vec::new();
+    for message in messages {
+        let row = Row::of(message);
+        let waiting: bool = sqlx::query_scalar(
+            "select exists (select 1 from outbox where status = 'pending' and claimed_until_ms is null
+               and render is ?1 and subject_id is ?2 and method = ?3 and payload = ?4 and url is ?5)",
+        )
+        .bind(row.render)
+        .bind(row.subject)
+        .bind(row.method)
+        .bind(&row.payload)
+        .bind(&row.url)
+        .fetch_one(&mut *db)
+        .await?;
+        if !waiting {
+            fresh.push(message.clone());
+        }
+    }
+    if !fresh.is_empty() {
+        enqueue(&mut *db, &fresh, now_ms).await?;
+    }
+    Ok(fresh.len())
+}
+
+/// Where messages of `kind` about `subject_id` were posted, as [`sent_posts`], with the kind's
+/// name written into the statement so that a partial index on it (celebrations: migration
+/// 0018; stories: 0006) finds them without reading the whole outbox.
+pub async fn posts_of(
+    db: impl SqliteExecutor<'_>,
+    kind: Kind,
+    subject_id: i64,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    // A kind's name is one of the constants of `renders!`, never input.
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select response->>'channel', response->>'ts' from outbox
+         where subject_id = ?1 and render = '{}' and method = ?2 and status = 'sent'
+           and response->>'channel' is not null and response->>'ts' is not null
+         order by id",
+        kind.name()
+    )))
+    .bind(subject_id)
+    .bind(POST)
+    .fetch_all(db)
+    .await
+}
+
 /// Whether a customer's praise was queued for `story_id` before (the heroes hear it once).
 pub async fn praise_queued(
     db: impl SqliteExecutor<'_>,
@@ -260,12 +315,13 @@ pub async fn praise_queued(
 /// The kinds of rendered messages about a nomination (their subject is a `NominationId`), and
 /// about a story (a `StoryId`).
 const ABOUT_NOMINATIONS: [Kind; 2] = [Kind::Celebration, Kind::HeroDm];
-const ABOUT_STORIES: [Kind; 5] = [
+const ABOUT_STORIES: [Kind; 6] = [
     Kind::StoryPost,
     Kind::ConsentDm,
     Kind::StoryTold,
     Kind::CustomerQuestion,
     Kind::CustomerPraise,
+    Kind::FeatureAsk,
 ];
 
 /// The stored names of `kinds`, as a JSON array.

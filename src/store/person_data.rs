@@ -36,7 +36,7 @@ select json_object(
       where n.id in (select nomination_id from nomination_heroes where hero_id = ?1) order by n.id))),
   'stories_told', json((select json_group_array(json(o)) from (
       select json_object('id', s.id, 'created_at', T(s.created_at, 'unixepoch'),
-        'title', s.title, 'what_went_wrong', s.what_went_wrong,
+        'title', s.title, 'customer_title', s.customer_title, 'what_went_wrong', s.what_went_wrong,
         'happened_at', T(s.happened_at, 'unixepoch'), 'fixed_at', T(s.fixed_at, 'unixepoch'),
         'how_fixed', s.how_fixed, 'surprise', s.surprise, 'customer_kind', s.customer_kind,
         'reaction', s.reaction, 'featured', json(iif(s.featured_at is null, 'false', 'true')),
@@ -45,7 +45,8 @@ select json_object(
       from stories s where s.author_id = ?1 order by s.id))),
   'stories_credited', json((select json_group_array(json(o)) from (
       select json_object('id', s.id, 'created_at', T(s.created_at, 'unixepoch'),
-        'author', s.author_id, 'title', s.title, 'what_went_wrong', s.what_went_wrong,
+        'author', s.author_id, 'title', s.title, 'customer_title', s.customer_title,
+        'what_went_wrong', s.what_went_wrong,
         'happened_at', T(s.happened_at, 'unixepoch'), 'fixed_at', T(s.fixed_at, 'unixepoch'),
         'how_fixed', s.how_fixed, 'surprise', s.surprise, 'customer_kind', s.customer_kind,
         'reaction', s.reaction, 'featured', json(iif(s.featured_at is null, 'false', 'true')),
@@ -68,6 +69,14 @@ select json_object(
       join report_cards c on c.id = r.card_id
       join report_card_deliverables d on d.id = a.deliverable_id
       where a.rater_id = ?1 order by r.month, c.id, d.position))),
+  'report_card_comments_given', json((select json_group_array(json(o)) from (
+      select json_object('card_id', c.id, 'supplier', c.supplier, 'month', r.month,
+        'about', 'the whole card', 'comment', k.comment,
+        'answered_at', T(k.answered_at, 'unixepoch')) o
+      from report_card_round_comments k
+      join report_card_rounds r on r.id = k.round_id
+      join report_cards c on c.id = r.card_id
+      where k.rater_id = ?1 order by r.month, c.id))),
   'report_card_rounds_asked', json((select json_group_array(json(o)) from (
       select json_object('card_id', c.id, 'supplier', c.supplier, 'month', r.month) o
       from report_card_invitations i
@@ -79,6 +88,10 @@ select json_object(
         'added_by', added_by, 'due_on', due_on, 'done_at', T(done_at, 'unixepoch'),
         'done_by', done_by) o
       from report_card_actions where ?1 in (owner_id, added_by, done_by) order by id))),
+  'thanks_given', json((select json_group_array(json(o)) from (
+      select json_object('nomination_id', nomination_id, 'story_id', story_id,
+        'created_at', T(created_at, 'unixepoch')) o
+      from thanks where by_id = ?1 order by id))),
   'app_home', (select json_object('first_opened_at', T(first_opened_at, 'unixepoch'),
         'last_opened_at', T(last_opened_at, 'unixepoch')) from home_views where user_id = ?1)
 )";

@@ -52,7 +52,7 @@ async fn delete_all(
 }
 
 /// Deletes up to `limit` of the oldest nominations stored before `before` (unix seconds), with
-/// their heroes and tags, and recounts the heroes' days they were in.
+/// their heroes, tags and colleagues' thanks, and recounts the heroes' days they were in.
 pub async fn nominations_before(
     tx: &mut SqliteConnection,
     before: i64,
@@ -64,6 +64,7 @@ pub async fn nominations_before(
     let rows = delete_all(
         tx,
         &[
+            "delete from thanks where nomination_id in (select value from json_each(?1))",
             "delete from nomination_tags where nomination_id in (select value from json_each(?1))",
             "delete from nomination_heroes where nomination_id in (select value from json_each(?1))",
             "delete from nominations where id in (select value from json_each(?1))",
@@ -99,6 +100,7 @@ pub async fn stories_before(
         tx,
         &[
             "delete from customer_asks where story_id in (select value from json_each(?1))",
+            "delete from thanks where story_id in (select value from json_each(?1))",
             "delete from answer_link_uses where story_id in (select value from json_each(?1))",
             "delete from story_tags where story_id in (select value from json_each(?1))",
             "delete from story_heroes where story_id in (select value from json_each(?1))",
@@ -133,7 +135,7 @@ pub async fn customer_answers_before(
 }
 
 /// Deletes up to `limit` report-card answers given before `before` in closed rounds (a round
-/// still open keeps its answers until it closes).
+/// still open keeps its answers until it closes), and as many comments about a whole card.
 pub async fn report_card_answers_before(
     tx: &mut SqliteConnection,
     before: i64,
@@ -149,5 +151,16 @@ pub async fn report_card_answers_before(
     .bind(limit)
     .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected())
+    // Comments about the whole card go with the answers, by the same rule.
+    let comments = sqlx::query(
+        "delete from report_card_round_comments where (round_id, rater_id) in
+           (select k.round_id, k.rater_id
+            from report_card_round_comments k join report_card_rounds r on r.id = k.round_id
+            where k.answered_at < ?1 and r.closed_at is not null limit ?2)",
+    )
+    .bind(before)
+    .bind(limit)
+    .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected() + comments.rows_affected())
 }

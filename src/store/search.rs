@@ -244,6 +244,8 @@ pub async fn rebuild(writes: &Writes) -> Result<(), sqlx::Error> {
 pub struct Profile {
     pub received: i64,
     pub given: i64,
+    /// Thanks colleagues added to what credits the person.
+    pub thanks: i64,
     pub stories: i64,
     pub first: Option<i64>,
     pub latest: Option<i64>,
@@ -294,6 +296,7 @@ pub async fn profile(db: &SqlitePool, user: &str) -> Result<Profile, sqlx::Error
     Ok(Profile {
         received,
         given,
+        thanks: super::thanks::received(db, user, 0).await?,
         stories,
         first,
         latest,

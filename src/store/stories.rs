@@ -12,6 +12,7 @@ pub(crate) struct StoryRow {
     team_id: String,
     author_id: String,
     title: String,
+    customer_title: Option<String>,
     what_went_wrong: String,
     happened_at: i64,
     fixed_at: i64,
@@ -29,15 +30,18 @@ pub(crate) struct StoryRow {
     tags: String,
     /// JSON array [answer, comment, answered_at, customer_id], or null before the customer answered.
     customer_answer: Option<String>,
+    /// How many colleagues added their thanks.
+    thanks: i64,
 }
 
 /// The columns of a story with its heroes and tags folded in as JSON; `s` is the stories alias.
-pub const STORY_COLUMNS: &str = "s.id, s.team_id, s.author_id, s.title, s.what_went_wrong, s.happened_at, s.fixed_at,
+pub const STORY_COLUMNS: &str = "s.id, s.team_id, s.author_id, s.title, s.customer_title, s.what_went_wrong, s.happened_at, s.fixed_at,
     s.how_fixed, s.surprise, s.customer_kind, s.reaction, s.message_permalink, s.featured_at, s.featured_by, s.created_at,
     (select coalesce(json_group_array(json_array(h.hero_id, h.consent)), '[]')
        from (select hero_id, consent from story_heroes where story_id = s.id order by position) h) as heroes,
     (select coalesce(json_group_array(t.tag), '[]') from story_tags t where t.story_id = s.id) as tags,
-    (select json_array(a.answer, a.comment, a.answered_at, a.customer_id) from customer_answers a where a.story_id = s.id) as customer_answer";
+    (select json_array(a.answer, a.comment, a.answered_at, a.customer_id) from customer_answers a where a.story_id = s.id) as customer_answer,
+    (select count(*) from thanks k where k.story_id = s.id) as thanks";
 
 impl From<StoryRow> for Story {
     fn from(r: StoryRow) -> Self {
@@ -47,6 +51,7 @@ impl From<StoryRow> for Story {
             team_id: r.team_id,
             author_id: UserId::stored(r.author_id),
             title: r.title,
+            customer_title: r.customer_title,
             what_went_wrong: r.what_went_wrong,
             happened_at: r.happened_at,
             fixed_at: r.fixed_at,
@@ -67,6 +72,7 @@ impl From<StoryRow> for Story {
                 .collect(),
             tags: serde_json::from_str(&r.tags).unwrap_or_default(),
             customer_answer: r.customer_answer.as_deref().and_then(customer_answer),
+            thanks: r.thanks,
         }
     }
 }
@@ -93,8 +99,8 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
         "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
-                              customer_kind, reaction, message_permalink, created_at)
-         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) returning id",
+                              customer_kind, reaction, message_permalink, created_at, customer_title)
+         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) returning id",
     )
     .bind(team_id)
     .bind(story.author().as_str())
@@ -108,6 +114,7 @@ pub async fn insert(
     .bind(story.reaction().as_str())
     .bind(message_permalink)
     .bind(now)
+    .bind(story.customer_title())
     .fetch_one(&mut *conn)
     .await?;
     let heroes: Vec<&str> = story.heroes().iter().map(|h| h.as_str()).collect();
@@ -173,6 +180,27 @@ pub async fn set_consent(
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The heroes of `story_id` who have not answered and were never asked on a featuring, marked
+/// asked as of `now`: each gets the polite ask once per story, however often it is featured.
+pub async fn ask_pending_once(
+    db: impl SqliteExecutor<'_>,
+    story_id: i64,
+    now: i64,
+) -> Result<Vec<UserId>, sqlx::Error> {
+    let heroes: Vec<String> = sqlx::query_scalar(
+        "update story_heroes set feature_asked_at = ?2
+         where story_id = ?1 and consent = 'pending' and feature_asked_at is null
+           and substr(hero_id, 1, length(?3)) != ?3 -- a forgotten person has no DM to ask in
+         returning hero_id",
+    )
+    .bind(story_id)
+    .bind(now)
+    .bind(crate::domain::forgotten::PREFIX)
+    .fetch_all(db)
+    .await?;
+    Ok(heroes.into_iter().map(UserId::stored).collect())
 }
 
 /// Marks a story featured (or not); returns false if nothing changed (already so, or no story).

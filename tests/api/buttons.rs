@@ -266,6 +266,74 @@ async fn feature_on_a_story_with_heroes_still_pending_is_allowed() {
     assert_eq!(featured_by.as_deref(), Some(LEADER));
 }
 
+/// Featuring a story some heroes have not answered for sends each of them one polite ask with
+/// the consent buttons, never a hero who answered, and never twice: not on a second press, nor
+/// after unfeaturing and featuring again.
+#[tokio::test]
+async fn featuring_asks_each_pending_hero_once_politely() {
+    let app = spawn_app().await;
+    let story = tell_story(&app, &["U0ALICE", "U0BOB", "U0CAROL"]).await;
+    sqlx::query(
+        "update story_heroes set consent = 'granted' where story_id = ?1 and hero_id = 'U0ALICE'",
+    )
+    .bind(story)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    app.settled().await;
+    let dms_before = asks(&app).await;
+    assert!(dms_before.is_empty(), "{dms_before:?}");
+
+    let mut trigger = 0;
+    for action in [
+        "feature_story",
+        "feature_story",
+        "unfeature_story",
+        "feature_story",
+    ] {
+        trigger += 1;
+        let mut pressed = press(&app, LEADER, action, story, "C0STORIES");
+        pressed["trigger_id"] = json!(format!("9100.{trigger}.abc"));
+        app.interact(&pressed).await;
+        app.settled().await;
+    }
+
+    let asked = asks(&app).await;
+    let mut to: Vec<&str> = asked
+        .iter()
+        .map(|dm| dm["channel"].as_str().unwrap())
+        .collect();
+    to.sort_unstable();
+    assert_eq!(to, ["U0BOB", "U0CAROL"], "{asked:?}");
+    let ask = &asked[0];
+    let text = ask["blocks"].to_string();
+    assert!(
+        text.contains("<@U0LEADER> would like to tell your recovery story")
+            && text.contains("in talks. Is that OK with you?"),
+        "{text}"
+    );
+    assert!(text.contains("consent_grant") && text.contains("consent_decline"));
+    let featured: Option<i64> = sqlx::query_scalar("select featured_at from stories where id = ?1")
+        .bind(story)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(featured.is_some());
+}
+
+/// The polite asks featuring sent, as Slack received them.
+async fn asks(app: &TestApp) -> Vec<Value> {
+    app.slack
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/chat.postMessage")
+        .map(body_json)
+        .filter(|m| m["text"].as_str().unwrap_or_default().contains("in talks"))
+        .collect()
+}
+
 /// A signed press replayed later (within Slack's five minutes) changes nothing: after the
 /// leader unfeatured the story, a replay of the Feature press leaves it unfeatured.
 #[tokio::test]

@@ -1039,12 +1039,22 @@ async fn a_rater_rates_the_open_round_from_their_dm_and_the_leader_adds_an_actio
     }
     let mut values = json!({});
     for (i, r) in ["2", "4", "3", "4", "5"].iter().enumerate() {
-        let (block, comment) = (format!("rating_{}", i + 1), format!("comment_{}", i + 1));
-        values[&block][&block] = json!({"type": "radio_buttons",
+        let block = format!("rating_{}", i + 1);
+        values[&block][&block] = json!({"type": "static_select",
             "selected_option": {"text": {"type": "plain_text", "text": r}, "value": r}});
-        values[&comment][&comment] = json!({"type": "plain_text_input", "value": null});
     }
-    values["comment_1"]["comment_1"]["value"] = json!("Leads came on the 11th again.");
+    // One comment, about the first deliverable (the second choice: the first is the whole card).
+    let about = view["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["block_id"] == "comment_about")
+        .unwrap()["element"]["options"][1]
+        .clone();
+    values["comment"]["comment"] =
+        json!({"type": "plain_text_input", "value": "Leads came on the 11th again."});
+    values["comment_about"]["comment_about"] =
+        json!({"type": "static_select", "selected_option": about});
     // A rating missing is refused beside it.
     let mut missing = values.clone();
     missing["rating_3"]["rating_3"]["selected_option"] = Value::Null;

@@ -277,14 +277,16 @@ async fn a_rater_rates_marketing_and_the_leader_reviews_the_results() {
     wait_text(&browser, "#messages", "Rate Marketing for November").await;
     click_last(&browser, "#messages [data-action-id='reportcard_rate']").await;
     wait_text(&browser, "#modal", "Qualified leads by the 5th").await;
+    // A select per deliverable, and one comment about the first deliverable.
     for (i, rating) in ["2", "4", "3", "4", "5"].iter().enumerate() {
         browser
-            .click(&format!("#f-rating_{} input[value='{rating}']", i + 1))
+            .click(&format!("#f-rating_{} option[value='{rating}']", i + 1))
             .await;
     }
     browser
-        .type_into("#f-comment_1", "Leads came on the 11th again.")
+        .type_into("#f-comment", "Leads came on the 11th again.")
         .await;
+    browser.click("#f-comment_about option:nth-child(3)").await;
     browser
         .screenshot(&shots.join("demo-rating-modal-laptop.png"))
         .await;

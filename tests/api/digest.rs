@@ -12,6 +12,35 @@ use crate::helpers::{
 
 const DIGEST_CHANNEL: &str = "C0DIGEST";
 
+/// Fails unless `message` keeps within Slack's limits for a message: at most 50 blocks, 3,000
+/// characters a section, 2,000 a field or context element, 150 a header, and its charts as
+/// Slack takes them (at most two, titles of at most 50 characters, labels of at most 20,
+/// finite values, points at categories).
+pub fn within_slack_limits(message: &Value) {
+    let blocks = message["blocks"].as_array().expect("blocks");
+    assert!(blocks.len() <= 50, "{} blocks", blocks.len());
+    for block in blocks {
+        let text = block["text"]["text"].as_str().unwrap_or_default();
+        let limit = if block["type"] == "header" { 150 } else { 3000 };
+        assert!(
+            text.chars().count() <= limit,
+            "{} characters in a {}",
+            text.chars().count(),
+            block["type"]
+        );
+        for small in ["fields", "elements"] {
+            for field in block[small].as_array().into_iter().flatten() {
+                let text = field["text"].as_str().unwrap_or_default();
+                assert!(text.chars().count() <= 2000, "{block}");
+            }
+        }
+    }
+    if let Err(e) = herobot::slack::chart::check(blocks) {
+        panic!("{e}");
+    }
+    assert!(message["text"].as_str().unwrap_or_default().chars().count() <= 40_000);
+}
+
 fn with_digest() -> Options {
     Options {
         digest_channel: Some(DIGEST_CHANNEL),
@@ -284,4 +313,69 @@ async fn a_top_not_ready_within_the_budget_is_acknowledged_and_follows_privately
             && text.contains("1. <@U0ALICE> (once) — for answering every page at night"),
         "{text}"
     );
+}
+
+/// The digest carries the 12-week scorecard as a line chart (a point only for a week with
+/// enough stories to judge), the same in words beside it, within Slack's limits.
+#[tokio::test]
+async fn the_digest_carries_the_scorecards_trend_as_a_chart_within_slacks_limits() {
+    use crate::scorecard::recovery;
+    let app = spawn_app_with(with_digest()).await;
+    seed_last_week(&app, &["U0ALICE"]).await;
+    // Week 46 (last week): five stories, three fixed within 24 h, three with a surprise. Week 43:
+    // two stories, too few to judge.
+    let last_week = crate::helpers::now() - 7 * 86_400;
+    for (hours, surprise) in [(2, true), (30, true), (5, false), (48, false), (1, true)] {
+        recovery(&app, last_week, hours, surprise, "satisfied", "external").await;
+    }
+    for _ in 0..2 {
+        recovery(
+            &app,
+            last_week - 21 * 86_400,
+            1,
+            true,
+            "satisfied",
+            "external",
+        )
+        .await;
+    }
+
+    let answer: Value = app.hero(LEADER, "digest post").await.json().await.unwrap();
+    assert!(
+        answer["text"].as_str().unwrap().contains("2026-W46"),
+        "{answer}"
+    );
+    let requests = app.slack_requests(1).await;
+    let post = requests
+        .iter()
+        .map(json)
+        .find(|b| b["channel"] == DIGEST_CHANNEL)
+        .expect("the digest");
+    within_slack_limits(&post);
+    let blocks = post["blocks"].as_array().unwrap();
+    let charts: Vec<&Value> = blocks
+        .iter()
+        .filter(|b| b["type"] == "data_visualization")
+        .collect();
+    assert_eq!(charts.len(), 1, "{post}");
+    let chart = &charts[0]["chart"];
+    assert_eq!(chart["type"], "line");
+    assert_eq!(
+        chart["axis_config"]["categories"],
+        serde_json::json!(["W46"]),
+        "only the week judged is on the axis"
+    );
+    assert_eq!(
+        chart["series"][0]["data"],
+        serde_json::json!([{"label": "W46", "value": 60.0}]),
+        "one point per category"
+    );
+    let words = blocks
+        .iter()
+        .skip_while(|b| b["type"] != "data_visualization")
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert!(words.contains("W43 too few to judge (2)"), "{words}");
+    assert!(words.contains("W46 60 % · 60 % of 5"), "{words}");
 }

@@ -86,6 +86,14 @@ pub async fn one_of_everything(app: &TestApp) -> i64 {
     )
     .await;
     exec(app, &format!("update stories set author_id = '{ANA}', how_fixed = 'Ana phoned every customer herself' where id = {told}")).await;
+    // Ana and Ben add their thanks to a recognition of Dee by Dan.
+    app.hero(
+        "U0DAN",
+        "<@U0DEE> for walking a customer through the new invoices, twice",
+    )
+    .await;
+    exec(app, &format!("insert into thanks (nomination_id, by_id, created_at) select max(id), '{ANA}', {now} from nominations;
+                        insert into thanks (nomination_id, by_id, created_at) select max(id), 'U0BEN', {now} from nominations")).await;
     exec(app, &format!("insert into customer_answers (story_id, answer, comment, answered_at, customer_id) values ({credited}, 'blown_away', 'Ana made my week', {now}, '{ANA}')")).await;
     exec(app, &format!("insert into user_names (user_id, name, fetched_at) values ('{ANA}', 'Ana Lopez', {now})")).await;
     exec(app, &format!("insert into home_views (user_id, first_opened_at, last_opened_at) values ('{ANA}', {now}, {now})")).await;
@@ -114,6 +122,8 @@ pub async fn one_of_everything(app: &TestApp) -> i64 {
          insert into report_card_answers (round_id, rater_id, deliverable_id, rating, comment, answered_at)
            values (1, '{ANA}', 1, 2, 'Leads come late, says Ana', {now}), (1, 'U0BEN', 1, 4, 'Better than <@U0ANA> thinks', {now}),
                   (1, 'U0CAT', 1, 5, null, {now});
+         insert into report_card_round_comments (round_id, rater_id, comment, answered_at)
+           values (1, '{ANA}', 'A good month overall, says Ana', {now});
          insert into report_card_actions (card_id, round_id, what, owner_id, due_on, added_by, added_at)
            values (1, 1, 'Send leads by the 5th', '{ANA}', '2026-12-05', 'U0BEN', {now});"
     )).await;
@@ -220,6 +230,16 @@ async fn a_forgotten_person_is_in_no_column_of_any_table_and_the_counts_stay() {
     );
     let rollup_after: String = sqlx::query_scalar(rollup).fetch_one(&app.db).await.unwrap();
     assert_eq!(rollup_after, rollup_before);
+    // Her thanks lose her ID and keep their count.
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from thanks where by_id like 'UFORGOTTEN%'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(count(&app, "select count(*) from thanks").await, 2);
 
     // What others wrote stays, with her mention rewritten; what she wrote reads as a former colleague.
     let placeholder: String =
@@ -244,6 +264,15 @@ async fn a_forgotten_person_is_in_no_column_of_any_table_and_the_counts_stay() {
         )
         .await,
         1
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("select count(*) from report_card_round_comments where comment = 'a former colleague' and rater_id = '{placeholder}'")
+        )
+        .await,
+        1,
+        "her comment about the whole card"
     );
     assert_eq!(
         count(&app, "select count(*) from report_card_raters").await,

@@ -56,7 +56,21 @@ async fn person_data_is_complete_for_someone_with_one_of_everything_and_shows_no
         data["customer_answers_given"][0]["comment"],
         "Ana made my week"
     );
+    assert_eq!(len("thanks_given"), 1, "{data:#}");
+    assert!(
+        data["thanks_given"][0]["nomination_id"].is_number(),
+        "{data:#}"
+    );
     assert_eq!(len("report_card_rounds_asked"), 1, "{data:#}");
+    assert_eq!(len("report_card_comments_given"), 1, "{data:#}");
+    assert_eq!(
+        data["report_card_comments_given"][0]["comment"],
+        "A good month overall, says Ana"
+    );
+    assert_eq!(
+        data["report_card_comments_given"][0]["about"],
+        "the whole card"
+    );
     assert_eq!(len("action_items"), 1, "{data:#}");
     assert_eq!(data["action_items"][0]["what"], "Send leads by the 5th");
     // Times in RFC 3339, UTC (the test's clock starts at 2026-11-18 10:00 and moves on).

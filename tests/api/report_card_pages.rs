@@ -90,6 +90,7 @@ pub(crate) async fn round(
             id,
             &UserId::parse(rater).unwrap(),
             &answers,
+            None,
             opened + DAY,
         )
         .await
@@ -675,4 +676,67 @@ async fn stored_text_is_escaped_and_the_pages_carry_the_strict_csp() {
         text(section(&html, "results")).contains("alert(1)"),
         "the comment is shown, escaped"
     );
+}
+
+#[tokio::test]
+async fn a_round_still_open_shows_as_open_with_its_answers_so_far_and_nothing_else() {
+    let app = library_app().await;
+    let (id, ds) = card(
+        &app,
+        "Marketing",
+        &format!("{LEADS}\n{PRICES}"),
+        "anonymous",
+    )
+    .await;
+    // October's round opened two days ago and is still open: three of four raters answered.
+    let opened = now() - 2 * DAY;
+    let mut tx = app.db.begin().await.unwrap();
+    let (round, _) = store::open_round(
+        &mut tx,
+        id,
+        month(1),
+        "cli",
+        opened,
+        opened + 3 * DAY,
+        opened + 7 * DAY,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    for (rater, rating) in RATERS.iter().zip([5, 4, 1]) {
+        let answers: Vec<Rated> = ds
+            .iter()
+            .map(|d| Rated {
+                deliverable_id: *d,
+                rating: Rating::parse(&rating.to_string()).unwrap(),
+                comment: None,
+            })
+            .collect();
+        let saved = store::replace_answers(
+            &mut tx,
+            round,
+            &UserId::parse(rater).unwrap(),
+            &answers,
+            Some("Too early to say"),
+            opened + DAY,
+        )
+        .await
+        .unwrap();
+        assert!(saved);
+    }
+    tx.commit().await.unwrap();
+    let cookie = sign_in(&app).await;
+
+    let (_, html) = page(&app, &format!("/library/reportcards/{id}"), &cookie).await;
+
+    let rows = table(&html, "trend");
+    assert_eq!(rows[0], ["October 2026", "open, 3 answers so far"]);
+    assert_eq!(rows[1][1], "no round", "September had none");
+    for partial in ["3.3", "3.33", "Too early to say"] {
+        assert!(
+            !html.contains(partial),
+            "{partial}: nothing else of the round"
+        );
+    }
+    assert!(text(&html).contains("No round has closed yet."));
 }

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use wiremock::Request;
 
 use crate::answers::press;
+use crate::digest::within_slack_limits;
 use crate::helpers::{
     LEADER, Options, TestApp, command_body, eventually, json as body_json, spawn_app_with, start,
     trigger_id,
@@ -192,6 +193,31 @@ async fn opened_view(app: &TestApp, action_ts: &str) -> Value {
     .await
 }
 
+/// The values of the rating modal as it is today: a select per deliverable, and one comment
+/// about what `about` names (`card`, or a deliverable's ID).
+fn select_values(ratings: &[&str], comment: Option<(&str, &str)>) -> Value {
+    let mut values = serde_json::Map::new();
+    for (i, rating) in ratings.iter().enumerate() {
+        let block = format!("rating_{}", i + 1);
+        values.insert(
+            block.clone(),
+            json!({ block: {"type": "static_select", "selected_option": {"value": rating}}}),
+        );
+    }
+    let (about, text) = comment.map_or((None, None), |(a, t)| (Some(a), Some(t)));
+    values.insert(
+        "comment".into(),
+        json!({"comment": {"type": "plain_text_input", "value": text}}),
+    );
+    values.insert(
+        "comment_about".into(),
+        json!({"comment_about": {"type": "static_select", "selected_option": about.map(|a| json!({"value": a}))}}),
+    );
+    Value::Object(values)
+}
+
+/// The values of the rating modal as it was before: radio buttons and a comment per
+/// deliverable (a modal opened before an upgrade may be sent after it).
 fn rating_values(ratings: &[&str], comments: &[Option<&str>]) -> Value {
     let mut values = serde_json::Map::new();
     for (i, rating) in ratings.iter().enumerate() {
@@ -231,11 +257,24 @@ async fn rate(
     let view = opened_view(app, &action_ts).await;
     assert_eq!(view["callback_id"], "report_card_rating");
     let metadata = view["private_metadata"].as_str().unwrap().to_owned();
+    // The modal takes one comment: the first given, about its deliverable (by the ID its
+    // select offers; the first option is the whole card).
+    let about = view["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["block_id"] == "comment_about")
+        .map(|b| b["element"]["options"].clone())
+        .unwrap();
+    let comment = comments.iter().enumerate().find_map(|(i, c)| {
+        let id = about[i + 1]["value"].as_str().unwrap().to_owned();
+        Some((id, (*c)?))
+    });
     let answer = app
         .interact(&submitted_by(
             rater,
             "report_card_rating",
-            rating_values(ratings, comments),
+            select_values(ratings, comment.as_ref().map(|(id, c)| (id.as_str(), *c))),
             &metadata,
         ))
         .await;
@@ -566,15 +605,53 @@ async fn a_rater_rates_changes_their_answers_and_only_raters_rate_until_the_roun
     assert_eq!(
         blocks.len(),
         5,
-        "a section, then a rating and a comment per deliverable"
+        "a section, a select per deliverable, one comment and what it is about"
     );
     assert_eq!(blocks[1]["label"]["text"], "Qualified leads by the 5th");
-    assert_eq!(blocks[1]["element"]["initial_option"]["value"], "4");
+    assert_eq!(blocks[1]["element"]["type"], "static_select");
+    let options: Vec<&str> = blocks[1]["element"]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["text"]["text"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        blocks[2]["element"]["initial_value"],
+        options,
+        [
+            "5 — Always, every time",
+            "4 — Almost always",
+            "3 — Often",
+            "2 — Sometimes",
+            "1 — Rarely"
+        ]
+    );
+    assert_eq!(blocks[1]["element"]["initial_option"]["value"], "4");
+    assert_eq!(blocks[2]["element"]["initial_option"]["value"], "5");
+    assert_eq!(blocks[3]["block_id"], "comment");
+    assert_eq!(blocks[3]["optional"], true);
+    assert_eq!(
+        blocks[3]["element"]["initial_value"],
         "Leads came late twice"
     );
-    assert_eq!(blocks[3]["element"]["initial_option"]["value"], "5");
+    assert_eq!(blocks[4]["block_id"], "comment_about");
+    let abouts: Vec<&str> = blocks[4]["element"]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["text"]["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        abouts,
+        [
+            "The whole card",
+            "Qualified leads by the 5th",
+            "Accurate price lists"
+        ]
+    );
+    assert_eq!(
+        blocks[4]["element"]["initial_option"]["text"]["text"], "Qualified leads by the 5th",
+        "the comment is about what it was about"
+    );
     let answer = rate(&app, "U0ANA", round, &["2", "3"], &[]).await;
     assert_eq!(answer["response_action"], "update");
     let stored: Vec<i64> = sqlx::query_scalar(
@@ -721,11 +798,38 @@ async fn a_round_closes_once_with_averages_distributions_and_the_change_on_last_
     );
     assert!(text.contains("3 of 3 raters answered (100 %)"), "{text}");
     assert!(
-        text.contains("*Qualified leads by the 5th*: *4.0*"),
+        text.contains("▰▰▰▰▱ *4.0*  Qualified leads by the 5th"),
         "{text}"
     );
-    assert!(text.contains("1: 0 · 2: 0 · 3: 1 · 4: 1 · 5: 1"), "{text}");
-    assert!(text.contains("*Accurate price lists*: *2.0*"), "{text}");
+    assert!(
+        !text.contains("1: 0 · 2: 0 · 3: 1"),
+        "distributions are on the card's page: {text}"
+    );
+    assert!(text.contains("▰▰▱▱▱ *2.0*  Accurate price lists"), "{text}");
+    assert!(
+        !text.contains("Biggest mover"),
+        "nothing to compare: {text}"
+    );
+    let chart = november["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "data_visualization")
+        .expect("a bar chart of the averages");
+    assert_eq!(chart["title"], "Marketing: averages for Nov 26");
+    assert_eq!(chart["chart"]["type"], "bar");
+    assert_eq!(
+        chart["chart"]["axis_config"]["categories"],
+        json!(["Qualified leads by …", "Accurate price lists"])
+    );
+    assert_eq!(
+        chart["chart"]["series"][0]["data"],
+        json!([
+            {"label": "Qualified leads by …", "value": 4.0},
+            {"label": "Accurate price lists", "value": 2.0}
+        ])
+    );
+    within_slack_limits(&november);
     assert!(text.contains("Overall *3.0*"), "{text}");
     assert!(
         text.contains("More &lt;b&gt;leads&lt;/b&gt; &amp; sooner"),
@@ -749,13 +853,18 @@ async fn a_round_closes_once_with_averages_distributions_and_the_change_on_last_
     .await;
     let text = text_of(&december);
     assert!(
-        text.contains("*Qualified leads by the 5th*: *5.0* (▲ 1.0 on November)"),
+        text.contains("▰▰▰▰▰ *5.0*  Qualified leads by the 5th  (▲ 1.0 on November)"),
         "{text}"
     );
     assert!(
-        text.contains("*Accurate price lists*: *2.0* (no change on November)"),
+        text.contains("▰▰▱▱▱ *2.0*  Accurate price lists  (no change on November)"),
         "{text}"
     );
+    assert!(
+        text.contains("Biggest mover: *Qualified leads by the 5th*, up 1.0 on November."),
+        "{text}"
+    );
+    within_slack_limits(&december);
     assert!(text.contains("Overall *3.5* (▲ 0.5 on November)"), "{text}");
 
     // Closed once each: a restart and the CLI's close change nothing.
@@ -796,10 +905,11 @@ async fn fewer_than_three_answers_hide_the_averages_and_anonymous_comments() {
     let text = text_of(&results);
     assert!(text.contains("2 of 3 raters answered (67 %)"), "{text}");
     assert!(
-        text.contains("*Qualified leads by the 5th*: not enough answers"),
+        text.contains("▱▱▱▱▱  Qualified leads by the 5th: not enough answers"),
         "{text}"
     );
     assert!(text.contains("averages are not shown"), "{text}");
+    assert!(!text.contains("data_visualization"), "no chart: {text}");
     for hidden in ["1.5", "5.0", "Only I would say this", "1: 1"] {
         assert!(!text.contains(hidden), "{hidden} is kept back: {text}");
     }
@@ -826,7 +936,7 @@ async fn with_a_threshold_of_four_a_round_three_answered_hides_its_averages() {
     let text = text_of(&results);
     assert!(text.contains("3 of 3 raters answered (100 %)"), "{text}");
     assert!(
-        text.contains("*Qualified leads by the 5th*: not enough answers"),
+        text.contains("▱▱▱▱▱  Qualified leads by the 5th: not enough answers"),
         "{text}"
     );
     assert!(text.contains("With fewer than 4 answers"), "{text}");
@@ -1256,14 +1366,13 @@ async fn a_card_edited_mid_round_keeps_the_round_anonymous_and_a_new_deliverable
         );
     }
     assert!(
-        text.contains("*Case studies*: not enough answers"),
+        text.contains("▱▱▱▱▱  Case studies: not enough answers"),
         "{text}"
     );
     assert!(
-        text.contains("*Qualified leads by the 5th*: *4.3*"),
+        text.contains("▰▰▰▰▱ *4.3*  Qualified leads by the 5th"),
         "{text}"
     );
-    assert!(!text.contains("1: 0 · 2: 0 · 3: 0 · 4: 0 · 5: 0"), "{text}");
 }
 
 #[tokio::test]
@@ -1391,4 +1500,234 @@ async fn a_card_with_fewer_raters_than_the_threshold_is_created_with_a_warning()
         "{text}"
     );
     assert!(text.contains("at least 3 raters"), "{text}");
+}
+
+#[tokio::test]
+async fn a_comment_on_a_deliverable_removed_and_re_added_mid_round_is_kept_back_with_it() {
+    let app = spawn_app_with(options()).await;
+    let raters = ["U0ANA", "U0BEN", "U0CAT", "U0DAN"];
+    let both = "Qualified leads by the 5th\nAccurate price lists";
+    let created = app
+        .interact(&submitted_by(
+            LEADER,
+            "report_card",
+            card_values("Marketing", &raters, both, "anonymous"),
+            &metadata(&app),
+        ))
+        .await;
+    assert_eq!(created.text().await.unwrap(), "");
+    let card: i64 = sqlx::query_scalar("select max(id) from report_cards")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let round = open_november(&app, card).await;
+    for rater in raters {
+        let answer = rate(&app, rater, round, &["4", "4"], &[]).await;
+        assert_eq!(answer["response_action"], "update", "{answer}");
+    }
+    // The leader drops the price lists, then puts them back: a new deliverable of that name.
+    for (deliverables, view) in [("Qualified leads by the 5th", "V0DROP"), (both, "V0READD")] {
+        let mut edit = submitted_by(
+            LEADER,
+            "report_card",
+            card_values("Marketing", &raters, deliverables, "anonymous"),
+            &json!({"card": card}).to_string(),
+        );
+        edit["view"]["id"] = json!(view);
+        assert_eq!(app.interact(&edit).await.text().await.unwrap(), "");
+    }
+    let prices: Vec<i64> = sqlx::query_scalar(
+        "select id from report_card_deliverables where card_id = ?1 and name = 'Accurate price lists' order by id",
+    )
+    .bind(card)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(prices.len(), 2, "two deliverables of one name");
+    // One rater rates again, alone on the re-added one, with a comment that tells their rating.
+    let answer = rate(
+        &app,
+        "U0ANA",
+        round,
+        &["5", "1"],
+        &[None, Some("I gave it a 1")],
+    )
+    .await;
+    assert_eq!(answer["response_action"], "update", "{answer}");
+    let commented: i64 = sqlx::query_scalar(
+        "select deliverable_id from report_card_answers where comment = 'I gave it a 1'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(commented, prices[1], "on the re-added deliverable");
+
+    at(&app, NOVEMBER_OPENS_MS + 7 * DAY_MS + MINUTE_MS).await;
+    let results = wait_posts(&app, REVIEW, 1).await.remove(0);
+    let text = text_of(&results);
+    assert!(
+        text.contains("▰▰▰▰▱ *4.0*  Accurate price lists"),
+        "the one rated by three shows: {text}"
+    );
+    assert!(
+        text.contains("▱▱▱▱▱  Accurate price lists: not enough answers"),
+        "the re-added one, rated by one, is kept back: {text}"
+    );
+    assert!(!text.contains("I gave it a 1"), "and its comment: {text}");
+    within_slack_limits(&results);
+
+    let cookie = crate::library::sign_in(&app).await;
+    let (_, html) =
+        crate::library::page(&app, &format!("/library/reportcards/{card}"), &cookie).await;
+    assert!(html.contains("Results for November 2026"), "{html}");
+    assert!(!html.contains("I gave it a 1"), "kept back on the page too");
+}
+
+#[tokio::test]
+async fn one_comment_names_what_it_is_about_and_a_modal_of_the_earlier_shape_is_still_accepted() {
+    let app = spawn_app_with(options()).await;
+    let card = create_card(&app, "attributed").await;
+    let round = open_november(&app, card).await;
+
+    // Today's modal: one comment, about the whole card.
+    let action_ts = "whole1";
+    app.interact(&press(
+        &app,
+        "U0ANA",
+        "reportcard_rate",
+        round,
+        action_ts,
+        None,
+    ))
+    .await;
+    let view = opened_view(&app, action_ts).await;
+    let metadata = view["private_metadata"].as_str().unwrap().to_owned();
+    let answer: Value = app
+        .interact(&submitted_by(
+            "U0ANA",
+            "report_card_rating",
+            select_values(
+                &["4", "3"],
+                Some(("card", "  A steady month & no surprises  ")),
+            ),
+            &metadata,
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["response_action"], "update", "{answer}");
+    let kept: Vec<(String, String)> =
+        sqlx::query_as("select rater_id, comment from report_card_round_comments")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        kept,
+        [(
+            "U0ANA".to_owned(),
+            "A steady month & no surprises".to_owned()
+        )]
+    );
+    let on_answers: i64 =
+        sqlx::query_scalar("select count(*) from report_card_answers where comment is not null")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(on_answers, 0, "not on a deliverable");
+
+    // Pressed again, the modal brings the comment back, about the whole card.
+    app.interact(&press(
+        &app,
+        "U0ANA",
+        "reportcard_rate",
+        round,
+        "whole2",
+        None,
+    ))
+    .await;
+    let again = opened_view(&app, "whole2").await;
+    let block = |id: &str| {
+        again["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["block_id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        block("comment")["element"]["initial_value"],
+        "A steady month & no surprises"
+    );
+    assert_eq!(
+        block("comment_about")["element"]["initial_option"]["value"],
+        "card"
+    );
+
+    // A comment about something not on the card is refused beside the select; nothing changes.
+    let answer: Value = app
+        .interact(&submitted_by(
+            "U0ANA",
+            "report_card_rating",
+            select_values(&["4", "3"], Some(("999999", "Wrong place"))),
+            &metadata,
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["response_action"], "errors", "{answer}");
+    assert!(
+        answer["errors"]["comment_about"]
+            .as_str()
+            .unwrap()
+            .contains("Pick what the comment is about"),
+        "{answer}"
+    );
+    assert_eq!(app.count("report_card_round_comments").await, 1);
+
+    // A modal of the earlier shape (radio buttons, a comment per deliverable), opened before an
+    // upgrade and sent after it, is accepted; its metadata is the same.
+    let answer: Value = app
+        .interact(&submitted_by(
+            "U0BEN",
+            "report_card_rating",
+            rating_values(
+                &["5", "2"],
+                &[Some("Leads early"), Some("Two price errors")],
+            ),
+            &metadata,
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["response_action"], "update", "{answer}");
+    let stored: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "select rating, comment from report_card_answers where rater_id = 'U0BEN' order by deliverable_id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        stored,
+        [
+            (5, Some("Leads early".into())),
+            (2, Some("Two price errors".into()))
+        ]
+    );
+    rate(&app, "U0CAT", round, &["4", "4"], &[]).await;
+
+    at(&app, NOVEMBER_OPENS_MS + 7 * DAY_MS + MINUTE_MS).await;
+    let results = wait_posts(&app, REVIEW, 1).await.remove(0);
+    let text = text_of(&results);
+    assert!(
+        text.contains("• _The whole card_: “A steady month &amp; no surprises” — <@U0ANA>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("• _Accurate price lists_: “Two price errors” — <@U0BEN>"),
+        "{text}"
+    );
 }

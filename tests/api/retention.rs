@@ -82,6 +82,16 @@ async fn what_is_older_than_the_retention_is_gone_from_search_and_top_and_what_i
         .execute(&app.db)
         .await
         .unwrap();
+    // Colleagues' thanks go with what they thanked.
+    sqlx::query(
+        "insert into thanks (nomination_id, story_id, by_id, created_at)
+         values (1, null, 'U0CAROL', ?2), (null, ?1, 'U0CAROL', ?2)",
+    )
+    .bind(old_story)
+    .bind(app.clock.now_secs())
+    .execute(&app.db)
+    .await
+    .unwrap();
     app.settled().await;
     let found = answer(&app, "find zeppelin").await;
     assert!(
@@ -116,7 +126,7 @@ async fn what_is_older_than_the_retention_is_gone_from_search_and_top_and_what_i
         .await
         .unwrap();
     assert!(reasons[0].contains("lighthouse"), "{reasons:?}");
-    for table in ["story_heroes", "customer_answers"] {
+    for table in ["story_heroes", "customer_answers", "thanks"] {
         assert_eq!(
             count(&app, &format!("select count(*) from {table}")).await,
             0,
@@ -193,6 +203,8 @@ async fn report_card_answers_older_than_the_retention_go_once_their_round_has_cl
         "insert into report_card_answers (round_id, rater_id, deliverable_id, rating, comment, answered_at)
          values (1, 'U0RATER1', 1, 4, 'Solid', ?1), (1, 'U0RATER2', 1, 2, 'Slow', ?1),
                 (2, 'U0RATER1', 1, 5, 'Great', ?1), (2, 'U0RATER2', 1, 3, null, ?1)",
+        "insert into report_card_round_comments (round_id, rater_id, comment, answered_at)
+         values (1, 'U0RATER1', 'A quiet month', ?1), (2, 'U0RATER1', 'Still open', ?1)",
     ] {
         sqlx::query(sql).bind(t).execute(&app.db).await.unwrap();
     }
@@ -209,6 +221,16 @@ async fn report_card_answers_older_than_the_retention_go_once_their_round_has_cl
     })
     .await;
     assert_eq!(left, [2, 2], "the open round keeps its answers");
+    let comments: Vec<String> =
+        sqlx::query_scalar("select comment from report_card_round_comments")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        comments,
+        ["Still open"],
+        "comments about the whole card go the same way"
+    );
     assert_eq!(
         count(&app, "select count(*) from report_card_rounds").await,
         2

@@ -341,6 +341,22 @@ async fn a_report_cards_trend_reads_on_a_laptop_and_a_phone_in_a_real_browser() 
         0,
         "the card scrolls sideways on a phone"
     );
+    // Every figure of the month table is on screen at 390 px: none hidden to the right.
+    let hidden: Value = browser
+        .call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({
+                "script": "const w = document.documentElement.clientWidth; const cells = [...document.querySelectorAll('table.months td')]; return [cells.length, cells.filter(c => { const r = c.getBoundingClientRect(); return r.left < 0 || r.right > w || r.width === 0; }).map(c => c.textContent)];",
+                "args": [],
+            })),
+        )
+        .await;
+    assert!(
+        hidden[0].as_u64().unwrap() > 12,
+        "the month table: {hidden}"
+    );
+    assert_eq!(hidden[1], json!([]), "cells off screen on a phone");
     browser
         .screenshot(&shots.join("reportcard-phone.png"))
         .await;

@@ -88,7 +88,12 @@ pub(super) fn report_card(seed: u64, now: i64) -> Vec<Step> {
             if answers.is_empty() {
                 break;
             }
-            let by = rng.usize(..answers.len());
+            // One comment per rater, as the modal takes one: the next rater without one.
+            let start = rng.usize(..answers.len());
+            let by = (0..answers.len())
+                .map(|i| (start + i) % answers.len())
+                .find(|&i| answers[i].3.is_empty())
+                .unwrap_or(start);
             answers[by].3.push((comment.deliverable, comment.text));
         }
         for (rater, at, ratings, comments) in answers {
@@ -213,21 +218,24 @@ pub(super) async fn card_step(
                 .context("the report card is gone")?;
             let rater_id = user(rater)?;
             let earlier = cards::answers_of(&app.db, round_id, &rater_id).await?;
-            let view = modals::rating::view(&card, round_id, *month, &earlier);
+            let view = modals::rating::view(&card, round_id, *month, &earlier, None);
             let metadata = modals::rating::Metadata::read(
                 view["private_metadata"].as_str().unwrap_or_default(),
             )
             .context("the rating modal carries its round")?;
             let values: Vec<String> = ratings.iter().map(u8::to_string).collect();
-            let blocks: Vec<(String, String)> = (1..=ratings.len())
-                .map(|i| (format!("rating_{i}"), format!("comment_{i}")))
-                .collect();
+            let blocks: Vec<String> = (1..=ratings.len()).map(|i| format!("rating_{i}")).collect();
             let mut answers: Vec<(&str, Field<'_>)> = Vec::new();
-            for (i, (rating, comment)) in blocks.iter().enumerate() {
+            for (i, rating) in blocks.iter().enumerate() {
                 answers.push((rating.as_str(), Field::Choice(&values[i])));
-                if let Some((_, text)) = comments.iter().find(|(d, _)| *d == i) {
-                    answers.push((comment.as_str(), Field::Text(text)));
-                }
+            }
+            // The modal has one comment, about one deliverable.
+            let about = comments
+                .first()
+                .and_then(|(d, text)| Some((card.deliverables.get(*d)?.id.to_string(), *text)));
+            if let Some((id, text)) = &about {
+                answers.push(("comment", Field::Text(text)));
+                answers.push(("comment_about", Field::Choice(id)));
             }
             let values = submitted(&view, &answers)?;
             let given = modals::rating::parse(&Values(&values), &metadata).map_err(refused)?;

@@ -47,14 +47,14 @@ impl Rating {
         self.0
     }
 
-    /// How each point of the scale reads.
+    /// How each point of the scale reads, as the rating modal offers it: `5 — Always, every time`.
     pub fn label(value: u8) -> &'static str {
         match value {
-            1 => "1 · rarely",
-            2 => "2 · sometimes",
-            3 => "3 · often",
-            4 => "4 · almost always",
-            _ => "5 · always, every time",
+            1 => "1 — Rarely",
+            2 => "2 — Sometimes",
+            3 => "3 — Often",
+            4 => "4 — Almost always",
+            _ => "5 — Always, every time",
         }
     }
 }
@@ -96,10 +96,15 @@ impl Tally {
     }
 }
 
-/// A comment a rater left on a deliverable.
+/// A comment a rater left on a deliverable, or on the whole card.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
-    pub deliverable: String,
+    /// The deliverable it is about, by ID (None: the whole card). Two deliverables may share a
+    /// name (one removed and re-added while a round was open), and a comment must stay with its
+    /// own, or the anonymity threshold of one is undone under the other.
+    pub deliverable_id: Option<i64>,
+    /// That deliverable's name (None: the whole card).
+    pub deliverable: Option<String>,
     pub rater: UserId,
     pub text: String,
 }
@@ -148,11 +153,12 @@ impl Results {
                 .iter()
                 .filter(|c| {
                     attributed
-                        || self
-                            .tallies
-                            .iter()
-                            .find(|t| t.name == c.deliverable)
-                            .is_some_and(|t| visible(t, self.min_answers))
+                        || c.deliverable_id.is_none_or(|id| {
+                            self.tallies
+                                .iter()
+                                .find(|t| t.deliverable_id == id)
+                                .is_some_and(|t| visible(t, self.min_answers))
+                        })
                 })
                 .collect(),
         )
@@ -324,15 +330,13 @@ mod tests {
         results.tallies.push(tally(3, [0, 0, 0, 0, 1]));
         assert_eq!(results.average(&results.tallies[2].clone()), None);
         assert_eq!(results.overall(), Some(3.5), "without it");
-        let comment = |deliverable: &str, text: &str| Comment {
-            deliverable: deliverable.into(),
+        let comment = |id: i64, text: &str| Comment {
+            deliverable_id: Some(id),
+            deliverable: Some(format!("D{id}")),
             rater: UserId::parse("U0ANA").unwrap(),
             text: text.into(),
         };
-        results.comments = vec![
-            comment("D1", "Leads were late"),
-            comment("D3", "I gave it a 5"),
-        ];
+        results.comments = vec![comment(1, "Leads were late"), comment(3, "I gave it a 5")];
         let shown: Vec<&str> = results
             .shown_comments()
             .unwrap()

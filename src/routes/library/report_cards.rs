@@ -85,6 +85,11 @@ async fn page(state: &AppState, session: Session, card: &Card) -> Result<CardPag
     };
     let months = end.last_twelve();
     let history = store::history(db, card.id, months[0]).await?;
+    let mut open = Vec::new();
+    for round in store::open_rounds(db, card.id).await? {
+        let (_, answered) = store::response(db, round.id).await?;
+        open.push((round.month, answered));
+    }
     let actions = store::actions(db, card.id, false).await?;
     let people = report_cards::people_named_on_card(last.as_ref(), &actions);
     let names = crate::library::names::resolve_within(
@@ -100,6 +105,7 @@ async fn page(state: &AppState, session: Session, card: &Card) -> Result<CardPag
         card,
         months: &months,
         history: &history,
+        open: &open,
         last: last.as_ref(),
         actions: &actions,
         names: &names,

@@ -10,8 +10,8 @@ pub use results::{
     tallies,
 };
 pub use rounds::{
-    answers_of, close, due_to_close, due_to_open, due_to_remind, get_round, invited, open_round,
-    open_rounds, remind, replace_answers,
+    answers_of, card_comment_of, close, due_to_close, due_to_open, due_to_remind, get_round,
+    invited, open_round, open_rounds, remind, replace_answers,
 };
 
 use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};

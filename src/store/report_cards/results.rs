@@ -48,22 +48,29 @@ pub async fn response(db: &SqlitePool, round_id: i64) -> Result<(u32, u32), sqlx
     Ok((invited as u32, answered as u32))
 }
 
-/// The round's comments, in the card's order of deliverables, then alphabetically (not in the
-/// order they came, which could tell whose each is).
+/// The round's comments, in the card's order of deliverables, then those about the whole card,
+/// each group alphabetically (not in the order they came, which could tell whose each is).
 pub async fn comments(db: &SqlitePool, round_id: i64) -> Result<Vec<Comment>, sqlx::Error> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "select d.name, a.rater_id, a.comment from report_card_answers a
-         join report_card_deliverables d on d.id = a.deliverable_id
-         where a.round_id = ?1 and a.comment is not null and a.comment != ''
-         order by d.position, d.id, a.comment, a.rater_id",
+    let rows: Vec<(Option<i64>, String, String, String)> = sqlx::query_as(
+        "select deliverable_id, name, rater_id, comment from (
+           select d.id as deliverable_id, d.name as name, a.rater_id as rater_id,
+                  a.comment as comment, 0 as k, d.position as position
+           from report_card_answers a
+           join report_card_deliverables d on d.id = a.deliverable_id
+           where a.round_id = ?1 and a.comment is not null and a.comment != ''
+           union all
+           select null, '', rater_id, comment, 1, 0 from report_card_round_comments
+           where round_id = ?1 and comment != '')
+         order by k, position, deliverable_id, comment, rater_id",
     )
     .bind(round_id)
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(deliverable, rater, text)| Comment {
-            deliverable,
+        .map(|(deliverable_id, deliverable, rater, text)| Comment {
+            deliverable_id,
+            deliverable: deliverable_id.map(|_| deliverable),
             rater: UserId::stored(rater),
             text,
         })

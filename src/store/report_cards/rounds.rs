@@ -190,6 +190,21 @@ pub async fn invited(
     .await
 }
 
+/// `rater`'s comment about the whole card in the round, if any (to fill the modal in again).
+pub async fn card_comment_of(
+    db: &SqlitePool,
+    round_id: i64,
+    rater: &UserId,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select comment from report_card_round_comments where round_id = ?1 and rater_id = ?2",
+    )
+    .bind(round_id)
+    .bind(rater.as_str())
+    .fetch_optional(db)
+    .await
+}
+
 /// `rater`'s answers in the round (to fill the modal in again).
 pub async fn answers_of(
     db: &SqlitePool,
@@ -216,13 +231,15 @@ pub async fn answers_of(
         .collect())
 }
 
-/// Replaces `rater`'s answers in the round with `answers`, if the round is still open at `now`
-/// (checked in the transaction, so an answer never lands in a round that closed); false if not.
+/// Replaces `rater`'s answers in the round with `answers` and their comment about the whole
+/// card with `card_comment`, if the round is still open at `now` (checked in the transaction, so
+/// an answer never lands in a round that closed); false if not.
 pub async fn replace_answers(
     conn: &mut SqliteConnection,
     round_id: i64,
     rater: &UserId,
     answers: &[Rated],
+    card_comment: Option<&str>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let open: bool = sqlx::query_scalar(
@@ -251,6 +268,23 @@ pub async fn replace_answers(
         .bind(answer.deliverable_id)
         .bind(i64::from(answer.rating.value()))
         .bind(answer.comment.as_deref())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query("delete from report_card_round_comments where round_id = ?1 and rater_id = ?2")
+        .bind(round_id)
+        .bind(rater.as_str())
+        .execute(&mut *conn)
+        .await?;
+    if let Some(comment) = card_comment {
+        sqlx::query(
+            "insert into report_card_round_comments (round_id, rater_id, comment, answered_at)
+             values (?1, ?2, ?3, ?4)",
+        )
+        .bind(round_id)
+        .bind(rater.as_str())
+        .bind(comment)
         .bind(now)
         .execute(&mut *conn)
         .await?;
