@@ -1,7 +1,8 @@
 //! The wallboard and the scorecard in a real browser (headless Chromium over WebDriver, as in
-//! `browser.rs`): the wallboard fits a 1920×1080 screen without scrolling, the scorecard fits a
-//! laptop and a phone without sideways scrolling, and screenshots of each are saved in
-//! `target/tmp/screenshots/` to look at.
+//! `browser.rs`): the wallboard fits a 1920×1080 and a 1366×768 screen with few and with many
+//! stories (no text overflows its box, is cut off or lies off the screen, none is under 24 px),
+//! the scorecard fits a laptop and a phone without sideways scrolling, and screenshots of each
+//! are saved in `target/tmp/screenshots/` to look at.
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
