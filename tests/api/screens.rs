@@ -533,13 +533,11 @@ async fn many_stories(app: &TestApp) {
         .unwrap();
 }
 
-/// The wallboard at a TV's size: nothing overflows, is cut off or lies off the screen, every
-/// piece of text is at least 24 px, and (for `few`) nothing is shortened; a screenshot saved.
-async fn check_wall(
+/// The wallboard at a TV's size, opened in `browser` (a screenshot saved as `shot`).
+async fn open_wall(
     browser: &crate::browser::Browser,
     wall: &str,
     (width, height): (u32, u32),
-    few: bool,
     shot: &str,
 ) {
     viewport(browser, width, height).await;
@@ -550,29 +548,17 @@ async fn check_wall(
     browser
         .screenshot(&crate::browser::screenshots().join(shot))
         .await;
-    assert_eq!(
-        overflow(browser).await,
-        (0, 0),
-        "{shot}: the wallboard scrolls"
-    );
-    let (problems, shortened) = fits(browser).await;
-    assert!(problems.is_empty(), "{shot}:\n{}", problems.join("\n"));
-    if few {
-        assert!(
-            shortened.is_empty(),
-            "{shot}: shortened\n{}",
-            shortened.join("\n")
-        );
-    }
-    let small = run(browser, SMALL).await;
-    assert_eq!(small, json!([]), "{shot}: text under 24 px");
 }
 
-#[tokio::test]
-async fn the_wallboard_reads_from_across_a_room_on_both_tv_sizes_with_few_and_many_stories() {
-    let Some((chromium, chromedriver)) = crate::browser::browser_tools() else {
-        return;
-    };
+/// Two apps, one with a few stories and one with many (the longest of everything), each with
+/// its wallboard's address; and a browser. `None` where Chromium is not installed.
+async fn walls() -> Option<(
+    Vec<(bool, TestApp, String)>,
+    crate::browser::Driver,
+    crate::browser::Browser,
+    tempfile::TempDir,
+)> {
+    let (chromium, chromedriver) = crate::browser::browser_tools()?;
     let mut apps = Vec::new();
     for few in [true, false] {
         let app = spawn_app_with(Options {
@@ -601,12 +587,39 @@ async fn the_wallboard_reads_from_across_a_room_on_both_tv_sizes_with_few_and_ma
         scratch.path(),
     )
     .await;
+    Some((apps, driver, browser, scratch))
+}
+
+const TV: [(u32, u32); 2] = [(1920, 1080), (1366, 768)];
+
+/// At both TV sizes, with few and with many stories: the page does not scroll, and no text
+/// overflows its box, is cut off or lies off the screen; with few stories nothing is even
+/// shortened. The newest quote is on it by name.
+#[tokio::test]
+async fn the_wallboard_reads_from_across_a_room_on_both_tv_sizes_with_few_and_many_stories() {
+    let Some((apps, _driver, browser, _scratch)) = walls().await else {
+        return;
+    };
     for (few, _app, wall) in &apps {
         let few = *few;
         let which = if few { "few" } else { "many" };
-        for (width, height) in [(1920, 1080), (1366, 768)] {
-            let shot = format!("wall-{width}x{height}-{which}.png");
-            check_wall(&browser, wall, (width, height), few, &shot).await;
+        for size in TV {
+            let shot = format!("wall-{}x{}-{which}.png", size.0, size.1);
+            open_wall(&browser, wall, size, &shot).await;
+            assert_eq!(
+                overflow(&browser).await,
+                (0, 0),
+                "{shot}: the wallboard scrolls"
+            );
+            let (problems, shortened) = fits(&browser).await;
+            assert!(problems.is_empty(), "{shot}:\n{}", problems.join("\n"));
+            if few {
+                assert!(
+                    shortened.is_empty(),
+                    "{shot}: shortened\n{}",
+                    shortened.join("\n")
+                );
+            }
         }
         let quote = browser.text("section.quote").await;
         let expected = if few {
@@ -616,6 +629,34 @@ async fn the_wallboard_reads_from_across_a_room_on_both_tv_sizes_with_few_and_ma
         };
         assert!(quote.contains(expected), "{quote}");
         assert!(!quote.contains("U0"), "no raw IDs: {quote}");
+    }
+    browser.quit().await;
+}
+
+/// Every piece of text on the wallboard, SVG text as its chart is drawn included, is at least
+/// 24 px at both TV sizes, with few and with many stories.
+#[tokio::test]
+async fn every_label_on_the_wallboard_is_at_least_24_px_on_both_tv_sizes() {
+    let Some((apps, _driver, browser, _scratch)) = walls().await else {
+        return;
+    };
+    for (few, _app, wall) in &apps {
+        let which = if *few { "few" } else { "many" };
+        for size in TV {
+            let shot = format!("wall-{}x{}-{which}-sizes.png", size.0, size.1);
+            open_wall(&browser, wall, size, &shot).await;
+            let small = run(&browser, SMALL).await;
+            assert_eq!(small, json!([]), "{shot}: text under 24 px");
+            let labels = run(
+                &browser,
+                "return document.querySelectorAll('svg text').length;",
+            )
+            .await;
+            assert!(
+                labels.as_u64().unwrap() > 30,
+                "the charts' labels were measured"
+            );
+        }
     }
     browser.quit().await;
 }
