@@ -137,8 +137,8 @@ pub(super) fn draw_lines<DB: DrawingBackend>(
     };
     let mut chart = ChartBuilder::on(area)
         .margin(look.font / 2)
-        // Room above 100 % for half a target's label.
-        .margin_top(look.font * 2 / 5)
+        // Room above 100 % for half of its label, or of a target's.
+        .margin_top(look.font / 2)
         .margin_bottom(look.font / 4)
         .margin_right(right)
         .x_label_area_size(x_area)
