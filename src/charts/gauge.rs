@@ -7,18 +7,22 @@ use super::Svg;
 use crate::domain::scorecard::Share;
 
 const WIDTH: u32 = 400;
-const HEIGHT: u32 = 250;
+const HEIGHT: u32 = 224;
 const RING: u32 = 44;
+/// Where the ring's centre sits above the bottom edge.
+const FOOT: u32 = 14;
 
-/// On target, and below it (a word says which, too: colour is not the only cue).
-const ON_TARGET: RGBColor = RGBColor(0x2f, 0x85, 0x5a);
-const BELOW_TARGET: RGBColor = RGBColor(0xc0, 0x56, 0x21);
 const TRACK: RGBColor = RGBColor(0xe2, 0xe2, 0xe2);
-/// Too few stories to judge: neither on nor below target.
-const NEUTRAL: RGBColor = RGBColor(0x5f, 0x63, 0x68);
 
-/// A gauge of `share` against `target` (in percent): a percentage only from enough stories.
-pub fn gauge(id: &str, title: &str, share: Share, target: u8) -> Svg {
+fn rgb((r, g, b): (u8, u8, u8)) -> RGBColor {
+    RGBColor(r, g, b)
+}
+
+/// A gauge of `share` against `target` (in percent), its ring in the measure's `colour` (the
+/// colour of its line in the trend; whether it is on target is said in words, beside it): a
+/// percentage only from enough stories, else only the counts (`2 of 3`) in a neutral grey, and
+/// the page says "too few to judge" beside it.
+pub fn gauge(id: &str, title: &str, share: Share, target: u8, colour: (u8, u8, u8)) -> Svg {
     let value = share.percent();
     let desc = match (share, value) {
         (_, Some(v)) => format!(
@@ -38,10 +42,21 @@ pub fn gauge(id: &str, title: &str, share: Share, target: u8) -> Svg {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, share, target).expect("drawing into a string cannot fail");
+        draw(&root, share, target, rgb(colour)).expect("drawing into a string cannot fail");
         root.present().expect("drawing into a string cannot fail");
     }
     Svg::new(&out, id, title, &desc)
+}
+
+/// Whether a share met its target, in words for beside a gauge: `on target 80 %`, `below
+/// target 90 %`, or just the target when there is nothing to judge (the figure and its `%`
+/// kept on one line).
+pub fn against(share: Share, target: u8) -> String {
+    match share.percent() {
+        Some(v) if v >= u32::from(target) => format!("on target {target}\u{a0}%"),
+        Some(_) => format!("below target {target}\u{a0}%"),
+        None => format!("target {target}\u{a0}%"),
+    }
 }
 
 fn capitalised(text: &str) -> String {
@@ -54,7 +69,7 @@ fn capitalised(text: &str) -> String {
 /// The point at `share` (0 to 1) along the half ring, from the left end over the top.
 fn at(share: f64, radius: f64) -> (i32, i32) {
     let angle = std::f64::consts::PI * (1.0 - share.clamp(0.0, 1.0));
-    let (cx, cy) = (f64::from(WIDTH) / 2.0, f64::from(HEIGHT) - 40.0);
+    let (cx, cy) = (f64::from(WIDTH) / 2.0, f64::from(HEIGHT - FOOT));
     (
         (cx + radius * angle.cos()).round() as i32,
         (cy - radius * angle.sin()).round() as i32,
@@ -72,16 +87,15 @@ fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
     share: Share,
     target: u8,
+    colour: RGBColor,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let value = share.percent();
     root.fill(&WHITE)?;
-    let radius = f64::from(WIDTH) / 2.0 - f64::from(RING) / 2.0 - 20.0;
+    let radius = f64::from(WIDTH) / 2.0 - f64::from(RING) / 2.0 - 12.0;
     root.draw(&PathElement::new(
         arc(1.0, radius),
         TRACK.stroke_width(RING),
     ))?;
-    let on_target = value.is_some_and(|v| v >= u32::from(target));
-    let colour = if on_target { ON_TARGET } else { BELOW_TARGET };
     if let Some(v) = value.filter(|v| *v > 0) {
         root.draw(&PathElement::new(
             arc(f64::from(v.min(100)) / 100.0, radius),
@@ -90,61 +104,34 @@ fn draw<DB: DrawingBackend>(
     }
     // The target: a dark tick across the ring.
     let t = f64::from(target) / 100.0;
-    let half = f64::from(RING) / 2.0 + 8.0;
+    let half = f64::from(RING) / 2.0 + 6.0;
     root.draw(&PathElement::new(
         vec![at(t, radius - half), at(t, radius + half)],
         BLACK.stroke_width(6),
     ))?;
-    let (cx, base) = (WIDTH as i32 / 2, HEIGHT as i32 - 40);
-    if let Share::TooFew { part, whole } = share {
-        // No big percentage from a handful of stories: the words, in a neutral colour.
-        for (line, at) in [
-            ("too few stories".to_owned(), base - 58),
-            (format!("to judge ({whole})"), base - 8),
-        ] {
-            root.draw(&Text::new(
-                line,
-                (cx, at),
-                ("sans-serif", 44)
-                    .into_font()
-                    .style(FontStyle::Bold)
-                    .color(&NEUTRAL)
-                    .pos(Pos::new(HPos::Center, VPos::Bottom)),
-            ))?;
-        }
-        root.draw(&Text::new(
-            format!("{part} of {whole} · target {target} %"),
-            (cx, base + 8),
-            ("sans-serif", 36)
+    let (cx, base) = (WIDTH as i32 / 2, (HEIGHT - FOOT) as i32);
+    let neutral = rgb(super::NEUTRAL);
+    let text = |line: &str, size: u32, colour: &RGBColor, y: i32| {
+        Text::new(
+            line.to_owned(),
+            (cx, y),
+            ("sans-serif", size)
                 .into_font()
-                .color(&RGBColor(0x30, 0x30, 0x30))
-                .pos(Pos::new(HPos::Center, VPos::Top)),
-        ))?;
-        return Ok(());
-    }
-    let figure = value.map_or_else(|| "–".to_owned(), |v| format!("{v} %"));
-    root.draw(&Text::new(
-        figure,
-        (cx, base - 8),
-        ("sans-serif", 84)
-            .into_font()
-            .style(FontStyle::Bold)
-            .color(&BLACK)
-            .pos(Pos::new(HPos::Center, VPos::Bottom)),
-    ))?;
-    let caption = match value {
-        Some(_) if on_target => format!("on target ({target} %)"),
-        Some(_) => format!("target {target} %"),
-        None => format!("no stories yet · target {target} %"),
+                .style(FontStyle::Bold)
+                .color(colour)
+                .pos(Pos::new(HPos::Center, VPos::Bottom)),
+        )
     };
-    root.draw(&Text::new(
-        caption,
-        (cx, base + 8),
-        ("sans-serif", 36)
-            .into_font()
-            .color(&RGBColor(0x30, 0x30, 0x30))
-            .pos(Pos::new(HPos::Center, VPos::Top)),
-    ))?;
+    match share {
+        // No big percentage from a handful of stories: the words, in a neutral colour.
+        Share::TooFew { part, whole } => {
+            root.draw(&text(&format!("{part} of {whole}"), 80, &neutral, base - 4))?;
+        }
+        Share::Nothing => root.draw(&text("–", 100, &neutral, base - 4))?,
+        Share::Judged { percent, .. } => {
+            root.draw(&text(&format!("{percent} %"), 100, &BLACK, base - 4))?;
+        }
+    }
     Ok(())
 }
 
@@ -152,47 +139,52 @@ fn draw<DB: DrawingBackend>(
 mod tests {
     use super::*;
 
+    const BLUE: (u8, u8, u8) = (0x12, 0x64, 0xa3);
+
     #[test]
-    fn a_gauge_shows_its_figure_and_says_whether_it_is_on_target() {
+    fn a_gauge_shows_its_figure_in_its_measures_colour_and_says_whether_it_is_on_target() {
         let judged = |part, whole| Share::of(part, whole, 0);
-        let below = gauge("g", "Recovered within 24 h", judged(2, 3), 90);
+        let below = gauge("g", "Recovered within 24 h", judged(2, 3), 90, BLUE);
         assert!(below.as_str().contains(">\n67 %\n</text>"), "{below}");
-        assert!(below.as_str().contains(">\ntarget 90 %\n</text>"));
-        assert!(below.as_str().contains("#C05621"));
+        assert!(below.as_str().contains("#1264A3"));
         assert!(
             below
                 .as_str()
                 .contains("67 % (2 of 3) against a target of 90 %: below target.</desc>")
         );
-        let on = gauge("g", "Surprise given", judged(4, 5), 80);
-        assert!(on.as_str().contains(">\non target (80 %)\n</text>"));
-        assert!(on.as_str().contains("#2F855A"));
+        assert_eq!(against(judged(2, 3), 90), "below target 90\u{a0}%");
+        let on = gauge("g", "Surprise given", judged(4, 5), 80, BLUE);
+        assert!(on.as_str().contains("on target.</desc>"));
+        assert_eq!(against(judged(4, 5), 80), "on target 80\u{a0}%");
     }
 
     #[test]
     fn a_gauge_with_nothing_measured_says_so() {
-        let none = gauge("g", "Customer blown away", Share::Nothing, 80);
+        let none = gauge("g", "Customer blown away", Share::Nothing, 80, BLUE);
         assert!(none.as_str().contains(">\n–\n</text>"));
         assert!(none.as_str().contains("Nothing to measure yet"));
+        assert!(!none.as_str().contains("#1264A3"));
+        assert_eq!(against(Share::Nothing, 80), "target 80\u{a0}%");
     }
 
     #[test]
     fn a_gauge_from_too_few_stories_says_so_in_a_neutral_colour() {
-        let few = gauge("g", "Recovered within 24 h", Share::of(1, 2, 5), 90);
+        let few = gauge("g", "Recovered within 24 h", Share::of(1, 2, 5), 90, BLUE);
         let svg = few.as_str();
-        assert!(svg.contains(">\ntoo few stories\n</text>"), "{few}");
-        assert!(svg.contains(">\nto judge (2)\n</text>"));
-        assert!(svg.contains(">\n1 of 2 · target 90 %\n</text>"));
+        assert!(svg.contains(">\n1 of 2\n</text>"), "{few}");
+        assert!(!svg.contains(" %\n</text>"), "no percentage");
         assert!(svg.contains("#5F6368"));
-        assert!(!svg.contains("#C05621") && !svg.contains("#2F855A"));
+        assert!(!svg.contains("#1264A3"), "no share drawn");
         assert!(svg.contains("Too few stories to judge (2): 1 of 2; the target is 90 %."));
+        assert_eq!(against(Share::of(1, 2, 5), 90), "target 90\u{a0}%");
     }
 
     #[test]
     fn the_ring_runs_from_left_over_the_top_to_the_right() {
         let r = 100.0;
-        assert_eq!(at(0.0, r), (100, 210));
-        assert_eq!(at(0.5, r), (200, 110));
-        assert_eq!(at(1.0, r), (300, 210));
+        let base = (HEIGHT - FOOT) as i32;
+        assert_eq!(at(0.0, r), (100, base));
+        assert_eq!(at(0.5, r), (200, base - 100));
+        assert_eq!(at(1.0, r), (300, base));
     }
 }

@@ -1,15 +1,19 @@
 //! Charts drawn on the server as SVG with plotters' SVG backend: each carries a `<title>` and a
 //! `<desc>`, and is styled by presentation attributes only, so it needs no script and no CSS.
 pub mod gauge;
+mod lines;
 pub mod trend;
 
 use std::fmt;
 
-/// The colours of the three recovery measures, the same on every chart (readable on white,
-/// and told apart by their labels as well as their colour).
+/// The colours of the three recovery measures, the same on every chart and gauge, and meaning
+/// nothing else (whether a share is on target is said in words): at least 6:1 on white, and told
+/// apart by their labels as well as their colour.
 pub const RECOVERED: (u8, u8, u8) = (0x12, 0x64, 0xa3);
-pub const SURPRISED: (u8, u8, u8) = (0xb7, 0x59, 0x1f);
-pub const BLOWN_AWAY: (u8, u8, u8) = (0x2f, 0x85, 0x5a);
+pub const SURPRISED: (u8, u8, u8) = (0x9c, 0x4a, 0x10);
+pub const BLOWN_AWAY: (u8, u8, u8) = (0x1f, 0x6f, 0x46);
+/// Too few stories to judge, and the empty part of a gauge: no judgement either way.
+pub const NEUTRAL: (u8, u8, u8) = (0x5f, 0x63, 0x68);
 pub const INTERNAL: (u8, u8, u8) = (0x8a, 0x4b, 0xaf);
 pub const EXTERNAL: (u8, u8, u8) = (0x12, 0x64, 0xa3);
 /// The lines of a chart with several (a report card's deliverables), in order: dark enough to

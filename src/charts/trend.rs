@@ -1,9 +1,10 @@
 //! Trend charts: shares in percent week by week against their target lines, counts of stories
 //! stacked by customer kind, and report card averages month by month on the 1–5 scale.
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Svg;
+pub use super::lines::Marker;
+use super::lines::{Frame, Scale, Series, draw_lines, rgb, week_label, x_axis_height};
 
 /// One measure drawn as a line: its share each week (None: nothing to measure that week).
 pub struct Line<'a> {
@@ -11,6 +12,15 @@ pub struct Line<'a> {
     pub colour: (u8, u8, u8),
     pub values: &'a [Option<u32>],
     pub target: Option<u8>,
+}
+
+/// The weeks of a trend of shares: their labels, how many stories each share is of (written
+/// under each week), and the fewest stories for a week's share to be judged: a week with fewer
+/// is drawn as a hollow point, so that one story's 0 or 100 % does not pass for a result.
+pub struct Weeks<'a> {
+    pub labels: &'a [String],
+    pub counts: &'a [usize],
+    pub min_sample: usize,
 }
 
 /// One series of counts stacked in the bars.
@@ -32,51 +42,35 @@ pub struct Look {
 impl Look {
     /// For a page read at a desk.
     pub const PAGE: Look = Look {
-        size: (960, 300),
+        size: (960, 320),
         font: 18,
         stroke: 3,
         every: 4,
     };
     /// For a phone: fewer, larger labels.
     pub const PHONE: Look = Look {
-        size: (480, 320),
+        size: (480, 340),
         font: 20,
         stroke: 3,
         every: 8,
     };
-    /// For a screen read from across a room.
+    /// For a screen read from across a room: one strip per measure.
     pub const WALL: Look = Look {
-        size: (1100, 440),
-        font: 28,
+        size: (1000, 480),
+        font: 46,
         stroke: 7,
         every: 2,
     };
 }
 
-fn rgb((r, g, b): (u8, u8, u8)) -> RGBColor {
-    RGBColor(r, g, b)
-}
-
-fn week_label(weeks: &[String], every: usize, x: f64) -> String {
-    let i = x.round();
-    let n = weeks.len();
-    // Label the latest week and every `every`th before it, so the newest is always named.
-    if (x - i).abs() > 1e-6
-        || i < 0.0
-        || i as usize >= n
-        || !(n - 1 - i as usize).is_multiple_of(every)
-    {
-        return String::new();
-    }
-    weeks[i as usize].clone()
-}
-
-/// Shares in percent, one line per measure, each with its target as a dashed line.
+/// Shares in percent, each measure in a strip of its own (named on its left, when there are
+/// several, over a swatch of its line: keep such names short), with its own dashed target line in its colour, so that no line hides
+/// another; under the weeks, how many stories each week had.
 pub fn percentages(
     id: &str,
     title: &str,
     desc: &str,
-    weeks: &[String],
+    weeks: &Weeks,
     lines: &[Line],
     look: Look,
 ) -> Svg {
@@ -100,167 +94,63 @@ fn drawn(
     out
 }
 
-/// The y axis of a line chart: its range, how many labels, and how a label reads.
-struct Scale {
-    range: (f64, f64),
-    labels: usize,
-    label: fn(f64) -> String,
-}
-
-/// A line as drawn: its colour and marker, a point per x (None breaks the line), and an
-/// optional dashed target with its label.
-struct Series {
-    colour: (u8, u8, u8),
-    marker: Marker,
-    values: Vec<Option<f64>>,
-    target: Option<(f64, String)>,
-}
-
-/// The shape of a line's points, so that lines are told apart without their colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Marker {
-    Circle,
-    Square,
-    Triangle,
-    Diamond,
-}
-
-impl Marker {
-    /// The `i`th line's marker.
-    pub fn nth(i: usize) -> Self {
-        [Self::Circle, Self::Square, Self::Triangle, Self::Diamond][i % 4]
-    }
-
-    /// The marker as a character, for a key beside the chart.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Self::Circle => "●",
-            Self::Square => "■",
-            Self::Triangle => "▲",
-            Self::Diamond => "◆",
-        }
-    }
-}
-
 fn draw_percentages<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
-    weeks: &[String],
+    weeks: &Weeks,
     lines: &[Line],
     look: Look,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let series: Vec<Series> = lines
-        .iter()
-        .map(|line| Series {
+    root.fill(&WHITE)?;
+    let several = lines.len() > 1;
+    let (_, height) = root.dim_in_pixel();
+    let sides = if several {
+        look.font * 3 + names_width(look, lines)
+    } else {
+        look.font * 8
+    };
+    let axis = x_axis_height(look, weeks.labels.len(), Some(weeks.counts), sides);
+    let strip = (height.saturating_sub(axis) / lines.len().max(1) as u32).max(1);
+    // With several strips, each is named where the y axis's labels would be (its target's
+    // label gives the scale), so that the name takes no height from the line.
+    let scale = Scale {
+        range: (0.0, 100.0),
+        labels: if several { 0 } else { 6 },
+        label: |y| format!("{y:.0} %"),
+    };
+    let names = names_width(look, lines);
+    let mut rest = root.clone();
+    for (i, line) in lines.iter().enumerate() {
+        let last = i + 1 == lines.len();
+        let area = if last {
+            rest.clone()
+        } else {
+            let (area, below) = rest.split_vertically(strip);
+            rest = below;
+            area
+        };
+        let series = Series {
             colour: line.colour,
             marker: Marker::Circle,
             values: line.values.iter().map(|v| v.map(f64::from)).collect(),
+            hollow: weeks.counts.iter().map(|c| *c < weeks.min_sample).collect(),
             target: line.target.map(|t| (f64::from(t), format!("{t} %"))),
-        })
-        .collect();
-    let scale = Scale {
-        range: (0.0, 100.0),
-        labels: 6,
-        label: |y| format!("{y:.0} %"),
-    };
-    draw_lines(root, weeks, &series, &scale, look)
-}
-
-fn draw_lines<DB: DrawingBackend>(
-    root: &DrawingArea<DB, plotters::coord::Shift>,
-    xs: &[String],
-    lines: &[Series],
-    scale: &Scale,
-    look: Look,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    root.fill(&WHITE)?;
-    let n = xs.len().max(1);
-    let label_font = ("sans-serif", look.font).into_font().color(&BLACK);
-    // Room on the right for the targets' labels, when there are targets.
-    let right = if lines.iter().any(|l| l.target.is_some()) {
-        look.font * 5
-    } else {
-        look.font
-    };
-    let mut chart = ChartBuilder::on(root)
-        .margin(look.font / 2)
-        .margin_right(right)
-        .x_label_area_size(look.font * 2)
-        .y_label_area_size(look.font * 3)
-        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), scale.range.0..scale.range.1)?;
-    let every = look.every.max(1);
-    let x_label = |x: &f64| week_label(xs, every, *x);
-    let y_label = |y: &f64| (scale.label)(*y);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(n)
-        .x_label_formatter(&x_label)
-        .y_labels(scale.labels)
-        .y_label_formatter(&y_label)
-        .label_style(label_font.clone())
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
-        .axis_style(RGBColor(0x61, 0x60, 0x61))
-        .draw()?;
-    for line in lines {
-        let colour = rgb(line.colour);
-        if let Some((y, label)) = &line.target {
-            let y = *y;
-            chart.draw_series(DashedLineSeries::new(
-                [(-0.5, y), (n as f64 - 0.5, y)],
-                look.stroke * 3,
-                look.stroke * 2,
-                colour.stroke_width(look.stroke.div_ceil(2)),
-            ))?;
-            chart.draw_series(std::iter::once(Text::new(
-                label.clone(),
-                (n as f64 - 0.4, y),
-                ("sans-serif", look.font)
-                    .into_font()
-                    .color(&colour)
-                    .pos(Pos::new(HPos::Left, VPos::Center)),
-            )))?;
-        }
-        // A point with nothing to measure breaks the line rather than dropping to zero.
-        let points: Vec<Option<(f64, f64)>> = line
-            .values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| v.map(|v| (i as f64, v)))
-            .collect();
-        let r = (look.stroke + 2) as i32;
-        for run in points.split(Option::is_none) {
-            let run: Vec<(f64, f64)> = run.iter().flatten().copied().collect();
-            if run.len() > 1 {
-                chart.draw_series(LineSeries::new(
-                    run.clone(),
-                    colour.stroke_width(look.stroke),
-                ))?;
-            }
-            let style = colour.filled();
-            match line.marker {
-                Marker::Circle => chart.draw_series(
-                    run.into_iter()
-                        .map(|p| Circle::new(p, look.stroke + 2, style)),
-                )?,
-                Marker::Square => chart.draw_series(run.into_iter().map(|p| {
-                    EmptyElement::at(p) + Rectangle::new([(-r + 1, -r + 1), (r - 1, r - 1)], style)
-                }))?,
-                Marker::Triangle => chart.draw_series(run.into_iter().map(|p| {
-                    EmptyElement::at(p)
-                        + Polygon::new(vec![(0, -r - 1), (r + 1, r - 1), (-r - 1, r - 1)], style)
-                }))?,
-                Marker::Diamond => chart.draw_series(run.into_iter().map(|p| {
-                    EmptyElement::at(p)
-                        + Polygon::new(
-                            vec![(0, -r - 1), (r + 1, 0), (0, r + 1), (-r - 1, 0)],
-                            style,
-                        )
-                }))?,
-            };
-        }
+        };
+        let frame = Frame {
+            x_labels: last,
+            counts: last.then_some(weeks.counts),
+            heading: several.then_some(line.label),
+            names,
+        };
+        draw_lines(&area, weeks.labels, &[series], &scale, look, frame)?;
     }
     Ok(())
+}
+
+/// The width left of strips for their names: wide enough for the longest (plotters draws text
+/// at 1/1.24 of the size asked, and a bold letter is about 0.6 of that wide).
+fn names_width(look: Look, lines: &[Line]) -> u32 {
+    let longest = lines.iter().map(|l| l.label.chars().count()).max();
+    longest.map_or(0, |c| (c as u32 + 2) * look.font / 2)
 }
 
 /// One deliverable of a report card drawn as a line: its average each month (None: no round
@@ -286,6 +176,7 @@ pub fn ratings(
             colour: line.colour,
             marker: line.marker,
             values: line.values.to_vec(),
+            hollow: Vec::new(),
             target: None,
         })
         .collect();
@@ -301,7 +192,13 @@ pub fn ratings(
             }
         },
     };
-    let out = drawn(look, |root| draw_lines(root, months, &series, &scale, look));
+    let frame = Frame {
+        x_labels: true,
+        ..Frame::default()
+    };
+    let out = drawn(look, |root| {
+        draw_lines(root, months, &series, &scale, look, frame)
+    });
     Svg::new(&out, id, title, desc)
 }
 
@@ -409,7 +306,11 @@ mod tests {
             "t",
             "Recovered within 24 h",
             "4 weeks",
-            &weeks(4),
+            &Weeks {
+                labels: &weeks(4),
+                counts: &[6, 0, 7, 8],
+                min_sample: 5,
+            },
             &[Line {
                 label: "Recovered within 24 h",
                 colour: super::super::RECOVERED,
@@ -434,7 +335,69 @@ mod tests {
             .count(),
             1
         );
+        // Each week's count under it, the empty week's too; no strip heading for one line.
+        for count in ["6", "0", "7", "8", "stories"] {
+            assert!(text.contains(&format!(">\n{count}\n</text>")), "{count}");
+        }
+        assert!(!text.contains(">\nRecovered within 24 h\n</text>"));
         assert!(!text.contains("style="), "presentation attributes only");
+    }
+
+    #[test]
+    fn a_week_of_too_few_stories_is_a_hollow_point_and_each_measure_has_its_strip_and_target() {
+        let recovered = [Some(100), Some(50), Some(80)];
+        let surprised = [Some(100), Some(50), Some(80)];
+        let svg = percentages(
+            "t",
+            "Trend",
+            "3 weeks",
+            &Weeks {
+                labels: &weeks(3),
+                counts: &[1, 2, 5],
+                min_sample: 5,
+            },
+            &[
+                Line {
+                    label: "Recovered within 24 h",
+                    colour: super::super::RECOVERED,
+                    values: &recovered,
+                    target: Some(90),
+                },
+                Line {
+                    label: "Surprise given",
+                    colour: super::super::SURPRISED,
+                    values: &surprised,
+                    target: Some(80),
+                },
+            ],
+            Look::WALL,
+        );
+        let text = svg.as_str();
+        // Per line: two hollow weeks (a white disc and a ring) and one solid point.
+        let circles = |colour: &str, fill: &str| {
+            text.lines()
+                .filter(|l| l.starts_with("<circle") && l.contains(fill) && l.contains(colour))
+                .count()
+        };
+        assert_eq!(text.matches("<circle").count(), 2 * (2 * 2 + 1), "{text}");
+        assert_eq!(circles("#FFFFFF", "fill=\"#FFFFFF\""), 4);
+        for colour in ["#1264A3", "#9C4A10"] {
+            assert_eq!(circles(colour, "fill=\"none\""), 2, "{colour} rings");
+            assert_eq!(
+                circles(colour, &format!("fill=\"{colour}\"")),
+                1,
+                "{colour} point"
+            );
+        }
+        // Each strip is named, with its own target in its own colour; the same values in both
+        // strips do not hide one another.
+        for heading in ["Recovered within 24 h", "Surprise given", "90 %", "80 %"] {
+            assert!(
+                text.contains(&format!(">\n{heading}\n</text>")),
+                "{heading}"
+            );
+        }
+        assert_eq!(text.matches(">\nW03\n</text>").count(), 1, "one x axis");
     }
 
     #[test]

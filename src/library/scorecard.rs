@@ -5,7 +5,7 @@ use std::fmt::Write;
 use askama::Template;
 
 use super::pages::Layout;
-use crate::charts::trend::{self, Line, Look, Stack};
+use crate::charts::trend::{self, Line, Look, Stack, Weeks};
 use crate::charts::{self, Svg};
 use crate::domain::calendar::IsoWeek;
 use crate::domain::scorecard::{Share, WeekScore};
@@ -42,6 +42,12 @@ pub struct Chart {
     pub heading: String,
     pub svg: Svg,
     pub phone: Svg,
+}
+
+/// A measure's chart, with its class: its colour in the key.
+pub struct Measure {
+    pub chart: Chart,
+    pub class: &'static str,
 }
 
 /// One tile of the summary: the big figure (a percentage, or "too few stories to judge (2)"
@@ -82,7 +88,10 @@ pub struct Page {
     pub summary: Summary,
     pub target_recovery_24h: u8,
     pub target_surprise: u8,
-    pub measures: Vec<Chart>,
+    /// Fewest stories for a week's share to be judged (`HEROBOT_MIN_SAMPLE`): fewer, a hollow
+    /// point.
+    pub min_sample: usize,
+    pub measures: Vec<Measure>,
     pub stories: Chart,
     pub rows: Vec<Row>,
     /// Query strings of the weeks before and after (none after the current week).
@@ -123,7 +132,13 @@ pub fn page(layout: Layout, scores: &[WeekScore], current: IsoWeek) -> Page {
         scores[0].week,
         chosen.week
     );
-    let measure = |id: &str,
+    let counts: Vec<usize> = scores.iter().map(|s| s.card.stories).collect();
+    let weeks = Weeks {
+        labels: &labels,
+        counts: &counts,
+        min_sample: card.min_sample,
+    };
+    let measure = |id: &'static str,
                    name: &str,
                    colour,
                    target: u8,
@@ -132,7 +147,8 @@ pub fn page(layout: Layout, scores: &[WeekScore], current: IsoWeek) -> Page {
         let latest = charts::percent(values.last().copied().flatten());
         let title = format!("{name}, week by week");
         let desc = format!(
-            "Share of recovery stories {what}, each week of {span}, against a target of {target} %. {}: {latest}. The table below has every figure.",
+            "Share of recovery stories {what}, each week of {span}, against a target of {target} %, with each week's number of stories under it; a week of fewer than {} stories is a hollow point. {}: {latest}. The table below has every figure.",
+            card.min_sample.max(1),
             chosen.week
         );
         let lines = [Line {
@@ -141,18 +157,19 @@ pub fn page(layout: Layout, scores: &[WeekScore], current: IsoWeek) -> Page {
             values: &values,
             target: Some(target),
         }];
-        Chart {
+        let chart = Chart {
             heading: format!("{name} · target {target} %"),
-            svg: trend::percentages(id, &title, &desc, &labels, &lines, Look::PAGE),
+            svg: trend::percentages(id, &title, &desc, &weeks, &lines, Look::PAGE),
             phone: trend::percentages(
                 &format!("{id}-phone"),
                 &title,
                 &desc,
-                &labels,
+                &weeks,
                 &lines,
                 Look::PHONE,
             ),
-        }
+        };
+        Measure { chart, class: id }
     };
     let measures = vec![
         measure(
@@ -235,6 +252,7 @@ pub fn page(layout: Layout, scores: &[WeekScore], current: IsoWeek) -> Page {
         },
         target_recovery_24h: t24,
         target_surprise: tsurprise,
+        min_sample: card.min_sample,
         measures,
         stories,
         rows,
@@ -318,6 +336,6 @@ mod tests {
         let earlier = super::page(layout(), &scores(), week.next());
         assert_eq!(earlier.later.as_deref(), Some("week=2026-W48"));
         assert_eq!(page.measures.len(), 3);
-        assert!(page.measures[0].heading.contains("target 90 %"));
+        assert!(page.measures[0].chart.heading.contains("target 90 %"));
     }
 }

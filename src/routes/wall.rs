@@ -48,15 +48,18 @@ async fn show(State(state): State<AppState>, Path(key): Path<String>) -> Result<
     )
     .await?;
     let recognitions = store::wall::latest_recognitions(&state.db, RECOGNITIONS).await?;
+    // The newest quote within the trend's weeks: an older one is no longer news.
+    let since = scores.first().map_or(now, |w| w.week.bounds(tz).0);
+    let quote = store::wall::latest_quote(&state.db, since).await?;
     let names = crate::library::names::resolve_within(
         &state.db,
         &state.writes,
         Some(&state.slack),
-        &board::people_to_name(&scores, &recognitions),
+        &board::people_to_name(&scores, &recognitions, quote.as_ref()),
         Some(NAMES_BUDGET),
         &state.clock,
     )
     .await?;
-    let page = board::board(&scores, &recognitions, &names, now, tz);
+    let page = board::board(&scores, &recognitions, quote.as_ref(), &names, now, tz);
     Ok(super::library::render(&page)?.into_response())
 }

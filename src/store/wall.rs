@@ -70,3 +70,38 @@ pub async fn latest_recognitions(
     .fetch_all(db)
     .await
 }
+
+/// A customer's own "blown away" answer with a comment, as the wallboard quotes it: the story it
+/// is about, its heroes, and when it was given; never who answered.
+#[derive(Debug, Clone, FromRow)]
+pub struct Quote {
+    pub title: String,
+    pub comment: String,
+    pub answered_at: i64,
+    /// JSON array of the story's hero IDs, in the order they were credited.
+    pub heroes: String,
+}
+
+impl Quote {
+    pub fn hero_ids(&self) -> Vec<String> {
+        serde_json::from_str(&self.heroes).unwrap_or_default()
+    }
+}
+
+/// The newest "blown away" answer with a comment given since `since`, among the stories every
+/// credited hero agreed to tell outside Slack (the wallboard hangs where anyone passes).
+pub async fn latest_quote(db: &SqlitePool, since: i64) -> Result<Option<Quote>, sqlx::Error> {
+    sqlx::query_as(
+        "select s.title, trim(a.comment) as comment, a.answered_at,
+                (select json_group_array(hero_id) from
+                    (select hero_id from story_heroes where story_id = s.id order by position)) as heroes
+         from customer_answers a join stories s on s.id = a.story_id
+         where a.answer = 'blown_away' and trim(coalesce(a.comment, '')) <> '' and a.answered_at >= ?1
+           and exists (select 1 from story_heroes h where h.story_id = s.id)
+           and not exists (select 1 from story_heroes h where h.story_id = s.id and h.consent <> 'granted')
+         order by a.answered_at desc, s.id desc limit 1",
+    )
+    .bind(since)
+    .fetch_optional(db)
+    .await
+}

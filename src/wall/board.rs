@@ -1,18 +1,18 @@
-//! What the wallboard shows, composed from the weekly scorecards, the latest nominations and
-//! names: pure, so it is tested without a server.
+//! What the wallboard shows, composed from the weekly scorecards, the latest nominations, the
+//! newest customer quote and names: pure, so it is tested without a server.
 use std::collections::HashMap;
 
 use askama::Template;
 use jiff::tz::TimeZone;
 
-use crate::charts::gauge::gauge;
-use crate::charts::trend::{self, Line, Look};
+use crate::charts::gauge::{against, gauge};
+use crate::charts::trend::{self, Line, Look, Weeks};
 use crate::charts::{self, Svg};
-use crate::domain::scorecard::{self, WeekScore};
+use crate::domain::scorecard::{self, Share, WeekScore};
 use crate::domain::story::recovery_in_words;
 use crate::domain::text::{mentioned, with_names};
 use crate::library::pages::excerpt;
-use crate::store::wall::Recognition;
+use crate::store::wall::{Quote, Recognition};
 
 /// Weeks in the trend chart.
 pub const TREND_WEEKS: usize = 12;
@@ -21,12 +21,29 @@ pub const TREND_WEEKS: usize = 12;
 pub const GAUGE_WEEKS: usize = 4;
 /// Latest recognitions shown.
 pub const RECOGNITIONS: i64 = 3;
+/// Heroes named on one recognition; more are counted ("and 3 more").
+const NAMED: usize = 3;
 
 pub struct Gauge {
     pub label: &'static str,
-    /// How many stories the share is of: `2 of 3`, or empty when there were none.
+    /// The measure's class: its colour, the same as its line in the trend.
+    pub class: &'static str,
+    /// How many stories the share is of (`2 of 3`), or that there were none or too few to judge.
     pub counts: String,
+    /// Whether it met its target, in words (`below target 90 %`), or only the target.
+    pub verdict: String,
+    /// Below the minimum sample (or no stories): said in a neutral colour.
+    pub judged: bool,
     pub svg: Svg,
+}
+
+/// The newest customer quote: the customer's own words, the story and its heroes; never who
+/// the customer is.
+pub struct QuoteCard {
+    pub comment: String,
+    pub title: String,
+    pub heroes: String,
+    pub when: String,
 }
 
 /// A recognition as the wall shows it.
@@ -54,13 +71,14 @@ pub struct Board {
     pub updated: String,
     pub period: String,
     pub gauges: Vec<Gauge>,
-    /// "Customer blown away" as every scorecard says it, with how many the customer confirmed.
-    pub blown_away: Option<String>,
+    /// How many of the blown-away stories the customer confirmed, under its gauge.
+    pub confirmed: Option<String>,
     pub trend: Svg,
-    pub target_recovery_24h: u8,
-    pub target_surprise: u8,
+    /// Fewest stories for a week's share to be judged: the trend's hollow points.
+    pub min_sample: usize,
     pub heroes: Vec<Hero>,
     pub story: Option<StoryCard>,
+    pub quote: Option<QuoteCard>,
     /// No story shown although stories were told in the last two weeks: none of them may be told
     /// outside yet.
     pub stories_kept_inside: bool,
@@ -68,6 +86,17 @@ pub struct Board {
 
 fn name(names: &HashMap<String, String>, id: &str) -> String {
     names.get(id).cloned().unwrap_or_else(|| id.to_owned())
+}
+
+/// Heroes by name, the first few and how many more: a long list does not push the reason off
+/// the screen.
+fn named(names: &HashMap<String, String>, ids: &[String]) -> String {
+    let mut shown: Vec<String> = ids.iter().take(NAMED).map(|h| name(names, h)).collect();
+    if ids.len() > NAMED {
+        shown.truncate(NAMED - 1);
+        return format!("{} and {} more", shown.join(", "), ids.len() - shown.len());
+    }
+    shown.join(", ")
 }
 
 /// A stored text for people: its mentions (`<@U…>`, kept as Slack wrote them) as `@name`, never
@@ -86,8 +115,13 @@ pub fn ago(secs: i64) -> String {
     }
 }
 
-/// Everyone the board names: heroes and nominators, the story's heroes, mentions in reasons.
-pub fn people_to_name(scores: &[WeekScore], recognitions: &[Recognition]) -> Vec<String> {
+/// Everyone the board names: heroes and nominators, the story's heroes, mentions in reasons,
+/// the quoted story's heroes and mentions.
+pub fn people_to_name(
+    scores: &[WeekScore],
+    recognitions: &[Recognition],
+    quote: Option<&Quote>,
+) -> Vec<String> {
     let mut ids: Vec<String> = recognitions
         .iter()
         .flat_map(|r| {
@@ -108,6 +142,14 @@ pub fn people_to_name(scores: &[WeekScore], recognitions: &[Recognition]) -> Vec
                     .collect::<Vec<_>>()
             })
         }))
+        .chain(quote.into_iter().flat_map(|q| {
+            q.hero_ids().into_iter().chain(
+                [&q.title, &q.comment]
+                    .into_iter()
+                    .flat_map(|t| mentioned(t))
+                    .map(|u| u.to_string()),
+            )
+        }))
         .collect();
     ids.sort();
     ids.dedup();
@@ -115,10 +157,11 @@ pub fn people_to_name(scores: &[WeekScore], recognitions: &[Recognition]) -> Vec
 }
 
 /// The board from the last `TREND_WEEKS` weekly scorecards (ending with the current week), the
-/// latest recognitions and everyone's names, at `now`.
+/// latest recognitions, the newest customer quote and everyone's names, at `now`.
 pub fn board(
     scores: &[WeekScore],
     recognitions: &[Recognition],
+    quote: Option<&Quote>,
     names: &HashMap<String, String>,
     now: i64,
     tz: &TimeZone,
@@ -130,32 +173,45 @@ pub fn board(
     );
     let recent = &scores[scores.len().saturating_sub(GAUGE_WEEKS)..];
     let card = scorecard::together(recent, t24, tsurprise);
-    let gauge = |id: &str, label: &'static str, part: usize, target: u8| {
+    let gauge = |class: &'static str, label: &'static str, part: usize, target: u8, colour| {
         let share = card.share(part);
         Gauge {
             label,
-            counts: share.counts(),
-            svg: gauge(id, label, share, target),
+            class,
+            // The ring shows the counts when there are too few to judge, and says so here.
+            counts: match share {
+                Share::Nothing => "no stories yet".to_owned(),
+                Share::TooFew { .. } => "too few to judge".to_owned(),
+                Share::Judged { .. } => share.counts(),
+            },
+            // Below the minimum sample the ring says "too few to judge"; the words here only
+            // give the target.
+            verdict: against(share, target),
+            judged: share.percent().is_some(),
+            svg: gauge(&format!("gauge-{class}"), label, share, target, colour),
         }
     };
     let gauges = vec![
         gauge(
-            "gauge-recovered",
+            "recovered",
             "Recovered within 24 h",
             card.within_24h,
             t24,
+            charts::RECOVERED,
         ),
         gauge(
-            "gauge-surprised",
+            "surprised",
             "Surprise given",
             card.surprised,
             tsurprise,
+            charts::SURPRISED,
         ),
         gauge(
-            "gauge-blown-away",
+            "blown-away",
             "Customer blown away",
             card.blown_away,
             tsurprise,
+            charts::BLOWN_AWAY,
         ),
     ];
     let labels: Vec<String> = scores
@@ -165,37 +221,45 @@ pub fn board(
     let recovered: Vec<Option<u32>> = scores.iter().map(WeekScore::recovered).collect();
     let surprised: Vec<Option<u32>> = scores.iter().map(WeekScore::surprised).collect();
     let blown_away: Vec<Option<u32>> = scores.iter().map(WeekScore::blown_away).collect();
+    let counts: Vec<usize> = scores.iter().map(|s| s.card.stories).collect();
+    let min_sample = current.card.min_sample;
     let trend = trend::percentages(
         "trend",
         &format!("The recovery measures over {} weeks", scores.len()),
         &format!(
-            "Weekly shares from {} to {}: recovered within 24 h (target {t24} %), surprise given and customer blown away (target {tsurprise} %). This week: {}, {} and {}.",
+            "Weekly shares from {} to {}, one strip each: recovered within 24 h (target {t24} %), surprise given and customer blown away (target {tsurprise} % each), with each week's number of stories under it; a week of fewer than {} stories is a hollow point. This week: {}, {} and {} of {} stories.",
             scores[0].week,
             current.week,
+            min_sample.max(1),
             charts::percent(current.recovered()),
             charts::percent(current.surprised()),
             charts::percent(current.blown_away()),
+            current.card.stories,
         ),
-        &labels,
+        &Weeks {
+            labels: &labels,
+            counts: &counts,
+            min_sample,
+        },
         &[
+            // Short names: the gauges above say them whole, in the same colours.
             Line {
-                label: "Recovered within 24 h",
+                label: "Within 24 h",
                 colour: charts::RECOVERED,
                 values: &recovered,
                 target: Some(t24),
             },
             Line {
-                label: "Surprise given",
+                label: "Surprise",
                 colour: charts::SURPRISED,
                 values: &surprised,
                 target: Some(tsurprise),
             },
-            // Its target is the surprise target, drawn once.
             Line {
-                label: "Customer blown away",
+                label: "Blown away",
                 colour: charts::BLOWN_AWAY,
                 values: &blown_away,
-                target: None,
+                target: Some(tsurprise),
             },
         ],
         Look::WALL,
@@ -203,12 +267,7 @@ pub fn board(
     let heroes = recognitions
         .iter()
         .map(|r| Hero {
-            heroes: r
-                .hero_ids()
-                .iter()
-                .map(|h| name(names, h))
-                .collect::<Vec<_>>()
-                .join(", "),
+            heroes: named(names, &r.hero_ids()),
             reason: excerpt(&plain(&r.reason, names), 120),
             by: name(names, &r.nominator_id),
             when: ago(now - r.created_at),
@@ -227,13 +286,15 @@ pub fn board(
                 .filter(|s| s.shareable())
                 .map(|s| StoryCard {
                     title: plain(&s.title, names),
-                    heroes: s
-                        .heroes
-                        .iter()
-                        .map(|(h, _)| name(names, h))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    recovery: recovery_in_words(s.recovery_secs()),
+                    heroes: named(
+                        names,
+                        &s.heroes
+                            .iter()
+                            .map(|(h, _)| h.to_string())
+                            .collect::<Vec<_>>(),
+                    ),
+                    // Its mark kept with its words when the line breaks.
+                    recovery: recovery_in_words(s.recovery_secs()).replace(" ✓", "\u{a0}✓"),
                     went_wrong: excerpt(&plain(&s.what_went_wrong, names), 180),
                     how_fixed: excerpt(&plain(&s.how_fixed, names), 180),
                     surprise: s
@@ -251,11 +312,17 @@ pub fn board(
             recent.len()
         ),
         gauges,
-        blown_away: (card.stories > 0).then(|| card.blown_away_line()),
+        confirmed: (card.stories > 0)
+            .then(|| format!("{} confirmed by the customer", card.customer_answers)),
         trend,
-        target_recovery_24h: t24,
-        target_surprise: tsurprise,
+        min_sample,
         heroes,
+        quote: quote.map(|q| QuoteCard {
+            comment: excerpt(&plain(&q.comment, names), 140),
+            title: plain(&q.title, names),
+            heroes: named(names, &q.hero_ids()),
+            when: ago(now - q.answered_at),
+        }),
         stories_kept_inside: story.is_none()
             && scores.iter().rev().take(2).any(|w| w.card.stories > 0),
         story,
@@ -307,11 +374,16 @@ mod tests {
     fn the_gauges_measure_the_last_four_weeks_against_the_targets() {
         let tz = TimeZone::UTC;
         let names = HashMap::from([("U0ALICE".to_owned(), "Alice".to_owned())]);
-        let board = board(&scores(&tz), &[], &names, 0, &tz);
+        let board = board(&scores(&tz), &[], None, &names, 0, &tz);
         assert_eq!(board.period, "2 stories in the last 4 weeks");
         assert!(board.gauges[0].svg.as_str().contains(">\n50 %\n</text>"));
-        assert!(board.gauges[0].svg.as_str().contains("target 90 %"));
-        assert!(board.gauges[2].svg.as_str().contains("target 80 %"));
+        assert_eq!(board.gauges[0].verdict, "below target 90\u{a0}%");
+        assert_eq!(board.gauges[0].counts, "1 of 2");
+        assert_eq!(board.gauges[2].verdict, "below target 80\u{a0}%");
+        assert_eq!(
+            board.confirmed.as_deref(),
+            Some("0 confirmed by the customer")
+        );
         let story = board.story.expect("last week's story");
         assert_eq!((story.title.as_str(), story.week), ("Story 2", "Last week"));
         assert_eq!(story.heroes, "Alice");
@@ -322,7 +394,7 @@ mod tests {
         let tz = TimeZone::UTC;
         let names = HashMap::from([("U0ALICE".to_owned(), "Alice".to_owned())]);
         for consent in [Consent::Declined, Consent::Pending] {
-            let board = board(&scores_with(&tz, consent), &[], &names, 0, &tz);
+            let board = board(&scores_with(&tz, consent), &[], None, &names, 0, &tz);
             assert!(board.story.is_none(), "{consent:?}");
             assert!(board.stories_kept_inside, "{consent:?}");
             let html = board.render().unwrap();
@@ -330,7 +402,7 @@ mod tests {
             assert!(!html.contains("Invoices went out twice"), "{consent:?}");
             assert!(html.contains("stay inside Slack until every hero credited agrees"));
         }
-        let told = board(&scores(&tz), &[], &names, 0, &tz);
+        let told = board(&scores(&tz), &[], None, &names, 0, &tz);
         assert!(!told.stories_kept_inside);
     }
 
@@ -350,6 +422,7 @@ mod tests {
         let board = board(
             &scores(&tz),
             std::slice::from_ref(&recognition),
+            None,
             &names,
             1_000 + 7_200,
             &tz,
@@ -361,7 +434,7 @@ mod tests {
             "for helping @someone & the partner <fast>, @Bob <@nobody"
         );
         assert_eq!((hero.by.as_str(), hero.when.as_str()), ("Bob", "2 h ago"));
-        let people = people_to_name(&scores(&tz), &[recognition]);
+        let people = people_to_name(&scores(&tz), &[recognition], None);
         assert_eq!(people, ["U0ALICE", "U0BOB", "U0CAROL"]);
     }
 }

@@ -385,9 +385,12 @@ async fn a_leader_searches_features_and_downloads_in_a_real_browser() {
         assert!(listed.contains(state), "{state}: {listed}");
     }
     assert!(!listed.to_lowercase().contains("internal"), "{listed}");
+    // Tall enough to show the three stories whole.
+    browser.resize(1280, 1000).await;
     browser
         .screenshot(&screenshots().join("library-list-consent.png"))
         .await;
+    browser.resize(1280, 900).await;
 
     // Search.
     browser.type_into("input[name=q]", "billing").await;

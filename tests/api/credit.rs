@@ -352,7 +352,8 @@ async fn a_share_under_the_minimum_sample_is_too_few_to_judge_and_shows_its_coun
         .text()
         .await
         .unwrap();
-    assert!(html.contains(">\nto judge (2)\n</text>"), "{html}");
-    assert!(html.contains(">\n1 of 2 · target 90 %\n</text>"), "{html}");
+    // The ring holds the counts in grey, and the words say why there is no percentage.
+    assert!(html.contains(">\n1 of 2\n</text>"), "{html}");
+    assert!(html.contains("<div class=\"counts clip\">too few to judge</div><div class=\"verdict clamp2\">target 90\u{a0}%</div>"), "{html}");
     assert!(!html.contains(">\n50 %\n</text>"), "{html}");
 }

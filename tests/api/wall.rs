@@ -111,22 +111,24 @@ async fn a_leaders_link_opens_the_wallboard_with_heroes_by_name_and_the_story_of
     // Three gauges against their targets, and the 12-week trend.
     assert_eq!(html.matches("<svg class=\"chart\" role=\"img\"").count(), 4);
     assert!(html.contains("<title id=\"gauge-recovered-title\">Recovered within 24 h</title>"));
-    // One story, fixed within an hour: too few to judge, with its counts.
-    assert!(html.contains(">\ntoo few stories\n</text>"), "{html}");
-    assert!(html.contains(">\nto judge (1)\n</text>"));
-    assert!(html.contains(">\n1 of 1 · target 90 %\n</text>"));
-    assert!(html.contains("Recovered within 24 h<span class=\"counts\"> · 1 of 1</span>"));
+    // One story, fixed within an hour: too few to judge, with its counts and no percentage.
+    assert!(html.contains(">\n1 of 1\n</text>"), "{html}");
+    assert!(html.contains("<div class=\"counts clip\">too few to judge</div>"));
+    assert!(html.contains("<div class=\"verdict clamp2\">target 90\u{a0}%</div>"));
+    assert!(!html.contains(">\n100 %\n</text>"));
     assert!(html.contains("<title id=\"trend-title\">The recovery measures over 12 weeks</title>"));
     // The latest hero by name, the reason escaped, and who recognised them.
     assert!(
-        html.contains("<div class=\"who\">Alice Doe</div>"),
+        html.contains(
+            "<span class=\"who clip\">Alice Doe</span><span class=\"when\">· just now</span>"
+        ),
         "{html}"
     );
     assert!(
         html.contains("calling the &#60;partner&#62; back within ten minutes &#38; fixing it"),
         "{html}"
     );
-    assert!(html.contains("from Nora Nominator · just now"));
+    assert!(html.contains("<span class=\"by\">from Nora Nominator:</span>"));
     assert!(html.contains("Story of the week · This week"));
     assert!(html.contains("Billing outage turned into a thank-you note"));
 }
@@ -292,4 +294,112 @@ async fn the_wallboard_shows_no_story_its_heroes_kept_inside_or_have_not_agreed_
     ] {
         assert!(!html.contains(kept), "{kept} is on the wall:\n{html}");
     }
+}
+
+/// A customer's own "blown away" with a comment.
+async fn answer(app: &TestApp, story: i64, comment: &str, at: i64, customer: Option<&str>) {
+    sqlx::query("insert into customer_answers (story_id, answer, comment, answered_at, customer_id) values (?1, 'blown_away', ?2, ?3, ?4)")
+        .bind(story)
+        .bind(comment)
+        .bind(at)
+        .bind(customer)
+        .execute(&app.db)
+        .await
+        .unwrap();
+}
+
+/// The newest customer quote has a place of its own, chosen as the story is: only from a story
+/// every credited hero agreed to tell outside Slack; it credits the heroes by name and never
+/// names the customer who answered.
+#[tokio::test]
+async fn the_wallboard_quotes_the_newest_customer_of_a_story_that_may_be_told() {
+    let app = wall_app().await;
+    name(&app, "U0ALICE", "Alice Doe").await;
+    name(&app, "U0PEDRO", "Pedro Alves").await;
+    name(&app, "U0CUSTOMER", "Carla Customer").await;
+    let (_, path) = wall(&app, LEADER, "wall").await;
+    let path = path.expect("a link");
+    let html = open(&app, &path).await.text().await.unwrap();
+    assert!(html.contains("No customer quote yet"), "{html}");
+
+    let told = insert_story(
+        &app,
+        "Lost parcel found and hand-delivered",
+        "A note from the driver",
+        &[("U0ALICE", "granted")],
+        now() - 3 * 86_400,
+    )
+    .await;
+    let kept = insert_story(
+        &app,
+        "Wrong prices in the partner deck",
+        "A call from our CEO",
+        &[("U0ALICE", "granted"), ("U0PEDRO", "declined")],
+        now() - 86_400,
+    )
+    .await;
+    let satisfied = insert_story(
+        &app,
+        "Refund sent the same day",
+        "Flowers",
+        &[("U0PEDRO", "granted")],
+        now() - 3_600,
+    )
+    .await;
+    answer(
+        &app,
+        told,
+        "Thank you <@U0ALICE>, we never expected a note & a visit!",
+        now() - 2 * 86_400,
+        Some("U0CUSTOMER"),
+    )
+    .await;
+    answer(
+        &app,
+        kept,
+        "The CEO called us, unbelievable",
+        now() - 600,
+        None,
+    )
+    .await;
+    sqlx::query("insert into customer_answers (story_id, answer, comment, answered_at) values (?1, 'satisfied', 'Fine, thanks', ?2)")
+        .bind(satisfied)
+        .bind(now() - 60)
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    let html = open(&app, &path).await.text().await.unwrap();
+    let quote = html
+        .split_once("<section class=\"panel quote\"")
+        .and_then(|(_, rest)| rest.split_once("</section>"))
+        .map(|(quote, _)| quote)
+        .expect("the quote's place");
+    assert!(
+        quote.contains("“Thank you @Alice Doe, we never expected a note &#38; a visit!”"),
+        "{quote}"
+    );
+    assert!(
+        quote.contains("the customer of Alice Doe · 2 days ago"),
+        "{quote}"
+    );
+    for absent in [
+        "U0ALICE",
+        "U0CUSTOMER",
+        "Carla Customer",
+        "unbelievable",
+        "Fine, thanks",
+    ] {
+        assert!(!html.contains(absent), "{absent} is on the wall:\n{quote}");
+    }
+
+    // Once its hero keeps it inside, the quote goes with the story.
+    sqlx::query("update story_heroes set consent = 'declined' where story_id = ?1")
+        .bind(told)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let html = open(&app, &path).await.text().await.unwrap();
+    assert!(!html.contains("we never expected a note"), "{html}");
+    assert!(html.contains("No customer quote yet"));
 }
