@@ -43,17 +43,6 @@ pub struct ConfigError {
 
 pub use crate::domain::calendar::DigestSchedule;
 
-/// What a `postgres://` `DATABASE_URL` is told until herobot runs on PostgreSQL.
-const POSTGRES_NOT_YET: &str = "is a PostgreSQL URL, but this version of herobot stores its data \
-    in SQLite (sqlite://…, the default sqlite://herobot.db); PostgreSQL support is being built, \
-    see docs/operating.md (\"PostgreSQL\")";
-
-/// Whether `url` names a PostgreSQL server (the schemes libpq and sqlx accept).
-fn is_postgres(url: &str) -> bool {
-    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
-    scheme.eq_ignore_ascii_case("postgres") || scheme.eq_ignore_ascii_case("postgresql")
-}
-
 /// How logs are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LogFormat {
@@ -261,8 +250,8 @@ impl Config {
 
         // First, so an operator trying PostgreSQL is told why it does not run (docs/operating.md).
         let database_url = get("DATABASE_URL").unwrap_or_else(|| "sqlite://herobot.db".into());
-        if is_postgres(&database_url) {
-            return Err(bad("DATABASE_URL", POSTGRES_NOT_YET.into()));
+        if let Err(problem) = crate::store::backend::supported(&database_url) {
+            return Err(bad("DATABASE_URL", problem.into()));
         }
         let signing_secret = required("SLACK_SIGNING_SECRET")?
             .map(Secret)

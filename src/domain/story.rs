@@ -574,18 +574,3 @@ mod tests {
         assert_eq!(optional_text("surprise", Some(" "), 5), Ok(None));
     }
 }
-
-#[cfg(test)]
-mod customer_tests {
-    use crate::digest::oracle::story;
-    use crate::domain::{CustomerKind, Reaction};
-
-    #[test]
-    fn the_customer_reads_our_team_where_the_title_mentions_a_colleague() {
-        let mut s = story(1, 5, true, Reaction::BlownAway, CustomerKind::External);
-        s.title = "<@U0ZAINAB> and <@U0OMAR|omar> rebuilt the deck".to_owned();
-        assert_eq!(s.customer_reads(), "our team and our team rebuilt the deck");
-        s.customer_title = Some("Your price list, fixed by <@U0ZAINAB>".to_owned());
-        assert_eq!(s.customer_reads(), "Your price list, fixed by our team");
-    }
-}

@@ -2,6 +2,7 @@
 //! `query_only` pools; every write goes through the write handle (`write::Writes`).
 pub mod answers;
 pub mod audit;
+pub mod backend;
 pub mod departures;
 pub mod digests;
 pub mod forget;

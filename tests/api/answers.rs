@@ -263,9 +263,10 @@ async fn the_customer_reads_the_line_the_teller_worded_for_them() {
     );
 
     // Told without the line (or before it existed), the customer reads the title.
+    // A colleague mentioned in it reads "our team": no raw ID, and no name without consent.
     let old = external_story(
         &app,
-        "The invoice that went out twice",
+        "The invoice <@U0ALICE> sent out twice",
         &[("U0ALICE", "pending")],
     )
     .await;
@@ -280,7 +281,11 @@ async fn the_customer_reads_the_line_the_teller_worded_for_them() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("The invoice that went out twice"), "{page}");
+    assert!(
+        page.contains("The invoice our team sent out twice"),
+        "{page}"
+    );
+    assert!(!page.contains("U0ALICE"), "{page}");
 }
 
 #[tokio::test]
