@@ -75,8 +75,8 @@ pub struct Summary {
     pub recovered: Tile,
     pub surprised: Tile,
     pub blown_away: Tile,
-    /// `67 % (4 of 6) · 3 confirmed by the customer`, as every scorecard says it.
-    pub blown_away_line: String,
+    /// How many of the week's stories the customer confirmed themselves (their own answer).
+    pub confirmed: usize,
 }
 
 #[derive(Template)]
@@ -248,7 +248,7 @@ pub fn page(layout: Layout, scores: &[WeekScore], current: IsoWeek) -> Page {
             recovered: Tile::of(card.share(card.within_24h)),
             surprised: Tile::of(card.share(card.surprised)),
             blown_away: Tile::of(card.share(card.blown_away)),
-            blown_away_line: card.blown_away_line(),
+            confirmed: card.customer_answers,
         },
         target_recovery_24h: t24,
         target_surprise: tsurprise,

@@ -687,13 +687,17 @@ async fn the_scorecard_counts_the_customers_answer_over_the_tellers() {
         "{after}"
     );
 
-    // The library's scorecard says it the same way.
+    // The library's scorecard says it too, on its tile: the figure, its counts, the confirmed.
     let cookie = sign_in(&app).await;
     let (_, html) = page(&app, "/library/scorecard", &cookie).await;
-    assert!(
-        html.contains("too few stories to judge (2): 1 of 2 · 1 confirmed by the customer"),
-        "{html}"
-    );
+    let tile = html
+        .split("Customer blown away<strong>")
+        .nth(1)
+        .and_then(|rest| rest.split("</li>").next())
+        .unwrap_or_default();
+    assert!(tile.contains("too few stories to judge (2)"), "{html}");
+    assert!(tile.contains("1 of 2 · target"), "{tile}");
+    assert!(tile.contains("1 confirmed by the customer"), "{tile}");
 }
 
 #[tokio::test]
