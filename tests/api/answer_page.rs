@@ -1,7 +1,7 @@
 //! The customer's answer page in a real browser at phone width: a one-click link preselects,
 //! one press records, and screenshots of both states (`target/tmp/screenshots/`).
 use crate::answers::{link_from_teller, with_answers};
-use crate::browser::{browser_tools, open_browser, screenshots, start_driver};
+use crate::browser::{browser_tools, headless, screenshots};
 use crate::helpers::{eventually, insert_story, now, spawn_app_with};
 
 #[tokio::test]
@@ -20,15 +20,7 @@ async fn a_customer_answers_on_a_phone_with_one_press() {
     .await;
     let link = link_from_teller(&app, story, "U0AUTHOR").await;
 
-    let scratch = tempfile::tempdir().unwrap();
-    let driver = start_driver(&chromedriver).await;
-    let browser = open_browser(
-        &driver,
-        &chromium,
-        &scratch.path().join("profile"),
-        scratch.path(),
-    )
-    .await;
+    let (_scratch, _driver, browser) = headless(&chromium, &chromedriver).await;
     browser.resize(390, 844).await;
     browser.go(&format!("{link}?a=blown_away")).await;
     assert_eq!(

@@ -209,6 +209,25 @@ pub fn screenshots() -> PathBuf {
     shots
 }
 
+/// A headless Chromium under a chromedriver of its own, with a scratch folder for its profile
+/// and downloads. Bound in this order, they drop in reverse: the browser, the driver, then the
+/// folder.
+pub(crate) async fn headless(
+    chromium: &Path,
+    chromedriver: &Path,
+) -> (tempfile::TempDir, Driver, Browser) {
+    let scratch = tempfile::tempdir().unwrap();
+    let driver = start_driver(chromedriver).await;
+    let browser = open_browser(
+        &driver,
+        chromium,
+        &scratch.path().join("profile"),
+        scratch.path(),
+    )
+    .await;
+    (scratch, driver, browser)
+}
+
 /// chromedriver on a free loopback port, once it answers.
 pub(crate) async fn start_driver(chromedriver: &Path) -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -5,12 +5,11 @@
 //! their DM, and the leader creating a card, reviewing the results, adding an action its owner
 //! marks done and following the results' link to the card's trend page.
 //! Screenshots at laptop and phone widths go to `target/tmp/screenshots/demo-*.png`.
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, open_browser, start_driver};
+use crate::browser::{Browser, headless, screenshots};
 use crate::demo::{EARLY_DECEMBER, SEED, start_demo, start_demo_at};
 
 /// Waits (up to 10 s) until the text of `css` contains `needle`; returns that text.
@@ -69,17 +68,8 @@ async fn a_newcomer_tries_herobot_in_the_demo_page() {
     };
     let dir = tempfile::tempdir().unwrap();
     let running = start_demo(dir.path(), false, SEED).await;
-    let scratch = tempfile::tempdir().unwrap();
-    let driver = start_driver(&chromedriver).await;
-    let browser = open_browser(
-        &driver,
-        &chromium,
-        &scratch.path().join("profile"),
-        scratch.path(),
-    )
-    .await;
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
+    let (_scratch, driver, browser) = headless(&chromium, &chromedriver).await;
+    let shots = screenshots();
 
     browser.go(&format!("{}/demo", running.address)).await;
     // A first visit opens on the celebrations; the chatter is in #general.
@@ -259,17 +249,8 @@ async fn a_rater_rates_marketing_and_the_leader_reviews_the_results() {
     let dir = tempfile::tempdir().unwrap();
     // December's round is open: Priya, a rater and the page's first person, has not rated.
     let running = start_demo_at(dir.path(), false, SEED, EARLY_DECEMBER).await;
-    let scratch = tempfile::tempdir().unwrap();
-    let driver = start_driver(&chromedriver).await;
-    let browser = open_browser(
-        &driver,
-        &chromium,
-        &scratch.path().join("profile"),
-        scratch.path(),
-    )
-    .await;
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
+    let (_scratch, driver, browser) = headless(&chromium, &chromedriver).await;
+    let shots = screenshots();
     browser.resize(1280, 800).await;
     browser.go(&format!("{}/demo", running.address)).await;
     wait_text(&browser, "#channels", "sales-marketing-review").await;

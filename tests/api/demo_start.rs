@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, open_browser, screenshots, start_driver};
+use crate::browser::{Browser, headless, screenshots};
 use crate::demo::{SEED, start_demo};
 
 /// Runs a script in the page.
@@ -230,15 +230,7 @@ async fn a_new_visitor_walks_the_four_start_here_steps_on_a_laptop_and_a_phone()
     };
     let dir = tempfile::tempdir().unwrap();
     let mut running = start_demo(dir.path(), false, SEED).await;
-    let scratch = tempfile::tempdir().unwrap();
-    let driver = start_driver(&chromedriver).await;
-    let browser = open_browser(
-        &driver,
-        &chromium,
-        &scratch.path().join("profile"),
-        scratch.path(),
-    )
-    .await;
+    let (_scratch, driver, browser) = headless(&chromium, &chromedriver).await;
 
     browser.resize(1400, 900).await;
     browser.go(&format!("{}/demo", running.address)).await;
@@ -279,15 +271,7 @@ async fn the_mention_picker_prefers_a_name_that_starts_with_what_was_typed() {
     };
     let dir = tempfile::tempdir().unwrap();
     let running = start_demo(dir.path(), false, SEED).await;
-    let scratch = tempfile::tempdir().unwrap();
-    let driver = start_driver(&chromedriver).await;
-    let browser = open_browser(
-        &driver,
-        &chromium,
-        &scratch.path().join("profile"),
-        scratch.path(),
-    )
-    .await;
+    let (_scratch, driver, browser) = headless(&chromium, &chromedriver).await;
     browser.resize(1400, 900).await;
     browser.go(&format!("{}/demo", running.address)).await;
     wait_text(&browser, "#start", "Start here").await;
@@ -343,15 +327,7 @@ async fn the_demo_renders_mrkdwn_emoji_and_blocks_as_slack_does_and_escapes_ever
     };
     let dir = tempfile::tempdir().unwrap();
     let running = start_demo(dir.path(), false, SEED).await;
-    let scratch = tempfile::tempdir().unwrap();
-    let driver = start_driver(&chromedriver).await;
-    let browser = open_browser(
-        &driver,
-        &chromium,
-        &scratch.path().join("profile"),
-        scratch.path(),
-    )
-    .await;
+    let (_scratch, driver, browser) = headless(&chromium, &chromedriver).await;
     browser.go(&format!("{}/demo", running.address)).await;
     wait_text(&browser, "#start", "Start here").await;
     let origin = running.address.clone();
@@ -449,15 +425,7 @@ async fn an_internal_customer_answers_in_their_dm_with_a_comment_typed_beside_th
     };
     let dir = tempfile::tempdir().unwrap();
     let running = start_demo(dir.path(), false, SEED).await;
-    let scratch = tempfile::tempdir().unwrap();
-    let driver = start_driver(&chromedriver).await;
-    let browser = open_browser(
-        &driver,
-        &chromium,
-        &scratch.path().join("profile"),
-        scratch.path(),
-    )
-    .await;
+    let (_scratch, driver, browser) = headless(&chromium, &chromedriver).await;
     browser.resize(1400, 900).await;
     browser.go(&format!("{}/demo", running.address)).await;
     wait_text(&browser, "#messages", "Recognised by").await;

@@ -3,11 +3,10 @@
 //! stories (no text overflows its box, is cut off or lies off the screen, none is under 24 px),
 //! the scorecard fits a laptop and a phone without sideways scrolling, and screenshots of each
 //! are saved in `target/tmp/screenshots/` to look at.
-use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use crate::browser::{open_browser, sign_in_link, start_driver};
+use crate::browser::{headless, screenshots, sign_in_link};
 use crate::helpers::{LEADER, NOMINATOR, Options, TestApp, now, spawn_app_with};
 use crate::scorecard::recovery;
 
@@ -118,17 +117,8 @@ async fn the_wallboard_and_the_scorecard_read_at_a_glance_in_a_real_browser() {
         .unwrap()
         .replacen(PUBLIC_URL, &app.address, 1);
 
-    let scratch = tempfile::tempdir().unwrap();
-    let driver = start_driver(&chromedriver).await;
-    let browser = open_browser(
-        &driver,
-        &chromium,
-        &scratch.path().join("profile"),
-        scratch.path(),
-    )
-    .await;
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
+    let (_scratch, _driver, browser) = headless(&chromium, &chromedriver).await;
+    let shots = screenshots();
 
     // The wallboard on a 1920×1080 screen: everything on it, nothing to scroll.
     viewport(&browser, 1920, 1080).await;
@@ -301,15 +291,7 @@ async fn a_report_cards_trend_reads_on_a_laptop_and_a_phone_in_a_real_browser() 
     })
     .await;
     let id = a_year_of_rounds(&app).await;
-    let scratch = tempfile::tempdir().unwrap();
-    let driver = start_driver(&chromedriver).await;
-    let browser = open_browser(
-        &driver,
-        &chromium,
-        &scratch.path().join("profile"),
-        scratch.path(),
-    )
-    .await;
+    let (_scratch, _driver, browser) = headless(&chromium, &chromedriver).await;
     let shots = crate::browser::screenshots();
 
     viewport(&browser, 1280, 900).await;
@@ -578,15 +560,7 @@ async fn walls() -> Option<(
             .replacen(PUBLIC_URL, &app.address, 1);
         apps.push((few, app, wall));
     }
-    let scratch = tempfile::tempdir().unwrap();
-    let driver = start_driver(&chromedriver).await;
-    let browser = open_browser(
-        &driver,
-        &chromium,
-        &scratch.path().join("profile"),
-        scratch.path(),
-    )
-    .await;
+    let (scratch, driver, browser) = headless(&chromium, &chromedriver).await;
     Some((apps, driver, browser, scratch))
 }
 
