@@ -115,7 +115,7 @@ pub async fn answer_by_link(
 ) -> Result<Answered> {
     let now_ms = app.clock.now_ms();
     let mut tx = app.writes.begin().await?;
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from stories where id = ?1)")
+    let exists: bool = sqlx::query_scalar("select exists (select 1 from stories where id = $1)")
         .bind(link.story_id)
         .fetch_one(&mut *tx)
         .await?;

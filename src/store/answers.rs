@@ -24,7 +24,7 @@ pub async fn record(
     now: i64,
 ) -> Result<Recorded, sqlx::Error> {
     let before: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
-        "select answer, comment, customer_id from customer_answers where story_id = ?1",
+        "select answer, comment, customer_id from customer_answers where story_id = $1",
     )
     .bind(story_id)
     .fetch_optional(&mut *conn)
@@ -41,7 +41,7 @@ pub async fn record(
     }
     sqlx::query(
         "insert into customer_answers (story_id, answer, comment, answered_at, customer_id)
-         values (?1, ?2, ?3, ?4, ?5)
+         values ($1, $2, $3, $4, $5)
          on conflict (story_id) do update set answer = excluded.answer, comment = excluded.comment,
              answered_at = excluded.answered_at, customer_id = excluded.customer_id",
     )
@@ -65,7 +65,7 @@ pub async fn link_uses(
     made_at: i64,
 ) -> Result<i64, sqlx::Error> {
     let uses: Option<i64> = sqlx::query_scalar(
-        "select answers from answer_link_uses where story_id = ?1 and made_at = ?2",
+        "select answers from answer_link_uses where story_id = $1 and made_at = $2",
     )
     .bind(story_id)
     .bind(made_at)
@@ -81,7 +81,7 @@ pub async fn count_link_use(
     made_at: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "insert into answer_link_uses (story_id, made_at, answers) values (?1, ?2, 1)
+        "insert into answer_link_uses (story_id, made_at, answers) values ($1, $2, 1)
          on conflict (story_id, made_at) do update set answers = answers + 1",
     )
     .bind(story_id)
@@ -100,7 +100,7 @@ pub async fn ask(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "insert into customer_asks (story_id, customer_id, asked_by, asked_at) values (?1, ?2, ?3, ?4)
+        "insert into customer_asks (story_id, customer_id, asked_by, asked_at) values ($1, $2, $3, $4)
          on conflict (story_id) do nothing",
     )
     .bind(story_id)
@@ -117,7 +117,7 @@ pub async fn asked(
     db: impl SqliteExecutor<'_>,
     story_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("select customer_id from customer_asks where story_id = ?1")
+    sqlx::query_scalar("select customer_id from customer_asks where story_id = $1")
         .bind(story_id)
         .fetch_optional(db)
         .await

@@ -12,7 +12,7 @@ pub async fn record(
     at: i64,
     entry: &Entry,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("insert into audit (at, actor, event, subject) values (?1, ?2, ?3, ?4)")
+    sqlx::query("insert into audit (at, actor, event, subject) values ($1, $2, $3, $4)")
         .bind(at)
         .bind(entry.actor.as_str())
         .bind(entry.event.name())
@@ -54,7 +54,7 @@ pub async fn newest<'e>(
     limit: i64,
 ) -> Result<Vec<Recorded>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
-        "select id, at, actor, event, subject from audit order by id desc limit ?1 offset ?2",
+        "select id, at, actor, event, subject from audit order by id desc limit $1 offset $2",
     )
     .bind(limit)
     .bind(offset)
@@ -69,7 +69,7 @@ pub async fn since<'e>(
     since: i64,
 ) -> Result<Vec<Recorded>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
-        "select id, at, actor, event, subject from audit where at >= ?1 order by id",
+        "select id, at, actor, event, subject from audit where at >= $1 order by id",
     )
     .bind(since)
     .fetch_all(db)
@@ -84,7 +84,7 @@ pub async fn forget_actor(
     user: &str,
     placeholder: &str,
 ) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("update audit set actor = ?2 where actor = ?1")
+    Ok(sqlx::query("update audit set actor = $2 where actor = $1")
         .bind(user)
         .bind(placeholder)
         .execute(conn)

@@ -6,7 +6,7 @@ use sqlx::{SqliteConnection, SqliteExecutor};
 /// True if newly marked.
 pub async fn mark(conn: &mut SqliteConnection, user: &str, at: i64) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "insert into departures (user_id, departed_at) values (?1, ?2)
+        "insert into departures (user_id, departed_at) values ($1, $2)
          on conflict (user_id) do nothing",
     )
     .bind(user)
@@ -19,7 +19,7 @@ pub async fn mark(conn: &mut SqliteConnection, user: &str, at: i64) -> Result<bo
 
 /// Clears `user`'s mark (the account was reactivated). True if there was one.
 pub async fn clear(conn: &mut SqliteConnection, user: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query("delete from departures where user_id = ?1")
+    Ok(sqlx::query("delete from departures where user_id = $1")
         .bind(user)
         .execute(conn)
         .await?
@@ -30,7 +30,7 @@ pub async fn clear(conn: &mut SqliteConnection, user: &str) -> Result<bool, sqlx
 /// Everyone marked departed at or before `before` (unix seconds), longest gone first.
 pub async fn due<'e>(db: impl SqliteExecutor<'e>, before: i64) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "select user_id from departures where departed_at <= ?1 order by departed_at, user_id",
+        "select user_id from departures where departed_at <= $1 order by departed_at, user_id",
     )
     .bind(before)
     .fetch_all(db)
@@ -44,24 +44,24 @@ pub async fn due<'e>(db: impl SqliteExecutor<'e>, before: i64) -> Result<Vec<Str
 /// not marked again by the next `users.list` reading.
 pub async fn known<'e>(db: impl SqliteExecutor<'e>, user: &str) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
-        "select exists (select 1 from user_names where user_id = ?1)
-             or exists (select 1 from home_views where user_id = ?1)
-             or exists (select 1 from nominations where nominator_id = ?1)
-             or exists (select 1 from hero_blocks where hero_id = ?1)
-             or exists (select 1 from stories where author_id = ?1)
-             or exists (select 1 from story_heroes where hero_id = ?1)
-             or exists (select 1 from report_card_raters where rater_id = ?1)
-             or exists (select 1 from report_card_answers where rater_id = ?1)
-             or exists (select 1 from report_card_actions where owner_id = ?1)
-             or exists (select 1 from customer_answers where customer_id = ?1)
-             or exists (select 1 from audit where actor = ?1)
-             or exists (select 1 from thanks where by_id = ?1)
-             or exists (select 1 from report_card_round_comments where rater_id = ?1)
-             or exists (select 1 from report_card_invitations where rater_id = ?1)
-             or exists (select 1 from report_cards where created_by = ?1)
-             or exists (select 1 from customer_asks where customer_id = ?1 or asked_by = ?1)
-             or exists (select 1 from stories where featured_by = ?1)
-             or exists (select 1 from wall_keys where issued_by = ?1)",
+        "select exists (select 1 from user_names where user_id = $1)
+             or exists (select 1 from home_views where user_id = $1)
+             or exists (select 1 from nominations where nominator_id = $1)
+             or exists (select 1 from hero_blocks where hero_id = $1)
+             or exists (select 1 from stories where author_id = $1)
+             or exists (select 1 from story_heroes where hero_id = $1)
+             or exists (select 1 from report_card_raters where rater_id = $1)
+             or exists (select 1 from report_card_answers where rater_id = $1)
+             or exists (select 1 from report_card_actions where owner_id = $1)
+             or exists (select 1 from customer_answers where customer_id = $1)
+             or exists (select 1 from audit where actor = $1)
+             or exists (select 1 from thanks where by_id = $1)
+             or exists (select 1 from report_card_round_comments where rater_id = $1)
+             or exists (select 1 from report_card_invitations where rater_id = $1)
+             or exists (select 1 from report_cards where created_by = $1)
+             or exists (select 1 from customer_asks where customer_id = $1 or asked_by = $1)
+             or exists (select 1 from stories where featured_by = $1)
+             or exists (select 1 from wall_keys where issued_by = $1)",
     )
     .bind(user)
     .fetch_one(db)

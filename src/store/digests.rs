@@ -23,42 +23,42 @@ pub const RANKING: &str = "with credits as materialized (
         select credit.hero_id as hero, sum(credit.recognitions) as recognitions,
                max(nominated_at) as nominated_at, max(told_at) as told_at
         from (select hero_id, recognitions, nominated_at, told_at
-              from hero_blocks where block >= ?6 and block < ?7
+              from hero_blocks where block >= $6 and block < $7
               union all
               select hero_id, recognitions, nominated_at, told_at
-              from hero_days where day >= ?8 and day < ?9
+              from hero_days where day >= $8 and day < $9
               union all
               select hero_id, recognitions, nominated_at, told_at
-              from hero_days where day >= ?10 and day < ?11
+              from hero_days where day >= $10 and day < $11
               union all
               select h.hero_id, 1, n.created_at, null
               from nominations n join nomination_heroes h on h.nomination_id = n.id
-              where n.created_at >= ?1 and n.created_at < ?4
+              where n.created_at >= $1 and n.created_at < $4
               union all
               select h.hero_id, 1, n.created_at, null
               from nominations n join nomination_heroes h on h.nomination_id = n.id
-              where n.created_at >= ?5 and n.created_at < ?2
+              where n.created_at >= $5 and n.created_at < $2
               union all
               select h.hero_id, 1, n.created_at, null
               from nominations n join nomination_heroes h on h.nomination_id = n.id
               where n.id > (select last_id from hero_days_indexed where source = 'nominations')
-                and +n.created_at >= ?4 and +n.created_at < ?5
+                and +n.created_at >= $4 and +n.created_at < $5
               union all
               select h.hero_id, 1, null, s.created_at
               from stories s join story_heroes h on h.story_id = s.id
-              where s.created_at >= ?1 and s.created_at < ?4
+              where s.created_at >= $1 and s.created_at < $4
               union all
               select h.hero_id, 1, null, s.created_at
               from stories s join story_heroes h on h.story_id = s.id
-              where s.created_at >= ?5 and s.created_at < ?2
+              where s.created_at >= $5 and s.created_at < $2
               union all
               select h.hero_id, 1, null, s.created_at
               from stories s join story_heroes h on h.story_id = s.id
               where s.id > (select last_id from hero_days_indexed where source = 'stories')
-                and +s.created_at >= ?4 and +s.created_at < ?5) credit
+                and +s.created_at >= $4 and +s.created_at < $5) credit
         group by credit.hero_id
         order by recognitions desc, coalesce(nominated_at, told_at) desc, hero
-        limit ?3)
+        limit $3)
     select c.hero, c.recognitions,
            coalesce(
                (select n.reason from nominations n join nomination_heroes h on h.nomination_id = n.id
@@ -106,14 +106,14 @@ pub async fn ranking(
 /// The recovery measures of the stories told in `[?1, ?2)`; `?3` is the recovery window. A
 /// customer's own answer counts over the teller's report.
 pub const SCORECARD: &str = "select count(*),
-        coalesce(sum(s.fixed_at - s.happened_at <= ?3), 0),
+        coalesce(sum(s.fixed_at - s.happened_at <= $3), 0),
         coalesce(sum(s.surprise is not null), 0),
         coalesce(sum(coalesce(a.answer, s.reaction) = 'blown_away'), 0),
         coalesce(sum(a.story_id is not null), 0),
         coalesce(sum(s.customer_kind = 'internal'), 0),
         coalesce(sum(s.customer_kind = 'external'), 0)
      from stories s left join customer_answers a on a.story_id = s.id
-     where s.created_at >= ?1 and s.created_at < ?2";
+     where s.created_at >= $1 and s.created_at < $2";
 
 /// The scorecard of `[start, end)`, counted by SQLite (the targets are left at zero).
 pub async fn scorecard(db: &SqlitePool, start: i64, end: i64) -> Result<Scorecard, sqlx::Error> {
@@ -148,15 +148,15 @@ pub async fn scorecard(db: &SqlitePool, start: i64, end: i64) -> Result<Scorecar
 /// true, only among stories that may be told outside Slack (every credited hero granted consent).
 pub const STORY_OF_THE_WEEK: &str = "select id from (
         select id, 1 as featured, featured_at as score, created_at from stories s
-        where created_at >= ?1 and created_at < ?2 and featured_at is not null
+        where created_at >= $1 and created_at < $2 and featured_at is not null
         union all
         select id, 0, min(length(what_went_wrong) + length(how_fixed), 600) / 200
                       + 2 * (surprise is not null) + (reaction != 'unknown') + (reaction = 'blown_away')
-                      + (fixed_at - happened_at <= ?3) + (message_permalink is not null)
+                      + (fixed_at - happened_at <= $3) + (message_permalink is not null)
                       + exists (select 1 from story_tags t where t.story_id = s.id),
                created_at
-        from stories s where created_at >= ?1 and created_at < ?2) chosen
-     where not ?4
+        from stories s where created_at >= $1 and created_at < $2) chosen
+     where not $4
         or (exists (select 1 from story_heroes h where h.story_id = chosen.id)
             and not exists (select 1 from story_heroes h
                             where h.story_id = chosen.id and h.consent != 'granted'))
@@ -189,21 +189,21 @@ pub async fn story_of_the_week(
     let Some(id) = id else {
         return Ok(None);
     };
-    let sql = format!("select {STORY_COLUMNS} from stories s where s.id = ?1");
+    let sql = format!("select {STORY_COLUMNS} from stories s where s.id = $1");
     Ok(super::stories::query(db, &sql, &[id]).await?.pop())
 }
 
 /// How many nominations, distinct heroes and stories `[start, end)` holds.
 pub async fn counts(db: &SqlitePool, start: i64, end: i64) -> Result<Counts, sqlx::Error> {
     let (nominations, heroes, stories): (i64, i64, i64) = sqlx::query_as(
-        "select (select count(*) from nominations where created_at >= ?1 and created_at < ?2),
+        "select (select count(*) from nominations where created_at >= $1 and created_at < $2),
                 (select count(*) from (
                     select h.hero_id from nominations n join nomination_heroes h on h.nomination_id = n.id
-                    where n.created_at >= ?1 and n.created_at < ?2
+                    where n.created_at >= $1 and n.created_at < $2
                     union
                     select h.hero_id from stories s join story_heroes h on h.story_id = s.id
-                    where s.created_at >= ?1 and s.created_at < ?2)),
-                (select count(*) from stories where created_at >= ?1 and created_at < ?2)",
+                    where s.created_at >= $1 and s.created_at < $2)),
+                (select count(*) from stories where created_at >= $1 and created_at < $2)",
     )
     .bind(start)
     .bind(end)
@@ -218,7 +218,7 @@ pub async fn counts(db: &SqlitePool, start: i64, end: i64) -> Result<Counts, sql
 
 /// Whether the digest of `week` went out already.
 pub async fn posted(db: &SqlitePool, week: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("select exists (select 1 from digests where week = ?1)")
+    sqlx::query_scalar("select exists (select 1 from digests where week = $1)")
         .bind(week)
         .fetch_one(db)
         .await
@@ -234,7 +234,7 @@ pub async fn record_posted(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let recorded = sqlx::query(
-        "insert into digests (week, channel_id, posted_by, posted_at) values (?1, ?2, ?3, ?4)
+        "insert into digests (week, channel_id, posted_by, posted_at) values ($1, $2, $3, $4)
          on conflict (week) do nothing",
     )
     .bind(week)
@@ -250,7 +250,7 @@ pub async fn record_posted(
 /// digest) or several (the scorecard page, the wallboard, App Home).
 pub async fn stories(db: &SqlitePool, start: i64, end: i64) -> Result<Vec<Story>, sqlx::Error> {
     let sql = format!(
-        "select {STORY_COLUMNS} from stories s where s.created_at >= ?1 and s.created_at < ?2"
+        "select {STORY_COLUMNS} from stories s where s.created_at >= $1 and s.created_at < $2"
     );
     super::stories::query(db, &sql, &[start, end]).await
 }

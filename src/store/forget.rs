@@ -19,30 +19,30 @@ pub struct Changed {
 /// Rows deleted outright: they held nothing but the person (their name, their Home, their
 /// sessions), or a message to them that can no longer be sent, or their place on a card.
 const DELETES: [(&str, &str); 8] = [
-    ("user_names", "delete from user_names where user_id = ?1"),
+    ("user_names", "delete from user_names where user_id = $1"),
     // Their account's departure: once forgotten, there is nothing left to forget.
-    ("departures", "delete from departures where user_id = ?1"),
-    ("home_views", "delete from home_views where user_id = ?1"),
+    ("departures", "delete from departures where user_id = $1"),
+    ("home_views", "delete from home_views where user_id = $1"),
     (
         "library_links",
-        "delete from library_links where user_id = ?1",
+        "delete from library_links where user_id = $1",
     ),
     (
         "library_sessions",
-        "delete from library_sessions where user_id = ?1",
+        "delete from library_sessions where user_id = $1",
     ),
     (
         "outbox",
-        "delete from outbox where status = 'pending' and (recipient = ?1 or lane = ?1)",
+        "delete from outbox where status = 'pending' and (recipient = $1 or lane = $1)",
     ),
     (
         "report_card_raters",
-        "delete from report_card_raters where rater_id = ?1",
+        "delete from report_card_raters where rater_id = $1",
     ),
     // Their Home's publishes are theirs alone, sent or not.
     (
         "outbox",
-        "delete from outbox where render = 'home' and recipient = ?1",
+        "delete from outbox where render = 'home' and recipient = $1",
     ),
 ];
 
@@ -51,28 +51,28 @@ const DELETES: [(&str, &str); 8] = [
 const AUTHORED: [(&str, &str); 5] = [
     (
         "nominations",
-        "update nominations set reason = ?2 where nominator_id = ?1 and reason != ?2",
+        "update nominations set reason = $2 where nominator_id = $1 and reason != $2",
     ),
     (
         "stories",
-        "update stories set title = ?2, what_went_wrong = ?2, how_fixed = ?2,
-             surprise = iif(surprise is null, null, ?2)
-         where author_id = ?1 and not (title = ?2 and what_went_wrong = ?2 and how_fixed = ?2)",
+        "update stories set title = $2, what_went_wrong = $2, how_fixed = $2,
+             surprise = iif(surprise is null, null, $2)
+         where author_id = $1 and not (title = $2 and what_went_wrong = $2 and how_fixed = $2)",
     ),
     (
         "report_card_answers",
-        "update report_card_answers set comment = ?2
-         where rater_id = ?1 and comment is not null and comment != ?2",
+        "update report_card_answers set comment = $2
+         where rater_id = $1 and comment is not null and comment != $2",
     ),
     (
         "report_card_round_comments",
-        "update report_card_round_comments set comment = ?2
-         where rater_id = ?1 and comment != ?2",
+        "update report_card_round_comments set comment = $2
+         where rater_id = $1 and comment != $2",
     ),
     (
         "customer_answers",
-        "update customer_answers set comment = ?2
-         where customer_id = ?1 and comment is not null and comment != ?2",
+        "update customer_answers set comment = $2
+         where customer_id = $1 and comment is not null and comment != $2",
     ),
 ];
 
@@ -152,7 +152,7 @@ pub async fn text_columns(tx: &mut SqliteConnection) -> Result<Vec<(String, Stri
     let mut columns = Vec::new();
     for table in tables {
         let names: Vec<(String, String)> =
-            sqlx::query_as("select name, upper(type) from pragma_table_info(?1)")
+            sqlx::query_as("select name, upper(type) from pragma_table_info($1)")
                 .bind(&table)
                 .fetch_all(&mut *tx)
                 .await?;
@@ -176,7 +176,7 @@ async fn sweep(
     // Names come from the schema, quoted; values are bound.
     let (t, c) = (quote(table), quote(column));
     let values: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "select distinct {c} from {t} where instr({c}, ?1) > 0"
+        "select distinct {c} from {t} where instr({c}, $1) > 0"
     )))
     .bind(user)
     .fetch_all(&mut *tx)
@@ -188,7 +188,7 @@ async fn sweep(
             continue;
         }
         rows += sqlx::query(sqlx::AssertSqlSafe(format!(
-            "update {t} set {c} = ?2 where {c} = ?1"
+            "update {t} set {c} = $2 where {c} = $1"
         )))
         .bind(&old)
         .bind(&new)

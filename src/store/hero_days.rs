@@ -57,7 +57,7 @@ impl Spans {
 const ADD_NOMINATION_DAYS: &str = "insert into hero_days (day, hero_id, recognitions, nominated_at, told_at)
      select (n.created_at - (n.created_at < 0) * 86399) / 86400, h.hero_id, count(*), max(n.created_at), null
      from nominations n join nomination_heroes h on h.nomination_id = n.id
-     where n.id > ?1 and n.id <= ?2
+     where n.id > $1 and n.id <= $2
      group by 1, 2
      on conflict (day, hero_id) do update set
         recognitions = recognitions + excluded.recognitions,
@@ -67,7 +67,7 @@ const ADD_NOMINATION_DAYS: &str = "insert into hero_days (day, hero_id, recognit
 const ADD_NOMINATION_BLOCKS: &str = "insert into hero_blocks (block, hero_id, recognitions, nominated_at, told_at)
      select (n.created_at - (n.created_at < 0) * 2764799) / 2764800, h.hero_id, count(*), max(n.created_at), null
      from nominations n join nomination_heroes h on h.nomination_id = n.id
-     where n.id > ?1 and n.id <= ?2
+     where n.id > $1 and n.id <= $2
      group by 1, 2
      on conflict (block, hero_id) do update set
         recognitions = recognitions + excluded.recognitions,
@@ -77,7 +77,7 @@ const ADD_NOMINATION_BLOCKS: &str = "insert into hero_blocks (block, hero_id, re
 const ADD_STORY_DAYS: &str = "insert into hero_days (day, hero_id, recognitions, nominated_at, told_at)
      select (s.created_at - (s.created_at < 0) * 86399) / 86400, h.hero_id, count(*), null, max(s.created_at)
      from stories s join story_heroes h on h.story_id = s.id
-     where s.id > ?1 and s.id <= ?2
+     where s.id > $1 and s.id <= $2
      group by 1, 2
      on conflict (day, hero_id) do update set
         recognitions = recognitions + excluded.recognitions,
@@ -87,7 +87,7 @@ const ADD_STORY_DAYS: &str = "insert into hero_days (day, hero_id, recognitions,
 const ADD_STORY_BLOCKS: &str = "insert into hero_blocks (block, hero_id, recognitions, nominated_at, told_at)
      select (s.created_at - (s.created_at < 0) * 2764799) / 2764800, h.hero_id, count(*), null, max(s.created_at)
      from stories s join story_heroes h on h.story_id = s.id
-     where s.id > ?1 and s.id <= ?2
+     where s.id > $1 and s.id <= $2
      group by 1, 2
      on conflict (block, hero_id) do update set
         recognitions = recognitions + excluded.recognitions,
@@ -99,13 +99,13 @@ pub async fn follow(tx: &mut SqliteConnection, batch: i64) -> Result<u64, sqlx::
     let mut added = 0;
     for source in ["nominations", "stories"] {
         let last: i64 =
-            sqlx::query_scalar("select last_id from hero_days_indexed where source = ?1")
+            sqlx::query_scalar("select last_id from hero_days_indexed where source = $1")
                 .bind(source)
                 .fetch_one(&mut *tx)
                 .await?;
         // Table names come from the list above, never from input.
         let next = format!(
-            "select count(*), max(id) from (select id from {source} where id > ?1 order by id limit ?2)"
+            "select count(*), max(id) from (select id from {source} where id > $1 order by id limit $2)"
         );
         let (count, upto): (i64, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(next))
             .bind(last)
@@ -114,7 +114,7 @@ pub async fn follow(tx: &mut SqliteConnection, batch: i64) -> Result<u64, sqlx::
             .await?;
         let Some(upto) = upto else { continue };
         add(tx, source, last, upto).await?;
-        sqlx::query("update hero_days_indexed set last_id = ?2 where source = ?1")
+        sqlx::query("update hero_days_indexed set last_id = $2 where source = $1")
             .bind(source)
             .bind(upto)
             .execute(&mut *tx)
@@ -161,7 +161,7 @@ pub async fn rebuild(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         .fetch_one(&mut *tx)
         .await?;
         add(tx, source, i64::MIN, upto).await?;
-        sqlx::query("update hero_days_indexed set last_id = ?2 where source = ?1")
+        sqlx::query("update hero_days_indexed set last_id = $2 where source = $1")
             .bind(source)
             .bind(upto)
             .execute(&mut *tx)
@@ -188,7 +188,7 @@ pub async fn recount(tx: &mut SqliteConnection, from: i64, to: i64) -> Result<()
     for (table, key, unit, first, last) in units {
         // Table and column names come from the lists here, never from input.
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "delete from {table} where {key} >= ?1 and {key} <= ?2"
+            "delete from {table} where {key} >= $1 and {key} <= $2"
         )))
         .bind(first)
         .bind(last)
@@ -207,7 +207,7 @@ pub async fn recount(tx: &mut SqliteConnection, from: i64, to: i64) -> Result<()
                 "insert into {table} ({key}, hero_id, recognitions, {latest})
                  select (r.created_at - (r.created_at < 0) * {below}) / {unit}, h.hero_id, count(*), max(r.created_at)
                  from {source} r join {heroes} h on h.{parent} = r.id
-                 where r.created_at >= ?1 and r.created_at < ?2
+                 where r.created_at >= $1 and r.created_at < $2
                    and r.id <= (select last_id from hero_days_indexed where source = '{source}')
                  group by 1, 2
                  on conflict ({key}, hero_id) do update set

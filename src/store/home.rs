@@ -54,8 +54,8 @@ pub struct ToRate {
 pub async fn load(db: &SqlitePool, person: &str, since: i64) -> Result<HomeData, sqlx::Error> {
     let (received, given): (i64, i64) = sqlx::query_as(
         "select (select count(*) from nomination_heroes h join nominations n on n.id = h.nomination_id
-                 where h.hero_id = ?1 and n.created_at >= ?2),
-                (select count(*) from nominations where nominator_id = ?1 and created_at >= ?2)",
+                 where h.hero_id = $1 and n.created_at >= $2),
+                (select count(*) from nominations where nominator_id = $1 and created_at >= $2)",
     )
     .bind(person)
     .bind(since)
@@ -65,8 +65,8 @@ pub async fn load(db: &SqlitePool, person: &str, since: i64) -> Result<HomeData,
         "select n.nominator_id, n.reason, n.created_at,
                 (select json_group_array(hero_id) from nomination_heroes where nomination_id = n.id) as heroes
          from nominations n
-         where n.id in (select nomination_id from nomination_heroes where hero_id = ?1)
-         order by n.created_at desc, n.id desc limit ?2",
+         where n.id in (select nomination_id from nomination_heroes where hero_id = $1)
+         order by n.created_at desc, n.id desc limit $2",
     )
     .bind(person)
     .bind(LATEST)
@@ -74,14 +74,14 @@ pub async fn load(db: &SqlitePool, person: &str, since: i64) -> Result<HomeData,
     .await?;
     let waiting: Vec<i64> = sqlx::query_scalar(
         "select h.story_id from story_heroes h join stories s on s.id = h.story_id
-         where h.hero_id = ?1 and h.consent = 'pending' order by s.created_at desc, s.id desc limit ?2",
+         where h.hero_id = $1 and h.consent = 'pending' order by s.created_at desc, s.id desc limit $2",
     )
     .bind(person)
     .bind(WAITING)
     .fetch_all(db)
     .await?;
     let told: Vec<i64> = sqlx::query_scalar(
-        "select id from stories where author_id = ?1 order by created_at desc, id desc limit ?2",
+        "select id from stories where author_id = $1 order by created_at desc, id desc limit $2",
     )
     .bind(person)
     .bind(LATEST)
@@ -94,8 +94,8 @@ pub async fn load(db: &SqlitePool, person: &str, since: i64) -> Result<HomeData,
          from report_card_invitations i
          join report_card_rounds r on r.id = i.round_id
          join report_cards c on c.id = r.card_id
-         where i.rater_id = ?1 and r.closed_at is null
-         order by r.closes_at, r.id limit ?2",
+         where i.rater_id = $1 and r.closed_at is null
+         order by r.closes_at, r.id limit $2",
     )
     .bind(person)
     .bind(WAITING)
@@ -129,7 +129,7 @@ pub async fn opened(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "insert into home_views (user_id, first_opened_at, last_opened_at) values (?1, ?2, ?2)
+        "insert into home_views (user_id, first_opened_at, last_opened_at) values ($1, $2, $2)
          on conflict (user_id) do update set last_opened_at = excluded.last_opened_at",
     )
     .bind(person)
@@ -147,8 +147,8 @@ pub async fn fresh(
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
-        "select exists (select 1 from outbox where render = 'home' and recipient = ?1
-                        and (status = 'pending' or sent_at * 1000 > ?2 - 60000))",
+        "select exists (select 1 from outbox where render = 'home' and recipient = $1
+                        and (status = 'pending' or sent_at * 1000 > $2 - 60000))",
     )
     .bind(person)
     .bind(now_ms)
@@ -165,8 +165,8 @@ pub async fn publish_now(
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
     let moved = sqlx::query(
-        "update outbox set next_attempt_at_ms = min(next_attempt_at_ms, ?2)
-         where render = 'home' and recipient = ?1 and status = 'pending' and claimed_until_ms is null",
+        "update outbox set next_attempt_at_ms = min(next_attempt_at_ms, $2)
+         where render = 'home' and recipient = $1 and status = 'pending' and claimed_until_ms is null",
     )
     .bind(person)
     .bind(now_ms)

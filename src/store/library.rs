@@ -210,7 +210,7 @@ pub async fn names(
 ) -> Result<HashMap<String, String>, sqlx::Error> {
     let json = serde_json::to_string(ids).expect("IDs serialise");
     let rows: Vec<(String, String)> = sqlx::query_as(
-        "select user_id, name from user_names where user_id in (select value from json_each(?1))",
+        "select user_id, name from user_names where user_id in (select value from json_each($1))",
     )
     .bind(json)
     .fetch_all(db)
@@ -240,7 +240,7 @@ pub async fn remember_names(
     let json = serde_json::to_string(named).expect("names serialise");
     sqlx::query(
         "insert into user_names (user_id, name, fetched_at)
-         select value ->> 0, value ->> 1, ?2 from json_each(?1) where true
+         select value ->> 0, value ->> 1, $2 from json_each($1) where true
          on conflict (user_id) do update set name = excluded.name, fetched_at = excluded.fetched_at",
     )
     .bind(json)

@@ -126,17 +126,17 @@ const INSERT_AND_COMMIT: &str = concat!(
     "insert into nominations (id, team_id, nominator_id, category, customer_kind, reason, channel_id, source,
                               message_permalink, created_at)
      select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
-            value->>8, value->>9 from json_each(?);
+            value->>8, value->>9 from json_each($1);
      insert into nomination_heroes (nomination_id, hero_id, position)
-     select value->>0, value->>1, value->>2 from json_each(?);
-     insert into nomination_tags (nomination_id, tag) select value->>0, value->>1 from json_each(?);
+     select value->>0, value->>1, value->>2 from json_each($2);
+     insert into nomination_tags (nomination_id, tag) select value->>0, value->>1 from json_each($3);
      insert into slack_requests (key, response, created_at)
-     select value->>0, value->>1, value->>2 from json_each(?);
+     select value->>0, value->>1, value->>2 from json_each($4);
      insert into outbox (",
     "method, lane, url, payload, render, recipient, channel, subject_id, next_attempt_at_ms, created_at",
     ")
      select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
-            value->>8, value->>9 from json_each(?);
+            value->>8, value->>9 from json_each($5);
      commit;"
 );
 
@@ -190,7 +190,7 @@ pub async fn get(
     db: impl SqliteExecutor<'_>,
     id: i64,
 ) -> Result<Option<StoredNomination>, sqlx::Error> {
-    let sql = format!("select {COLUMNS} from nominations n where n.id = ?1");
+    let sql = format!("select {COLUMNS} from nominations n where n.id = $1");
     let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(db)

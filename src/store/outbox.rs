@@ -197,8 +197,8 @@ pub async fn enqueue(
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "insert into outbox ({COLUMNS})
          select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
-                value->>7, ?2, ?2 / 1000
-         from json_each(?1)"
+                value->>7, $2, $2 / 1000
+         from json_each($1)"
     )))
     .bind(Value::from(rows).to_string())
     .bind(now_ms)
@@ -214,7 +214,7 @@ pub async fn story_posts(
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as(
         "select response->>'channel', response->>'ts' from outbox
-         where subject_id = ?1 and render = ?2 and method = ?3 and status = 'sent'
+         where subject_id = $1 and render = $2 and method = $3 and status = 'sent'
            and response->>'channel' is not null and response->>'ts' is not null",
     )
     .bind(story_id)
@@ -234,7 +234,7 @@ pub async fn sent_posts(
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as(
         "select response->>'channel', response->>'ts' from outbox
-         where subject_id = ?1 and render = ?2 and method = ?3 and status = 'sent'
+         where subject_id = $1 and render = $2 and method = $3 and status = 'sent'
            and response->>'channel' is not null and response->>'ts' is not null
          order by id",
     )
@@ -259,7 +259,7 @@ pub async fn enqueue_coalesced(
         let row = Row::of(message);
         let waiting: bool = sqlx::query_scalar(
             "select exists (select 1 from outbox where status = 'pending' and claimed_until_ms is null
-               and render is ?1 and subject_id is ?2 and method = ?3 and payload = ?4 and url is ?5)",
+               and render is $1 and subject_id is $2 and method = $3 and payload = $4 and url is $5)",
         )
         .bind(row.render)
         .bind(row.subject)
@@ -289,7 +289,7 @@ pub async fn posts_of(
     // A kind's name is one of the constants of `renders!`, never input.
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select response->>'channel', response->>'ts' from outbox
-         where subject_id = ?1 and render = '{}' and method = ?2 and status = 'sent'
+         where subject_id = $1 and render = '{}' and method = $2 and status = 'sent'
            and response->>'channel' is not null and response->>'ts' is not null
          order by id",
         kind.name()
@@ -305,7 +305,7 @@ pub async fn praise_queued(
     db: impl SqliteExecutor<'_>,
     story_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("select exists (select 1 from outbox where subject_id = ?1 and render = ?2)")
+    sqlx::query_scalar("select exists (select 1 from outbox where subject_id = $1 and render = $2)")
         .bind(story_id)
         .bind(Kind::CustomerPraise.name())
         .fetch_one(db)
@@ -346,11 +346,11 @@ pub async fn forget_orphans(
     to: i64,
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
-        "delete from outbox where id >= ?1 and id < ?2 and subject_id is not null
+        "delete from outbox where id >= $1 and id < $2 and subject_id is not null
            and not (status = 'pending' and claimed_until_ms is not null)
-           and ((render in (select value from json_each(?3))
+           and ((render in (select value from json_each($3))
                  and not exists (select 1 from nominations where id = outbox.subject_id))
-             or (render in (select value from json_each(?4))
+             or (render in (select value from json_each($4))
                  and not exists (select 1 from stories where id = outbox.subject_id)))",
     )
     .bind(from)
@@ -370,9 +370,9 @@ pub async fn pending_after(
 ) -> Result<Vec<Pending>, sqlx::Error> {
     sqlx::query_as(
         "select id, lane, next_attempt_at_ms,
-                case when method = ?3 and render = ?4 then 1 when method = ?3 and render = ?5 then 2 else 0 end
+                case when method = $3 and render = $4 then 1 when method = $3 and render = $5 then 2 else 0 end
                   as combinable
-         from outbox where status = 'pending' and id > ?1 order by id limit ?2",
+         from outbox where status = 'pending' and id > $1 order by id limit $2",
     )
     .bind(after)
     .bind(limit)
@@ -392,9 +392,9 @@ pub async fn claim_many(
     until_ms: i64,
 ) -> Result<Vec<ClaimedRow>, sqlx::Error> {
     let mut rows: Vec<ClaimedRow> = sqlx::query_as(
-        "update outbox set claimed_until_ms = ?3
-         where id in (select value from json_each(?1)) and status = 'pending'
-           and coalesce(claimed_until_ms, 0) <= ?2
+        "update outbox set claimed_until_ms = $3
+         where id in (select value from json_each($1)) and status = 'pending'
+           and coalesce(claimed_until_ms, 0) <= $2
          returning id, method, url, payload, render, recipient, channel, subject_id, attempts",
     )
     .bind(serde_json::to_string(ids).expect("IDs serialise"))
@@ -413,9 +413,9 @@ pub async fn mark_sent(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "update outbox set status = 'sent', attempts = attempts + 1, response = ?2, sent_at = ?3,
+        "update outbox set status = 'sent', attempts = attempts + 1, response = $2, sent_at = $3,
                 last_error = null, claimed_until_ms = null
-         where id = ?1",
+         where id = $1",
     )
     .bind(id)
     .bind(response)
@@ -431,7 +431,7 @@ pub async fn mark_failed(
     error: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "update outbox set status = 'failed', attempts = attempts + 1, last_error = ?2, claimed_until_ms = null where id = ?1",
+        "update outbox set status = 'failed', attempts = attempts + 1, last_error = $2, claimed_until_ms = null where id = $1",
     )
     .bind(id)
     .bind(error)
@@ -450,8 +450,8 @@ pub async fn retry_at(
     attempted: bool,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "update outbox set attempts = attempts + ?4, next_attempt_at_ms = ?2, last_error = ?3, claimed_until_ms = null
-         where id = ?1",
+        "update outbox set attempts = attempts + $4, next_attempt_at_ms = $2, last_error = $3, claimed_until_ms = null
+         where id = $1",
     )
     .bind(id)
     .bind(at_ms)

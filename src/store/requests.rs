@@ -4,7 +4,7 @@ use sqlx::SqliteExecutor;
 /// Records `key`; false if it was already recorded (the request is a replay).
 pub async fn record(db: impl SqliteExecutor<'_>, key: &str, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "insert into slack_requests (key, created_at) values (?1, ?2) on conflict (key) do nothing",
+        "insert into slack_requests (key, created_at) values ($1, $2) on conflict (key) do nothing",
     )
     .bind(key)
     .bind(now)
@@ -17,7 +17,7 @@ pub async fn record(db: impl SqliteExecutor<'_>, key: &str, now: i64) -> Result<
 /// a replay is answered with the same and makes nothing again.
 pub async fn made(db: impl SqliteExecutor<'_>, key: &str) -> Result<Option<i64>, sqlx::Error> {
     let earlier: Option<Option<String>> =
-        sqlx::query_scalar("select response from slack_requests where key = ?1")
+        sqlx::query_scalar("select response from slack_requests where key = $1")
             .bind(key)
             .fetch_optional(db)
             .await?;
@@ -31,7 +31,7 @@ pub async fn record_made(
     made: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("insert into slack_requests (key, response, created_at) values (?1, ?2, ?3)")
+    sqlx::query("insert into slack_requests (key, response, created_at) values ($1, $2, $3)")
         .bind(key)
         .bind(made.to_string())
         .bind(now)
@@ -50,7 +50,7 @@ pub async fn forget_before(
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
         "delete from slack_requests where key in
-           (select key from slack_requests where created_at < ?1 limit ?2)",
+           (select key from slack_requests where created_at < $1 limit $2)",
     )
     .bind(before)
     .bind(limit as i64)

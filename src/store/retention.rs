@@ -23,7 +23,7 @@ async fn oldest(
     // Table names come from this module, never from input.
     let sql = format!(
         "select json_group_array(id), min(created_at), max(created_at) from
-           (select id, created_at from {table} where created_at < ?1 order by created_at, id limit ?2)"
+           (select id, created_at from {table} where created_at < $1 order by created_at, id limit $2)"
     );
     let (ids, from, to): (String, Option<i64>, Option<i64>) =
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -64,10 +64,10 @@ pub async fn nominations_before(
     let rows = delete_all(
         tx,
         &[
-            "delete from thanks where nomination_id in (select value from json_each(?1))",
-            "delete from nomination_tags where nomination_id in (select value from json_each(?1))",
-            "delete from nomination_heroes where nomination_id in (select value from json_each(?1))",
-            "delete from nominations where id in (select value from json_each(?1))",
+            "delete from thanks where nomination_id in (select value from json_each($1))",
+            "delete from nomination_tags where nomination_id in (select value from json_each($1))",
+            "delete from nomination_heroes where nomination_id in (select value from json_each($1))",
+            "delete from nominations where id in (select value from json_each($1))",
         ],
         &ids,
     )
@@ -92,19 +92,19 @@ pub async fn stories_before(
     };
     let customer_answers = delete_all(
         tx,
-        &["delete from customer_answers where story_id in (select value from json_each(?1))"],
+        &["delete from customer_answers where story_id in (select value from json_each($1))"],
         &ids,
     )
     .await?;
     let rows = delete_all(
         tx,
         &[
-            "delete from customer_asks where story_id in (select value from json_each(?1))",
-            "delete from thanks where story_id in (select value from json_each(?1))",
-            "delete from answer_link_uses where story_id in (select value from json_each(?1))",
-            "delete from story_tags where story_id in (select value from json_each(?1))",
-            "delete from story_heroes where story_id in (select value from json_each(?1))",
-            "delete from stories where id in (select value from json_each(?1))",
+            "delete from customer_asks where story_id in (select value from json_each($1))",
+            "delete from thanks where story_id in (select value from json_each($1))",
+            "delete from answer_link_uses where story_id in (select value from json_each($1))",
+            "delete from story_tags where story_id in (select value from json_each($1))",
+            "delete from story_heroes where story_id in (select value from json_each($1))",
+            "delete from stories where id in (select value from json_each($1))",
         ],
         &ids,
     )
@@ -125,7 +125,7 @@ pub async fn customer_answers_before(
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
         "delete from customer_answers where story_id in
-           (select story_id from customer_answers where answered_at < ?1 limit ?2)",
+           (select story_id from customer_answers where answered_at < $1 limit $2)",
     )
     .bind(before)
     .bind(limit)
@@ -145,7 +145,7 @@ pub async fn report_card_answers_before(
         "delete from report_card_answers where (round_id, rater_id, deliverable_id) in
            (select a.round_id, a.rater_id, a.deliverable_id
             from report_card_answers a join report_card_rounds r on r.id = a.round_id
-            where a.answered_at < ?1 and r.closed_at is not null limit ?2)",
+            where a.answered_at < $1 and r.closed_at is not null limit $2)",
     )
     .bind(before)
     .bind(limit)
@@ -156,7 +156,7 @@ pub async fn report_card_answers_before(
         "delete from report_card_round_comments where (round_id, rater_id) in
            (select k.round_id, k.rater_id
             from report_card_round_comments k join report_card_rounds r on r.id = k.round_id
-            where k.answered_at < ?1 and r.closed_at is not null limit ?2)",
+            where k.answered_at < $1 and r.closed_at is not null limit $2)",
     )
     .bind(before)
     .bind(limit)

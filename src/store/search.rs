@@ -63,11 +63,11 @@ pub async fn search(db: &SqlitePool, text: &str, limit: i64) -> Result<Vec<Hit>,
     let ranked: Vec<(String, i64)> = sqlx::query_as(
         "select kind, id from (
             select * from (select 'story' as kind, rowid as id, bm25(stories_fts, 10.0, 4.0, 4.0, 2.0) as rank
-                           from stories_fts where stories_fts match ?1 order by rank limit ?2)
+                           from stories_fts where stories_fts match $1 order by rank limit $2)
             union all
             select * from (select 'nomination', rowid, bm25(nominations_fts) as rank
-                           from nominations_fts where nominations_fts match ?1 order by rank limit ?2)
-         ) order by rank limit ?2",
+                           from nominations_fts where nominations_fts match $1 order by rank limit $2)
+         ) order by rank limit $2",
     )
     .bind(&query)
     .bind(limit)
@@ -98,7 +98,7 @@ const STORY_HIT: &str = "select 'story' as kind, s.id, s.title,
         (select json_group_array(hero_id) from (select hero_id from story_heroes
            where story_id = s.id order by position)) as heroes
      from stories_fts join stories s on s.id = stories_fts.rowid
-     where stories_fts match ?1 and stories_fts.rowid = ?2";
+     where stories_fts match $1 and stories_fts.rowid = $2";
 
 const NOMINATION_HIT: &str = "select 'nomination' as kind, n.id, null as title,
         snippet(nominations_fts, 0, char(1), char(2), '…', 16) as snippet,
@@ -106,7 +106,7 @@ const NOMINATION_HIT: &str = "select 'nomination' as kind, n.id, null as title,
         (select json_group_array(hero_id) from (select hero_id from nomination_heroes
            where nomination_id = n.id order by position)) as heroes
      from nominations_fts join nominations n on n.id = nominations_fts.rowid
-     where nominations_fts match ?1 and nominations_fts.rowid = ?2";
+     where nominations_fts match $1 and nominations_fts.rowid = $2";
 
 /// How often the indexer looks for committed rows: search lags the commit by about this much.
 pub const INDEX_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
@@ -158,22 +158,22 @@ pub async fn index_pending(
         (
             "nominations",
             "insert into nominations_fts (rowid, reason)
-             select id, reason from nominations where id > ?1 and id <= ?2",
+             select id, reason from nominations where id > $1 and id <= $2",
         ),
         (
             "stories",
             "insert into stories_fts (rowid, title, what_went_wrong, how_fixed, surprise)
-             select id, title, what_went_wrong, how_fixed, surprise from stories where id > ?1 and id <= ?2",
+             select id, title, what_went_wrong, how_fixed, surprise from stories where id > $1 and id <= $2",
         ),
     ] {
         let last: i64 =
-            sqlx::query_scalar("select last_id from search_indexed where source = ?1")
+            sqlx::query_scalar("select last_id from search_indexed where source = $1")
                 .bind(source)
                 .fetch_one(&mut *tx)
                 .await?;
         // Table names come from the list above, never from input.
         let upto = format!(
-            "select max(id) from (select id from {source} where id > ?1 order by id limit ?2)"
+            "select max(id) from (select id from {source} where id > $1 order by id limit $2)"
         );
         let upto: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(upto))
             .bind(last)
@@ -187,7 +187,7 @@ pub async fn index_pending(
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        sqlx::query("update search_indexed set last_id = ?2 where source = ?1")
+        sqlx::query("update search_indexed set last_id = $2 where source = $1")
             .bind(source)
             .bind(upto)
             .execute(&mut *tx)
@@ -257,27 +257,27 @@ pub struct Profile {
 
 /// A person's counts (`?1`): received, given, stories credited, first and latest recognition.
 pub const PROFILE: &str = "with received as (
-            select n.created_at from nomination_heroes h join nominations n on n.id = h.nomination_id where h.hero_id = ?1
+            select n.created_at from nomination_heroes h join nominations n on n.id = h.nomination_id where h.hero_id = $1
             union all
-            select s.created_at from story_heroes h join stories s on s.id = h.story_id where h.hero_id = ?1)
-         select (select count(*) from nomination_heroes where hero_id = ?1),
-                (select count(*) from nominations where nominator_id = ?1),
-                (select count(*) from story_heroes where hero_id = ?1),
+            select s.created_at from story_heroes h join stories s on s.id = h.story_id where h.hero_id = $1)
+         select (select count(*) from nomination_heroes where hero_id = $1),
+                (select count(*) from nominations where nominator_id = $1),
+                (select count(*) from story_heroes where hero_id = $1),
                 (select min(created_at) from received),
                 (select max(created_at) from received)";
 
 /// The five tags most used on what recognised a person (`?1`).
 pub const PROFILE_TAGS: &str = "select tag, count(*) as uses from (
             select t.tag from nomination_heroes h join nomination_tags t on t.nomination_id = h.nomination_id
-            where h.hero_id = ?1
+            where h.hero_id = $1
             union all
-            select t.tag from story_heroes h join story_tags t on t.story_id = h.story_id where h.hero_id = ?1)
+            select t.tag from story_heroes h join story_tags t on t.story_id = h.story_id where h.hero_id = $1)
          group by tag order by uses desc, tag limit 5";
 
 /// The three latest nominations of a person (`?1`): when, by whom, why.
 pub const PROFILE_RECENT: &str =
     "select n.created_at, n.nominator_id, n.reason from nomination_heroes h
-         join nominations n on n.id = h.nomination_id where h.hero_id = ?1
+         join nominations n on n.id = h.nomination_id where h.hero_id = $1
          order by n.created_at desc, n.id desc limit 3";
 
 /// A person's recognitions received and given, stories credited, dates and tags: each found by

@@ -16,7 +16,7 @@ pub async fn key(db: &SqlitePool, writes: &Writes, now: i64) -> Result<[u8; 32],
             getrandom::getrandom(&mut fresh).expect("the operating system provides randomness");
             let mut tx = writes.begin().await?;
             sqlx::query(
-                "insert into library_key (id, key, created_at) values (1, ?1, ?2) on conflict (id) do nothing",
+                "insert into library_key (id, key, created_at) values (1, $1, $2) on conflict (id) do nothing",
             )
             .bind(&fresh[..])
             .bind(now)
@@ -41,11 +41,11 @@ pub async fn issue_link(
     expires_at: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from library_links where expires_at < ?1")
+    sqlx::query("delete from library_links where expires_at < $1")
         .bind(now - 86_400)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("insert into library_links (nonce, user_id, expires_at) values (?1, ?2, ?3)")
+    sqlx::query("insert into library_links (nonce, user_id, expires_at) values ($1, $2, $3)")
         .bind(nonce)
         .bind(user)
         .bind(expires_at)
@@ -66,7 +66,7 @@ pub async fn redeem(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let used = sqlx::query(
-        "update library_links set used_at = ?3 where nonce = ?1 and user_id = ?2 and used_at is null",
+        "update library_links set used_at = $3 where nonce = $1 and user_id = $2 and used_at is null",
     )
     .bind(link_nonce)
     .bind(user)
@@ -76,12 +76,12 @@ pub async fn redeem(
     if used.rows_affected() != 1 {
         return Ok(false);
     }
-    sqlx::query("delete from library_sessions where expires_at < ?1")
+    sqlx::query("delete from library_sessions where expires_at < $1")
         .bind(now - 86_400)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "insert into library_sessions (nonce, user_id, started_at, expires_at) values (?1, ?2, ?3, ?4)",
+        "insert into library_sessions (nonce, user_id, started_at, expires_at) values ($1, $2, $3, $4)",
     )
     .bind(session_nonce)
     .bind(user)
@@ -95,7 +95,7 @@ pub async fn redeem(
 /// Whether the session is open: started for `user` and not signed out.
 pub async fn session_open(db: &SqlitePool, nonce: &str, user: &str) -> Result<bool, sqlx::Error> {
     let open: Option<i64> = sqlx::query_scalar(
-        "select 1 from library_sessions where nonce = ?1 and user_id = ?2 and ended_at is null",
+        "select 1 from library_sessions where nonce = $1 and user_id = $2 and ended_at is null",
     )
     .bind(nonce)
     .bind(user)
@@ -110,7 +110,7 @@ pub async fn end_session(
     nonce: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("update library_sessions set ended_at = ?2 where nonce = ?1 and ended_at is null")
+    sqlx::query("update library_sessions set ended_at = $2 where nonce = $1 and ended_at is null")
         .bind(nonce)
         .bind(now)
         .execute(conn)
@@ -122,12 +122,12 @@ pub async fn end_session(
 /// seconds). Safe at any time: a link or session that is not found is refused, as a used link
 /// or an ended session is. Returns how many rows were forgotten.
 pub async fn forget_before(conn: &mut SqliteConnection, before: i64) -> Result<u64, sqlx::Error> {
-    let links = sqlx::query("delete from library_links where coalesce(used_at, expires_at) < ?1")
+    let links = sqlx::query("delete from library_links where coalesce(used_at, expires_at) < $1")
         .bind(before)
         .execute(&mut *conn)
         .await?;
     let sessions =
-        sqlx::query("delete from library_sessions where ended_at < ?1 or expires_at < ?1")
+        sqlx::query("delete from library_sessions where ended_at < $1 or expires_at < $1")
             .bind(before)
             .execute(&mut *conn)
             .await?;

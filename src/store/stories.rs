@@ -100,7 +100,7 @@ pub async fn insert(
     let id: i64 = sqlx::query_scalar(
         "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
                               customer_kind, reaction, message_permalink, created_at, customer_title)
-         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) returning id",
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id",
     )
     .bind(team_id)
     .bind(story.author().as_str())
@@ -118,13 +118,13 @@ pub async fn insert(
     .fetch_one(&mut *conn)
     .await?;
     let heroes: Vec<&str> = story.heroes().iter().map(|h| h.as_str()).collect();
-    sqlx::query("insert into story_heroes (story_id, hero_id, position) select ?1, value, key from json_each(?2)")
+    sqlx::query("insert into story_heroes (story_id, hero_id, position) select $1, value, key from json_each($2)")
         .bind(id)
         .bind(json!(heroes).to_string())
         .execute(&mut *conn)
         .await?;
     let tags: Vec<&str> = story.tags().iter().map(|t| t.as_str()).collect();
-    sqlx::query("insert into story_tags (story_id, tag) select ?1, value from json_each(?2)")
+    sqlx::query("insert into story_tags (story_id, tag) select $1, value from json_each($2)")
         .bind(id)
         .bind(json!(tags).to_string())
         .execute(&mut *conn)
@@ -152,7 +152,7 @@ pub async fn query(
 }
 
 pub async fn get(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<Story>, sqlx::Error> {
-    let sql = format!("select {STORY_COLUMNS} from stories s where s.id = ?1");
+    let sql = format!("select {STORY_COLUMNS} from stories s where s.id = $1");
     let row: Option<StoryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(db)
@@ -170,8 +170,8 @@ pub async fn set_consent(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "update story_heroes set consent = ?3, consent_at = ?4
-         where story_id = ?1 and hero_id = ?2 and consent != ?3",
+        "update story_heroes set consent = $3, consent_at = $4
+         where story_id = $1 and hero_id = $2 and consent != $3",
     )
     .bind(story_id)
     .bind(hero_id)
@@ -190,9 +190,9 @@ pub async fn ask_pending_once(
     now: i64,
 ) -> Result<Vec<UserId>, sqlx::Error> {
     let heroes: Vec<String> = sqlx::query_scalar(
-        "update story_heroes set feature_asked_at = ?2
-         where story_id = ?1 and consent = 'pending' and feature_asked_at is null
-           and substr(hero_id, 1, length(?3)) != ?3 -- a forgotten person has no DM to ask in
+        "update story_heroes set feature_asked_at = $2
+         where story_id = $1 and consent = 'pending' and feature_asked_at is null
+           and substr(hero_id, 1, length($3)) != $3 -- a forgotten person has no DM to ask in
          returning hero_id",
     )
     .bind(story_id)
@@ -212,14 +212,14 @@ pub async fn set_featured(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = if featured {
-        sqlx::query("update stories set featured_at = ?3, featured_by = ?2 where id = ?1 and featured_at is null")
+        sqlx::query("update stories set featured_at = $3, featured_by = $2 where id = $1 and featured_at is null")
             .bind(story_id)
             .bind(by)
             .bind(now)
             .execute(db)
             .await?
     } else {
-        sqlx::query("update stories set featured_at = null, featured_by = null where id = ?1 and featured_at is not null")
+        sqlx::query("update stories set featured_at = null, featured_by = null where id = $1 and featured_at is not null")
             .bind(story_id)
             .execute(db)
             .await?

@@ -20,7 +20,7 @@ pub async fn add(
 ) -> Result<bool, sqlx::Error> {
     let (nomination, story) = columns(thanked);
     let done = sqlx::query(
-        "insert into thanks (nomination_id, story_id, by_id, created_at) values (?1, ?2, ?3, ?4)
+        "insert into thanks (nomination_id, story_id, by_id, created_at) values ($1, $2, $3, $4)
          on conflict do nothing",
     )
     .bind(nomination)
@@ -36,10 +36,10 @@ pub async fn add(
 pub async fn count(db: impl SqliteExecutor<'_>, thanked: Thanked) -> Result<i64, sqlx::Error> {
     let (sql, id) = match thanked {
         Thanked::Nomination(id) => (
-            "select count(*) from thanks where nomination_id = ?1",
+            "select count(*) from thanks where nomination_id = $1",
             id.get(),
         ),
-        Thanked::Story(id) => ("select count(*) from thanks where story_id = ?1", id.get()),
+        Thanked::Story(id) => ("select count(*) from thanks where story_id = $1", id.get()),
     };
     sqlx::query_scalar(sql).bind(id).fetch_one(db).await
 }
@@ -53,9 +53,9 @@ pub async fn received(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "select (select count(*) from nomination_heroes h join thanks t on t.nomination_id = h.nomination_id
-                 where h.hero_id = ?1 and t.created_at >= ?2)
+                 where h.hero_id = $1 and t.created_at >= $2)
               + (select count(*) from story_heroes h join thanks t on t.story_id = h.story_id
-                 where h.hero_id = ?1 and t.created_at >= ?2)",
+                 where h.hero_id = $1 and t.created_at >= $2)",
     )
     .bind(person)
     .bind(since)

@@ -9,7 +9,7 @@ pub async fn issue(
     issued_by: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("insert into wall_keys (key_hash, issued_by, issued_at) values (?1, ?2, ?3)")
+    sqlx::query("insert into wall_keys (key_hash, issued_by, issued_at) values ($1, $2, $3)")
         .bind(key_hash)
         .bind(issued_by)
         .bind(now)
@@ -21,7 +21,7 @@ pub async fn issue(
 /// Whether a key with this hash was issued and not revoked.
 pub async fn valid(db: &SqlitePool, key_hash: &str) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
-        "select exists (select 1 from wall_keys where key_hash = ?1 and revoked_at is null)",
+        "select exists (select 1 from wall_keys where key_hash = $1 and revoked_at is null)",
     )
     .bind(key_hash)
     .fetch_one(db)
@@ -31,7 +31,7 @@ pub async fn valid(db: &SqlitePool, key_hash: &str) -> Result<bool, sqlx::Error>
 /// Ends every key still working; how many there were.
 pub async fn revoke_all(db: impl SqliteExecutor<'_>, now: i64) -> Result<u64, sqlx::Error> {
     Ok(
-        sqlx::query("update wall_keys set revoked_at = ?1 where revoked_at is null")
+        sqlx::query("update wall_keys set revoked_at = $1 where revoked_at is null")
             .bind(now)
             .execute(db)
             .await?
@@ -64,7 +64,7 @@ pub async fn latest_recognitions(
         "select n.nominator_id, n.reason, n.created_at,
                 (select json_group_array(hero_id) from
                     (select hero_id from nomination_heroes where nomination_id = n.id order by position)) as heroes
-         from nominations n order by n.created_at desc, n.id desc limit ?1",
+         from nominations n order by n.created_at desc, n.id desc limit $1",
     )
     .bind(limit)
     .fetch_all(db)
@@ -96,7 +96,7 @@ pub async fn latest_quote(db: &SqlitePool, since: i64) -> Result<Option<Quote>, 
                 (select json_group_array(hero_id) from
                     (select hero_id from story_heroes where story_id = s.id order by position)) as heroes
          from customer_answers a join stories s on s.id = a.story_id
-         where a.answer = 'blown_away' and trim(coalesce(a.comment, '')) <> '' and a.answered_at >= ?1
+         where a.answer = 'blown_away' and trim(coalesce(a.comment, '')) <> '' and a.answered_at >= $1
            and exists (select 1 from story_heroes h where h.story_id = s.id)
            and not exists (select 1 from story_heroes h where h.story_id = s.id and h.consent <> 'granted')
          order by a.answered_at desc, s.id desc limit 1",

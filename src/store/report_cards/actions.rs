@@ -16,7 +16,7 @@ pub async fn add_action(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "insert into report_card_actions (card_id, round_id, what, owner_id, due_on, added_by, added_at)
-         values (?1, ?2, ?3, ?4, ?5, ?6, ?7) returning id",
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
     )
     .bind(round.card_id)
     .bind(round.id)
@@ -47,7 +47,7 @@ pub async fn get_action(
     id: i64,
 ) -> Result<Option<ActionItem>, sqlx::Error> {
     let row: Option<ActionRow> = sqlx::query_as(
-        "select id, card_id, what, owner_id, due_on, done_at from report_card_actions where id = ?1",
+        "select id, card_id, what, owner_id, due_on, done_at from report_card_actions where id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -60,7 +60,7 @@ pub async fn action_round(
     db: impl SqliteExecutor<'_>,
     id: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("select round_id from report_card_actions where id = ?1")
+    sqlx::query_scalar("select round_id from report_card_actions where id = $1")
         .bind(id)
         .fetch_optional(db)
         .await
@@ -75,7 +75,7 @@ pub async fn round_actions(
 ) -> Result<Vec<ActionItem>, sqlx::Error> {
     let rows: Vec<ActionRow> = sqlx::query_as(
         "select id, card_id, what, owner_id, due_on, done_at from report_card_actions
-         where card_id = ?1 and (done_at is null or round_id = ?2)
+         where card_id = $1 and (done_at is null or round_id = $2)
          order by done_at is not null, due_on, id",
     )
     .bind(card_id)
@@ -93,7 +93,7 @@ pub async fn actions(
 ) -> Result<Vec<ActionItem>, sqlx::Error> {
     let rows: Vec<ActionRow> = sqlx::query_as(
         "select id, card_id, what, owner_id, due_on, done_at from report_card_actions
-         where card_id = ?1 and (not ?2 or done_at is null)
+         where card_id = $1 and (not $2 or done_at is null)
          order by done_at is not null, due_on, id",
     )
     .bind(card_id)
@@ -111,7 +111,7 @@ pub async fn mark_done(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "update report_card_actions set done_at = ?2, done_by = ?3 where id = ?1 and done_at is null",
+        "update report_card_actions set done_at = $2, done_by = $3 where id = $1 and done_at is null",
     )
     .bind(id)
     .bind(now)

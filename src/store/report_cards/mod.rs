@@ -28,7 +28,7 @@ pub async fn create(
 ) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
         "insert into report_cards (supplier, review_channel, anonymous, created_by, created_at, updated_at)
-         values (?1, ?2, ?3, ?4, ?5, ?5) returning id",
+         values ($1, $2, $3, $4, $5, $5) returning id",
     )
     .bind(card.supplier())
     .bind(card.review_channel())
@@ -49,8 +49,8 @@ pub async fn update(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let changed = sqlx::query(
-        "update report_cards set supplier = ?2, review_channel = ?3, anonymous = ?4, updated_at = ?5
-         where id = ?1 and retired_at is null",
+        "update report_cards set supplier = $2, review_channel = $3, anonymous = $4, updated_at = $5
+         where id = $1 and retired_at is null",
     )
     .bind(id)
     .bind(card.supplier())
@@ -78,8 +78,8 @@ async fn set_lists(
     let raters: Vec<&str> = card.raters().iter().map(|r| r.as_str()).collect();
     let raters = serde_json::to_string(&raters).expect("IDs serialise");
     sqlx::query(
-        "delete from report_card_raters where card_id = ?1
-           and rater_id not in (select value from json_each(?2))",
+        "delete from report_card_raters where card_id = $1
+           and rater_id not in (select value from json_each($2))",
     )
     .bind(id)
     .bind(&raters)
@@ -87,14 +87,14 @@ async fn set_lists(
     .await?;
     sqlx::query(
         "insert or ignore into report_card_raters (card_id, rater_id)
-         select ?1, value from json_each(?2)",
+         select $1, value from json_each($2)",
     )
     .bind(id)
     .bind(&raters)
     .execute(&mut *conn)
     .await?;
     let current: Vec<(i64, String)> = sqlx::query_as(
-        "select id, name from report_card_deliverables where card_id = ?1 and retired_at is null",
+        "select id, name from report_card_deliverables where card_id = $1 and retired_at is null",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -102,7 +102,7 @@ async fn set_lists(
     let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
     for (deliverable, name) in &current {
         if !card.deliverables().iter().any(|d| same(d, name)) {
-            sqlx::query("update report_card_deliverables set retired_at = ?2 where id = ?1")
+            sqlx::query("update report_card_deliverables set retired_at = $2 where id = $1")
                 .bind(deliverable)
                 .bind(now)
                 .execute(&mut *conn)
@@ -114,7 +114,7 @@ async fn set_lists(
             // The same deliverable (its wording's case may have changed): its history stays.
             Some((deliverable, _)) => {
                 sqlx::query(
-                    "update report_card_deliverables set position = ?2, name = ?3 where id = ?1",
+                    "update report_card_deliverables set position = $2, name = $3 where id = $1",
                 )
                 .bind(deliverable)
                 .bind(position as i64)
@@ -125,7 +125,7 @@ async fn set_lists(
             None => {
                 sqlx::query(
                     "insert into report_card_deliverables (card_id, position, name, created_at)
-                     values (?1, ?2, ?3, ?4)",
+                     values ($1, $2, $3, $4)",
                 )
                 .bind(id)
                 .bind(position as i64)
@@ -142,7 +142,7 @@ async fn set_lists(
 /// Retires card `id`: it runs no more rounds. False if it was retired before, or never was.
 pub async fn retire(db: impl SqliteExecutor<'_>, id: i64, now: i64) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "update report_cards set retired_at = ?2, updated_at = ?2 where id = ?1 and retired_at is null",
+        "update report_cards set retired_at = $2, updated_at = $2 where id = $1 and retired_at is null",
     )
     .bind(id)
     .bind(now)
@@ -159,7 +159,7 @@ const CARD_COLUMNS: &str = "id, supplier, review_channel, anonymous, created_at,
 /// Card `id`, with its deliverables and raters today.
 pub async fn get(db: &SqlitePool, id: i64) -> Result<Option<Card>, sqlx::Error> {
     let row: Option<CardRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {CARD_COLUMNS} from report_cards where id = ?1"
+        "select {CARD_COLUMNS} from report_cards where id = $1"
     )))
     .bind(id)
     .fetch_optional(db)
@@ -188,13 +188,13 @@ async fn card(db: &SqlitePool, row: CardRow) -> Result<Card, sqlx::Error> {
     let (id, supplier, review_channel, anonymous, created_at, retired_at) = row;
     let deliverables: Vec<(i64, String)> = sqlx::query_as(
         "select id, name from report_card_deliverables
-         where card_id = ?1 and retired_at is null order by position, id",
+         where card_id = $1 and retired_at is null order by position, id",
     )
     .bind(id)
     .fetch_all(db)
     .await?;
     let raters: Vec<String> = sqlx::query_scalar(
-        "select rater_id from report_card_raters where card_id = ?1 order by rater_id",
+        "select rater_id from report_card_raters where card_id = $1 order by rater_id",
     )
     .bind(id)
     .fetch_all(db)

@@ -17,7 +17,7 @@ pub async fn tallies(db: &SqlitePool, round_id: i64) -> Result<Vec<Tally>, sqlx:
          from report_card_rounds r
          join report_card_deliverables d on d.card_id = r.card_id
          left join report_card_answers a on a.round_id = r.id and a.deliverable_id = d.id
-         where r.id = ?1
+         where r.id = $1
          group by d.id
          having count(a.rating) > 0
              or (d.created_at <= r.opened_at and (d.retired_at is null or d.retired_at > r.opened_at))
@@ -39,8 +39,8 @@ pub async fn tallies(db: &SqlitePool, round_id: i64) -> Result<Vec<Tally>, sqlx:
 /// How many raters the round asked, and how many answered.
 pub async fn response(db: &SqlitePool, round_id: i64) -> Result<(u32, u32), sqlx::Error> {
     let (invited, answered): (i64, i64) = sqlx::query_as(
-        "select (select count(*) from report_card_invitations where round_id = ?1),
-                (select count(distinct rater_id) from report_card_answers where round_id = ?1)",
+        "select (select count(*) from report_card_invitations where round_id = $1),
+                (select count(distinct rater_id) from report_card_answers where round_id = $1)",
     )
     .bind(round_id)
     .fetch_one(db)
@@ -57,10 +57,10 @@ pub async fn comments(db: &SqlitePool, round_id: i64) -> Result<Vec<Comment>, sq
                   a.comment as comment, 0 as k, d.position as position
            from report_card_answers a
            join report_card_deliverables d on d.id = a.deliverable_id
-           where a.round_id = ?1 and a.comment is not null and a.comment != ''
+           where a.round_id = $1 and a.comment is not null and a.comment != ''
            union all
            select null, '', rater_id, comment, 1, 0 from report_card_round_comments
-           where round_id = ?1 and comment != '')
+           where round_id = $1 and comment != '')
          order by k, position, deliverable_id, comment, rater_id",
     )
     .bind(round_id)
@@ -81,7 +81,7 @@ pub async fn comments(db: &SqlitePool, round_id: i64) -> Result<Vec<Comment>, sq
 pub async fn previous_closed(db: &SqlitePool, round: &Round) -> Result<Option<Round>, sqlx::Error> {
     let row: Option<RoundRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select {ROUND_COLUMNS} from report_card_rounds
-         where card_id = ?1 and month < ?2 and closed_at is not null
+         where card_id = $1 and month < $2 and closed_at is not null
          order by month desc limit 1"
     )))
     .bind(round.card_id)
@@ -95,7 +95,7 @@ pub async fn previous_closed(db: &SqlitePool, round: &Round) -> Result<Option<Ro
 pub async fn last_closed(db: &SqlitePool, card_id: i64) -> Result<Option<Round>, sqlx::Error> {
     let row: Option<RoundRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select {ROUND_COLUMNS} from report_card_rounds
-         where card_id = ?1 and closed_at is not null order by month desc limit 1"
+         where card_id = $1 and closed_at is not null order by month desc limit 1"
     )))
     .bind(card_id)
     .fetch_optional(db)
@@ -110,7 +110,7 @@ pub async fn closed_between(
     end: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "select id from report_card_rounds where closed_at >= ?1 and closed_at < ?2
+        "select id from report_card_rounds where closed_at >= $1 and closed_at < $2
          order by card_id, month",
     )
     .bind(start)
@@ -134,7 +134,7 @@ pub async fn results(
     };
     // Comments show as the round's raters were told when it opened, whatever the card says now.
     let anonymous: bool =
-        sqlx::query_scalar("select anonymous from report_card_rounds where id = ?1")
+        sqlx::query_scalar("select anonymous from report_card_rounds where id = $1")
             .bind(round.id)
             .fetch_one(db)
             .await?;
@@ -178,7 +178,7 @@ pub async fn history(
 ) -> Result<Vec<MonthRow>, sqlx::Error> {
     let rounds: Vec<RoundRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select {ROUND_COLUMNS} from report_card_rounds
-         where card_id = ?1 and month >= ?2 and closed_at is not null order by month"
+         where card_id = $1 and month >= $2 and closed_at is not null order by month"
     )))
     .bind(card_id)
     .bind(since.to_string())

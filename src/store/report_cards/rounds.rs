@@ -9,8 +9,8 @@ use crate::domain::report_card::{Month, Rated, Round};
 pub async fn due_to_open(db: &SqlitePool, month: Month, due: i64) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "select c.id from report_cards c
-         where c.retired_at is null and c.created_at <= ?2
-           and not exists (select 1 from report_card_rounds r where r.card_id = c.id and r.month = ?1)
+         where c.retired_at is null and c.created_at <= $2
+           and not exists (select 1 from report_card_rounds r where r.card_id = c.id and r.month = $1)
          order by c.id",
     )
     .bind(month.to_string())
@@ -32,7 +32,7 @@ pub async fn open_round(
 ) -> Result<Option<(i64, Vec<UserId>)>, sqlx::Error> {
     let id: Option<i64> = sqlx::query_scalar(
         "insert into report_card_rounds (card_id, month, opened_at, opened_by, remind_at, closes_at, anonymous)
-         values (?1, ?2, ?3, ?4, ?5, ?6, (select anonymous from report_cards where id = ?1))
+         values ($1, $2, $3, $4, $5, $6, (select anonymous from report_cards where id = $1))
          on conflict (card_id, month) do nothing returning id",
     )
     .bind(card_id)
@@ -48,7 +48,7 @@ pub async fn open_round(
     };
     let raters: Vec<String> = sqlx::query_scalar(
         "insert into report_card_invitations (round_id, rater_id)
-         select ?1, rater_id from report_card_raters where card_id = ?2
+         select $1, rater_id from report_card_raters where card_id = $2
          returning rater_id",
     )
     .bind(id)
@@ -79,7 +79,7 @@ pub(super) fn round_of(
 
 pub async fn get_round(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<Round>, sqlx::Error> {
     let row: Option<RoundRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {ROUND_COLUMNS} from report_card_rounds where id = ?1"
+        "select {ROUND_COLUMNS} from report_card_rounds where id = $1"
     )))
     .bind(id)
     .fetch_optional(db)
@@ -91,7 +91,7 @@ pub async fn get_round(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<Ro
 pub async fn open_rounds(db: &SqlitePool, card_id: i64) -> Result<Vec<Round>, sqlx::Error> {
     let rows: Vec<RoundRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select {ROUND_COLUMNS} from report_card_rounds
-         where card_id = ?1 and closed_at is null order by month"
+         where card_id = $1 and closed_at is null order by month"
     )))
     .bind(card_id)
     .fetch_all(db)
@@ -103,7 +103,7 @@ pub async fn open_rounds(db: &SqlitePool, card_id: i64) -> Result<Vec<Round>, sq
 pub async fn due_to_remind(db: &SqlitePool, now: i64) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "select id from report_card_rounds
-         where closed_at is null and reminded_at is null and remind_at <= ?1 and closes_at > ?1
+         where closed_at is null and reminded_at is null and remind_at <= $1 and closes_at > $1
          order by id",
     )
     .bind(now)
@@ -114,7 +114,7 @@ pub async fn due_to_remind(db: &SqlitePool, now: i64) -> Result<Vec<i64>, sqlx::
 /// Open rounds due to close at `now`.
 pub async fn due_to_close(db: &SqlitePool, now: i64) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "select id from report_card_rounds where closed_at is null and closes_at <= ?1 order by id",
+        "select id from report_card_rounds where closed_at is null and closes_at <= $1 order by id",
     )
     .bind(now)
     .fetch_all(db)
@@ -129,8 +129,8 @@ pub async fn remind(
     now: i64,
 ) -> Result<Option<Vec<UserId>>, sqlx::Error> {
     let first = sqlx::query(
-        "update report_card_rounds set reminded_at = ?2
-         where id = ?1 and reminded_at is null and closed_at is null",
+        "update report_card_rounds set reminded_at = $2
+         where id = $1 and reminded_at is null and closed_at is null",
     )
     .bind(round_id)
     .bind(now)
@@ -145,7 +145,7 @@ pub async fn remind(
         "select i.rater_id from report_card_invitations i
          join report_card_rounds r on r.id = i.round_id
          join report_card_raters still on still.card_id = r.card_id and still.rater_id = i.rater_id
-         where i.round_id = ?1
+         where i.round_id = $1
            and not exists (select 1 from report_card_answers a
                            where a.round_id = i.round_id and a.rater_id = i.rater_id)
          order by i.rater_id",
@@ -164,7 +164,7 @@ pub async fn close(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "update report_card_rounds set closed_at = ?2, closed_by = ?3 where id = ?1 and closed_at is null",
+        "update report_card_rounds set closed_at = $2, closed_by = $3 where id = $1 and closed_at is null",
     )
     .bind(round_id)
     .bind(now)
@@ -182,7 +182,7 @@ pub async fn invited(
     rater: &UserId,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
-        "select exists (select 1 from report_card_invitations where round_id = ?1 and rater_id = ?2)",
+        "select exists (select 1 from report_card_invitations where round_id = $1 and rater_id = $2)",
     )
     .bind(round_id)
     .bind(rater.as_str())
@@ -197,7 +197,7 @@ pub async fn card_comment_of(
     rater: &UserId,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "select comment from report_card_round_comments where round_id = ?1 and rater_id = ?2",
+        "select comment from report_card_round_comments where round_id = $1 and rater_id = $2",
     )
     .bind(round_id)
     .bind(rater.as_str())
@@ -213,7 +213,7 @@ pub async fn answers_of(
 ) -> Result<Vec<Rated>, sqlx::Error> {
     let rows: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
         "select deliverable_id, rating, comment from report_card_answers
-         where round_id = ?1 and rater_id = ?2",
+         where round_id = $1 and rater_id = $2",
     )
     .bind(round_id)
     .bind(rater.as_str())
@@ -244,7 +244,7 @@ pub async fn replace_answers(
 ) -> Result<bool, sqlx::Error> {
     let open: bool = sqlx::query_scalar(
         "select exists (select 1 from report_card_rounds
-                        where id = ?1 and closed_at is null and closes_at > ?2)",
+                        where id = $1 and closed_at is null and closes_at > $2)",
     )
     .bind(round_id)
     .bind(now)
@@ -253,7 +253,7 @@ pub async fn replace_answers(
     if !open {
         return Ok(false);
     }
-    sqlx::query("delete from report_card_answers where round_id = ?1 and rater_id = ?2")
+    sqlx::query("delete from report_card_answers where round_id = $1 and rater_id = $2")
         .bind(round_id)
         .bind(rater.as_str())
         .execute(&mut *conn)
@@ -261,7 +261,7 @@ pub async fn replace_answers(
     for answer in answers {
         sqlx::query(
             "insert into report_card_answers (round_id, rater_id, deliverable_id, rating, comment, answered_at)
-             values (?1, ?2, ?3, ?4, ?5, ?6)",
+             values ($1, $2, $3, $4, $5, $6)",
         )
         .bind(round_id)
         .bind(rater.as_str())
@@ -272,7 +272,7 @@ pub async fn replace_answers(
         .execute(&mut *conn)
         .await?;
     }
-    sqlx::query("delete from report_card_round_comments where round_id = ?1 and rater_id = ?2")
+    sqlx::query("delete from report_card_round_comments where round_id = $1 and rater_id = $2")
         .bind(round_id)
         .bind(rater.as_str())
         .execute(&mut *conn)
@@ -280,7 +280,7 @@ pub async fn replace_answers(
     if let Some(comment) = card_comment {
         sqlx::query(
             "insert into report_card_round_comments (round_id, rater_id, comment, answered_at)
-             values (?1, ?2, ?3, ?4)",
+             values ($1, $2, $3, $4)",
         )
         .bind(round_id)
         .bind(rater.as_str())

@@ -385,7 +385,7 @@ async fn try_commit(
         "begin immediate;
          select (select coalesce(max(id), 0) + 1 from nominations),
                 (select json_group_object(key, coalesce(response, '')) from slack_requests
-                 where key in (select value from json_each(?1)))",
+                 where key in (select value from json_each($1)))",
     )
     .bind(json!(keys).to_string())
     .fetch_one(&mut *conn)
