@@ -248,7 +248,6 @@ impl Config {
             }),
         };
 
-        // First, so an operator trying PostgreSQL is told why it does not run (docs/operating.md).
         let database_url = get("DATABASE_URL").unwrap_or_else(|| "sqlite://herobot.db".into());
         if let Err(problem) = crate::store::backend::supported(&database_url) {
             return Err(bad("DATABASE_URL", problem.into()));

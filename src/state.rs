@@ -1,10 +1,9 @@
 //! What every action shares: configuration, the database's read pools and write handle, the
 //! clock, the Slack client and the library's signing key.
+use crate::store::Db;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-
-use sqlx::SqlitePool;
 
 use crate::answers::limit::AddressLimit;
 use crate::clock::Clock;
@@ -20,10 +19,10 @@ pub struct AppState(Arc<Shared>);
 pub struct Shared {
     pub config: Config,
     /// The shared pool for reads. It is query-only: every write goes through `writes`.
-    pub db: SqlitePool,
+    pub db: Db,
     /// A pool of its own for the answers that read much (`/hero top`, `profile`, `find`), so a
     /// slow one never holds a connection the writer's callers or the Events endpoint need.
-    pub reads: SqlitePool,
+    pub reads: Db,
     /// The only way to write: transactions in turn, and the group-commit writer.
     pub writes: Writes,
     /// Every "now": tests and the demo set it.

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::messages::{self, report_card as say};
 use crate::modals::action_item::{self as modal, NewAction};
 use crate::state::AppState;
+use crate::store::Conn;
 use crate::store::{outbox, report_cards as store, requests};
 
 /// **Add an action** pressed on `round`'s results: the form opens, or the person is told
@@ -62,7 +63,7 @@ fn may_add(app: &AppState, card: &Card, by: &UserId) -> Option<Refused> {
 
 /// Updates in place of `round`'s results post (wherever Slack said it went), so the review
 /// channel sees its action items as they are now.
-async fn results_updates(conn: &mut sqlx::SqliteConnection, round: i64) -> Result<Vec<Message>> {
+async fn results_updates(conn: &mut Conn<'_>, round: i64) -> Result<Vec<Message>> {
     Ok(outbox::sent_posts(&mut *conn, Kind::RoundResults, round)
         .await?
         .into_iter()

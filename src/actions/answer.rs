@@ -9,6 +9,7 @@ use crate::domain::{Answer, StoryId, UserId};
 use crate::error::Result;
 use crate::messages::answer as say;
 use crate::state::AppState;
+use crate::store::Conn;
 use crate::store::answers::{self, Recorded};
 use crate::store::{outbox, stories};
 
@@ -74,7 +75,7 @@ pub enum Answered {
 /// The DMs to each credited hero when the answer became "blown away" (once per story, however
 /// often the customer changes their mind).
 async fn praise(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Conn<'_>,
     story_id: i64,
     answer: Answer,
     recorded: Recorded,
@@ -115,11 +116,7 @@ pub async fn answer_by_link(
 ) -> Result<Answered> {
     let now_ms = app.clock.now_ms();
     let mut tx = app.writes.begin().await?;
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from stories where id = $1)")
-        .bind(link.story_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if !exists {
+    if !crate::store::stories::exists(&mut tx, link.story_id).await? {
         return Ok(Answered::Refused);
     }
     let used_up =

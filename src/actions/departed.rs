@@ -2,6 +2,7 @@
 //! deactivated (a `user_change` event, or the daily reading of `users.list` that catches missed
 //! events) and herobot notes when; a reactivated account is cleared; and once an account has
 //! been gone that many days, its person is forgotten, as `herobot forget` does.
+use crate::store::Conn;
 use std::time::Duration;
 
 use crate::domain::UserId;
@@ -45,7 +46,7 @@ pub async fn account_changed(app: &AppState, key: String, account: Account) -> R
 
 /// Marks or clears `account` in the open transaction.
 async fn note(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn<'_>,
     account: &Account,
     now: i64,
 ) -> std::result::Result<(), sqlx::Error> {

@@ -2,6 +2,7 @@
 //! its transaction through the write handle (`app.writes`, which wakes the outbox worker on
 //! commit), queues typed outbox messages, and returns what to show. Route handlers parse, call
 //! one action and answer.
+use crate::store::Conn;
 pub mod action_item;
 pub mod answer;
 pub mod ask_customer;
@@ -29,7 +30,6 @@ pub mod top;
 pub mod wall_link;
 
 use serde_json::Value;
-use sqlx::SqliteConnection;
 
 use crate::domain::outbox::{Delivery, Message, Visibility};
 use crate::state::AppState;
@@ -102,7 +102,7 @@ pub struct Pressed {
 /// Records a press in the action's transaction; false if it was seen before (a replay).
 /// Without a press (the library's pages), true.
 async fn first_press(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     pressed: Option<&Pressed>,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {

@@ -1,6 +1,7 @@
 //! Report-card rounds: opening one (a DM to each rater), its one reminder to those who have not
 //! answered, and closing it (the results to the review channel), each exactly once; and the
 //! scheduler's look at what is due now.
+use crate::store::Conn;
 use jiff::civil::Time;
 
 use crate::config::Config;
@@ -196,7 +197,7 @@ pub async fn close(app: &AppState, round_id: i64, by: &str) -> Result<bool> {
 
 /// The audit row of a round opened or closed by hand (not by the schedule), in its transaction.
 async fn by_hand(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Conn<'_>,
     by: &str,
     event: Event,
     card: i64,

@@ -2,6 +2,7 @@
 //! per person, and the post updated in place to count them. Never a new post, never a DM: the
 //! person who pressed reads a quiet private note, the heroes see the count on their profile and
 //! App Home.
+use crate::store::Conn;
 use serde_json::json;
 
 use super::{Pressed, first_press};
@@ -80,7 +81,7 @@ pub async fn add_thanks(
 /// press's response_url (a post made where `/hero` was typed). Only the pressed post: a
 /// celebration rolled up with others in a busy channel is never replaced by itself alone.
 async fn post_updates(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Conn<'_>,
     thanked: Thanked,
     pressed: &Pressed,
     replace: Option<Delivery>,

@@ -1,5 +1,6 @@
 //! `/hero wall`: a leader's private link to the office wallboard; `/hero wall revoke` ends every
 //! link. One link per request, however often the request is replayed.
+use crate::store::Conn;
 use serde_json::Value;
 
 use crate::domain::audit::{Actor, Entry, Event, Subject};
@@ -66,7 +67,7 @@ pub async fn revoke_links(app: &AppState, by: &str) -> Result<u64> {
 }
 
 /// The audit row of a wallboard link made by `by`, in the transaction that made it.
-async fn made(tx: &mut sqlx::SqliteConnection, by: &str, now: i64) -> Result<()> {
+async fn made(tx: &mut Conn<'_>, by: &str, now: i64) -> Result<()> {
     let entry = Entry::new(Actor::of(by), Event::WallLinkMade, Subject::Nothing);
     Ok(audit::record(tx, now, &entry).await?)
 }

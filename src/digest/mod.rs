@@ -1,13 +1,13 @@
 //! The weekly digest: its content (counted and ranked by the store) and its Block Kit. Its
 //! schedule is a job (`jobs::digest`); the in-memory reference it is tested against is test
 //! support (`oracle`).
+use crate::store::Db;
 pub mod content;
 #[doc(hidden)]
 pub mod oracle;
 pub mod render;
 
 use serde_json::Value;
-use sqlx::SqlitePool;
 
 use crate::config::Config;
 use crate::domain::Story;
@@ -20,7 +20,7 @@ use content::{CardLine, Digest};
 /// The digest of `week` and its message, counted and ranked by the store; `until` (unix
 /// seconds) cuts a week still in progress.
 pub async fn build(
-    db: &SqlitePool,
+    db: &Db,
     config: &Config,
     week: IsoWeek,
     until: Option<i64>,
@@ -64,7 +64,7 @@ pub async fn build(
 
 /// The heroes' reasons with the people they mention by name (from the names cache), except
 /// the hero's own mention: a digest post pings no one else, and shows no raw ID.
-async fn named(db: &SqlitePool, mut heroes: Vec<HeroLine>) -> Result<Vec<HeroLine>, sqlx::Error> {
+async fn named(db: &Db, mut heroes: Vec<HeroLine>) -> Result<Vec<HeroLine>, sqlx::Error> {
     let ids: Vec<String> = heroes
         .iter()
         .flat_map(|h| mentioned(&h.reason))
@@ -82,7 +82,7 @@ async fn named(db: &SqlitePool, mut heroes: Vec<HeroLine>) -> Result<Vec<HeroLin
 
 /// The story of the week with the people its texts mention by name: its heroes are credited
 /// beside it, and a digest post pings no one else.
-async fn story_named(db: &SqlitePool, mut story: Story) -> Result<Story, sqlx::Error> {
+async fn story_named(db: &Db, mut story: Story) -> Result<Story, sqlx::Error> {
     let ids: Vec<String> = mentioned_in_story(&story)
         .iter()
         .map(ToString::to_string)
@@ -102,7 +102,7 @@ async fn story_named(db: &SqlitePool, mut story: Story) -> Result<Story, sqlx::E
 /// The scorecards of the 12 weeks that end with `last` (cut at `until`), oldest first, each
 /// counted in SQL as the week's own.
 async fn trend(
-    db: &SqlitePool,
+    db: &Db,
     config: &Config,
     last: IsoWeek,
     until: i64,
@@ -126,7 +126,7 @@ async fn trend(
 
 /// The report cards whose round closed in `[start, end)`.
 async fn card_lines(
-    db: &SqlitePool,
+    db: &Db,
     start: i64,
     end: i64,
     min_answers: crate::domain::report_card::MinAnswers,

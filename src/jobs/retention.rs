@@ -2,6 +2,7 @@
 //! can no longer matter, checked at start-up and every hour; and with `HEROBOT_RETENTION_DAYS`,
 //! nominations, stories, customer answers and report-card answers older than that are deleted
 //! with everything attached, at start-up and then daily (posted digests stay: they are in Slack).
+use crate::store::Conn;
 use std::time::Duration;
 
 use super::{Jobs, Stop};
@@ -189,7 +190,7 @@ impl Kind {
     /// Deletes one batch of this kind stored before `before`, in `tx`.
     async fn delete(
         self,
-        tx: &mut sqlx::SqliteConnection,
+        tx: &mut Conn<'_>,
         before: i64,
         batch: i64,
     ) -> Result<Deleted, sqlx::Error> {

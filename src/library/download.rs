@@ -1,10 +1,10 @@
 //! An export written as it is read: the head goes out at once, then each story as its row
 //! comes from the database, in chunks, so memory stays flat and the first byte is early
 //! whatever the number of stories. Names come from the cache, warmed in bulk within a budget.
+use crate::store::Db;
 use std::time::Duration;
 
 use jiff::tz::TimeZone;
-use sqlx::SqlitePool;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -19,9 +19,9 @@ use crate::store::library::{self, Filter};
 #[derive(Clone)]
 pub struct ExportSource {
     /// Where the stories are read from.
-    pub reads: SqlitePool,
+    pub reads: Db,
     /// The shared pool, where cached names and the search's progress are read.
-    pub db: SqlitePool,
+    pub db: Db,
     /// Where names are cached and search indexing catches up before a search.
     pub writes: crate::store::Writes,
     /// None: names from the cache only (the CLI without a token).

@@ -1,11 +1,11 @@
 //! Display names for exports and pages: from the cache, else from Slack (`users.list` in bulk
 //! for exports, `users.info` for a page's few people; remembered), else the ID.
+use crate::store::Db;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use sqlx::SqlitePool;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -18,7 +18,7 @@ const AT_ONCE: usize = 4;
 
 /// A name for every ID. Without a Slack client (the CLI without a token), cached names or IDs.
 pub async fn resolve(
-    db: &SqlitePool,
+    db: &Db,
     writes: &Writes,
     slack: Option<&SlackClient>,
     ids: &[String],
@@ -30,7 +30,7 @@ pub async fn resolve(
 /// As [`resolve`], but waits for Slack at most `budget`: names that come later are remembered
 /// for next time, and shown as IDs now (a page must not hang on a slow Slack).
 pub async fn resolve_within(
-    db: &SqlitePool,
+    db: &Db,
     writes: &Writes,
     slack: Option<&SlackClient>,
     ids: &[String],
@@ -98,7 +98,7 @@ const ONE_BY_ONE: usize = 20;
 /// `users.list` cannot be read at all, up to `ONE_BY_ONE` people are looked up with
 /// `users.info` within what is left of the budget.
 pub async fn for_export(
-    db: &SqlitePool,
+    db: &Db,
     writes: &Writes,
     slack: Option<&SlackClient>,
     ids: &[String],

@@ -1,9 +1,9 @@
 //! Combining: a burst of celebrations waiting for one channel goes out as a roll-up, and a hero's
 //! recognition DMs within a minute go out as one. Stories are never combined.
+use crate::store::Db;
 use std::collections::VecDeque;
 
 use serde_json::Value;
-use sqlx::SqlitePool;
 
 use super::queue::Queued;
 use crate::domain::outbox::{Content, Render};
@@ -58,7 +58,7 @@ pub fn group(
 
 /// The body of several claimed messages sent as one: a roll-up, or a combined DM, from the
 /// nominations they are about, with the first's delivery fields.
-pub async fn body(db: &SqlitePool, claimed: &[Claimed]) -> Result<Value, Failure> {
+pub async fn body(db: &Db, claimed: &[Claimed]) -> Result<Value, Failure> {
     let first = claimed
         .first()
         .ok_or_else(|| Failure::Permanent("nothing to combine".into()))?;

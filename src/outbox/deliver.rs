@@ -1,8 +1,8 @@
 //! Delivering: one attempt at a claimed message through Slack's Web API, and what became of it.
+use crate::store::Db;
 use std::time::Duration;
 
 use serde_json::json;
-use sqlx::SqlitePool;
 
 use super::{Context, combine, render};
 use crate::clock::Clock;
@@ -26,7 +26,7 @@ pub(super) enum Outcome {
 
 /// One attempt at one message, or at several sent as one.
 pub(super) async fn deliver(
-    db: &SqlitePool,
+    db: &Db,
     context: &Context,
     slack: &SlackClient,
     claimed: &[Claimed],

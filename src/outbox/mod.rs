@@ -8,10 +8,10 @@ mod record;
 mod render;
 mod supervise;
 
+use crate::store::Db;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -48,7 +48,7 @@ struct Done {
 #[derive(Clone)]
 pub struct Worker {
     /// Reads pending rows and what rendered messages are about.
-    db: SqlitePool,
+    db: Db,
     /// Claims rows and records what became of them.
     writes: Writes,
     /// What rendered messages need besides the store.
@@ -62,7 +62,7 @@ pub struct Worker {
 impl Worker {
     /// The worker wakes whenever a write through `writes` commits.
     pub fn new(
-        db: SqlitePool,
+        db: Db,
         writes: Writes,
         context: Context,
         slack: SlackClient,

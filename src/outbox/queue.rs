@@ -1,7 +1,6 @@
 //! The worker's memory of pending rows: a queue per lane, which lanes are busy, and their pacing.
+use crate::store::Db;
 use std::collections::{HashMap, HashSet, VecDeque};
-
-use sqlx::SqlitePool;
 
 use super::Lanes;
 use crate::config::OutboxSettings;
@@ -40,7 +39,7 @@ impl State {
     }
 
     /// Reads rows added since the last read.
-    pub(super) async fn load(&mut self, db: &SqlitePool) -> Result<(), sqlx::Error> {
+    pub(super) async fn load(&mut self, db: &Db) -> Result<(), sqlx::Error> {
         loop {
             let rows = store::pending_after(db, self.last_id, PAGE).await?;
             let full = rows.len() as i64 == PAGE;

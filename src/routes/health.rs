@@ -20,11 +20,9 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
         )
             .into_response();
     }
-    let (pending, oldest): (i64, Option<i64>) =
-        sqlx::query_as("select count(*), min(created_at) from outbox where status = 'pending'")
-            .fetch_one(&state.db)
-            .await
-            .unwrap_or((-1, None));
+    let (pending, oldest) = crate::store::outbox::backlog(&state.db)
+        .await
+        .unwrap_or((-1, None));
     let oldest_age = oldest.map_or(0, |at| (state.clock.now_secs() - at).max(0));
     let text = crate::metrics::render(&[
         (
@@ -60,8 +58,8 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
     {
         return (StatusCode::SERVICE_UNAVAILABLE, "outbox worker not running");
     }
-    match sqlx::query("select 1").execute(&state.db).await {
-        Ok(_) => (StatusCode::OK, "ready"),
+    match crate::store::ping(&state.db).await {
+        Ok(()) => (StatusCode::OK, "ready"),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")

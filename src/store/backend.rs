@@ -1,22 +1,46 @@
-//! Which database a `DATABASE_URL` names: SQLite today; a PostgreSQL URL is refused by name
-//! until its backend is built (docs/architecture.md, "Towards PostgreSQL").
+//! Which engine a `DATABASE_URL` names: SQLite (the default, `sqlite://…`) or PostgreSQL
+//! (`postgres://…`), and SQL written per engine.
 
-/// What a `postgres://` `DATABASE_URL` is told until herobot runs on PostgreSQL.
-const POSTGRES_NOT_YET: &str = "is a PostgreSQL URL, but this version of herobot stores its data \
-    in SQLite (sqlite://…, the default sqlite://herobot.db); PostgreSQL support is being built, \
-    see docs/operating.md (\"PostgreSQL\")";
-
-/// Whether `url` names a PostgreSQL server (the schemes libpq and sqlx accept).
-fn is_postgres(url: &str) -> bool {
-    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
-    scheme.eq_ignore_ascii_case("postgres") || scheme.eq_ignore_ascii_case("postgresql")
+/// Which engine a database runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
 }
 
-/// `url` if this version can store its data there, else what is wrong with it, in words that
+impl Backend {
+    /// The engine a `DATABASE_URL` names: PostgreSQL for the schemes libpq and sqlx accept,
+    /// SQLite for anything else (`sqlite://…`, `sqlite::memory:`, a bare path).
+    pub fn of(url: &str) -> Self {
+        let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+        if scheme.eq_ignore_ascii_case("postgres") || scheme.eq_ignore_ascii_case("postgresql") {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+
+    /// SQL written per engine: `sqlite` on SQLite, `postgres` on PostgreSQL.
+    pub fn pick<T>(self, sqlite: T, postgres: T) -> T {
+        match self {
+            Self::Sqlite => sqlite,
+            Self::Postgres => postgres,
+        }
+    }
+}
+
+/// Schemes of engines herobot does not run on, which an operator might try.
+const OTHER_ENGINES: [&str; 3] = ["mysql", "mariadb", "mssql"];
+
+/// `Ok` if herobot can store its data at `url`, else what is wrong with it, in words that
 /// follow the variable's name.
 pub fn supported(url: &str) -> Result<(), &'static str> {
-    if is_postgres(url) {
-        Err(POSTGRES_NOT_YET)
+    let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
+    if OTHER_ENGINES.iter().any(|e| scheme.eq_ignore_ascii_case(e)) {
+        Err(
+            "names an engine herobot does not run on: use sqlite://… (the default, \
+             sqlite://herobot.db) or postgres://…",
+        )
     } else {
         Ok(())
     }
@@ -24,19 +48,22 @@ pub fn supported(url: &str) -> Result<(), &'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::supported;
+    use super::{Backend, supported};
 
     #[test]
-    fn postgres_urls_are_refused_by_name_and_sqlite_ones_kept() {
+    fn the_url_names_the_engine() {
         for url in ["postgres://h/db", "postgresql://h/db", "POSTGRES://h/db"] {
-            assert!(
-                supported(url)
-                    .unwrap_err()
-                    .contains("PostgreSQL support is being built")
-            );
-        }
-        for url in ["sqlite://herobot.db", "sqlite::memory:", "herobot.db"] {
+            assert_eq!(Backend::of(url), Backend::Postgres);
             assert_eq!(supported(url), Ok(()));
         }
+        for url in ["sqlite://herobot.db", "sqlite::memory:", "herobot.db"] {
+            assert_eq!(Backend::of(url), Backend::Sqlite);
+            assert_eq!(supported(url), Ok(()));
+        }
+        assert!(
+            supported("mysql://h/db")
+                .unwrap_err()
+                .contains("postgres://")
+        );
     }
 }

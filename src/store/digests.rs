@@ -1,7 +1,8 @@
 //! What a digest and `/hero top` read, counted and ranked in SQL (a period's counts, its heroes
 //! ranked, its scorecard and story of the week), and the record that makes a digest go out once.
+use crate::store::Db;
+use crate::store::db::Exec;
 use jiff::tz::TimeZone;
-use sqlx::{SqliteExecutor, SqlitePool};
 
 use super::hero_days::Spans;
 use super::stories::STORY_COLUMNS;
@@ -73,34 +74,36 @@ pub const RANKING: &str = "with credits as materialized (
 
 /// The `limit` most-recognised heroes of `[start, end)`, each with a reason (see [`RANKING`]).
 pub async fn ranking(
-    db: &SqlitePool,
+    db: &Db,
     start: i64,
     end: i64,
     limit: usize,
 ) -> Result<Vec<HeroLine>, sqlx::Error> {
-    let spans = Spans::of(start, end);
-    let rows: Vec<(String, i64, String)> = sqlx::query_as(RANKING)
-        .bind(start)
-        .bind(end)
-        .bind(limit as i64)
-        .bind(spans.whole.0)
-        .bind(spans.whole.1)
-        .bind(spans.blocks.0)
-        .bind(spans.blocks.1)
-        .bind(spans.days[0].0)
-        .bind(spans.days[0].1)
-        .bind(spans.days[1].0)
-        .bind(spans.days[1].1)
-        .fetch_all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(hero, recognitions, reason)| HeroLine {
-            hero,
-            recognitions: recognitions as usize,
-            reason,
-        })
-        .collect())
+    crate::on!(db, db => {
+        let spans = Spans::of(start, end);
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(RANKING)
+            .bind(start)
+            .bind(end)
+            .bind(limit as i64)
+            .bind(spans.whole.0)
+            .bind(spans.whole.1)
+            .bind(spans.blocks.0)
+            .bind(spans.blocks.1)
+            .bind(spans.days[0].0)
+            .bind(spans.days[0].1)
+            .bind(spans.days[1].0)
+            .bind(spans.days[1].1)
+            .fetch_all(db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(hero, recognitions, reason)| HeroLine {
+                hero,
+                recognitions: recognitions as usize,
+                reason,
+            })
+            .collect())
+    })
 }
 
 /// The recovery measures of the stories told in `[?1, ?2)`; `?3` is the recovery window. A
@@ -116,30 +119,32 @@ pub const SCORECARD: &str = "select count(*),
      where s.created_at >= $1 and s.created_at < $2";
 
 /// The scorecard of `[start, end)`, counted by SQLite (the targets are left at zero).
-pub async fn scorecard(db: &SqlitePool, start: i64, end: i64) -> Result<Scorecard, sqlx::Error> {
-    let (stories, within_24h, surprised, blown_away, customer_answers, internal, external): (
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-    ) = sqlx::query_as(SCORECARD)
-        .bind(start)
-        .bind(end)
-        .bind(RECOVERY_WINDOW_SECS)
-        .fetch_one(db)
-        .await?;
-    Ok(Scorecard {
-        stories: stories as usize,
-        within_24h: within_24h as usize,
-        surprised: surprised as usize,
-        blown_away: blown_away as usize,
-        customer_answers: customer_answers as usize,
-        internal: internal as usize,
-        external: external as usize,
-        ..Scorecard::default()
+pub async fn scorecard(db: &Db, start: i64, end: i64) -> Result<Scorecard, sqlx::Error> {
+    crate::on!(db, db => {
+        let (stories, within_24h, surprised, blown_away, customer_answers, internal, external): (
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+        ) = sqlx::query_as(SCORECARD)
+            .bind(start)
+            .bind(end)
+            .bind(RECOVERY_WINDOW_SECS)
+            .fetch_one(db)
+            .await?;
+        Ok(Scorecard {
+            stories: stories as usize,
+            within_24h: within_24h as usize,
+            surprised: surprised as usize,
+            blown_away: blown_away as usize,
+            customer_answers: customer_answers as usize,
+            internal: internal as usize,
+            external: external as usize,
+            ..Scorecard::default()
+        })
     })
 }
 
@@ -174,29 +179,32 @@ pub enum Among {
 
 /// The story of the week of `[start, end)` among `among`, if any such story was told.
 pub async fn story_of_the_week(
-    db: &SqlitePool,
+    db: &Db,
     start: i64,
     end: i64,
     among: Among,
 ) -> Result<Option<Story>, sqlx::Error> {
-    let id: Option<i64> = sqlx::query_scalar(STORY_OF_THE_WEEK)
-        .bind(start)
-        .bind(end)
-        .bind(RECOVERY_WINDOW_SECS)
-        .bind(among == Among::Shareable)
-        .fetch_optional(db)
-        .await?;
-    let Some(id) = id else {
-        return Ok(None);
-    };
-    let sql = format!("select {STORY_COLUMNS} from stories s where s.id = $1");
-    Ok(super::stories::query(db, &sql, &[id]).await?.pop())
+    crate::on!(db, db => {
+        let id: Option<i64> = sqlx::query_scalar(STORY_OF_THE_WEEK)
+            .bind(start)
+            .bind(end)
+            .bind(RECOVERY_WINDOW_SECS)
+            .bind(among == Among::Shareable)
+            .fetch_optional(db)
+            .await?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        let sql = format!("select {STORY_COLUMNS} from stories s where s.id = $1");
+        Ok(super::stories::query(db, &sql, &[id]).await?.pop())
+    })
 }
 
 /// How many nominations, distinct heroes and stories `[start, end)` holds.
-pub async fn counts(db: &SqlitePool, start: i64, end: i64) -> Result<Counts, sqlx::Error> {
-    let (nominations, heroes, stories): (i64, i64, i64) = sqlx::query_as(
-        "select (select count(*) from nominations where created_at >= $1 and created_at < $2),
+pub async fn counts(db: &Db, start: i64, end: i64) -> Result<Counts, sqlx::Error> {
+    crate::on!(db, db => {
+        let (nominations, heroes, stories): (i64, i64, i64) = sqlx::query_as(
+            "select (select count(*) from nominations where created_at >= $1 and created_at < $2),
                 (select count(*) from (
                     select h.hero_id from nominations n join nomination_heroes h on h.nomination_id = n.id
                     where n.created_at >= $1 and n.created_at < $2
@@ -204,55 +212,62 @@ pub async fn counts(db: &SqlitePool, start: i64, end: i64) -> Result<Counts, sql
                     select h.hero_id from stories s join story_heroes h on h.story_id = s.id
                     where s.created_at >= $1 and s.created_at < $2)),
                 (select count(*) from stories where created_at >= $1 and created_at < $2)",
-    )
-    .bind(start)
-    .bind(end)
-    .fetch_one(db)
-    .await?;
-    Ok(Counts {
-        nominations: nominations as usize,
-        heroes: heroes as usize,
-        stories: stories as usize,
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_one(db)
+        .await?;
+        Ok(Counts {
+            nominations: nominations as usize,
+            heroes: heroes as usize,
+            stories: stories as usize,
+        })
     })
 }
 
 /// Whether the digest of `week` went out already.
-pub async fn posted(db: &SqlitePool, week: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("select exists (select 1 from digests where week = $1)")
-        .bind(week)
-        .fetch_one(db)
-        .await
+pub async fn posted(db: &Db, week: &str) -> Result<bool, sqlx::Error> {
+    crate::on!(db, db => {
+        sqlx::query_scalar("select exists (select 1 from digests where week = $1)")
+            .bind(week)
+            .fetch_one(db)
+            .await
+    })
 }
 
 /// Records the digest of `week` as posted, in the caller's transaction; false if it was posted
 /// before.
 pub async fn record_posted(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     week: &str,
     channel: &str,
     posted_by: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let recorded = sqlx::query(
-        "insert into digests (week, channel_id, posted_by, posted_at) values ($1, $2, $3, $4)
-         on conflict (week) do nothing",
-    )
-    .bind(week)
-    .bind(channel)
-    .bind(posted_by)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(recorded.rows_affected() == 1)
+    crate::on_any!(db, db => {
+        let recorded = sqlx::query(
+            "insert into digests (week, channel_id, posted_by, posted_at) values ($1, $2, $3, $4)
+             on conflict (week) do nothing",
+        )
+        .bind(week)
+        .bind(channel)
+        .bind(posted_by)
+        .bind(now)
+        .execute(db)
+        .await?;
+        Ok(recorded.rows_affected() == 1)
+    })
 }
 
 /// Stories created in `[start, end)`: what a scorecard is computed from, for one week (the
 /// digest) or several (the scorecard page, the wallboard, App Home).
-pub async fn stories(db: &SqlitePool, start: i64, end: i64) -> Result<Vec<Story>, sqlx::Error> {
-    let sql = format!(
-        "select {STORY_COLUMNS} from stories s where s.created_at >= $1 and s.created_at < $2"
-    );
-    super::stories::query(db, &sql, &[start, end]).await
+pub async fn stories(db: &Db, start: i64, end: i64) -> Result<Vec<Story>, sqlx::Error> {
+    crate::on!(db, db => {
+        let sql = format!(
+            "select {STORY_COLUMNS} from stories s where s.created_at >= $1 and s.created_at < $2"
+        );
+        super::stories::query(db, &sql, &[start, end]).await
+    })
 }
 
 /// The scorecards of the `n` weeks that end with `last`, counted in SQL week by week as the
@@ -260,7 +275,7 @@ pub async fn stories(db: &SqlitePool, start: i64, end: i64) -> Result<Vec<Story>
 /// week's stories are read into memory. The stories of the week are chosen among the shareable
 /// stories only, since the wallboard shows them outside Slack.
 pub async fn weekly(
-    db: &SqlitePool,
+    db: &Db,
     tz: &TimeZone,
     (target_recovery_24h, target_surprise, min_sample): (u8, u8, usize),
     last: IsoWeek,

@@ -4,7 +4,7 @@
 //! among a card's raters) goes. Counts stay: every row that is counted keeps its place, under the
 //! placeholder. The search index follows by its update triggers (migration 0011) and is then
 //! merged so no old term stays in it; the heroes' days are keyed by hero and follow the sweep.
-use sqlx::SqliteConnection;
+use crate::store::Conn;
 
 use crate::domain::forgotten::{FORMER_COLLEAGUE, rewrite};
 
@@ -79,124 +79,131 @@ const AUTHORED: [(&str, &str); 5] = [
 /// Forgets `user` in the open transaction, putting `placeholder` in their place; answers what
 /// changed, per table (only tables with a change). Run and rolled back, it is a dry run.
 pub async fn forget(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn<'_>,
     user: &str,
     placeholder: &str,
 ) -> Result<Vec<Changed>, sqlx::Error> {
-    let mut changed: Vec<Changed> = Vec::new();
-    let mut note = |table: &str, deleted: u64, rewritten: u64| {
-        if deleted + rewritten == 0 {
-            return;
-        }
-        match changed.iter_mut().find(|c| c.table == table) {
-            Some(c) => {
-                c.deleted += deleted;
-                c.rewritten += rewritten;
+    crate::on!(tx, tx => {
+        let mut changed: Vec<Changed> = Vec::new();
+        let mut note = |table: &str, deleted: u64, rewritten: u64| {
+            if deleted + rewritten == 0 {
+                return;
             }
-            None => changed.push(Changed {
-                table: table.to_owned(),
-                deleted,
-                rewritten,
-            }),
+            match changed.iter_mut().find(|c| c.table == table) {
+                Some(c) => {
+                    c.deleted += deleted;
+                    c.rewritten += rewritten;
+                }
+                None => changed.push(Changed {
+                    table: table.to_owned(),
+                    deleted,
+                    rewritten,
+                }),
+            }
+        };
+        for (table, sql) in DELETES {
+            let n = sqlx::query(sql).bind(user).execute(&mut *tx).await?;
+            note(table, n.rows_affected(), 0);
         }
-    };
-    for (table, sql) in DELETES {
-        let n = sqlx::query(sql).bind(user).execute(&mut *tx).await?;
-        note(table, n.rows_affected(), 0);
-    }
-    for (table, sql) in AUTHORED {
-        let n = sqlx::query(sql)
-            .bind(user)
-            .bind(FORMER_COLLEAGUE)
+        for (table, sql) in AUTHORED {
+            let n = sqlx::query(sql)
+                .bind(user)
+                .bind(FORMER_COLLEAGUE)
+                .execute(&mut *tx)
+                .await?;
+            note(table, 0, n.rows_affected());
+        }
+        // The audit trail keeps what they did and when, under the placeholder: its own module
+        // makes the change, as the trail is otherwise append-only.
+        let audited = super::audit::forget_actor(&mut Conn::from(&mut *tx), user, placeholder).await?;
+        note("audit", 0, audited);
+        // Then the sweep: every text column of every other table, wherever the ID still appears.
+        let columns = text_columns(&mut Conn::from(&mut *tx)).await?;
+        for (table, column) in columns {
+            if table == "audit" {
+                continue;
+            }
+            let n = sweep(&mut Conn::from(&mut *tx), &table, &column, user, placeholder).await?;
+            note(&table, 0, n);
+        }
+        // Merged, the search index keeps no term of the text it held before.
+        for index in ["nominations_fts", "stories_fts"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "insert into {index} ({index}) values ('optimize')"
+            )))
             .execute(&mut *tx)
             .await?;
-        note(table, 0, n.rows_affected());
-    }
-    // The audit trail keeps what they did and when, under the placeholder: its own module
-    // makes the change, as the trail is otherwise append-only.
-    let audited = super::audit::forget_actor(tx, user, placeholder).await?;
-    note("audit", 0, audited);
-    // Then the sweep: every text column of every other table, wherever the ID still appears.
-    for (table, column) in text_columns(tx).await? {
-        if table == "audit" {
-            continue;
         }
-        let n = sweep(tx, &table, &column, user, placeholder).await?;
-        note(&table, 0, n);
-    }
-    // Merged, the search index keeps no term of the text it held before.
-    for index in ["nominations_fts", "stories_fts"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "insert into {index} ({index}) values ('optimize')"
-        )))
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(changed)
+        Ok(changed)
+    })
 }
 
 /// Every text column of every ordinary table: not SQLite's own, not the full-text indexes (they
 /// follow their tables by trigger) nor their shadow tables.
-pub async fn text_columns(tx: &mut SqliteConnection) -> Result<Vec<(String, String)>, sqlx::Error> {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "select name from sqlite_master m where type = 'table'
+pub async fn text_columns(tx: &mut Conn<'_>) -> Result<Vec<(String, String)>, sqlx::Error> {
+    crate::on!(tx, tx => {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "select name from sqlite_master m where type = 'table'
            and name not like 'sqlite_%' and name not like '\\_sqlx%' escape '\\'
            and lower(sql) not like 'create virtual table%'
            and not exists (select 1 from sqlite_master v where v.type = 'table'
                              and lower(v.sql) like 'create virtual table%'
                              and m.name like v.name || '\\_%' escape '\\')
          order by name",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut columns = Vec::new();
-    for table in tables {
-        let names: Vec<(String, String)> =
-            sqlx::query_as("select name, upper(type) from pragma_table_info($1)")
-                .bind(&table)
-                .fetch_all(&mut *tx)
-                .await?;
-        for (name, kind) in names {
-            if kind.contains("TEXT") || kind.is_empty() {
-                columns.push((table.clone(), name));
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut columns = Vec::new();
+        for table in tables {
+            let names: Vec<(String, String)> =
+                sqlx::query_as("select name, upper(type) from pragma_table_info($1)")
+                    .bind(&table)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for (name, kind) in names {
+                if kind.contains("TEXT") || kind.is_empty() {
+                    columns.push((table.clone(), name));
+                }
             }
         }
-    }
-    Ok(columns)
+        Ok(columns)
+    })
 }
 
 /// Rewrites each distinct value of `table.column` holding `user`; answers the rows changed.
 async fn sweep(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn<'_>,
     table: &str,
     column: &str,
     user: &str,
     placeholder: &str,
 ) -> Result<u64, sqlx::Error> {
-    // Names come from the schema, quoted; values are bound.
-    let (t, c) = (quote(table), quote(column));
-    let values: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "select distinct {c} from {t} where instr({c}, $1) > 0"
-    )))
-    .bind(user)
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut rows = 0;
-    for old in values {
-        let new = rewrite(&old, user, placeholder);
-        if new == old {
-            continue;
-        }
-        rows += sqlx::query(sqlx::AssertSqlSafe(format!(
-            "update {t} set {c} = $2 where {c} = $1"
+    crate::on!(tx, tx => {
+        // Names come from the schema, quoted; values are bound.
+        let (t, c) = (quote(table), quote(column));
+        let values: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select distinct {c} from {t} where instr({c}, $1) > 0"
         )))
-        .bind(&old)
-        .bind(&new)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    }
-    Ok(rows)
+        .bind(user)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut rows = 0;
+        for old in values {
+            let new = rewrite(&old, user, placeholder);
+            if new == old {
+                continue;
+            }
+            rows += sqlx::query(sqlx::AssertSqlSafe(format!(
+                "update {t} set {c} = $2 where {c} = $1"
+            )))
+            .bind(&old)
+            .bind(&new)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        Ok(rows)
+    })
 }
 
 fn quote(name: &str) -> String {

@@ -3,7 +3,7 @@
 //! and recounted where retention deletes rows ([`recount`]),
 //! so `/hero top` ranks a year from about 100,000 rows instead of every nomination.
 //! `hero_days_indexed` records, per table, the ID up to which every row is rolled up.
-use sqlx::SqliteConnection;
+use crate::store::Conn;
 
 /// Seconds in a rollup day (UTC days: no time zone moves their bounds).
 pub const DAY: i64 = 86_400;
@@ -95,116 +95,118 @@ const ADD_STORY_BLOCKS: &str = "insert into hero_blocks (block, hero_id, recogni
 
 /// Adds up to `batch` committed rows of each table past the mark to the rollup and moves the
 /// mark, in the indexer's transaction; answers how many rows it added.
-pub async fn follow(tx: &mut SqliteConnection, batch: i64) -> Result<u64, sqlx::Error> {
-    let mut added = 0;
-    for source in ["nominations", "stories"] {
-        let last: i64 =
-            sqlx::query_scalar("select last_id from hero_days_indexed where source = $1")
-                .bind(source)
+pub async fn follow(tx: &mut Conn<'_>, batch: i64) -> Result<u64, sqlx::Error> {
+    crate::on!(tx, tx => {
+        let mut added = 0;
+        for source in ["nominations", "stories"] {
+            let last: i64 =
+                sqlx::query_scalar("select last_id from hero_days_indexed where source = $1")
+                    .bind(source)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            // Table names come from the list above, never from input.
+            let next = format!(
+                "select count(*), max(id) from (select id from {source} where id > $1 order by id limit $2)"
+            );
+            let (count, upto): (i64, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(next))
+                .bind(last)
+                .bind(batch)
                 .fetch_one(&mut *tx)
                 .await?;
-        // Table names come from the list above, never from input.
-        let next = format!(
-            "select count(*), max(id) from (select id from {source} where id > $1 order by id limit $2)"
-        );
-        let (count, upto): (i64, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(next))
-            .bind(last)
-            .bind(batch)
-            .fetch_one(&mut *tx)
-            .await?;
-        let Some(upto) = upto else { continue };
-        add(tx, source, last, upto).await?;
-        sqlx::query("update hero_days_indexed set last_id = $2 where source = $1")
-            .bind(source)
-            .bind(upto)
-            .execute(&mut *tx)
-            .await?;
-        added += count as u64;
-    }
-    Ok(added)
+            let Some(upto) = upto else { continue };
+            add(&mut Conn::from(&mut *tx), source, last, upto).await?;
+            sqlx::query("update hero_days_indexed set last_id = $2 where source = $1")
+                .bind(source)
+                .bind(upto)
+                .execute(&mut *tx)
+                .await?;
+            added += count as u64;
+        }
+        Ok(added)
+    })
 }
 
 /// Adds the rows of `source` (`nominations` or `stories`) with IDs in `(after, upto]` to the
 /// rollup.
-async fn add(
-    tx: &mut SqliteConnection,
-    source: &str,
-    after: i64,
-    upto: i64,
-) -> Result<(), sqlx::Error> {
-    let statements = if source == "stories" {
-        [ADD_STORY_DAYS, ADD_STORY_BLOCKS]
-    } else {
-        [ADD_NOMINATION_DAYS, ADD_NOMINATION_BLOCKS]
-    };
-    for sql in statements {
-        sqlx::query(sql)
-            .bind(after)
-            .bind(upto)
-            .execute(&mut *tx)
-            .await?;
-    }
-    Ok(())
+async fn add(tx: &mut Conn<'_>, source: &str, after: i64, upto: i64) -> Result<(), sqlx::Error> {
+    crate::on!(tx, tx => {
+        let statements = if source == "stories" {
+            [ADD_STORY_DAYS, ADD_STORY_BLOCKS]
+        } else {
+            [ADD_NOMINATION_DAYS, ADD_NOMINATION_BLOCKS]
+        };
+        for sql in statements {
+            sqlx::query(sql)
+                .bind(after)
+                .bind(upto)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(())
+    })
 }
 
 /// Rebuilds the rollup from every stored row and moves the mark past them, in the caller's
 /// transaction (`herobot reindex`).
-pub async fn rebuild(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-    for sql in ["delete from hero_days", "delete from hero_blocks"] {
-        sqlx::query(sql).execute(&mut *tx).await?;
-    }
-    for source in ["nominations", "stories"] {
-        // Table names come from the list above, never from input.
-        let upto: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "select coalesce(max(id), 0) from {source}"
-        )))
-        .fetch_one(&mut *tx)
-        .await?;
-        add(tx, source, i64::MIN, upto).await?;
-        sqlx::query("update hero_days_indexed set last_id = $2 where source = $1")
-            .bind(source)
-            .bind(upto)
-            .execute(&mut *tx)
+pub async fn rebuild(tx: &mut Conn<'_>) -> Result<(), sqlx::Error> {
+    crate::on!(tx, tx => {
+        for sql in ["delete from hero_days", "delete from hero_blocks"] {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
+        for source in ["nominations", "stories"] {
+            // Table names come from the list above, never from input.
+            let upto: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "select coalesce(max(id), 0) from {source}"
+            )))
+            .fetch_one(&mut *tx)
             .await?;
-    }
-    Ok(())
+            add(&mut Conn::from(&mut *tx), source, i64::MIN, upto).await?;
+            sqlx::query("update hero_days_indexed set last_id = $2 where source = $1")
+                .bind(source)
+                .bind(upto)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(())
+    })
 }
 /// Recounts every day and block holding an instant in `[from, to]` (unix seconds) from the rows
 /// still stored up to the mark, in the caller's transaction: after retention deleted rows there,
 /// the rollup holds again exactly what a direct count of those rows gives. A block is at most 32
 /// days of rows, so this stays a short piece of work.
-pub async fn recount(tx: &mut SqliteConnection, from: i64, to: i64) -> Result<(), sqlx::Error> {
-    let (first, last) = (from.div_euclid(DAY), to.div_euclid(DAY));
-    let units = [
-        ("hero_days", "day", DAY, first, last),
-        (
-            "hero_blocks",
-            "block",
-            DAY * BLOCK_DAYS,
-            first.div_euclid(BLOCK_DAYS),
-            last.div_euclid(BLOCK_DAYS),
-        ),
-    ];
-    for (table, key, unit, first, last) in units {
-        // Table and column names come from the lists here, never from input.
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "delete from {table} where {key} >= $1 and {key} <= $2"
-        )))
-        .bind(first)
-        .bind(last)
-        .execute(&mut *tx)
-        .await?;
-        for (source, heroes, parent, latest) in [
+pub async fn recount(tx: &mut Conn<'_>, from: i64, to: i64) -> Result<(), sqlx::Error> {
+    crate::on!(tx, tx => {
+        let (first, last) = (from.div_euclid(DAY), to.div_euclid(DAY));
+        let units = [
+            ("hero_days", "day", DAY, first, last),
             (
-                "nominations",
-                "nomination_heroes",
-                "nomination_id",
-                "nominated_at",
+                "hero_blocks",
+                "block",
+                DAY * BLOCK_DAYS,
+                first.div_euclid(BLOCK_DAYS),
+                last.div_euclid(BLOCK_DAYS),
             ),
-            ("stories", "story_heroes", "story_id", "told_at"),
-        ] {
-            let sql = format!(
-                "insert into {table} ({key}, hero_id, recognitions, {latest})
+        ];
+        for (table, key, unit, first, last) in units {
+            // Table and column names come from the lists here, never from input.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "delete from {table} where {key} >= $1 and {key} <= $2"
+            )))
+            .bind(first)
+            .bind(last)
+            .execute(&mut *tx)
+            .await?;
+            for (source, heroes, parent, latest) in [
+                (
+                    "nominations",
+                    "nomination_heroes",
+                    "nomination_id",
+                    "nominated_at",
+                ),
+                ("stories", "story_heroes", "story_id", "told_at"),
+            ] {
+                let sql = format!(
+                    "insert into {table} ({key}, hero_id, recognitions, {latest})
                  select (r.created_at - (r.created_at < 0) * {below}) / {unit}, h.hero_id, count(*), max(r.created_at)
                  from {source} r join {heroes} h on h.{parent} = r.id
                  where r.created_at >= $1 and r.created_at < $2
@@ -213,16 +215,17 @@ pub async fn recount(tx: &mut SqliteConnection, from: i64, to: i64) -> Result<()
                  on conflict ({key}, hero_id) do update set
                     recognitions = recognitions + excluded.recognitions,
                     {latest} = max(coalesce({latest}, excluded.{latest}), excluded.{latest})",
-                below = unit - 1,
-            );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(first.saturating_mul(unit))
-                .bind(last.saturating_add(1).saturating_mul(unit))
-                .execute(&mut *tx)
-                .await?;
+                    below = unit - 1,
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(first.saturating_mul(unit))
+                    .bind(last.saturating_add(1).saturating_mul(unit))
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]

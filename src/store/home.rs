@@ -1,6 +1,8 @@
 //! What a person's App Home shows (their recognitions, the stories waiting for their OK, the
 //! report cards waiting for their rating, the stories they told), who has opened it, and the queueing of its `views.publish`.
-use sqlx::{FromRow, SqliteExecutor, SqlitePool};
+use crate::store::db::Exec;
+use crate::store::{Conn, Db};
+use sqlx::FromRow;
 
 use super::stories;
 use crate::domain::Story;
@@ -51,44 +53,45 @@ pub struct ToRate {
 }
 
 /// `person`'s Home, counting recognitions since `since` (unix seconds).
-pub async fn load(db: &SqlitePool, person: &str, since: i64) -> Result<HomeData, sqlx::Error> {
-    let (received, given): (i64, i64) = sqlx::query_as(
-        "select (select count(*) from nomination_heroes h join nominations n on n.id = h.nomination_id
+pub async fn load(db: &Db, person: &str, since: i64) -> Result<HomeData, sqlx::Error> {
+    crate::on!(db, db => {
+        let (received, given): (i64, i64) = sqlx::query_as(
+            "select (select count(*) from nomination_heroes h join nominations n on n.id = h.nomination_id
                  where h.hero_id = $1 and n.created_at >= $2),
                 (select count(*) from nominations where nominator_id = $1 and created_at >= $2)",
-    )
-    .bind(person)
-    .bind(since)
-    .fetch_one(db)
-    .await?;
-    let latest_received = sqlx::query_as(
-        "select n.nominator_id, n.reason, n.created_at,
+        )
+        .bind(person)
+        .bind(since)
+        .fetch_one(db)
+        .await?;
+        let latest_received = sqlx::query_as(
+            "select n.nominator_id, n.reason, n.created_at,
                 (select json_group_array(hero_id) from nomination_heroes where nomination_id = n.id) as heroes
          from nominations n
          where n.id in (select nomination_id from nomination_heroes where hero_id = $1)
          order by n.created_at desc, n.id desc limit $2",
-    )
-    .bind(person)
-    .bind(LATEST)
-    .fetch_all(db)
-    .await?;
-    let waiting: Vec<i64> = sqlx::query_scalar(
-        "select h.story_id from story_heroes h join stories s on s.id = h.story_id
-         where h.hero_id = $1 and h.consent = 'pending' order by s.created_at desc, s.id desc limit $2",
-    )
-    .bind(person)
-    .bind(WAITING)
-    .fetch_all(db)
-    .await?;
-    let told: Vec<i64> = sqlx::query_scalar(
-        "select id from stories where author_id = $1 order by created_at desc, id desc limit $2",
-    )
-    .bind(person)
-    .bind(LATEST)
-    .fetch_all(db)
-    .await?;
-    let to_rate = sqlx::query_as(
-        "select r.id as round_id, c.supplier, r.month, r.closes_at,
+        )
+        .bind(person)
+        .bind(LATEST)
+        .fetch_all(db)
+        .await?;
+        let waiting: Vec<i64> = sqlx::query_scalar(
+            "select h.story_id from story_heroes h join stories s on s.id = h.story_id
+             where h.hero_id = $1 and h.consent = 'pending' order by s.created_at desc, s.id desc limit $2",
+        )
+        .bind(person)
+        .bind(WAITING)
+        .fetch_all(db)
+        .await?;
+        let told: Vec<i64> = sqlx::query_scalar(
+            "select id from stories where author_id = $1 order by created_at desc, id desc limit $2",
+        )
+        .bind(person)
+        .bind(LATEST)
+        .fetch_all(db)
+        .await?;
+        let to_rate = sqlx::query_as(
+            "select r.id as round_id, c.supplier, r.month, r.closes_at,
                 exists (select 1 from report_card_answers a
                         where a.round_id = r.id and a.rater_id = i.rater_id) as answered
          from report_card_invitations i
@@ -96,23 +99,24 @@ pub async fn load(db: &SqlitePool, person: &str, since: i64) -> Result<HomeData,
          join report_cards c on c.id = r.card_id
          where i.rater_id = $1 and r.closed_at is null
          order by r.closes_at, r.id limit $2",
-    )
-    .bind(person)
-    .bind(WAITING)
-    .fetch_all(db)
-    .await?;
-    Ok(HomeData {
-        received,
-        given,
-        thanks: super::thanks::received(db, person, since).await?,
-        latest_received,
-        waiting: stories_by_id(db, &waiting).await?,
-        told: stories_by_id(db, &told).await?,
-        to_rate,
+        )
+        .bind(person)
+        .bind(WAITING)
+        .fetch_all(db)
+        .await?;
+        Ok(HomeData {
+            received,
+            given,
+            thanks: super::thanks::received(db, person, since).await?,
+            latest_received,
+            waiting: stories_by_id(&Db::from(db), &waiting).await?,
+            told: stories_by_id(&Db::from(db), &told).await?,
+            to_rate,
+        })
     })
 }
 
-async fn stories_by_id(db: &SqlitePool, ids: &[i64]) -> Result<Vec<Story>, sqlx::Error> {
+async fn stories_by_id(db: &Db, ids: &[i64]) -> Result<Vec<Story>, sqlx::Error> {
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(story) = stories::get(db, *id).await? {
@@ -123,60 +127,58 @@ async fn stories_by_id(db: &SqlitePool, ids: &[i64]) -> Result<Vec<Story>, sqlx:
 }
 
 /// Records that `person` opened their Home (from then on, changes re-publish it).
-pub async fn opened(
-    db: impl SqliteExecutor<'_>,
-    person: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into home_views (user_id, first_opened_at, last_opened_at) values ($1, $2, $2)
-         on conflict (user_id) do update set last_opened_at = excluded.last_opened_at",
-    )
-    .bind(person)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(())
+pub async fn opened(db: impl Into<Exec<'_>>, person: &str, now: i64) -> Result<(), sqlx::Error> {
+    crate::on_any!(db, db => {
+        sqlx::query(
+            "insert into home_views (user_id, first_opened_at, last_opened_at) values ($1, $2, $2)
+             on conflict (user_id) do update set last_opened_at = excluded.last_opened_at",
+        )
+        .bind(person)
+        .bind(now)
+        .execute(db)
+        .await?;
+        Ok(())
+    })
 }
 
 /// Whether `person`'s Home was published within the last minute before `now_ms`, or a publish
 /// is waiting: opening it again then needs no new one.
 pub async fn fresh(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     person: &str,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "select exists (select 1 from outbox where render = 'home' and recipient = $1
-                        and (status = 'pending' or sent_at * 1000 > $2 - 60000))",
-    )
-    .bind(person)
-    .bind(now_ms)
-    .fetch_one(db)
-    .await
+    crate::on_any!(db, db => {
+        sqlx::query_scalar(
+            "select exists (select 1 from outbox where render = 'home' and recipient = $1
+                            and (status = 'pending' or sent_at * 1000 > $2 - 60000))",
+        )
+        .bind(person)
+        .bind(now_ms)
+        .fetch_one(db)
+        .await
+    })
 }
 
 /// Queues a publish of `person`'s Home due at `now_ms` at once: a publish already waiting is
 /// brought forward rather than repeated. (Changes made by others queue theirs through the
 /// triggers of migration 0009, at most one a minute.)
-pub async fn publish_now(
-    db: &mut sqlx::SqliteConnection,
-    person: &str,
-    now_ms: i64,
-) -> Result<(), sqlx::Error> {
-    let moved = sqlx::query(
-        "update outbox set next_attempt_at_ms = min(next_attempt_at_ms, $2)
-         where render = 'home' and recipient = $1 and status = 'pending' and claimed_until_ms is null",
-    )
-    .bind(person)
-    .bind(now_ms)
-    .execute(&mut *db)
-    .await?;
-    if moved.rows_affected() == 0 {
-        let home = crate::domain::outbox::Message::home(
-            crate::domain::UserId::parse(person).ok_or(sqlx::Error::RowNotFound)?,
-        );
-        super::outbox::enqueue(&mut *db, &[home], now_ms).await?;
-    }
-    Ok(())
+pub async fn publish_now(db: &mut Conn<'_>, person: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+    crate::on!(db, db => {
+        let moved = sqlx::query(
+            "update outbox set next_attempt_at_ms = min(next_attempt_at_ms, $2)
+             where render = 'home' and recipient = $1 and status = 'pending' and claimed_until_ms is null",
+        )
+        .bind(person)
+        .bind(now_ms)
+        .execute(&mut *db)
+        .await?;
+        if moved.rows_affected() == 0 {
+            let home = crate::domain::outbox::Message::home(
+                crate::domain::UserId::parse(person).ok_or(sqlx::Error::RowNotFound)?,
+            );
+            super::outbox::enqueue(&mut *db, &[home], now_ms).await?;
+        }
+        Ok(())
+    })
 }

@@ -1,13 +1,18 @@
 //! The story library's reads: stories by filter (dates, text, featured, consent), and the cache
 //! of display names.
+use crate::store::Db;
+use crate::store::db::Exec;
 use std::collections::HashMap;
 
-use sqlx::{QueryBuilder, Sqlite, SqliteExecutor, SqlitePool};
+use sqlx::QueryBuilder;
 
-use super::search::fts_query;
+use crate::store::db::Engine;
+
+use super::search::{fts_query, tsquery};
 use super::stories::STORY_COLUMNS;
 use crate::domain::CustomerKind;
 use crate::domain::Story;
+use crate::store::Backend;
 
 /// Which stories a search, a page or an export covers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,93 +38,106 @@ pub struct Filter {
 }
 
 /// Stories matching `filter`, newest first (best match first when searching).
-pub async fn stories(db: &SqlitePool, filter: &Filter) -> Result<Vec<Story>, sqlx::Error> {
-    let Some(mut sql) = filtered(format!("select {STORY_COLUMNS} from stories s"), filter) else {
-        return Ok(Vec::new());
-    };
-    let rows = sql
-        .build_query_as::<super::stories::StoryRow>()
-        .fetch_all(db)
-        .await?;
-    Ok(rows.into_iter().map(Story::from).collect())
+pub async fn stories(db: &Db, filter: &Filter) -> Result<Vec<Story>, sqlx::Error> {
+    crate::on!(db, db => {
+        let Some(mut sql) = filtered(format!("select {STORY_COLUMNS} from stories s"), filter) else {
+            return Ok(Vec::new());
+        };
+        let rows = sql
+            .build_query_as::<super::stories::StoryRow>()
+            .fetch_all(db)
+            .await?;
+        Ok(rows.into_iter().map(Story::from).collect())
+    })
 }
 
 /// Each story matching `filter`, in the order of [`stories`], read one row at a time and sent to
 /// `each` until its receiver is gone: memory stays flat whatever the number of stories.
 pub async fn each_story(
-    db: &SqlitePool,
+    db: &Db,
     filter: &Filter,
     each: tokio::sync::mpsc::Sender<Story>,
 ) -> Result<(), sqlx::Error> {
-    let Some(mut sql) = filtered(format!("select {STORY_COLUMNS} from stories s"), filter) else {
-        return Ok(());
-    };
-    let mut rows = sql.build_query_as::<super::stories::StoryRow>().fetch(db);
-    while let Some(row) = std::future::poll_fn(|cx| rows.as_mut().poll_next(cx)).await {
-        if each.send(Story::from(row?)).await.is_err() {
-            break;
+    crate::on!(db, db => {
+        let Some(mut sql) = filtered(format!("select {STORY_COLUMNS} from stories s"), filter) else {
+            return Ok(());
+        };
+        let mut rows = sql.build_query_as::<super::stories::StoryRow>().fetch(db);
+        while let Some(row) = std::future::poll_fn(|cx| rows.as_mut().poll_next(cx)).await {
+            if each.send(Story::from(row?)).await.is_err() {
+                break;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// How many stories match `filter`, and how many of them may be told outside the company.
-pub async fn tally(db: &SqlitePool, filter: &Filter) -> Result<(usize, usize), sqlx::Error> {
-    let Some(mut sql) = filtered("select count(*), coalesce(sum(
+pub async fn tally(db: &Db, filter: &Filter) -> Result<(usize, usize), sqlx::Error> {
+    crate::on!(db, db => {
+        let Some(mut sql) = filtered("select count(*), coalesce(sum(
             exists (select 1 from story_heroes h where h.story_id = chosen.id)
             and not exists (select 1 from story_heroes h where h.story_id = chosen.id and h.consent != 'granted')), 0)
          from (select s.id from stories s".to_owned(), filter) else {
-        return Ok((0, 0));
-    };
-    sql.push(") chosen");
-    let (count, shareable): (i64, i64) = sql.build_query_as().fetch_one(db).await?;
-    Ok((count as usize, shareable as usize))
+            return Ok((0, 0));
+        };
+        sql.push(") chosen");
+        let (count, shareable): (i64, i64) = sql.build_query_as().fetch_one(db).await?;
+        Ok((count as usize, shareable as usize))
+    })
 }
 
 /// Everyone the stories matching `filter` name (authors and heroes), sorted.
-pub async fn authors_and_heroes(
-    db: &SqlitePool,
-    filter: &Filter,
-) -> Result<Vec<String>, sqlx::Error> {
-    let Some(mut sql) = filtered(
-        "with chosen as materialized (select s.id, s.author_id from stories s".to_owned(),
-        filter,
-    ) else {
-        return Ok(Vec::new());
-    };
-    sql.push(
-        ") select author_id from chosen
+pub async fn authors_and_heroes(db: &Db, filter: &Filter) -> Result<Vec<String>, sqlx::Error> {
+    crate::on!(db, db => {
+        let Some(mut sql) = filtered(
+            "with chosen as materialized (select s.id, s.author_id from stories s".to_owned(),
+            filter,
+        ) else {
+            return Ok(Vec::new());
+        };
+        sql.push(
+            ") select author_id from chosen
          union select h.hero_id from chosen join story_heroes h on h.story_id = chosen.id
          order by 1",
-    );
-    sql.build_query_scalar().fetch_all(db).await
+        );
+        sql.build_query_scalar().fetch_all(db).await
+    })
 }
 
 /// The texts of the stories `filter` selects that mention someone (`<@…`), for their names.
-pub async fn texts_with_mentions(
-    db: &SqlitePool,
-    filter: &Filter,
-) -> Result<Vec<String>, sqlx::Error> {
-    let Some(mut sql) = filtered(
-        "with chosen as materialized (select s.id from stories s".to_owned(),
-        filter,
-    ) else {
-        return Ok(Vec::new());
-    };
-    sql.push(
-        ") select s.title || char(10) || s.what_went_wrong || char(10) || s.how_fixed
+pub async fn texts_with_mentions(db: &Db, filter: &Filter) -> Result<Vec<String>, sqlx::Error> {
+    crate::on!(db, db => {
+        let Some(mut sql) = filtered(
+            "with chosen as materialized (select s.id from stories s".to_owned(),
+            filter,
+        ) else {
+            return Ok(Vec::new());
+        };
+        sql.push(
+            ") select s.title || char(10) || s.what_went_wrong || char(10) || s.how_fixed
              || char(10) || coalesce(s.surprise, '')
          from chosen join stories s on s.id = chosen.id
          where instr(s.title || s.what_went_wrong || s.how_fixed || coalesce(s.surprise, ''), '<@') > 0",
-    );
-    sql.build_query_scalar().fetch_all(db).await
+        );
+        sql.build_query_scalar().fetch_all(db).await
+    })
 }
 
 /// `head` (which selects from `stories s`) narrowed, ordered and limited by `filter`; None when
 /// the filter's words leave nothing to search for, so nothing matches.
-fn filtered(head: String, filter: &Filter) -> Option<QueryBuilder<Sqlite>> {
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(head);
-    let fts = filter.query.as_deref().and_then(fts_query);
+fn filtered<DB: Engine>(head: String, filter: &Filter) -> Option<QueryBuilder<DB>>
+where
+    for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> &'static str: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let mut sql: QueryBuilder<DB> = QueryBuilder::new(head);
+    let postgres = DB::BACKEND == Backend::Postgres;
+    let fts = filter
+        .query
+        .as_deref()
+        .and_then(if postgres { tsquery } else { fts_query });
     if filter
         .query
         .as_deref()
@@ -128,12 +146,18 @@ fn filtered(head: String, filter: &Filter) -> Option<QueryBuilder<Sqlite>> {
     {
         return None;
     }
-    if fts.is_some() {
+    if fts.is_some() && !postgres {
         sql.push(" join stories_fts f on f.rowid = s.id");
     }
     sql.push(" where 1 = 1");
-    if let Some(query) = fts {
-        sql.push(" and stories_fts match ").push_bind(query);
+    if let Some(query) = &fts {
+        if postgres {
+            sql.push(" and s.search @@ to_tsquery('herobot', ")
+                .push_bind(query.clone())
+                .push(")");
+        } else {
+            sql.push(" and stories_fts match ").push_bind(query.clone());
+        }
     }
     if let Some(since) = filter.since {
         sql.push(" and s.created_at >= ").push_bind(since);
@@ -170,7 +194,11 @@ fn filtered(head: String, filter: &Filter) -> Option<QueryBuilder<Sqlite>> {
             .push_bind(hero.clone())
             .push(")");
     }
-    if filter.query.is_some() {
+    if let Some(query) = fts.filter(|_| postgres) {
+        sql.push(" order by ts_rank(s.search, to_tsquery('herobot', ")
+            .push_bind(query)
+            .push(")) desc, s.id desc");
+    } else if filter.query.is_some() {
         sql.push(" order by bm25(stories_fts, 10.0, 4.0, 4.0, 2.0), s.id desc");
     } else {
         sql.push(" order by s.created_at desc, s.id desc");
@@ -185,67 +213,73 @@ fn filtered(head: String, filter: &Filter) -> Option<QueryBuilder<Sqlite>> {
 }
 
 /// Everyone credited in some story, and the tags in use: the choices of the library's filters.
-pub async fn choices(db: &SqlitePool) -> Result<(Vec<String>, Vec<String>), sqlx::Error> {
-    // One index seek per hero, rather than a scan of every credit.
-    let heroes = sqlx::query_scalar(
-        "with recursive h(id) as (
+pub async fn choices(db: &Db) -> Result<(Vec<String>, Vec<String>), sqlx::Error> {
+    crate::on!(db, db => {
+        // One index seek per hero, rather than a scan of every credit.
+        let heroes = sqlx::query_scalar(
+            "with recursive h(id) as (
              select min(hero_id) from story_heroes
              union all
              select (select min(hero_id) from story_heroes where hero_id > h.id) from h where h.id is not null
          )
          select id from h where id is not null",
-    )
-    .fetch_all(db)
-    .await?;
-    let tags = sqlx::query_scalar("select distinct tag from story_tags order by tag")
+        )
         .fetch_all(db)
         .await?;
-    Ok((heroes, tags))
+        let tags = sqlx::query_scalar("select distinct tag from story_tags order by tag")
+            .fetch_all(db)
+            .await?;
+        Ok((heroes, tags))
+    })
 }
 
 /// Cached display names of `ids` (those known).
 pub async fn names(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     ids: &[String],
 ) -> Result<HashMap<String, String>, sqlx::Error> {
-    let json = serde_json::to_string(ids).expect("IDs serialise");
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "select user_id, name from user_names where user_id in (select value from json_each($1))",
-    )
-    .bind(json)
-    .fetch_all(db)
-    .await?;
-    // A forgotten person has no name to look up: they read as a former colleague.
-    let forgotten = ids
-        .iter()
-        .filter(|id| crate::domain::forgotten::is_placeholder(id))
-        .map(|id| {
-            (
-                id.clone(),
-                crate::domain::forgotten::FORMER_COLLEAGUE.to_owned(),
-            )
-        });
-    Ok(rows.into_iter().chain(forgotten).collect())
+    crate::on_any!(db, db => {
+        let json = serde_json::to_string(ids).expect("IDs serialise");
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "select user_id, name from user_names where user_id in (select value from json_each($1))",
+        )
+        .bind(json)
+        .fetch_all(db)
+        .await?;
+        // A forgotten person has no name to look up: they read as a former colleague.
+        let forgotten = ids
+            .iter()
+            .filter(|id| crate::domain::forgotten::is_placeholder(id))
+            .map(|id| {
+                (
+                    id.clone(),
+                    crate::domain::forgotten::FORMER_COLLEAGUE.to_owned(),
+                )
+            });
+        Ok(rows.into_iter().chain(forgotten).collect())
+    })
 }
 
 /// Remembers many display names in one statement.
 pub async fn remember_names(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     named: &[(String, String)],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    if named.is_empty() {
-        return Ok(());
-    }
-    let json = serde_json::to_string(named).expect("names serialise");
-    sqlx::query(
-        "insert into user_names (user_id, name, fetched_at)
+    crate::on_any!(db, db => {
+        if named.is_empty() {
+            return Ok(());
+        }
+        let json = serde_json::to_string(named).expect("names serialise");
+        sqlx::query(
+            "insert into user_names (user_id, name, fetched_at)
          select value ->> 0, value ->> 1, $2 from json_each($1) where true
          on conflict (user_id) do update set name = excluded.name, fetched_at = excluded.fetched_at",
-    )
-    .bind(json)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(())
+        )
+        .bind(json)
+        .bind(now)
+        .execute(db)
+        .await?;
+        Ok(())
+    })
 }

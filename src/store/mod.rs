@@ -1,8 +1,10 @@
-//! The SQLite store: connecting, migrating, and the SQL of each table family. Reads go through
-//! `query_only` pools; every write goes through the write handle (`write::Writes`).
+//! The store: connecting to SQLite or PostgreSQL (by `DATABASE_URL`), migrating, and the SQL of
+//! each table family. Reads go through read-only pools; every write goes through the write
+//! handle (`write::Writes`).
 pub mod answers;
 pub mod audit;
 pub mod backend;
+pub mod db;
 pub mod departures;
 pub mod digests;
 pub mod forget;
@@ -22,14 +24,15 @@ pub mod thanks;
 pub mod wall;
 pub mod write;
 
+pub use backend::Backend;
+pub use db::{Conn, Db};
 pub use write::{Backup, BackupError, Work, WriteError, WriteTx, Writes};
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx_postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::clock::Clock;
 
@@ -52,18 +55,25 @@ pub fn options(database_url: &str) -> Result<SqliteConnectOptions, sqlx::Error> 
         .busy_timeout(BUSY_TIMEOUT))
 }
 
-/// Whether `err` is SQLite saying the database is locked (by another connection or process).
+/// Whether `err` is the database saying it is locked: SQLite's SQLITE_BUSY (5) and
+/// SQLITE_LOCKED (6), with their extended codes, or PostgreSQL's lock timeout (55P03) and
+/// deadlock (40P01).
 pub fn is_busy(err: &sqlx::Error) -> bool {
-    // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
-    matches!(err, sqlx::Error::Database(db)
-        if db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6)))
+    let sqlx::Error::Database(db) = err else {
+        return false;
+    };
+    match db.code() {
+        Some(code) if code == "55P03" || code == "40P01" => true,
+        Some(code) => code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6)),
+        None => false,
+    }
 }
 
 /// The database opened: the shared pool for reads, the pool for answers that read much, and
 /// the write handle (with the group-commit writer's task, which ends once every handle is gone).
 pub struct Opened {
-    pub db: SqlitePool,
-    pub reads: SqlitePool,
+    pub db: Db,
+    pub reads: Db,
     pub writes: Writes,
     pub writer_task: tokio::task::JoinHandle<()>,
 }
@@ -90,23 +100,56 @@ pub async fn open_waiting(
     })
 }
 
-/// The shared pool, for reads (query-only: a write through it fails).
-pub async fn connect(database_url: &str) -> Result<SqlitePool, sqlx::Error> {
-    SqlitePoolOptions::new()
-        .max_connections(SHARED)
-        .connect_with(options(database_url)?.pragma("query_only", "true"))
-        .await
+/// The shared pool, for reads (read-only: a write through it fails).
+pub async fn connect(database_url: &str) -> Result<Db, sqlx::Error> {
+    Ok(match Backend::of(database_url) {
+        Backend::Sqlite => Db::Sqlite(
+            SqlitePoolOptions::new()
+                .max_connections(SHARED)
+                .connect_with(options(database_url)?.pragma("query_only", "true"))
+                .await?,
+        ),
+        Backend::Postgres => Db::Postgres(
+            PgPoolOptions::new()
+                .max_connections(SHARED)
+                .connect_lazy_with(postgres_read_only(database_url)?),
+        ),
+    })
 }
 
-/// The pool for answers that read much: a few query-only connections, apart from the shared
+/// The pool for answers that read much: a few read-only connections, apart from the shared
 /// pool. A person waits at most `READ_WAIT` for one; a request that cannot get one is refused
 /// rather than queued behind a crowd.
-pub async fn connect_reads(database_url: &str) -> Result<SqlitePool, sqlx::Error> {
-    SqlitePoolOptions::new()
-        .max_connections(READS)
-        .acquire_timeout(READ_WAIT)
-        .connect_with(options(database_url)?.pragma("query_only", "true"))
-        .await
+pub async fn connect_reads(database_url: &str) -> Result<Db, sqlx::Error> {
+    Ok(match Backend::of(database_url) {
+        Backend::Sqlite => Db::Sqlite(
+            SqlitePoolOptions::new()
+                .max_connections(READS)
+                .acquire_timeout(READ_WAIT)
+                .connect_with(options(database_url)?.pragma("query_only", "true"))
+                .await?,
+        ),
+        Backend::Postgres => Db::Postgres(
+            PgPoolOptions::new()
+                .max_connections(READS)
+                .acquire_timeout(READ_WAIT)
+                .connect_lazy_with(postgres_read_only(database_url)?),
+        ),
+    })
+}
+
+/// A PostgreSQL connection as every pool opens it: statements that wait for a lock give up
+/// after `BUSY_TIMEOUT` (so a person still gets an answer within Slack's 3 seconds), and a
+/// connection is named in `pg_stat_activity`.
+pub fn postgres_options(database_url: &str) -> Result<PgConnectOptions, sqlx::Error> {
+    Ok(PgConnectOptions::from_str(database_url)?
+        .application_name("herobot")
+        .options([("lock_timeout", format!("{}", BUSY_TIMEOUT.as_millis()))]))
+}
+
+/// As `postgres_options`, read-only: a write through it fails, as on SQLite's `query_only`.
+fn postgres_read_only(database_url: &str) -> Result<PgConnectOptions, sqlx::Error> {
+    Ok(postgres_options(database_url)?.options([("default_transaction_read_only", "on")]))
 }
 
 /// Connections in the shared pool: the outbox worker, the pages and the actions read through
@@ -118,7 +161,16 @@ const READS: u32 = 3;
 /// How long an answer waits for a connection of the read pool.
 const READ_WAIT: Duration = Duration::from_secs(10);
 
-/// Applies the embedded migrations (forward only).
-pub(crate) async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateError> {
-    sqlx::migrate!("./migrations/sqlite").run(pool).await
+/// Whether the database answers (readiness): a pool reconnects by itself once it is back.
+pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
+    crate::on!(db, db => sqlx::query("select 1").execute(db).await.map(|_| ()))
+}
+
+/// Applies the embedded migrations of the database's engine (forward only). On PostgreSQL,
+/// sqlx holds an advisory lock while it migrates, so replicas starting together take turns.
+pub(crate) async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
+    match db {
+        Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+        Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+    }
 }

@@ -1,7 +1,8 @@
 //! Nominations: the submission the group-commit writer stores, its set-based insert, and
 //! nominations read back.
+use crate::store::db::Exec;
 use serde_json::json;
-use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
+use sqlx::FromRow;
 
 use super::outbox::Row as OutboxRow;
 use crate::domain::NominationId;
@@ -53,11 +54,145 @@ pub enum Committed {
     Replay(String),
 }
 
+/// On PostgreSQL, inserts a batch of new nominations (each with the ID the writer drew from
+/// the sequence), their heroes, tags and outbox messages: one `unnest` insert per table, each
+/// column an array. The request keys were claimed first (`write::postgres_batch`).
+pub(super) async fn insert_postgres(
+    conn: &mut sqlx_postgres::PgConnection,
+    stored: &[(&Submission, i64)],
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms / 1000;
+    let mut n = NominationColumns::default();
+    let (mut hero_ids, mut heroes, mut positions) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut tag_ids, mut tags) = (Vec::new(), Vec::new());
+    let mut outbox: [Vec<Option<String>>; 7] = Default::default();
+    let mut subjects = Vec::new();
+    for (s, id) in stored {
+        let nomination = &s.nomination;
+        n.ids.push(*id);
+        n.teams.push(s.team_id.as_str());
+        n.nominators.push(nomination.nominator.as_str());
+        n.categories.push(nomination.category.map(|c| c.as_str()));
+        n.kinds.push(nomination.customer_kind.map(|k| k.as_str()));
+        n.reasons.push(nomination.reason.as_str());
+        n.channels.push(s.channel_id.as_deref());
+        n.sources.push(s.source.as_str());
+        n.permalinks.push(s.message_permalink.as_deref());
+        for (position, hero) in nomination.heroes.iter().enumerate() {
+            hero_ids.push(*id);
+            heroes.push(hero.as_str());
+            positions.push(position as i64);
+        }
+        for tag in &nomination.tags {
+            tag_ids.push(*id);
+            tags.push(tag.as_str());
+        }
+        for m in &s.messages.about(NominationId(*id)) {
+            let row = OutboxRow::of(m);
+            let columns = [
+                Some(row.method.to_owned()),
+                Some(row.lane),
+                row.url,
+                Some(row.payload),
+                row.render.map(str::to_owned),
+                row.recipient,
+                row.channel,
+            ];
+            for (column, value) in outbox.iter_mut().zip(columns) {
+                column.push(value);
+            }
+            subjects.push(row.subject);
+        }
+    }
+    sqlx::query(
+        "insert into nominations (id, team_id, nominator_id, category, customer_kind, reason,
+                                  channel_id, source, message_permalink, created_at)
+         select *, $10 from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                   $6::text[], $7::text[], $8::text[], $9::text[])",
+    )
+    .bind(&n.ids)
+    .bind(&n.teams)
+    .bind(&n.nominators)
+    .bind(&n.categories)
+    .bind(&n.kinds)
+    .bind(&n.reasons)
+    .bind(&n.channels)
+    .bind(&n.sources)
+    .bind(&n.permalinks)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "insert into nomination_heroes (nomination_id, hero_id, position)
+         select * from unnest($1::bigint[], $2::text[], $3::bigint[])",
+    )
+    .bind(&hero_ids)
+    .bind(&heroes)
+    .bind(&positions)
+    .execute(&mut *conn)
+    .await?;
+    if !tags.is_empty() {
+        sqlx::query(
+            "insert into nomination_tags (nomination_id, tag)
+             select * from unnest($1::bigint[], $2::text[])",
+        )
+        .bind(&tag_ids)
+        .bind(&tags)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if !subjects.is_empty() {
+        let [
+            methods,
+            lanes,
+            urls,
+            payloads,
+            renders,
+            recipients,
+            channels,
+        ] = outbox;
+        sqlx::query(
+            "insert into outbox (method, lane, url, payload, render, recipient, channel,
+                                 subject_id, next_attempt_at_ms, created_at)
+             select *, $9, $10 from unnest($1::text[], $2::text[], $3::text[], $4::text[],
+                                           $5::text[], $6::text[], $7::text[], $8::bigint[])",
+        )
+        .bind(&methods)
+        .bind(&lanes)
+        .bind(&urls)
+        .bind(&payloads)
+        .bind(&renders)
+        .bind(&recipients)
+        .bind(&channels)
+        .bind(&subjects)
+        .bind(now_ms)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A batch's nominations, a vector per column, as `unnest` takes them.
+#[derive(Default)]
+struct NominationColumns<'a> {
+    ids: Vec<i64>,
+    teams: Vec<&'a str>,
+    nominators: Vec<&'a str>,
+    categories: Vec<Option<&'a str>>,
+    kinds: Vec<Option<&'a str>>,
+    reasons: Vec<&'a str>,
+    channels: Vec<Option<&'a str>>,
+    sources: Vec<&'a str>,
+    permalinks: Vec<Option<&'a str>>,
+}
+
 /// Inserts a batch of new nominations (each with the ID the writer gave it), their heroes,
 /// tags, request keys and outbox messages, then commits the writer's transaction: one
 /// set-based insert per table, each fed a JSON array.
 pub(super) async fn insert_and_commit(
-    conn: &mut SqliteConnection,
+    conn: &mut sqlx::SqliteConnection,
     stored: &[(&Submission, i64)],
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
@@ -120,8 +255,8 @@ pub(super) async fn insert_and_commit(
 
 /// The inserts of a batch, each from a JSON array of rows (nominations, heroes, tags, request
 /// keys, outbox messages, in this order, each row an array in column order), then the commit.
-/// Each statement takes one unnumbered parameter: sqlx binds a multi-statement text's
-/// parameters in order, and a numbered one past a statement's first (`?4` alone) goes unbound.
+/// Each statement names its own parameter by place (`$1` … `$5`): sqlx binds `$N` to the Nth
+/// value in every statement of the text.
 const INSERT_AND_COMMIT: &str = concat!(
     "insert into nominations (id, team_id, nominator_id, category, customer_kind, reason, channel_id, source,
                               message_permalink, created_at)
@@ -187,15 +322,17 @@ impl From<Row> for StoredNomination {
 }
 
 pub async fn get(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     id: i64,
 ) -> Result<Option<StoredNomination>, sqlx::Error> {
-    let sql = format!("select {COLUMNS} from nominations n where n.id = $1");
-    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(StoredNomination::from))
+    crate::on_any!(db, db => {
+        let sql = format!("select {COLUMNS} from nominations n where n.id = $1");
+        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+        Ok(row.map(StoredNomination::from))
+    })
 }
 
 #[cfg(test)]

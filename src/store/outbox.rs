@@ -1,7 +1,10 @@
 //! The outbox table: messages waiting for delivery, claimed by a worker, then sent or failed.
 //! The only module that knows how a typed message is kept as text.
+use crate::store::Conn;
+use crate::store::Db;
+use crate::store::db::Exec;
 use serde_json::Value;
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::FromRow;
 
 use crate::domain::UserId;
 use crate::domain::outbox::{Content, Delivery, Kind, Message, Parts, Visibility};
@@ -174,75 +177,81 @@ pub const COLUMN_COUNT: usize = 10;
 
 /// Adds messages due at once.
 pub async fn enqueue(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     messages: &[Message],
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    let rows: Vec<Value> = messages
-        .iter()
-        .map(|m| {
-            let r = Row::of(m);
-            serde_json::json!([
-                r.method,
-                r.lane,
-                r.url,
-                r.payload,
-                r.render,
-                r.recipient,
-                r.channel,
-                r.subject
-            ])
-        })
-        .collect();
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "insert into outbox ({COLUMNS})
+    crate::on_any!(db, db => {
+        let rows: Vec<Value> = messages
+            .iter()
+            .map(|m| {
+                let r = Row::of(m);
+                serde_json::json!([
+                    r.method,
+                    r.lane,
+                    r.url,
+                    r.payload,
+                    r.render,
+                    r.recipient,
+                    r.channel,
+                    r.subject
+                ])
+            })
+            .collect();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into outbox ({COLUMNS})
          select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
                 value->>7, $2, $2 / 1000
          from json_each($1)"
-    )))
-    .bind(Value::from(rows).to_string())
-    .bind(now_ms)
-    .execute(db)
-    .await?;
-    Ok(())
+        )))
+        .bind(Value::from(rows).to_string())
+        .bind(now_ms)
+        .execute(db)
+        .await?;
+        Ok(())
+    })
 }
 
 /// Where `story_id`'s post was sent with `chat.postMessage`: (channel, ts) of each.
 pub async fn story_posts(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     story_id: i64,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "select response->>'channel', response->>'ts' from outbox
+    crate::on_any!(db, db => {
+        sqlx::query_as(
+            "select response->>'channel', response->>'ts' from outbox
          where subject_id = $1 and render = $2 and method = $3 and status = 'sent'
            and response->>'channel' is not null and response->>'ts' is not null",
-    )
-    .bind(story_id)
-    .bind(Kind::StoryPost.name())
-    .bind(POST)
-    .fetch_all(db)
-    .await
+        )
+        .bind(story_id)
+        .bind(Kind::StoryPost.name())
+        .bind(POST)
+        .fetch_all(db)
+        .await
+    })
 }
 
 /// Where messages of `kind` about `subject_id` were sent with `chat.postMessage`: (channel,
 /// ts) of each, from Slack's answer, so they can be updated in place (a round's results, its
 /// requests to rate).
 pub async fn sent_posts(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     kind: Kind,
     subject_id: i64,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "select response->>'channel', response->>'ts' from outbox
+    crate::on_any!(db, db => {
+        sqlx::query_as(
+            "select response->>'channel', response->>'ts' from outbox
          where subject_id = $1 and render = $2 and method = $3 and status = 'sent'
            and response->>'channel' is not null and response->>'ts' is not null
          order by id",
-    )
-    .bind(subject_id)
-    .bind(kind.name())
-    .bind(POST)
-    .fetch_all(db)
-    .await
+        )
+        .bind(subject_id)
+        .bind(kind.name())
+        .bind(POST)
+        .fetch_all(db)
+        .await
+    })
 }
 
 /// Adds each of `messages` unless the same message (its kind, subject and delivery) still
@@ -250,66 +259,69 @@ pub async fn sent_posts(
 /// (colleagues adding their thanks) updates a post a few times, not once per change. A message
 /// a worker holds may already be rendered, so it does not count. Answers how many were added.
 pub async fn enqueue_coalesced(
-    db: &mut sqlx::SqliteConnection,
+    db: &mut Conn<'_>,
     messages: &[Message],
     now_ms: i64,
 ) -> Result<usize, sqlx::Error> {
-    let mut fresh = Vec::new();
-    for message in messages {
-        let row = Row::of(message);
-        let waiting: bool = sqlx::query_scalar(
-            "select exists (select 1 from outbox where status = 'pending' and claimed_until_ms is null
-               and render is $1 and subject_id is $2 and method = $3 and payload = $4 and url is $5)",
-        )
-        .bind(row.render)
-        .bind(row.subject)
-        .bind(row.method)
-        .bind(&row.payload)
-        .bind(&row.url)
-        .fetch_one(&mut *db)
-        .await?;
-        if !waiting {
-            fresh.push(message.clone());
+    crate::on!(db, db => {
+        let mut fresh = Vec::new();
+        for message in messages {
+            let row = Row::of(message);
+            let waiting: bool = sqlx::query_scalar(
+                "select exists (select 1 from outbox where status = 'pending' and claimed_until_ms is null
+                   and render is $1 and subject_id is $2 and method = $3 and payload = $4 and url is $5)",
+            )
+            .bind(row.render)
+            .bind(row.subject)
+            .bind(row.method)
+            .bind(&row.payload)
+            .bind(&row.url)
+            .fetch_one(&mut *db)
+            .await?;
+            if !waiting {
+                fresh.push(message.clone());
+            }
         }
-    }
-    if !fresh.is_empty() {
-        enqueue(&mut *db, &fresh, now_ms).await?;
-    }
-    Ok(fresh.len())
+        if !fresh.is_empty() {
+            enqueue(&mut *db, &fresh, now_ms).await?;
+        }
+        Ok(fresh.len())
+    })
 }
 
 /// Where messages of `kind` about `subject_id` were posted, as [`sent_posts`], with the kind's
 /// name written into the statement so that a partial index on it (celebrations: migration
 /// 0018; stories: 0006) finds them without reading the whole outbox.
 pub async fn posts_of(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     kind: Kind,
     subject_id: i64,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
-    // A kind's name is one of the constants of `renders!`, never input.
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select response->>'channel', response->>'ts' from outbox
+    crate::on_any!(db, db => {
+        // A kind's name is one of the constants of `renders!`, never input.
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select response->>'channel', response->>'ts' from outbox
          where subject_id = $1 and render = '{}' and method = $2 and status = 'sent'
            and response->>'channel' is not null and response->>'ts' is not null
          order by id",
-        kind.name()
-    )))
-    .bind(subject_id)
-    .bind(POST)
-    .fetch_all(db)
-    .await
+            kind.name()
+        )))
+        .bind(subject_id)
+        .bind(POST)
+        .fetch_all(db)
+        .await
+    })
 }
 
 /// Whether a customer's praise was queued for `story_id` before (the heroes hear it once).
-pub async fn praise_queued(
-    db: impl SqliteExecutor<'_>,
-    story_id: i64,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("select exists (select 1 from outbox where subject_id = $1 and render = $2)")
-        .bind(story_id)
-        .bind(Kind::CustomerPraise.name())
-        .fetch_one(db)
-        .await
+pub async fn praise_queued(db: impl Into<Exec<'_>>, story_id: i64) -> Result<bool, sqlx::Error> {
+    crate::on_any!(db, db => {
+        sqlx::query_scalar("select exists (select 1 from outbox where subject_id = $1 and render = $2)")
+            .bind(story_id)
+            .bind(Kind::CustomerPraise.name())
+            .fetch_one(db)
+            .await
+    })
 }
 
 /// The kinds of rendered messages about a nomination (their subject is a `NominationId`), and
@@ -330,143 +342,165 @@ fn names(kinds: &[Kind]) -> String {
 }
 
 /// The lowest and highest message IDs, if there are messages.
-pub async fn id_span(db: impl SqliteExecutor<'_>) -> Result<Option<(i64, i64)>, sqlx::Error> {
-    let (low, high): (Option<i64>, Option<i64>) =
-        sqlx::query_as("select min(id), max(id) from outbox")
-            .fetch_one(db)
-            .await?;
-    Ok(low.zip(high))
+pub async fn id_span(db: impl Into<Exec<'_>>) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    crate::on_any!(db, db => {
+        let (low, high): (Option<i64>, Option<i64>) =
+            sqlx::query_as("select min(id), max(id) from outbox")
+                .fetch_one(db)
+                .await?;
+        Ok(low.zip(high))
+    })
 }
 
 /// Deletes the messages with IDs in `[from, to)` about a nomination or story that is no longer
 /// stored (retention deleted it), except one a worker holds right now; answers how many.
 pub async fn forget_orphans(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     from: i64,
     to: i64,
 ) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "delete from outbox where id >= $1 and id < $2 and subject_id is not null
+    crate::on_any!(db, db => {
+        let done = sqlx::query(
+            "delete from outbox where id >= $1 and id < $2 and subject_id is not null
            and not (status = 'pending' and claimed_until_ms is not null)
            and ((render in (select value from json_each($3))
                  and not exists (select 1 from nominations where id = outbox.subject_id))
              or (render in (select value from json_each($4))
                  and not exists (select 1 from stories where id = outbox.subject_id)))",
-    )
-    .bind(from)
-    .bind(to)
-    .bind(names(&ABOUT_NOMINATIONS))
-    .bind(names(&ABOUT_STORIES))
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected())
+        )
+        .bind(from)
+        .bind(to)
+        .bind(names(&ABOUT_NOMINATIONS))
+        .bind(names(&ABOUT_STORIES))
+        .execute(db)
+        .await?;
+        Ok(done.rows_affected())
+    })
 }
 
 /// Pending messages with an ID above `after`, oldest first.
 pub async fn pending_after(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     after: i64,
     limit: i64,
 ) -> Result<Vec<Pending>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, lane, next_attempt_at_ms,
+    crate::on_any!(db, db => {
+        sqlx::query_as(
+            "select id, lane, next_attempt_at_ms,
                 case when method = $3 and render = $4 then 1 when method = $3 and render = $5 then 2 else 0 end
                   as combinable
          from outbox where status = 'pending' and id > $1 order by id limit $2",
-    )
-    .bind(after)
-    .bind(limit)
-    .bind(POST)
-    .bind(Kind::Celebration.name())
-    .bind(Kind::HeroDm.name())
-    .fetch_all(db)
-    .await
+        )
+        .bind(after)
+        .bind(limit)
+        .bind(POST)
+        .bind(Kind::Celebration.name())
+        .bind(Kind::HeroDm.name())
+        .fetch_all(db)
+        .await
+    })
 }
 
 /// Reserves pending messages until `until_ms`, each unless another worker holds it; returns the
 /// ones reserved, in ID order.
 pub async fn claim_many(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     ids: &[i64],
     now_ms: i64,
     until_ms: i64,
 ) -> Result<Vec<ClaimedRow>, sqlx::Error> {
-    let mut rows: Vec<ClaimedRow> = sqlx::query_as(
-        "update outbox set claimed_until_ms = $3
+    crate::on_any!(db, db => {
+        let mut rows: Vec<ClaimedRow> = sqlx::query_as(
+            "update outbox set claimed_until_ms = $3
          where id in (select value from json_each($1)) and status = 'pending'
            and coalesce(claimed_until_ms, 0) <= $2
          returning id, method, url, payload, render, recipient, channel, subject_id, attempts",
-    )
-    .bind(serde_json::to_string(ids).expect("IDs serialise"))
-    .bind(now_ms)
-    .bind(until_ms)
-    .fetch_all(db)
-    .await?;
-    rows.sort_by_key(|r| r.id);
-    Ok(rows)
+        )
+        .bind(serde_json::to_string(ids).expect("IDs serialise"))
+        .bind(now_ms)
+        .bind(until_ms)
+        .fetch_all(db)
+        .await?;
+        rows.sort_by_key(|r| r.id);
+        Ok(rows)
+    })
 }
 
 pub async fn mark_sent(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     id: i64,
     response: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "update outbox set status = 'sent', attempts = attempts + 1, response = $2, sent_at = $3,
+    crate::on_any!(db, db => {
+        sqlx::query(
+            "update outbox set status = 'sent', attempts = attempts + 1, response = $2, sent_at = $3,
                 last_error = null, claimed_until_ms = null
          where id = $1",
-    )
-    .bind(id)
-    .bind(response)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(())
+        )
+        .bind(id)
+        .bind(response)
+        .bind(now)
+        .execute(db)
+        .await?;
+        Ok(())
+    })
 }
 
-pub async fn mark_failed(
-    db: impl SqliteExecutor<'_>,
-    id: i64,
-    error: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "update outbox set status = 'failed', attempts = attempts + 1, last_error = $2, claimed_until_ms = null where id = $1",
-    )
-    .bind(id)
-    .bind(error)
-    .execute(db)
-    .await?;
-    Ok(())
+pub async fn mark_failed(db: impl Into<Exec<'_>>, id: i64, error: &str) -> Result<(), sqlx::Error> {
+    crate::on_any!(db, db => {
+        sqlx::query(
+            "update outbox set status = 'failed', attempts = attempts + 1, last_error = $2, claimed_until_ms = null where id = $1",
+        )
+        .bind(id)
+        .bind(error)
+        .execute(db)
+        .await?;
+        Ok(())
+    })
 }
 
 /// Puts a message back to wait until `at_ms`; `attempted` says whether this try counts
 /// toward the attempt limit (a rate limit is not the message's fault).
 pub async fn retry_at(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     id: i64,
     at_ms: i64,
     error: &str,
     attempted: bool,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "update outbox set attempts = attempts + $4, next_attempt_at_ms = $2, last_error = $3, claimed_until_ms = null
-         where id = $1",
-    )
-    .bind(id)
-    .bind(at_ms)
-    .bind(error)
-    .bind(i64::from(attempted))
-    .execute(db)
-    .await?;
-    Ok(())
+    crate::on_any!(db, db => {
+        sqlx::query(
+            "update outbox set attempts = attempts + $4, next_attempt_at_ms = $2, last_error = $3, claimed_until_ms = null
+             where id = $1",
+        )
+        .bind(id)
+        .bind(at_ms)
+        .bind(error)
+        .bind(i64::from(attempted))
+        .execute(db)
+        .await?;
+        Ok(())
+    })
 }
 
 /// How many messages still wait for delivery (the demo waits for none before moving its clock).
-pub async fn pending(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("select count(*) from outbox where status = 'pending'")
-        .fetch_one(db)
-        .await
+pub async fn pending(db: impl Into<Exec<'_>>) -> Result<i64, sqlx::Error> {
+    crate::on_any!(db, db => {
+        sqlx::query_scalar("select count(*) from outbox where status = 'pending'")
+            .fetch_one(db)
+            .await
+    })
+}
+
+/// How many messages wait, and when the oldest of them was queued (unix seconds): the metrics'
+/// backlog.
+pub async fn backlog(db: &Db) -> Result<(i64, Option<i64>), sqlx::Error> {
+    crate::on!(db, db => {
+        sqlx::query_as("select count(*), min(created_at) from outbox where status = 'pending'")
+            .fetch_one(db)
+            .await
+    })
 }
 
 #[cfg(test)]

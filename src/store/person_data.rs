@@ -1,16 +1,18 @@
 //! An access request (`herobot person-data`): everything held about one person, read as one
 //! JSON document by SQLite's JSON functions. Only their own ratings are read, never another
 //! rater's; times are RFC 3339 in UTC.
-use sqlx::SqlitePool;
+use crate::store::Db;
 
 /// The document for `user` (see docs/operating.md, "Access requests"), as JSON text.
-pub async fn person_data(db: &SqlitePool, user: &str) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(
-        SQL.replace("T(", "strftime('%Y-%m-%dT%H:%M:%SZ', "),
-    ))
-    .bind(user)
-    .fetch_one(db)
-    .await
+pub async fn person_data(db: &Db, user: &str) -> Result<String, sqlx::Error> {
+    crate::on!(db, db => {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(
+            SQL.replace("T(", "strftime('%Y-%m-%dT%H:%M:%SZ', "),
+        ))
+        .bind(user)
+        .fetch_one(db)
+        .await
+    })
 }
 
 /// `T(x)` stands for `x` as an RFC 3339 time (replaced before it runs).

@@ -1,6 +1,7 @@
 //! Full-text search over stories and nominations (FTS5, bm25), the safe translation of whatever
 //! a person typed into an FTS5 query, and the indexer that follows committed rows into the index.
-use sqlx::{FromRow, SqlitePool};
+use crate::store::{Backend, Conn, Db};
+use sqlx::FromRow;
 
 use super::Writes;
 
@@ -24,6 +25,31 @@ pub fn fts_query(text: &str) -> Option<String> {
     query.push_str(last);
     query.push('*');
     Some(query)
+}
+
+/// `text` as a PostgreSQL `to_tsquery` text for the configuration `herobot`: every word,
+/// quoted, and the last one also as a prefix (`'on' & 'tim':*`), as `fts_query` is for FTS5.
+/// None when no word is left to search for.
+pub fn tsquery(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(20)
+        .map(|w| {
+            let kept: String = w
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                .collect();
+            format!(
+                "'{}'",
+                kept.split_whitespace().collect::<Vec<_>>().join(" ")
+            )
+        })
+        .collect();
+    let (last, rest) = words.split_last()?;
+    let mut query: Vec<String> = rest.to_vec();
+    query.push(format!("{last}:*"));
+    Some(query.join(" & "))
 }
 
 /// Marks the start and end of a matched word in a snippet (replaced when rendered).
@@ -56,40 +82,42 @@ impl Hit {
 
 /// The best `limit` matches among stories and nominations, best first. Ranking reads only the
 /// index (bm25); snippets are cut afterwards, for the winners alone.
-pub async fn search(db: &SqlitePool, text: &str, limit: i64) -> Result<Vec<Hit>, sqlx::Error> {
-    let Some(query) = fts_query(text) else {
-        return Ok(Vec::new());
-    };
-    let ranked: Vec<(String, i64)> = sqlx::query_as(
-        "select kind, id from (
+pub async fn search(db: &Db, text: &str, limit: i64) -> Result<Vec<Hit>, sqlx::Error> {
+    crate::on!(db, db => {
+        let Some(query) = fts_query(text) else {
+            return Ok(Vec::new());
+        };
+        let ranked: Vec<(String, i64)> = sqlx::query_as(
+            "select kind, id from (
             select * from (select 'story' as kind, rowid as id, bm25(stories_fts, 10.0, 4.0, 4.0, 2.0) as rank
                            from stories_fts where stories_fts match $1 order by rank limit $2)
             union all
             select * from (select 'nomination', rowid, bm25(nominations_fts) as rank
                            from nominations_fts where nominations_fts match $1 order by rank limit $2)
          ) order by rank limit $2",
-    )
-    .bind(&query)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
-    let mut hits = Vec::with_capacity(ranked.len());
-    for (kind, id) in ranked {
-        let sql = if kind == "story" {
-            STORY_HIT
-        } else {
-            NOMINATION_HIT
-        };
-        if let Some(hit) = sqlx::query_as(sql)
-            .bind(&query)
-            .bind(id)
-            .fetch_optional(db)
-            .await?
-        {
-            hits.push(hit);
+        )
+        .bind(&query)
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (kind, id) in ranked {
+            let sql = if kind == "story" {
+                STORY_HIT
+            } else {
+                NOMINATION_HIT
+            };
+            if let Some(hit) = sqlx::query_as(sql)
+                .bind(&query)
+                .bind(id)
+                .fetch_optional(db)
+                .await?
+            {
+                hits.push(hit);
+            }
         }
-    }
-    Ok(hits)
+        Ok(hits)
+    })
 }
 
 const STORY_HIT: &str = "select 'story' as kind, s.id, s.title,
@@ -114,21 +142,24 @@ pub const INDEX_EVERY: std::time::Duration = std::time::Duration::from_millis(25
 pub const INDEX_BATCH: i64 = 2_000;
 
 /// Whether committed rows wait to be indexed for search.
-async fn search_pending(db: &SqlitePool) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "select exists (select 1 from nominations
+async fn search_pending(db: &Db) -> Result<bool, sqlx::Error> {
+    crate::on!(db, db => {
+        sqlx::query_scalar(
+            "select exists (select 1 from nominations
                         where id > (select last_id from search_indexed where source = 'nominations'))
              or exists (select 1 from stories
                         where id > (select last_id from search_indexed where source = 'stories'))",
-    )
-    .fetch_one(db)
-    .await
+        )
+        .fetch_one(db)
+        .await
+    })
 }
 
 /// Whether committed rows wait to be indexed or rolled up into the heroes' days.
-pub async fn pending(db: &SqlitePool) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "select exists (select 1 from nominations
+pub async fn pending(db: &Db) -> Result<bool, sqlx::Error> {
+    crate::on!(db, db => {
+        sqlx::query_scalar(
+            "select exists (select 1 from nominations
                         where id > (select last_id from search_indexed where source = 'nominations'))
              or exists (select 1 from stories
                         where id > (select last_id from search_indexed where source = 'stories'))
@@ -136,72 +167,97 @@ pub async fn pending(db: &SqlitePool) -> Result<bool, sqlx::Error> {
                         where id > (select last_id from hero_days_indexed where source = 'nominations'))
              or exists (select 1 from stories
                         where id > (select last_id from hero_days_indexed where source = 'stories'))",
-    )
-    .fetch_one(db)
-    .await
+        )
+        .fetch_one(db)
+        .await
+    })
 }
 
 /// Indexes up to `batch` committed rows of each table that are not yet indexed and adds up to
 /// `batch` to the heroes' days, recording how far each got, in one transaction; answers how many
 /// rows it indexed or rolled up.
-pub async fn index_pending(
-    db: &SqlitePool,
-    writes: &Writes,
-    batch: i64,
-) -> Result<u64, sqlx::Error> {
+pub async fn index_pending(db: &Db, writes: &Writes, batch: i64) -> Result<u64, sqlx::Error> {
     if !pending(db).await? {
         return Ok(0);
     }
     let mut tx = writes.begin().await?;
-    let mut indexed = 0;
-    for (source, insert) in [
-        (
-            "nominations",
-            "insert into nominations_fts (rowid, reason)
-             select id, reason from nominations where id > $1 and id <= $2",
-        ),
-        (
-            "stories",
-            "insert into stories_fts (rowid, title, what_went_wrong, how_fixed, surprise)
-             select id, title, what_went_wrong, how_fixed, surprise from stories where id > $1 and id <= $2",
-        ),
-    ] {
-        let last: i64 =
-            sqlx::query_scalar("select last_id from search_indexed where source = $1")
-                .bind(source)
-                .fetch_one(&mut *tx)
+    let mut indexed = match tx.backend() {
+        Backend::Sqlite => index_fts(&mut tx, batch).await?,
+        // PostgreSQL's search columns are generated with each row: nothing waits to be indexed.
+        Backend::Postgres => {
+            crate::on!(&mut tx, tx => {
+                sqlx::query(
+                    "update search_indexed set last_id = coalesce((select max(id) from nominations), 0)
+                     where source = 'nominations';",
+                )
+                .execute(&mut *tx)
                 .await?;
-        // Table names come from the list above, never from input.
-        let upto = format!(
-            "select max(id) from (select id from {source} where id > $1 order by id limit $2)"
-        );
-        let upto: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(upto))
-            .bind(last)
-            .bind(batch)
-            .fetch_one(&mut *tx)
-            .await?;
-        let Some(upto) = upto else { continue };
-        indexed += sqlx::query(insert)
-            .bind(last)
-            .bind(upto)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        sqlx::query("update search_indexed set last_id = $2 where source = $1")
-            .bind(source)
-            .bind(upto)
-            .execute(&mut *tx)
-            .await?;
-    }
+                sqlx::query(
+                    "update search_indexed set last_id = coalesce((select max(id) from stories), 0)
+                     where source = 'stories'",
+                )
+                .execute(&mut *tx)
+                .await?;
+            });
+            0
+        }
+    };
     indexed += super::hero_days::follow(&mut tx, batch).await?;
     tx.commit().await?;
     Ok(indexed)
 }
 
+/// SQLite: adds up to `batch` rows of each table past its mark to the FTS5 index.
+async fn index_fts(tx: &mut Conn<'_>, batch: i64) -> Result<u64, sqlx::Error> {
+    crate::on!(tx, tx => {
+        let mut indexed = 0;
+        for (source, insert) in [
+            (
+                "nominations",
+                "insert into nominations_fts (rowid, reason)
+                 select id, reason from nominations where id > $1 and id <= $2",
+            ),
+            (
+                "stories",
+                "insert into stories_fts (rowid, title, what_went_wrong, how_fixed, surprise)
+                 select id, title, what_went_wrong, how_fixed, surprise from stories where id > $1 and id <= $2",
+            ),
+        ] {
+            let last: i64 =
+                sqlx::query_scalar("select last_id from search_indexed where source = $1")
+                    .bind(source)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            // Table names come from the list above, never from input.
+            let upto = format!(
+                "select max(id) from (select id from {source} where id > $1 order by id limit $2) as next"
+            );
+            let upto: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(upto))
+                .bind(last)
+                .bind(batch)
+                .fetch_one(&mut *tx)
+                .await?;
+            let Some(upto) = upto else { continue };
+            indexed += sqlx::query(insert)
+                .bind(last)
+                .bind(upto)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query("update search_indexed set last_id = $2 where source = $1")
+                .bind(source)
+                .bind(upto)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(indexed)
+    })
+}
+
 /// Indexes everything committed so far for search, a batch at a time: what a search waits for.
 /// The heroes' days move on a batch with each, and the indexer rolls up the rest (after an
 /// upgrade on a large database, that is seconds of work no search should wait for).
-pub async fn catch_up(db: &SqlitePool, writes: &Writes) -> Result<u64, sqlx::Error> {
+pub async fn catch_up(db: &Db, writes: &Writes) -> Result<u64, sqlx::Error> {
     let mut indexed = 0;
     while search_pending(db).await? {
         indexed += index_pending(db, writes, INDEX_BATCH).await?;
@@ -210,7 +266,7 @@ pub async fn catch_up(db: &SqlitePool, writes: &Writes) -> Result<u64, sqlx::Err
 }
 
 /// Indexes and rolls up everything committed so far, a batch at a time.
-pub async fn catch_up_all(db: &SqlitePool, writes: &Writes) -> Result<u64, sqlx::Error> {
+pub async fn catch_up_all(db: &Db, writes: &Writes) -> Result<u64, sqlx::Error> {
     let mut indexed = 0;
     loop {
         let batch = index_pending(db, writes, INDEX_BATCH).await?;
@@ -225,15 +281,20 @@ pub async fn catch_up_all(db: &SqlitePool, writes: &Writes) -> Result<u64, sqlx:
 /// transaction.
 pub async fn rebuild(writes: &Writes) -> Result<(), sqlx::Error> {
     let mut tx = writes.begin().await?;
-    for statement in [
+    let fts = [
         "insert into stories_fts (stories_fts) values ('rebuild')",
         "insert into nominations_fts (nominations_fts) values ('rebuild')",
+    ];
+    let marks = [
         "update search_indexed set last_id = coalesce((select max(id) from nominations), 0)
          where source = 'nominations'",
         "update search_indexed set last_id = coalesce((select max(id) from stories), 0)
          where source = 'stories'",
-    ] {
-        sqlx::query(statement).execute(&mut *tx).await?;
+    ];
+    // PostgreSQL's search columns are generated with each row: only the marks move.
+    let rebuilt = tx.backend().pick(&fts[..], &[]);
+    for statement in rebuilt.iter().chain(&marks) {
+        crate::on!(&mut tx, tx => sqlx::query(*statement).execute(tx).await.map(|_| ()))?;
     }
     super::hero_days::rebuild(&mut tx).await?;
     tx.commit().await
@@ -282,26 +343,28 @@ pub const PROFILE_RECENT: &str =
 
 /// A person's recognitions received and given, stories credited, dates and tags: each found by
 /// index seeks on the person (see [`PROFILE`], [`PROFILE_TAGS`], [`PROFILE_RECENT`]).
-pub async fn profile(db: &SqlitePool, user: &str) -> Result<Profile, sqlx::Error> {
-    let (received, given, stories, first, latest): (i64, i64, i64, Option<i64>, Option<i64>) =
-        sqlx::query_as(PROFILE).bind(user).fetch_one(db).await?;
-    let tags = sqlx::query_as(PROFILE_TAGS)
-        .bind(user)
-        .fetch_all(db)
-        .await?;
-    let recent = sqlx::query_as(PROFILE_RECENT)
-        .bind(user)
-        .fetch_all(db)
-        .await?;
-    Ok(Profile {
-        received,
-        given,
-        thanks: super::thanks::received(db, user, 0).await?,
-        stories,
-        first,
-        latest,
-        tags,
-        recent,
+pub async fn profile(db: &Db, user: &str) -> Result<Profile, sqlx::Error> {
+    crate::on!(db, db => {
+        let (received, given, stories, first, latest): (i64, i64, i64, Option<i64>, Option<i64>) =
+            sqlx::query_as(PROFILE).bind(user).fetch_one(db).await?;
+        let tags = sqlx::query_as(PROFILE_TAGS)
+            .bind(user)
+            .fetch_all(db)
+            .await?;
+        let recent = sqlx::query_as(PROFILE_RECENT)
+            .bind(user)
+            .fetch_all(db)
+            .await?;
+        Ok(Profile {
+            received,
+            given,
+            thanks: super::thanks::received(db, user, 0).await?,
+            stories,
+            first,
+            latest,
+            tags,
+            recent,
+        })
     })
 }
 

@@ -1,6 +1,8 @@
 //! Stories, their heroes (with consent) and tags.
+use crate::store::Conn;
+use crate::store::db::Exec;
 use serde_json::json;
-use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
+use sqlx::FromRow;
 
 use crate::domain::{
     Answer, Consent, Customer, CustomerAnswer, CustomerKind, NewStory, Reaction, Story, UserId,
@@ -91,138 +93,160 @@ fn customer_answer(json: &str) -> Option<CustomerAnswer> {
 
 /// Stores a story inside the caller's transaction; returns its ID.
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     team_id: &str,
     story: &NewStory,
     message_permalink: Option<&str>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query_scalar(
-        "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
+    crate::on!(conn, conn => {
+        let id: i64 = sqlx::query_scalar(
+            "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
                               customer_kind, reaction, message_permalink, created_at, customer_title)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id",
-    )
-    .bind(team_id)
-    .bind(story.author().as_str())
-    .bind(story.title())
-    .bind(story.what_went_wrong())
-    .bind(story.happened_at())
-    .bind(story.fixed_at())
-    .bind(story.how_fixed())
-    .bind(story.surprise())
-    .bind(story.customer_kind().as_str())
-    .bind(story.reaction().as_str())
-    .bind(message_permalink)
-    .bind(now)
-    .bind(story.customer_title())
-    .fetch_one(&mut *conn)
-    .await?;
-    let heroes: Vec<&str> = story.heroes().iter().map(|h| h.as_str()).collect();
-    sqlx::query("insert into story_heroes (story_id, hero_id, position) select $1, value, key from json_each($2)")
-        .bind(id)
-        .bind(json!(heroes).to_string())
-        .execute(&mut *conn)
+        )
+        .bind(team_id)
+        .bind(story.author().as_str())
+        .bind(story.title())
+        .bind(story.what_went_wrong())
+        .bind(story.happened_at())
+        .bind(story.fixed_at())
+        .bind(story.how_fixed())
+        .bind(story.surprise())
+        .bind(story.customer_kind().as_str())
+        .bind(story.reaction().as_str())
+        .bind(message_permalink)
+        .bind(now)
+        .bind(story.customer_title())
+        .fetch_one(&mut *conn)
         .await?;
-    let tags: Vec<&str> = story.tags().iter().map(|t| t.as_str()).collect();
-    sqlx::query("insert into story_tags (story_id, tag) select $1, value from json_each($2)")
-        .bind(id)
-        .bind(json!(tags).to_string())
-        .execute(&mut *conn)
-        .await?;
-    Ok(id)
+        let heroes: Vec<&str> = story.heroes().iter().map(|h| h.as_str()).collect();
+        sqlx::query("insert into story_heroes (story_id, hero_id, position) select $1, value, key from json_each($2)")
+            .bind(id)
+            .bind(json!(heroes).to_string())
+            .execute(&mut *conn)
+            .await?;
+        let tags: Vec<&str> = story.tags().iter().map(|t| t.as_str()).collect();
+        sqlx::query("insert into story_tags (story_id, tag) select $1, value from json_each($2)")
+            .bind(id)
+            .bind(json!(tags).to_string())
+            .execute(&mut *conn)
+            .await?;
+        Ok(id)
+    })
 }
 
 /// Stories selected by `sql` (which selects `STORY_COLUMNS` from `stories s`), with integer
 /// parameters.
 pub async fn query(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     sql: &str,
     params: &[i64],
 ) -> Result<Vec<Story>, sqlx::Error> {
-    let mut query = sqlx::query_as::<_, StoryRow>(sqlx::AssertSqlSafe(sql.to_owned()));
-    for p in params {
-        query = query.bind(*p);
-    }
-    Ok(query
-        .fetch_all(db)
-        .await?
-        .into_iter()
-        .map(Story::from)
-        .collect())
+    crate::on_any!(db, db => {
+        let mut query = sqlx::query_as::<_, StoryRow>(sqlx::AssertSqlSafe(sql.to_owned()));
+        for p in params {
+            query = query.bind(*p);
+        }
+        Ok(query
+            .fetch_all(db)
+            .await?
+            .into_iter()
+            .map(Story::from)
+            .collect())
+    })
 }
 
-pub async fn get(db: impl SqliteExecutor<'_>, id: i64) -> Result<Option<Story>, sqlx::Error> {
-    let sql = format!("select {STORY_COLUMNS} from stories s where s.id = $1");
-    let row: Option<StoryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(Story::from))
+pub async fn get(db: impl Into<Exec<'_>>, id: i64) -> Result<Option<Story>, sqlx::Error> {
+    crate::on_any!(db, db => {
+        let sql = format!("select {STORY_COLUMNS} from stories s where s.id = $1");
+        let row: Option<StoryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+        Ok(row.map(Story::from))
+    })
 }
 
 /// Records a hero's choice; returns false if nothing changed (the same choice again, or a
 /// person the story does not credit).
 pub async fn set_consent(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     story_id: i64,
     hero_id: &str,
     consent: Consent,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "update story_heroes set consent = $3, consent_at = $4
-         where story_id = $1 and hero_id = $2 and consent != $3",
-    )
-    .bind(story_id)
-    .bind(hero_id)
-    .bind(consent.as_str())
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    crate::on_any!(db, db => {
+        let done = sqlx::query(
+            "update story_heroes set consent = $3, consent_at = $4
+             where story_id = $1 and hero_id = $2 and consent != $3",
+        )
+        .bind(story_id)
+        .bind(hero_id)
+        .bind(consent.as_str())
+        .bind(now)
+        .execute(db)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    })
 }
 
 /// The heroes of `story_id` who have not answered and were never asked on a featuring, marked
 /// asked as of `now`: each gets the polite ask once per story, however often it is featured.
 pub async fn ask_pending_once(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     story_id: i64,
     now: i64,
 ) -> Result<Vec<UserId>, sqlx::Error> {
-    let heroes: Vec<String> = sqlx::query_scalar(
-        "update story_heroes set feature_asked_at = $2
+    crate::on_any!(db, db => {
+        let heroes: Vec<String> = sqlx::query_scalar(
+            "update story_heroes set feature_asked_at = $2
          where story_id = $1 and consent = 'pending' and feature_asked_at is null
            and substr(hero_id, 1, length($3)) != $3 -- a forgotten person has no DM to ask in
          returning hero_id",
-    )
-    .bind(story_id)
-    .bind(now)
-    .bind(crate::domain::forgotten::PREFIX)
-    .fetch_all(db)
-    .await?;
-    Ok(heroes.into_iter().map(UserId::stored).collect())
+        )
+        .bind(story_id)
+        .bind(now)
+        .bind(crate::domain::forgotten::PREFIX)
+        .fetch_all(db)
+        .await?;
+        Ok(heroes.into_iter().map(UserId::stored).collect())
+    })
 }
 
 /// Marks a story featured (or not); returns false if nothing changed (already so, or no story).
 pub async fn set_featured(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     story_id: i64,
     featured: bool,
     by: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = if featured {
-        sqlx::query("update stories set featured_at = $3, featured_by = $2 where id = $1 and featured_at is null")
-            .bind(story_id)
-            .bind(by)
-            .bind(now)
-            .execute(db)
-            .await?
-    } else {
-        sqlx::query("update stories set featured_at = null, featured_by = null where id = $1 and featured_at is not null")
-            .bind(story_id)
-            .execute(db)
-            .await?
-    };
-    Ok(done.rows_affected() == 1)
+    crate::on_any!(db, db => {
+        let done = if featured {
+            sqlx::query("update stories set featured_at = $3, featured_by = $2 where id = $1 and featured_at is null")
+                .bind(story_id)
+                .bind(by)
+                .bind(now)
+                .execute(db)
+                .await?
+        } else {
+            sqlx::query("update stories set featured_at = null, featured_by = null where id = $1 and featured_at is not null")
+                .bind(story_id)
+                .execute(db)
+                .await?
+        };
+        Ok(done.rows_affected() == 1)
+    })
+}
+
+/// Whether story `id` exists (it may have been forgotten since a link to it was made).
+pub async fn exists(conn: &mut Conn<'_>, id: i64) -> Result<bool, sqlx::Error> {
+    crate::on!(conn, conn => {
+        sqlx::query_scalar("select exists (select 1 from stories where id = $1)")
+            .bind(id)
+            .fetch_one(conn)
+            .await
+    })
 }

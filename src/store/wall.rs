@@ -1,42 +1,50 @@
 //! The wallboard's keys (stored as hashes) and what the wallboard reads besides the scorecard:
 //! the latest recognitions.
-use sqlx::{FromRow, SqliteExecutor, SqlitePool};
+use crate::store::Db;
+use crate::store::db::Exec;
+use sqlx::FromRow;
 
 /// Records a new wallboard key by its hash.
 pub async fn issue(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     key_hash: &str,
     issued_by: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("insert into wall_keys (key_hash, issued_by, issued_at) values ($1, $2, $3)")
-        .bind(key_hash)
-        .bind(issued_by)
-        .bind(now)
-        .execute(db)
-        .await?;
-    Ok(())
+    crate::on_any!(db, db => {
+        sqlx::query("insert into wall_keys (key_hash, issued_by, issued_at) values ($1, $2, $3)")
+            .bind(key_hash)
+            .bind(issued_by)
+            .bind(now)
+            .execute(db)
+            .await?;
+        Ok(())
+    })
 }
 
 /// Whether a key with this hash was issued and not revoked.
-pub async fn valid(db: &SqlitePool, key_hash: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "select exists (select 1 from wall_keys where key_hash = $1 and revoked_at is null)",
-    )
-    .bind(key_hash)
-    .fetch_one(db)
-    .await
+pub async fn valid(db: &Db, key_hash: &str) -> Result<bool, sqlx::Error> {
+    crate::on!(db, db => {
+        sqlx::query_scalar(
+            "select exists (select 1 from wall_keys where key_hash = $1 and revoked_at is null)",
+        )
+        .bind(key_hash)
+        .fetch_one(db)
+        .await
+    })
 }
 
 /// Ends every key still working; how many there were.
-pub async fn revoke_all(db: impl SqliteExecutor<'_>, now: i64) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("update wall_keys set revoked_at = $1 where revoked_at is null")
-            .bind(now)
-            .execute(db)
-            .await?
-            .rows_affected(),
-    )
+pub async fn revoke_all(db: impl Into<Exec<'_>>, now: i64) -> Result<u64, sqlx::Error> {
+    crate::on_any!(db, db => {
+        Ok(
+            sqlx::query("update wall_keys set revoked_at = $1 where revoked_at is null")
+                .bind(now)
+                .execute(db)
+                .await?
+                .rows_affected(),
+        )
+    })
 }
 
 /// A recent nomination: who was recognised, by whom, and why.
@@ -56,19 +64,18 @@ impl Recognition {
 }
 
 /// The latest `limit` nominations, newest first.
-pub async fn latest_recognitions(
-    db: &SqlitePool,
-    limit: i64,
-) -> Result<Vec<Recognition>, sqlx::Error> {
-    sqlx::query_as(
-        "select n.nominator_id, n.reason, n.created_at,
+pub async fn latest_recognitions(db: &Db, limit: i64) -> Result<Vec<Recognition>, sqlx::Error> {
+    crate::on!(db, db => {
+        sqlx::query_as(
+            "select n.nominator_id, n.reason, n.created_at,
                 (select json_group_array(hero_id) from
                     (select hero_id from nomination_heroes where nomination_id = n.id order by position)) as heroes
          from nominations n order by n.created_at desc, n.id desc limit $1",
-    )
-    .bind(limit)
-    .fetch_all(db)
-    .await
+        )
+        .bind(limit)
+        .fetch_all(db)
+        .await
+    })
 }
 
 /// A customer's own "blown away" answer with a comment, as the wallboard quotes it: the story it
@@ -90,9 +97,10 @@ impl Quote {
 
 /// The newest "blown away" answer with a comment given since `since`, among the stories every
 /// credited hero agreed to tell outside Slack (the wallboard hangs where anyone passes).
-pub async fn latest_quote(db: &SqlitePool, since: i64) -> Result<Option<Quote>, sqlx::Error> {
-    sqlx::query_as(
-        "select s.title, trim(a.comment) as comment, a.answered_at,
+pub async fn latest_quote(db: &Db, since: i64) -> Result<Option<Quote>, sqlx::Error> {
+    crate::on!(db, db => {
+        sqlx::query_as(
+            "select s.title, trim(a.comment) as comment, a.answered_at,
                 (select json_group_array(hero_id) from
                     (select hero_id from story_heroes where story_id = s.id order by position)) as heroes
          from customer_answers a join stories s on s.id = a.story_id
@@ -100,8 +108,9 @@ pub async fn latest_quote(db: &SqlitePool, since: i64) -> Result<Option<Quote>, 
            and exists (select 1 from story_heroes h where h.story_id = s.id)
            and not exists (select 1 from story_heroes h where h.story_id = s.id and h.consent <> 'granted')
          order by a.answered_at desc, s.id desc limit 1",
-    )
-    .bind(since)
-    .fetch_optional(db)
-    .await
+        )
+        .bind(since)
+        .fetch_optional(db)
+        .await
+    })
 }

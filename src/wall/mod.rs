@@ -1,9 +1,10 @@
 //! The wallboard for an office screen: links behind random, revocable keys, and the board they
 //! open (gauges, trend, latest heroes, the story of the week).
+use crate::store::db::Exec;
+use crate::store::{Conn, Db};
 pub mod board;
 
 use sha2::{Digest, Sha256};
-use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 use crate::store;
 
@@ -21,26 +22,28 @@ pub fn hash(key: &str) -> String {
 
 /// Issues a new wallboard link under `public_url`, recorded as issued by `by`.
 pub async fn issue(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     public_url: &str,
     by: &str,
     now: i64,
 ) -> Result<String, sqlx::Error> {
-    let key = new_key();
-    store::wall::issue(db, &hash(&key), by, now).await?;
-    tracing::info!(by, "wallboard link issued");
-    Ok(format!("{}/wall/{key}", public_url.trim_end_matches('/')))
+    crate::on_any!(db, db => {
+        let key = new_key();
+        store::wall::issue(db, &hash(&key), by, now).await?;
+        tracing::info!(by, "wallboard link issued");
+        Ok(format!("{}/wall/{key}", public_url.trim_end_matches('/')))
+    })
 }
 
 /// Ends every wallboard link, in the caller's transaction; how many were working.
-pub async fn revoke(conn: &mut SqliteConnection, by: &str, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn revoke(conn: &mut Conn<'_>, by: &str, now: i64) -> Result<u64, sqlx::Error> {
     let ended = store::wall::revoke_all(conn, now).await?;
     tracing::info!(by, ended, "wallboard links revoked");
     Ok(ended)
 }
 
 /// Whether `key` opens the wallboard: a well-formed key that was issued and not revoked.
-pub async fn opens(db: &SqlitePool, key: &str) -> Result<bool, sqlx::Error> {
+pub async fn opens(db: &Db, key: &str) -> Result<bool, sqlx::Error> {
     if key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(false);
     }

@@ -1,31 +1,33 @@
 //! Counting and ranking in SQL: the plans seek indexes (never scan a table), and the answers
 //! equal the in-memory reference the digest was first written as.
+use crate::sql;
 use herobot::clock::Clock;
 use herobot::digest::oracle::{
     NominationFact, rank_heroes, scorecard_of, shareable_story_of_the_week, story_of_the_week,
 };
 use herobot::domain::Story;
 use herobot::domain::scorecard::HeroLine;
+use herobot::store::Db;
 use herobot::store::digests::Among;
 use herobot::store::{self, Writes, digests, search};
 use sqlx::SqlitePool;
 
 /// A migrated database, a writable pool of the test's own (it fills tables directly) and the
 /// app's write handle (which the indexer writes through).
-async fn database() -> (tempfile::TempDir, SqlitePool, Writes) {
+async fn database() -> (tempfile::TempDir, Db, Writes) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/herobot.db", dir.path().display());
     let opened = store::open(&url, Clock::system()).await.unwrap();
     let db = SqlitePool::connect_with(store::options(&url).unwrap())
         .await
         .unwrap();
-    (dir, db, opened.writes)
+    (dir, Db::Sqlite(db), opened.writes)
 }
 
 /// The plan of `sql` (each step's detail), with every parameter bound to `value`.
-async fn plan(db: &SqlitePool, sql: &str, params: usize, value: &str) -> Vec<String> {
+async fn plan(db: &Db, sql: &str, params: usize, value: &str) -> Vec<String> {
     let explain = format!("explain query plan {sql}");
-    let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(explain));
+    let mut query = sql::query_as::<(i64, i64, i64, String)>(explain);
     for _ in 0..params {
         query = query.bind(value);
     }
@@ -146,15 +148,15 @@ impl Lcg {
 
 /// Nominations and stories among a dozen heroes, most over 20 days and a quarter over 92, with
 /// many ties in time and in count; some stories featured, some tagged, some with a permalink.
-async fn fill(db: &SqlitePool) {
+async fn fill(db: &Db) {
     let mut rng = Lcg(12);
     let hero = |i: u64| format!("U0HERO{i:02}");
     for _ in 0..600 {
         let days = if rng.below(4) == 0 { 92 } else { 20 };
         let at = 1_000_000 + rng.below(days) * 86_400 + rng.below(3);
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sql::query_scalar(
             "insert into nominations (team_id, nominator_id, reason, source, created_at)
-             values ('T0TEAM', 'U0NOMINATOR', ?1, 'command', ?2) returning id",
+             values ('T0TEAM', 'U0NOMINATOR', $1, 'command', $2) returning id",
         )
         .bind(format!("reason {}", rng.below(1000)))
         .bind(at as i64)
@@ -167,7 +169,7 @@ async fn fill(db: &SqlitePool) {
             .take(1 + rng.below(2) as usize)
             .enumerate()
         {
-            sqlx::query("insert into nomination_heroes (nomination_id, hero_id, position) values (?1, ?2, ?3)")
+            sql::query("insert into nomination_heroes (nomination_id, hero_id, position) values ($1, $2, $3)")
                 .bind(id)
                 .bind(hero(*h))
                 .bind(position as i64)
@@ -180,10 +182,10 @@ async fn fill(db: &SqlitePool) {
         let days = if rng.below(4) == 0 { 92 } else { 20 };
         let at = 1_000_000 + rng.below(days) * 86_400 + rng.below(3);
         let happened = at as i64 - 100_000;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sql::query_scalar(
             "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
                                   customer_kind, reaction, message_permalink, featured_at, created_at)
-             values ('T0TEAM', 'U0AUTHOR', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) returning id",
+             values ('T0TEAM', 'U0AUTHOR', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id",
         )
         .bind(format!("Story {i}"))
         .bind("é".repeat(rng.below(400) as usize))
@@ -201,7 +203,7 @@ async fn fill(db: &SqlitePool) {
         .unwrap();
         // Two in three stories may be told outside; the rest wait for or lack their hero's
         // consent.
-        sqlx::query("insert into story_heroes (story_id, hero_id, position, consent) values (?1, ?2, 0, ?3)")
+        sql::query("insert into story_heroes (story_id, hero_id, position, consent) values ($1, $2, 0, $3)")
             .bind(id)
             .bind(hero(8 + rng.below(8)))
             .bind(["granted", "pending", "granted", "declined"][id as usize % 4])
@@ -209,7 +211,7 @@ async fn fill(db: &SqlitePool) {
             .await
             .unwrap();
         if rng.below(2) == 0 {
-            sqlx::query("insert into story_tags (story_id, tag) values (?1, 'billing')")
+            sql::query("insert into story_tags (story_id, tag) values ($1, 'billing')")
                 .bind(id)
                 .execute(db)
                 .await
@@ -219,11 +221,11 @@ async fn fill(db: &SqlitePool) {
 }
 
 /// What the digest read into memory before: every nomination and story of the period.
-async fn in_memory(db: &SqlitePool, start: i64, end: i64) -> (Vec<NominationFact>, Vec<Story>) {
-    let rows: Vec<(String, i64, String)> = sqlx::query_as(
+async fn in_memory(db: &Db, start: i64, end: i64) -> (Vec<NominationFact>, Vec<Story>) {
+    let rows: Vec<(String, i64, String)> = sql::query_as(
         "select n.reason, n.created_at,
                 (select json_group_array(hero_id) from nomination_heroes where nomination_id = n.id)
-         from nominations n where n.created_at >= ?1 and n.created_at < ?2",
+         from nominations n where n.created_at >= $1 and n.created_at < $2",
     )
     .bind(start)
     .bind(end)
@@ -239,7 +241,7 @@ async fn in_memory(db: &SqlitePool, start: i64, end: i64) -> (Vec<NominationFact
         })
         .collect();
     let sql = format!(
-        "select {} from stories s where s.created_at >= ?1 and s.created_at < ?2",
+        "select {} from stories s where s.created_at >= $1 and s.created_at < $2",
         store::stories::STORY_COLUMNS
     );
     let stories = store::stories::query(db, &sql, &[start, end])
@@ -255,14 +257,14 @@ const DIRECT_RANKING: &str = "with credits as materialized (
                max(nominated_at) as nominated_at, max(told_at) as told_at
         from (select h.hero_id, n.created_at as nominated_at, null as told_at
               from nominations n join nomination_heroes h on h.nomination_id = n.id
-              where n.created_at >= ?1 and n.created_at < ?2
+              where n.created_at >= $1 and n.created_at < $2
               union all
               select h.hero_id, null, s.created_at
               from stories s join story_heroes h on h.story_id = s.id
-              where s.created_at >= ?1 and s.created_at < ?2) credit
+              where s.created_at >= $1 and s.created_at < $2) credit
         group by credit.hero_id
         order by recognitions desc, coalesce(nominated_at, told_at) desc, hero
-        limit ?3)
+        limit $3)
     select c.hero, c.recognitions,
            coalesce(
                (select n.reason from nominations n join nomination_heroes h on h.nomination_id = n.id
@@ -275,8 +277,8 @@ const DIRECT_RANKING: &str = "with credits as materialized (
     from credits c
     order by c.recognitions desc, coalesce(c.nominated_at, c.told_at) desc, c.hero";
 
-async fn direct_ranking(db: &SqlitePool, start: i64, end: i64) -> Vec<HeroLine> {
-    let rows: Vec<(String, i64, String)> = sqlx::query_as(DIRECT_RANKING)
+async fn direct_ranking(db: &Db, start: i64, end: i64) -> Vec<HeroLine> {
+    let rows: Vec<(String, i64, String)> = sql::query_as(DIRECT_RANKING)
         .bind(start)
         .bind(end)
         .bind(10_000)
@@ -379,7 +381,7 @@ async fn ranking_from_the_heroes_days_gives_what_counting_every_row_gave() {
         }
     };
     let rolled_up = || async {
-        sqlx::query_scalar::<_, i64>("select coalesce(sum(recognitions), 0) from hero_days")
+        sql::query_scalar::<i64>("select coalesce(sum(recognitions), 0) from hero_days")
             .fetch_one(&db)
             .await
             .unwrap()
@@ -394,7 +396,7 @@ async fn ranking_from_the_heroes_days_gives_what_counting_every_row_gave() {
     let all = rolled_up().await;
     assert!(all > some);
     check("all indexed").await;
-    let blocks: i64 = sqlx::query_scalar("select sum(recognitions) from hero_blocks")
+    let blocks: i64 = sql::query_scalar("select sum(recognitions) from hero_blocks")
         .fetch_one(&db)
         .await
         .unwrap();
@@ -402,11 +404,11 @@ async fn ranking_from_the_heroes_days_gives_what_counting_every_row_gave() {
     // More rows, told and nominated on days the rollup holds already: counted directly.
     fill(&db).await;
     check("stored after indexing").await;
-    sqlx::query("delete from hero_days")
+    sql::query("delete from hero_days")
         .execute(&db)
         .await
         .unwrap();
-    sqlx::query("delete from hero_blocks")
+    sql::query("delete from hero_blocks")
         .execute(&db)
         .await
         .unwrap();
@@ -426,7 +428,7 @@ async fn weekly_scorecards_in_sql_give_what_scoring_in_memory_gave() {
 
     let (_dir, db, _writes) = database().await;
     fill(&db).await;
-    sqlx::query("insert into customer_answers (story_id, answer, answered_at) select id, 'blown_away', created_at from stories where id % 5 = 0")
+    sql::query("insert into customer_answers (story_id, answer, answered_at) select id, 'blown_away', created_at from stories where id % 5 = 0")
         .execute(&db)
         .await
         .unwrap();
@@ -477,8 +479,8 @@ async fn weekly_scorecards_in_sql_give_what_scoring_in_memory_gave() {
     }
 }
 
-async fn count(db: &SqlitePool, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+async fn count(db: &Db, sql: &str) -> i64 {
+    sql::query_scalar(sql.to_owned())
         .fetch_one(db)
         .await
         .unwrap()
@@ -508,7 +510,7 @@ async fn after_retention_the_heroes_days_and_search_hold_exactly_the_rows_left()
         "insert into outbox (method, lane, payload, status, next_attempt_at_ms, created_at)
          values ('chat.postMessage', 'C0DIGEST', '{\"text\":\"the digest\"}', 'sent', 0, 1)",
     ] {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
+        sql::query(sql)
             .execute(&db)
             .await
             .unwrap();
@@ -594,9 +596,9 @@ async fn after_retention_the_heroes_days_and_search_hold_exactly_the_rows_left()
         count(&db, "select count(*) from stories").await
     );
     for table in ["nominations_fts", "stories_fts"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+        sql::query(format!(
             "insert into {table} ({table}, rank) values ('integrity-check', 1)"
-        )))
+        ))
         .execute(&db)
         .await
         .unwrap();

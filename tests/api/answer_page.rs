@@ -3,6 +3,7 @@
 use crate::answers::{link_from_teller, with_answers};
 use crate::browser::{browser_tools, headless, screenshots};
 use crate::helpers::{eventually, insert_story, now, spawn_app_with};
+use crate::sql;
 
 #[tokio::test]
 async fn a_customer_answers_on_a_phone_with_one_press() {
@@ -36,7 +37,7 @@ async fn a_customer_answers_on_a_phone_with_one_press() {
     let shots = screenshots();
     let png = browser.screenshot(&shots.join("answer-phone.png")).await;
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 5_000);
-    let recorded: i64 = sqlx::query_scalar("select count(*) from customer_answers")
+    let recorded: i64 = sql::query_scalar("select count(*) from customer_answers")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -48,7 +49,7 @@ async fn a_customer_answers_on_a_phone_with_one_press() {
     browser.click("button.chosen").await;
     browser.wait_for_url(|url| url.ends_with("?thanks=1")).await;
     let answer: (String, Option<String>) = eventually("the answer to be recorded", || async {
-        sqlx::query_as("select answer, comment from customer_answers where story_id = ?1")
+        sql::query_as("select answer, comment from customer_answers where story_id = $1")
             .bind(story)
             .fetch_optional(&app.db)
             .await

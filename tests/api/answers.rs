@@ -1,6 +1,7 @@
 //! Ask the customer: the teller's link, the answer page (a GET records nothing, a POST records
 //! and changes, a closed or forged link refuses), the per-link limit, the internal customer's DM,
 //! the scorecard and the heroes' DM.
+use crate::sql;
 use serde_json::{Value, json};
 
 use crate::helpers::{
@@ -86,7 +87,7 @@ pub async fn answer_of(
     app: &TestApp,
     story: i64,
 ) -> Option<(String, Option<String>, Option<String>)> {
-    sqlx::query_as("select answer, comment, customer_id from customer_answers where story_id = ?1")
+    sql::query_as("select answer, comment, customer_id from customer_answers where story_id = $1")
         .bind(story)
         .fetch_optional(&app.db)
         .await
@@ -208,7 +209,7 @@ async fn the_customer_reads_the_line_the_teller_worded_for_them() {
         .await;
     assert_eq!(response.text().await.unwrap(), "", "the modal closes");
     let (story, stored): (i64, Option<String>) =
-        sqlx::query_as("select id, customer_title from stories order by id desc limit 1")
+        sql::query_as("select id, customer_title from stories order by id desc limit 1")
             .fetch_one(&app.db)
             .await
             .unwrap();
@@ -376,7 +377,7 @@ async fn a_post_records_the_answer_and_a_second_post_changes_it() {
         answer_of(&app, story).await,
         Some(("not_really".into(), None, None))
     );
-    let answered_at: i64 = sqlx::query_scalar("select answered_at from customer_answers")
+    let answered_at: i64 = sql::query_scalar("select answered_at from customer_answers")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -511,7 +512,7 @@ async fn an_internal_customers_dm_buttons_record_once_whoever_else_presses_them(
         &[("U0ALICE", "pending"), ("U0BOB", "pending")],
     )
     .await;
-    sqlx::query("update stories set customer_kind = 'internal' where id = ?1")
+    sql::query("update stories set customer_kind = 'internal' where id = $1")
         .bind(story)
         .execute(&app.db)
         .await
@@ -839,7 +840,7 @@ async fn herobot_answer_link_prints_a_signed_link_for_the_story() {
         .strip_prefix(&format!("{PUBLIC_URL}/answer/"))
         .expect("under the public URL");
     let made_at: i64 = token.split('.').nth(1).unwrap().parse().unwrap();
-    let key: Vec<u8> = sqlx::query_scalar("select key from library_key")
+    let key: Vec<u8> = sql::query_scalar("select key from library_key")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -856,7 +857,7 @@ async fn herobot_answer_link_prints_a_signed_link_for_the_story() {
 
     // A colleague is asked in Slack, never by a link: no link is made for their story, and a
     // link made before cannot show their story or answer in their place.
-    sqlx::query("update stories set customer_kind = 'internal' where id = ?1")
+    sql::query("update stories set customer_kind = 'internal' where id = $1")
         .bind(story)
         .execute(&app.db)
         .await

@@ -1,6 +1,7 @@
 //! The audit trail: a Feature, a sign-in and each export write their row (never the words
 //! searched for); `/library/audit` is for leaders, escaped, with a CSV safe for spreadsheets;
 //! `herobot audit --since` prints it.
+use crate::sql;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION};
 use serde_json::Value;
@@ -22,7 +23,7 @@ fn options() -> Options {
 /// The trail, oldest first: (actor, event, subject).
 async fn trail(app: &TestApp) -> Vec<(String, String, Value)> {
     let rows: Vec<(String, String, String)> =
-        sqlx::query_as("select actor, event, subject from audit order by id")
+        sql::query_as("select actor, event, subject from audit order by id")
             .fetch_all(&app.db)
             .await
             .unwrap();

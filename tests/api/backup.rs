@@ -1,5 +1,6 @@
 //! Backups: `herobot backup FILE` takes a consistent copy while herobot stores a burst of
 //! nominations, holding everything acknowledged before it started, and herobot serves from it.
+use crate::sql;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
@@ -76,12 +77,12 @@ async fn a_backup_taken_during_a_burst_holds_every_acknowledged_nomination_and_s
     let mut copy = sqlx::SqliteConnection::connect(&format!("sqlite://{}", target.display()))
         .await
         .unwrap();
-    let verdict: String = sqlx::query_scalar("pragma integrity_check")
+    let verdict: String = sql::query_scalar("pragma integrity_check")
         .fetch_one(&mut copy)
         .await
         .unwrap();
     assert_eq!(verdict, "ok");
-    let reasons: Vec<String> = sqlx::query_scalar("select reason from nominations")
+    let reasons: Vec<String> = sql::query_scalar("select reason from nominations")
         .fetch_all(&mut copy)
         .await
         .unwrap();

@@ -4,6 +4,7 @@
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Where they are
 //! missing the test says so and passes, unless `HEROBOT_BROWSER_TEST=required`, as in CI.
+use crate::sql;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -359,7 +360,7 @@ async fn a_leader_searches_features_and_downloads_in_a_real_browser() {
         ("U0BOB", "Bob Okafor"),
         ("U0ZAINAB", "Zainab Bello"),
     ] {
-        sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+        sql::query("insert into user_names (user_id, name, fetched_at) values ($1, $2, $3)")
             .bind(id)
             .bind(name)
             .bind(now())
@@ -433,7 +434,7 @@ async fn a_leader_searches_features_and_downloads_in_a_real_browser() {
         browser.source().await.contains("Unfeature").then_some(())
     })
     .await;
-    let by: Option<String> = sqlx::query_scalar("select featured_by from stories where id = ?1")
+    let by: Option<String> = sql::query_scalar("select featured_by from stories where id = $1")
         .bind(story)
         .fetch_one(&app.db)
         .await

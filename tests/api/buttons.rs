@@ -1,5 +1,6 @@
 //! Consent buttons in a hero's DM and the Feature button on a story post, including presses
 //! that repeat and people who may not press them.
+use crate::sql;
 use serde_json::{Value, json};
 
 use crate::helpers::{LEADER, NOMINATOR, TestApp, eventually, json as body_json, spawn_app};
@@ -41,7 +42,7 @@ async fn responses(app: &TestApp, wait_for: usize) -> Vec<Value> {
 }
 
 async fn consent_of(app: &TestApp, story: i64, hero: &str) -> String {
-    sqlx::query_scalar("select consent from story_heroes where story_id = ?1 and hero_id = ?2")
+    sql::query_scalar("select consent from story_heroes where story_id = $1 and hero_id = $2")
         .bind(story)
         .bind(hero)
         .fetch_one(&app.db)
@@ -116,7 +117,7 @@ async fn someone_not_credited_cannot_consent_for_a_story() {
     .await;
     assert_eq!(consent_of(&app, story, "U0ALICE").await, "pending");
     let changed: i64 =
-        sqlx::query_scalar("select count(*) from story_heroes where consent != 'pending'")
+        sql::query_scalar("select count(*) from story_heroes where consent != 'pending'")
             .fetch_one(&app.db)
             .await
             .unwrap();
@@ -134,7 +135,7 @@ async fn a_leader_features_a_story_once_and_the_post_shows_it() {
     }
 
     let featured: (Option<i64>, Option<String>) =
-        sqlx::query_as("select featured_at, featured_by from stories where id = ?1")
+        sql::query_as("select featured_at, featured_by from stories where id = $1")
             .bind(story)
             .fetch_one(&app.db)
             .await
@@ -157,7 +158,7 @@ async fn a_leader_features_a_story_once_and_the_post_shows_it() {
     app.interact(&press(&app, LEADER, "unfeature_story", story, "C0STORIES"))
         .await;
     let featured_at: Option<i64> =
-        sqlx::query_scalar("select featured_at from stories where id = ?1")
+        sql::query_scalar("select featured_at from stories where id = $1")
             .bind(story)
             .fetch_one(&app.db)
             .await
@@ -176,7 +177,7 @@ async fn only_leaders_can_feature_stories() {
 
     assert_eq!(response.status(), 200);
     let featured_at: Option<i64> =
-        sqlx::query_scalar("select featured_at from stories where id = ?1")
+        sql::query_scalar("select featured_at from stories where id = $1")
             .bind(story)
             .fetch_one(&app.db)
             .await
@@ -199,8 +200,8 @@ async fn only_leaders_can_feature_stories() {
 async fn feature_is_refused_on_a_story_a_hero_kept_inside_and_the_leader_is_told_why() {
     let app = spawn_app().await;
     let story = tell_story(&app, &["U0ZAINAB", "U0ALICE"]).await;
-    sqlx::query(
-        "update story_heroes set consent = 'declined' where story_id = ?1 and hero_id = 'U0ZAINAB'",
+    sql::query(
+        "update story_heroes set consent = 'declined' where story_id = $1 and hero_id = 'U0ZAINAB'",
     )
     .bind(story)
     .execute(&app.db)
@@ -213,7 +214,7 @@ async fn feature_is_refused_on_a_story_a_hero_kept_inside_and_the_leader_is_told
 
     assert_eq!(response.status(), 200);
     let featured: (Option<i64>, Option<String>) =
-        sqlx::query_as("select featured_at, featured_by from stories where id = ?1")
+        sql::query_as("select featured_at, featured_by from stories where id = $1")
             .bind(story)
             .fetch_one(&app.db)
             .await
@@ -246,8 +247,8 @@ async fn feature_is_refused_on_a_story_a_hero_kept_inside_and_the_leader_is_told
 async fn feature_on_a_story_with_heroes_still_pending_is_allowed() {
     let app = spawn_app().await;
     let story = tell_story(&app, &["U0ALICE", "U0BOB"]).await;
-    sqlx::query(
-        "update story_heroes set consent = 'granted' where story_id = ?1 and hero_id = 'U0ALICE'",
+    sql::query(
+        "update story_heroes set consent = 'granted' where story_id = $1 and hero_id = 'U0ALICE'",
     )
     .bind(story)
     .execute(&app.db)
@@ -258,7 +259,7 @@ async fn feature_on_a_story_with_heroes_still_pending_is_allowed() {
         .await;
 
     let featured_by: Option<String> =
-        sqlx::query_scalar("select featured_by from stories where id = ?1")
+        sql::query_scalar("select featured_by from stories where id = $1")
             .bind(story)
             .fetch_one(&app.db)
             .await
@@ -273,8 +274,8 @@ async fn feature_on_a_story_with_heroes_still_pending_is_allowed() {
 async fn featuring_asks_each_pending_hero_once_politely() {
     let app = spawn_app().await;
     let story = tell_story(&app, &["U0ALICE", "U0BOB", "U0CAROL"]).await;
-    sqlx::query(
-        "update story_heroes set consent = 'granted' where story_id = ?1 and hero_id = 'U0ALICE'",
+    sql::query(
+        "update story_heroes set consent = 'granted' where story_id = $1 and hero_id = 'U0ALICE'",
     )
     .bind(story)
     .execute(&app.db)
@@ -313,7 +314,7 @@ async fn featuring_asks_each_pending_hero_once_politely() {
         "{text}"
     );
     assert!(text.contains("consent_grant") && text.contains("consent_decline"));
-    let featured: Option<i64> = sqlx::query_scalar("select featured_at from stories where id = ?1")
+    let featured: Option<i64> = sql::query_scalar("select featured_at from stories where id = $1")
         .bind(story)
         .fetch_one(&app.db)
         .await
@@ -360,7 +361,7 @@ async fn a_replayed_press_changes_nothing() {
         .await
     };
     let featured_at = || async {
-        sqlx::query_scalar::<_, Option<i64>>("select featured_at from stories where id = ?1")
+        sql::query_scalar::<Option<i64>>("select featured_at from stories where id = $1")
             .bind(story)
             .fetch_one(&app.db)
             .await

@@ -1,4 +1,5 @@
 //! `/hero`: quick nominations end to end, help, and bad input that stores nothing.
+use crate::sql;
 use serde_json::Value;
 
 use crate::helpers::{
@@ -24,7 +25,7 @@ async fn a_quick_nomination_is_confirmed_stored_celebrated_and_each_hero_told() 
         "{ack_text}"
     );
 
-    let row: (String, String, Option<String>, Option<String>, String, Option<String>, String) = sqlx::query_as(
+    let row: (String, String, Option<String>, Option<String>, String, Option<String>, String) = sql::query_as(
         "select team_id, nominator_id, category, customer_kind, reason, channel_id, source from nominations",
     )
     .fetch_one(&app.db)
@@ -43,12 +44,12 @@ async fn a_quick_nomination_is_confirmed_stored_celebrated_and_each_hero_told() 
         )
     );
     let heroes: Vec<String> =
-        sqlx::query_scalar("select hero_id from nomination_heroes order by position")
+        sql::query_scalar("select hero_id from nomination_heroes order by position")
             .fetch_all(&app.db)
             .await
             .unwrap();
     assert_eq!(heroes, ["U0ALICE", "U0BOB"]);
-    let tags: Vec<String> = sqlx::query_scalar("select tag from nomination_tags")
+    let tags: Vec<String> = sql::query_scalar("select tag from nomination_tags")
         .fetch_all(&app.db)
         .await
         .unwrap();
@@ -163,7 +164,7 @@ async fn concurrent_nominations_are_all_stored_with_their_own_heroes() {
         assert_eq!(sent.unwrap().unwrap().status(), 200);
     }
     assert_eq!(app.count("nominations").await, 40);
-    let mismatched: i64 = sqlx::query_scalar(
+    let mismatched: i64 = sql::query_scalar(
         "select count(*) from nominations n join nomination_heroes h on h.nomination_id = n.id
          where n.reason not like '%number ' || substr(h.hero_id, 7) || ' %'",
     )
@@ -187,7 +188,7 @@ async fn user_text_is_escaped_so_nobody_gets_pinged_through_the_bot() {
     )
     .await;
 
-    let stored: String = sqlx::query_scalar("select reason from nominations")
+    let stored: String = sql::query_scalar("select reason from nominations")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -360,11 +361,7 @@ async fn the_hourly_limit_answers_kindly_and_stores_nothing() {
 #[tokio::test]
 async fn a_locked_database_gets_an_answer_in_time_and_keeps_nothing() {
     let app = spawn_app().await;
-    let mut holder = app.db.acquire().await.unwrap();
-    sqlx::query("begin immediate")
-        .execute(&mut *holder)
-        .await
-        .unwrap();
+    let holder = crate::helpers::hold_write_lock(&app.db).await;
 
     let started = std::time::Instant::now();
     let answer: Value = app.hero(NOMINATOR, EXAMPLE).await.json().await.unwrap();
@@ -383,7 +380,6 @@ async fn a_locked_database_gets_an_answer_in_time_and_keeps_nothing() {
         waited < std::time::Duration::from_secs(5),
         "answered after {waited:?}"
     );
-    sqlx::query("rollback").execute(&mut *holder).await.unwrap();
     drop(holder);
     app.settled().await;
     assert_eq!(app.count("nominations").await, 0);

@@ -1,5 +1,6 @@
 //! The person meant gets the credit: a message shortcut credits the people the message
 //! mentions, its text names them, and a stored `<@U…>` reads as a name on every page and export.
+use crate::sql;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -26,7 +27,7 @@ async fn slack_knows(app: &TestApp, id: &str, name: &str) {
 
 /// A name remembered from an earlier look-up.
 async fn remembered(app: &TestApp, id: &str, name: &str) {
-    sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+    sql::query("insert into user_names (user_id, name, fetched_at) values ($1, $2, $3)")
         .bind(id)
         .bind(name)
         .bind(now())
@@ -140,9 +141,9 @@ async fn a_stored_mention_reads_as_a_name_in_the_library_the_wallboard_and_the_e
         now(),
     )
     .await;
-    sqlx::query(
+    sql::query(
         "update stories set what_went_wrong = 'Invoices went out twice; <@U0ZAINAB> saw it, <@U0NOBODY> did not',
-                            how_fixed = '<@U0ZAINAB> refunded everyone <!channel>' where id = ?1",
+                            how_fixed = '<@U0ZAINAB> refunded everyone <!channel>' where id = $1",
     )
     .bind(id)
     .execute(&app.db)
@@ -309,7 +310,7 @@ async fn a_share_under_the_minimum_sample_is_too_few_to_judge_and_shows_its_coun
     .await;
     insert_story(&app, "One", "A card", &[("U0ALICE", "granted")], now()).await;
     let late = insert_story(&app, "Two", "A card", &[("U0BOB", "granted")], now()).await;
-    sqlx::query("update stories set happened_at = fixed_at - 2 * 86400 where id = ?1")
+    sql::query("update stories set happened_at = fixed_at - 2 * 86400 where id = $1")
         .bind(late)
         .execute(&app.db)
         .await

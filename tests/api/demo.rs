@@ -3,6 +3,7 @@
 //! refused), `--reset` starting over, and Marketing's report card: six months seeded through the
 //! modals and actions, a rater rating the open round from their DM, and an action item added
 //! from the results.
+use crate::sql;
 use std::collections::HashMap;
 
 use herobot::demo::cast::{self, GENERAL, HEROES, LEADER, REVIEW, STORIES};
@@ -10,6 +11,7 @@ use herobot::demo::record::Shown;
 use herobot::demo::seed::{self, Act};
 use herobot::demo::{self as demo, Options, Running};
 use herobot::domain::command::{self, Command};
+use herobot::store::Db;
 use serde_json::{Value, json};
 use sqlx::SqlitePool;
 
@@ -40,22 +42,24 @@ pub async fn start_demo_at(dir: &std::path::Path, reset: bool, seed: u64, at: i6
     .expect("the demo starts")
 }
 
-async fn db(running: &Running) -> SqlitePool {
-    SqlitePool::connect(&format!("sqlite://{}", running.database.display()))
-        .await
-        .unwrap()
+async fn db(running: &Running) -> Db {
+    Db::Sqlite(
+        SqlitePool::connect(&format!("sqlite://{}", running.database.display()))
+            .await
+            .unwrap(),
+    )
 }
 
-async fn count(db: &SqlitePool, table: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+async fn count(db: &Db, table: &str) -> i64 {
+    sql::query_scalar(format!("select count(*) from {table}"))
         .fetch_one(db)
         .await
         .unwrap()
 }
 
 /// Everything seeded, as comparable rows.
-async fn contents(db: &SqlitePool) -> Vec<String> {
-    sqlx::query_scalar(
+async fn contents(db: &Db) -> Vec<String> {
+    sql::query_scalar(
         "select * from (
            select json_array(nominator_id, reason, category, customer_kind, source, created_at,
                   (select group_concat(hero_id, ',') from nomination_heroes where nomination_id = n.id))
@@ -174,10 +178,10 @@ async fn seeded_records_are_what_the_actions_store_for_what_people_typed() {
             panic!("{text} is not a nomination");
         };
         let heroes: Vec<String> = n.heroes.iter().map(|h| h.to_string()).collect();
-        let stored: Option<(String, Option<String>, String)> = sqlx::query_as(
+        let stored: Option<(String, Option<String>, String)> = sql::query_as(
             "select source, category, (select group_concat(hero_id, ',') from
                  (select hero_id from nomination_heroes where nomination_id = n.id order by position))
-             from nominations n where nominator_id = ?1 and reason = ?2 and created_at = ?3",
+             from nominations n where nominator_id = $1 and reason = $2 and created_at = $3",
         )
         .bind(user)
         .bind(n.reason.as_str())
@@ -198,9 +202,9 @@ async fn seeded_records_are_what_the_actions_store_for_what_people_typed() {
         .count();
     assert_eq!(count(&db, "nominations").await, (quick + modal) as i64);
     assert_eq!(
-        sqlx::query_scalar::<_, i64>(
+        sql::query_scalar::<i64>(
             "select count(*) from nominations
-             where source = 'modal' and channel_id = ?1 and reason like 'Thank you %'"
+             where source = 'modal' and channel_id = $1 and reason like 'Thank you %'"
         )
         .bind(GENERAL.id)
         .fetch_one(&db)
@@ -217,7 +221,7 @@ async fn seeded_records_are_what_the_actions_store_for_what_people_typed() {
         .count();
     assert_eq!(count(&db, "stories").await, stories as i64);
     let consents: HashMap<String, i64> =
-        sqlx::query_as("select consent, count(*) from story_heroes group by 1")
+        sql::query_as("select consent, count(*) from story_heroes group by 1")
             .fetch_all(&db)
             .await
             .unwrap()
@@ -239,7 +243,7 @@ async fn seeded_records_are_what_the_actions_store_for_what_people_typed() {
         .filter(|s| matches!(s.act, Act::Feature { .. }))
         .count();
     assert_eq!(
-        sqlx::query_scalar::<_, i64>("select count(*) from stories where featured_by = ?1")
+        sql::query_scalar::<i64>("select count(*) from stories where featured_by = $1")
             .bind(LEADER.id)
             .fetch_one(&db)
             .await
@@ -247,7 +251,7 @@ async fn seeded_records_are_what_the_actions_store_for_what_people_typed() {
         featured as i64
     );
     let slow: i64 =
-        sqlx::query_scalar("select count(*) from stories where fixed_at - happened_at > 86400")
+        sql::query_scalar("select count(*) from stories where fixed_at - happened_at > 86400")
             .fetch_one(&db)
             .await
             .unwrap();
@@ -255,7 +259,7 @@ async fn seeded_records_are_what_the_actions_store_for_what_people_typed() {
         slow > 0 && slow < stories as i64,
         "recoveries inside and outside 24 h"
     );
-    let weeks: Vec<String> = sqlx::query_scalar("select week from digests")
+    let weeks: Vec<String> = sql::query_scalar("select week from digests")
         .fetch_all(&db)
         .await
         .unwrap();
@@ -266,7 +270,7 @@ async fn seeded_records_are_what_the_actions_store_for_what_people_typed() {
     );
 
     // Everything was delivered, and Slack shows it where it belongs.
-    let undelivered: i64 = sqlx::query_scalar("select count(*) from outbox where status != 'sent'")
+    let undelivered: i64 = sql::query_scalar("select count(*) from outbox where status != 'sent'")
         .fetch_one(&db)
         .await
         .unwrap();
@@ -933,7 +937,7 @@ async fn the_seeded_report_card_is_what_the_actions_store_for_the_plan() {
         i64,
         String,
         i64,
-    ) = sqlx::query_as(
+    ) = sql::query_as(
         "select id, supplier, review_channel, anonymous, created_by, created_at from report_cards",
     )
     .fetch_one(&db)
@@ -950,8 +954,8 @@ async fn the_seeded_report_card_is_what_the_actions_store_for_the_plan() {
     );
     assert_eq!(Some(created_at), at(&Act::NewCard));
     assert!((START - created_at) / 86_400 > 180, "made months ago");
-    let names: Vec<String> = sqlx::query_scalar(
-        "select name from report_card_deliverables where card_id = ?1 order by position",
+    let names: Vec<String> = sql::query_scalar(
+        "select name from report_card_deliverables where card_id = $1 order by position",
     )
     .bind(card)
     .fetch_all(&db)
@@ -959,7 +963,7 @@ async fn the_seeded_report_card_is_what_the_actions_store_for_the_plan() {
     .unwrap();
     assert_eq!(names, DELIVERABLES);
     let raters: Vec<String> =
-        sqlx::query_scalar("select rater_id from report_card_raters order by rater_id")
+        sql::query_scalar("select rater_id from report_card_raters order by rater_id")
             .fetch_all(&db)
             .await
             .unwrap();
@@ -967,7 +971,7 @@ async fn the_seeded_report_card_is_what_the_actions_store_for_the_plan() {
 
     // Six rounds, opened when herobot's schedule opens them, reminded after three days and
     // closed after seven (November's closed before START).
-    let rounds: Vec<RoundRow> = sqlx::query_as(
+    let rounds: Vec<RoundRow> = sql::query_as(
         "select id, month, opened_at, reminded_at, closed_at from report_card_rounds order by month",
     )
     .fetch_all(&db)
@@ -1001,10 +1005,10 @@ async fn the_seeded_report_card_is_what_the_actions_store_for_the_plan() {
             continue;
         };
         let round = rounds.iter().find(|r| r.1 == month.to_string()).unwrap().0;
-        let stored: Vec<(i64, Option<String>, i64)> = sqlx::query_as(
+        let stored: Vec<(i64, Option<String>, i64)> = sql::query_as(
             "select a.rating, a.comment, a.answered_at from report_card_answers a
              join report_card_deliverables d on d.id = a.deliverable_id
-             where a.round_id = ?1 and a.rater_id = ?2 order by d.position",
+             where a.round_id = $1 and a.rater_id = $2 order by d.position",
         )
         .bind(round)
         .bind(rater)
@@ -1027,7 +1031,7 @@ async fn the_seeded_report_card_is_what_the_actions_store_for_the_plan() {
     }
     assert_eq!(count(&db, "report_card_answers").await, given as i64);
     let comments: i64 =
-        sqlx::query_scalar("select count(*) from report_card_answers where comment is not null")
+        sql::query_scalar("select count(*) from report_card_answers where comment is not null")
             .fetch_one(&db)
             .await
             .unwrap();
@@ -1037,10 +1041,10 @@ async fn the_seeded_report_card_is_what_the_actions_store_for_the_plan() {
     let average = |round: i64, position: i64| {
         let db = db.clone();
         async move {
-            sqlx::query_scalar::<_, f64>(
+            sql::query_scalar::<f64>(
                 "select avg(a.rating) from report_card_answers a
                  join report_card_deliverables d on d.id = a.deliverable_id
-                 where a.round_id = ?1 and d.position = ?2",
+                 where a.round_id = $1 and d.position = $2",
             )
             .bind(round)
             .bind(position)
@@ -1094,7 +1098,7 @@ async fn the_seeded_report_card_is_what_the_actions_store_for_the_plan() {
     }
 
     // The action items, added through the form: the first done by its owner from her DM.
-    let actions: Vec<ActionRow> = sqlx::query_as(
+    let actions: Vec<ActionRow> = sql::query_as(
         "select what, owner_id, due_on, added_by, added_at, done_at, done_by
              from report_card_actions order by id",
     )
@@ -1139,7 +1143,7 @@ async fn a_rater_rates_the_open_round_from_their_dm_and_the_leader_adds_an_actio
     let running = start_demo_at(dir.path(), false, SEED, EARLY_DECEMBER).await;
     let db = db(&running).await;
     let open: Vec<(i64, String)> =
-        sqlx::query_as("select id, month from report_card_rounds where closed_at is null")
+        sql::query_as("select id, month from report_card_rounds where closed_at is null")
             .fetch_all(&db)
             .await
             .unwrap();
@@ -1149,8 +1153,8 @@ async fn a_rater_rates_the_open_round_from_their_dm_and_the_leader_adds_an_actio
     let answered = |rater: &'static str| {
         let db = db.clone();
         async move {
-            sqlx::query_scalar::<_, i64>(
-                "select count(*) from report_card_answers where round_id = ?1 and rater_id = ?2",
+            sql::query_scalar::<i64>(
+                "select count(*) from report_card_answers where round_id = $1 and rater_id = $2",
             )
             .bind(round)
             .bind(rater)
@@ -1218,9 +1222,9 @@ async fn a_rater_rates_the_open_round_from_their_dm_and_the_leader_adds_an_actio
     assert_eq!(thanked["body"]["response_action"], "update", "{thanked}");
     assert_eq!(thanked["body"]["view"]["title"]["text"], "Thank you");
     assert_eq!(answered("U0DPRIYA").await, 5);
-    let comment: Option<String> = sqlx::query_scalar(
+    let comment: Option<String> = sql::query_scalar(
         "select a.comment from report_card_answers a join report_card_deliverables d
-         on d.id = a.deliverable_id where a.round_id = ?1 and a.rater_id = 'U0DPRIYA' and d.position = 0",
+         on d.id = a.deliverable_id where a.round_id = $1 and a.rater_id = 'U0DPRIYA' and d.position = 0",
     )
     .bind(round)
     .fetch_one(&db)
@@ -1296,7 +1300,7 @@ async fn a_rater_rates_the_open_round_from_their_dm_and_the_leader_adds_an_actio
     })
     .await;
     assert!(message.to_string().contains("done"), "{message}");
-    let done_by: Option<String> = sqlx::query_scalar(
+    let done_by: Option<String> = sql::query_scalar(
         "select done_by from report_card_actions where what = 'Send the lead list on the 3rd'",
     )
     .fetch_one(&db)

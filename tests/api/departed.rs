@@ -2,6 +2,7 @@
 //! `deleted: true` marks the person, `deleted: false` clears them, the daily reading of
 //! `users.list` (in pages) catches a missed event, and the job forgets whoever has been gone the
 //! configured days, leaving a `schedule` row in the audit trail.
+use crate::sql;
 use serde_json::json;
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -100,7 +101,7 @@ async fn a_departed_person_is_forgotten_after_the_configured_days_unless_reactiv
     user_change(&app, "Ev03", "U0BEN", false).await;
     // A profile change of someone herobot never met stores nothing.
     user_change(&app, "Ev04", "U0ZED", true).await;
-    let marked: Vec<String> = sqlx::query_scalar("select user_id from departures order by user_id")
+    let marked: Vec<String> = sql::query_scalar("select user_id from departures order by user_id")
         .fetch_all(&app.db)
         .await
         .unwrap();

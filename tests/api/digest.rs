@@ -1,6 +1,7 @@
 //! The weekly digest and `/hero top`: leaders only, exactly once per week (also when posts race
 //! or the service restarts), and the scheduler's catch-up on start-up.
 
+use crate::sql;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -54,22 +55,22 @@ async fn seed_last_week(app: &TestApp, heroes: &[&str]) {
     for (i, hero) in heroes.iter().enumerate() {
         // A nomination and its hero in one transaction, as herobot stores them: the indexer
         // must never see one without the other (it would roll up a nomination with no hero).
-        let mut tx = app.db.begin().await.unwrap();
-        let id: i64 = sqlx::query_scalar(
+        let mut tx = crate::helpers::transaction(&app.db).await;
+        let id: i64 = sql::query_scalar(
             "insert into nominations (team_id, nominator_id, reason, channel_id, source, created_at)
-             values ('T0TEAM', 'U0NOMINATOR', ?1, 'C0GENERAL', 'command', ?2) returning id",
+             values ('T0TEAM', 'U0NOMINATOR', $1, 'C0GENERAL', 'command', $2) returning id",
         )
         .bind(format!("for rescuing customer number {i} before lunch"))
         .bind(last_week_tuesday)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await
         .unwrap();
-        sqlx::query(
-            "insert into nomination_heroes (nomination_id, hero_id, position) values (?1, ?2, 0)",
+        sql::query(
+            "insert into nomination_heroes (nomination_id, hero_id, position) values ($1, $2, 0)",
         )
         .bind(id)
         .bind(*hero)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await
         .unwrap();
         tx.commit().await.unwrap();
@@ -81,7 +82,7 @@ async fn digests_posted(app: &TestApp) -> i64 {
 }
 
 async fn digest_messages(app: &TestApp) -> i64 {
-    sqlx::query_scalar("select count(*) from outbox where lane = ?1")
+    sql::query_scalar("select count(*) from outbox where lane = $1")
         .bind(DIGEST_CHANNEL)
         .fetch_one(&app.db)
         .await
@@ -172,7 +173,7 @@ async fn the_digest_posted_around_sunday_midnight_is_of_the_week_before() {
         let answer: Value = app.hero(LEADER, "digest post").await.json().await.unwrap();
         assert!(answer["text"].as_str().unwrap().contains(week), "{answer}");
     }
-    let weeks: Vec<String> = sqlx::query_scalar("select week from digests order by week")
+    let weeks: Vec<String> = sql::query_scalar("select week from digests order by week")
         .fetch_all(&app.db)
         .await
         .unwrap();
@@ -236,7 +237,7 @@ async fn a_digest_missed_while_down_is_posted_on_start_up_and_not_again_after_a_
     })
     .await;
     assert_eq!(digests_posted(&app).await, 1);
-    let posted_by: String = sqlx::query_scalar("select posted_by from digests")
+    let posted_by: String = sql::query_scalar("select posted_by from digests")
         .fetch_one(&app.db)
         .await
         .unwrap();

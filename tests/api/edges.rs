@@ -1,5 +1,6 @@
 //! Edges found by trying: an empty reason under `HEROBOT_MIN_REASON=0`, a shortcut's long text
 //! with `&`, `/metrics` behind a token, and old request keys and sign-in rows forgotten.
+use crate::sql;
 use serde_json::Value;
 
 use crate::helpers::{
@@ -108,7 +109,7 @@ async fn request_keys_and_spent_sign_in_links_are_forgotten_after_their_retentio
     let day = 86_400;
     let t = now();
     for (key, age) in [("command:old", 8 * day), ("command:recent", 6 * day)] {
-        sqlx::query("insert into slack_requests (key, created_at) values (?1, ?2)")
+        sql::query("insert into slack_requests (key, created_at) values ($1, $2)")
             .bind(key)
             .bind(t - age)
             .execute(&app.db)
@@ -121,7 +122,7 @@ async fn request_keys_and_spent_sign_in_links_are_forgotten_after_their_retentio
         ("used-just-now", -600, Some(60)),
         ("still-valid", -600, None),
     ] {
-        sqlx::query("insert into library_links (nonce, user_id, expires_at, used_at) values (?1, 'U0LEADER', ?2, ?3)")
+        sql::query("insert into library_links (nonce, user_id, expires_at, used_at) values ($1, 'U0LEADER', $2, $3)")
             .bind(nonce)
             .bind(t - expires_ago)
             .bind(used_ago.map(|ago| t - ago))
@@ -138,12 +139,12 @@ async fn request_keys_and_spent_sign_in_links_are_forgotten_after_their_retentio
         "old request keys and used or expired sign-in links to be forgotten",
         || async {
             let keys: Vec<String> =
-                sqlx::query_scalar("select key from slack_requests order by key")
+                sql::query_scalar("select key from slack_requests order by key")
                     .fetch_all(&app.db)
                     .await
                     .unwrap();
             let links: Vec<String> =
-                sqlx::query_scalar("select nonce from library_links order by nonce")
+                sql::query_scalar("select nonce from library_links order by nonce")
                     .fetch_all(&app.db)
                     .await
                     .unwrap();

@@ -1,5 +1,6 @@
 //! The Events API: the URL check, and each event acknowledged once.
 use crate::helpers::{now, spawn_app};
+use crate::sql;
 
 #[tokio::test]
 async fn url_verification_answers_with_the_challenge() {
@@ -26,7 +27,7 @@ async fn an_event_delivered_twice_is_acknowledged_both_times_and_recorded_once()
             .await;
         assert_eq!(response.status(), 200);
     }
-    let keys: Vec<String> = sqlx::query_scalar("select key from slack_requests")
+    let keys: Vec<String> = sql::query_scalar("select key from slack_requests")
         .fetch_all(&app.db)
         .await
         .unwrap();

@@ -1,6 +1,7 @@
 //! `herobot forget USER_ID [--yes]`: a dry run changes nothing; the real run leaves the person's
 //! ID in no column of any table, while the week's counts, the heroes' rollup and a round's
 //! averages stay as they were.
+use crate::sql;
 use herobot::domain::report_card::MinAnswers;
 use herobot::store::{digests, report_cards};
 
@@ -9,14 +10,11 @@ use crate::helpers::{TestApp, eventually, insert_story, spawn_app};
 pub const ANA: &str = "U0ANA";
 
 pub async fn exec(app: &TestApp, sql: &str) {
-    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
-        .execute(&app.db)
-        .await
-        .unwrap();
+    sql::query(sql.to_owned()).execute(&app.db).await.unwrap();
 }
 
 pub async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+    sql::query_scalar(sql.to_owned())
         .fetch_one(&app.db)
         .await
         .unwrap()
@@ -152,13 +150,13 @@ pub async fn one_of_everything(app: &TestApp) -> i64 {
 /// own tables too), case folded, as `table.column`.
 async fn appearances(app: &TestApp, user: &str) -> Vec<String> {
     let tables: Vec<String> =
-        sqlx::query_scalar("select name from sqlite_master where type = 'table' order by name")
+        sql::query_scalar("select name from sqlite_master where type = 'table' order by name")
             .fetch_all(&app.db)
             .await
             .unwrap();
     let mut found = Vec::new();
     for table in tables {
-        let columns: Vec<String> = sqlx::query_scalar("select name from pragma_table_info(?1)")
+        let columns: Vec<String> = sql::query_scalar("select name from pragma_table_info($1)")
             .bind(&table)
             .fetch_all(&app.db)
             .await
@@ -193,7 +191,7 @@ async fn a_forgotten_person_is_in_no_column_of_any_table_and_the_counts_stay() {
             .unwrap(),
     );
     let rollup = "select group_concat(day || ':' || recognitions, ',') from (select day, recognitions from hero_days order by day, recognitions)";
-    let rollup_before: String = sqlx::query_scalar(rollup).fetch_one(&app.db).await.unwrap();
+    let rollup_before: String = sql::query_scalar(rollup).fetch_one(&app.db).await.unwrap();
     assert!(
         appearances(&app, ANA).await.len() > 10,
         "the person is everywhere before"
@@ -227,7 +225,7 @@ async fn a_forgotten_person_is_in_no_column_of_any_table_and_the_counts_stay() {
     // The audit row says a person was forgotten and how much changed, never who; what she did
     // stays in the trail, under her placeholder.
     let (actor, subject): (String, String) =
-        sqlx::query_as("select actor, subject from audit where event = 'person_forgotten'")
+        sql::query_as("select actor, subject from audit where event = 'person_forgotten'")
             .fetch_one(&app.db)
             .await
             .unwrap();
@@ -267,7 +265,7 @@ async fn a_forgotten_person_is_in_no_column_of_any_table_and_the_counts_stay() {
         ),
         round_before
     );
-    let rollup_after: String = sqlx::query_scalar(rollup).fetch_one(&app.db).await.unwrap();
+    let rollup_after: String = sql::query_scalar(rollup).fetch_one(&app.db).await.unwrap();
     assert_eq!(rollup_after, rollup_before);
     // Her thanks lose her ID and keep their count.
     assert_eq!(
@@ -282,12 +280,12 @@ async fn a_forgotten_person_is_in_no_column_of_any_table_and_the_counts_stay() {
 
     // What others wrote stays, with her mention rewritten; what she wrote reads as a former colleague.
     let placeholder: String =
-        sqlx::query_scalar("select hero_id from story_heroes where hero_id like 'UFORGOTTEN%'")
+        sql::query_scalar("select hero_id from story_heroes where hero_id like 'UFORGOTTEN%'")
             .fetch_one(&app.db)
             .await
             .unwrap();
     let reason: String =
-        sqlx::query_scalar("select reason from nominations where nominator_id = 'U0CAT'")
+        sql::query_scalar("select reason from nominations where nominator_id = 'U0CAT'")
             .fetch_one(&app.db)
             .await
             .unwrap();

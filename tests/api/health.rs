@@ -1,5 +1,6 @@
 //! Liveness, readiness and a clean shutdown.
 use crate::helpers::{NOMINATOR, spawn_app};
+use crate::sql;
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_200() {
@@ -29,7 +30,7 @@ async fn shutdown_finishes_cleanly_with_everything_committed() {
     let db = sqlx::SqlitePool::connect(&format!("sqlite://{}/herobot.db", dir.path().display()))
         .await
         .unwrap();
-    let n: i64 = sqlx::query_scalar("select count(*) from nominations")
+    let n: i64 = sql::query_scalar("select count(*) from nominations")
         .fetch_one(&db)
         .await
         .unwrap();

@@ -1,5 +1,6 @@
-//! spawn_app(): a real herobot on a free port, a fresh SQLite file, wiremock standing in for
-//! Slack's Web API, and signed requests as Slack sends them.
+//! spawn_app(): a real herobot on a free port, a fresh database (a SQLite file, or a PostgreSQL
+//! database with `HEROBOT_TEST_DATABASE=postgres`), wiremock standing in for Slack's Web API,
+//! and signed requests as Slack sends them.
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -8,6 +9,7 @@ use herobot::clock::Clock;
 use herobot::config::{Config, Needs, OutboxSettings, ServerSettings};
 use herobot::slack::signature::sign;
 use herobot::startup::Application;
+use herobot::store::Db;
 use serde_json::Value;
 use sqlx::SqlitePool;
 use tokio::sync::oneshot;
@@ -23,7 +25,8 @@ pub const LEADER: &str = "U0LEADER";
 /// A running herobot and the fake Slack it talks to.
 pub struct TestApp {
     pub address: String,
-    pub db: SqlitePool,
+    /// The app's database, writable, for what a test sets up or checks directly (`sql::…`).
+    pub db: Db,
     /// The app's clock: it starts at `now()`, and a test may set it.
     pub clock: Clock,
     pub slack: MockServer,
@@ -115,7 +118,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 
 /// Starts herobot on an existing database directory and fake Slack (to test restarts).
 pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Options) -> TestApp {
-    let db_url = format!("sqlite://{}/herobot.db", dir.path().display());
+    let db_url = database_url(dir.path()).await;
     let vars = [
         ("SLACK_SIGNING_SECRET", SECRET.to_owned()),
         ("SLACK_BOT_TOKEN", "xoxb-test-token".to_owned()),
@@ -211,9 +214,7 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
     let task = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    let db = SqlitePool::connect(&db_url)
-        .await
-        .expect("the test can open the database");
+    let db = connect(&db_url).await;
     TestApp {
         address,
         db,
@@ -223,6 +224,112 @@ pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Opt
         dir,
         shutdown: Some(shutdown),
         task: Some(task),
+    }
+}
+
+/// Whether the suite runs on PostgreSQL (`HEROBOT_TEST_DATABASE=postgres`, with the server at
+/// `HEROBOT_TEST_POSTGRES_URL`) rather than SQLite.
+pub fn on_postgres() -> bool {
+    std::env::var("HEROBOT_TEST_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+/// The server the suite's PostgreSQL databases are made on.
+pub fn postgres_server() -> String {
+    std::env::var("HEROBOT_TEST_POSTGRES_URL").expect(
+        "HEROBOT_TEST_DATABASE=postgres needs HEROBOT_TEST_POSTGRES_URL (postgres://user:password@host:port/database)",
+    )
+}
+
+/// `server` (a PostgreSQL URL) with its database replaced by `name`.
+pub fn postgres_database(server: &str, name: &str) -> String {
+    let (base, _) = server
+        .rsplit_once('/')
+        .expect("a PostgreSQL URL ends with its database");
+    format!("{base}/{name}")
+}
+
+/// A fresh, empty PostgreSQL database on the suite's server: its URL.
+pub async fn fresh_postgres_database() -> String {
+    use sqlx::Connection;
+    static MADE: AtomicU64 = AtomicU64::new(0);
+    let server = postgres_server();
+    let name = format!(
+        "herobot_test_{}_{}",
+        std::process::id(),
+        MADE.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = sqlx_postgres::PgConnection::connect(&server)
+        .await
+        .expect("the PostgreSQL server at HEROBOT_TEST_POSTGRES_URL answers");
+    sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("a test database can be made");
+    postgres_database(&server, &name)
+}
+
+/// The database a test's app runs on in `dir`: the SQLite file there, or on PostgreSQL the
+/// database named in `dir` (made the first time, so a restarted app finds its data).
+async fn database_url(dir: &std::path::Path) -> String {
+    if !on_postgres() {
+        return format!("sqlite://{}/herobot.db", dir.display());
+    }
+    let marker = dir.join("postgres-url");
+    if let Ok(url) = std::fs::read_to_string(&marker) {
+        return url;
+    }
+    let url = fresh_postgres_database().await;
+    std::fs::write(&marker, &url).expect("the test directory is writable");
+    url
+}
+
+/// A transaction on the test's own pool, for calling the store's write functions directly.
+pub async fn transaction(db: &Db) -> herobot::store::Conn<'static> {
+    match db {
+        Db::Sqlite(pool) => pool.begin().await.expect("a transaction begins").into(),
+        Db::Postgres(pool) => pool.begin().await.expect("a transaction begins").into(),
+    }
+}
+
+/// Holds the database's write lock, as another process might, until the returned transaction
+/// is dropped: SQLite's `BEGIN IMMEDIATE`, or on PostgreSQL the tables every write touches
+/// locked against writes (reads go on).
+pub async fn hold_write_lock(db: &Db) -> herobot::store::Conn<'static> {
+    match db {
+        Db::Sqlite(pool) => pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .expect("the write lock is taken")
+            .into(),
+        Db::Postgres(pool) => {
+            let mut tx = pool.begin().await.expect("a transaction begins");
+            sqlx::query(
+                "lock table nominations, stories, slack_requests, outbox in exclusive mode",
+            )
+            .execute(&mut *tx)
+            .await
+            .expect("the tables are locked");
+            tx.into()
+        }
+    }
+}
+
+/// A writable pool on the test's database, for what a test sets up or checks directly.
+pub async fn connect(url: &str) -> Db {
+    if url.starts_with("postgres") {
+        Db::Postgres(
+            sqlx_postgres::PgPoolOptions::new()
+                .max_connections(3)
+                .connect(url)
+                .await
+                .expect("the test can open the database"),
+        )
+    } else {
+        Db::Sqlite(
+            SqlitePool::connect(url)
+                .await
+                .expect("the test can open the database"),
+        )
     }
 }
 
@@ -403,7 +510,7 @@ impl TestApp {
 
     pub async fn count(&self, table: &str) -> i64 {
         // Table names are fixed strings in the tests.
-        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+        crate::sql::query_scalar(format!("select count(*) from {table}"))
             .fetch_one(&self.db)
             .await
             .unwrap()
@@ -442,7 +549,7 @@ impl TestApp {
     pub async fn settled(&self) {
         eventually("the outbox to have nothing pending", || async {
             let pending: i64 =
-                sqlx::query_scalar("select count(*) from outbox where status = 'pending'")
+                crate::sql::query_scalar("select count(*) from outbox where status = 'pending'")
                     .fetch_one(&self.db)
                     .await
                     .unwrap();
@@ -551,11 +658,11 @@ pub async fn insert_story(
     heroes: &[(&str, &str)],
     created_at: i64,
 ) -> i64 {
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = crate::sql::query_scalar(
         "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
                               customer_kind, reaction, created_at)
-         values ('T0TEAM', 'U0AUTHOR', ?1, 'Invoices went out twice', ?3 - 7200, ?3 - 3600, 'Refunded everyone',
-                 ?2, 'external', 'blown_away', ?3) returning id",
+         values ('T0TEAM', 'U0AUTHOR', $1, 'Invoices went out twice', $3 - 7200, $3 - 3600, 'Refunded everyone',
+                 $2, 'external', 'blown_away', $3) returning id",
     )
     .bind(title)
     .bind(surprise)
@@ -564,7 +671,7 @@ pub async fn insert_story(
     .await
     .unwrap();
     for (position, (hero, consent)) in heroes.iter().enumerate() {
-        sqlx::query("insert into story_heroes (story_id, hero_id, position, consent) values (?1, ?2, ?3, ?4)")
+        crate::sql::query("insert into story_heroes (story_id, hero_id, position, consent) values ($1, $2, $3, $4)")
             .bind(id)
             .bind(*hero)
             .bind(position as i64)

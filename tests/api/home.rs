@@ -1,6 +1,7 @@
 //! App Home: opening the tab publishes the person's Home through the outbox (each section, the
 //! leaders' scorecard for leaders only), its buttons work like the DM's, and a change for the
 //! person re-publishes it, at most about once a minute.
+use crate::sql;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -104,7 +105,7 @@ async fn alices_week(app: &TestApp) -> i64 {
         now(),
     )
     .await;
-    sqlx::query("update stories set author_id = ?1 where id = ?2")
+    sql::query("update stories set author_id = $1 where id = $2")
         .bind(ALICE)
         .bind(told)
         .execute(&app.db)
@@ -247,7 +248,7 @@ async fn consent_buttons_on_home_record_the_choice_and_show_it_at_once() {
 
     assert_eq!(answer.status(), 200);
     let consent: String =
-        sqlx::query_scalar("select consent from story_heroes where story_id = ?1 and hero_id = ?2")
+        sql::query_scalar("select consent from story_heroes where story_id = $1 and hero_id = $2")
             .bind(waiting)
             .bind(ALICE)
             .fetch_one(&app.db)
@@ -272,7 +273,7 @@ async fn consent_buttons_on_home_record_the_choice_and_show_it_at_once() {
     });
     assert_eq!(app.interact(&dm).await.status(), 200);
     let consent: String =
-        sqlx::query_scalar("select consent from story_heroes where story_id = ?1 and hero_id = ?2")
+        sql::query_scalar("select consent from story_heroes where story_id = $1 and hero_id = $2")
             .bind(waiting)
             .bind(ALICE)
             .fetch_one(&app.db)
@@ -320,10 +321,10 @@ async fn a_new_recognition_republishes_the_heros_home_at_most_once_a_minute() {
         "<@U0ALICE> for writing the customer a real apology",
     )
     .await;
-    let (waiting, due_ms, sent_at): (i64, i64, i64) = sqlx::query_as(
+    let (waiting, due_ms, sent_at): (i64, i64, i64) = sql::query_as(
         "select count(*), max(next_attempt_at_ms),
-                (select max(sent_at) from outbox where render = 'home' and recipient = ?1)
-         from outbox where render = 'home' and recipient = ?1 and status = 'pending'",
+                (select max(sent_at) from outbox where render = 'home' and recipient = $1)
+         from outbox where render = 'home' and recipient = $1 and status = 'pending'",
     )
     .bind(ALICE)
     .fetch_one(&app.db)
@@ -331,7 +332,7 @@ async fn a_new_recognition_republishes_the_heros_home_at_most_once_a_minute() {
     .unwrap();
     assert_eq!(waiting, 1);
     assert!(due_ms >= sent_at * 1000 + 60_000, "{due_ms} vs {sent_at}");
-    let bobs: i64 = sqlx::query_scalar(
+    let bobs: i64 = sql::query_scalar(
         "select count(*) from outbox where render = 'home' and recipient = 'U0BOB'",
     )
     .fetch_one(&app.db)

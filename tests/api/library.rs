@@ -1,5 +1,6 @@
 //! The web library: sign-in links (expired, reused, forged, non-leaders), sessions, CSRF on the
 //! Feature control, filters, downloads and escaping, over real HTTP.
+use crate::sql;
 use herobot::library::access::{self, Grant, Key, Kind};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
@@ -71,7 +72,7 @@ pub(crate) fn csrf_in(html: &str) -> String {
 }
 
 async fn key(app: &TestApp) -> Key {
-    let bytes: Vec<u8> = sqlx::query_scalar("select key from library_key")
+    let bytes: Vec<u8> = sql::query_scalar("select key from library_key")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -85,7 +86,7 @@ async fn issued_link(app: &TestApp, user: &str, expires_at: i64) -> String {
         expires_at,
         nonce: access::nonce(),
     };
-    sqlx::query("insert into library_links (nonce, user_id, expires_at) values (?1, ?2, ?3)")
+    sql::query("insert into library_links (nonce, user_id, expires_at) values (?1, ?2, ?3)")
         .bind(&grant.nonce)
         .bind(user)
         .bind(expires_at)
@@ -99,7 +100,7 @@ async fn issued_link(app: &TestApp, user: &str, expires_at: i64) -> String {
 }
 
 async fn featured(app: &TestApp, id: i64) -> Option<String> {
-    sqlx::query_scalar("select featured_by from stories where id = ?1")
+    sql::query_scalar("select featured_by from stories where id = ?1")
         .bind(id)
         .fetch_one(&app.db)
         .await
@@ -117,7 +118,7 @@ async fn only_leaders_get_a_link() {
     let app = library_app().await;
     let refusal = link_for(&app, NOMINATOR).await.unwrap_err();
     assert!(refusal.contains("Only the service leaders"), "{refusal}");
-    let links: i64 = sqlx::query_scalar("select count(*) from library_links")
+    let links: i64 = sql::query_scalar("select count(*) from library_links")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -360,7 +361,7 @@ async fn the_library_list_shows_three_consent_states_in_words() {
         ("U0PEDRO", "Pedro Alves"),
         ("U0ALICE", "Alice Doe"),
     ] {
-        sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+        sql::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
             .bind(id)
             .bind(name)
             .bind(now())
@@ -429,7 +430,7 @@ async fn the_library_list_shows_three_consent_states_in_words() {
 #[tokio::test]
 async fn the_library_refuses_to_feature_a_story_a_hero_kept_inside_and_says_who() {
     let app = library_app().await;
-    sqlx::query("insert into user_names (user_id, name, fetched_at) values ('U0ZAINAB', 'Zainab Bello', ?1)")
+    sql::query("insert into user_names (user_id, name, fetched_at) values ('U0ZAINAB', 'Zainab Bello', $1)")
         .bind(now())
         .execute(&app.db)
         .await
@@ -526,19 +527,19 @@ async fn varied_stories(app: &TestApp) -> [i64; 3] {
         now(),
     )
     .await;
-    sqlx::query("update stories set customer_kind = 'internal' where id = ?1")
+    sql::query("update stories set customer_kind = 'internal' where id = $1")
         .bind(internal)
         .execute(&app.db)
         .await
         .unwrap();
-    sqlx::query("update stories set featured_at = ?2, featured_by = 'U0LEADER' where id = ?1")
+    sql::query("update stories set featured_at = $2, featured_by = 'U0LEADER' where id = $1")
         .bind(featured)
         .bind(now())
         .execute(&app.db)
         .await
         .unwrap();
-    sqlx::query(
-        "insert into story_tags (story_id, tag) values (?1, 'empowerment'), (?2, 'billing')",
+    sql::query(
+        "insert into story_tags (story_id, tag) values ($1, 'empowerment'), ($2, 'billing')",
     )
     .bind(internal)
     .bind(featured)
@@ -739,9 +740,9 @@ async fn featuring_in_the_library_updates_the_story_post_in_slack() {
         .mount(&app.slack)
         .await;
     let id = story(&app, "Worth a talk").await;
-    sqlx::query(
+    sql::query(
         "insert into outbox (method, lane, payload, render, subject_id, status, next_attempt_at_ms, response, created_at)
-         values ('chat.postMessage', 'C0STORIES', '{\"channel\":\"C0STORIES\"}', 'story_post', ?1, 'sent', 0,
+         values ('chat.postMessage', 'C0STORIES', '{\"channel\":\"C0STORIES\"}', 'story_post', $1, 'sent', 0,
                  '{\"channel\":\"C0STORIES\",\"ts\":\"1700000000.000200\"}', 0)",
     )
     .bind(id)

@@ -37,6 +37,7 @@ mod scorecard;
 mod screens;
 mod search;
 mod signature;
+mod sql;
 mod thanks;
 mod wall;
 mod words;

@@ -1,5 +1,6 @@
 //! The nomination and recovery-story modals: open → submit → stored → posted, and every
 //! validation error beside its field.
+use crate::sql;
 use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
@@ -93,7 +94,7 @@ pub async fn tell_story(app: &TestApp, heroes: &[&str]) -> i64 {
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "", "the modal closes");
-    sqlx::query_scalar("select max(id) from stories")
+    sql::query_scalar("select max(id) from stories")
         .fetch_one(&app.db)
         .await
         .unwrap()
@@ -160,7 +161,7 @@ async fn a_submitted_nomination_modal_is_stored_celebrated_and_told_to_the_hero(
         "an empty answer closes the modal"
     );
     let row: (String, Option<String>, Option<String>, String) =
-        sqlx::query_as("select source, category, customer_kind, reason from nominations")
+        sql::query_as("select source, category, customer_kind, reason from nominations")
             .fetch_one(&app.db)
             .await
             .unwrap();
@@ -327,7 +328,7 @@ async fn a_told_story_is_stored_posted_to_the_stories_channel_and_each_hero_aske
     let id = tell_story(&app, &["U0ALICE", "U0BOB"]).await;
 
     let stored: (String, i64, Option<String>, String, String) =
-        sqlx::query_as("select title, fixed_at - happened_at, surprise, customer_kind, reaction from stories where id = ?1")
+        sql::query_as("select title, fixed_at - happened_at, surprise, customer_kind, reaction from stories where id = $1")
             .bind(id)
             .fetch_one(&app.db)
             .await
@@ -343,7 +344,7 @@ async fn a_told_story_is_stored_posted_to_the_stories_channel_and_each_hero_aske
         )
     );
     let consents: Vec<(String, String)> =
-        sqlx::query_as("select hero_id, consent from story_heroes order by position")
+        sql::query_as("select hero_id, consent from story_heroes order by position")
             .fetch_all(&app.db)
             .await
             .unwrap();
@@ -501,7 +502,7 @@ async fn the_nominate_shortcut_prefills_the_author_and_text_and_keeps_the_permal
     app.interact(&submission("nomination", values, &metadata))
         .await;
     let row: (String, Option<String>) =
-        sqlx::query_as("select source, message_permalink from nominations")
+        sql::query_as("select source, message_permalink from nominations")
             .fetch_one(&app.db)
             .await
             .unwrap();
@@ -547,7 +548,7 @@ async fn the_story_shortcut_prefills_what_went_wrong_and_keeps_the_permalink() {
         &metadata,
     ))
     .await;
-    let permalink: Option<String> = sqlx::query_scalar("select message_permalink from stories")
+    let permalink: Option<String> = sql::query_scalar("select message_permalink from stories")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -563,11 +564,7 @@ async fn the_story_shortcut_prefills_what_went_wrong_and_keeps_the_permalink() {
 async fn a_story_submitted_while_the_database_is_locked_keeps_the_modal_open() {
     let app = spawn_app().await;
     let meta = metadata(&app);
-    let mut holder = app.db.acquire().await.unwrap();
-    sqlx::query("begin immediate")
-        .execute(&mut *holder)
-        .await
-        .unwrap();
+    let holder = crate::helpers::hold_write_lock(&app.db).await;
 
     let answer: Value = app
         .interact(&submission(
@@ -588,7 +585,6 @@ async fn a_story_submitted_while_the_database_is_locked_keeps_the_modal_open() {
             .contains("Nothing was saved"),
         "{answer}"
     );
-    sqlx::query("rollback").execute(&mut *holder).await.unwrap();
     drop(holder);
     assert_eq!(app.count("stories").await, 0);
     assert_eq!(app.count("outbox").await, 0);

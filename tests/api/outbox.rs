@@ -1,4 +1,5 @@
 //! The durable outbox: retries, rate limits, errors that will not heal, restarts and pacing.
+use crate::sql;
 use std::time::Duration;
 
 use wiremock::matchers::{body_partial_json, method, path, path_regex};
@@ -12,7 +13,7 @@ use crate::helpers::{
 const NOMINATION: &str = "<@U0ALICE> for turning a billing outage into a thank-you note";
 
 async fn outbox_rows(app: &TestApp) -> Vec<(String, String, i64, Option<String>)> {
-    sqlx::query_as("select lane, status, attempts, last_error from outbox order by id")
+    sql::query_as("select lane, status, attempts, last_error from outbox order by id")
         .fetch_all(&app.db)
         .await
         .unwrap()
@@ -140,8 +141,8 @@ async fn a_hostile_retry_after_is_capped_and_delivery_goes_on() {
     let (status, next_attempt_at_ms): (String, i64) = crate::helpers::eventually(
         "the celebration to be put back",
         || async {
-            sqlx::query_as(
-                "select status, next_attempt_at_ms from outbox where lane = ?1 and last_error is not null",
+            sql::query_as(
+                "select status, next_attempt_at_ms from outbox where lane = $1 and last_error is not null",
             )
             .bind(HEROES_CHANNEL)
             .fetch_optional(&app.db)
@@ -305,7 +306,7 @@ async fn messages_queued_before_the_typed_outbox_are_delivered_after_the_upgrade
         .run(&db)
         .await
         .unwrap();
-    let nomination: i64 = sqlx::query_scalar(
+    let nomination: i64 = sql::query_scalar(
         "insert into nominations (team_id, nominator_id, reason, channel_id, source, created_at)
          values ('T0TEAM', 'U0NOMINATOR', 'for turning a billing outage into a thank-you note',
                  'C0GENERAL', 'command', 1794990000) returning id",
@@ -313,17 +314,17 @@ async fn messages_queued_before_the_typed_outbox_are_delivered_after_the_upgrade
     .fetch_one(&db)
     .await
     .unwrap();
-    sqlx::query("insert into nomination_heroes (nomination_id, hero_id, position) values (?1, 'U0ALICE', 0)")
+    sql::query("insert into nomination_heroes (nomination_id, hero_id, position) values ($1, 'U0ALICE', 0)")
         .bind(nomination)
         .execute(&db)
         .await
         .unwrap();
     let slack = MockServer::start().await;
     let response_url = format!("{}/response/T0TEAM/1/old", slack.uri());
-    sqlx::query(
+    sql::query(
         "insert into outbox (method, lane, url, payload, render, subject_id, next_attempt_at_ms, created_at) values
-         ('chat.postMessage', 'U0ALICE', null, '{\"channel\":\"U0ALICE\"}', 'hero_dm', ?1, 0, 0),
-         ('response_url', 'C0GENERAL', ?2, '{\"response_type\":\"in_channel\"}', 'celebration', ?1, 0, 0)",
+         ('chat.postMessage', 'U0ALICE', null, '{\"channel\":\"U0ALICE\"}', 'hero_dm', $1, 0, 0),
+         ('response_url', 'C0GENERAL', $2, '{\"response_type\":\"in_channel\"}', 'celebration', $1, 0, 0)",
     )
     .bind(nomination)
     .bind(&response_url)

@@ -1,6 +1,7 @@
 //! The library's report card pages: the list, a card's trend chart and table, the last round's
 //! results under the anonymity threshold, attributed comments with names, action items, the
 //! CSV downloads, sessions, escaping and the strict CSP.
+use crate::sql;
 use herobot::domain::UserId;
 use herobot::domain::report_card::{CardForm, Month, NewCard, Rated, Rating};
 use herobot::store::report_cards as store;
@@ -40,10 +41,11 @@ pub(crate) async fn card(
         comments: Some(comments.into()),
     })
     .unwrap();
-    let mut conn = app.db.acquire().await.unwrap();
+    let mut conn = crate::helpers::transaction(&app.db).await;
     let id = store::create(&mut conn, &card, "U0LEADER", now())
         .await
         .unwrap();
+    conn.commit().await.unwrap();
     let stored = store::get(&app.db, id).await.unwrap().unwrap();
     (id, stored.deliverables.iter().map(|d| d.id).collect())
 }
@@ -60,7 +62,7 @@ pub(crate) async fn round(
 ) -> i64 {
     let (card_id, deliverables) = card;
     let opened = now() - i64::from(back) * 30 * DAY + DAY;
-    let mut tx = app.db.begin().await.unwrap();
+    let mut tx = crate::helpers::transaction(&app.db).await;
     let (id, asked) = store::open_round(
         &mut tx,
         card_id,
@@ -98,7 +100,7 @@ pub(crate) async fn round(
         assert!(saved, "the round is open");
     }
     assert!(
-        store::close(&mut *tx, id, "schedule", opened + 7 * DAY)
+        store::close(&mut tx, id, "schedule", opened + 7 * DAY)
             .await
             .unwrap()
     );
@@ -107,7 +109,7 @@ pub(crate) async fn round(
 }
 
 pub(crate) async fn name(app: &TestApp, id: &str, name: &str) {
-    sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+    sql::query("insert into user_names (user_id, name, fetched_at) values ($1, $2, $3)")
         .bind(id)
         .bind(name)
         .bind(now())
@@ -164,7 +166,7 @@ async fn marketing(app: &TestApp) -> (i64, Vec<i64>) {
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date();
     let leader = UserId::parse("U0LEADER").unwrap();
-    let mut conn = app.db.acquire().await.unwrap();
+    let mut conn = crate::helpers::transaction(&app.db).await;
     for (what, owner, due) in [
         (
             "Send the lead list by the 3rd",
@@ -187,17 +189,18 @@ async fn marketing(app: &TestApp) -> (i64, Vec<i64>) {
             .await
             .unwrap();
     }
-    let done: i64 = sqlx::query_scalar(
+    let done: i64 = sql::query_scalar(
         "select id from report_card_actions where what = 'Agree a lead template'",
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(&mut conn)
     .await
     .unwrap();
     assert!(
-        store::mark_done(&mut *conn, done, &leader, now())
+        store::mark_done(&mut conn, done, &leader, now())
             .await
             .unwrap()
     );
+    conn.commit().await.unwrap();
     name(app, "U0OWNERA", "Olga Ortiz").await;
     name(app, "U0OWNERB", "Omar Bello").await;
     (id, ds)
@@ -531,7 +534,7 @@ async fn the_csv_has_a_row_per_closed_round_and_deliverable_safe_for_spreadsheet
     )
     .await;
     // An open round is not in the CSV.
-    let mut conn = app.db.acquire().await.unwrap();
+    let mut conn = crate::helpers::transaction(&app.db).await;
     store::open_round(
         &mut conn,
         marketing,
@@ -544,7 +547,7 @@ async fn the_csv_has_a_row_per_closed_round_and_deliverable_safe_for_spreadsheet
     .await
     .unwrap()
     .unwrap();
-    drop(conn);
+    conn.commit().await.unwrap();
     let cookie = sign_in(&app).await;
 
     let response = get(&app, "/library/reportcards.csv", Some(&cookie)).await;
@@ -690,7 +693,7 @@ async fn a_round_still_open_shows_as_open_with_its_answers_so_far_and_nothing_el
     .await;
     // October's round opened two days ago and is still open: three of four raters answered.
     let opened = now() - 2 * DAY;
-    let mut tx = app.db.begin().await.unwrap();
+    let mut tx = crate::helpers::transaction(&app.db).await;
     let (round, _) = store::open_round(
         &mut tx,
         id,

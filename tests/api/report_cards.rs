@@ -3,6 +3,7 @@
 //! reminder to non-respondents only, closing once with averages and changes, the anonymity
 //! threshold, action items from button to Done, the CLI and the digest's line. Every moment is
 //! set through the app's clock.
+use crate::sql;
 use serde_json::{Value, json};
 use wiremock::Request;
 
@@ -81,7 +82,7 @@ async fn create_card(app: &TestApp, comments: &str) -> i64 {
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.text().await.unwrap(), "", "the modal closes");
     assert_eq!(app.count("report_cards").await, before + 1);
-    sqlx::query_scalar("select max(id) from report_cards")
+    sql::query_scalar("select max(id) from report_cards")
         .fetch_one(&app.db)
         .await
         .unwrap()
@@ -143,16 +144,16 @@ async fn due(app: &TestApp, ms: i64) -> i64 {
     .into_iter()
     .find(|(opens, _)| ms >= *opens);
     let (opens_at, month) = opening.map_or((i64::MAX, ""), |(opens, month)| (opens / 1000, month));
-    sqlx::query_scalar(
+    sql::query_scalar(
         "select (select count(*) from report_cards c
-                 where ?2 <= ?1 and c.retired_at is null and c.created_at <= ?2
+                 where $2 <= $1 and c.retired_at is null and c.created_at <= $2
                    and not exists (select 1 from report_card_rounds r
-                                   where r.card_id = c.id and r.month = ?3))
+                                   where r.card_id = c.id and r.month = $3))
               + (select count(*) from report_card_rounds
                  where closed_at is null and reminded_at is null
-                   and remind_at <= ?1 and closes_at > ?1)
+                   and remind_at <= $1 and closes_at > $1)
               + (select count(*) from report_card_rounds
-                 where closed_at is null and closes_at <= ?1)",
+                 where closed_at is null and closes_at <= $1)",
     )
     .bind(ms / 1000)
     .bind(opens_at)
@@ -163,7 +164,7 @@ async fn due(app: &TestApp, ms: i64) -> i64 {
 }
 
 async fn round_id(app: &TestApp, card: i64, month: &str) -> Option<i64> {
-    sqlx::query_scalar("select id from report_card_rounds where card_id = ?1 and month = ?2")
+    sql::query_scalar("select id from report_card_rounds where card_id = $1 and month = $2")
         .bind(card)
         .bind(month)
         .fetch_optional(&app.db)
@@ -413,7 +414,7 @@ async fn a_leader_creates_and_edits_a_card_through_the_modal_with_errors_beside_
         .as_str()
         .unwrap()
         .to_owned();
-    let kept: i64 = sqlx::query_scalar(
+    let kept: i64 = sql::query_scalar(
         "select id from report_card_deliverables where name = 'Accurate price lists'",
     )
     .fetch_one(&app.db)
@@ -434,7 +435,7 @@ async fn a_leader_creates_and_edits_a_card_through_the_modal_with_errors_beside_
         .await;
     assert_eq!(answer.text().await.unwrap(), "");
     assert_eq!(app.count("report_cards").await, 1, "edited, not added");
-    let deliverables: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+    let deliverables: Vec<(i64, String, Option<i64>)> = sql::query_as(
         "select id, name, retired_at from report_card_deliverables order by retired_at is not null, position",
     )
     .fetch_all(&app.db)
@@ -448,7 +449,7 @@ async fn a_leader_creates_and_edits_a_card_through_the_modal_with_errors_beside_
     assert!(deliverables[2].2.is_some(), "the dropped one is retired");
     assert_eq!(app.count("report_card_raters").await, 2);
     let (supplier, anonymous): (String, bool) =
-        sqlx::query_as("select supplier, anonymous from report_cards")
+        sql::query_as("select supplier, anonymous from report_cards")
             .fetch_one(&app.db)
             .await
             .unwrap();
@@ -578,7 +579,7 @@ async fn a_rater_rates_changes_their_answers_and_only_raters_rate_until_the_roun
             .to_string()
             .contains("Your ratings of *Marketing* are in")
     );
-    let stored: Vec<(i64, Option<String>)> = sqlx::query_as(
+    let stored: Vec<(i64, Option<String>)> = sql::query_as(
         "select rating, comment from report_card_answers where rater_id = 'U0ANA' order by deliverable_id",
     )
     .fetch_all(&app.db)
@@ -654,7 +655,7 @@ async fn a_rater_rates_changes_their_answers_and_only_raters_rate_until_the_roun
     );
     let answer = rate(&app, "U0ANA", round, &["2", "3"], &[]).await;
     assert_eq!(answer["response_action"], "update");
-    let stored: Vec<i64> = sqlx::query_scalar(
+    let stored: Vec<i64> = sql::query_scalar(
         "select rating from report_card_answers where rater_id = 'U0ANA' order by deliverable_id",
     )
     .fetch_all(&app.db)
@@ -1062,7 +1063,7 @@ async fn an_action_item_goes_from_the_results_button_to_its_owners_dm_to_done() 
     ))
     .await;
     app.settled().await;
-    let open: Option<i64> = sqlx::query_scalar("select done_at from report_card_actions")
+    let open: Option<i64> = sql::query_scalar("select done_at from report_card_actions")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -1097,7 +1098,7 @@ async fn an_action_item_goes_from_the_results_button_to_its_owners_dm_to_done() 
     app.interact(&pressed).await;
     app.interact(&pressed).await;
     app.settled().await;
-    let done_by: Option<String> = sqlx::query_scalar("select done_by from report_card_actions")
+    let done_by: Option<String> = sql::query_scalar("select done_by from report_card_actions")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -1194,7 +1195,7 @@ async fn herobot_reportcard_lists_opens_and_closes_once_from_the_command_line() 
     assert!(opened.contains("round opened; 3 rater(s)"), "{opened}");
     let again = run(&["open", "--card", &card.to_string()]);
     assert!(again.contains("opened before; nothing changed"), "{again}");
-    let opened_by: Vec<String> = sqlx::query_scalar("select opened_by from report_card_rounds")
+    let opened_by: Vec<String> = sql::query_scalar("select opened_by from report_card_rounds")
         .fetch_all(&app.db)
         .await
         .unwrap();
@@ -1288,7 +1289,7 @@ async fn a_replayed_submission_saves_a_card_or_adds_an_action_once() {
         "one confirmation"
     );
 
-    let card: i64 = sqlx::query_scalar("select id from report_cards")
+    let card: i64 = sql::query_scalar("select id from report_cards")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -1516,7 +1517,7 @@ async fn a_comment_on_a_deliverable_removed_and_re_added_mid_round_is_kept_back_
         ))
         .await;
     assert_eq!(created.text().await.unwrap(), "");
-    let card: i64 = sqlx::query_scalar("select max(id) from report_cards")
+    let card: i64 = sql::query_scalar("select max(id) from report_cards")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -1536,8 +1537,8 @@ async fn a_comment_on_a_deliverable_removed_and_re_added_mid_round_is_kept_back_
         edit["view"]["id"] = json!(view);
         assert_eq!(app.interact(&edit).await.text().await.unwrap(), "");
     }
-    let prices: Vec<i64> = sqlx::query_scalar(
-        "select id from report_card_deliverables where card_id = ?1 and name = 'Accurate price lists' order by id",
+    let prices: Vec<i64> = sql::query_scalar(
+        "select id from report_card_deliverables where card_id = $1 and name = 'Accurate price lists' order by id",
     )
     .bind(card)
     .fetch_all(&app.db)
@@ -1554,7 +1555,7 @@ async fn a_comment_on_a_deliverable_removed_and_re_added_mid_round_is_kept_back_
     )
     .await;
     assert_eq!(answer["response_action"], "update", "{answer}");
-    let commented: i64 = sqlx::query_scalar(
+    let commented: i64 = sql::query_scalar(
         "select deliverable_id from report_card_answers where comment = 'I gave it a 1'",
     )
     .fetch_one(&app.db)
@@ -1618,7 +1619,7 @@ async fn one_comment_names_what_it_is_about_and_a_modal_of_the_earlier_shape_is_
         .unwrap();
     assert_eq!(answer["response_action"], "update", "{answer}");
     let kept: Vec<(String, String)> =
-        sqlx::query_as("select rater_id, comment from report_card_round_comments")
+        sql::query_as("select rater_id, comment from report_card_round_comments")
             .fetch_all(&app.db)
             .await
             .unwrap();
@@ -1630,7 +1631,7 @@ async fn one_comment_names_what_it_is_about_and_a_modal_of_the_earlier_shape_is_
         )]
     );
     let on_answers: i64 =
-        sqlx::query_scalar("select count(*) from report_card_answers where comment is not null")
+        sql::query_scalar("select count(*) from report_card_answers where comment is not null")
             .fetch_one(&app.db)
             .await
             .unwrap();
@@ -1704,7 +1705,7 @@ async fn one_comment_names_what_it_is_about_and_a_modal_of_the_earlier_shape_is_
         .await
         .unwrap();
     assert_eq!(answer["response_action"], "update", "{answer}");
-    let stored: Vec<(i64, Option<String>)> = sqlx::query_as(
+    let stored: Vec<(i64, Option<String>)> = sql::query_as(
         "select rating, comment from report_card_answers where rater_id = 'U0BEN' order by deliverable_id",
     )
     .fetch_all(&app.db)

@@ -2,6 +2,7 @@
 //! (search finds it no more, `/hero top` counts it no more), what is younger stays, and
 //! `/metrics` counts what went. The rollup's exactness over every period is checked in
 //! `aggregates.rs`.
+use crate::sql;
 use serde_json::Value;
 
 use crate::helpers::{NOMINATOR, Options, TestApp, eventually, insert_story, spawn_app_with};
@@ -45,7 +46,7 @@ async fn deleted(app: &TestApp, kind: &str) -> u64 {
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+    sql::query_scalar(sql.to_owned())
         .fetch_one(&app.db)
         .await
         .unwrap()
@@ -76,16 +77,16 @@ async fn what_is_older_than_the_retention_is_gone_from_search_and_top_and_what_i
         app.clock.now_secs(),
     )
     .await;
-    sqlx::query("insert into customer_answers (story_id, answer, answered_at) values (?1, 'blown_away', ?2)")
+    sql::query("insert into customer_answers (story_id, answer, answered_at) values ($1, 'blown_away', $2)")
         .bind(old_story)
         .bind(app.clock.now_secs())
         .execute(&app.db)
         .await
         .unwrap();
     // Colleagues' thanks go with what they thanked.
-    sqlx::query(
+    sql::query(
         "insert into thanks (nomination_id, story_id, by_id, created_at)
-         values (1, null, 'U0CAROL', ?2), (null, ?1, 'U0CAROL', ?2)",
+         values (1, null, 'U0CAROL', $2), (null, $1, 'U0CAROL', $2)",
     )
     .bind(old_story)
     .bind(app.clock.now_secs())
@@ -121,7 +122,7 @@ async fn what_is_older_than_the_retention_is_gone_from_search_and_top_and_what_i
     })
     .await;
 
-    let reasons: Vec<String> = sqlx::query_scalar("select reason from nominations")
+    let reasons: Vec<String> = sql::query_scalar("select reason from nominations")
         .fetch_all(&app.db)
         .await
         .unwrap();
@@ -155,7 +156,7 @@ async fn what_is_older_than_the_retention_is_gone_from_search_and_top_and_what_i
 
     // The run leaves its counts in the audit trail, which retention never deletes from.
     let run: String = eventually("the run's audit row", || async {
-        sqlx::query_scalar(
+        sql::query_scalar(
             "select subject from audit where event = 'retention_run' and actor = 'schedule'",
         )
         .fetch_optional(&app.db)
@@ -206,27 +207,27 @@ async fn report_card_answers_older_than_the_retention_go_once_their_round_has_cl
     // by two raters now.
     for sql in [
         "insert into report_cards (id, supplier, review_channel, created_by, created_at, updated_at, retired_at)
-         values (1, 'Platform', 'C0REVIEW', 'U0LEADER', ?1, ?1, ?1)",
+         values (1, 'Platform', 'C0REVIEW', 'U0LEADER', $1, $1, $1)",
         "insert into report_card_deliverables (id, card_id, position, name, created_at)
-         values (1, 1, 0, 'Uptime', ?1)",
+         values (1, 1, 0, 'Uptime', $1)",
         "insert into report_card_rounds (id, card_id, month, opened_at, opened_by, anonymous, remind_at,
                                          closes_at, closed_at, closed_by)
-         values (1, 1, '2026-10', ?1, 'cli', 1, ?1, ?1, ?1, 'cli'),
-                (2, 1, '2026-11', ?1, 'cli', 1, ?1 + 9999999999, ?1 + 9999999999, null, null)",
+         values (1, 1, '2026-10', $1, 'cli', 1, $1, $1, $1, 'cli'),
+                (2, 1, '2026-11', $1, 'cli', 1, $1 + 9999999999, $1 + 9999999999, null, null)",
         "insert into report_card_answers (round_id, rater_id, deliverable_id, rating, comment, answered_at)
-         values (1, 'U0RATER1', 1, 4, 'Solid', ?1), (1, 'U0RATER2', 1, 2, 'Slow', ?1),
-                (2, 'U0RATER1', 1, 5, 'Great', ?1), (2, 'U0RATER2', 1, 3, null, ?1)",
+         values (1, 'U0RATER1', 1, 4, 'Solid', $1), (1, 'U0RATER2', 1, 2, 'Slow', $1),
+                (2, 'U0RATER1', 1, 5, 'Great', $1), (2, 'U0RATER2', 1, 3, null, $1)",
         "insert into report_card_round_comments (round_id, rater_id, comment, answered_at)
-         values (1, 'U0RATER1', 'A quiet month', ?1), (2, 'U0RATER1', 'Still open', ?1)",
+         values (1, 'U0RATER1', 'A quiet month', $1), (2, 'U0RATER1', 'Still open', $1)",
     ] {
-        sqlx::query(sql).bind(t).execute(&app.db).await.unwrap();
+        sql::query(sql).bind(t).execute(&app.db).await.unwrap();
     }
 
     app.clock.advance_ms(31 * DAY_MS);
 
     let left: Vec<i64> = eventually("the closed round's answers to be deleted", || async {
         let left: Vec<i64> =
-            sqlx::query_scalar("select round_id from report_card_answers order by rater_id")
+            sql::query_scalar("select round_id from report_card_answers order by rater_id")
                 .fetch_all(&app.db)
                 .await
                 .unwrap();
@@ -234,11 +235,10 @@ async fn report_card_answers_older_than_the_retention_go_once_their_round_has_cl
     })
     .await;
     assert_eq!(left, [2, 2], "the open round keeps its answers");
-    let comments: Vec<String> =
-        sqlx::query_scalar("select comment from report_card_round_comments")
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
+    let comments: Vec<String> = sql::query_scalar("select comment from report_card_round_comments")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
     assert_eq!(
         comments,
         ["Still open"],

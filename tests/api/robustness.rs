@@ -1,6 +1,7 @@
 //! Interactions as Slack really sends them: org-wide installs with `team: null`, `W…` IDs,
 //! `\/` escapes, untouched optional inputs, large bodies, closed views and things herobot does
 //! not know — acknowledged, and nothing changed unless it was meant for herobot.
+use crate::sql;
 use serde_json::{Value, json};
 
 use crate::helpers::spawn_app;
@@ -16,7 +17,7 @@ async fn an_org_wide_install_with_team_null_and_grid_ids_is_stored_under_the_use
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "");
     let row: (String, String, String) =
-        sqlx::query_as("select team_id, nominator_id, reason from nominations")
+        sql::query_as("select team_id, nominator_id, reason from nominations")
             .fetch_one(&app.db)
             .await
             .unwrap();
@@ -28,7 +29,7 @@ async fn an_org_wide_install_with_team_null_and_grid_ids_is_stored_under_the_use
             "Rebuilt the partner portal export at https://partners.example.com overnight".into()
         )
     );
-    let hero: String = sqlx::query_scalar("select hero_id from nomination_heroes")
+    let hero: String = sql::query_scalar("select hero_id from nomination_heroes")
         .fetch_one(&app.db)
         .await
         .unwrap();

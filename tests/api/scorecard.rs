@@ -1,5 +1,6 @@
 //! The library's scorecard page: the digest's link leads to it, its numbers are the digest's for
 //! the same week, and its CSV download is its table.
+use crate::sql;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use serde_json::Value;
@@ -28,11 +29,11 @@ pub(crate) async fn recovery(
     reaction: &str,
     kind: &str,
 ) -> i64 {
-    sqlx::query_scalar(
+    sql::query_scalar(
         "insert into stories (team_id, author_id, title, what_went_wrong, happened_at, fixed_at, how_fixed, surprise,
                               customer_kind, reaction, created_at)
-         values ('T0TEAM', 'U0AUTHOR', 'A recovery', 'Invoices went out twice', ?1 - ?2 * 3600, ?1, 'Refunded everyone',
-                 ?3, ?4, ?5, ?1) returning id",
+         values ('T0TEAM', 'U0AUTHOR', 'A recovery', 'Invoices went out twice', $1 - $2 * 3600, $1, 'Refunded everyone',
+                 $3, $4, $5, $1) returning id",
     )
     .bind(created_at)
     .bind(hours)

@@ -4,6 +4,7 @@
 //! the scorecard fits a laptop and a phone without sideways scrolling, and screenshots of each
 //! are saved in `target/tmp/screenshots/` to look at.
 
+use crate::sql;
 use serde_json::{Value, json};
 
 use crate::browser::{headless, screenshots, sign_in_link};
@@ -29,17 +30,17 @@ async fn history(app: &TestApp) {
             recovery(app, at, hours, (w + i) % 4 != 3, reaction, kind).await;
         }
     }
-    sqlx::query("update stories set title = 'Billing outage turned into a thank-you note', surprise = 'A handwritten card from the whole support team, and a month free' where id in (select id from stories where created_at >= ?1 - 86400)")
+    sql::query("update stories set title = 'Billing outage turned into a thank-you note', surprise = 'A handwritten card from the whole support team, and a month free' where id in (select id from stories where created_at >= $1 - 86400)")
         .bind(now())
         .execute(&app.db)
         .await
         .unwrap();
     // Customers answered some stories themselves (every third): their answer counts.
-    sqlx::query("insert into customer_answers (story_id, answer, comment, answered_at, customer_id) select id, 'blown_away', null, created_at + 3600, null from stories where id % 3 = 0")
+    sql::query("insert into customer_answers (story_id, answer, comment, answered_at, customer_id) select id, 'blown_away', null, created_at + 3600, null from stories where id % 3 = 0")
         .execute(&app.db)
         .await
         .unwrap();
-    sqlx::query("insert into story_heroes (story_id, hero_id, position, consent) select id, 'U0ALICE', 0, 'granted' from stories")
+    sql::query("insert into story_heroes (story_id, hero_id, position, consent) select id, 'U0ALICE', 0, 'granted' from stories")
         .execute(&app.db)
         .await
         .unwrap();
@@ -49,7 +50,7 @@ async fn history(app: &TestApp) {
         ("U0CAROL", "Carol Nguyen"),
         (NOMINATOR, "Nora Lindqvist"),
     ] {
-        sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+        sql::query("insert into user_names (user_id, name, fetched_at) values ($1, $2, $3)")
             .bind(id)
             .bind(name)
             .bind(now())
@@ -142,7 +143,7 @@ async fn the_wallboard_and_the_scorecard_read_at_a_glance_in_a_real_browser() {
     );
 
     // Once a hero asks to keep the recent stories inside, the wall shows none of them.
-    sqlx::query("update story_heroes set consent = 'declined' where story_id in (select id from stories where created_at >= ?1)")
+    sql::query("update story_heroes set consent = 'declined' where story_id in (select id from stories where created_at >= $1)")
         .bind(now() - 14 * 86_400)
         .execute(&app.db)
         .await
@@ -243,7 +244,7 @@ async fn a_year_of_rounds(app: &TestApp) -> i64 {
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date();
     let leader = herobot::domain::UserId::parse(LEADER).unwrap();
-    let mut conn = app.db.acquire().await.unwrap();
+    let mut conn = crate::helpers::transaction(&app.db).await;
     for (what, owner, days) in [
         (
             "Send the price list to Sales on the 1st of each month",
@@ -270,7 +271,7 @@ async fn a_year_of_rounds(app: &TestApp) -> i64 {
         .await
         .unwrap();
     }
-    drop(conn);
+    conn.commit().await.unwrap();
     for (rater, who) in RATERS
         .iter()
         .zip(["Ana Silva", "Ben Osei", "Chloé Martin", "Dev Patel"])
@@ -431,7 +432,7 @@ async fn a_few_stories(app: &TestApp) {
         ("U0BOB", "Bob Okafor"),
         (NOMINATOR, "Nora Lindqvist"),
     ] {
-        sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+        sql::query("insert into user_names (user_id, name, fetched_at) values ($1, $2, $3)")
             .bind(id)
             .bind(name)
             .bind(now())
@@ -455,7 +456,7 @@ async fn a_few_stories(app: &TestApp) {
         now() - 7_200,
     )
     .await;
-    sqlx::query("insert into customer_answers (story_id, answer, comment, answered_at, customer_id) values (?1, 'blown_away', 'We did not expect a card, and the whole office saw it.', ?2, null)")
+    sql::query("insert into customer_answers (story_id, answer, comment, answered_at, customer_id) values ($1, 'blown_away', 'We did not expect a card, and the whole office saw it.', $2, null)")
         .bind(told)
         .bind(now() - 600)
         .execute(&app.db)
@@ -476,7 +477,7 @@ async fn many_stories(app: &TestApp) {
     history(app).await;
     let heroes: Vec<String> = (1..=7).map(|i| format!("U0LONG{i}")).collect();
     for (i, id) in heroes.iter().enumerate() {
-        sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+        sql::query("insert into user_names (user_id, name, fetched_at) values ($1, $2, $3)")
             .bind(id)
             .bind(format!(
                 "Maximiliana Featherstonehaugh-Wolfeschlegelsteinhausen {}",
@@ -506,7 +507,7 @@ async fn many_stories(app: &TestApp) {
         now() - 60,
     )
     .await;
-    sqlx::query("insert into customer_answers (story_id, answer, comment, answered_at, customer_id) values (?1, 'blown_away', ?2, ?3, null) on conflict (story_id) do update set comment = excluded.comment, answered_at = excluded.answered_at")
+    sql::query("insert into customer_answers (story_id, answer, comment, answered_at, customer_id) values ($1, 'blown_away', $2, $3, null) on conflict (story_id) do update set comment = excluded.comment, answered_at = excluded.answered_at")
         .bind(long)
         .bind("Honestly, we expected an apology email at best. Instead three of your people turned up at seven in the morning with our orders, stayed to help us unpack, and called again the week after to make sure everything was right. We have told every shop on the street about it.")
         .bind(now() - 300)

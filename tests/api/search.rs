@@ -1,5 +1,6 @@
 //! `/hero find` and `/hero profile`: ranking, any text as a query, a person's record, and the
 //! search index kept behind the commit (the indexer, a restart after a crash, `herobot reindex`).
+use crate::sql;
 use serde_json::Value;
 
 use crate::helpers::{NOMINATOR, Options, TestApp, eventually, insert_story, spawn_app, start};
@@ -217,7 +218,7 @@ async fn a_profile_shows_recognitions_received_and_given_stories_dates_and_tags(
 
 /// How many stored nominations the index finds for `word`.
 async fn indexed(app: &TestApp, word: &str) -> i64 {
-    sqlx::query_scalar("select count(*) from nominations_fts where nominations_fts match ?1")
+    sql::query_scalar("select count(*) from nominations_fts where nominations_fts match $1")
         .bind(word)
         .fetch_one(&app.db)
         .await
@@ -232,7 +233,7 @@ async fn a_nomination_committed_before_a_crash_is_indexed_after_the_restart() {
     let db = sqlx::SqlitePool::connect(&format!("sqlite://{}/herobot.db", dir.path().display()))
         .await
         .unwrap();
-    sqlx::query(
+    sql::query(
         "insert into nominations (team_id, nominator_id, reason, source, created_at)
          values ('T0TEAM', 'U0NOMINATOR', 'for landing the zeppelin on time', 'command', 300)",
     )
@@ -259,13 +260,13 @@ async fn herobot_reindex_rebuilds_the_index_and_the_heroes_days_from_the_tables(
         (indexed(&app, "quarterly").await == 1).then_some(())
     })
     .await;
-    sqlx::query("insert into nominations_fts (nominations_fts) values ('delete-all')")
+    sql::query("insert into nominations_fts (nominations_fts) values ('delete-all')")
         .execute(&app.db)
         .await
         .unwrap();
     assert_eq!(indexed(&app, "quarterly").await, 0);
     let rolled_up = || async {
-        sqlx::query_scalar::<_, i64>(
+        sql::query_scalar::<i64>(
             "select (select coalesce(sum(recognitions), 0) from hero_days where hero_id = 'U0BOB')
                   + (select coalesce(sum(recognitions), 0) from hero_blocks where hero_id = 'U0BOB')",
         )
@@ -275,7 +276,7 @@ async fn herobot_reindex_rebuilds_the_index_and_the_heroes_days_from_the_tables(
     };
     assert_eq!(rolled_up().await, 2);
     for table in ["hero_days", "hero_blocks"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!("delete from {table}")))
+        sql::query(format!("delete from {table}"))
             .execute(&app.db)
             .await
             .unwrap();
@@ -335,9 +336,9 @@ async fn an_index_made_before_word_forms_is_rebuilt_on_upgrade() {
         "for refunding the customers before they asked",
         "for the refunds that reached every customer by Friday",
     ] {
-        sqlx::query(
+        sql::query(
             "insert into nominations (team_id, nominator_id, reason, source, created_at)
-             values ('T0TEAM', 'U0NOMINATOR', ?1, 'command', 300)",
+             values ('T0TEAM', 'U0NOMINATOR', $1, 'command', 300)",
         )
         .bind(reason)
         .execute(&db)
@@ -345,20 +346,20 @@ async fn an_index_made_before_word_forms_is_rebuilt_on_upgrade() {
         .unwrap();
         // The first as the earlier indexer left it; the second committed after its mark.
         if reason.contains("before") {
-            sqlx::query(
+            sql::query(
                 "insert into nominations_fts (rowid, reason) select id, reason from nominations",
             )
             .execute(&db)
             .await
             .unwrap();
-            sqlx::query("update search_indexed set last_id = 1 where source = 'nominations'")
+            sql::query("update search_indexed set last_id = 1 where source = 'nominations'")
                 .execute(&db)
                 .await
                 .unwrap();
         }
     }
     assert_eq!(
-        sqlx::query_scalar::<_, i64>(
+        sql::query_scalar::<i64>(
             "select count(*) from nominations_fts where nominations_fts match 'refund'"
         )
         .fetch_one(&db)
@@ -374,7 +375,7 @@ async fn an_index_made_before_word_forms_is_rebuilt_on_upgrade() {
     let app = start(dir, slack, &Options::default()).await;
     app.settled().await;
     assert_eq!(indexed(&app, "refund").await, 2);
-    let rows: i64 = sqlx::query_scalar(
+    let rows: i64 = sql::query_scalar(
         "select count(*) from nominations_fts where nominations_fts match 'custom*'",
     )
     .fetch_one(&app.db)
@@ -382,7 +383,7 @@ async fn an_index_made_before_word_forms_is_rebuilt_on_upgrade() {
     .unwrap();
     assert_eq!(rows, 2, "each nomination is indexed once");
     let marks: i64 =
-        sqlx::query_scalar("select last_id from search_indexed where source = 'nominations'")
+        sql::query_scalar("select last_id from search_indexed where source = 'nominations'")
             .fetch_one(&app.db)
             .await
             .unwrap();

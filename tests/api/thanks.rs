@@ -1,6 +1,7 @@
 //! **👏 Add your thanks** on celebrations and story posts: once per person, never by a hero or
 //! by whoever made the post, the post updated in place (coalesced in a burst), the count on the
 //! heroes' profile and Home and in the export, and no new post or DM.
+use crate::sql;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -52,7 +53,7 @@ async fn celebrated(app: &TestApp) -> i64 {
     )
     .await;
     app.settled().await;
-    sqlx::query_scalar("select max(id) from nominations")
+    sql::query_scalar("select max(id) from nominations")
         .fetch_one(&app.db)
         .await
         .unwrap()

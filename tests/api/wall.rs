@@ -1,6 +1,7 @@
 //! The wallboard: `/hero wall` for leaders only, the page its link opens (gauges, trend, latest
 //! heroes by name, the story of the week, refreshing itself without script), revoking from Slack
 //! and from the command line, and 404 for any key that does not work.
+use crate::sql;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -17,7 +18,7 @@ async fn wall_app() -> TestApp {
 
 /// Names as users.info gave them before.
 async fn name(app: &TestApp, id: &str, name: &str) {
-    sqlx::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+    sql::query("insert into user_names (user_id, name, fetched_at) values ($1, $2, $3)")
         .bind(id)
         .bind(name)
         .bind(now())
@@ -92,7 +93,7 @@ async fn a_leaders_link_opens_the_wallboard_with_heroes_by_name_and_the_story_of
         "{path}"
     );
     let key = path.trim_start_matches("/wall/");
-    let stored: String = sqlx::query_scalar("select key_hash from wall_keys")
+    let stored: String = sql::query_scalar("select key_hash from wall_keys")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -298,7 +299,7 @@ async fn the_wallboard_shows_no_story_its_heroes_kept_inside_or_have_not_agreed_
 
 /// A customer's own "blown away" with a comment.
 async fn answer(app: &TestApp, story: i64, comment: &str, at: i64, customer: Option<&str>) {
-    sqlx::query("insert into customer_answers (story_id, answer, comment, answered_at, customer_id) values (?1, 'blown_away', ?2, ?3, ?4)")
+    sql::query("insert into customer_answers (story_id, answer, comment, answered_at, customer_id) values ($1, 'blown_away', $2, $3, $4)")
         .bind(story)
         .bind(comment)
         .bind(at)
@@ -362,7 +363,7 @@ async fn the_wallboard_quotes_the_newest_customer_of_a_story_that_may_be_told() 
         None,
     )
     .await;
-    sqlx::query("insert into customer_answers (story_id, answer, comment, answered_at) values (?1, 'satisfied', 'Fine, thanks', ?2)")
+    sql::query("insert into customer_answers (story_id, answer, comment, answered_at) values ($1, 'satisfied', 'Fine, thanks', $2)")
         .bind(satisfied)
         .bind(now() - 60)
         .execute(&app.db)
@@ -394,7 +395,7 @@ async fn the_wallboard_quotes_the_newest_customer_of_a_story_that_may_be_told() 
     }
 
     // Once its hero keeps it inside, the quote goes with the story.
-    sqlx::query("update story_heroes set consent = 'declined' where story_id = ?1")
+    sql::query("update story_heroes set consent = 'declined' where story_id = $1")
         .bind(told)
         .execute(&app.db)
         .await

@@ -1,5 +1,6 @@
 //! The group-commit writer's other works (stories, events): they share its commits, a failing
 //! one is undone alone, and stories, events and nominations sent together are all stored.
+use crate::sql;
 use std::time::Duration;
 
 use herobot::clock::Clock;
@@ -29,7 +30,7 @@ async fn a_work_that_fails_is_undone_alone_and_the_others_are_committed() {
                             store::requests::record(&mut *conn, key, 1).await?;
                             if fail {
                                 // Breaks after writing: its row must go with it.
-                                sqlx::query("insert into no_such_table values (1)")
+                                sql::query("insert into no_such_table values (1)")
                                     .execute(&mut *conn)
                                     .await?;
                             }
@@ -55,7 +56,7 @@ async fn a_work_that_fails_is_undone_alone_and_the_others_are_committed() {
         "the failing work is answered its error"
     );
     assert_eq!(results[2].as_ref().unwrap(), &"event:last");
-    let keys: Vec<String> = sqlx::query_scalar("select key from slack_requests order by key")
+    let keys: Vec<String> = sql::query_scalar("select key from slack_requests order by key")
         .fetch_all(&db)
         .await
         .unwrap();
@@ -99,7 +100,7 @@ async fn a_work_that_panics_is_undone_and_the_writer_goes_on() {
         )
         .await;
     assert!(after.is_ok(), "the writer still writes: {after:?}");
-    let keys: Vec<String> = sqlx::query_scalar("select key from slack_requests order by key")
+    let keys: Vec<String> = sql::query_scalar("select key from slack_requests order by key")
         .fetch_all(&db)
         .await
         .unwrap();
@@ -137,7 +138,7 @@ async fn stories_events_and_nominations_sent_together_are_all_stored() {
     assert_eq!(app.count("stories").await, 6);
     assert_eq!(app.count("nominations").await, 6);
     let events: i64 =
-        sqlx::query_scalar("select count(*) from slack_requests where key like 'event:%'")
+        sql::query_scalar("select count(*) from slack_requests where key like 'event:%'")
             .fetch_one(&app.db)
             .await
             .unwrap();

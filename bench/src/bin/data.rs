@@ -78,7 +78,8 @@ async fn main() -> anyhow::Result<()> {
     let mut blocks = 0;
     for _ in 0..args.runs {
         let started = Instant::now();
-        let (_, message) = digest::build(&db, &config, week, None).await?;
+        let (_, message) =
+            digest::build(&herobot::store::Db::from(&db), &config, week, None).await?;
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         blocks = message["blocks"].as_array().map_or(0, Vec::len);
     }
@@ -110,7 +111,8 @@ async fn main() -> anyhow::Result<()> {
                 format!("{first} {}", word(round * 7 + k * 389))
             };
             let started = Instant::now();
-            let hits = herobot::store::search::search(&db, &query, 5).await?;
+            let hits =
+                herobot::store::search::search(&herobot::store::Db::from(&db), &query, 5).await?;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             std::hint::black_box(hits);
         }
@@ -154,8 +156,9 @@ async fn main() -> anyhow::Result<()> {
                 ..filter.clone()
             };
             let started = Instant::now();
-            let choices = herobot::store::library::choices(&db).await?;
-            let stories = herobot::store::library::stories(&db, &filter).await?;
+            let choices = herobot::store::library::choices(&herobot::store::Db::from(&db)).await?;
+            let stories =
+                herobot::store::library::stories(&herobot::store::Db::from(&db), &filter).await?;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             std::hint::black_box((choices, stories));
         }
@@ -174,9 +177,9 @@ async fn main() -> anyhow::Result<()> {
         limit: Some(10_000),
         ..Default::default()
     };
-    let stories = herobot::store::library::stories(&db, &filter).await?;
+    let stories = herobot::store::library::stories(&herobot::store::Db::from(&db), &filter).await?;
     let names = herobot::library::names::resolve(
-        &db,
+        &herobot::store::Db::from(&db),
         &writes,
         None,
         &herobot::library::people_named_in(&stories),

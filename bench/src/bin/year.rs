@@ -10,6 +10,7 @@ use clap::Parser;
 use herobot::clock::Clock;
 use herobot::digest::oracle::{NominationFact, rank_heroes};
 use herobot::library::export::Format;
+use herobot::store::Db;
 use herobot::store::{self, digests, library, search};
 use sqlx::SqlitePool;
 
@@ -94,11 +95,13 @@ async fn main() -> anyhow::Result<()> {
                 while !probe_stop.load(std::sync::atomic::Ordering::Relaxed) {
                     let started = Instant::now();
                     n += 1;
-                    sqlx::query("insert into slack_requests (key, created_at) values (?1, 0) on conflict do nothing")
-                        .bind(format!("bench:probe:{}:{n}", std::process::id()))
-                        .execute(&probe_db)
+                    let key = format!("bench:probe:{}:{n}", std::process::id());
+                    herobot::on!(&probe_db, db => sqlx::query("insert into slack_requests (key, created_at) values ($1, 0) on conflict do nothing")
+                        .bind(key)
+                        .execute(db)
                         .await
-                        .ok();
+                        .map(|_| ()))
+                    .ok();
                     waits.push(ms(started));
                     tokio::time::sleep(Duration::from_millis(20)).await;
                 }
@@ -247,7 +250,10 @@ async fn main() -> anyhow::Result<()> {
 
 /// `/hero top year` as it was: every nomination and story of the year read into memory, then
 /// ranked (`store::digests::period` and `rank_heroes` before the ranking moved into SQL).
-async fn top_in_memory(db: &SqlitePool, start: i64, end: i64) -> anyhow::Result<usize> {
+async fn top_in_memory(db: &Db, start: i64, end: i64) -> anyhow::Result<usize> {
+    let pool = db
+        .as_sqlite()
+        .ok_or_else(|| anyhow::anyhow!("the in-memory ranking is measured on SQLite"))?;
     let rows: Vec<(String, i64, String)> = sqlx::query_as(
         "select n.reason, n.created_at,
                 (select json_group_array(hero_id) from nomination_heroes where nomination_id = n.id) as heroes
@@ -255,7 +261,7 @@ async fn top_in_memory(db: &SqlitePool, start: i64, end: i64) -> anyhow::Result<
     )
     .bind(start)
     .bind(end)
-    .fetch_all(db)
+    .fetch_all(pool)
     .await?;
     let nominations: Vec<NominationFact> = rows
         .into_iter()

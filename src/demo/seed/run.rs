@@ -1,4 +1,5 @@
 //! Carrying the plan out: each step through the actions, as Slack's requests would reach them.
+use crate::store::Db;
 use std::collections::HashMap;
 
 use anyhow::Context;
@@ -45,7 +46,7 @@ pub async fn run(app: &AppState, wire: &Wire, steps: &[Step]) -> anyhow::Result<
 }
 
 /// Waits until the outbox has delivered everything.
-pub(super) async fn settle(db: &sqlx::SqlitePool) -> anyhow::Result<()> {
+pub(super) async fn settle(db: &Db) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     while crate::store::outbox::pending(db).await? > 0 {
         anyhow::ensure!(

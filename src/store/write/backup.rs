@@ -26,6 +26,11 @@ pub enum BackupError {
     Io(#[from] std::io::Error),
     #[error("copying the database failed: {0}")]
     Database(#[from] sqlx::Error),
+    #[error(
+        "herobot backs up SQLite databases; this one is PostgreSQL: back it up with pg_dump or \
+         your provider's snapshots (docs/operating.md)"
+    )]
+    NotSqlite,
 }
 
 /// Copies the database behind `pool` to `target`: into a temporary file beside it first, then,

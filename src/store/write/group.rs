@@ -8,10 +8,12 @@ use std::sync::Arc;
 
 use serde_json::json;
 use sqlx::SqliteConnection;
+use sqlx_postgres::PgConnection;
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Duration, Instant};
 
 use crate::clock::Clock;
+use crate::store::Conn;
 use crate::store::nominations::{Committed, Submission, insert_and_commit};
 
 /// Most submissions committed in one transaction.
@@ -40,13 +42,14 @@ impl From<sqlx::Error> for WriteError {
 }
 
 /// What a piece of work hands back, as its caller's type.
-type Output = Box<dyn std::any::Any + Send>;
+pub(super) type Output = Box<dyn std::any::Any + Send>;
 
 /// A work with its output type erased, as the writer's queue holds it.
-type AnyWork = Box<
-    dyn for<'c> FnOnce(
-            &'c mut SqliteConnection,
-        ) -> futures_core::future::BoxFuture<'c, Result<Output, sqlx::Error>>
+pub(super) type AnyWork = Box<
+    dyn for<'c, 'd> FnOnce(
+            &'c mut Conn<'d>,
+        )
+            -> futures_core::future::BoxFuture<'c, Result<Output, sqlx::Error>>
         + Send,
 >;
 
@@ -78,6 +81,12 @@ impl Queued {
     }
 }
 
+/// The writer's own connection, on either engine.
+pub(super) enum Connection {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
 /// The queue into the writer. Cloning is cheap. Public only to name it in `Job`: the module is
 /// private, so no other code can make or hold one, and `Job` cannot be implemented elsewhere.
 #[derive(Clone)]
@@ -90,7 +99,7 @@ impl Writer {
     /// behind request handlers for a turn to run; it stops once every handle is dropped and the
     /// queue is drained. `committed` is notified after each commit that added outbox rows.
     pub(super) fn spawn(
-        conn: SqliteConnection,
+        conn: Connection,
         turns: super::WriteTurns,
         committed: Arc<Notify>,
         clock: Clock,
@@ -147,8 +156,8 @@ pub struct Work<T, F>(F, PhantomData<fn() -> T>);
 impl<T, F> Work<T, F>
 where
     T: Send + 'static,
-    F: for<'c> FnOnce(
-            &'c mut SqliteConnection,
+    F: for<'c, 'd> FnOnce(
+            &'c mut Conn<'d>,
         ) -> futures_core::future::BoxFuture<'c, Result<T, sqlx::Error>>
         + Send
         + 'static,
@@ -161,8 +170,8 @@ where
 impl<T, F> Job for Work<T, F>
 where
     T: Send + 'static,
-    F: for<'c> FnOnce(
-            &'c mut SqliteConnection,
+    F: for<'c, 'd> FnOnce(
+            &'c mut Conn<'d>,
         ) -> futures_core::future::BoxFuture<'c, Result<T, sqlx::Error>>
         + Send
         + 'static,
@@ -215,7 +224,7 @@ async fn next_batch(
 }
 
 async fn run(
-    mut conn: SqliteConnection,
+    mut conn: Connection,
     mut queue: mpsc::Receiver<Queued>,
     turns: super::WriteTurns,
     committed: Arc<Notify>,
@@ -248,12 +257,22 @@ async fn run(
             .max(Duration::from_millis(10));
         let wait_ms = wait.as_millis();
         if busy_ms.is_none_or(|set| set > wait_ms || set + BUSY_SLACK_MS < wait_ms) {
-            let set = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "pragma busy_timeout = {wait_ms}"
-            )))
-            .persistent(false)
-            .execute(&mut conn)
-            .await;
+            let set = match &mut conn {
+                Connection::Sqlite(conn) => sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "pragma busy_timeout = {wait_ms}"
+                )))
+                .persistent(false)
+                .execute(conn)
+                .await
+                .map(|_| ()),
+                Connection::Postgres(conn) => {
+                    sqlx::query(sqlx::AssertSqlSafe(format!("set lock_timeout = {wait_ms}")))
+                        .persistent(false)
+                        .execute(conn)
+                        .await
+                        .map(|_| ())
+                }
+            };
             busy_ms = set.is_ok().then_some(wait_ms);
         }
         last = jobs.len();
@@ -356,22 +375,30 @@ async fn run(
 /// round trips to SQLite's thread: the read, then one set-based insert per table (each fed a
 /// JSON array) and the commit.
 async fn commit(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     batch: &[&Submission],
     works: &mut Vec<(AnyWork, WorkReply)>,
     done: &mut Vec<(WorkReply, Result<Output, sqlx::Error>)>,
     now_ms: i64,
 ) -> Result<Vec<Committed>, sqlx::Error> {
-    let result = try_commit(conn, batch, works, done, now_ms).await;
+    let result = match conn {
+        Connection::Sqlite(conn) => try_commit(conn, batch, works, done, now_ms).await,
+        Connection::Postgres(conn) => {
+            super::postgres_batch::commit(conn, batch, works, done, now_ms).await
+        }
+    };
     if result.is_err() {
         // Nothing of a failed batch may stay behind; a rollback outside a transaction is harmless.
-        let _ = sqlx::query("rollback").execute(&mut *conn).await;
+        let _ = match conn {
+            Connection::Sqlite(conn) => sqlx::query("rollback").execute(conn).await.map(|_| ()),
+            Connection::Postgres(conn) => sqlx::query("rollback").execute(conn).await.map(|_| ()),
+        };
     }
     result
 }
 
 /// Where a work's answer goes.
-type WorkReply = oneshot::Sender<Result<Output, WriteError>>;
+pub(super) type WorkReply = oneshot::Sender<Result<Output, WriteError>>;
 
 async fn try_commit(
     conn: &mut SqliteConnection,
@@ -391,26 +418,7 @@ async fn try_commit(
     .fetch_one(&mut *conn)
     .await?;
     let mut seen: HashMap<String, String> = serde_json::from_str(&seen).unwrap_or_default();
-    // The other works, each in a savepoint: one that fails is undone alone.
-    works.reverse();
-    while let Some((work, reply)) = works.pop() {
-        sqlx::query("savepoint work").execute(&mut *conn).await?;
-        // A work that panics is undone alone, like one that fails: the writer goes on.
-        let out = match Caught(work(&mut *conn)).await {
-            Ok(out) => out,
-            Err(_) => {
-                tracing::error!("a write run by the writer panicked; it is undone");
-                Err(sqlx::Error::Protocol("the write panicked".into()))
-            }
-        };
-        let end = if out.is_ok() {
-            "release work"
-        } else {
-            "rollback to work; release work"
-        };
-        done.push((reply, out));
-        sqlx::query(end).execute(&mut *conn).await?;
-    }
+    run_works(&mut Conn::sqlite_within(conn), works, done).await?;
 
     let mut results = Vec::with_capacity(batch.len());
     let mut stored: Vec<(&Submission, i64)> = Vec::new();
@@ -430,6 +438,37 @@ async fn try_commit(
         insert_and_commit(conn, &stored, now_ms).await?;
     }
     Ok(results)
+}
+
+/// Runs the batch's works, each in a savepoint of its own: one that fails or panics is undone
+/// alone.
+pub(super) async fn run_works(
+    conn: &mut Conn<'_>,
+    works: &mut Vec<(AnyWork, WorkReply)>,
+    done: &mut Vec<(WorkReply, Result<Output, sqlx::Error>)>,
+) -> Result<(), sqlx::Error> {
+    works.reverse();
+    while let Some((work, reply)) = works.pop() {
+        crate::on!(&mut *conn, c => sqlx::query("savepoint work").execute(c).await.map(|_| ()))?;
+        let out = {
+            let mut lent = conn.lend();
+            // A work that panics is undone alone, like one that fails: the writer goes on.
+            match Caught(work(&mut lent)).await {
+                Ok(out) => out,
+                Err(_) => {
+                    tracing::error!("a write run by the writer panicked; it is undone");
+                    Err(sqlx::Error::Protocol("the write panicked".into()))
+                }
+            }
+        };
+        let failed = out.is_err();
+        done.push((reply, out));
+        if failed {
+            crate::on!(&mut *conn, c => sqlx::query("rollback to savepoint work").execute(c).await.map(|_| ()))?;
+        }
+        crate::on!(&mut *conn, c => sqlx::query("release savepoint work").execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
 }
 
 /// A future whose panic, while it is polled, becomes its output instead of unwinding the

@@ -3,18 +3,21 @@
 //! writer. Every other pool of the process is opened `query_only`.
 mod backup;
 mod group;
+mod postgres_batch;
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
-use sqlx::{Connection, Sqlite, SqliteConnection, Transaction};
+use sqlx::sqlite::SqlitePoolOptions;
+use sqlx::{Connection, SqliteConnection};
+use sqlx_postgres::{PgConnection, PgPoolOptions};
 use tokio::sync::Notify;
 
 pub use backup::{Backup, BackupError};
 pub use group::{Job, Work, WriteError};
 
+use super::{Backend, Conn, Db};
 use crate::clock::Clock;
 
 /// Writable connections besides the group-commit writer's: actions' transactions, the outbox
@@ -26,7 +29,7 @@ const WRITABLE: u32 = 2;
 /// every clone is gone.
 #[derive(Clone)]
 pub struct Writes {
-    pool: SqlitePool,
+    pool: Db,
     turns: WriteTurns,
     committed: Arc<Notify>,
     writer: group::Writer,
@@ -42,16 +45,35 @@ impl Writes {
         lock_wait: Duration,
         clock: Clock,
     ) -> Result<(Self, tokio::task::JoinHandle<()>), sqlx::Error> {
-        let options = super::options(database_url)?.busy_timeout(lock_wait);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(WRITABLE)
-            .connect_with(options.clone())
-            .await?;
-        super::migrate(&pool).await.map_err(sqlx::Error::from)?;
-        // The writer never checkpoints the WAL itself, so copying pages back into the database
-        // stays off the acknowledgement path; the checkpoint job and this pool do it.
-        let conn =
-            SqliteConnection::connect_with(&options.pragma("wal_autocheckpoint", "0")).await?;
+        let (pool, conn) = match Backend::of(database_url) {
+            Backend::Sqlite => {
+                let options = super::options(database_url)?.busy_timeout(lock_wait);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(WRITABLE)
+                    .connect_with(options.clone())
+                    .await?;
+                // The writer never checkpoints the WAL itself, so copying pages back into the
+                // database stays off the acknowledgement path; the checkpoint job and this pool
+                // do it.
+                let options = options.pragma("wal_autocheckpoint", "0");
+                let pool = Db::Sqlite(pool);
+                super::migrate(&pool).await.map_err(sqlx::Error::from)?;
+                let conn = SqliteConnection::connect_with(&options).await?;
+                (pool, group::Connection::Sqlite(conn))
+            }
+            Backend::Postgres => {
+                let options = super::postgres_options(database_url)?
+                    .options([("lock_timeout", format!("{}", lock_wait.as_millis()))]);
+                let pool = PgPoolOptions::new()
+                    .max_connections(WRITABLE)
+                    .connect_with(options.clone())
+                    .await?;
+                let pool = Db::Postgres(pool);
+                super::migrate(&pool).await.map_err(sqlx::Error::from)?;
+                let conn = PgConnection::connect_with(&options).await?;
+                (pool, group::Connection::Postgres(conn))
+            }
+        };
         let turns = WriteTurns::default();
         let committed = Arc::new(Notify::new());
         let (writer, task) = group::Writer::spawn(conn, turns.clone(), committed.clone(), clock);
@@ -66,12 +88,16 @@ impl Writes {
         ))
     }
 
-    /// Opens a write transaction once it is this process's turn to write. `BEGIN IMMEDIATE`
-    /// takes SQLite's write lock up front, so a transaction that reads before it writes never
-    /// fails half-way for want of it.
+    /// Opens a write transaction once it is this process's turn to write. On SQLite,
+    /// `BEGIN IMMEDIATE` takes the write lock up front, so a transaction that reads before it
+    /// writes never fails half-way for want of it. On PostgreSQL, rows are locked as they are
+    /// written, and the unique keys keep replicas from storing one thing twice.
     pub async fn begin(&self) -> Result<WriteTx, sqlx::Error> {
         let turn = self.turns.take().await;
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let tx = match &self.pool {
+            Db::Sqlite(pool) => Conn::sqlite_tx(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Conn::postgres_tx(pool.begin().await?),
+        };
         Ok(WriteTx {
             tx,
             committed: self.committed.clone(),
@@ -103,26 +129,35 @@ impl Writes {
         self.committed.clone()
     }
 
-    /// Copies the WAL back into the database as far as readers allow (a passive checkpoint).
+    /// Which engine the database runs on.
+    pub fn backend(&self) -> Backend {
+        self.pool.backend()
+    }
+
+    /// On SQLite, copies the WAL back into the database as far as readers allow (a passive
+    /// checkpoint). PostgreSQL checkpoints by itself.
     pub async fn checkpoint(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("pragma wal_checkpoint(passive)")
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        match self.pool.as_sqlite() {
+            Some(pool) => sqlx::query("pragma wal_checkpoint(passive)")
+                .execute(pool)
+                .await
+                .map(|_| ()),
+            None => Ok(()),
+        }
     }
 
     /// Takes a consistent copy of the database into `target` (a new file) while writes go on,
-    /// checked whole before it is kept.
+    /// checked whole before it is kept. SQLite only: PostgreSQL is backed up with its own tools.
     pub async fn backup_to(&self, target: &std::path::Path) -> Result<Backup, BackupError> {
-        backup::take(&self.pool, target).await
+        match self.pool.as_sqlite() {
+            Some(pool) => backup::take(pool, target).await,
+            None => Err(BackupError::NotSqlite),
+        }
     }
 
     /// Whether a write connection answers (readiness).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("select 1")
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        crate::on!(&self.pool, db => sqlx::query("select 1").execute(db).await.map(|_| ()))
     }
 
     /// Closes the writable connections (the group-commit writer stops with its last handle).
@@ -134,7 +169,7 @@ impl Writes {
 /// A write transaction holding the process's turn to write until it ends. Dropped without
 /// `commit`, it rolls back.
 pub struct WriteTx {
-    tx: Transaction<'static, Sqlite>,
+    tx: Conn<'static>,
     committed: Arc<Notify>,
     _turn: WriteTurn,
 }
@@ -156,15 +191,15 @@ impl WriteTx {
 }
 
 impl Deref for WriteTx {
-    type Target = SqliteConnection;
+    type Target = Conn<'static>;
 
-    fn deref(&self) -> &SqliteConnection {
+    fn deref(&self) -> &Conn<'static> {
         &self.tx
     }
 }
 
 impl DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
+    fn deref_mut(&mut self) -> &mut Conn<'static> {
         &mut self.tx
     }
 }
