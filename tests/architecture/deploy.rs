@@ -51,15 +51,16 @@ fn config_variables() -> (BTreeSet<String>, BTreeSet<String>) {
 fn is_variable(name: &str) -> bool {
     name.contains('_')
         && name.starts_with(|c: char| c.is_ascii_uppercase())
-        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Whether `name` occurs in `text` as a whole word (comments count: they document).
 fn mentions(text: &str, name: &str) -> bool {
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    text.match_indices(name).any(|(at, _)| {
-        !text[..at].ends_with(word) && !text[at + name.len()..].starts_with(word)
-    })
+    text.match_indices(name)
+        .any(|(at, _)| !text[..at].ends_with(word) && !text[at + name.len()..].starts_with(word))
 }
 
 /// The keys set to a value in a YAML file, named like environment variables (comments skipped).
@@ -85,10 +86,14 @@ fn every_variable_herobot_reads_is_offered_to_the_operator() {
     let (mut read, _) = config_variables();
     assert!(read.contains("SLACK_BOT_TOKEN") && read.contains("HEROBOT_LISTEN"));
     read.extend(ALSO_READ.iter().map(|s| s.to_string()));
-    let kubernetes = file("deploy/kubernetes/configmap.yaml") + &file("deploy/kubernetes/secret.yaml");
+    let kubernetes =
+        file("deploy/kubernetes/configmap.yaml") + &file("deploy/kubernetes/secret.yaml");
     let files = [
         ("deploy/compose.yml", file("deploy/compose.yml")),
-        ("deploy/kubernetes/ (ConfigMap or Secret)", kubernetes.clone()),
+        (
+            "deploy/kubernetes/ (ConfigMap or Secret)",
+            kubernetes.clone(),
+        ),
         ("docs/operating.md", file("docs/operating.md")),
     ];
     let mut found = Vec::new();
@@ -101,10 +106,14 @@ fn every_variable_herobot_reads_is_offered_to_the_operator() {
     }
     // And nothing set there that herobot does not read (a typo, a setting removed).
     let compose_only: BTreeSet<String> = COMPOSE_ONLY.iter().map(|s| s.to_string()).collect();
-    let stale = keys(&files[0].1).into_iter().filter(|k| !compose_only.contains(k));
+    let stale = keys(&files[0].1)
+        .into_iter()
+        .filter(|k| !compose_only.contains(k));
     for key in stale.chain(keys(&kubernetes)) {
         if !read.contains(&key) {
-            found.push(format!("{key} is set in deploy/ but herobot does not read it"));
+            found.push(format!(
+                "{key} is set in deploy/ but herobot does not read it"
+            ));
         }
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
@@ -127,7 +136,10 @@ fn secrets_are_in_the_secret_and_come_from_the_operators_env_file() {
             .lines()
             .find(|line| line.trim_start().starts_with(&format!("{name}:")))
             .unwrap_or_else(|| panic!("{name} is not set in deploy/compose.yml"));
-        assert!(line.contains("${"), "{name} is written into compose.yml: {line}");
+        assert!(
+            line.contains("${"),
+            "{name} is written into compose.yml: {line}"
+        );
     }
 }
 
@@ -160,10 +172,16 @@ fn the_port_and_the_probes_are_the_ones_herobot_serves() {
     let dockerfile = file("Dockerfile");
     let ports = [
         ("configmap.yaml", port(value(&config_map, "HEROBOT_LISTEN"))),
-        ("deployment.yaml", value(&deployment, "containerPort").to_owned()),
+        (
+            "deployment.yaml",
+            value(&deployment, "containerPort").to_owned(),
+        ),
         ("compose.yml", port(value(&compose, "HEROBOT_LISTEN"))),
         ("Dockerfile EXPOSE", {
-            let line = dockerfile.lines().find(|l| l.starts_with("EXPOSE ")).unwrap();
+            let line = dockerfile
+                .lines()
+                .find(|l| l.starts_with("EXPOSE "))
+                .unwrap();
             line["EXPOSE ".len()..].trim().to_owned()
         }),
     ];
