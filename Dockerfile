@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 #
-# herobot: one binary on an embedded SQLite database.
+# herobot: one binary on an embedded SQLite database, or on PostgreSQL as several replicas
+# (deploy/compose.yml, deploy/kubernetes/; docs/operating.md, "Running replicas on PostgreSQL").
 #
 #   docker build -t herobot .
 #   docker run -d --name herobot -p 3000:3000 -v herobot-data:/data --env-file .env herobot
@@ -12,7 +13,8 @@
 # The database lives in the /data volume and is migrated at start-up.
 
 # ---- build ------------------------------------------------------------------
-FROM rust:1-bookworm AS builder
+# The toolchain is Cargo.toml's rust-version (tests/architecture/deploy.rs keeps them equal).
+FROM rust:1.94-bookworm AS builder
 WORKDIR /src
 
 # The whole context (minus .dockerignore): Cargo.toml, Cargo.lock, src/, migrations/sqlite/
@@ -32,7 +34,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 # ---- runtime ----------------------------------------------------------------
 FROM debian:bookworm-slim
 
-# ca-certificates: TLS to slack.com; curl: the HEALTHCHECK below.
+# ca-certificates: TLS to slack.com; curl: the HEALTHCHECK below and deploy/compose.yml's.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*

@@ -9,6 +9,7 @@
 //! wall clock depends on the day it runs (it should set a `Clock` instead), and one that opens a
 //! writable connection around the write handle tests a path production does not take.
 
+mod deploy;
 mod scan;
 
 use std::collections::{BTreeMap, BTreeSet};
