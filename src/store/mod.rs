@@ -3,6 +3,7 @@
 pub mod answers;
 pub mod audit;
 pub mod backend;
+pub mod copy;
 pub mod departures;
 pub mod digests;
 pub mod forget;
