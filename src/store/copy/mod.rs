@@ -90,12 +90,15 @@ fn password(url: &str) -> Option<&str> {
 /// and the sequences commit together, after the check.
 pub async fn copy_to(database_url: &str, target_url: &str) -> anyhow::Result<Report> {
     let started = Instant::now();
-    anyhow::ensure!(is_postgres(target_url), "the target is not a postgres:// URL");
+    anyhow::ensure!(
+        is_postgres(target_url),
+        "the target is not a postgres:// URL"
+    );
     let mut src = source::snapshot(database_url).await?;
     let tables = source::tables(&mut src).await?;
-    let mut pg = target::connect(target_url).await.map_err(|e| {
-        anyhow::anyhow!("could not connect to {}: {e}", redact(target_url))
-    })?;
+    let mut pg = target::connect(target_url)
+        .await
+        .map_err(|e| anyhow::anyhow!("could not connect to {}: {e}", redact(target_url)))?;
     let mut tx = target::begin(&mut pg).await?;
     let copied = match copy_all(&mut src, &mut *tx, &tables).await {
         Ok(copied) => copied,
@@ -177,7 +180,10 @@ async fn copy_all(
 
 /// Refuses a target that holds a table herobot does not know, or a row in one of herobot's
 /// tables that its migrations did not put there: the copy never overwrites or mixes data.
-async fn refuse_unless_empty(pg: &mut PgConnection, tables: &[source::Table]) -> anyhow::Result<()> {
+async fn refuse_unless_empty(
+    pg: &mut PgConnection,
+    tables: &[source::Table],
+) -> anyhow::Result<()> {
     const HOW: &str = "copy-to fills only an empty database (or one herobot only migrated); \
         create a new one (e.g. `createdb herobot_new`) and copy into it. Nothing was written";
     let known: BTreeSet<&str> = tables.iter().map(|t| t.name.as_str()).collect();

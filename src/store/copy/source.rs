@@ -103,7 +103,11 @@ pub fn select(table: &Table, columns: &[String]) -> String {
 
 /// One row's values, each converted for its PostgreSQL column's kind; a value SQLite holds that
 /// the column cannot take is named (table, column, what it holds).
-pub fn decode(row: &SqliteRow, table: &str, columns: &[(String, Kind)]) -> anyhow::Result<Vec<Value>> {
+pub fn decode(
+    row: &SqliteRow,
+    table: &str,
+    columns: &[(String, Kind)],
+) -> anyhow::Result<Vec<Value>> {
     let mut values = Vec::with_capacity(columns.len());
     for (i, (column, kind)) in columns.iter().enumerate() {
         let raw = row.try_get_raw(i)?;

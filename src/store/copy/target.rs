@@ -98,14 +98,18 @@ pub async fn foreign_keys(conn: &mut PgConnection) -> Result<Vec<(String, String
 pub async fn triggers(conn: &mut PgConnection, table: &str, on: bool) -> Result<(), sqlx::Error> {
     let verb = if on { "enable" } else { "disable" };
     let sql = format!("alter table {} {verb} trigger user", quoted(table));
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(conn).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Deletes what the migrations seeded in `table` (the copy brings the source's rows instead).
 pub async fn clear(conn: &mut PgConnection, table: &str) -> Result<(), sqlx::Error> {
     let sql = format!("delete from {}", quoted(table));
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(conn).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
