@@ -100,7 +100,7 @@ pub async fn copy_to(database_url: &str, target_url: &str) -> anyhow::Result<Rep
         .await
         .map_err(|e| anyhow::anyhow!("could not connect to {}: {e}", redact(target_url)))?;
     let mut tx = target::begin(&mut pg).await?;
-    let copied = match copy_all(&mut src, &mut *tx, &tables).await {
+    let copied = match copy_all(&mut src, &mut tx, &tables).await {
         Ok(copied) => copied,
         Err(e) => {
             let _ = tx.rollback().await;

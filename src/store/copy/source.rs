@@ -1,7 +1,7 @@
 //! `copy-to`'s source: the SQLite database, read in one snapshot on a query-only connection;
 //! its tables and columns come from its own schema, its rows in primary-key order.
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
-use sqlx::{Connection, Row, TypeInfo, ValueRef};
+use sqlx::{ConnectOptions, Connection, Row, TypeInfo, ValueRef};
 
 use super::value::{Kind, Value};
 
@@ -15,9 +15,11 @@ pub struct Table {
 
 /// Opens the database query-only (SQLite refuses any write on the connection) and starts one
 /// read transaction on it, so every table is read as it stood at the first read, whatever
-/// another process writes meanwhile.
+/// another process writes meanwhile. Reading a whole table is slow by design: not logged.
 pub async fn snapshot(database_url: &str) -> Result<SqliteConnection, sqlx::Error> {
-    let options = crate::store::options(database_url)?.pragma("query_only", "true");
+    let options = crate::store::options(database_url)?
+        .pragma("query_only", "true")
+        .disable_statement_logging();
     let mut conn = SqliteConnection::connect_with(&options).await?;
     sqlx::raw_sql("begin").execute(&mut conn).await?;
     sqlx::query("select count(*) from sqlite_master")

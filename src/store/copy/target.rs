@@ -4,15 +4,17 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use sqlx::{Connection, Row};
+use sqlx::{ConnectOptions, Connection, Row};
 use sqlx_postgres::{PgConnectOptions, PgConnection};
 
 use super::source::quoted;
 use super::value::{Array, Kind, Sum, Tally, Value};
 
-/// Connects to the target (the URL is checked to be PostgreSQL's by the caller).
+/// Connects to the target (the URL is checked to be PostgreSQL's by the caller). A copy's
+/// statements are long by design: they are not logged as slow.
 pub async fn connect(url: &str) -> Result<PgConnection, sqlx::Error> {
-    PgConnection::connect_with(&PgConnectOptions::from_str(url)?).await
+    let options = PgConnectOptions::from_str(url)?.disable_statement_logging();
+    PgConnection::connect_with(&options).await
 }
 
 /// Starts the copy's one transaction on the target: until it commits, nothing is written.
