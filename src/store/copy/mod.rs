@@ -23,6 +23,9 @@ use value::{Array, Kind, Tally};
 const BATCH_ROWS: usize = 5_000;
 const BATCH_BYTES: usize = 4 << 20;
 
+/// The shortest password `scrub` finds in free text.
+const SCRUBBED_LENGTH: usize = 4;
+
 /// A table copied, with what both sides agree it holds.
 pub struct Copied {
     pub table: String,
@@ -60,7 +63,9 @@ pub fn redact(url: &str) -> String {
     out
 }
 
-/// `text` with every password `url` holds replaced by `***` (a driver's message may quote it).
+/// `text` with every password `url` holds replaced by `***` (a driver's message may quote it):
+/// the URL itself wherever it appears, and the bare password where it is long enough to be told
+/// from the message's own letters (replacing a one-letter password would garble every word).
 pub fn scrub(text: &str, url: &str) -> String {
     let mut out = text.replace(url, &redact(url));
     let query = url.split_once('?').map_or("", |(_, q)| q);
@@ -70,7 +75,7 @@ pub fn scrub(text: &str, url: &str) -> String {
             .map(|(_, v)| v)
     });
     for secret in password(url).into_iter().chain(in_query) {
-        if !secret.is_empty() {
+        if secret.chars().count() >= SCRUBBED_LENGTH {
             out = out.replace(secret, "***");
         }
     }
@@ -369,6 +374,11 @@ mod tests {
         let query = "postgresql://db/herobot?user=h&password=hunter2";
         assert_eq!(redact(query), "postgresql://db/herobot?user=h&password=***");
         assert!(!scrub("hunter2!", query).contains("hunter2"));
+        let short = "postgres://herobot:x@db/herobot";
+        assert_eq!(
+            scrub(&format!("table outbox at {short}"), short),
+            "table outbox at postgres://herobot:***@db/herobot"
+        );
         assert_eq!(redact("postgres://db/herobot"), "postgres://db/herobot");
         assert_eq!(redact("postgres://h@db/x"), "postgres://h@db/x");
     }
