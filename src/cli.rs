@@ -419,17 +419,20 @@ async fn copy_to(url: &str) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!(copy::scrub(&format!("{e:#}"), url)))
     })
     .await?;
-    println!("{:<28} {:>10}  checksum", "table", "rows");
-    for t in &report.tables {
-        println!("{:<28} {:>10}  {}", t.table, t.sum.rows, t.sum.prefix());
-    }
-    let rows: u64 = report.tables.iter().map(|t| t.sum.rows).sum();
+    print!("{}", report.table());
     println!(
-        "copied {rows} rows in {} tables to {shown} in {:.1} s; every table's row count and \
+        "copied {} rows in {} tables to {shown} in {:.1} s; every table's row count and \
          checksum match.",
+        report.rows(),
         report.tables.len(),
         report.took.as_secs_f64()
     );
+    if report.told() == 0 {
+        eprintln!(
+            "note: {from} holds no nomination and no story: is DATABASE_URL the database herobot \
+             runs on?"
+        );
+    }
     println!(
         "next: keep herobot stopped, set DATABASE_URL to the PostgreSQL URL (with its password) \
          and start herobot; {from} stays as it was."

@@ -38,6 +38,28 @@ pub struct Report {
     pub took: Duration,
 }
 
+impl Report {
+    /// Each table with its rows and its checksum's first digits, a line each under a heading.
+    pub fn table(&self) -> String {
+        let mut out = format!("{:<28} {:>10}  checksum\n", "table", "rows");
+        for t in &self.tables {
+            out += &format!("{:<28} {:>10}  {}\n", t.table, t.sum.rows, t.sum.prefix());
+        }
+        out
+    }
+
+    /// The rows copied in all.
+    pub fn rows(&self) -> u64 {
+        self.tables.iter().map(|t| t.sum.rows).sum()
+    }
+
+    /// The nominations and stories copied: none suggests the wrong source database.
+    pub fn told(&self) -> u64 {
+        let told = |t: &&Copied| t.table == "nominations" || t.table == "stories";
+        self.tables.iter().filter(told).map(|t| t.sum.rows).sum()
+    }
+}
+
 /// Whether `url` names a PostgreSQL server (the schemes libpq and sqlx accept).
 pub fn is_postgres(url: &str) -> bool {
     let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
