@@ -1,5 +1,5 @@
 //! The `herobot` command line: serve, migrate, digest, export, wall, answer-link, reportcard,
-//! backup, forget, person-data, audit, reindex, demo.
+//! backup, copy-to, forget, person-data, audit, reindex, demo.
 use clap::{Parser, Subcommand};
 
 use crate::actions::ask_customer::{LinkFor, answer_link};
@@ -67,6 +67,13 @@ pub enum Command {
     Backup {
         /// Where the copy goes; it must not exist yet.
         file: std::path::PathBuf,
+    },
+    /// Copy the database into an empty PostgreSQL database, checking every table's rows and
+    /// checksum before it commits; stop herobot first. Then switch DATABASE_URL to it.
+    CopyTo {
+        /// The PostgreSQL database to fill, postgres://USER:PASSWORD@HOST:5432/NAME; it must be
+        /// empty (or only migrated by herobot).
+        url: String,
     },
     /// Erase a person: their ID, name and what they wrote alone become "a former colleague";
     /// counts stay. Without --yes, prints what would change and changes nothing.
@@ -193,6 +200,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await
         }
+        Command::CopyTo { url } => copy_to(&url).await,
         Command::Forget { user_id, yes } => {
             let config = Config::from_env(Needs::DatabaseOnly)?;
             telemetry::init(config.log_format);
@@ -388,6 +396,48 @@ async fn acting<T>(
     db.close().await;
     reads.close().await;
     outcome
+}
+
+/// `herobot copy-to URL`: the configured database, opened (and migrated) as every command
+/// opens it, copied into the PostgreSQL database at `url`. The URL's password is never shown.
+async fn copy_to(url: &str) -> anyhow::Result<()> {
+    use crate::store::copy;
+    let shown = copy::redact(url);
+    if !copy::is_postgres(url) {
+        anyhow::bail!(
+            "{shown:?} is not a PostgreSQL URL: copy-to copies into PostgreSQL, e.g. \
+             postgres://herobot:PASSWORD@db.example.com:5432/herobot"
+        );
+    }
+    let config = Config::from_env(Needs::DatabaseOnly)?;
+    telemetry::init(config.log_format);
+    let from = config.database_url.clone();
+    let report = acting(config, async |_| {
+        eprintln!("copying {from} to {shown}…");
+        copy::copy_to(&from, url)
+            .await
+            .map_err(|e| anyhow::anyhow!(copy::scrub(&format!("{e:#}"), url)))
+    })
+    .await?;
+    print!("{}", report.table());
+    println!(
+        "copied {} rows in {} tables to {shown} in {:.1} s; every table's row count and \
+         checksum match.",
+        report.rows(),
+        report.tables.len(),
+        report.took.as_secs_f64()
+    );
+    if report.told() == 0 {
+        eprintln!(
+            "note: {from} holds no nomination and no story: is DATABASE_URL the database herobot \
+             runs on?"
+        );
+    }
+    println!(
+        "next: keep herobot stopped, set DATABASE_URL to the PostgreSQL URL (with its password) \
+         and start herobot; {from} stays as it was."
+    );
+    Ok(())
 }
 
 /// What `herobot forget` changed, or would change, per table.

@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod audit;
 pub mod backend;
+pub mod copy;
 pub mod db;
 pub mod departures;
 pub mod digests;

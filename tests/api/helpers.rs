@@ -70,6 +70,9 @@ pub struct Options {
     pub report_card_min_answers: Option<&'static str>,
     /// `HEROBOT_FORGET_DEPARTED_AFTER_DAYS`.
     pub forget_departed_after_days: Option<&'static str>,
+    /// On SQLite whatever engine the suite runs on: for what only SQLite does (backups, the
+    /// source of `herobot copy-to`).
+    pub on_sqlite: bool,
 }
 
 impl Default for Options {
@@ -99,6 +102,7 @@ impl Default for Options {
             retention_days: None,
             report_card_min_answers: None,
             forget_departed_after_days: None,
+            on_sqlite: false,
         }
     }
 }
@@ -118,7 +122,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 
 /// Starts herobot on an existing database directory and fake Slack (to test restarts).
 pub async fn start(dir: Arc<tempfile::TempDir>, slack: MockServer, options: &Options) -> TestApp {
-    let db_url = database_url(dir.path()).await;
+    let db_url = database_url(dir.path(), options.on_sqlite).await;
     let vars = [
         ("SLACK_SIGNING_SECRET", SECRET.to_owned()),
         ("SLACK_BOT_TOKEN", "xoxb-test-token".to_owned()),
@@ -270,8 +274,8 @@ pub async fn fresh_postgres_database() -> String {
 
 /// The database a test's app runs on in `dir`: the SQLite file there, or on PostgreSQL the
 /// database named in `dir` (made the first time, so a restarted app finds its data).
-async fn database_url(dir: &std::path::Path) -> String {
-    if !on_postgres() {
+async fn database_url(dir: &std::path::Path, on_sqlite: bool) -> String {
+    if !on_postgres() || on_sqlite {
         return format!("sqlite://{}/herobot.db", dir.display());
     }
     let marker = dir.join("postgres-url");

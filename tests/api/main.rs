@@ -9,6 +9,7 @@ mod browser;
 mod buttons;
 mod commands;
 mod connections;
+mod copy_to;
 mod credit;
 mod demo;
 mod demo_browser;

@@ -24,7 +24,7 @@ const MINUTE_MS: i64 = 60_000;
 /// Monday 4 January 2027, 09:00 UTC: December's round opens (1 January is New Year's Day).
 const DECEMBER_OPENS_MS: i64 = 1_799_053_200_000;
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options {
         public_url: Some("http://herobot.test"),
         ..Options::default()
@@ -64,7 +64,7 @@ fn metadata(app: &TestApp) -> String {
 }
 
 /// Creates a card through the modal as the leader; its ID.
-async fn create_card(app: &TestApp, comments: &str) -> i64 {
+pub(crate) async fn create_card(app: &TestApp, comments: &str) -> i64 {
     let before = app.count("report_cards").await;
     let answer = app
         .interact(&submitted_by(
@@ -173,7 +173,7 @@ async fn round_id(app: &TestApp, card: i64, month: &str) -> Option<i64> {
 }
 
 /// Opens November's round at its moment; its ID.
-async fn open_november(app: &TestApp, card: i64) -> i64 {
+pub(crate) async fn open_november(app: &TestApp, card: i64) -> i64 {
     at(app, NOVEMBER_OPENS_MS + MINUTE_MS).await;
     eventually("November's round to open", || {
         round_id(app, card, "2026-11")

@@ -41,6 +41,13 @@ const WRITABLE_ALLOWED: &[(&str, Allowance)] = &[
     // Backups, behind the write handle: the copy is checked on a read-only connection of its
     // own, opened on the new file, never on the database.
     ("src/store/write/backup.rs", Allowance::Anywhere),
+    // `herobot copy-to`'s target: a PostgreSQL database named on the command line, never
+    // herobot's own, filled in one transaction of its own.
+    ("src/store/copy/target.rs", Allowance::Anywhere),
+    // `copy-to`'s scratch database, in memory: migrated to learn what the migrations seed.
+    ("src/store/copy/fresh.rs", Allowance::Anywhere),
+    // `copy-to`'s source: herobot's database read in one snapshot on a query-only connection.
+    ("src/store/copy/source.rs", Allowance::QueryOnly),
     // The read pool's constructor: its connections are opened `query_only`, so SQLite refuses
     // any write made on them. Nothing else in the file may open a connection or a transaction.
     ("src/store/mod.rs", Allowance::QueryOnly),
