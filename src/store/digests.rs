@@ -5,7 +5,6 @@ use crate::store::db::Exec;
 use jiff::tz::TimeZone;
 
 use super::hero_days::Spans;
-use super::stories::STORY_COLUMNS;
 use crate::domain::Story;
 use crate::domain::calendar::IsoWeek;
 use crate::domain::scorecard::{Counts, HeroLine, STORY_WEEKS, Scorecard, WeekScore, weeks_to};
@@ -195,8 +194,7 @@ pub async fn story_of_the_week(
         let Some(id) = id else {
             return Ok(None);
         };
-        let sql = format!("select {STORY_COLUMNS} from stories s where s.id = $1");
-        Ok(super::stories::query(db, &sql, &[id]).await?.pop())
+        Ok(super::stories::query_where(db, "s.id = $1", &[id]).await?.pop())
     })
 }
 
@@ -262,12 +260,12 @@ pub async fn record_posted(
 /// Stories created in `[start, end)`: what a scorecard is computed from, for one week (the
 /// digest) or several (the scorecard page, the wallboard, App Home).
 pub async fn stories(db: &Db, start: i64, end: i64) -> Result<Vec<Story>, sqlx::Error> {
-    crate::on!(db, db => {
-        let sql = format!(
-            "select {STORY_COLUMNS} from stories s where s.created_at >= $1 and s.created_at < $2"
-        );
-        super::stories::query(db, &sql, &[start, end]).await
-    })
+    super::stories::query_where(
+        db,
+        "s.created_at >= $1 and s.created_at < $2",
+        &[start, end],
+    )
+    .await
 }
 
 /// The scorecards of the `n` weeks that end with `last`, counted in SQL week by week as the

@@ -9,7 +9,7 @@ use sqlx::QueryBuilder;
 use crate::store::db::Engine;
 
 use super::search::{fts_query, tsquery};
-use super::stories::STORY_COLUMNS;
+use super::stories::story_columns;
 use crate::domain::CustomerKind;
 use crate::domain::Story;
 use crate::store::Backend;
@@ -40,7 +40,7 @@ pub struct Filter {
 /// Stories matching `filter`, newest first (best match first when searching).
 pub async fn stories(db: &Db, filter: &Filter) -> Result<Vec<Story>, sqlx::Error> {
     crate::on!(db, db => {
-        let Some(mut sql) = filtered(format!("select {STORY_COLUMNS} from stories s"), filter) else {
+        let Some(mut sql) = filtered(format!("select {} from stories s", story_columns(ENGINE)), filter) else {
             return Ok(Vec::new());
         };
         let rows = sql
@@ -59,7 +59,7 @@ pub async fn each_story(
     each: tokio::sync::mpsc::Sender<Story>,
 ) -> Result<(), sqlx::Error> {
     crate::on!(db, db => {
-        let Some(mut sql) = filtered(format!("select {STORY_COLUMNS} from stories s"), filter) else {
+        let Some(mut sql) = filtered(format!("select {} from stories s", story_columns(ENGINE)), filter) else {
             return Ok(());
         };
         let mut rows = sql.build_query_as::<super::stories::StoryRow>().fetch(db);

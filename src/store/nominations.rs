@@ -293,12 +293,20 @@ struct Row {
 }
 
 /// The columns of a nomination with its heroes and tags folded in as JSON; `n` is the alias.
+/// SQLite's spelling; `COLUMNS_POSTGRES` is PostgreSQL's.
 const COLUMNS: &str =
     "n.id, n.team_id, n.nominator_id, n.category, n.customer_kind, n.reason, n.channel_id,
     n.message_permalink, n.created_at,
     (select json_group_array(hero_id) from (select hero_id from nomination_heroes
        where nomination_id = n.id order by position)) as heroes,
     (select json_group_array(tag) from nomination_tags where nomination_id = n.id) as tags";
+const COLUMNS_POSTGRES: &str =
+    "n.id, n.team_id, n.nominator_id, n.category, n.customer_kind, n.reason, n.channel_id,
+    n.message_permalink, n.created_at,
+    (select coalesce(json_agg(hero_id order by position), '[]')::text from nomination_heroes
+       where nomination_id = n.id) as heroes,
+    (select coalesce(json_agg(tag order by tag), '[]')::text from nomination_tags
+       where nomination_id = n.id) as tags";
 
 impl From<Row> for StoredNomination {
     fn from(r: Row) -> Self {
@@ -326,7 +334,10 @@ pub async fn get(
     id: i64,
 ) -> Result<Option<StoredNomination>, sqlx::Error> {
     crate::on_any!(db, db => {
-        let sql = format!("select {COLUMNS} from nominations n where n.id = $1");
+        let sql = format!(
+            "select {} from nominations n where n.id = $1",
+            ENGINE.pick(COLUMNS, COLUMNS_POSTGRES)
+        );
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .fetch_optional(db)

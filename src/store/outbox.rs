@@ -157,7 +157,7 @@ pub struct Pending {
     pub id: i64,
     pub lane: String,
     pub next_attempt_at_ms: i64,
-    combinable: i64,
+    combinable: i32,
 }
 
 impl Pending {
@@ -410,12 +410,20 @@ pub async fn claim_many(
     until_ms: i64,
 ) -> Result<Vec<ClaimedRow>, sqlx::Error> {
     crate::on_any!(db, db => {
-        let mut rows: Vec<ClaimedRow> = sqlx::query_as(
+        // On PostgreSQL, a row another replica's worker is claiming is skipped, not waited for.
+        let sql = ENGINE.pick(
             "update outbox set claimed_until_ms = $3
-         where id in (select value from json_each($1)) and status = 'pending'
-           and coalesce(claimed_until_ms, 0) <= $2
-         returning id, method, url, payload, render, recipient, channel, subject_id, attempts",
-        )
+             where id in (select value from json_each($1)) and status = 'pending'
+               and coalesce(claimed_until_ms, 0) <= $2
+             returning id, method, url, payload, render, recipient, channel, subject_id, attempts",
+            "update outbox set claimed_until_ms = $3
+             where id in (select id from outbox
+                          where id in (select value::bigint from jsonb_array_elements_text($1::jsonb))
+                            and status = 'pending' and coalesce(claimed_until_ms, 0) <= $2
+                          for update skip locked)
+             returning id, method, url, payload, render, recipient, channel, subject_id, attempts",
+        );
+        let mut rows: Vec<ClaimedRow> = sqlx::query_as(sql)
         .bind(serde_json::to_string(ids).expect("IDs serialise"))
         .bind(now_ms)
         .bind(until_ms)

@@ -37,6 +37,7 @@ pub(crate) struct StoryRow {
 }
 
 /// The columns of a story with its heroes and tags folded in as JSON; `s` is the stories alias.
+/// SQLite's spelling; `story_columns` gives each engine's.
 pub const STORY_COLUMNS: &str = "s.id, s.team_id, s.author_id, s.title, s.customer_title, s.what_went_wrong, s.happened_at, s.fixed_at,
     s.how_fixed, s.surprise, s.customer_kind, s.reaction, s.message_permalink, s.featured_at, s.featured_by, s.created_at,
     (select coalesce(json_group_array(json_array(h.hero_id, h.consent)), '[]')
@@ -44,6 +45,42 @@ pub const STORY_COLUMNS: &str = "s.id, s.team_id, s.author_id, s.title, s.custom
     (select coalesce(json_group_array(t.tag), '[]') from story_tags t where t.story_id = s.id) as tags,
     (select json_array(a.answer, a.comment, a.answered_at, a.customer_id) from customer_answers a where a.story_id = s.id) as customer_answer,
     (select count(*) from thanks k where k.story_id = s.id) as thanks";
+
+/// `STORY_COLUMNS` in PostgreSQL's JSON functions.
+const STORY_COLUMNS_POSTGRES: &str = "s.id, s.team_id, s.author_id, s.title, s.customer_title, s.what_went_wrong, s.happened_at, s.fixed_at,
+    s.how_fixed, s.surprise, s.customer_kind, s.reaction, s.message_permalink, s.featured_at, s.featured_by, s.created_at,
+    (select coalesce(json_agg(json_build_array(h.hero_id, h.consent) order by h.position), '[]')::text
+       from story_heroes h where h.story_id = s.id) as heroes,
+    (select coalesce(json_agg(t.tag order by t.tag), '[]')::text from story_tags t where t.story_id = s.id) as tags,
+    (select json_build_array(a.answer, a.comment, a.answered_at, a.customer_id)::text from customer_answers a where a.story_id = s.id) as customer_answer,
+    (select count(*) from thanks k where k.story_id = s.id) as thanks";
+
+/// The columns of a story (`STORY_COLUMNS`) in `backend`'s spelling.
+pub fn story_columns(backend: super::Backend) -> &'static str {
+    backend.pick(STORY_COLUMNS, STORY_COLUMNS_POSTGRES)
+}
+
+/// Stories from `stories s` where `clause` holds (its parameters, integers, bound in order),
+/// as `query_where(db, "s.id = $1", &[id])`.
+pub async fn query_where(
+    db: impl Into<Exec<'_>>,
+    clause: &str,
+    params: &[i64],
+) -> Result<Vec<Story>, sqlx::Error> {
+    crate::on_any!(db, db => {
+        let sql = format!("select {} from stories s where {clause}", story_columns(ENGINE));
+        let mut query = sqlx::query_as::<_, StoryRow>(sqlx::AssertSqlSafe(sql));
+        for p in params {
+            query = query.bind(*p);
+        }
+        Ok(query
+            .fetch_all(db)
+            .await?
+            .into_iter()
+            .map(Story::from)
+            .collect())
+    })
+}
 
 impl From<StoryRow> for Story {
     fn from(r: StoryRow) -> Self {
@@ -136,30 +173,9 @@ pub async fn insert(
     })
 }
 
-/// Stories selected by `sql` (which selects `STORY_COLUMNS` from `stories s`), with integer
-/// parameters.
-pub async fn query(
-    db: impl Into<Exec<'_>>,
-    sql: &str,
-    params: &[i64],
-) -> Result<Vec<Story>, sqlx::Error> {
-    crate::on_any!(db, db => {
-        let mut query = sqlx::query_as::<_, StoryRow>(sqlx::AssertSqlSafe(sql.to_owned()));
-        for p in params {
-            query = query.bind(*p);
-        }
-        Ok(query
-            .fetch_all(db)
-            .await?
-            .into_iter()
-            .map(Story::from)
-            .collect())
-    })
-}
-
 pub async fn get(db: impl Into<Exec<'_>>, id: i64) -> Result<Option<Story>, sqlx::Error> {
     crate::on_any!(db, db => {
-        let sql = format!("select {STORY_COLUMNS} from stories s where s.id = $1");
+        let sql = format!("select {} from stories s where s.id = $1", story_columns(ENGINE));
         let row: Option<StoryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .fetch_optional(db)

@@ -240,13 +240,14 @@ async fn in_memory(db: &Db, start: i64, end: i64) -> (Vec<NominationFact>, Vec<S
             created_at,
         })
         .collect();
-    let sql = format!(
-        "select {} from stories s where s.created_at >= $1 and s.created_at < $2",
-        store::stories::STORY_COLUMNS
-    );
-    let stories = store::stories::query(db, &sql, &[start, end])
-        .await
-        .unwrap();
+
+    let stories = store::stories::query_where(
+        db,
+        "s.created_at >= $1 and s.created_at < $2",
+        &[start, end],
+    )
+    .await
+    .unwrap();
     (nominations, stories)
 }
 

@@ -271,11 +271,13 @@ async fn top_in_memory(db: &Db, start: i64, end: i64) -> anyhow::Result<usize> {
             created_at,
         })
         .collect();
-    let sql = format!(
-        "select {} from stories s where s.created_at >= ?1 and s.created_at < ?2",
-        store::stories::STORY_COLUMNS
-    );
-    let stories = store::stories::query(db, &sql, &[start, end]).await?;
+
+    let stories = store::stories::query_where(
+        db,
+        "s.created_at >= $1 and s.created_at < $2",
+        &[start, end],
+    )
+    .await?;
     Ok(rank_heroes(&nominations, &stories)
         .into_iter()
         .take(10)
