@@ -9,7 +9,6 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::answers::limit::AddressLimit;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::outbox;
@@ -202,7 +201,6 @@ pub async fn app_state(
         outbox_alive: Arc::default(),
         roster: Arc::default(),
         library_key,
-        answer_limit: AddressLimit::new(),
     });
     Ok((state, writer_task))
 }
