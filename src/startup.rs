@@ -184,7 +184,12 @@ pub async fn app_state(
         writer_task,
     } = store::open_waiting(&config.database_url, config.lock_wait, clock.clone())
         .await
-        .with_context(|| format!("opening the database {}", config.database_url))?;
+        .with_context(|| {
+            format!(
+                "opening the database {}",
+                crate::store::copy::redact(&config.database_url)
+            )
+        })?;
     let library_key = store::sign_in::key(&db, &writes, clock.now_secs())
         .await
         .map(crate::library::access::Key::new)
