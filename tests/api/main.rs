@@ -30,6 +30,7 @@ mod modals;
 mod outbox;
 mod person_data;
 mod properties;
+mod replicas;
 mod report_card_pages;
 mod report_cards;
 mod retention;
