@@ -3,7 +3,8 @@
 //! their App Home, their sign-in links and sessions, messages still waiting for them, their place
 //! among a card's raters) goes. Counts stay: every row that is counted keeps its place, under the
 //! placeholder. The search index follows by its update triggers (migration 0011) and is then
-//! merged so no old term stays in it; the heroes' days are keyed by hero and follow the sweep.
+//! merged so no old term stays in it (PostgreSQL's generated search columns follow each row);
+//! the heroes' days are keyed by hero and follow the sweep.
 use crate::store::Conn;
 
 use crate::domain::forgotten::{FORMER_COLLEAGUE, rewrite};
