@@ -3,7 +3,8 @@
 //! their App Home, their sign-in links and sessions, messages still waiting for them, their place
 //! among a card's raters) goes. Counts stay: every row that is counted keeps its place, under the
 //! placeholder. The search index follows by its update triggers (migration 0011) and is then
-//! merged so no old term stays in it; the heroes' days are keyed by hero and follow the sweep.
+//! merged so no old term stays in it (PostgreSQL's generated search columns follow each row);
+//! the heroes' days are keyed by hero and follow the sweep.
 use crate::store::Conn;
 
 use crate::domain::forgotten::{FORMER_COLLEAGUE, rewrite};
@@ -56,7 +57,7 @@ const AUTHORED: [(&str, &str); 5] = [
     (
         "stories",
         "update stories set title = $2, what_went_wrong = $2, how_fixed = $2,
-             surprise = iif(surprise is null, null, $2)
+             surprise = case when surprise is null then null else $2 end
          where author_id = $1 and not (title = $2 and what_went_wrong = $2 and how_fixed = $2)",
     ),
     (
@@ -126,8 +127,9 @@ pub async fn forget(
             let n = sweep(&mut Conn::from(&mut *tx), &table, &column, user, placeholder).await?;
             note(&table, 0, n);
         }
-        // Merged, the search index keeps no term of the text it held before.
-        for index in ["nominations_fts", "stories_fts"] {
+        // Merged, the search index keeps no term of the text it held before (PostgreSQL's
+        // generated search columns were recomputed with each row).
+        for index in ENGINE.pick(&["nominations_fts", "stories_fts"][..], &[]) {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "insert into {index} ({index}) values ('optimize')"
             )))
@@ -139,8 +141,25 @@ pub async fn forget(
 }
 
 /// Every text column of every ordinary table: not SQLite's own, not the full-text indexes (they
-/// follow their tables by trigger) nor their shadow tables.
+/// follow their tables by trigger) nor their shadow tables. On PostgreSQL, from its catalog: the
+/// text columns of the schema's tables (the generated search columns are tsvector, not text).
 pub async fn text_columns(tx: &mut Conn<'_>) -> Result<Vec<(String, String)>, sqlx::Error> {
+    if let crate::store::Backend::Postgres = tx.backend() {
+        return crate::on!(tx, tx => {
+            sqlx::query_as(
+                "select c.table_name::text, c.column_name::text
+                 from information_schema.columns c
+                 join information_schema.tables t
+                   on t.table_schema = c.table_schema and t.table_name = c.table_name
+                 where c.table_schema = current_schema() and t.table_type = 'BASE TABLE'
+                   and c.table_name not like '\\_sqlx%' escape '\\'
+                   and c.data_type in ('text', 'character varying', 'character')
+                 order by c.table_name, c.ordinal_position",
+            )
+            .fetch_all(&mut *tx)
+            .await
+        });
+    }
     crate::on!(tx, tx => {
         let tables: Vec<String> = sqlx::query_scalar(
             "select name from sqlite_master m where type = 'table'
@@ -182,7 +201,8 @@ async fn sweep(
         // Names come from the schema, quoted; values are bound.
         let (t, c) = (quote(table), quote(column));
         let values: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "select distinct {c} from {t} where instr({c}, $1) > 0"
+            "select distinct {c} from {t} where {} > 0",
+            ENGINE.pick(format!("instr({c}, $1)"), format!("strpos({c}, $1)"))
         )))
         .bind(user)
         .fetch_all(&mut *tx)

@@ -75,9 +75,9 @@ pub async fn each_story(
 /// How many stories match `filter`, and how many of them may be told outside the company.
 pub async fn tally(db: &Db, filter: &Filter) -> Result<(usize, usize), sqlx::Error> {
     crate::on!(db, db => {
-        let Some(mut sql) = filtered("select count(*), coalesce(sum(
+        let Some(mut sql) = filtered("select count(*), count(*) filter (where
             exists (select 1 from story_heroes h where h.story_id = chosen.id)
-            and not exists (select 1 from story_heroes h where h.story_id = chosen.id and h.consent != 'granted')), 0)
+            and not exists (select 1 from story_heroes h where h.story_id = chosen.id and h.consent != 'granted'))
          from (select s.id from stories s".to_owned(), filter) else {
             return Ok((0, 0));
         };
@@ -115,10 +115,10 @@ pub async fn texts_with_mentions(db: &Db, filter: &Filter) -> Result<Vec<String>
             return Ok(Vec::new());
         };
         sql.push(
-            ") select s.title || char(10) || s.what_went_wrong || char(10) || s.how_fixed
-             || char(10) || coalesce(s.surprise, '')
+            ") select s.title || '\n' || s.what_went_wrong || '\n' || s.how_fixed
+             || '\n' || coalesce(s.surprise, '')
          from chosen join stories s on s.id = chosen.id
-         where instr(s.title || s.what_went_wrong || s.how_fixed || coalesce(s.surprise, ''), '<@') > 0",
+         where s.title || s.what_went_wrong || s.how_fixed || coalesce(s.surprise, '') like '%<@%'",
         );
         sql.build_query_scalar().fetch_all(db).await
     })
@@ -240,9 +240,11 @@ pub async fn names(
 ) -> Result<HashMap<String, String>, sqlx::Error> {
     crate::on_any!(db, db => {
         let json = serde_json::to_string(ids).expect("IDs serialise");
-        let rows: Vec<(String, String)> = sqlx::query_as(
+        let rows: Vec<(String, String)> = sqlx::query_as(ENGINE.pick(
             "select user_id, name from user_names where user_id in (select value from json_each($1))",
-        )
+            "select user_id, name from user_names
+             where user_id in (select value from jsonb_array_elements_text($1::jsonb))",
+        ))
         .bind(json)
         .fetch_all(db)
         .await?;
@@ -271,11 +273,12 @@ pub async fn remember_names(
             return Ok(());
         }
         let json = serde_json::to_string(named).expect("names serialise");
-        sqlx::query(
+        let rows = ENGINE.pick("json_each($1)", "jsonb_array_elements($1::jsonb)");
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "insert into user_names (user_id, name, fetched_at)
-         select value ->> 0, value ->> 1, $2 from json_each($1) where true
-         on conflict (user_id) do update set name = excluded.name, fetched_at = excluded.fetched_at",
-        )
+         select value ->> 0, value ->> 1, $2 from {rows} where true
+         on conflict (user_id) do update set name = excluded.name, fetched_at = excluded.fetched_at"
+        )))
         .bind(json)
         .bind(now)
         .execute(db)

@@ -22,9 +22,10 @@ async fn oldest(
 ) -> Result<Option<(String, i64, i64)>, sqlx::Error> {
     crate::on!(tx, tx => {
         // Table names come from this module, never from input.
+        let ids = ENGINE.pick("json_group_array(id)", "coalesce(json_agg(id)::text, '[]')");
         let sql = format!(
-            "select json_group_array(id), min(created_at), max(created_at) from
-               (select id, created_at from {table} where created_at < $1 order by created_at, id limit $2)"
+            "select {ids}, min(created_at), max(created_at) from
+               (select id, created_at from {table} where created_at < $1 order by created_at, id limit $2) as oldest"
         );
         let (ids, from, to): (String, Option<i64>, Option<i64>) =
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -45,7 +46,15 @@ async fn delete_all(
     crate::on!(tx, tx => {
         let mut deleted = 0;
         for sql in statements {
-            deleted = sqlx::query(*sql)
+            // The IDs are one JSON array, read as rows in each engine's spelling.
+            let sql = ENGINE.pick(
+                sql.to_string(),
+                sql.replace(
+                    "(select value from json_each($1))",
+                    "(select value::bigint from jsonb_array_elements_text($1::jsonb))",
+                ),
+            );
+            deleted = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(ids)
                 .execute(&mut *tx)
                 .await?

@@ -1,5 +1,6 @@
-//! Full-text search over stories and nominations (FTS5, bm25), the safe translation of whatever
-//! a person typed into an FTS5 query, and the indexer that follows committed rows into the index.
+//! Full-text search over stories and nominations (SQLite: FTS5 and bm25; PostgreSQL: the generated
+//! `search` columns and ts_rank), the safe translation of whatever a person typed into a query,
+//! and the indexer that follows committed rows into the index.
 use crate::store::{Backend, Conn, Db};
 use sqlx::FromRow;
 
@@ -84,18 +85,10 @@ impl Hit {
 /// index (bm25); snippets are cut afterwards, for the winners alone.
 pub async fn search(db: &Db, text: &str, limit: i64) -> Result<Vec<Hit>, sqlx::Error> {
     crate::on!(db, db => {
-        let Some(query) = fts_query(text) else {
+        let Some(query) = ENGINE.pick(fts_query as fn(&str) -> Option<String>, tsquery)(text) else {
             return Ok(Vec::new());
         };
-        let ranked: Vec<(String, i64)> = sqlx::query_as(
-            "select kind, id from (
-            select * from (select 'story' as kind, rowid as id, bm25(stories_fts, 10.0, 4.0, 4.0, 2.0) as rank
-                           from stories_fts where stories_fts match $1 order by rank limit $2)
-            union all
-            select * from (select 'nomination', rowid, bm25(nominations_fts) as rank
-                           from nominations_fts where nominations_fts match $1 order by rank limit $2)
-         ) order by rank limit $2",
-        )
+        let ranked: Vec<(String, i64)> = sqlx::query_as(ENGINE.pick(RANKED, RANKED_POSTGRES))
         .bind(&query)
         .bind(limit)
         .fetch_all(db)
@@ -103,9 +96,9 @@ pub async fn search(db: &Db, text: &str, limit: i64) -> Result<Vec<Hit>, sqlx::E
         let mut hits = Vec::with_capacity(ranked.len());
         for (kind, id) in ranked {
             let sql = if kind == "story" {
-                STORY_HIT
+                ENGINE.pick(STORY_HIT, STORY_HIT_POSTGRES)
             } else {
-                NOMINATION_HIT
+                ENGINE.pick(NOMINATION_HIT, NOMINATION_HIT_POSTGRES)
             };
             if let Some(hit) = sqlx::query_as(sql)
                 .bind(&query)
@@ -119,6 +112,29 @@ pub async fn search(db: &Db, text: &str, limit: i64) -> Result<Vec<Hit>, sqlx::E
         Ok(hits)
     })
 }
+
+/// SQLite: the best matches of each table by bm25 (lower is better), weighing a story's title
+/// 10, what went wrong and how it was fixed 4, the surprise 2, a nomination's reason 1.
+const RANKED: &str = "select kind, id from (
+            select * from (select 'story' as kind, rowid as id, bm25(stories_fts, 10.0, 4.0, 4.0, 2.0) as rank
+                           from stories_fts where stories_fts match $1 order by rank limit $2)
+            union all
+            select * from (select 'nomination', rowid, bm25(nominations_fts) as rank
+                           from nominations_fts where nominations_fts match $1 order by rank limit $2)
+         ) order by rank limit $2";
+
+/// PostgreSQL: the same by ts_rank (higher is better) over the generated `search` columns, whose
+/// weights keep bm25's 10 : 4 : 4 : 2 : 1 (A, B, B, C for a story, D for a nomination's reason,
+/// with ts_rank's default weights 1.0, 0.4, 0.2, 0.1).
+const RANKED_POSTGRES: &str = "select kind, id from (
+            (select 'story' as kind, s.id, ts_rank(s.search, q) as rank
+               from stories s, to_tsquery('herobot', $1) as q where s.search @@ q
+               order by rank desc, s.id desc limit $2)
+            union all
+            (select 'nomination', n.id, ts_rank(n.search, q) as rank
+               from nominations n, to_tsquery('herobot', $1) as q where n.search @@ q
+               order by rank desc, n.id desc limit $2)
+         ) as matches order by rank desc, id desc limit $2";
 
 const STORY_HIT: &str = "select 'story' as kind, s.id, s.title,
         snippet(stories_fts, -1, char(1), char(2), '…', 16) as snippet,
@@ -135,6 +151,36 @@ const NOMINATION_HIT: &str = "select 'nomination' as kind, n.id, null as title,
            where nomination_id = n.id order by position)) as heroes
      from nominations_fts join nominations n on n.id = nominations_fts.rowid
      where nominations_fts match $1 and nominations_fts.rowid = $2";
+
+/// PostgreSQL's snippet: ts_headline around the matched words, about 16 words long.
+macro_rules! headline {
+    ($text:literal) => {
+        concat!(
+            "ts_headline('herobot', ",
+            $text,
+            ", to_tsquery('herobot', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2)
+                || ', MaxWords=16, MinWords=8') as snippet"
+        )
+    };
+}
+
+const STORY_HIT_POSTGRES: &str = concat!(
+    "select 'story' as kind, s.id, s.title, ",
+    headline!("concat_ws(' ', s.title, s.what_went_wrong, s.how_fixed, s.surprise)"),
+    ", s.created_at, s.author_id as by_id, s.message_permalink,
+        (select coalesce(json_agg(hero_id order by position), '[]')::text from story_heroes
+           where story_id = s.id) as heroes
+     from stories s where s.id = $2"
+);
+
+const NOMINATION_HIT_POSTGRES: &str = concat!(
+    "select 'nomination' as kind, n.id, null as title, ",
+    headline!("n.reason"),
+    ", n.created_at, n.nominator_id as by_id, n.message_permalink,
+        (select coalesce(json_agg(hero_id order by position), '[]')::text from nomination_heroes
+           where nomination_id = n.id) as heroes
+     from nominations n where n.id = $2"
+);
 
 /// How often the indexer looks for committed rows: search lags the commit by about this much.
 pub const INDEX_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
@@ -332,7 +378,7 @@ pub const PROFILE_TAGS: &str = "select tag, count(*) as uses from (
             select t.tag from nomination_heroes h join nomination_tags t on t.nomination_id = h.nomination_id
             where h.hero_id = $1
             union all
-            select t.tag from story_heroes h join story_tags t on t.story_id = h.story_id where h.hero_id = $1)
+            select t.tag from story_heroes h join story_tags t on t.story_id = h.story_id where h.hero_id = $1) as used
          group by tag order by uses desc, tag limit 5";
 
 /// The three latest nominations of a person (`?1`): when, by whom, why.

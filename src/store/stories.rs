@@ -158,13 +158,20 @@ pub async fn insert(
         .fetch_one(&mut *conn)
         .await?;
         let heroes: Vec<&str> = story.heroes().iter().map(|h| h.as_str()).collect();
-        sqlx::query("insert into story_heroes (story_id, hero_id, position) select $1, value, key from json_each($2)")
+        sqlx::query(ENGINE.pick(
+            "insert into story_heroes (story_id, hero_id, position) select $1, value, key from json_each($2)",
+            "insert into story_heroes (story_id, hero_id, position)
+             select $1, value, ordinality - 1 from jsonb_array_elements_text($2::jsonb) with ordinality",
+        ))
             .bind(id)
             .bind(json!(heroes).to_string())
             .execute(&mut *conn)
             .await?;
         let tags: Vec<&str> = story.tags().iter().map(|t| t.as_str()).collect();
-        sqlx::query("insert into story_tags (story_id, tag) select $1, value from json_each($2)")
+        sqlx::query(ENGINE.pick(
+            "insert into story_tags (story_id, tag) select $1, value from json_each($2)",
+            "insert into story_tags (story_id, tag) select $1, value from jsonb_array_elements_text($2::jsonb)",
+        ))
             .bind(id)
             .bind(json!(tags).to_string())
             .execute(&mut *conn)

@@ -1,5 +1,7 @@
 //! Backups: `herobot backup FILE` takes a consistent copy while herobot stores a burst of
 //! nominations, holding everything acknowledged before it started, and herobot serves from it.
+//! Backups are SQLite's: these apps run on SQLite whatever engine the suite runs on, and on
+//! PostgreSQL the command says to use pg_dump.
 use crate::sql;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -18,6 +20,7 @@ async fn a_backup_taken_during_a_burst_holds_every_acknowledged_nomination_and_s
     let app = Arc::new(
         spawn_app_with(Options {
             hourly_limit: "0",
+            on_sqlite: true,
             ..Options::default()
         })
         .await,
@@ -109,7 +112,11 @@ async fn a_backup_taken_during_a_burst_holds_every_acknowledged_nomination_and_s
     std::fs::copy(&target, restored_dir.path().join("herobot.db")).unwrap();
     let slack = wiremock::MockServer::start().await;
     crate::helpers::mount_slack_ok(&slack).await;
-    let restored = start(restored_dir, slack, &Options::default()).await;
+    let on_sqlite = Options {
+        on_sqlite: true,
+        ..Options::default()
+    };
+    let restored = start(restored_dir, slack, &on_sqlite).await;
     let top: Value = restored
         .hero(NOMINATOR, "top week")
         .await
@@ -126,7 +133,11 @@ async fn a_backup_taken_during_a_burst_holds_every_acknowledged_nomination_and_s
 
 #[tokio::test]
 async fn a_backup_never_overwrites_a_file() {
-    let app = spawn_app_with(Options::default()).await;
+    let app = spawn_app_with(Options {
+        on_sqlite: true,
+        ..Options::default()
+    })
+    .await;
     let target = app.dir.path().join("taken.db");
     std::fs::write(&target, "precious").unwrap();
     let backup = tokio::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
@@ -149,4 +160,33 @@ async fn a_backup_never_overwrites_a_file() {
         .filter(|n| n.contains("partial"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[tokio::test]
+async fn on_postgresql_a_backup_takes_no_copy_and_points_to_pg_dump() {
+    if std::env::var("HEROBOT_TEST_POSTGRES_URL").is_err() {
+        eprintln!("skipped: HEROBOT_TEST_POSTGRES_URL is not set");
+        return;
+    }
+    let url = crate::helpers::fresh_postgres_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("copy.db");
+    let backup = tokio::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
+        .arg("backup")
+        .arg(&target)
+        .env("DATABASE_URL", &url)
+        .output()
+        .await
+        .unwrap();
+    assert!(!backup.status.success());
+    let said = String::from_utf8_lossy(&backup.stderr);
+    assert!(
+        said.contains("this one is PostgreSQL") && said.contains("pg_dump"),
+        "{said}"
+    );
+    assert!(!target.exists(), "no file is written");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing is left behind"
+    );
 }

@@ -3,14 +3,21 @@
 //! averages stay as they were.
 use crate::sql;
 use herobot::domain::report_card::MinAnswers;
-use herobot::store::{digests, report_cards};
+use herobot::store::{Backend, digests, report_cards};
 
 use crate::helpers::{TestApp, eventually, insert_story, spawn_app};
 
 pub const ANA: &str = "U0ANA";
 
+/// Runs `sql`, one statement or several each ending a line with `;` (PostgreSQL prepares one
+/// statement at a time).
 pub async fn exec(app: &TestApp, sql: &str) {
-    sql::query(sql.to_owned()).execute(&app.db).await.unwrap();
+    for statement in sql.split(";\n").filter(|s| !s.trim().is_empty()) {
+        sql::query(statement.to_owned())
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
 }
 
 pub async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -25,7 +32,7 @@ pub async fn count(app: &TestApp, sql: &str) -> i64 {
 /// instead of holding the lock the command waits for.
 pub async fn herobot(app: &TestApp, args: &[&str]) -> String {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let url = format!("sqlite://{}/herobot.db", app.dir.path().display());
+    let url = database_url(app);
     let out = tokio::task::spawn_blocking(move || {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
             .args(&args)
@@ -43,6 +50,32 @@ pub async fn herobot(app: &TestApp, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// The app's `DATABASE_URL`: its SQLite file, or the PostgreSQL database the suite made for it
+/// (named in its directory).
+pub fn database_url(app: &TestApp) -> String {
+    match app.db.backend() {
+        Backend::Sqlite => format!("sqlite://{}/herobot.db", app.dir.path().display()),
+        Backend::Postgres => std::fs::read_to_string(app.dir.path().join("postgres-url"))
+            .expect("the suite names the app's PostgreSQL database in its directory"),
+    }
+}
+
+/// How many stored nominations the search finds for `word`: the FTS5 index on SQLite, the
+/// generated search column on PostgreSQL.
+async fn found(app: &TestApp, word: &str) -> i64 {
+    let sql = match app.db.backend() {
+        Backend::Sqlite => "select count(*) from nominations_fts where nominations_fts match $1",
+        Backend::Postgres => {
+            "select count(*) from nominations where search @@ to_tsquery('herobot', $1)"
+        }
+    };
+    sql::query_scalar(sql)
+        .bind(word)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
 }
 
 /// Ana with one of everything: recognitions given and received (one mentioning her in the
@@ -120,11 +153,11 @@ pub async fn one_of_everything(app: &TestApp) -> i64 {
     .await;
     exec(app, &format!(
         "insert into report_cards (id, supplier, review_channel, anonymous, created_by, created_at, updated_at)
-           values (1, 'Marketing', 'C0REVIEW', 0, '{ANA}', {now}, {now});
+           values (1, 'Marketing', 'C0REVIEW', false, '{ANA}', {now}, {now});
          insert into report_card_deliverables (id, card_id, position, name, created_at) values (1, 1, 0, 'Leads', {now});
          insert into report_card_raters (card_id, rater_id) values (1, '{ANA}'), (1, 'U0BEN'), (1, 'U0CAT');
          insert into report_card_rounds (id, card_id, month, opened_at, opened_by, anonymous, remind_at, closes_at, closed_at, closed_by)
-           values (1, 1, '2026-10', {now}, 'schedule', 0, {now}, {now}, {now}, 'schedule');
+           values (1, 1, '2026-10', {now}, 'schedule', false, {now}, {now}, {now}, 'schedule');
          insert into report_card_invitations (round_id, rater_id) values (1, '{ANA}'), (1, 'U0BEN'), (1, 'U0CAT');
          insert into report_card_answers (round_id, rater_id, deliverable_id, rating, comment, answered_at)
            values (1, '{ANA}', 1, 2, 'Leads come late, says Ana', {now}), (1, 'U0BEN', 1, 4, 'Better than <@U0ANA> thinks', {now}),
@@ -149,21 +182,31 @@ pub async fn one_of_everything(app: &TestApp) -> i64 {
 /// Where `user` still appears: every column of every table (text or not, the search index's
 /// own tables too), case folded, as `table.column`.
 async fn appearances(app: &TestApp, user: &str) -> Vec<String> {
-    let tables: Vec<String> =
-        sql::query_scalar("select name from sqlite_master where type = 'table' order by name")
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
+    let (tables, columns) = match app.db.backend() {
+        Backend::Sqlite => (
+            "select name from sqlite_master where type = 'table' order by name",
+            "select name from pragma_table_info($1)",
+        ),
+        // The search columns (tsvector) are among the columns: cast to text, they show their
+        // words.
+        Backend::Postgres => (
+            "select table_name::text from information_schema.tables
+             where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1",
+            "select column_name::text from information_schema.columns
+             where table_schema = current_schema() and table_name = $1 order by ordinal_position",
+        ),
+    };
+    let tables: Vec<String> = sql::query_scalar(tables).fetch_all(&app.db).await.unwrap();
     let mut found = Vec::new();
     for table in tables {
-        let columns: Vec<String> = sql::query_scalar("select name from pragma_table_info($1)")
+        let columns: Vec<String> = sql::query_scalar(columns)
             .bind(&table)
             .fetch_all(&app.db)
             .await
             .unwrap();
         for column in columns {
             let n = count(app, &format!(
-                "select count(*) from \"{table}\" where instr(lower(cast(\"{column}\" as text)), lower('{user}')) > 0"
+                "select count(*) from \"{table}\" where lower(cast(\"{column}\" as text)) like '%' || lower('{user}') || '%'"
             ))
             .await;
             if n > 0 {
@@ -190,7 +233,14 @@ async fn a_forgotten_person_is_in_no_column_of_any_table_and_the_counts_stay() {
             .unwrap()
             .unwrap(),
     );
-    let rollup = "select group_concat(day || ':' || recognitions, ',') from (select day, recognitions from hero_days order by day, recognitions)";
+    let rollup = match app.db.backend() {
+        Backend::Sqlite => {
+            "select group_concat(day || ':' || recognitions, ',') from (select day, recognitions from hero_days order by day, recognitions)"
+        }
+        Backend::Postgres => {
+            "select string_agg(day || ':' || recognitions, ',' order by day, recognitions) from hero_days"
+        }
+    };
     let rollup_before: String = sql::query_scalar(rollup).fetch_one(&app.db).await.unwrap();
     assert!(
         appearances(&app, ANA).await.len() > 10,
@@ -317,22 +367,8 @@ async fn a_forgotten_person_is_in_no_column_of_any_table_and_the_counts_stay() {
         "she gets no further rounds"
     );
     // Search finds others' words about her, not hers.
-    assert_eq!(
-        count(
-            &app,
-            "select count(*) from nominations_fts where nominations_fts match 'perth'"
-        )
-        .await,
-        0
-    );
-    assert_eq!(
-        count(
-            &app,
-            "select count(*) from nominations_fts where nominations_fts match 'rebuilding'"
-        )
-        .await,
-        1
-    );
+    assert_eq!(found(&app, "perth").await, 0);
+    assert_eq!(found(&app, "rebuilding").await, 1);
     // In Slack she reads as a former colleague.
     let top: serde_json::Value = app.hero("U0BEN", "top week").await.json().await.unwrap();
     let top = top.to_string();

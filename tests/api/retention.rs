@@ -149,7 +149,11 @@ async fn what_is_older_than_the_retention_is_gone_from_search_and_top_and_what_i
     )
     .await;
     eventually("the heroes' days to count what is left", || async {
-        let rolled = count(&app, "select coalesce(sum(recognitions), 0) from hero_days").await;
+        let rolled = count(
+            &app,
+            "select cast(coalesce(sum(recognitions), 0) as bigint) from hero_days",
+        )
+        .await;
         (rolled == credits).then_some(())
     })
     .await;
@@ -212,8 +216,8 @@ async fn report_card_answers_older_than_the_retention_go_once_their_round_has_cl
          values (1, 1, 0, 'Uptime', $1)",
         "insert into report_card_rounds (id, card_id, month, opened_at, opened_by, anonymous, remind_at,
                                          closes_at, closed_at, closed_by)
-         values (1, 1, '2026-10', $1, 'cli', 1, $1, $1, $1, 'cli'),
-                (2, 1, '2026-11', $1, 'cli', 1, $1 + 9999999999, $1 + 9999999999, null, null)",
+         values (1, 1, '2026-10', $1, 'cli', true, $1, $1, $1, 'cli'),
+                (2, 1, '2026-11', $1, 'cli', true, $1 + 9999999999, $1 + 9999999999, null, null)",
         "insert into report_card_answers (round_id, rater_id, deliverable_id, rating, comment, answered_at)
          values (1, 'U0RATER1', 1, 4, 'Solid', $1), (1, 'U0RATER2', 1, 2, 'Slow', $1),
                 (2, 'U0RATER1', 1, 5, 'Great', $1), (2, 'U0RATER2', 1, 3, null, $1)",

@@ -3,7 +3,9 @@
 use crate::sql;
 use serde_json::Value;
 
-use crate::helpers::{NOMINATOR, Options, TestApp, eventually, insert_story, spawn_app, start};
+use crate::helpers::{
+    NOMINATOR, Options, TestApp, eventually, insert_story, spawn_app, spawn_app_with, start,
+};
 
 async fn story(app: &TestApp, title: &str, surprise: &str, hero: &str) -> i64 {
     insert_story(app, title, surprise, &[(hero, "pending")], 300).await
@@ -216,6 +218,15 @@ async fn a_profile_shows_recognitions_received_and_given_stories_dates_and_tags(
     );
 }
 
+/// An app on SQLite whatever engine the suite runs on: for the tests of the FTS5 index, which
+/// PostgreSQL does without (its search columns are computed with each row).
+fn fts5() -> Options {
+    Options {
+        on_sqlite: true,
+        ..Options::default()
+    }
+}
+
 /// How many stored nominations the index finds for `word`.
 async fn indexed(app: &TestApp, word: &str) -> i64 {
     sql::query_scalar("select count(*) from nominations_fts where nominations_fts match $1")
@@ -227,7 +238,7 @@ async fn indexed(app: &TestApp, word: &str) -> i64 {
 
 #[tokio::test]
 async fn a_nomination_committed_before_a_crash_is_indexed_after_the_restart() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(fts5()).await;
     let (dir, slack) = app.stop().await;
     // Committed, not yet indexed: what a crash right after the commit leaves behind.
     let db = sqlx::SqlitePool::connect(&format!("sqlite://{}/herobot.db", dir.path().display()))
@@ -242,7 +253,7 @@ async fn a_nomination_committed_before_a_crash_is_indexed_after_the_restart() {
     .unwrap();
     db.close().await;
 
-    let app = start(dir, slack, &Options::default()).await;
+    let app = start(dir, slack, &fts5()).await;
 
     eventually("the indexer to index the nomination", || async {
         (indexed(&app, "zeppelin").await == 1).then_some(())
@@ -253,7 +264,7 @@ async fn a_nomination_committed_before_a_crash_is_indexed_after_the_restart() {
 // The command blocks a thread while it runs; the app serving beside it keeps the other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn herobot_reindex_rebuilds_the_index_and_the_heroes_days_from_the_tables() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(fts5()).await;
     app.hero(NOMINATOR, "<@U0BOB> for rescuing the quarterly invoices")
         .await;
     eventually("the nomination to be indexed", || async {
@@ -372,7 +383,7 @@ async fn an_index_made_before_word_forms_is_rebuilt_on_upgrade() {
 
     let slack = wiremock::MockServer::start().await;
     crate::helpers::mount_slack_ok(&slack).await;
-    let app = start(dir, slack, &Options::default()).await;
+    let app = start(dir, slack, &fts5()).await;
     app.settled().await;
     assert_eq!(indexed(&app, "refund").await, 2);
     let rows: i64 = sql::query_scalar(
