@@ -38,9 +38,16 @@ pub async fn prune(writes: &Writes, now: i64) -> Result<(), sqlx::Error> {
     }
     let mut tx = writes.begin().await?;
     let sign_ins = store::sign_in::forget_before(&mut tx, now - SIGN_IN_SECS).await?;
+    // An allowance whole again holds nothing a missing row would not say.
+    let allowances = store::limits::forget_full(&mut tx, now * 1000).await?;
     tx.commit().await?;
-    if requests + sign_ins > 0 {
-        tracing::info!(requests, sign_ins, "forgot rows past their retention");
+    if requests + sign_ins + allowances > 0 {
+        tracing::info!(
+            requests,
+            sign_ins,
+            allowances,
+            "forgot rows past their retention"
+        );
     }
     Ok(())
 }

@@ -19,7 +19,7 @@ pub struct Changed {
 
 /// Rows deleted outright: they held nothing but the person (their name, their Home, their
 /// sessions), or a message to them that can no longer be sent, or their place on a card.
-const DELETES: [(&str, &str); 8] = [
+const DELETES: [(&str, &str); 9] = [
     ("user_names", "delete from user_names where user_id = $1"),
     // Their account's departure: once forgotten, there is nothing left to forget.
     ("departures", "delete from departures where user_id = $1"),
@@ -44,6 +44,11 @@ const DELETES: [(&str, &str); 8] = [
     (
         "outbox",
         "delete from outbox where render = 'home' and recipient = $1",
+    ),
+    // Their hourly allowance (kept in the database on PostgreSQL).
+    (
+        "rate_limits",
+        "delete from rate_limits where key = 'hourly:' || $1",
     ),
 ];
 

@@ -232,6 +232,11 @@ pub async fn index_pending(db: &Db, writes: &Writes, batch: i64) -> Result<u64, 
         // PostgreSQL's search columns are generated with each row: nothing waits to be indexed.
         Backend::Postgres => {
             crate::on!(&mut tx, tx => {
+                // One replica at a time moves the marks and rolls up the heroes' days: two at
+                // once would add the same rows twice. The lock ends with the transaction.
+                sqlx::query("select pg_advisory_xact_lock(hashtext('herobot:indexer'))")
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query(
                     "update search_indexed set last_id = coalesce((select max(id) from nominations), 0)
                      where source = 'nominations';",
