@@ -109,20 +109,25 @@ const ADD_STORY_BLOCKS: &str = "insert into hero_blocks (block, hero_id, recogni
 /// the tables ([`Spans`]), so the wait costs a little reading and never a wrong figure.
 pub const SETTLE_SECS: i64 = 120;
 
+/// Rows stamped (`created_at`) at or after the answer are not rolled up yet: on PostgreSQL those
+/// younger than [`SETTLE_SECS`] by the database's clock; nothing waits on SQLite.
+async fn settled(tx: &mut Conn<'_>) -> Result<i64, sqlx::Error> {
+    crate::on!(tx, tx => match ENGINE {
+        crate::store::Backend::Sqlite => Ok(i64::MAX),
+        crate::store::Backend::Postgres => {
+            sqlx::query_scalar("select cast(extract(epoch from now()) as bigint) - $1")
+                .bind(SETTLE_SECS)
+                .fetch_one(&mut *tx)
+                .await
+        }
+    })
+}
+
 /// Adds up to `batch` committed rows of each table past the mark to the rollup and moves the
 /// mark, in the indexer's transaction; answers how many rows it added.
 pub async fn follow(tx: &mut Conn<'_>, batch: i64) -> Result<u64, sqlx::Error> {
     crate::on!(tx, tx => {
-        // Rows stamped at or after `settled` are not rolled up yet (nothing waits on SQLite).
-        let settled: i64 = match ENGINE {
-            crate::store::Backend::Sqlite => i64::MAX,
-            crate::store::Backend::Postgres => {
-                sqlx::query_scalar("select cast(extract(epoch from now()) as bigint) - $1")
-                    .bind(SETTLE_SECS)
-                    .fetch_one(&mut *tx)
-                    .await?
-            }
-        };
+        let settled = settled(&mut Conn::from(&mut *tx)).await?;
         let mut added = 0;
         for source in ["nominations", "stories"] {
             let last: i64 =
@@ -181,15 +186,20 @@ async fn add(tx: &mut Conn<'_>, source: &str, after: i64, upto: i64) -> Result<(
 /// Rebuilds the rollup from every stored row and moves the mark past them, in the caller's
 /// transaction (`herobot reindex`).
 pub async fn rebuild(tx: &mut Conn<'_>) -> Result<(), sqlx::Error> {
+    let settled = settled(tx).await?;
     crate::on!(tx, tx => {
         for sql in ["delete from hero_days", "delete from hero_blocks"] {
             sqlx::query(sql).execute(&mut *tx).await?;
         }
         for source in ["nominations", "stories"] {
-            // Table names come from the list above, never from input.
+            // Table names come from the list above, never from input. The mark stops before the
+            // first row not yet settled, as in `follow`.
             let upto: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "select coalesce(max(id), 0) from {source}"
+                "select coalesce(max(id), 0) from {source}
+                 where id < coalesce((select min(id) from {source} where created_at >= $1), $2)"
             )))
+            .bind(settled)
+            .bind(i64::MAX)
             .fetch_one(&mut *tx)
             .await?;
             add(&mut Conn::from(&mut *tx), source, i64::MIN, upto).await?;
