@@ -20,7 +20,7 @@ use crate::domain::story::RECOVERY_WINDOW_SECS;
 /// `[?1, ?4)` and `[?5, ?2)` (by time). Memory stays flat whatever the period, and a year reads
 /// about 100,000 rollup rows.
 pub const RANKING: &str = "with credits as materialized (
-        select credit.hero_id as hero, sum(credit.recognitions) as recognitions,
+        select credit.hero_id as hero, cast(sum(credit.recognitions) as bigint) as recognitions,
                max(nominated_at) as nominated_at, max(told_at) as told_at
         from (select hero_id, recognitions, nominated_at, told_at
               from hero_blocks where block >= $6 and block < $7
@@ -57,7 +57,8 @@ pub const RANKING: &str = "with credits as materialized (
               where s.id > (select last_id from hero_days_indexed where source = 'stories')
                 and +s.created_at >= $4 and +s.created_at < $5) credit
         group by credit.hero_id
-        order by recognitions desc, coalesce(nominated_at, told_at) desc, hero
+        order by sum(credit.recognitions) desc,
+                 coalesce(max(credit.nominated_at), max(credit.told_at)) desc, credit.hero_id
         limit $3)
     select c.hero, c.recognitions,
            coalesce(
@@ -108,16 +109,16 @@ pub async fn ranking(
 /// The recovery measures of the stories told in `[?1, ?2)`; `?3` is the recovery window. A
 /// customer's own answer counts over the teller's report.
 pub const SCORECARD: &str = "select count(*),
-        coalesce(sum(s.fixed_at - s.happened_at <= $3), 0),
-        coalesce(sum(s.surprise is not null), 0),
-        coalesce(sum(coalesce(a.answer, s.reaction) = 'blown_away'), 0),
-        coalesce(sum(a.story_id is not null), 0),
-        coalesce(sum(s.customer_kind = 'internal'), 0),
-        coalesce(sum(s.customer_kind = 'external'), 0)
+        count(*) filter (where s.fixed_at - s.happened_at <= $3),
+        count(*) filter (where s.surprise is not null),
+        count(*) filter (where coalesce(a.answer, s.reaction) = 'blown_away'),
+        count(*) filter (where a.story_id is not null),
+        count(*) filter (where s.customer_kind = 'internal'),
+        count(*) filter (where s.customer_kind = 'external')
      from stories s left join customer_answers a on a.story_id = s.id
      where s.created_at >= $1 and s.created_at < $2";
 
-/// The scorecard of `[start, end)`, counted by SQLite (the targets are left at zero).
+/// The scorecard of `[start, end)`, counted by the database (the targets are left at zero).
 pub async fn scorecard(db: &Db, start: i64, end: i64) -> Result<Scorecard, sqlx::Error> {
     crate::on!(db, db => {
         let (stories, within_24h, surprised, blown_away, customer_answers, internal, external): (
@@ -154,17 +155,22 @@ pub const STORY_OF_THE_WEEK: &str = "select id from (
         select id, 1 as featured, featured_at as score, created_at from stories s
         where created_at >= $1 and created_at < $2 and featured_at is not null
         union all
-        select id, 0, min(length(what_went_wrong) + length(how_fixed), 600) / 200
-                      + 2 * (surprise is not null) + (reaction != 'unknown') + (reaction = 'blown_away')
-                      + (fixed_at - happened_at <= $3) + (message_permalink is not null)
-                      + exists (select 1 from story_tags t where t.story_id = s.id),
+        select id, 0, case when length(what_went_wrong) + length(how_fixed) < 600
+                           then length(what_went_wrong) + length(how_fixed) else 600 end / 200
+                      + case when surprise is not null then 2 else 0 end
+                      + case when reaction != 'unknown' then 1 else 0 end
+                      + case when reaction = 'blown_away' then 1 else 0 end
+                      + case when fixed_at - happened_at <= $3 then 1 else 0 end
+                      + case when message_permalink is not null then 1 else 0 end
+                      + case when exists (select 1 from story_tags t where t.story_id = s.id)
+                             then 1 else 0 end,
                created_at
         from stories s where created_at >= $1 and created_at < $2) chosen
      where not $4
         or (exists (select 1 from story_heroes h where h.story_id = chosen.id)
             and not exists (select 1 from story_heroes h
                             where h.story_id = chosen.id and h.consent != 'granted'))
-     order by featured desc, score desc, case when featured then 0 else created_at end desc, id desc
+     order by featured desc, score desc, case when featured = 1 then 0 else created_at end desc, id desc
      limit 1";
 
 /// Which stories a story of the week is chosen among.
@@ -208,7 +214,7 @@ pub async fn counts(db: &Db, start: i64, end: i64) -> Result<Counts, sqlx::Error
                     where n.created_at >= $1 and n.created_at < $2
                     union
                     select h.hero_id from stories s join story_heroes h on h.story_id = s.id
-                    where s.created_at >= $1 and s.created_at < $2)),
+                    where s.created_at >= $1 and s.created_at < $2) as heroes),
                 (select count(*) from stories where created_at >= $1 and created_at < $2)",
         )
         .bind(start)

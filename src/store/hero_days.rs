@@ -2,7 +2,8 @@
 //! were credited and when last, kept by the search indexer behind the commit (migration 0015)
 //! and recounted where retention deletes rows ([`recount`]),
 //! so `/hero top` ranks a year from about 100,000 rows instead of every nomination.
-//! `hero_days_indexed` records, per table, the ID up to which every row is rolled up.
+//! `hero_days_indexed` records, per table, the ID up to which every row is rolled up (on
+//! PostgreSQL only rows old enough that no lower ID can still be in flight: [`SETTLE_SECS`]).
 use crate::store::Conn;
 
 /// Seconds in a rollup day (UTC days: no time zone moves their bounds).
@@ -55,48 +56,78 @@ impl Spans {
 /// Adds the nominations with IDs in `(?1, ?2]` to the days (a day is floored also before
 /// 1970: SQLite's division truncates toward zero).
 const ADD_NOMINATION_DAYS: &str = "insert into hero_days (day, hero_id, recognitions, nominated_at, told_at)
-     select (n.created_at - (n.created_at < 0) * 86399) / 86400, h.hero_id, count(*), max(n.created_at), null
+     select (n.created_at - case when n.created_at < 0 then 86399 else 0 end) / 86400, h.hero_id, count(*), max(n.created_at), null
      from nominations n join nomination_heroes h on h.nomination_id = n.id
      where n.id > $1 and n.id <= $2
      group by 1, 2
      on conflict (day, hero_id) do update set
-        recognitions = recognitions + excluded.recognitions,
-        nominated_at = max(coalesce(nominated_at, excluded.nominated_at), excluded.nominated_at)";
+        recognitions = hero_days.recognitions + excluded.recognitions,
+        nominated_at = case when hero_days.nominated_at >= excluded.nominated_at then hero_days.nominated_at else excluded.nominated_at end";
 
 /// Adds the nominations with IDs in `(?1, ?2]` to the blocks (86,400 × 32 = 2,764,800 s).
 const ADD_NOMINATION_BLOCKS: &str = "insert into hero_blocks (block, hero_id, recognitions, nominated_at, told_at)
-     select (n.created_at - (n.created_at < 0) * 2764799) / 2764800, h.hero_id, count(*), max(n.created_at), null
+     select (n.created_at - case when n.created_at < 0 then 2764799 else 0 end) / 2764800, h.hero_id, count(*), max(n.created_at), null
      from nominations n join nomination_heroes h on h.nomination_id = n.id
      where n.id > $1 and n.id <= $2
      group by 1, 2
      on conflict (block, hero_id) do update set
-        recognitions = recognitions + excluded.recognitions,
-        nominated_at = max(coalesce(nominated_at, excluded.nominated_at), excluded.nominated_at)";
+        recognitions = hero_blocks.recognitions + excluded.recognitions,
+        nominated_at = case when hero_blocks.nominated_at >= excluded.nominated_at then hero_blocks.nominated_at else excluded.nominated_at end";
 
 /// Adds the stories with IDs in `(?1, ?2]` to the days.
 const ADD_STORY_DAYS: &str = "insert into hero_days (day, hero_id, recognitions, nominated_at, told_at)
-     select (s.created_at - (s.created_at < 0) * 86399) / 86400, h.hero_id, count(*), null, max(s.created_at)
+     select (s.created_at - case when s.created_at < 0 then 86399 else 0 end) / 86400, h.hero_id, count(*), null, max(s.created_at)
      from stories s join story_heroes h on h.story_id = s.id
      where s.id > $1 and s.id <= $2
      group by 1, 2
      on conflict (day, hero_id) do update set
-        recognitions = recognitions + excluded.recognitions,
-        told_at = max(coalesce(told_at, excluded.told_at), excluded.told_at)";
+        recognitions = hero_days.recognitions + excluded.recognitions,
+        told_at = case when hero_days.told_at >= excluded.told_at then hero_days.told_at else excluded.told_at end";
 
 /// Adds the stories with IDs in `(?1, ?2]` to the blocks.
 const ADD_STORY_BLOCKS: &str = "insert into hero_blocks (block, hero_id, recognitions, nominated_at, told_at)
-     select (s.created_at - (s.created_at < 0) * 2764799) / 2764800, h.hero_id, count(*), null, max(s.created_at)
+     select (s.created_at - case when s.created_at < 0 then 2764799 else 0 end) / 2764800, h.hero_id, count(*), null, max(s.created_at)
      from stories s join story_heroes h on h.story_id = s.id
      where s.id > $1 and s.id <= $2
      group by 1, 2
      on conflict (block, hero_id) do update set
-        recognitions = recognitions + excluded.recognitions,
-        told_at = max(coalesce(told_at, excluded.told_at), excluded.told_at)";
+        recognitions = hero_blocks.recognitions + excluded.recognitions,
+        told_at = case when hero_blocks.told_at >= excluded.told_at then hero_blocks.told_at else excluded.told_at end";
+
+/// How long, in seconds, a row waits on PostgreSQL before the rollup's mark may pass it: well
+/// over twice the longest a transaction that draws a row's ID takes to commit, plus any skew
+/// between the app's clock (which stamps `created_at`) and the database's.
+///
+/// On SQLite one writer commits rows in ID order, so every row up to the newest visible one
+/// is there for good. On PostgreSQL IDs come from a sequence and several replicas (and the
+/// group-commit writer, which draws its IDs before it inserts) commit concurrently: ID 11 can be
+/// visible while ID 10 is still in flight, and a mark moved past 11 would skip 10 forever. No
+/// query can see which IDs an open transaction holds, so the mark stops before the first row
+/// younger than this: a row still in flight drew its ID before any row above it did, so once
+/// that row (stamped when its transaction began) is this old, every transaction that drew an
+/// ID below it has long committed or rolled back. Rows past the mark are read directly from
+/// the tables ([`Spans`]), so the wait costs a little reading and never a wrong figure.
+pub const SETTLE_SECS: i64 = 120;
+
+/// Rows stamped (`created_at`) at or after the answer are not rolled up yet: on PostgreSQL those
+/// younger than [`SETTLE_SECS`] by the database's clock; nothing waits on SQLite.
+async fn settled(tx: &mut Conn<'_>) -> Result<i64, sqlx::Error> {
+    crate::on!(tx, tx => match ENGINE {
+        crate::store::Backend::Sqlite => Ok(i64::MAX),
+        crate::store::Backend::Postgres => {
+            sqlx::query_scalar("select cast(extract(epoch from now()) as bigint) - $1")
+                .bind(SETTLE_SECS)
+                .fetch_one(&mut *tx)
+                .await
+        }
+    })
+}
 
 /// Adds up to `batch` committed rows of each table past the mark to the rollup and moves the
 /// mark, in the indexer's transaction; answers how many rows it added.
 pub async fn follow(tx: &mut Conn<'_>, batch: i64) -> Result<u64, sqlx::Error> {
     crate::on!(tx, tx => {
+        let settled = settled(&mut Conn::from(&mut *tx)).await?;
         let mut added = 0;
         for source in ["nominations", "stories"] {
             let last: i64 =
@@ -106,11 +137,17 @@ pub async fn follow(tx: &mut Conn<'_>, batch: i64) -> Result<u64, sqlx::Error> {
                     .await?;
             // Table names come from the list above, never from input.
             let next = format!(
-                "select count(*), max(id) from (select id from {source} where id > $1 order by id limit $2)"
+                "select count(*), max(id) from (
+                   select id from {source}
+                   where id > $1
+                     and id < coalesce((select min(id) from {source} where id > $1 and created_at >= $3), $4)
+                   order by id limit $2) as next"
             );
             let (count, upto): (i64, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(next))
                 .bind(last)
                 .bind(batch)
+                .bind(settled)
+                .bind(i64::MAX)
                 .fetch_one(&mut *tx)
                 .await?;
             let Some(upto) = upto else { continue };
@@ -149,15 +186,20 @@ async fn add(tx: &mut Conn<'_>, source: &str, after: i64, upto: i64) -> Result<(
 /// Rebuilds the rollup from every stored row and moves the mark past them, in the caller's
 /// transaction (`herobot reindex`).
 pub async fn rebuild(tx: &mut Conn<'_>) -> Result<(), sqlx::Error> {
+    let settled = settled(tx).await?;
     crate::on!(tx, tx => {
         for sql in ["delete from hero_days", "delete from hero_blocks"] {
             sqlx::query(sql).execute(&mut *tx).await?;
         }
         for source in ["nominations", "stories"] {
-            // Table names come from the list above, never from input.
+            // Table names come from the list above, never from input. The mark stops before the
+            // first row not yet settled, as in `follow`.
             let upto: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "select coalesce(max(id), 0) from {source}"
+                "select coalesce(max(id), 0) from {source}
+                 where id < coalesce((select min(id) from {source} where created_at >= $1), $2)"
             )))
+            .bind(settled)
+            .bind(i64::MAX)
             .fetch_one(&mut *tx)
             .await?;
             add(&mut Conn::from(&mut *tx), source, i64::MIN, upto).await?;
@@ -207,14 +249,15 @@ pub async fn recount(tx: &mut Conn<'_>, from: i64, to: i64) -> Result<(), sqlx::
             ] {
                 let sql = format!(
                     "insert into {table} ({key}, hero_id, recognitions, {latest})
-                 select (r.created_at - (r.created_at < 0) * {below}) / {unit}, h.hero_id, count(*), max(r.created_at)
+                 select (r.created_at - case when r.created_at < 0 then {below} else 0 end) / {unit}, h.hero_id, count(*), max(r.created_at)
                  from {source} r join {heroes} h on h.{parent} = r.id
                  where r.created_at >= $1 and r.created_at < $2
                    and r.id <= (select last_id from hero_days_indexed where source = '{source}')
                  group by 1, 2
                  on conflict ({key}, hero_id) do update set
-                    recognitions = recognitions + excluded.recognitions,
-                    {latest} = max(coalesce({latest}, excluded.{latest}), excluded.{latest})",
+                    recognitions = {table}.recognitions + excluded.recognitions,
+                    {latest} = case when {table}.{latest} >= excluded.{latest}
+                                    then {table}.{latest} else excluded.{latest} end",
                     below = unit - 1,
                 );
                 sqlx::query(sqlx::AssertSqlSafe(sql))

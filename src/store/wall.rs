@@ -66,12 +66,16 @@ impl Recognition {
 /// The latest `limit` nominations, newest first.
 pub async fn latest_recognitions(db: &Db, limit: i64) -> Result<Vec<Recognition>, sqlx::Error> {
     crate::on!(db, db => {
-        sqlx::query_as(
-            "select n.nominator_id, n.reason, n.created_at,
-                (select json_group_array(hero_id) from
-                    (select hero_id from nomination_heroes where nomination_id = n.id order by position)) as heroes
+        let heroes = ENGINE.pick(
+            "(select json_group_array(hero_id) from
+                (select hero_id from nomination_heroes where nomination_id = n.id order by position))",
+            "(select coalesce(json_agg(hero_id order by position), '[]')::text
+              from nomination_heroes where nomination_id = n.id)",
+        );
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select n.nominator_id, n.reason, n.created_at, {heroes} as heroes
          from nominations n order by n.created_at desc, n.id desc limit $1",
-        )
+        )))
         .bind(limit)
         .fetch_all(db)
         .await
@@ -99,16 +103,20 @@ impl Quote {
 /// credited hero agreed to tell outside Slack (the wallboard hangs where anyone passes).
 pub async fn latest_quote(db: &Db, since: i64) -> Result<Option<Quote>, sqlx::Error> {
     crate::on!(db, db => {
-        sqlx::query_as(
-            "select s.title, trim(a.comment) as comment, a.answered_at,
-                (select json_group_array(hero_id) from
-                    (select hero_id from story_heroes where story_id = s.id order by position)) as heroes
+        let heroes = ENGINE.pick(
+            "(select json_group_array(hero_id) from
+                (select hero_id from story_heroes where story_id = s.id order by position))",
+            "(select coalesce(json_agg(hero_id order by position), '[]')::text
+              from story_heroes where story_id = s.id)",
+        );
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select s.title, trim(a.comment) as comment, a.answered_at, {heroes} as heroes
          from customer_answers a join stories s on s.id = a.story_id
          where a.answer = 'blown_away' and trim(coalesce(a.comment, '')) <> '' and a.answered_at >= $1
            and exists (select 1 from story_heroes h where h.story_id = s.id)
            and not exists (select 1 from story_heroes h where h.story_id = s.id and h.consent <> 'granted')
          order by a.answered_at desc, s.id desc limit 1",
-        )
+        )))
         .bind(since)
         .fetch_optional(db)
         .await

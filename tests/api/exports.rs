@@ -298,10 +298,7 @@ async fn dates_past_what_a_calendar_holds_are_a_plain_400() {
 
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
         .args(["export", "--format", "md", "--until", "9999-12-31"])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/herobot.db", app.dir.path().display()),
-        )
+        .env("DATABASE_URL", crate::report_cards::cli_database_url(&app))
         .output()
         .unwrap();
     assert!(!output.status.success());
@@ -398,10 +395,7 @@ async fn herobot_export_writes_a_talk_pack_from_the_command_line() {
             .args(extra)
             .arg("--out")
             .arg(&out)
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/herobot.db", app.dir.path().display()),
-            )
+            .env("DATABASE_URL", crate::report_cards::cli_database_url(&app))
             .env_remove("SLACK_BOT_TOKEN")
             .status()
             .unwrap();

@@ -24,6 +24,13 @@ const MINUTE_MS: i64 = 60_000;
 /// Monday 4 January 2027, 09:00 UTC: December's round opens (1 January is New Year's Day).
 const DECEMBER_OPENS_MS: i64 = 1_799_053_200_000;
 
+/// The `DATABASE_URL` the command line reaches `app`'s database at, on either engine: the
+/// SQLite file in its directory, or the PostgreSQL database named there.
+pub(crate) fn cli_database_url(app: &TestApp) -> String {
+    std::fs::read_to_string(app.dir.path().join("postgres-url"))
+        .unwrap_or_else(|_| format!("sqlite://{}/herobot.db", app.dir.path().display()))
+}
+
 pub(crate) fn options() -> Options {
     Options {
         public_url: Some("http://herobot.test"),
@@ -874,10 +881,7 @@ async fn a_round_closes_once_with_averages_distributions_and_the_change_on_last_
     at(&app, DECEMBER_OPENS_MS + 10 * DAY_MS).await;
     let closed = std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
         .args(["reportcard", "close"])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/herobot.db", app.dir.path().display()),
-        )
+        .env("DATABASE_URL", cli_database_url(&app))
         .output()
         .unwrap();
     assert!(closed.status.success());
@@ -1168,10 +1172,7 @@ async fn herobot_reportcard_lists_opens_and_closes_once_from_the_command_line() 
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
             .arg("reportcard")
             .args(args)
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/herobot.db", app.dir.path().display()),
-            )
+            .env("DATABASE_URL", cli_database_url(&app))
             .output()
             .unwrap();
         assert!(

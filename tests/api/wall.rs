@@ -180,10 +180,7 @@ async fn the_command_line_prints_a_link_and_revokes_every_link() {
     let run = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
             .args(args)
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/herobot.db", app.dir.path().display()),
-            )
+            .env("DATABASE_URL", crate::report_cards::cli_database_url(&app))
             .env("HEROBOT_PUBLIC_URL", PUBLIC_URL)
             .output()
             .unwrap()

@@ -82,18 +82,22 @@ async fn set_lists(
     crate::on!(conn, conn => {
         let raters: Vec<&str> = card.raters().iter().map(|r| r.as_str()).collect();
         let raters = serde_json::to_string(&raters).expect("IDs serialise");
-        sqlx::query(
-            "delete from report_card_raters where card_id = $1
-               and rater_id not in (select value from json_each($2))",
-        )
+        let listed = ENGINE.pick(
+            "(select value from json_each($2))",
+            "(select value from jsonb_array_elements_text($2::jsonb))",
+        );
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "delete from report_card_raters where card_id = $1 and rater_id not in {listed}"
+        )))
         .bind(id)
         .bind(&raters)
         .execute(&mut *conn)
         .await?;
-        sqlx::query(
-            "insert or ignore into report_card_raters (card_id, rater_id)
-             select $1, value from json_each($2)",
-        )
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into report_card_raters (card_id, rater_id)
+             select $1, value from {listed} as listed where true
+             on conflict do nothing"
+        )))
         .bind(id)
         .bind(&raters)
         .execute(&mut *conn)

@@ -19,7 +19,7 @@ pub async fn tallies(db: &Db, round_id: i64) -> Result<Vec<Tally>, sqlx::Error> 
          join report_card_deliverables d on d.card_id = r.card_id
          left join report_card_answers a on a.round_id = r.id and a.deliverable_id = d.id
          where r.id = $1
-         group by d.id
+         group by d.id, r.id
          having count(a.rating) > 0
              or (d.created_at <= r.opened_at and (d.retired_at is null or d.retired_at > r.opened_at))
          order by d.position, d.id",
@@ -65,7 +65,7 @@ pub async fn comments(db: &Db, round_id: i64) -> Result<Vec<Comment>, sqlx::Erro
            where a.round_id = $1 and a.comment is not null and a.comment != ''
            union all
            select null, '', rater_id, comment, 1, 0 from report_card_round_comments
-           where round_id = $1 and comment != '')
+           where round_id = $1 and comment != '') as comments
          order by k, position, deliverable_id, comment, rater_id",
         )
         .bind(round_id)
