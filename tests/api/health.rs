@@ -1,5 +1,5 @@
 //! Liveness, readiness and a clean shutdown.
-use crate::helpers::{NOMINATOR, spawn_app};
+use crate::helpers::{NOMINATOR, connect, spawn_app};
 use crate::sql;
 
 #[tokio::test]
@@ -27,9 +27,10 @@ async fn shutdown_finishes_cleanly_with_everything_committed() {
         .await;
     assert_eq!(response.status(), 200);
     let (dir, _slack) = app.stop().await;
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}/herobot.db", dir.path().display()))
-        .await
-        .unwrap();
+    // The app's database: its SQLite file, or the PostgreSQL database named beside it.
+    let url = std::fs::read_to_string(dir.path().join("postgres-url"))
+        .unwrap_or_else(|_| format!("sqlite://{}/herobot.db", dir.path().display()));
+    let db = connect(&url).await;
     let n: i64 = sql::query_scalar("select count(*) from nominations")
         .fetch_one(&db)
         .await
