@@ -2,6 +2,13 @@
 use crate::helpers::{NOMINATOR, connect, spawn_app};
 use crate::sql;
 
+/// The database of a test's app in `dir`, for another process or pool: its SQLite file, or the
+/// PostgreSQL database named beside it.
+pub(crate) fn database_url(dir: &std::path::Path) -> String {
+    std::fs::read_to_string(dir.join("postgres-url"))
+        .unwrap_or_else(|_| format!("sqlite://{}/herobot.db", dir.display()))
+}
+
 #[tokio::test]
 async fn healthz_and_readyz_answer_200() {
     let app = spawn_app().await;
@@ -27,10 +34,7 @@ async fn shutdown_finishes_cleanly_with_everything_committed() {
         .await;
     assert_eq!(response.status(), 200);
     let (dir, _slack) = app.stop().await;
-    // The app's database: its SQLite file, or the PostgreSQL database named beside it.
-    let url = std::fs::read_to_string(dir.path().join("postgres-url"))
-        .unwrap_or_else(|_| format!("sqlite://{}/herobot.db", dir.path().display()));
-    let db = connect(&url).await;
+    let db = connect(&database_url(dir.path())).await;
     let n: i64 = sql::query_scalar("select count(*) from nominations")
         .fetch_one(&db)
         .await
