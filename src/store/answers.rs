@@ -88,7 +88,7 @@ pub async fn count_link_use(
     crate::on_any!(db, db => {
         sqlx::query(
             "insert into answer_link_uses (story_id, made_at, answers) values ($1, $2, 1)
-             on conflict (story_id, made_at) do update set answers = answers + 1",
+             on conflict (story_id, made_at) do update set answers = answer_link_uses.answers + 1",
         )
         .bind(story_id)
         .bind(made_at)

@@ -64,13 +64,18 @@ pub async fn load(db: &Db, person: &str, since: i64) -> Result<HomeData, sqlx::E
         .bind(since)
         .fetch_one(db)
         .await?;
-        let latest_received = sqlx::query_as(
+        let latest_received = sqlx::query_as(ENGINE.pick(
             "select n.nominator_id, n.reason, n.created_at,
                 (select json_group_array(hero_id) from nomination_heroes where nomination_id = n.id) as heroes
          from nominations n
          where n.id in (select nomination_id from nomination_heroes where hero_id = $1)
          order by n.created_at desc, n.id desc limit $2",
-        )
+            "select n.nominator_id, n.reason, n.created_at,
+                (select json_agg(hero_id)::text from nomination_heroes where nomination_id = n.id) as heroes
+         from nominations n
+         where n.id in (select nomination_id from nomination_heroes where hero_id = $1)
+         order by n.created_at desc, n.id desc limit $2",
+        ))
         .bind(person)
         .bind(LATEST)
         .fetch_all(db)
@@ -165,10 +170,12 @@ pub async fn fresh(
 /// triggers of migration 0009, at most one a minute.)
 pub async fn publish_now(db: &mut Conn<'_>, person: &str, now_ms: i64) -> Result<(), sqlx::Error> {
     crate::on!(db, db => {
-        let moved = sqlx::query(
+        let moved = sqlx::query(ENGINE.pick(
             "update outbox set next_attempt_at_ms = min(next_attempt_at_ms, $2)
              where render = 'home' and recipient = $1 and status = 'pending' and claimed_until_ms is null",
-        )
+            "update outbox set next_attempt_at_ms = least(next_attempt_at_ms, $2)
+             where render = 'home' and recipient = $1 and status = 'pending' and claimed_until_ms is null",
+        ))
         .bind(person)
         .bind(now_ms)
         .execute(&mut *db)

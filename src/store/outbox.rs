@@ -175,6 +175,11 @@ pub const COLUMNS: &str = "method, lane, url, payload, render, recipient, channe
 /// How many values `COLUMNS` takes.
 pub const COLUMN_COUNT: usize = 10;
 
+/// The `response` column as JSON that `->>` reads: PostgreSQL keeps it as text.
+fn response(engine: crate::store::Backend) -> &'static str {
+    engine.pick("response", "response::json")
+}
+
 /// Adds messages due at once.
 pub async fn enqueue(
     db: impl Into<Exec<'_>>,
@@ -198,11 +203,12 @@ pub async fn enqueue(
                 ])
             })
             .collect();
+        let elements = ENGINE.pick("json_each($1)", "jsonb_array_elements($1::jsonb)");
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "insert into outbox ({COLUMNS})
          select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
-                value->>7, $2, $2 / 1000
-         from json_each($1)"
+                cast(value->>7 as bigint), $2, $2 / 1000
+         from {elements}"
         )))
         .bind(Value::from(rows).to_string())
         .bind(now_ms)
@@ -218,11 +224,12 @@ pub async fn story_posts(
     story_id: i64,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     crate::on_any!(db, db => {
-        sqlx::query_as(
-            "select response->>'channel', response->>'ts' from outbox
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select {r}->>'channel', {r}->>'ts' from outbox
          where subject_id = $1 and render = $2 and method = $3 and status = 'sent'
-           and response->>'channel' is not null and response->>'ts' is not null",
-        )
+           and {r}->>'channel' is not null and {r}->>'ts' is not null",
+            r = response(ENGINE)
+        )))
         .bind(story_id)
         .bind(Kind::StoryPost.name())
         .bind(POST)
@@ -240,12 +247,13 @@ pub async fn sent_posts(
     subject_id: i64,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     crate::on_any!(db, db => {
-        sqlx::query_as(
-            "select response->>'channel', response->>'ts' from outbox
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select {r}->>'channel', {r}->>'ts' from outbox
          where subject_id = $1 and render = $2 and method = $3 and status = 'sent'
-           and response->>'channel' is not null and response->>'ts' is not null
+           and {r}->>'channel' is not null and {r}->>'ts' is not null
          order by id",
-        )
+            r = response(ENGINE)
+        )))
         .bind(subject_id)
         .bind(kind.name())
         .bind(POST)
@@ -269,7 +277,8 @@ pub async fn enqueue_coalesced(
             let row = Row::of(message);
             let waiting: bool = sqlx::query_scalar(
                 "select exists (select 1 from outbox where status = 'pending' and claimed_until_ms is null
-                   and render is $1 and subject_id is $2 and method = $3 and payload = $4 and url is $5)",
+                   and render is not distinct from $1 and subject_id is not distinct from $2
+                   and method = $3 and payload = $4 and url is not distinct from $5)",
             )
             .bind(row.render)
             .bind(row.subject)
@@ -300,11 +309,12 @@ pub async fn posts_of(
     crate::on_any!(db, db => {
         // A kind's name is one of the constants of `renders!`, never input.
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select response->>'channel', response->>'ts' from outbox
+            "select {r}->>'channel', {r}->>'ts' from outbox
          where subject_id = $1 and render = '{}' and method = $2 and status = 'sent'
-           and response->>'channel' is not null and response->>'ts' is not null
+           and {r}->>'channel' is not null and {r}->>'ts' is not null
          order by id",
-            kind.name()
+            kind.name(),
+            r = response(ENGINE)
         )))
         .bind(subject_id)
         .bind(POST)
@@ -360,14 +370,22 @@ pub async fn forget_orphans(
     to: i64,
 ) -> Result<u64, sqlx::Error> {
     crate::on_any!(db, db => {
-        let done = sqlx::query(
+        let texts = |n: u8| {
+            ENGINE.pick(
+                format!("(select value from json_each(${n}))"),
+                format!("(select value from jsonb_array_elements_text(${n}::jsonb))"),
+            )
+        };
+        let done = sqlx::query(sqlx::AssertSqlSafe(format!(
             "delete from outbox where id >= $1 and id < $2 and subject_id is not null
            and not (status = 'pending' and claimed_until_ms is not null)
-           and ((render in (select value from json_each($3))
+           and ((render in {nominations}
                  and not exists (select 1 from nominations where id = outbox.subject_id))
-             or (render in (select value from json_each($4))
+             or (render in {stories}
                  and not exists (select 1 from stories where id = outbox.subject_id)))",
-        )
+            nominations = texts(3),
+            stories = texts(4)
+        )))
         .bind(from)
         .bind(to)
         .bind(names(&ABOUT_NOMINATIONS))

@@ -105,7 +105,7 @@ pub async fn redeem(
 pub async fn session_open(db: &Db, nonce: &str, user: &str) -> Result<bool, sqlx::Error> {
     crate::on!(db, db => {
         let open: Option<i64> = sqlx::query_scalar(
-            "select 1 from library_sessions where nonce = $1 and user_id = $2 and ended_at is null",
+            "select cast(1 as bigint) from library_sessions where nonce = $1 and user_id = $2 and ended_at is null",
         )
         .bind(nonce)
         .bind(user)

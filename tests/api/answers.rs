@@ -824,10 +824,7 @@ async fn herobot_answer_link_prints_a_signed_link_for_the_story() {
     let run = |id: i64| {
         std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
             .args(["answer-link", &id.to_string()])
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/herobot.db", app.dir.path().display()),
-            )
+            .env("DATABASE_URL", crate::health::database_url(app.dir.path()))
             .env("HEROBOT_PUBLIC_URL", PUBLIC_URL)
             .output()
             .unwrap()

@@ -258,7 +258,7 @@ async fn herobot_audit_prints_the_trail_since_a_day_and_refuses_a_bad_date() {
     );
     assert!(last.contains("\tnominations: "), "{after}");
 
-    let url = format!("sqlite://{}/herobot.db", app.dir.path().display());
+    let url = crate::health::database_url(app.dir.path());
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_herobot"))
             .args(["audit", "--since", "18/11/2026"])

@@ -1,6 +1,13 @@
 //! Liveness, readiness and a clean shutdown.
-use crate::helpers::{NOMINATOR, spawn_app};
+use crate::helpers::{NOMINATOR, connect, spawn_app};
 use crate::sql;
+
+/// The database of a test's app in `dir`, for another process or pool: its SQLite file, or the
+/// PostgreSQL database named beside it.
+pub(crate) fn database_url(dir: &std::path::Path) -> String {
+    std::fs::read_to_string(dir.join("postgres-url"))
+        .unwrap_or_else(|_| format!("sqlite://{}/herobot.db", dir.display()))
+}
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_200() {
@@ -27,9 +34,7 @@ async fn shutdown_finishes_cleanly_with_everything_committed() {
         .await;
     assert_eq!(response.status(), 200);
     let (dir, _slack) = app.stop().await;
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}/herobot.db", dir.path().display()))
-        .await
-        .unwrap();
+    let db = connect(&database_url(dir.path())).await;
     let n: i64 = sql::query_scalar("select count(*) from nominations")
         .fetch_one(&db)
         .await

@@ -334,7 +334,16 @@ async fn messages_queued_before_the_typed_outbox_are_delivered_after_the_upgrade
     db.close().await;
 
     mount_slack_ok(&slack).await;
-    let app = start(dir, slack, &Options::default()).await;
+    // Only SQLite databases were ever left by that build: PostgreSQL came later.
+    let app = start(
+        dir,
+        slack,
+        &Options {
+            on_sqlite: true,
+            ..Options::default()
+        },
+    )
+    .await;
     app.settled().await;
 
     let requests = wait_for_requests(&app.slack, 2, Duration::from_secs(10)).await;

@@ -7,13 +7,23 @@ use herobot::clock::Clock;
 use herobot::store::{self, Work};
 use serde_json::json;
 
-use crate::helpers::{NOMINATOR, now, spawn_app};
+use crate::helpers::{NOMINATOR, fresh_postgres_database, now, on_postgres, spawn_app};
 use crate::modals::{story_values, submission};
+
+/// A database of the suite's engine for a writer of the test's own: a file in `dir`, or a fresh
+/// PostgreSQL database.
+async fn database_url(dir: &tempfile::TempDir) -> String {
+    if on_postgres() {
+        fresh_postgres_database().await
+    } else {
+        format!("sqlite://{}", dir.path().join("writer.db").display())
+    }
+}
 
 #[tokio::test]
 async fn a_work_that_fails_is_undone_alone_and_the_others_are_committed() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("writer.db").display());
+    let url = database_url(&dir).await;
     let store::Opened {
         db,
         writes: writer,
@@ -68,7 +78,7 @@ async fn a_work_that_fails_is_undone_alone_and_the_others_are_committed() {
 #[tokio::test]
 async fn a_work_that_panics_is_undone_and_the_writer_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("writer.db").display());
+    let url = database_url(&dir).await;
     let store::Opened {
         db,
         writes: writer,
