@@ -110,24 +110,28 @@ const ADD_STORY_BLOCKS: &str = "insert into hero_blocks (block, hero_id, recogni
 pub const SETTLE_SECS: i64 = 120;
 
 /// Rows stamped (`created_at`) at or after the answer are not rolled up yet: on PostgreSQL those
-/// younger than [`SETTLE_SECS`] by the database's clock; nothing waits on SQLite.
-async fn settled(tx: &mut Conn<'_>) -> Result<i64, sqlx::Error> {
+/// younger than [`SETTLE_SECS`] by the later of the database's clock and the app's (`now`, the
+/// clock that stamps rows; tests set it); nothing waits on SQLite.
+async fn settled(tx: &mut Conn<'_>, now: i64) -> Result<i64, sqlx::Error> {
     crate::on!(tx, tx => match ENGINE {
         crate::store::Backend::Sqlite => Ok(i64::MAX),
         crate::store::Backend::Postgres => {
-            sqlx::query_scalar("select cast(extract(epoch from now()) as bigint) - $1")
-                .bind(SETTLE_SECS)
-                .fetch_one(&mut *tx)
-                .await
+            sqlx::query_scalar(
+                "select greatest(cast(extract(epoch from now()) as bigint), $2) - $1",
+            )
+            .bind(SETTLE_SECS)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
         }
     })
 }
 
 /// Adds up to `batch` committed rows of each table past the mark to the rollup and moves the
 /// mark, in the indexer's transaction; answers how many rows it added.
-pub async fn follow(tx: &mut Conn<'_>, batch: i64) -> Result<u64, sqlx::Error> {
+pub async fn follow(tx: &mut Conn<'_>, batch: i64, now: i64) -> Result<u64, sqlx::Error> {
     crate::on!(tx, tx => {
-        let settled = settled(&mut Conn::from(&mut *tx)).await?;
+        let settled = settled(&mut Conn::from(&mut *tx), now).await?;
         let mut added = 0;
         for source in ["nominations", "stories"] {
             let last: i64 =
@@ -185,8 +189,8 @@ async fn add(tx: &mut Conn<'_>, source: &str, after: i64, upto: i64) -> Result<(
 
 /// Rebuilds the rollup from every stored row and moves the mark past them, in the caller's
 /// transaction (`herobot reindex`).
-pub async fn rebuild(tx: &mut Conn<'_>) -> Result<(), sqlx::Error> {
-    let settled = settled(tx).await?;
+pub async fn rebuild(tx: &mut Conn<'_>, now: i64) -> Result<(), sqlx::Error> {
+    let settled = settled(tx, now).await?;
     crate::on!(tx, tx => {
         for sql in ["delete from hero_days", "delete from hero_blocks"] {
             sqlx::query(sql).execute(&mut *tx).await?;

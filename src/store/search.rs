@@ -253,7 +253,7 @@ pub async fn index_pending(db: &Db, writes: &Writes, batch: i64) -> Result<u64, 
             0
         }
     };
-    indexed += super::hero_days::follow(&mut tx, batch).await?;
+    indexed += super::hero_days::follow(&mut tx, batch, writes.clock().now_secs()).await?;
     tx.commit().await?;
     Ok(indexed)
 }
@@ -347,7 +347,7 @@ pub async fn rebuild(writes: &Writes) -> Result<(), sqlx::Error> {
     for statement in rebuilt.iter().chain(&marks) {
         crate::on!(&mut tx, tx => sqlx::query(*statement).execute(tx).await.map(|_| ()))?;
     }
-    super::hero_days::rebuild(&mut tx).await?;
+    super::hero_days::rebuild(&mut tx, writes.clock().now_secs()).await?;
     tx.commit().await
 }
 

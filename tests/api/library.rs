@@ -86,7 +86,7 @@ async fn issued_link(app: &TestApp, user: &str, expires_at: i64) -> String {
         expires_at,
         nonce: access::nonce(),
     };
-    sql::query("insert into library_links (nonce, user_id, expires_at) values (?1, ?2, ?3)")
+    sql::query("insert into library_links (nonce, user_id, expires_at) values ($1, $2, $3)")
         .bind(&grant.nonce)
         .bind(user)
         .bind(expires_at)
@@ -100,7 +100,7 @@ async fn issued_link(app: &TestApp, user: &str, expires_at: i64) -> String {
 }
 
 async fn featured(app: &TestApp, id: i64) -> Option<String> {
-    sql::query_scalar("select featured_by from stories where id = ?1")
+    sql::query_scalar("select featured_by from stories where id = $1")
         .bind(id)
         .fetch_one(&app.db)
         .await
@@ -361,7 +361,7 @@ async fn the_library_list_shows_three_consent_states_in_words() {
         ("U0PEDRO", "Pedro Alves"),
         ("U0ALICE", "Alice Doe"),
     ] {
-        sql::query("insert into user_names (user_id, name, fetched_at) values (?1, ?2, ?3)")
+        sql::query("insert into user_names (user_id, name, fetched_at) values ($1, $2, $3)")
             .bind(id)
             .bind(name)
             .bind(now())

@@ -30,6 +30,8 @@ const WRITABLE: u32 = 2;
 #[derive(Clone)]
 pub struct Writes {
     pool: Db,
+    /// The app's clock, which stamps what is written.
+    clock: Clock,
     turns: WriteTurns,
     committed: Arc<Notify>,
     writer: group::Writer,
@@ -76,10 +78,12 @@ impl Writes {
         };
         let turns = WriteTurns::default();
         let committed = Arc::new(Notify::new());
-        let (writer, task) = group::Writer::spawn(conn, turns.clone(), committed.clone(), clock);
+        let (writer, task) =
+            group::Writer::spawn(conn, turns.clone(), committed.clone(), clock.clone());
         Ok((
             Self {
                 pool,
+                clock,
                 turns,
                 committed,
                 writer,
@@ -139,6 +143,11 @@ impl Writes {
         now_ms: i64,
     ) -> Result<bool, sqlx::Error> {
         super::limits::take(&self.pool, key, allowance, now_ms).await
+    }
+
+    /// The app's clock, which stamps what is written.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Which engine the database runs on.
