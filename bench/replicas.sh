@@ -58,14 +58,14 @@ start_ceiling "$SLACK_ADDR" /dev/null --record "$TMP/slack.jsonl"
 REPLICA_PIDS=()
 URLS=()
 for i in 0 1 2; do
-    start_herobot "$BIN/herobot" "127.0.0.1:${PORTS[i]}" "$SLACK_ADDR" unused "$TMP/replica-$i.log" \
+    start_herobot "$BIN/herobot" "127.0.0.1:${PORTS[i]}" "$SLACK_ADDR" unused "$OUT/replicas-$i.log" \
         DATABASE_URL="$PG_DB_URL" HEROBOT_HOURLY_LIMIT=0 HEROBOT_DIGEST_CHANNEL=C0DIGEST \
         HEROBOT_DIGEST_SCHEDULE="$SCHEDULE"
     REPLICA_PIDS+=("$SERVER_PID")
     URLS+=(--url "http://127.0.0.1:${PORTS[i]}/slack/commands")
 done
 for i in 0 1 2; do
-    wait_up "http://127.0.0.1:${PORTS[i]}/healthz" "${REPLICA_PIDS[i]}" "$TMP/replica-$i.log"
+    wait_up "http://127.0.0.1:${PORTS[i]}/healthz" "${REPLICA_PIDS[i]}" "$OUT/replicas-$i.log"
 done
 
 echo "== $REQUESTS nominations round-robin over 3 replicas, $CONNECTIONS connections"
@@ -110,7 +110,12 @@ INVITED=$(pg_q "$PG_DB_URL" "select count(*) from report_card_invitations")
 DIGESTS=$(pg_q "$PG_DB_URL" "select count(*) from digests" 2>/dev/null || echo "?")
 FAILED=$(pg_q "$PG_DB_URL" "select coalesce(string_agg(method || ' ' || n, ', '), 'none')
   from (select method, count(*) n from outbox where status = 'failed' group by method) f")
-ERRORS=$(cat "$TMP"/replica-*.log | grep -c -E 'ERROR|error returned from database' || true)
+# Log lines with an error, without their colours and timestamps (to count them by kind).
+errors() {
+    sed -e 's/\x1b\[[0-9;]*m//g' "$OUT"/replicas-?.log | grep -E 'ERROR|error returned from database' \
+        | sed -E 's/^[0-9TZ:.-]+ +//'
+}
+ERRORS=$(errors | grep -c . || true)
 status=0
 python3 - "$TMP" "$ROUNDS" "$INVITED" "$DIGESTS" "$FAILED" "$ERRORS" "${RATERS[@]}" \
     <<'PY' | tee "$OUT/replicas.txt" || status=1
@@ -181,6 +186,6 @@ sys.exit(0 if all(checks) else 1)
 PY
 if [[ "$ERRORS" != 0 ]]; then
     echo "== first errors in the replicas' logs"
-    grep -h -E 'ERROR|error returned from database' "$TMP"/replica-*.log | sort | uniq -c | sort -rn | head -n 10
+    errors | sort | uniq -c | sort -rn | head -n 10
 fi
 exit "$status"

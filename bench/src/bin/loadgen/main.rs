@@ -734,7 +734,11 @@ async fn run(args: Args, targets: Vec<Target>) -> Result<(), String> {
 
     // Measured time: from the end of warmup until the last measured request finished
     // (requests started before the deadline are allowed to complete).
-    let measured_until = total.last_done.unwrap_or(plan.end).max(plan.end);
+    // With --requests, until the last request finished (the duration is only a cap).
+    let measured_until = match plan.limit {
+        Some(_) => total.last_done.unwrap_or(plan.end),
+        None => total.last_done.unwrap_or(plan.end).max(plan.end),
+    };
     let elapsed = measured_until.duration_since(measure_start).as_secs_f64();
     let mut sorted = std::mem::take(&mut total.latencies_us);
     sorted.sort_unstable();
