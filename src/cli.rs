@@ -181,7 +181,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let url = config.database_url.clone();
             // Opening the database applies the migrations.
             acting(config, async |_| Ok(())).await?;
-            println!("migrations applied to {url}");
+            println!("migrations applied to {}", crate::store::copy::redact(&url));
             Ok(())
         }
         Command::Backup { file } => {

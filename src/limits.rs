@@ -17,7 +17,9 @@ type Keyed = RateLimiter<
 /// People whose limiter state is kept before idle ones are forgotten.
 const REMEMBERED: usize = 10_000;
 
-/// How many nominations and stories each person may make an hour, replenished evenly.
+/// How many nominations and stories each person may make an hour, replenished evenly. One
+/// SQLite process counts in memory; on PostgreSQL, where replicas share the work, the count is
+/// kept in the database (`store::limits`), so the limit holds whichever replica a request reaches.
 pub struct HourlyLimit {
     per_hour: u32,
     limiter: Option<Keyed>,
@@ -37,7 +39,33 @@ impl HourlyLimit {
         self.per_hour
     }
 
-    /// Counts one for `person`; `OverLimit` if they are over the limit.
+    /// Counts one for `person` where this engine keeps the count: in memory on SQLite, in the
+    /// database on PostgreSQL. `OverLimit` if they are over the limit.
+    pub async fn take(
+        &self,
+        writes: &crate::store::Writes,
+        person: &UserId,
+        now_ms: i64,
+    ) -> Result<Result<(), OverLimit>, sqlx::Error> {
+        if self.limiter.is_none() || writes.backend() == crate::store::Backend::Sqlite {
+            return Ok(self.check(person));
+        }
+        let allowance = crate::store::limits::Allowance {
+            interval_ms: 3_600_000 / i64::from(self.per_hour),
+            burst: i64::from(self.per_hour),
+        };
+        let key = format!("hourly:{}", person.as_str());
+        let taken = writes.take_allowance(&key, allowance, now_ms).await?;
+        Ok(if taken {
+            Ok(())
+        } else {
+            Err(OverLimit {
+                per_hour: self.per_hour,
+            })
+        })
+    }
+
+    /// Counts one for `person` in memory; `OverLimit` if they are over the limit.
     pub fn check(&self, person: &UserId) -> Result<(), OverLimit> {
         let Some(limiter) = &self.limiter else {
             return Ok(());

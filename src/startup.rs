@@ -9,7 +9,6 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::answers::limit::AddressLimit;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::outbox;
@@ -185,7 +184,12 @@ pub async fn app_state(
         writer_task,
     } = store::open_waiting(&config.database_url, config.lock_wait, clock.clone())
         .await
-        .with_context(|| format!("opening the database {}", config.database_url))?;
+        .with_context(|| {
+            format!(
+                "opening the database {}",
+                crate::store::copy::redact(&config.database_url)
+            )
+        })?;
     let library_key = store::sign_in::key(&db, &writes, clock.now_secs())
         .await
         .map(crate::library::access::Key::new)
@@ -202,7 +206,6 @@ pub async fn app_state(
         outbox_alive: Arc::default(),
         roster: Arc::default(),
         library_key,
-        answer_limit: AddressLimit::new(),
     });
     Ok((state, writer_task))
 }

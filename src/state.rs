@@ -5,7 +5,6 @@ use std::ops::Deref;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use crate::answers::limit::AddressLimit;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::library::access::Key;
@@ -37,8 +36,6 @@ pub struct Shared {
     /// Signs the library's sign-in links, sessions and CSRF tokens, and the customers' answer
     /// links.
     pub library_key: Key,
-    /// How often one client address may answer on the answer page.
-    pub answer_limit: AddressLimit,
 }
 
 impl AppState {

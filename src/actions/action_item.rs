@@ -102,7 +102,12 @@ pub async fn add(
         return Ok(Ok(earlier));
     }
     // Counted only for a new submission: Slack's retry of one is not a second action.
-    if app.hourly_limit.check(by).is_err() {
+    if app
+        .hourly_limit
+        .take(&app.writes, by, app.clock.now_ms())
+        .await?
+        .is_err()
+    {
         return Ok(Err(Refused(format!(
             "You've reached {} nominations, stories and action items this hour, so this action wasn't added: please try again in a few minutes. Your text stays here.",
             app.hourly_limit.per_hour()

@@ -137,7 +137,8 @@ pub async fn answer_by_link(
         // Dropping the transaction undoes the change.
         return Ok(Answered::UsedUp);
     }
-    if !app.answer_limit.allow(from) {
+    let key = crate::answers::limit::key(from);
+    if !crate::store::limits::take(&mut tx, &key, crate::answers::limit::ALLOWANCE, now_ms).await? {
         return Ok(Answered::TooMany);
     }
     answers::count_link_use(&mut *tx, link.story_id, link.made_at).await?;

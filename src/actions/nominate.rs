@@ -44,7 +44,11 @@ pub async fn nominate(
     nomination: Nomination,
     request: Request,
 ) -> Result<Result<Value, Refused>> {
-    if let Err(over) = app.hourly_limit.check(&nomination.nominator) {
+    if let Err(over) = app
+        .hourly_limit
+        .take(&app.writes, &nomination.nominator, app.clock.now_ms())
+        .await?
+    {
         return Ok(Err(over.into()));
     }
     let heroes_channel = app.config.heroes_channel.clone();

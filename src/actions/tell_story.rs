@@ -17,7 +17,11 @@ pub async fn tell_story(
     story: NewStory,
     request: Request,
 ) -> Result<Result<Option<i64>, Refused>> {
-    if let Err(over) = app.hourly_limit.check(story.author()) {
+    if let Err(over) = app
+        .hourly_limit
+        .take(&app.writes, story.author(), app.clock.now_ms())
+        .await?
+    {
         return Ok(Err(over.into()));
     }
     let here = (request.channel.clone(), request.response_url.clone());

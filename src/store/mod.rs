@@ -12,6 +12,7 @@ pub mod forget;
 pub mod hero_days;
 pub mod home;
 pub mod library;
+pub mod limits;
 pub mod nominations;
 pub mod outbox;
 pub mod person_data;
@@ -162,10 +163,19 @@ const READS: u32 = 3;
 /// How long an answer waits for a connection of the read pool.
 const READ_WAIT: Duration = Duration::from_secs(10);
 
-/// Whether the database answers (readiness): a pool reconnects by itself once it is back.
+/// Whether the database answers within `PING_WAIT` (readiness): a pool reconnects by itself
+/// once the database is back, so readiness recovers on its own.
 pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
-    crate::on!(db, db => sqlx::query("select 1").execute(db).await.map(|_| ()))
+    let answered = crate::on!(db, db => {
+        tokio::time::timeout(PING_WAIT, sqlx::query("select 1").execute(db))
+            .await
+            .map(|done| done.map(|_| ()))
+    });
+    answered.unwrap_or(Err(sqlx::Error::PoolTimedOut))
 }
+
+/// How long readiness waits for the database: a probe expects an answer in a second or two.
+const PING_WAIT: Duration = Duration::from_secs(2);
 
 /// Applies the embedded migrations of the database's engine (forward only). On PostgreSQL,
 /// sqlx holds an advisory lock while it migrates, so replicas starting together take turns.

@@ -129,6 +129,18 @@ impl Writes {
         self.committed.clone()
     }
 
+    /// Takes one of `key`'s allowance in a statement of its own (`store::limits`), outside the
+    /// write turns: for a limit that must hold across replicas, checked before a request's own
+    /// write.
+    pub async fn take_allowance(
+        &self,
+        key: &str,
+        allowance: super::limits::Allowance,
+        now_ms: i64,
+    ) -> Result<bool, sqlx::Error> {
+        super::limits::take(&self.pool, key, allowance, now_ms).await
+    }
+
     /// Which engine the database runs on.
     pub fn backend(&self) -> Backend {
         self.pool.backend()
