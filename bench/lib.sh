@@ -154,3 +154,10 @@ pg_server_ticks() {
     done
     echo "$total"
 }
+
+# log_errors LOG...: the lines with an error, without their colours and timestamps (to count
+# them by kind: `log_errors a.log | sort | uniq -c`).
+log_errors() {
+    sed -e 's/\x1b\[[0-9;]*m//g' "$@" | grep -E 'ERROR|error returned from database' \
+        | sed -E 's/^[0-9TZ:.-]+ +//' || true
+}

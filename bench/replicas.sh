@@ -110,11 +110,7 @@ INVITED=$(pg_q "$PG_DB_URL" "select count(*) from report_card_invitations")
 DIGESTS=$(pg_q "$PG_DB_URL" "select count(*) from digests" 2>/dev/null || echo "?")
 FAILED=$(pg_q "$PG_DB_URL" "select coalesce(string_agg(method || ' ' || n, ', '), 'none')
   from (select method, count(*) n from outbox where status = 'failed' group by method) f")
-# Log lines with an error, without their colours and timestamps (to count them by kind).
-errors() {
-    sed -e 's/\x1b\[[0-9;]*m//g' "$OUT"/replicas-?.log | grep -E 'ERROR|error returned from database' \
-        | sed -E 's/^[0-9TZ:.-]+ +//'
-}
+errors() { log_errors "$OUT"/replicas-?.log; }
 ERRORS=$(errors | grep -c . || true)
 status=0
 python3 - "$TMP" "$ROUNDS" "$INVITED" "$DIGESTS" "$FAILED" "$ERRORS" "${RATERS[@]}" \

@@ -98,4 +98,5 @@ for setup in $SETUPS; do
     esac
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/setups.txt"
-grep -h -E 'ERROR|error returned from database' "$OUT"/setups-*.log | sort | uniq -c | sort -rn | head -n 5 || true
+echo "errors in herobot's logs, by kind:"
+log_errors "$OUT"/setups-*-?.log | sort | uniq -c | sort -rn | head -n 5
