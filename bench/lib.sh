@@ -16,6 +16,7 @@ bench_init() {
     mkdir -p "$OUT"
     TMP=$(mktemp -d "${TMPDIR:-/tmp}/herobot-$BENCH_NAME.XXXXXX")
     BENCH_PIDS=()
+    BENCH_DBS=()
     trap bench_cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
@@ -60,6 +61,7 @@ stop() {
 bench_cleanup() {
     local i
     for ((i = ${#BENCH_PIDS[@]} - 1; i >= 0; i--)); do stop "${BENCH_PIDS[i]}" 50; done
+    for i in "${BENCH_DBS[@]}"; do pg_drop "$i"; done
     rm -rf "$TMP"
 }
 
@@ -113,3 +115,49 @@ json_field() { grep -o "\"$1\":[^,}]*" | head -n1 | cut -d: -f2 | tr -d '"'; }
 
 # cpu_ticks PID: the user and system time the process has used, in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# PostgreSQL (the PostgreSQL benches): PG_URL is a database on the server whose role may create
+# databases. `pg_create NAME` makes a fresh, empty database bench_NAME_<pid> on that server, sets
+# PG_DB (its name) and PG_DB_URL, and drops it on exit.
+PG_URL=${PG_URL:-postgres://herobot:x@127.0.0.1:55432/herobot}
+pg_create() {
+    PG_DB="bench_${1}_$$"
+    psql "$PG_URL" -qAt -v ON_ERROR_STOP=1 -c "create database $PG_DB" >/dev/null \
+        || die "cannot create database $PG_DB on $PG_URL"
+    BENCH_DBS+=("$PG_DB")
+    PG_DB_URL="${PG_URL%/*}/$PG_DB"
+}
+pg_drop() { psql "$PG_URL" -qAt -c "drop database if exists $1 with (force)" >/dev/null 2>&1 || true; }
+
+# pg_q URL SQL: one value (or rows, |-separated) from PostgreSQL.
+pg_q() { psql "$1" -qAt -v ON_ERROR_STOP=1 -c "$2"; }
+
+# pg_backend_snapshot DB: "pid ticks" (user+system) for each server process serving DB now.
+pg_backend_snapshot() {
+    local pid
+    for pid in $(pg_q "$PG_URL" "select pid from pg_stat_activity where datname = '$1'"); do
+        [[ -r /proc/$pid/stat ]] && echo "$pid $(cpu_ticks "$pid")"
+    done
+}
+# pg_backend_delta BEFORE AFTER: ticks used between two snapshots (a backend new since BEFORE
+# counts from zero; one that exited in between is lost, which herobot's long-lived pools make rare).
+pg_backend_delta() {
+    awk 'NR == FNR { before[$1] = $2; next } { sum += $2 - before[$1] } END { print sum + 0 }' "$1" "$2"
+}
+# pg_server_ticks: user+system ticks of every PostgreSQL server process (pgrep -u postgres),
+# with the postmaster's reaped children (backends that exited): the whole server, other
+# databases' work included.
+pg_server_ticks() {
+    local pid total=0
+    for pid in $(pgrep -u postgres); do
+        total=$((total + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
+# log_errors LOG...: the lines with an error, without their colours and timestamps (to count
+# them by kind: `log_errors a.log | sort | uniq -c`).
+log_errors() {
+    sed -e 's/\x1b\[[0-9;]*m//g' "$@" | grep -E 'ERROR|error returned from database' \
+        | sed -E 's/^[0-9TZ:.-]+ +//' || true
+}

@@ -25,12 +25,23 @@ struct Args {
     /// received, duplicates included).
     #[arg(long)]
     log: Option<PathBuf>,
+    /// Append every request as one JSON line, `{"path": …, "body": …}` (to count what a fake
+    /// Slack received per message: the replica bench counts each celebration's posts).
+    #[arg(long)]
+    record: Option<PathBuf>,
     /// Answer 503 to everything for this many seconds after starting (a Slack outage).
     #[arg(long, default_value_t = 0)]
     fail_for: u64,
 }
 
 type Log = Option<Arc<Mutex<std::fs::File>>>;
+
+/// Where `--log` and `--record` write.
+#[derive(Clone)]
+struct Logs {
+    paths: Log,
+    record: Log,
+}
 
 /// Until when (unix seconds) every request fails.
 static DOWN_UNTIL: AtomicU64 = AtomicU64::new(0);
@@ -40,10 +51,15 @@ static TS: AtomicU64 = AtomicU64::new(1);
 
 /// Reads the whole request body (as a real handler would), notes the path, and says ok with a
 /// fresh message `ts`.
-async fn ok(State(log): State<Log>, uri: Uri, _body: Bytes) -> axum::response::Response {
-    if let Some(log) = log {
+async fn ok(State(logs): State<Logs>, uri: Uri, body: Bytes) -> axum::response::Response {
+    if let Some(log) = logs.paths {
         let mut file = log.lock().expect("the log is not poisoned");
         let _ = writeln!(file, "{}", uri.path());
+    }
+    if let Some(record) = logs.record {
+        let line = serde_json::json!({"path": uri.path(), "body": String::from_utf8_lossy(&body)});
+        let mut file = record.lock().expect("the record is not poisoned");
+        let _ = writeln!(file, "{line}");
     }
     if unix_now() < DOWN_UNTIL.load(Ordering::Relaxed) {
         return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
@@ -66,16 +82,22 @@ fn unix_now() -> u64 {
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
     DOWN_UNTIL.store(unix_now() + args.fail_for, Ordering::Relaxed);
-    let log: Log = match &args.log {
-        Some(path) => Some(Arc::new(Mutex::new(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)?,
-        ))),
-        None => None,
+    let open = |path: &Option<PathBuf>| -> std::io::Result<Log> {
+        Ok(match path {
+            Some(path) => Some(Arc::new(Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?,
+            ))),
+            None => None,
+        })
     };
-    let app = Router::new().fallback(ok).with_state(log);
+    let logs = Logs {
+        paths: open(&args.log)?,
+        record: open(&args.record)?,
+    };
+    let app = Router::new().fallback(ok).with_state(logs);
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     eprintln!("ceiling: listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app).await

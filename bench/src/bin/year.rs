@@ -19,6 +19,10 @@ struct Args {
     /// The SQLite file (filled on the first run).
     #[arg(long, default_value = "bench/out/year.db")]
     db: String,
+    /// Measure on this database instead (e.g. the year copied to PostgreSQL by `herobot
+    /// copy-to`: `--url postgres://…`); `fill` and `ready` always use `--db`.
+    #[arg(long)]
+    url: Option<String>,
     /// What to measure: fill, top, top-before, top8, top8-before, profile, find, library,
     /// export-{json,csv,md}, export-before-{json,csv,md}, ready.
     measure: String,
@@ -53,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
     if args.measure == "ready" {
         return ready(&args.db, &args.herobot);
     }
+    let url = args.url.clone().unwrap_or(url);
     // A database filled by an older build gains the newer tables first (opening migrates), and
     // the indexer fills the heroes' days as the service's does after a start.
     let opened = store::open(&url, herobot::clock::Clock::system()).await?;

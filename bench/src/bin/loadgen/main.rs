@@ -27,9 +27,17 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 #[command(name = "loadgen", version)]
 struct Args {
     /// Target, e.g. http://127.0.0.1:39101/slack/commands (plain http on a loopback address
-    /// only); with `--mix mixed`, the server's base URL (each request has its own path).
+    /// only); with `--mix mixed`, the server's base URL (each request has its own path). Given
+    /// several times (replicas), request number n goes to the (n mod count)-th URL: round-robin.
+    #[arg(long, required = true)]
+    url: Vec<String>,
+    /// Stop after this many requests in all (failed ones included), or when the duration ends.
     #[arg(long)]
-    url: String,
+    requests: Option<u64>,
+    /// Quick nominations: put a token `ref:<trigger_id>` in each reason, so that a fake Slack's
+    /// record shows which nomination each celebration was about.
+    #[arg(long)]
+    mark_reasons: bool,
     /// `command`: every request a quick nomination; `mixed`: 8 in 20 quick nominations, 3
     /// nomination modals, 2 story modals, 5 App Home openings and 2 `/hero find`.
     #[arg(long, default_value = "command", value_parser = ["command", "mixed"])]
@@ -120,9 +128,14 @@ fn form_encode(out: &mut String, value: &str) {
 }
 
 /// Builds the form body of slash command number `n`, exactly as Slack would send it.
-fn command_body(n: u64, trigger_id: &str) -> String {
+fn command_body(n: u64, trigger_id: &str, mark: bool) -> String {
+    let reference = if mark {
+        format!(" ref:{trigger_id}")
+    } else {
+        String::new()
+    };
     let text = format!(
-        "<@U0HERO{}> <@U0HERO{}> for turning a billing outage into a thank-you note #recovery",
+        "<@U0HERO{}> <@U0HERO{}> for turning a billing outage into a thank-you note{reference} #recovery",
         n % 50,
         (n + 7) % 50
     );
@@ -432,7 +445,12 @@ struct Stats {
 
 /// Everything a worker needs that is shared by the run.
 struct Plan {
-    target: Target,
+    /// One or more (round-robin by request number).
+    targets: Vec<Target>,
+    /// With `--requests`: the next request number to take, and the number to stop at.
+    taken: std::sync::atomic::AtomicU64,
+    limit: Option<u64>,
+    mark_reasons: bool,
     secret: String,
     run_id: u128,
     connections: u64,
@@ -449,7 +467,9 @@ struct Plan {
 /// Sends requests on one connection until the run ends.
 async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
     let mut stats = Stats::default();
-    let mut conn = Some(conn);
+    // One keep-alive connection per target; the first target's is open already.
+    let mut conns: Vec<Option<Conn>> = plan.targets.iter().map(|_| None).collect();
+    conns[0] = Some(conn);
     let mut request = Vec::with_capacity(2048);
     let mut counter: u64 = 0;
     loop {
@@ -458,9 +478,26 @@ async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
             break;
         }
         let measured = start >= plan.measure_start;
+        let n = match plan.limit {
+            Some(limit) => {
+                let n = plan
+                    .taken
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if n >= limit {
+                    break;
+                }
+                n
+            }
+            None => counter * plan.connections + index,
+        };
+        let trigger_id = format!("{}.{}.{}", plan.run_id, index, counter);
+        counter += 1;
+        let which = (n % plan.targets.len() as u64) as usize;
+        let target = &plan.targets[which];
+        let conn = &mut conns[which];
         let c = match conn.as_mut() {
             Some(c) => c,
-            None => match Conn::connect(plan.target.addr).await {
+            None => match Conn::connect(target.addr).await {
                 Ok(c) => conn.insert(c),
                 Err(e) => {
                     record_error(&mut stats, measured, format!("connect: {e}"));
@@ -470,9 +507,6 @@ async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
             },
         };
 
-        let n = counter * plan.connections + index;
-        let trigger_id = format!("{}.{}.{}", plan.run_id, index, counter);
-        counter += 1;
         let secs = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
@@ -487,7 +521,7 @@ async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
                 plan.people,
                 &plan.slack_url,
             );
-            let path = format!("{}{}", plan.target.path.trim_end_matches('/'), built.path);
+            let path = format!("{}{}", target.path.trim_end_matches('/'), built.path);
             (
                 Some(built.kind),
                 path,
@@ -496,8 +530,8 @@ async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
                 built.key,
             )
         } else {
-            let body = command_body(n, &trigger_id);
-            let path = plan.target.path.clone();
+            let body = command_body(n, &trigger_id, plan.mark_reasons);
+            let path = target.path.clone();
             let form = "application/x-www-form-urlencoded";
             (None, path, form, body, Some(trigger_id))
         };
@@ -513,7 +547,7 @@ async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
              X-Slack-Request-Timestamp: {ts}\r\n\
              X-Slack-Signature: {signature}\r\n\
              Content-Length: {len}\r\n\r\n{body}",
-            host = plan.target.host,
+            host = target.host,
             len = body.len(),
         );
 
@@ -524,7 +558,7 @@ async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
         match result {
             Ok(Ok(response)) => {
                 if response.close {
-                    conn = None;
+                    *conn = None;
                 }
                 let ok = (200..300).contains(&response.status);
                 if ok
@@ -562,11 +596,11 @@ async fn worker(plan: std::sync::Arc<Plan>, index: u64, conn: Conn) -> Stats {
                 }
             }
             Ok(Err(e)) => {
-                conn = None;
+                *conn = None;
                 record_error(&mut stats, measured, e.to_string());
             }
             Err(_) => {
-                conn = None;
+                *conn = None;
                 record_error(
                     &mut stats,
                     measured,
@@ -609,7 +643,7 @@ fn main() -> ExitCode {
         eprintln!("loadgen: --connections must be at least 1");
         return ExitCode::FAILURE;
     }
-    let target = match parse_target(&args.url) {
+    let targets = match args.url.iter().map(|u| parse_target(u)).collect() {
         Ok(t) => t,
         Err(e) => {
             eprintln!("loadgen: {e}");
@@ -627,7 +661,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(args, target)) {
+    match runtime.block_on(run(args, targets)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("loadgen: {e}");
@@ -636,13 +670,14 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Args, target: Target) -> Result<(), String> {
-    // Open every connection before the clock starts.
+async fn run(args: Args, targets: Vec<Target>) -> Result<(), String> {
+    // Open every connection (to the first target; the others on first use) before the clock
+    // starts.
     let mut conns = Vec::with_capacity(args.connections);
     for i in 0..args.connections {
-        let conn = Conn::connect(target.addr)
+        let conn = Conn::connect(targets[0].addr)
             .await
-            .map_err(|e| format!("connection {i} to {}: {e}", target.addr))?;
+            .map_err(|e| format!("connection {i} to {}: {e}", targets[0].addr))?;
         conns.push(conn);
     }
 
@@ -653,7 +688,10 @@ async fn run(args: Args, target: Target) -> Result<(), String> {
     let start = Instant::now();
     let measure_start = start + args.warmup;
     let plan = std::sync::Arc::new(Plan {
-        target,
+        targets,
+        taken: std::sync::atomic::AtomicU64::new(0),
+        limit: args.requests,
+        mark_reasons: args.mark_reasons,
         secret: args.secret.clone(),
         run_id,
         connections: args.connections as u64,
@@ -696,7 +734,11 @@ async fn run(args: Args, target: Target) -> Result<(), String> {
 
     // Measured time: from the end of warmup until the last measured request finished
     // (requests started before the deadline are allowed to complete).
-    let measured_until = total.last_done.unwrap_or(plan.end).max(plan.end);
+    // With --requests, until the last request finished (the duration is only a cap).
+    let measured_until = match plan.limit {
+        Some(_) => total.last_done.unwrap_or(plan.end),
+        None => total.last_done.unwrap_or(plan.end).max(plan.end),
+    };
     let elapsed = measured_until.duration_since(measure_start).as_secs_f64();
     let mut sorted = std::mem::take(&mut total.latencies_us);
     sorted.sort_unstable();
@@ -734,7 +776,7 @@ async fn run(args: Args, target: Target) -> Result<(), String> {
 
     println!(
         "loadgen: {}  connections={}  warmup={:.1}s  duration={:.1}s",
-        args.url,
+        args.url.join(" "),
         args.connections,
         args.warmup.as_secs_f64(),
         args.duration.as_secs_f64()
@@ -798,7 +840,7 @@ async fn run(args: Args, target: Target) -> Result<(), String> {
         .map(|(s, c)| (s.to_string(), serde_json::Value::from(*c)))
         .collect();
     let result = serde_json::json!({
-        "url": args.url,
+        "url": args.url.join(" "),
         "connections": args.connections,
         "warmup_s": args.warmup.as_secs_f64(),
         "duration_s": round3(elapsed),
@@ -849,7 +891,7 @@ mod tests {
 
     #[test]
     fn body_is_form_encoded_like_slack() {
-        let body = command_body(3, "123.4.5");
+        let body = command_body(3, "123.4.5", false);
         assert!(body.contains(
             "&text=%3C%40U0HERO3%3E+%3C%40U0HERO10%3E+for+turning+a+billing+outage+into+a+thank-you+note+%23recovery&"
         ));
