@@ -44,6 +44,27 @@ async fn wait_text(browser: &Browser, css: &str, needle: &str) -> String {
     }
 }
 
+/// Waits until `css` is on the page (a DM's channel appears once its first message has come),
+/// then clicks it.
+async fn click_when_there(browser: &Browser, css: &str) {
+    let started = Instant::now();
+    while script(
+        browser,
+        "return document.querySelector(arguments[0]) !== null;",
+        json!([css]),
+    )
+    .await
+        != json!(true)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{css} never appeared"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser.click(css).await;
+}
+
 async fn wait_modal(browser: &Browser, open: bool) {
     let started = Instant::now();
     while script(
@@ -181,7 +202,7 @@ async fn walk(browser: &Browser, address: &str, size: &str) {
     )
     .await;
     sidebar(browser).await;
-    browser.click("[data-channel='D0DOMAR']").await;
+    click_when_there(browser, "[data-channel='D0DOMAR']").await;
     let dm = wait_text(browser, "#messages", "blown away").await;
     assert!(
         dm.contains('\u{1F929}'),
@@ -462,7 +483,7 @@ async fn an_internal_customer_answers_in_their_dm_with_a_comment_typed_beside_th
 
     // Sofia's DM: the question, a comment box (an input block) and three buttons.
     be("U0DSOFIA").await;
-    browser.click("[data-channel='D0DSOFIA']").await;
+    click_when_there(&browser, "[data-channel='D0DSOFIA']").await;
     wait_text(&browser, "#messages", "Anything to add?").await;
     let boxes = script(
         &browser,
